@@ -1,0 +1,468 @@
+//! Typed requests and results of the AuthN session endpoints (spec sections 3 to 5).
+//!
+//! Absent optionals are omitted on the wire, never sent as `null`; unknown response
+//! fields are tolerated. Token values are [`Secret`]s: request types opt in to sending
+//! them with `serialize_with`, everything else serialises them redacted.
+
+use super::secret::{self, Secret};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+/// An instant as the API writes it (RFC 3339, UTC, any number of fraction digits).
+pub type Timestamp = jiff::Timestamp;
+
+/// A user's profile plus login metadata: string keys to string values.
+pub type Profile = BTreeMap<String, String>;
+
+/// One login session as the list endpoints return it (spec 4.1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    /// Session id (`pmt_…`), what invalidate takes.
+    pub id: String,
+    /// Record type, `session` in practice.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Seconds remaining at response time (informational; compute from `expire`).
+    pub life: i64,
+    /// When the session (its refresh token) ends.
+    pub expire: Timestamp,
+    /// The owner (`pui_…`).
+    #[serde(default)]
+    pub identity: String,
+    /// The owner's email.
+    #[serde(default)]
+    pub email: String,
+    /// Scopes granted to the session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<String>>,
+    /// Profile and login metadata (`Login-Time`, `User-Agent`, names).
+    #[serde(default)]
+    pub profile: Profile,
+    /// Login time.
+    pub created_at: Timestamp,
+    /// The session's current active (user) token, without its value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_token: Option<TokenInfo>,
+}
+
+/// Token metadata without the value (spec 4.2): `active_token` and the token-check result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    /// Token id (`pmt_…`).
+    pub id: String,
+    /// Token type (`user` for active tokens).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Seconds remaining at response time.
+    pub life: i64,
+    /// Expiry.
+    pub expire: Timestamp,
+    /// Whether the token is enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Owner identity (`pui_…`).
+    #[serde(default)]
+    pub identity: String,
+    /// Owner email.
+    #[serde(default)]
+    pub email: String,
+    /// Scopes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<String>>,
+    /// Profile map.
+    #[serde(default)]
+    pub profile: Profile,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// Intelligence block, present only with intel add-ons.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intelligence: Option<Intelligence>,
+    /// OAuth audience.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<Vec<String>>,
+    /// Service account id (`psa_…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Token claims.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claims: Option<serde_json::Value>,
+}
+
+/// Token metadata with its secret value (spec 4.3), as refresh returns it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoginToken {
+    /// The token value.
+    pub token: Secret,
+    /// Everything else about the token.
+    #[serde(flatten)]
+    pub info: TokenInfo,
+}
+
+/// Risk signals about a login (spec 4.4). Sent complete or not at all.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Intelligence {
+    /// Login from an embargoed country.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embargo: Option<bool>,
+    /// IP reputation and location.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_intel: Option<IpIntel>,
+    /// Email domain reputation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain_intel: Option<DomainIntel>,
+    /// Breached-user signal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_intel: Option<bool>,
+}
+
+/// IP intelligence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct IpIntel {
+    /// Known-bad address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_bad: Option<bool>,
+    /// VPN exit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_vpn: Option<bool>,
+    /// Proxy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_proxy: Option<bool>,
+    /// Reputation verdict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reputation: Option<Reputation>,
+    /// Where the address is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geolocation: Option<Geolocation>,
+}
+
+/// Domain intelligence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct DomainIntel {
+    /// Known-bad domain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_bad: Option<bool>,
+    /// Reputation verdict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reputation: Option<Reputation>,
+}
+
+/// A reputation verdict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Reputation {
+    /// Categories.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<Vec<String>>,
+    /// Score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<i64>,
+    /// `malicious`, `suspicious`, `unknown` or `benign`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<String>,
+}
+
+/// A geolocation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Geolocation {
+    /// Country name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// City.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// Latitude.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    /// Longitude.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
+    /// Postal code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// ISO country code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
+}
+
+/// The `filter` object of the list endpoints (spec 5.1): `field` or `field__op` keys
+/// mapped to a string, a list of strings or a bool.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Filter(pub BTreeMap<String, serde_json::Value>);
+
+impl Filter {
+    /// True when no condition is set.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Sort direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Order {
+    /// Ascending.
+    Asc,
+    /// Descending.
+    #[default]
+    Desc,
+}
+
+impl Order {
+    /// The other direction.
+    pub fn flip(self) -> Self {
+        match self {
+            Order::Asc => Order::Desc,
+            Order::Desc => Order::Asc,
+        }
+    }
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Order::Asc => "asc",
+            Order::Desc => "desc",
+        }
+    }
+}
+
+/// A column the server can order by (spec 5.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderBy {
+    /// Session id.
+    Id,
+    /// Login time.
+    #[default]
+    CreatedAt,
+    /// Record type.
+    Type,
+    /// Owner identity.
+    Identity,
+    /// Owner email.
+    Email,
+    /// Session expiry.
+    Expire,
+    /// Active token id.
+    ActiveTokenId,
+}
+
+impl OrderBy {
+    /// Every column, in the order `s` cycles through them.
+    pub const ALL: [OrderBy; 7] = [
+        OrderBy::CreatedAt,
+        OrderBy::Expire,
+        OrderBy::Email,
+        OrderBy::Identity,
+        OrderBy::Id,
+        OrderBy::Type,
+        OrderBy::ActiveTokenId,
+    ];
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderBy::Id => "id",
+            OrderBy::CreatedAt => "created_at",
+            OrderBy::Type => "type",
+            OrderBy::Identity => "identity",
+            OrderBy::Email => "email",
+            OrderBy::Expire => "expire",
+            OrderBy::ActiveTokenId => "active_token_id",
+        }
+    }
+
+    /// The next column in [`OrderBy::ALL`], wrapping.
+    pub fn next(self) -> Self {
+        let i = Self::ALL.iter().position(|o| *o == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+}
+
+impl fmt::Display for OrderBy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for OrderBy {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        Self::ALL
+            .into_iter()
+            .find(|o| o.as_str() == s)
+            .or(match s {
+                "created" => Some(OrderBy::CreatedAt),
+                "user" => Some(OrderBy::Identity),
+                "token" => Some(OrderBy::ActiveTokenId),
+                _ => None,
+            })
+            .ok_or_else(|| {
+                let names: Vec<_> = Self::ALL.iter().map(|o| o.as_str()).collect();
+                format!(
+                    "unknown order-by field `{s}` (expected one of {})",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+/// Body of `/v2/session/list`, and the list part of `/v2/client/session/list`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SessionListRequest {
+    /// Conditions, ANDed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<Filter>,
+    /// Cursor from the previous page's `last`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<String>,
+    /// Direction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+    /// Column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_by: Option<OrderBy>,
+    /// Page size (at least 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u32>,
+}
+
+/// Body of `/v2/client/session/list`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClientSessionListRequest {
+    /// The user's active token.
+    #[serde(serialize_with = "secret::expose")]
+    pub token: Secret,
+    /// Filter, cursor, order and size.
+    #[serde(flatten)]
+    pub list: SessionListRequest,
+}
+
+/// Body of `/v2/session/invalidate`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionInvalidateRequest {
+    /// The session to end.
+    pub session_id: String,
+    /// Marks the invalidation as user-requested (OAS only; meaning undocumented).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_initiated: Option<bool>,
+}
+
+/// Body of `/v2/session/logout`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionLogoutRequest {
+    /// The user whose every session ends.
+    pub user_id: String,
+}
+
+/// Body of `/v2/client/session/invalidate`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClientSessionInvalidateRequest {
+    /// The user's active token.
+    #[serde(serialize_with = "secret::expose")]
+    pub token: Secret,
+    /// One of that user's sessions.
+    pub session_id: String,
+}
+
+/// Body of `/v2/client/session/logout` and `/v2/client/token/check`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TokenRequest {
+    /// The token.
+    #[serde(serialize_with = "secret::expose")]
+    pub token: Secret,
+}
+
+/// Body of `/v2/client/session/refresh`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClientSessionRefreshRequest {
+    /// The session's refresh token.
+    #[serde(serialize_with = "secret::expose")]
+    pub refresh_token: Secret,
+    /// The (possibly expired) active token of the same session.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "secret::expose_opt"
+    )]
+    pub user_token: Option<Secret>,
+}
+
+/// Result of both list endpoints.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionListResult {
+    /// This page.
+    pub sessions: Vec<Session>,
+    /// Cursor for the next page; missing or empty on the last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<String>,
+    /// All sessions matched (service list only; semantics undocumented).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+}
+
+/// Result of refresh.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefreshResult {
+    /// The refresh token (value and metadata).
+    pub refresh_token: LoginToken,
+    /// The new active token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_token: Option<LoginToken>,
+}
+
+/// Result of a call answered with HTTP 202.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AcceptedResult {
+    /// How long the result is kept.
+    pub ttl_mins: i64,
+    /// Polls so far.
+    pub retry_counter: i64,
+    /// Full URL of the poll endpoint.
+    pub location: String,
+}
+
+/// One validation failure (spec 2.3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorField {
+    /// One of the OAS codes, e.g. `DoesNotMatchPattern`.
+    pub code: String,
+    /// Human text.
+    pub detail: String,
+    /// JSON pointer into the request body.
+    pub source: String,
+    /// JSON pointer into the schema.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+/// `result` of a `ValidationError` response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValidationErrors {
+    /// The failures, at least one.
+    pub errors: Vec<ErrorField>,
+}
+
+/// The response envelope every call answers with (spec 2.1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Envelope<T> {
+    /// `prq_…`.
+    pub request_id: String,
+    /// When the request arrived.
+    pub request_time: String,
+    /// When the response was produced.
+    pub response_time: String,
+    /// Machine-readable outcome (`Success`, `ValidationError` …).
+    pub status: String,
+    /// Human text; never parsed.
+    pub summary: String,
+    /// Endpoint result, error details, or null.
+    pub result: Option<T>,
+}
+
+/// The `status` string of a successful call.
+pub const STATUS_SUCCESS: &str = "Success";
+/// The `status` string of a queued call.
+pub const STATUS_ACCEPTED: &str = "Accepted";

@@ -1,0 +1,11 @@
+//! authtop: manage Pangea AuthN login sessions from a terminal.
+#![forbid(unsafe_code)]
+
+pub mod audit;
+pub mod authn;
+pub mod cli;
+pub mod config;
+pub mod emulator;
+pub mod query;
+pub mod sanitize;
+pub mod tui;

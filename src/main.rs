@@ -1,0 +1,5 @@
+//! The authtop binary: everything lives in the library.
+
+fn main() -> color_eyre::Result<()> {
+    authtop::cli::main()
+}
