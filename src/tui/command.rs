@@ -1,0 +1,268 @@
+//! The two message enums at the worker boundary, and what the run loop feeds `App::update`.
+//!
+//! The UI sends [`Command`]s; the worker answers each with any number of
+//! [`EventKind::Progress`] events and then exactly one terminal event
+//! ([`EventKind::Done`], [`EventKind::Failed`] or [`EventKind::Cancelled`]).
+//! Token values never cross this boundary: the worker owns them, the UI sees ids and expiries.
+
+use crate::authn::Error;
+use crate::authn::model::{Filter, Order, OrderBy, Session, Timestamp, TokenInfo};
+use ratatui::crossterm::event::KeyEvent;
+use std::time::Duration;
+
+/// Identifies one command and every event about it.
+pub type CommandId = u64;
+
+/// Which list a table shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ListSource {
+    /// Every session of the project (service token).
+    Sessions,
+    /// The sessions of the user whose token the TUI holds (client endpoints).
+    MySessions,
+}
+
+/// One page request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListQuery {
+    /// Compiled server-side filter.
+    pub filter: Filter,
+    /// Column.
+    pub order_by: OrderBy,
+    /// Direction.
+    pub order: Order,
+    /// Page size.
+    pub size: u32,
+    /// Cursor of the page (None: first page).
+    pub cursor: Option<String>,
+}
+
+/// Work for the worker (or, for [`Command::Clipboard`], for the run loop's terminal).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Fetch one page; `generation` lets the app drop results it no longer wants.
+    List {
+        /// Command id.
+        id: CommandId,
+        /// Latest-wins generation of the table.
+        generation: u64,
+        /// Which list.
+        source: ListSource,
+        /// What to fetch.
+        query: ListQuery,
+    },
+    /// End one session (service invalidate, or client invalidate for [`ListSource::MySessions`]).
+    Invalidate {
+        /// Command id.
+        id: CommandId,
+        /// Which endpoint family.
+        source: ListSource,
+        /// The session.
+        session_id: String,
+    },
+    /// End every session of a user (service logout).
+    Logout {
+        /// Command id.
+        id: CommandId,
+        /// `pui_…`.
+        user_id: String,
+    },
+    /// End many sessions at bounded concurrency, reporting progress per session.
+    BulkInvalidate {
+        /// Command id.
+        id: CommandId,
+        /// The sessions.
+        session_ids: Vec<String>,
+    },
+    /// Log out the session the TUI's user token belongs to.
+    ClientLogout {
+        /// Command id.
+        id: CommandId,
+    },
+    /// Refresh the user token now.
+    Refresh {
+        /// Command id.
+        id: CommandId,
+    },
+    /// Look up the user token (expiry, identity).
+    TokenCheck {
+        /// Command id.
+        id: CommandId,
+    },
+    /// Copy text to the terminal clipboard (OSC 52); handled by the run loop, not the worker.
+    Clipboard(String),
+    /// Stop after in-flight work (or at once when `force`).
+    Shutdown {
+        /// Abandon in-flight work.
+        force: bool,
+    },
+}
+
+impl Command {
+    /// The id of a command that the worker answers; None for run-loop-only commands.
+    pub fn id(&self) -> Option<CommandId> {
+        match self {
+            Command::List { id, .. }
+            | Command::Invalidate { id, .. }
+            | Command::Logout { id, .. }
+            | Command::BulkInvalidate { id, .. }
+            | Command::ClientLogout { id }
+            | Command::Refresh { id }
+            | Command::TokenCheck { id } => Some(*id),
+            Command::Clipboard(_) | Command::Shutdown { .. } => None,
+        }
+    }
+
+    /// True for actions that change server state (audited, waited for on quit).
+    pub fn is_destructive(&self) -> bool {
+        matches!(
+            self,
+            Command::Invalidate { .. }
+                | Command::Logout { .. }
+                | Command::BulkInvalidate { .. }
+                | Command::ClientLogout { .. }
+        )
+    }
+}
+
+/// A page as the worker delivers it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// Rows.
+    pub sessions: Vec<Session>,
+    /// Next cursor (None or empty: last page).
+    pub next: Option<String>,
+    /// Total matched, when the server says.
+    pub count: Option<u64>,
+    /// The request id of the call.
+    pub request_id: String,
+}
+
+/// Outcome of one session in a bulk action.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ItemOutcome {
+    /// Invalidated now.
+    Done,
+    /// Was already gone (NotFound).
+    AlreadyGone,
+    /// Failed, with the error.
+    Failed(Error),
+}
+
+/// One refresh, for the Token tab's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefreshRecord {
+    /// When it completed.
+    pub at: Timestamp,
+    /// Id of the token replaced.
+    pub old_token_id: Option<String>,
+    /// The new active token (metadata only).
+    pub new_token: TokenInfo,
+    /// Round-trip time.
+    pub latency: Duration,
+    /// Pangea request id.
+    pub request_id: String,
+}
+
+/// What a finished command produced.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// A page of a list.
+    Listed {
+        /// Generation echoed from the command.
+        generation: u64,
+        /// Which list.
+        source: ListSource,
+        /// The cursor that was used.
+        cursor: Option<String>,
+        /// The page.
+        page: Page,
+    },
+    /// One session ended (or was already gone).
+    Invalidated {
+        /// The session.
+        session_id: String,
+        /// NotFound: someone else ended it first.
+        already_gone: bool,
+        /// Pangea request id.
+        request_id: Option<String>,
+    },
+    /// A user's sessions ended.
+    LoggedOut {
+        /// The user.
+        user_id: String,
+        /// Pangea request id.
+        request_id: String,
+    },
+    /// A bulk invalidation finished; every target is in exactly one list.
+    Bulk {
+        /// Ended now.
+        done: Vec<String>,
+        /// Already gone.
+        already_gone: Vec<String>,
+        /// Failed, with reasons.
+        failed: Vec<(String, Error)>,
+    },
+    /// The TUI's own session was logged out.
+    ClientLoggedOut {
+        /// Pangea request id.
+        request_id: String,
+    },
+    /// The user token was refreshed; every later client call uses the new one.
+    Refreshed(RefreshRecord),
+    /// The user token's metadata.
+    TokenChecked(TokenInfo),
+}
+
+/// What happened to a command.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventKind {
+    /// Not terminal: one item of a bulk action finished.
+    Progress {
+        /// The session.
+        session_id: String,
+        /// How it ended.
+        outcome: ItemOutcome,
+        /// Items finished so far.
+        finished: usize,
+        /// Items in all.
+        total: usize,
+    },
+    /// Terminal: success.
+    Done(Outcome),
+    /// Terminal: failure, with the cause.
+    Failed(Error),
+    /// Terminal: abandoned (forced quit, superseded).
+    Cancelled,
+}
+
+/// An event from the worker about one command.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// The command.
+    pub id: CommandId,
+    /// What happened.
+    pub kind: EventKind,
+}
+
+impl Event {
+    /// True if this event ends its command.
+    pub fn is_terminal(&self) -> bool {
+        !matches!(self.kind, EventKind::Progress { .. })
+    }
+}
+
+/// Everything `App::update` reacts to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    /// A key press (releases are filtered out by the run loop).
+    Key(KeyEvent),
+    /// Pasted text (bracketed paste), for the query editor.
+    Paste(String),
+    /// The one-second tick: clocks, countdowns, auto-reload, auto-refresh.
+    Tick,
+    /// The terminal was resized.
+    Resize(u16, u16),
+    /// A worker event.
+    Worker(Event),
+}
