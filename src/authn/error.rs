@@ -101,7 +101,7 @@ pub enum TransportKind {
 }
 
 /// Every way a call can fail. Messages name the cause and never carry a token value.
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Error {
     /// The server answered with a non-success `status`.
     #[error("{0}")]
