@@ -971,13 +971,19 @@ impl App {
                 };
                 let v = self.viewport();
                 let now = self.now;
-                let t = self.table_mut(source);
-                if source != *sent_source
-                    || generation != *sent_generation
-                    || generation != t.generation
-                {
+                let sent = self.table_mut(*sent_source);
+                let current = sent.generation == *sent_generation;
+                if source != *sent_source || generation != *sent_generation {
+                    // A confused answer: drop it, but do not leave the table loading forever.
+                    if current {
+                        sent.list_failed();
+                    }
                     return;
                 }
+                if !current {
+                    return;
+                }
+                let t = self.table_mut(source);
                 t.apply_page(page, now, v);
                 self.find_own_session();
             }

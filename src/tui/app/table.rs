@@ -167,17 +167,25 @@ impl Table {
     /// Applies a page for the current generation, keeping the selection on the same session.
     pub(crate) fn apply_page(&mut self, page: Page, now: Timestamp, viewport: usize) {
         let keep = self.selected().map(|s| s.id.clone());
+        let mut same_page = true;
         self.rows = page.sessions;
         self.page_ids = self.rows.iter().map(|s| s.id.clone()).collect();
         self.next = page.next.filter(|c| !c.is_empty());
         self.count = page.count;
         if let Some(c) = self.pending_cursors.take() {
+            if c != self.cursors {
+                // Another page: nothing on it is "the same row", so start at the top.
+                self.selected = 0;
+                self.offset = 0;
+                same_page = false;
+            }
             self.cursors = c;
         }
         self.loading = false;
         self.loaded_once = true;
         self.last_loaded = Some(now);
         self.selected = keep
+            .filter(|_| same_page)
             .and_then(|id| self.rows.iter().position(|s| s.id == id))
             .unwrap_or(self.selected);
         self.clamp(viewport);

@@ -257,16 +257,13 @@ fn info_line(app: &App, t: &Table, frame: &mut Frame, area: Rect) {
             ])
         }
         _ => {
-            let explained = crate::query::explain(t.filter());
+            let filter = if t.filter().is_empty() {
+                "none".to_string()
+            } else {
+                clean(&crate::query::explain(t.filter()))
+            };
             let mut parts = vec![
-                format!(
-                    "filter {}",
-                    if explained.is_empty() {
-                        "none".to_string()
-                    } else {
-                        clean(&explained)
-                    }
-                ),
+                format!("filter {filter}"),
                 format!("order {} {}", t.order_by(), arrow(t.order())),
                 format!(
                     "page {}{}",
