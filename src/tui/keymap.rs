@@ -128,308 +128,39 @@ macro_rules! info {
 }
 
 /// Every action, in help order.
+#[rustfmt::skip]
 pub const REGISTRY: &[ActionInfo] = &[
-    info!(
-        Down,
-        "down",
-        "down",
-        ["j", "down"],
-        "move down",
-        false,
-        false,
-        MOVING
-    ),
+    info!(Down, "down", "down", ["j", "down"], "move down", false, false, MOVING),
     info!(Up, "up", "up", ["k", "up"], "move up", false, false, MOVING),
-    info!(
-        Top,
-        "top",
-        "top",
-        ["g", "home"],
-        "first row",
-        false,
-        false,
-        MOVING
-    ),
-    info!(
-        Bottom,
-        "bottom",
-        "bottom",
-        ["G", "end"],
-        "last row",
-        false,
-        false,
-        MOVING
-    ),
-    info!(
-        PageDown,
-        "page down",
-        "page_down",
-        ["pgdn"],
-        "one screen down",
-        false,
-        false,
-        MOVING
-    ),
-    info!(
-        PageUp,
-        "page up",
-        "page_up",
-        ["pgup"],
-        "one screen up",
-        false,
-        false,
-        MOVING
-    ),
-    info!(
-        NextPage,
-        "next page",
-        "next_page",
-        ["]"],
-        "next page",
-        false,
-        true,
-        TABLES
-    ),
-    info!(
-        PrevPage,
-        "prev page",
-        "prev_page",
-        ["["],
-        "previous page",
-        false,
-        false,
-        TABLES
-    ),
-    info!(
-        Query,
-        "query",
-        "query",
-        ["/"],
-        "edit the query",
-        false,
-        true,
-        TABLES
-    ),
-    info!(
-        NextOrder,
-        "order",
-        "next_order",
-        ["s"],
-        "order by the next column",
-        false,
-        true,
-        TABLES
-    ),
-    info!(
-        FlipOrder,
-        "flip",
-        "flip_order",
-        ["S"],
-        "flip the order direction",
-        false,
-        false,
-        TABLES
-    ),
-    info!(
-        Reload,
-        "reload",
-        "reload",
-        ["r"],
-        "reload the page",
-        false,
-        false,
-        TABLES
-    ),
-    info!(
-        Open,
-        "detail",
-        "open",
-        ["enter"],
-        "session detail",
-        false,
-        true,
-        TABLES
-    ),
-    info!(
-        Back,
-        "back",
-        "back",
-        ["esc"],
-        "back / dismiss error",
-        false,
-        false,
-        EVERYWHERE
-    ),
-    info!(
-        ToggleJson,
-        "json",
-        "toggle_json",
-        ["J"],
-        "raw JSON on/off",
-        false,
-        true,
-        &[Detail]
-    ),
-    info!(
-        Invalidate,
-        "invalidate",
-        "invalidate",
-        ["d"],
-        "invalidate the session",
-        true,
-        true,
-        TABLES
-    ),
-    info!(
-        LogoutUser,
-        "logout user",
-        "logout_user",
-        ["L"],
-        "log the user out everywhere",
-        true,
-        true,
-        &[Sessions]
-    ),
-    info!(
-        Mark,
-        "mark",
-        "mark",
-        ["space"],
-        "mark / unmark the row",
-        false,
-        false,
-        &[Sessions]
-    ),
-    info!(
-        MarkPage,
-        "mark page",
-        "mark_page",
-        ["a"],
-        "mark / unmark the page",
-        false,
-        false,
-        &[Sessions]
-    ),
-    info!(
-        InvalidateMarked,
-        "invalidate marked",
-        "invalidate_marked",
-        ["D"],
-        "invalidate marked sessions",
-        true,
-        true,
-        &[Sessions]
-    ),
-    info!(
-        LogoutSelf,
-        "logout self",
-        "logout_self",
-        ["O"],
-        "log out this TUI's own session",
-        true,
-        true,
-        &[MySessions, Token]
-    ),
-    info!(
-        Copy,
-        "copy id",
-        "copy",
-        ["y"],
-        "copy the session id",
-        false,
-        false,
-        &[Sessions, MySessions, Detail]
-    ),
-    info!(
-        RefreshNow,
-        "refresh",
-        "refresh_now",
-        ["f"],
-        "refresh the token now",
-        false,
-        true,
-        &[Token]
-    ),
-    info!(
-        ToggleAutoRefresh,
-        "auto-refresh",
-        "toggle_auto_refresh",
-        ["A"],
-        "auto-refresh on/off",
-        false,
-        true,
-        &[Token]
-    ),
-    info!(
-        PauseReload,
-        "pause",
-        "pause_reload",
-        ["p"],
-        "pause / resume auto-reload",
-        false,
-        false,
-        TABLES
-    ),
-    info!(
-        NextTab,
-        "next tab",
-        "next_tab",
-        ["tab"],
-        "next tab",
-        false,
-        false,
-        &[Sessions, MySessions, Token]
-    ),
-    info!(
-        TabSessions,
-        "sessions",
-        "tab_sessions",
-        ["1"],
-        "Sessions tab",
-        false,
-        false,
-        &[Sessions, MySessions, Token]
-    ),
-    info!(
-        TabMine,
-        "my sessions",
-        "tab_my_sessions",
-        ["2"],
-        "My sessions tab",
-        false,
-        false,
-        &[Sessions, MySessions, Token]
-    ),
-    info!(
-        TabToken,
-        "token",
-        "tab_token",
-        ["3"],
-        "Token tab",
-        false,
-        false,
-        &[Sessions, MySessions, Token]
-    ),
-    info!(
-        Help,
-        "help",
-        "help",
-        ["?"],
-        "this help",
-        false,
-        true,
-        EVERYWHERE
-    ),
-    info!(
-        Quit,
-        "quit",
-        "quit",
-        ["q", "ctrl-c"],
-        "quit (again to force)",
-        false,
-        true,
-        EVERYWHERE
-    ),
+    info!(Top, "top", "top", ["g", "home"], "first row", false, false, MOVING),
+    info!(Bottom, "bottom", "bottom", ["G", "end"], "last row", false, false, MOVING),
+    info!(PageDown, "page down", "page_down", ["pgdn"], "one screen down", false, false, MOVING),
+    info!(PageUp, "page up", "page_up", ["pgup"], "one screen up", false, false, MOVING),
+    info!(NextPage, "next page", "next_page", ["]"], "next page", false, true, TABLES),
+    info!(PrevPage, "prev page", "prev_page", ["["], "previous page", false, false, TABLES),
+    info!(Query, "query", "query", ["/"], "edit the query", false, true, TABLES),
+    info!(NextOrder, "order", "next_order", ["s"], "order by the next column", false, true, TABLES),
+    info!(FlipOrder, "flip", "flip_order", ["S"], "flip the order direction", false, false, TABLES),
+    info!(Reload, "reload", "reload", ["r"], "reload the page", false, false, TABLES),
+    info!(Open, "detail", "open", ["enter"], "session detail", false, true, TABLES),
+    info!(Back, "back", "back", ["esc"], "back / dismiss error", false, true, EVERYWHERE),
+    info!(ToggleJson, "json", "toggle_json", ["J"], "raw JSON on/off", false, true, &[Detail]),
+    info!(Invalidate, "invalidate", "invalidate", ["d"], "invalidate the session", true, true, TABLES),
+    info!(LogoutUser, "logout user", "logout_user", ["L"], "log the user out everywhere", true, true, &[Sessions]),
+    info!(Mark, "mark", "mark", ["space"], "mark / unmark the row", false, false, &[Sessions]),
+    info!(MarkPage, "mark page", "mark_page", ["a"], "mark / unmark the page", false, false, &[Sessions]),
+    info!(InvalidateMarked, "invalidate marked", "invalidate_marked", ["D"], "invalidate marked sessions", true, true, &[Sessions]),
+    info!(LogoutSelf, "logout self", "logout_self", ["O"], "log out this TUI's own session", true, true, &[MySessions, Token]),
+    info!(Copy, "copy id", "copy", ["y"], "copy the session id", false, false, &[Sessions, MySessions, Detail]),
+    info!(RefreshNow, "refresh", "refresh_now", ["f"], "refresh the token now", false, true, &[Token]),
+    info!(ToggleAutoRefresh, "auto-refresh", "toggle_auto_refresh", ["A"], "auto-refresh on/off", false, true, &[Token]),
+    info!(PauseReload, "pause", "pause_reload", ["p"], "pause / resume auto-reload", false, false, TABLES),
+    info!(NextTab, "next tab", "next_tab", ["tab"], "next tab", false, false, &[Sessions, MySessions, Token]),
+    info!(TabSessions, "sessions", "tab_sessions", ["1"], "Sessions tab", false, false, &[Sessions, MySessions, Token]),
+    info!(TabMine, "my sessions", "tab_my_sessions", ["2"], "My sessions tab", false, false, &[Sessions, MySessions, Token]),
+    info!(TabToken, "token", "tab_token", ["3"], "Token tab", false, false, &[Sessions, MySessions, Token]),
+    info!(Help, "help", "help", ["?"], "this help", false, true, EVERYWHERE),
+    info!(Quit, "quit", "quit", ["q", "ctrl-c"], "quit (again to force)", false, true, EVERYWHERE),
 ];
 
 impl Action {

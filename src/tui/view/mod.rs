@@ -9,6 +9,7 @@ mod token;
 use crate::sanitize;
 use crate::tui::app::{App, Tab};
 use crate::tui::command::ListSource;
+use crate::tui::keymap::ActionInfo;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -105,18 +106,32 @@ pub(crate) fn dim() -> Style {
     Style::default().add_modifier(Modifier::DIM)
 }
 
+fn demo_style() -> Style {
+    Style::default()
+        .fg(Color::Black)
+        .bg(Color::Yellow)
+        .add_modifier(Modifier::BOLD | Modifier::REVERSED)
+}
+
 pub(crate) fn reverse() -> Style {
     Style::default().add_modifier(Modifier::REVERSED)
 }
 
 fn header(app: &App, frame: &mut Frame, area: Rect) {
-    let mut spans = vec![
-        Span::styled(" authtop ", bold().add_modifier(Modifier::REVERSED)),
+    let mut spans = vec![Span::styled(
+        " authtop ",
+        bold().add_modifier(Modifier::REVERSED),
+    )];
+    if app.demo {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(" DEMO ", demo_style()));
+    }
+    spans.extend([
         Span::raw(" "),
         Span::styled(clean(&app.profile), bold()),
         Span::raw(" @ "),
         Span::raw(clean(&app.host)),
-    ];
+    ]);
     if app.read_only {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(" RO ", reverse().add_modifier(Modifier::BOLD)));
@@ -127,20 +142,6 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
             "  {} {n} in flight",
             SPINNER[app.spinner % SPINNER.len()]
         )));
-    }
-    if app.demo {
-        spans.push(Span::raw(" "));
-        spans.push(Span::styled(
-            " DEMO ",
-            Style::default()
-                .fg(Color::Black)
-                .bg(Color::Yellow)
-                .add_modifier(Modifier::BOLD | Modifier::REVERSED),
-        ));
-        spans.push(Span::styled(
-            " emulator data — set PANGEA_AUTHN_TOKEN and PANGEA_DOMAIN for a real project",
-            bold(),
-        ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -185,6 +186,14 @@ fn status(app: &App, frame: &mut Frame, area: Rect) {
         ))
     } else if let Some(msg) = app.flash() {
         Line::from(format!(" {}", clean(msg)))
+    } else if app.demo {
+        Line::from(vec![
+            Span::styled(" DEMO ", demo_style()),
+            Span::styled(
+                " emulator data — set PANGEA_AUTHN_TOKEN and PANGEA_DOMAIN to manage a real project",
+                bold(),
+            ),
+        ])
     } else {
         Line::default()
     };
@@ -205,9 +214,19 @@ fn hints(app: &App, frame: &mut Frame, area: Rect) {
             ("ctrl-u".into(), "clear".into()),
         ]
     } else {
-        app.keymap()
+        // Help first, so the way to every other key survives a narrow terminal.
+        let (help, rest): (Vec<&ActionInfo>, Vec<&ActionInfo>) = app
+            .keymap()
             .actions(app.context())
             .filter(|i| i.hint)
+            .filter(|i| {
+                i.action != crate::tui::keymap::Action::Back
+                    || app.detail().is_some()
+                    || app.error().is_some()
+            })
+            .partition(|i| i.action == crate::tui::keymap::Action::Help);
+        help.into_iter()
+            .chain(rest)
             .map(|i| (app.keymap().keys_label(i.action), i.label.to_string()))
             .collect()
     };
@@ -217,6 +236,13 @@ fn hints(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::raw(format!(" {label}  ")));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)).style(dim()), area);
+}
+
+/// Lines a paragraph takes when wrapped at `width` cells (approximate: by cell count).
+pub(crate) fn wrapped_height(lines: &[Line], width: u16) -> u16 {
+    let width = usize::from(width).max(1);
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
+    u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
 /// A rectangle of at most `w` x `h` centred in `area`.

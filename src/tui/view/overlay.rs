@@ -1,6 +1,6 @@
 //! Things drawn over the screen: confirmation dialogs and the help overlay.
 
-use super::{bold, centered, clean, dim, reverse};
+use super::{bold, centered, clean, dim, reverse, wrapped_height};
 use crate::tui::app::{App, Dialog, Focus};
 use crate::tui::keymap::REGISTRY;
 use ratatui::Frame;
@@ -41,12 +41,7 @@ pub(super) fn dialog(d: &Dialog, frame: &mut Frame, area: Rect) {
         dim(),
     )));
     let width = area.width.saturating_sub(4).clamp(1, 76);
-    let inner_width = usize::from(width.saturating_sub(2)).max(1);
-    let rows: usize = lines
-        .iter()
-        .map(|l| l.width().div_ceil(inner_width).max(1))
-        .sum();
-    let height = u16::try_from(rows + 2).unwrap_or(u16::MAX);
+    let height = wrapped_height(&lines, width.saturating_sub(2)).saturating_add(2);
     let rect = centered(area, width, height);
     let block = Block::bordered()
         .title(Span::styled(format!(" {} ", clean(&d.title)), danger))
@@ -101,7 +96,8 @@ pub(super) fn help(app: &App, frame: &mut Frame, area: Rect) {
     let width = u16::try_from(if two { entry_w * 2 + 4 } else { entry_w + 4 })
         .unwrap_or(u16::MAX)
         .max(40);
-    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let width = width.min(area.width);
+    let height = wrapped_height(&lines, width.saturating_sub(2)).saturating_add(2);
     let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
     frame.render_widget(

@@ -49,6 +49,18 @@ const DROP_ORDER: [Col; 7] = [
     Col::Expires,
 ];
 
+/// Which columns get spare width first, up to their preferred width.
+const GROW_ORDER: [Col; 8] = [
+    Col::Email,
+    Col::Id,
+    Col::Expires,
+    Col::Created,
+    Col::TokenExp,
+    Col::Type,
+    Col::Identity,
+    Col::Scopes,
+];
+
 /// Width of the marker column: selection, mark, in-flight.
 const MARKER: u16 = 3;
 
@@ -65,13 +77,15 @@ fn layout(width: u16) -> Vec<(Col, &'static str, u16)> {
         cols.retain(|c| c.0 != drop);
     }
     let mut extra = width.saturating_sub(need(&cols));
-    cols.iter()
-        .map(|&(col, title, min, pref)| {
-            let add = extra.min(pref - min);
+    let mut widths: Vec<(Col, &str, u16)> = cols.iter().map(|c| (c.0, c.1, c.2)).collect();
+    for grow in GROW_ORDER {
+        if let Some((i, c)) = cols.iter().enumerate().find(|(_, c)| c.0 == grow) {
+            let add = extra.min(c.3 - c.2);
             extra -= add;
-            (col, title, min + add)
-        })
-        .collect()
+            widths[i].2 += add;
+        }
+    }
+    widths
 }
 
 fn order_column(o: OrderBy) -> Option<Col> {
