@@ -112,7 +112,9 @@ fn str_of(v: &Value, key: &str) -> String {
 /// What our client sends for the call a request fixture describes.
 fn our_body(endpoint: &str, fixture: &Value) -> Vec<u8> {
     let c = client();
-    let token = fixture.get("token").map(|_| Secret::new(str_of(fixture, "token")));
+    let token = fixture
+        .get("token")
+        .map(|_| Secret::new(str_of(fixture, "token")));
     let list = || -> SessionListRequest {
         let mut v = fixture.clone();
         v.as_object_mut().unwrap().remove("token");

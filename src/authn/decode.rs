@@ -45,9 +45,10 @@ fn kind_of(v: &Value) -> &'static str {
 pub fn malformed(raw: &Raw, request_id: Option<&str>, reason: &str, red: &Redactor) -> Error {
     Error::Decode {
         http_status: raw.status,
-        request_id: request_id
-            .map(|r| red.scrub(r))
-            .or_else(|| raw.request_id.clone()),
+        request_id: raw
+            .request_id
+            .clone()
+            .or_else(|| request_id.map(|r| red.scrub(r))),
         reason: red.scrub(reason),
         snippet: red.snippet(&raw.body, SNIPPET_BYTES),
     }
