@@ -139,3 +139,97 @@ fn scrub_field(e: &ErrorField, red: &Redactor) -> ErrorField {
         path: e.path.as_deref().map(|p| red.scrub(p)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::authn::model::{RefreshResult, SessionListResult, TokenInfo};
+    use crate::authn::secret::Secret;
+    use proptest::prelude::*;
+
+    const TOKEN: &str = "ptu_ayw3wncl4z4nf5pmsb7xzwbw6zc5fqv5";
+
+    fn run(status: u16, body: Vec<u8>) -> Vec<Result<(), Error>> {
+        let raw = Raw {
+            status,
+            request_id: None,
+            retry_after: None,
+            body,
+        };
+        let red = Redactor::new([&Secret::new(TOKEN)]);
+        let Ok(env) = envelope(&raw, &red) else {
+            return vec![envelope(&raw, &red).map(|_| ())];
+        };
+        vec![
+            finish(&raw, env.clone(), &red, typed::<SessionListResult>, 1).map(|_| ()),
+            finish(&raw, env.clone(), &red, typed::<RefreshResult>, 1).map(|_| ()),
+            finish(&raw, env.clone(), &red, typed::<TokenInfo>, 1).map(|_| ()),
+            finish(&raw, env, &red, empty, 1).map(|_| ()),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic_and_never_leak(
+            status in 100u16..600,
+            prefix in proptest::collection::vec(any::<u8>(), 0..200),
+            suffix in proptest::collection::vec(any::<u8>(), 0..200),
+        ) {
+            let mut body = prefix;
+            body.extend_from_slice(TOKEN.as_bytes());
+            body.extend(suffix);
+            for r in run(status, body) {
+                if let Err(e) = r {
+                    let shown = format!("{e} {e:?}");
+                    prop_assert!(!shown.contains(&TOKEN[..8]), "{}", shown);
+                }
+            }
+        }
+
+        #[test]
+        fn envelopes_with_arbitrary_results_never_panic(
+            status in prop_oneof![
+                Just("Success".to_string()),
+                Just("ValidationError".to_string()),
+                "[A-Za-z]{0,12}",
+            ],
+            http in prop_oneof![Just(200u16), Just(400u16), 100u16..600],
+            result in prop_oneof![
+                Just(serde_json::json!(null)),
+                Just(serde_json::json!({"errors": "x"})),
+                Just(serde_json::json!({"errors": [{"code": 1}]})),
+                Just(serde_json::json!({"sessions": [{"id": 5}], "last": 7})),
+                any::<i64>().prop_map(|n| serde_json::json!(n)),
+                "\\PC{0,40}".prop_map(|s| serde_json::json!({"refresh_token": s})),
+            ],
+        ) {
+            let body = serde_json::to_vec(&serde_json::json!({
+                "request_id": "prq_x", "request_time": "", "response_time": "",
+                "status": status, "summary": TOKEN, "result": result,
+            })).unwrap();
+            for r in run(http, body) {
+                if let Err(e) = r {
+                    let shown = format!("{e} {e:?}");
+                    prop_assert!(!shown.contains(&TOKEN[..8]), "{}", shown);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn success_needs_a_2xx() {
+        let body = serde_json::to_vec(&serde_json::json!({
+            "request_id": "prq_x", "request_time": "", "response_time": "",
+            "status": "Success", "summary": "", "result": {},
+        }))
+        .unwrap();
+        let results = run(500, body);
+        assert!(matches!(
+            results[3],
+            Err(Error::Decode {
+                http_status: 500,
+                ..
+            })
+        ));
+    }
+}
