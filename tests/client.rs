@@ -545,7 +545,7 @@ async fn refresh_is_not_retried_once_the_server_got_it() {
     match &err {
         Error::Transport { kind, attempts, .. } => {
             assert_eq!(*attempts, 1);
-            assert_ne!(*kind, TransportKind::Connect);
+            assert_eq!(*kind, TransportKind::Closed);
         }
         other => panic!("expected Transport, got {other:?}"),
     }
@@ -901,6 +901,31 @@ async fn no_error_carries_a_token_even_when_the_server_echoes_it() {
         .unwrap_err();
     assert!(!format!("{err}{err:?}").contains(&USER[4..]), "{err:?}");
     assert!(!format!("{err}{err:?}").contains(&SERVICE[4..]), "{err:?}");
+}
+
+#[tokio::test]
+async fn an_accepted_answer_naming_a_token_as_its_id_is_refused() {
+    let server = Server::start(|_, _| {
+        let result = json!({"ttl_mins": 5, "retry_counter": 0, "location": "x"});
+        Reply::json(202, envelope("Accepted", USER, "queued", result))
+    })
+    .await;
+    let err = client(&server.base)
+        .token_check(&Secret::new(USER))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Decode {
+                http_status: 202,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_no_secret(&err, err.to_string(), "202 id");
+    assert_eq!(server.seen().len(), 1, "polled a token-named request");
 }
 
 #[tokio::test]

@@ -303,11 +303,13 @@ impl Client {
             return Ok((raw, env));
         }
         let id = env.request_id;
-        // The id goes into the URL path: anything but an id's characters could leave it.
+        // The id goes into the URL path (anything but an id's characters could leave it)
+        // and into a Pending error, so an echoed token is refused too.
         if id.is_empty()
             || !id
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            || red.scrub(&id) != id
         {
             return Err(decode::malformed(
                 &raw,
