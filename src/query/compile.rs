@@ -86,11 +86,7 @@ fn resolve(input: &str, key: Range<usize>) -> Result<(Field, Option<Op>), QueryE
     if let Some(info) = fields::lookup(name) {
         return Ok((Field::Known(info), suffix));
     }
-    let profile = name
-        .get(..8)
-        .filter(|p| p.eq_ignore_ascii_case("profile.") || p.eq_ignore_ascii_case("profile_"))
-        .map(|_| &name[8..]);
-    if let Some(pname) = profile {
+    if let Some(pname) = profile_name(name) {
         if pname.is_empty() || !pname.chars().all(|c| c.is_ascii_alphabetic()) {
             return Err(QueryError::new(
                 name_span,
@@ -116,15 +112,24 @@ fn resolve(input: &str, key: Range<usize>) -> Result<(Field, Option<Op>), QueryE
     Err(QueryError::new(name_span, message))
 }
 
+/// The `Name` of `profile.Name` or `profile_Name`, unchecked.
+fn profile_name(key: &str) -> Option<&str> {
+    key.get(..8)
+        .filter(|p| p.eq_ignore_ascii_case("profile.") || p.eq_ignore_ascii_case("profile_"))
+        .and_then(|_| key.get(8..))
+}
+
 /// The condition one term sets.
 fn condition(input: &str, spanned: &Spanned, now: Timestamp) -> Result<Condition, QueryError> {
     match &spanned.term {
-        Term::Bare { items } => Ok(Condition {
-            key: "email__contains".into(),
-            value: strings(items),
-            merges: true,
-        }),
+        Term::Bare { items } => Ok(bare(strings(items))),
         Term::Exists { key, negated } => {
+            let name = &input[key.clone()];
+            if !negated && fields::lookup(name).is_none() && profile_name(name).is_none() {
+                // `what?` is a word to search for, not a field test.
+                let word = Value::String(input[spanned.span.clone()].into());
+                return Ok(bare(Value::Array(vec![word])));
+            }
             let (field, suffix) = resolve(input, key.clone())?;
             if suffix.is_some() || !field.info().ops.contains(&Op::Exists) {
                 return Err(QueryError::new(
@@ -198,6 +203,15 @@ fn condition(input: &str, spanned: &Spanned, now: Timestamp) -> Result<Condition
                 merges,
             })
         }
+    }
+}
+
+/// What a bare word means: `email~word`.
+fn bare(words: Value) -> Condition {
+    Condition {
+        key: "email__contains".into(),
+        value: words,
+        merges: true,
     }
 }
 
