@@ -238,7 +238,12 @@ fn value_span(items: &[Item], fallback: &Range<usize>) -> Range<usize> {
 }
 
 fn strings(items: &[Item]) -> Value {
-    Value::Array(items.iter().map(|i| Value::String(i.text.clone())).collect())
+    Value::Array(
+        items
+            .iter()
+            .map(|i| Value::String(i.text.clone()))
+            .collect(),
+    )
 }
 
 /// The JSON value sent for `op` on `field`.
@@ -279,7 +284,11 @@ fn value(
             .map_err(|why| {
                 QueryError::new(
                     item.span.clone(),
-                    format!("bad time `{}` for `{}`: {why}", shown(&item.text), field.display()),
+                    format!(
+                        "bad time `{}` for `{}`: {why}",
+                        shown(&item.text),
+                        field.display()
+                    ),
                 )
             }),
         _ => Ok(Value::String(item.text.clone())),

@@ -218,11 +218,7 @@ fn term(input: &str, span: Range<usize>) -> Result<Spanned, QueryError> {
 }
 
 /// The comma-separated values in `range`, optionally inside `[` `]`.
-fn values(
-    input: &str,
-    range: Range<usize>,
-    term: &Range<usize>,
-) -> Result<Vec<Item>, QueryError> {
+fn values(input: &str, range: Range<usize>, term: &Range<usize>) -> Result<Vec<Item>, QueryError> {
     let text = &input[range.clone()];
     let base = range.start;
     if text.is_empty() {
@@ -306,7 +302,9 @@ fn quoted(
                 let bad = |end: usize, what: &str| {
                     QueryError::new(
                         at..end,
-                        format!("{what}: inside quotes use \\\" or \\\\ (also \\n \\t \\r \\/ \\b \\f \\uXXXX)"),
+                        format!(
+                            "{what}: inside quotes use \\\" or \\\\ (also \\n \\t \\r \\/ \\b \\f \\uXXXX)"
+                        ),
                     )
                 };
                 let after = base + j + e.len_utf8();
@@ -319,19 +317,28 @@ fn quoted(
                     'f' => out.push('\u{c}'),
                     'u' => {
                         let hex = input.get(after..after + 4).unwrap_or("");
-                        let decoded = (hex.len() == 4 && hex.chars().all(|h| h.is_ascii_hexdigit()))
-                            .then(|| u32::from_str_radix(hex, 16).ok())
-                            .flatten()
-                            .and_then(char::from_u32);
+                        let decoded = (hex.len() == 4
+                            && hex.chars().all(|h| h.is_ascii_hexdigit()))
+                        .then(|| u32::from_str_radix(hex, 16).ok())
+                        .flatten()
+                        .and_then(char::from_u32);
                         let Some(decoded) = decoded else {
-                            return Err(bad(after, "bad \\u escape (four hex digits, no surrogates)"));
+                            return Err(bad(
+                                after,
+                                "bad \\u escape (four hex digits, no surrogates)",
+                            ));
                         };
                         out.push(decoded);
                         for _ in 0..4 {
                             chars.next();
                         }
                     }
-                    _ => return Err(bad(after, &format!("unknown escape `\\{}`", e.escape_debug()))),
+                    _ => {
+                        return Err(bad(
+                            after,
+                            &format!("unknown escape `\\{}`", e.escape_debug()),
+                        ));
+                    }
                 }
             }
             _ => out.push(c),

@@ -48,16 +48,34 @@ fn every_field_operator_and_alias() {
         ("username=alice,bob", r#"username__in=["alice","bob"]"#),
         ("username~ali", r#"username__contains=["ali"]"#),
         ("token=pmt_9", r#"active_token_id="pmt_9""#),
-        ("token=pmt_8,pmt_9", r#"active_token_id__in=["pmt_8","pmt_9"]"#),
+        (
+            "token=pmt_8,pmt_9",
+            r#"active_token_id__in=["pmt_8","pmt_9"]"#,
+        ),
         ("token~pmt", r#"active_token_id__contains=["pmt"]"#),
         ("active_token_id=pmt_9", r#"active_token_id="pmt_9""#),
         // times
         ("created=2025-06-01", r#"created_at="2025-06-01T00:00:00Z""#),
-        ("created>2025-06-01", r#"created_at__gt="2025-06-01T00:00:00Z""#),
-        ("created>=2025-06-01", r#"created_at__gte="2025-06-01T00:00:00Z""#),
-        ("created<2025-06-01", r#"created_at__lt="2025-06-01T00:00:00Z""#),
-        ("created<=2025-06-01", r#"created_at__lte="2025-06-01T00:00:00Z""#),
-        ("created_at>now-2h", r#"created_at__gt="2025-06-10T10:00:00Z""#),
+        (
+            "created>2025-06-01",
+            r#"created_at__gt="2025-06-01T00:00:00Z""#,
+        ),
+        (
+            "created>=2025-06-01",
+            r#"created_at__gte="2025-06-01T00:00:00Z""#,
+        ),
+        (
+            "created<2025-06-01",
+            r#"created_at__lt="2025-06-01T00:00:00Z""#,
+        ),
+        (
+            "created<=2025-06-01",
+            r#"created_at__lte="2025-06-01T00:00:00Z""#,
+        ),
+        (
+            "created_at>now-2h",
+            r#"created_at__gt="2025-06-10T10:00:00Z""#,
+        ),
         ("expire<now+30m", r#"expire__lt="2025-06-10T12:30:00Z""#),
         ("expires>=now", r#"expire__gte="2025-06-10T12:00:00Z""#),
         ("expire=now-1d", r#"expire="2025-06-09T12:00:00Z""#),
@@ -81,7 +99,10 @@ fn every_field_operator_and_alias() {
         // profile
         ("profile.City=Paris", r#"profile_City="Paris""#),
         ("profile.City~Par", r#"profile_City__contains=["Par"]"#),
-        ("profile.City~Par,Lyo", r#"profile_City__contains=["Par","Lyo"]"#),
+        (
+            "profile.City~Par,Lyo",
+            r#"profile_City__contains=["Par","Lyo"]"#,
+        ),
         ("profile.City?", "profile_City__exists=true"),
         ("!profile.City?", "profile_City__exists=false"),
         ("profile_City=Paris", r#"profile_City="Paris""#),
@@ -108,7 +129,10 @@ fn every_field_operator_and_alias() {
 fn bare_words_search_email() {
     let cases: &[(&str, &str)] = &[
         ("acme", r#"email__contains=["acme"]"#),
-        ("alice@example.com", r#"email__contains=["alice@example.com"]"#),
+        (
+            "alice@example.com",
+            r#"email__contains=["alice@example.com"]"#,
+        ),
         ("acme corp", r#"email__contains=["acme","corp"]"#),
         ("acme email~corp", r#"email__contains=["acme","corp"]"#),
         ("acme acme", r#"email__contains=["acme"]"#),
@@ -156,11 +180,23 @@ fn wire_keys_as_explain_prints_them() {
         (r#"email__in="a""#, r#"email__in=["a"]"#),
         (r#"email__in=["a","b"]"#, r#"email__in=["a","b"]"#),
         (r#"email__contains=["acme"]"#, r#"email__contains=["acme"]"#),
-        ("created_at__gt=now", r#"created_at__gt="2025-06-10T12:00:00Z""#),
-        ("created__lte=2025-06-01", r#"created_at__lte="2025-06-01T00:00:00Z""#),
-        ("active_token_id__in=x,y", r#"active_token_id__in=["x","y"]"#),
+        (
+            "created_at__gt=now",
+            r#"created_at__gt="2025-06-10T12:00:00Z""#,
+        ),
+        (
+            "created__lte=2025-06-01",
+            r#"created_at__lte="2025-06-01T00:00:00Z""#,
+        ),
+        (
+            "active_token_id__in=x,y",
+            r#"active_token_id__in=["x","y"]"#,
+        ),
         ("profile_City__exists=false", "profile_City__exists=false"),
-        ("profile_City__contains=Par", r#"profile_City__contains=["Par"]"#),
+        (
+            "profile_City__contains=Par",
+            r#"profile_City__contains=["Par"]"#,
+        ),
         (r#"scopes=["a","b"]"#, r#"scopes=["a","b"]"#),
     ];
     for (query, want) in cases {
@@ -176,7 +212,10 @@ fn repeated_keys_merge_or_conflict() {
         ("id~a id~b", r#"id__contains=["a","b"]"#),
         ("scope=a scope=b", r#"scopes=["a","b"]"#),
         ("email=a email=a", r#"email="a""#),
-        ("created>now created>now", r#"created_at__gt="2025-06-10T12:00:00Z""#),
+        (
+            "created>now created>now",
+            r#"created_at__gt="2025-06-10T12:00:00Z""#,
+        ),
         ("profile.City? profile.City?", "profile_City__exists=true"),
     ];
     for (query, want) in merged {
@@ -195,7 +234,10 @@ fn repeated_keys_merge_or_conflict() {
     for (query, term) in conflicts {
         let (at, message) = fails(query);
         assert_eq!(at, *term, "query: {query}");
-        assert!(message.starts_with("conflicts with an earlier term"), "{message}");
+        assert!(
+            message.starts_with("conflicts with an earlier term"),
+            "{message}"
+        );
     }
 }
 
@@ -228,29 +270,97 @@ fn compiled_json_is_what_the_api_expects() {
 fn every_error_points_at_the_mistake() {
     // (query, text under the carets, start of the message)
     let cases: &[(&str, &str, &str)] = &[
-        ("emial=x", "emial", "unknown field `emial`; did you mean `email`?"),
-        ("creatd>now", "creatd", "unknown field `creatd`; did you mean `created`?"),
-        ("a email=x colour=red", "colour", "unknown field `colour`: expected one of"),
+        (
+            "emial=x",
+            "emial",
+            "unknown field `emial`; did you mean `email`?",
+        ),
+        (
+            "creatd>now",
+            "creatd",
+            "unknown field `creatd`; did you mean `created`?",
+        ),
+        (
+            "a email=x colour=red",
+            "colour",
+            "unknown field `colour`: expected one of",
+        ),
         ("email__foo=x", "__foo", "unknown operator suffix `__foo`"),
-        ("created~2025", "~", "`~` is not allowed on `created`: it takes = > >= < <="),
+        (
+            "created~2025",
+            "~",
+            "`~` is not allowed on `created`: it takes = > >= < <=",
+        ),
         ("expire~2025", "~", "`~` is not allowed on `expire`"),
-        ("email>x", ">", "`>` is not allowed on `email`: it takes = =a,b ~"),
+        (
+            "email>x",
+            ">",
+            "`>` is not allowed on `email`: it takes = =a,b ~",
+        ),
         ("token<=x", "<=", "`<=` is not allowed on `token`"),
-        ("scope~adm", "~", "`~` is not allowed on `scope`: it takes ="),
+        (
+            "scope~adm",
+            "~",
+            "`~` is not allowed on `scope`: it takes =",
+        ),
         ("scope>x", ">", "`>` is not allowed on `scope`"),
         ("enabled~t", "~", "`~` is not allowed on `enabled`"),
-        ("profile.City>x", ">", "`>` is not allowed on `profile.City`: it takes = ~ ?"),
-        ("created=now,now-1h", "now,now-1h", "a list is not allowed on `created`"),
-        ("enabled=true,false", "true,false", "a list is not allowed on `enabled`"),
-        ("profile.City=a,b", "a,b", "a list is not allowed on `profile.City`"),
-        ("created>now,now-1h", "now,now-1h", "`created>` takes one value, not a list"),
-        ("email__gt=x", "email__gt", "`__gt` is not allowed on `email`"),
-        ("scopes__in=a", "scopes__in", "`__in` is not allowed on `scope`"),
+        (
+            "profile.City>x",
+            ">",
+            "`>` is not allowed on `profile.City`: it takes = ~ ?",
+        ),
+        (
+            "created=now,now-1h",
+            "now,now-1h",
+            "a list is not allowed on `created`",
+        ),
+        (
+            "enabled=true,false",
+            "true,false",
+            "a list is not allowed on `enabled`",
+        ),
+        (
+            "profile.City=a,b",
+            "a,b",
+            "a list is not allowed on `profile.City`",
+        ),
+        (
+            "created>now,now-1h",
+            "now,now-1h",
+            "`created>` takes one value, not a list",
+        ),
+        (
+            "email__gt=x",
+            "email__gt",
+            "`__gt` is not allowed on `email`",
+        ),
+        (
+            "scopes__in=a",
+            "scopes__in",
+            "`__in` is not allowed on `scope`",
+        ),
         ("email__in~x", "~", "a key ending in `__in` takes `=`"),
-        ("created>yesterday", "yesterday", "bad time `yesterday` for `created`: expected"),
-        ("created>2025-13-01", "2025-13-01", "bad time `2025-13-01` for `created`: no such date"),
-        ("expire<now-2y", "now-2y", "bad time `now-2y` for `expire`: unknown unit `y`"),
-        ("created>2025-06-01T00:00", "2025-06-01T00:00", "bad time `2025-06-01T00:00` for `created`: missing time zone"),
+        (
+            "created>yesterday",
+            "yesterday",
+            "bad time `yesterday` for `created`: expected",
+        ),
+        (
+            "created>2025-13-01",
+            "2025-13-01",
+            "bad time `2025-13-01` for `created`: no such date",
+        ),
+        (
+            "expire<now-2y",
+            "now-2y",
+            "bad time `now-2y` for `expire`: unknown unit `y`",
+        ),
+        (
+            "created>2025-06-01T00:00",
+            "2025-06-01T00:00",
+            "bad time `2025-06-01T00:00` for `created`: missing time zone",
+        ),
         ("email=", "email=", "missing value"),
         ("email~", "email~", "missing value"),
         ("email=a,,b", "email=a,,b", "empty value"),
@@ -263,14 +373,38 @@ fn every_error_points_at_the_mistake() {
         ("email=\"a\\qb\"", "\\q", "unknown escape `\\q`"),
         ("email=\"\\u12\"", "\\u", "bad \\u escape"),
         ("email=\"\\ud800\"", "\\u", "bad \\u escape"),
-        ("enabled=yes", "yes", "`enabled` takes true or false, not `yes`"),
+        (
+            "enabled=yes",
+            "yes",
+            "`enabled` takes true or false, not `yes`",
+        ),
         ("enabled=True", "True", "`enabled` takes true or false"),
-        ("profile_City__exists=1", "1", "`profile_City__exists` takes true or false"),
-        ("profile.Ci-ty=x", "profile.Ci-ty", "bad profile field name `Ci-ty`"),
+        (
+            "profile_City__exists=1",
+            "1",
+            "`profile_City__exists` takes true or false",
+        ),
+        (
+            "profile.Ci-ty=x",
+            "profile.Ci-ty",
+            "bad profile field name `Ci-ty`",
+        ),
         ("profile.=x", "profile.", "bad profile field name ``"),
-        ("profile.C1ty?", "profile.C1ty", "bad profile field name `C1ty`"),
-        ("email?", "email?", "`?` (is set) only works on profile.Name"),
-        ("!email?", "!email?", "`?` (is set) only works on profile.Name"),
+        (
+            "profile.C1ty?",
+            "profile.C1ty",
+            "bad profile field name `C1ty`",
+        ),
+        (
+            "email?",
+            "email?",
+            "`?` (is set) only works on profile.Name",
+        ),
+        (
+            "!email?",
+            "!email?",
+            "`?` (is set) only works on profile.Name",
+        ),
         ("!acme", "!acme", "`!` only negates profile.Name?"),
         ("email!=x", "!=", "`!=` is not supported"),
         ("email!~x", "!~", "`!~` is not supported"),
@@ -285,7 +419,10 @@ fn every_error_points_at_the_mistake() {
     for (query, at, message) in cases {
         let (got_at, got) = fails(query);
         assert_eq!(got_at, *at, "query: {query} ({got})");
-        assert!(got.starts_with(message), "query: {query}\n got: {got}\nwant: {message}");
+        assert!(
+            got.starts_with(message),
+            "query: {query}\n got: {got}\nwant: {message}"
+        );
     }
 }
 
@@ -331,9 +468,13 @@ fn render_puts_carets_under_the_span() {
 fn explain_reads_as_sent() {
     assert_eq!(explain(&Filter::default()), NO_FILTER);
     let mut filter = Filter::default();
-    filter.0.insert("email__contains".into(), json!(["a\"b", "c"]));
+    filter
+        .0
+        .insert("email__contains".into(), json!(["a\"b", "c"]));
     filter.0.insert("enabled".into(), json!(true));
-    filter.0.insert("created_at__gt".into(), json!("2025-06-01T00:00:00Z"));
+    filter
+        .0
+        .insert("created_at__gt".into(), json!("2025-06-01T00:00:00Z"));
     assert_eq!(
         explain(&filter),
         r#"created_at__gt="2025-06-01T00:00:00Z" email__contains=["a\"b","c"] enabled=true"#
@@ -360,11 +501,7 @@ fn help_and_catalogue_agree_with_the_compiler() {
                 let allowed = field.ops.contains(&op)
                     // a scope list is `=`, not `__in`
                     || (op == Op::In && field.kind == ValueKind::Scopes);
-                assert_eq!(
-                    compile(&query, now()).is_ok(),
-                    allowed,
-                    "query: {query}"
-                );
+                assert_eq!(compile(&query, now()).is_ok(), allowed, "query: {query}");
             }
         }
     }
@@ -379,8 +516,22 @@ fn query_strategy() -> impl Strategy<Value = String> {
         "[ -~]{0,12}",
         prop::sample::select(OP_CHARS).prop_map(str::to_string),
         prop::sample::select(vec![
-            "email", "created", "profile.City", "scope", "enabled", "now-2h", "\"", "\\", "[",
-            "]", " ", "\u{1b}", "é", "日本", "\\u00", "2025-06-01",
+            "email",
+            "created",
+            "profile.City",
+            "scope",
+            "enabled",
+            "now-2h",
+            "\"",
+            "\\",
+            "[",
+            "]",
+            " ",
+            "\u{1b}",
+            "é",
+            "日本",
+            "\\u00",
+            "2025-06-01",
         ])
         .prop_map(str::to_string),
     ];
@@ -397,7 +548,10 @@ fn valid_query() -> impl Strategy<Value = String> {
     ];
     let time = prop_oneof![
         Just("now".to_string()),
-        (0u32..500, prop::sample::select(vec!["s", "m", "h", "d", "w"]))
+        (
+            0u32..500,
+            prop::sample::select(vec!["s", "m", "h", "d", "w"])
+        )
             .prop_map(|(n, u)| format!("now-{n}{u}")),
         Just("2025-06-01".to_string()),
         Just("2025-06-01T02:03:04.5+02:00".to_string()),

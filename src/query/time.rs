@@ -20,7 +20,11 @@ pub(crate) fn parse(text: &str, now: Timestamp) -> Result<Timestamp, String> {
         return text
             .parse::<Date>()
             .ok()
-            .and_then(|d| TimeZone::UTC.to_timestamp(d.to_datetime(Time::midnight())).ok())
+            .and_then(|d| {
+                TimeZone::UTC
+                    .to_timestamp(d.to_datetime(Time::midnight()))
+                    .ok()
+            })
             .ok_or_else(|| format!("no such date; {FORMS}"));
     }
     if text.parse::<DateTime>().is_ok() {
@@ -33,9 +37,13 @@ pub(crate) fn parse(text: &str, now: Timestamp) -> Result<Timestamp, String> {
 fn is_plain_date(text: &str) -> bool {
     let b = text.as_bytes();
     b.len() == 10
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
 }
 
 /// `now` shifted by `rest`, which is empty or a sign followed by amounts with units.
@@ -48,7 +56,10 @@ fn relative(rest: &str, now: Timestamp) -> Result<Timestamp, String> {
     };
     let amounts = &rest[1..];
     if amounts.is_empty() {
-        return Err(format!("missing duration after `now{}`; {FORMS}", &rest[..1]));
+        return Err(format!(
+            "missing duration after `now{}`; {FORMS}",
+            &rest[..1]
+        ));
     }
     let too_far = || "time out of range".to_string();
     let mut total: i64 = 0;
