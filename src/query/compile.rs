@@ -1,7 +1,7 @@
 //! Turning terms into filter keys: field lookup, operator checks, values, conflicts.
 
 use super::QueryError;
-use super::fields::{self, FieldInfo, Op, PROFILE, ValueKind};
+use super::fields::{self, FieldInfo, Op, PROFILE, ValueKind, profile_name};
 use super::lexer::{self, Item, RawOp, Spanned, Term};
 use super::time;
 use crate::authn::model::{Filter, Timestamp};
@@ -110,13 +110,6 @@ fn resolve(input: &str, key: Range<usize>) -> Result<(Field, Option<Op>), QueryE
         }
     };
     Err(QueryError::new(name_span, message))
-}
-
-/// The `Name` of `profile.Name` or `profile_Name`, unchecked.
-fn profile_name(key: &str) -> Option<&str> {
-    key.get(..8)
-        .filter(|p| p.eq_ignore_ascii_case("profile.") || p.eq_ignore_ascii_case("profile_"))
-        .and_then(|_| key.get(8..))
 }
 
 /// The condition one term sets.

@@ -231,6 +231,13 @@ pub fn lookup(name: &str) -> Option<&'static FieldInfo> {
         .find(|f| f.is_named(name))
 }
 
+/// The `Name` of `profile.Name` or `profile_Name`, not yet checked.
+pub(crate) fn profile_name(key: &str) -> Option<&str> {
+    key.get(..8)
+        .filter(|p| p.eq_ignore_ascii_case("profile.") || p.eq_ignore_ascii_case("profile_"))
+        .and_then(|_| key.get(8..))
+}
+
 /// The accepted field name closest to `name`, if it is close enough to be a typo.
 pub fn suggest(name: &str) -> Option<&'static str> {
     let name = name.to_ascii_lowercase();

@@ -4,6 +4,7 @@
 //! always falls on character boundaries.
 
 use super::QueryError;
+use super::fields;
 use std::ops::Range;
 
 /// The operator as typed, before the field decides what it means.
@@ -200,7 +201,7 @@ fn term(input: &str, span: Range<usize>) -> Result<Spanned, QueryError> {
     };
     if let Some(name) = rest.strip_suffix('?')
         && !name.is_empty()
-        && name.chars().all(is_key_char)
+        && (name.chars().all(is_key_char) || fields::profile_name(name).is_some())
     {
         return spanned(Term::Exists {
             key: rest_start..rest_start + name.len(),

@@ -42,6 +42,7 @@ pub struct QueryError {
 }
 
 impl QueryError {
+    /// An error at `span` saying `message`.
     pub(crate) fn new(span: Range<usize>, message: impl Into<String>) -> Self {
         Self {
             span,
