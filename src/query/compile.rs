@@ -307,10 +307,19 @@ fn insert(filter: &mut Filter, cond: Condition, span: Range<usize>) -> Result<()
         }
         return Ok(());
     }
+    let hint = match fields::lookup(&cond.key) {
+        Some(info) if info.ops.contains(&Op::In) => {
+            format!(
+                "; to match either value use one list, e.g. {}=a,b",
+                info.name
+            )
+        }
+        _ => String::new(),
+    };
     Err(QueryError::new(
         span,
         format!(
-            "conflicts with an earlier term: `{}` is already set and every term must hold; for either of two values use one list, e.g. email=a,b",
+            "conflicts with an earlier term: `{}` is already set and every term must hold{hint}",
             cond.key
         ),
     ))
