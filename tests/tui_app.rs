@@ -168,7 +168,11 @@ fn acting_on_the_tuis_own_session_warns() {
     app.update(
         event(
             check,
-            EventKind::Done(Outcome::TokenChecked(token("pmt_t0001", -600, 900))),
+            EventKind::Done(Outcome::TokenChecked(Box::new(token(
+                "pmt_t0001",
+                -600,
+                900,
+            )))),
         ),
         now(),
     );
@@ -617,7 +621,11 @@ fn checked_app(created: i64, expire: i64) -> App {
     app.update(
         event(
             check,
-            EventKind::Done(Outcome::TokenChecked(token("pmt_t0001", created, expire))),
+            EventKind::Done(Outcome::TokenChecked(Box::new(token(
+                "pmt_t0001",
+                created,
+                expire,
+            )))),
         ),
         now(),
     );
@@ -658,7 +666,7 @@ fn a_refresh_updates_the_token_and_history_and_reschedules() {
         request_id: "prq_ref".to_string(),
     };
     app.update(
-        event(&cmd, EventKind::Done(Outcome::Refreshed(record))),
+        event(&cmd, EventKind::Done(Outcome::Refreshed(Box::new(record)))),
         at(701),
     );
     let t = app.token();

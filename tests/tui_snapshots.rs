@@ -97,7 +97,11 @@ fn token_app() -> App {
     app.update(
         event(
             check,
-            EventKind::Done(Outcome::TokenChecked(token("pmt_t0001", -600, 300))),
+            EventKind::Done(Outcome::TokenChecked(Box::new(token(
+                "pmt_t0001",
+                -600,
+                300,
+            )))),
         ),
         now(),
     );
@@ -108,13 +112,13 @@ fn token_app() -> App {
     app.update(
         event(
             &cmd,
-            EventKind::Done(Outcome::Refreshed(RefreshRecord {
+            EventKind::Done(Outcome::Refreshed(Box::new(RefreshRecord {
                 at: at(-1),
                 old_token_id: Some("pmt_t0001".to_string()),
                 new_token: token("pmt_t0009", -1, 899),
                 latency: Duration::from_millis(87),
                 request_id: "prq_refresh_1".to_string(),
-            })),
+            }))),
         ),
         now(),
     );

@@ -1047,11 +1047,11 @@ impl App {
                 self.token.retry_at = None;
                 self.token.last_error = None;
                 self.token.learn(record.new_token.clone());
-                self.token.history.push(record);
+                self.token.history.push(*record);
                 self.say("user token refreshed");
             }
             Outcome::TokenChecked(info) => {
-                self.token.learn(info);
+                self.token.learn(*info);
                 self.find_own_session();
             }
         }
