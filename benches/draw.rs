@@ -44,6 +44,12 @@ fn time(warm: usize, iters: usize, mut op: impl FnMut(usize)) -> f64 {
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
     let (warm, iters) = if full { (200, 2000) } else { (1, 3) };
+    // What ratatui itself costs per 200x50 frame (buffer reset and diff), for scale.
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("test backend");
+    let empty = time(warm, iters, |_| {
+        terminal.draw(|_| {}).expect("draw");
+    });
+    println!("empty frame 200x50 (ratatui overhead): {empty:9.1} µs/frame");
     let mut draw_us = Vec::new();
     let mut key_us = Vec::new();
     for rows in SIZES {

@@ -839,3 +839,41 @@ fn unknown_and_cancelled_events_leave_no_work_behind() {
     assert!(!app.table(ListSource::Sessions).is_loading());
     assert_eq!(app.in_flight(), 1);
 }
+
+#[test]
+fn ctrl_c_quits_even_while_editing_the_query() {
+    let mut app = loaded(quiet(), sessions(0, 2), None, 120, 30);
+    app.update(key('/'), now());
+    app.update(key('x'), now());
+    let cmds = app.update(
+        Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        now(),
+    );
+    assert_eq!(cmds, [Command::Shutdown { force: false }]);
+    assert!(app.should_quit());
+}
+
+#[test]
+fn without_a_service_token_the_app_starts_on_my_sessions() {
+    let (mut app, cmds) = App::new(
+        AppInit {
+            has_service: false,
+            ..quiet()
+        },
+        now(),
+    );
+    assert_eq!(app.tab(), Tab::MySessions);
+    assert!(matches!(
+        cmds[0],
+        Command::List {
+            source: ListSource::MySessions,
+            ..
+        }
+    ));
+    app.update(key('1'), now());
+    assert_eq!(app.tab(), Tab::Sessions);
+    assert!(
+        app.update(key('r'), now()).is_empty(),
+        "nothing to list without a service token"
+    );
+}

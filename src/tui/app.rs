@@ -338,6 +338,7 @@ impl App {
     /// The table of the tab shown (None on the Token tab).
     pub(crate) fn current_source(&self) -> Option<ListSource> {
         match self.tab {
+            Tab::Sessions if !self.has_service => None,
             Tab::Sessions => Some(ListSource::Sessions),
             Tab::MySessions => Some(ListSource::MySessions),
             Tab::Token => None,
@@ -426,13 +427,7 @@ impl App {
             let due = t
                 .last_loaded
                 .is_some_and(|at| clock::millis(at, self.now) >= every);
-            let usable = source == ListSource::MySessions || self.has_service;
-            if due
-                && usable
-                && !t.loading
-                && !self.paused
-                && self.dialog.is_none()
-                && self.editing.is_none()
+            if due && !t.loading && !self.paused && self.dialog.is_none() && self.editing.is_none()
             {
                 self.reload(source, out);
             }
@@ -507,9 +502,12 @@ impl App {
                 self.editing = None;
                 self.table_mut(source).query_error = None;
             }
-            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+            _ if key.modifiers.contains(KeyModifiers::CONTROL)
+                && self.keymap.lookup(&key, self.context()) == Some(Action::Quit) =>
+            {
                 self.editing = None;
                 self.table_mut(source).query_error = None;
+                self.quit(out);
             }
             KeyCode::Enter => {
                 let text = self
@@ -1067,7 +1065,11 @@ impl App {
                     return;
                 }
                 t.list_failed();
-                self.fail("listing sessions failed", err);
+                if *source == ListSource::MySessions && err.is_signed_out() {
+                    self.signed_out(err);
+                } else {
+                    self.fail("listing sessions failed", err);
+                }
             }
             Command::Invalidate { session_id, .. } if err.is_not_found() => {
                 self.say(format!("{} was already gone", sanitize::clean(session_id)));
