@@ -729,6 +729,8 @@ fn quit_waits_for_destructive_work_and_a_second_q_forces() {
     assert!(app.update(key('q'), now()).is_empty());
     assert!(!app.should_quit());
     assert!(app.flash().unwrap().contains("waiting for 1 action"));
+    app.update(Msg::Tick, at(10));
+    assert!(app.quitting(), "still waiting after the flash has gone");
     let cmds = app.update(
         event(
             &inv,

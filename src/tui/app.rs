@@ -226,6 +226,11 @@ impl App {
         self.pending.values().filter(|c| c.is_destructive()).count()
     }
 
+    /// Quit was asked for and waits for destructive actions to finish.
+    pub fn quitting(&self) -> bool {
+        self.quit_requested && !self.quit
+    }
+
     /// The tab shown.
     pub fn tab(&self) -> Tab {
         self.tab

@@ -180,6 +180,15 @@ fn status(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled(clean(err), Style::default().fg(Color::Red)),
             Span::styled("  (esc dismisses)", dim()),
         ])
+    } else if app.quitting() {
+        let n = app.destructive_in_flight();
+        Line::from(Span::styled(
+            format!(
+                " quitting: waiting for {n} action{} — press q again to force",
+                if n == 1 { "" } else { "s" }
+            ),
+            bold(),
+        ))
     } else if let Some((done, total)) = app.progress() {
         Line::from(format!(
             " invalidating marked sessions: {done}/{total} finished"
