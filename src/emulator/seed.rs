@@ -58,7 +58,10 @@ fn ascii_fold(s: &str) -> String {
             'ç' => "c",
             'ğ' => "g",
             'ı' => "i",
-            'ả' | 'ễ' => "a",
+            'ả' => "a",
+            'ễ' => "e",
+            'ñ' => "n",
+            'å' | 'æ' => "a",
             ' ' | '-' => "",
             c if c.is_ascii_alphanumeric() => {
                 out.push(c.to_ascii_lowercase());
