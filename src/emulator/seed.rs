@@ -23,6 +23,8 @@ const DOMAINS: &[&str] = &[
     "example.com", "example.org", "acme.test", "corp.example", "mail.example.jp",
     "exemple.fr", "beispiel.de",
 ];
+const DEPARTMENTS: &[&str] = &["Engineering", "Sales", "Support", "Finance", "Research", "Légal"];
+const LOCALES: &[&str] = &["en-US", "ja-JP", "da-DK", "fr-FR", "pt-BR", "de-DE"];
 const EMOJI: &[&str] = &["🌸", "🚀", "🦊", "☕", "🎧", "🌊", "🍀", "⚡"];
 
 /// Browsers and devices users log in from.
@@ -97,6 +99,12 @@ fn user(rng: &mut fastrand::Rng, i: usize) -> User {
     let mut profile = Profile::new();
     profile.insert("first_name".into(), (*first).into());
     profile.insert("last_name".into(), (*last).into());
+    // Filters can only name letters-only profile keys (`profile_<Name>`), so the
+    // seed carries some besides the usual snake_case ones.
+    profile.insert("department".into(), (*pick(rng, DEPARTMENTS)).into());
+    if rng.bool() {
+        profile.insert("locale".into(), (*pick(rng, LOCALES)).into());
+    }
     if rng.u8(..3) == 0 {
         profile.insert("display_name".into(), format!("{first} {}", pick(rng, EMOJI)));
     }
