@@ -8,7 +8,13 @@ use serde_json::json;
 use std::time::Duration;
 
 fn with_faults(faults: Faults) -> EmulatorConfig {
-    EmulatorConfig { users: 12, sessions: 60, seed: 9, faults, ..EmulatorConfig::default() }
+    EmulatorConfig {
+        users: 12,
+        sessions: 60,
+        seed: 9,
+        faults,
+        ..EmulatorConfig::default()
+    }
 }
 
 /// Statuses of `n` sequential list calls.
@@ -33,7 +39,11 @@ async fn statuses(e: &Emu, n: usize) -> Vec<String> {
 
 #[tokio::test]
 async fn error_and_throttle_rates_are_honoured_and_repeat_for_a_seed() {
-    let faults = Faults { error_rate: 0.2, throttle_rate: 0.25, ..Faults::default() };
+    let faults = Faults {
+        error_rate: 0.2,
+        throttle_rate: 0.25,
+        ..Faults::default()
+    };
     let a = Emu::start(with_faults(faults.clone())).await;
     let b = Emu::start(with_faults(faults)).await;
     let sa = statuses(&a, 400).await;
@@ -53,9 +63,15 @@ async fn error_and_throttle_rates_are_honoured_and_repeat_for_a_seed() {
 
 #[tokio::test]
 async fn accepted_then_polled_to_completion_takes_effect_once() {
-    let e = Emu::start(with_faults(Faults { async_rate: 1.0, ..Faults::default() })).await;
+    let e = Emu::start(with_faults(Faults {
+        async_rate: 1.0,
+        ..Faults::default()
+    }))
+    .await;
     let victim = e.emu.tokens(1)[0].sessions[0].session_id.clone();
-    let r = e.post("/v2/session/invalidate", json!({"session_id": victim})).await;
+    let r = e
+        .post("/v2/session/invalidate", json!({"session_id": victim}))
+        .await;
     assert_eq!((r.code, r.status()), (202, "Accepted"));
     assert_envelope(&r);
     let id = r.body["request_id"].as_str().unwrap().to_owned();
@@ -64,7 +80,10 @@ async fn accepted_then_polled_to_completion_takes_effect_once() {
     assert_eq!(res["retry_counter"], 0);
     let location = res["location"].as_str().unwrap().to_owned();
     assert_eq!(location, format!("{}/request/{id}", e.base));
-    assert!(e.emu.session_exists(&victim), "not done before it is polled");
+    assert!(
+        e.emu.session_exists(&victim),
+        "not done before it is polled"
+    );
 
     let mut polls = Vec::new();
     for _ in 0..5 {
@@ -83,7 +102,12 @@ async fn accepted_then_polled_to_completion_takes_effect_once() {
     // Later polls repeat the result instead of running it again (which would be NotFound).
     let again = e.get(&location).await;
     assert_eq!((again.code, again.status()), (200, "Success"));
-    let unknown = e.get(&format!("{}/request/prq_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", e.base)).await;
+    let unknown = e
+        .get(&format!(
+            "{}/request/prq_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            e.base
+        ))
+        .await;
     assert_eq!((unknown.code, unknown.status()), (404, "NotFound"));
     let no_auth = e.http.get(&location).send().await.unwrap();
     assert_eq!(no_auth.status().as_u16(), 401);
@@ -92,7 +116,11 @@ async fn accepted_then_polled_to_completion_takes_effect_once() {
 
 #[tokio::test]
 async fn dropped_requests_close_the_connection_without_a_response() {
-    let e = Emu::start(with_faults(Faults { drop_rate: 1.0, ..Faults::default() })).await;
+    let e = Emu::start(with_faults(Faults {
+        drop_rate: 1.0,
+        ..Faults::default()
+    }))
+    .await;
     let res = e
         .http
         .post(format!("{}/v2/session/list", e.base))
@@ -106,16 +134,35 @@ async fn dropped_requests_close_the_connection_without_a_response() {
     e.emu.set_faults(Faults::default()).unwrap();
     let r = e.post("/v2/session/list", json!({})).await;
     assert_eq!(r.status(), "Success");
-    assert!(e.emu.set_faults(Faults { drop_rate: 2.0, ..Faults::default() }).is_err());
+    assert!(
+        e.emu
+            .set_faults(Faults {
+                drop_rate: 2.0,
+                ..Faults::default()
+            })
+            .is_err()
+    );
     e.emu.shutdown().await;
 }
 
 #[tokio::test]
 async fn some_dropped_among_many() {
-    let e = Emu::start(with_faults(Faults { drop_rate: 0.3, latency: Duration::from_millis(1), jitter: Duration::from_millis(2), ..Faults::default() })).await;
+    let e = Emu::start(with_faults(Faults {
+        drop_rate: 0.3,
+        latency: Duration::from_millis(1),
+        jitter: Duration::from_millis(2),
+        ..Faults::default()
+    }))
+    .await;
     let mut dropped = 0;
     for _ in 0..100 {
-        let res = e.http.post(format!("{}/v2/session/list", e.base)).bearer_auth(&e.token).body("{}").send().await;
+        let res = e
+            .http
+            .post(format!("{}/v2/session/list", e.base))
+            .bearer_auth(&e.token)
+            .body("{}")
+            .send()
+            .await;
         match res {
             Ok(r) => assert_eq!(r.status().as_u16(), 200),
             Err(_) => dropped += 1,

@@ -70,7 +70,11 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         "m" => 60_000,
         "h" => 3_600_000,
         "d" => 86_400_000,
-        _ => return Err(format!("unknown unit `{unit}` in `{s}` (use ms, s, m, h or d)")),
+        _ => {
+            return Err(format!(
+                "unknown unit `{unit}` in `{s}` (use ms, s, m, h or d)"
+            ));
+        }
     };
     n.checked_mul(ms)
         .map(Duration::from_millis)

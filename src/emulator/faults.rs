@@ -41,7 +41,10 @@ pub struct FaultState {
 impl FaultState {
     /// Faults drawn from `seed`.
     pub fn new(faults: Faults, seed: u64) -> Self {
-        Self { faults, rng: fastrand::Rng::with_seed(seed ^ 0xfa17_fa17) }
+        Self {
+            faults,
+            rng: fastrand::Rng::with_seed(seed ^ 0xfa17_fa17_u64),
+        }
     }
 
     /// Replaces the settings, restarting the sequence from `seed`.
@@ -55,7 +58,12 @@ impl FaultState {
         let f = &self.faults;
         let jitter_ns = u64::try_from(f.jitter.as_nanos()).unwrap_or(u64::MAX);
         let jitter = Duration::from_nanos(self.rng.u64(..=jitter_ns));
-        let rolls = [self.rng.f64(), self.rng.f64(), self.rng.f64(), self.rng.f64()];
+        let rolls = [
+            self.rng.f64(),
+            self.rng.f64(),
+            self.rng.f64(),
+            self.rng.f64(),
+        ];
         let extra_polls = 1 + self.rng.u8(..2);
         let fault = if rolls[0] < f.drop_rate {
             Fault::Drop
@@ -114,11 +122,18 @@ pub struct FaultStream {
 }
 
 fn aborted() -> io::Error {
-    io::Error::new(io::ErrorKind::ConnectionAborted, "connection dropped by fault injection")
+    io::Error::new(
+        io::ErrorKind::ConnectionAborted,
+        "connection dropped by fault injection",
+    )
 }
 
 impl AsyncRead for FaultStream {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         if self.kill.tripped() {
             return Poll::Ready(Err(aborted()));
         }
@@ -127,7 +142,11 @@ impl AsyncRead for FaultStream {
 }
 
 impl AsyncWrite for FaultStream {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         if self.kill.tripped() {
             return Poll::Ready(Err(aborted()));
         }
@@ -159,7 +178,13 @@ impl axum::serve::Listener for FaultListener {
             match self.0.accept().await {
                 Ok((inner, addr)) => {
                     let _ = inner.set_nodelay(true);
-                    return (FaultStream { inner, kill: KillSwitch::default() }, addr);
+                    return (
+                        FaultStream {
+                            inner,
+                            kill: KillSwitch::default(),
+                        },
+                        addr,
+                    );
                 }
                 // Accept errors (e.g. out of descriptors) are transient; back off briefly.
                 Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
@@ -172,7 +197,9 @@ impl axum::serve::Listener for FaultListener {
     }
 }
 
-impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, FaultListener>> for KillSwitch {
+impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, FaultListener>>
+    for KillSwitch
+{
     fn connect_info(stream: axum::serve::IncomingStream<'_, FaultListener>) -> Self {
         stream.io().kill.clone()
     }
@@ -184,7 +211,10 @@ mod tests {
 
     #[test]
     fn draws_repeat_for_a_seed_and_honour_rates() {
-        let f = Faults { error_rate: 0.3, ..Faults::default() };
+        let f = Faults {
+            error_rate: 0.3,
+            ..Faults::default()
+        };
         let run = || {
             let mut s = FaultState::new(f.clone(), 7);
             (0..1000).map(|_| s.draw().1).collect::<Vec<_>>()
@@ -193,6 +223,13 @@ mod tests {
         assert_eq!(a, run());
         let errors = a.iter().filter(|x| **x == Fault::Error).count();
         assert!((200..400).contains(&errors), "{errors}");
-        assert!(Faults { drop_rate: 1.5, ..Faults::default() }.validate().is_err());
+        assert!(
+            Faults {
+                drop_rate: 1.5,
+                ..Faults::default()
+            }
+            .validate()
+            .is_err()
+        );
     }
 }

@@ -103,7 +103,10 @@ impl Default for EmulatorConfig {
 impl EmulatorConfig {
     /// The TUI's demo data: the defaults with 2-minute user tokens, so refreshes show.
     pub fn demo() -> Self {
-        Self { user_token_life: Duration::from_secs(120), ..Self::default() }
+        Self {
+            user_token_life: Duration::from_secs(120),
+            ..Self::default()
+        }
     }
 }
 
@@ -139,7 +142,9 @@ pub struct RunningEmulator {
 
 impl fmt::Debug for RunningEmulator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RunningEmulator").field("base_url", &self.shared.base_url).finish_non_exhaustive()
+        f.debug_struct("RunningEmulator")
+            .field("base_url", &self.shared.base_url)
+            .finish_non_exhaustive()
     }
 }
 
@@ -159,27 +164,52 @@ impl RunningEmulator {
             local
         };
         let base_url = format!("http://{host}");
-        let service_token = ids::new_id(&mut fastrand::Rng::with_seed(config.seed ^ 0x5e_1c_e7), "pts");
+        let service_token = ids::new_id(
+            &mut fastrand::Rng::with_seed(config.seed ^ 0x005e_51ce),
+            "pts",
+        );
         let cfg = config.clone();
         let token = service_token.clone();
         let store = tokio::task::spawn_blocking(move || {
             let now = jiff::Timestamp::now().as_microsecond();
             let user_life = micros(cfg.user_token_life);
             let mut store = Store::new(cfg.seed, user_life, token, now);
-            seed::populate(&mut store, cfg.seed, cfg.users, cfg.sessions, now, user_life, micros(cfg.refresh_token_life));
+            seed::populate(
+                &mut store,
+                cfg.seed,
+                cfg.users,
+                cfg.sessions,
+                now,
+                user_life,
+                micros(cfg.refresh_token_life),
+            );
             store
         })
         .await
         .map_err(std::io::Error::other)?;
         let faults = FaultState::new(config.faults.clone(), config.seed);
-        let shared = Arc::new(Shared::new(store, faults, config.seed, base_url, service_token));
-        let app = routes::router(shared.clone()).into_make_service_with_connect_info::<KillSwitch>();
+        let shared = Arc::new(Shared::new(
+            store,
+            faults,
+            config.seed,
+            base_url,
+            service_token,
+        ));
+        let app =
+            routes::router(shared.clone()).into_make_service_with_connect_info::<KillSwitch>();
         let cancel = CancellationToken::new();
         let stop = cancel.clone().cancelled_owned();
         let task = tokio::spawn(async move {
-            let _ = axum::serve(FaultListener(listener), app).with_graceful_shutdown(stop).await;
+            let _ = axum::serve(FaultListener(listener), app)
+                .with_graceful_shutdown(stop)
+                .await;
         });
-        Ok(Self { shared, seed: config.seed, cancel, task })
+        Ok(Self {
+            shared,
+            seed: config.seed,
+            cancel,
+            task,
+        })
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -238,7 +268,9 @@ impl RunningEmulator {
 
     /// Moves the emulator's clock forward, so expiry can be tested without waiting.
     pub fn advance(&self, by: Duration) {
-        self.shared.clock_offset_us.fetch_add(micros(by), Ordering::Relaxed);
+        self.shared
+            .clock_offset_us
+            .fetch_add(micros(by), Ordering::Relaxed);
     }
 
     /// Stops serving and waits for the server task.

@@ -81,22 +81,36 @@ pub struct Answer {
 
 impl Answer {
     fn new(status: Status, summary: impl Into<String>, result: Value) -> Self {
-        Self { status, summary: summary.into(), result }
+        Self {
+            status,
+            summary: summary.into(),
+            result,
+        }
     }
 
     fn validation(errors: Vec<ErrorField>) -> Self {
         let summary = format!("There was {} error(s) in the given payload.", errors.len());
-        Self::new(Status::ValidationError, summary, json!({ "errors": errors }))
+        Self::new(
+            Status::ValidationError,
+            summary,
+            json!({ "errors": errors }),
+        )
     }
 
     fn failure(f: Failure) -> Self {
         match f {
             Failure::InvalidToken => Self::new(Status::InvalidToken, "Invalid token", Value::Null),
-            Failure::ExpiredToken => Self::new(Status::ExpiredToken, "Token has expired", Value::Null),
+            Failure::ExpiredToken => {
+                Self::new(Status::ExpiredToken, "Token has expired", Value::Null)
+            }
             Failure::NotFound => Self::new(Status::NotFound, "Session not found", Value::Null),
             Failure::BadCursor => {
                 let mut e = Errors::default();
-                e.push("BadFormat", "'last' is not a cursor returned for this query", &["last"]);
+                e.push(
+                    "BadFormat",
+                    "'last' is not a cursor returned for this query",
+                    &["last"],
+                );
                 Self::validation(e.into_vec())
             }
         }
@@ -137,14 +151,20 @@ pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Shared {
     /// State for a server at `base_url`.
-    pub fn new(store: Store, faults: FaultState, seed: u64, base_url: String, service_token: String) -> Self {
+    pub fn new(
+        store: Store,
+        faults: FaultState,
+        seed: u64,
+        base_url: String,
+        service_token: String,
+    ) -> Self {
         Self {
             store: Mutex::new(store),
             faults: Mutex::new(faults),
             pending: Mutex::new(HashMap::new()),
             requests: AtomicU64::new(0),
             clock_offset_us: AtomicI64::new(0),
-            ids: Mutex::new(fastrand::Rng::with_seed(seed ^ 0x0001_d5_1d5)),
+            ids: Mutex::new(fastrand::Rng::with_seed(seed ^ 0x0000_001d_51d5)),
             base_url,
             service_token,
         }
@@ -214,16 +234,20 @@ impl Shared {
                 store.logout_user(s("user_id"), now);
                 Ok(done("Sessions of the user logged out"))
             }
-            (Endpoint::ClientLogout, _) => store.logout_token(s("token"), now).map(|()| done("Logged out")),
+            (Endpoint::ClientLogout, _) => store
+                .logout_token(s("token"), now)
+                .map(|()| done("Logged out")),
             (Endpoint::ClientRefresh, _) => store
                 .refresh(s("refresh_token"), body.str("user_token"), now)
                 .map(|r| Answer::new(Status::Success, "Session refreshed", r)),
             (Endpoint::TokenCheck, _) => store
                 .check(s("token"), now)
                 .map(|info| Answer::new(Status::Success, "Token is valid", json!(info))),
-            (Endpoint::SessionList | Endpoint::ClientList, None) => {
-                Ok(Answer::new(Status::InternalError, "list query missing", Value::Null))
-            }
+            (Endpoint::SessionList | Endpoint::ClientList, None) => Ok(Answer::new(
+                Status::InternalError,
+                "list query missing",
+                Value::Null,
+            )),
         };
         outcome.unwrap_or_else(Answer::failure)
     }
@@ -247,12 +271,22 @@ fn stamp(us: i64) -> String {
 }
 
 fn unauthorized() -> Answer {
-    Answer::new(Status::Unauthorized, "Not authorized to access this resource", Value::Null)
+    Answer::new(
+        Status::Unauthorized,
+        "Not authorized to access this resource",
+        Value::Null,
+    )
 }
 
 type App = State<std::sync::Arc<Shared>>;
 
-async fn api(endpoint: Endpoint, State(app): App, kill: KillSwitch, headers: HeaderMap, body: Bytes) -> Response {
+async fn api(
+    endpoint: Endpoint,
+    State(app): App,
+    kill: KillSwitch,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let request_time = app.now();
     let request_id = app.request_id();
     if !app.authorized(&headers) {
@@ -267,15 +301,30 @@ async fn api(endpoint: Endpoint, State(app): App, kill: KillSwitch, headers: Hea
             kill.trip();
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
-        Fault::Error => Answer::new(Status::InternalError, "Internal server error (injected)", Value::Null),
+        Fault::Error => Answer::new(
+            Status::InternalError,
+            "Internal server error (injected)",
+            Value::Null,
+        ),
         Fault::Throttle => {
-            let a = Answer::new(Status::TooManyRequests, "Too many requests (injected)", Value::Null);
+            let a = Answer::new(
+                Status::TooManyRequests,
+                "Too many requests (injected)",
+                Value::Null,
+            );
             let mut resp = app.respond(&request_id, request_time, &a);
-            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
             return resp;
         }
         Fault::Async(polls) => {
-            let pending = Pending { endpoint, body, polls_left: polls, retries: 0, done: None };
+            let pending = Pending {
+                endpoint,
+                body,
+                polls_left: polls,
+                retries: 0,
+                done: None,
+            };
             lock(&app.pending).insert(request_id.clone(), pending);
             app.accepted(&request_id, 0)
         }
@@ -329,9 +378,11 @@ pub fn router(app: std::sync::Arc<Shared>) -> Router {
     for (endpoint, path) in Endpoint::ALL {
         r = r.route(
             path,
-            post(move |s: App, ConnectInfo(k): ConnectInfo<KillSwitch>, h: HeaderMap, b: Bytes| {
-                api(endpoint, s, k, h, b)
-            }),
+            post(
+                move |s: App, ConnectInfo(k): ConnectInfo<KillSwitch>, h: HeaderMap, b: Bytes| {
+                    api(endpoint, s, k, h, b)
+                },
+            ),
         );
     }
     r.route("/request/{id}", get(poll))

@@ -8,22 +8,86 @@ use crate::authn::model::{DomainIntel, Geolocation, Intelligence, IpIntel, Profi
 use std::sync::Arc;
 
 const FIRST: &[&str] = &[
-    "Alice", "Bob", "Carol", "José", "美咲", "Søren", "Zoë", "Ngozi", "Priya", "Mateusz",
-    "Chloé", "Oğuz", "Anaïs", "Dmitri", "Fatima", "Hiroshi", "Ingrid", "Kwame", "Léa",
-    "Mohammed", "Nora", "Paulo", "Rajesh", "Siobhán", "Thảo", "Ulla", "Valentina", "Wei",
-    "Yara", "Zoltán",
+    "Alice",
+    "Bob",
+    "Carol",
+    "José",
+    "美咲",
+    "Søren",
+    "Zoë",
+    "Ngozi",
+    "Priya",
+    "Mateusz",
+    "Chloé",
+    "Oğuz",
+    "Anaïs",
+    "Dmitri",
+    "Fatima",
+    "Hiroshi",
+    "Ingrid",
+    "Kwame",
+    "Léa",
+    "Mohammed",
+    "Nora",
+    "Paulo",
+    "Rajesh",
+    "Siobhán",
+    "Thảo",
+    "Ulla",
+    "Valentina",
+    "Wei",
+    "Yara",
+    "Zoltán",
 ];
 const LAST: &[&str] = &[
-    "Anders", "Baker", "Castillo", "García", "田中", "Ørsted", "Müller", "Okafor", "Patel",
-    "Kowalski", "Dubois", "Yılmaz", "Lefèvre", "Ivanov", "Haddad", "Sato", "Lindqvist",
-    "Mensah", "Martin", "Al-Farsi", "Nilsen", "Ferreira", "Iyer", "Ní Bhriain", "Nguyễn",
-    "Virtanen", "Rossi", "Zhang", "Haddad", "Horváth",
+    "Anders",
+    "Baker",
+    "Castillo",
+    "García",
+    "田中",
+    "Ørsted",
+    "Müller",
+    "Okafor",
+    "Patel",
+    "Kowalski",
+    "Dubois",
+    "Yılmaz",
+    "Lefèvre",
+    "Ivanov",
+    "Haddad",
+    "Sato",
+    "Lindqvist",
+    "Mensah",
+    "Martin",
+    "Al-Farsi",
+    "Nilsen",
+    "Ferreira",
+    "Iyer",
+    "Ní Bhriain",
+    "Nguyễn",
+    "Virtanen",
+    "Rossi",
+    "Zhang",
+    "Haddad",
+    "Horváth",
 ];
 const DOMAINS: &[&str] = &[
-    "example.com", "example.org", "acme.test", "corp.example", "mail.example.jp",
-    "exemple.fr", "beispiel.de",
+    "example.com",
+    "example.org",
+    "acme.test",
+    "corp.example",
+    "mail.example.jp",
+    "exemple.fr",
+    "beispiel.de",
 ];
-const DEPARTMENTS: &[&str] = &["Engineering", "Sales", "Support", "Finance", "Research", "Légal"];
+const DEPARTMENTS: &[&str] = &[
+    "Engineering",
+    "Sales",
+    "Support",
+    "Finance",
+    "Research",
+    "Légal",
+];
 const LOCALES: &[&str] = &["en-US", "ja-JP", "da-DK", "fr-FR", "pt-BR", "de-DE"];
 const EMOJI: &[&str] = &["🌸", "🚀", "🦊", "☕", "🎧", "🌊", "🍀", "⚡"];
 
@@ -38,7 +102,14 @@ pub const USER_AGENTS: &[&str] = &[
     "Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
     "curl/8.8.0",
 ];
-const SCOPES: &[&str] = &["read", "write", "admin", "billing:read", "sessions:*", "profile/edit"];
+const SCOPES: &[&str] = &[
+    "read",
+    "write",
+    "admin",
+    "billing:read",
+    "sessions:*",
+    "profile/edit",
+];
 const PLACES: &[(&str, &str, &str, f64, f64, &str)] = &[
     ("United States", "Portland", "US", 45.52, -122.68, "97201"),
     ("Japan", "Tokyo", "JP", 35.68, 139.69, "100-0001"),
@@ -91,7 +162,11 @@ fn user(rng: &mut fastrand::Rng, i: usize) -> User {
     // Most addresses are folded to ASCII as mail systems usually do; some keep their
     // Unicode local part, as internationalised addresses may.
     let local = if rng.u8(..4) == 0 {
-        format!("{}.{}", first.to_lowercase(), last.to_lowercase().replace(' ', ""))
+        format!(
+            "{}.{}",
+            first.to_lowercase(),
+            last.to_lowercase().replace(' ', "")
+        )
     } else {
         format!("{}.{}", ascii_fold(first), ascii_fold(last))
     };
@@ -106,12 +181,19 @@ fn user(rng: &mut fastrand::Rng, i: usize) -> User {
         profile.insert("locale".into(), (*pick(rng, LOCALES)).into());
     }
     if rng.u8(..3) == 0 {
-        profile.insert("display_name".into(), format!("{first} {}", pick(rng, EMOJI)));
+        profile.insert(
+            "display_name".into(),
+            format!("{first} {}", pick(rng, EMOJI)),
+        );
     }
     User {
         id: new_id(rng, "pui"),
         email,
-        username: format!("{}{}{i}", ascii_fold(first), ascii_fold(last).chars().next().unwrap_or('x')),
+        username: format!(
+            "{}{}{i}",
+            ascii_fold(first),
+            ascii_fold(last).chars().next().unwrap_or('x')
+        ),
         enabled: rng.u8(..20) != 0,
         profile,
     }
@@ -121,8 +203,16 @@ fn intelligence(rng: &mut fastrand::Rng) -> Intelligence {
     let (country, city, code, lat, lon, postal) = *pick(rng, PLACES);
     let bad = rng.u8(..6) == 0;
     let verdict = |rng: &mut fastrand::Rng, bad: bool| Reputation {
-        category: Some(if bad { vec!["Malware".into()] } else { Vec::new() }),
-        score: Some(if bad { 70 + rng.i64(..30) } else { rng.i64(..10) }),
+        category: Some(if bad {
+            vec!["Malware".into()]
+        } else {
+            Vec::new()
+        }),
+        score: Some(if bad {
+            70 + rng.i64(..30)
+        } else {
+            rng.i64(..10)
+        }),
         verdict: Some(if bad { "malicious" } else { "benign" }.into()),
     };
     Intelligence {
@@ -141,14 +231,25 @@ fn intelligence(rng: &mut fastrand::Rng) -> Intelligence {
                 country_code: Some(code.into()),
             }),
         }),
-        domain_intel: Some(DomainIntel { is_bad: Some(false), reputation: Some(verdict(rng, false)) }),
+        domain_intel: Some(DomainIntel {
+            is_bad: Some(false),
+            reputation: Some(verdict(rng, false)),
+        }),
         user_intel: Some(rng.u8(..10) == 0),
     }
 }
 
 /// Fills `store` with `users` users and `sessions` sessions from `seed`. The first ten
 /// users get at least three sessions each when there are enough sessions.
-pub fn populate(store: &mut Store, seed: u64, users: usize, sessions: usize, now: i64, user_life: i64, refresh_life: i64) {
+pub fn populate(
+    store: &mut Store,
+    seed: u64,
+    users: usize,
+    sessions: usize,
+    now: i64,
+    user_life: i64,
+    refresh_life: i64,
+) {
     let mut rng = fastrand::Rng::with_seed(seed);
     let mut seen = std::collections::HashSet::new();
     for i in 0..users {
@@ -193,7 +294,7 @@ pub fn populate(store: &mut Store, seed: u64, users: usize, sessions: usize, now
             user: owner,
             created_at,
             expire,
-            user_agent: *pick(&mut rng, USER_AGENTS),
+            user_agent: USER_AGENTS[rng.usize(..USER_AGENTS.len())],
             scopes,
             intelligence: intel,
             refresh: new_id(&mut rng, "ptr"),

@@ -137,7 +137,7 @@ pub fn ts(us: i64) -> jiff::Timestamp {
 impl Store {
     /// An empty store; `service_token` is accepted by token check as a service token.
     pub fn new(seed: u64, user_token_life: i64, service_token: String, now: i64) -> Self {
-        let mut rng = fastrand::Rng::with_seed(seed ^ 0x5eed_0f_5e55_1015);
+        let mut rng = fastrand::Rng::with_seed(seed ^ 0x005e_ed0f_5e55_1015);
         let service_id = ids::new_id(&mut rng, "pmt");
         Self {
             users: Vec::new(),
@@ -171,8 +171,10 @@ impl Store {
         self.by_user[rec.user].insert(rec.id.clone());
         self.tokens
             .insert(rec.refresh.clone(), (rec.id.clone(), TokenKind::Refresh));
-        self.tokens
-            .insert(rec.active.value.clone(), (rec.id.clone(), TokenKind::Active));
+        self.tokens.insert(
+            rec.active.value.clone(),
+            (rec.id.clone(), TokenKind::Active),
+        );
         self.sessions.insert(rec.id.clone(), rec);
     }
 
@@ -311,7 +313,15 @@ impl Store {
         p
     }
 
-    fn info(&self, rec: &SessionRec, kind: &str, id: &str, created: i64, expire: i64, now: i64) -> TokenInfo {
+    fn info(
+        &self,
+        rec: &SessionRec,
+        kind: &str,
+        id: &str,
+        created: i64,
+        expire: i64,
+        now: i64,
+    ) -> TokenInfo {
         let user = &self.users[rec.user];
         TokenInfo {
             id: id.to_owned(),
@@ -370,7 +380,12 @@ impl Store {
             None => None,
         };
         let owner_id = owner.map(|u| self.users[u].id.as_str()).unwrap_or("");
-        let query = fingerprint(&[q.order_by.as_str(), q.order.as_str(), owner_id, &q.filter_key]);
+        let query = fingerprint(&[
+            q.order_by.as_str(),
+            q.order.as_str(),
+            owner_id,
+            &q.filter_key,
+        ]);
         let after = match &q.last {
             Some(s) => match Cursor::decode(s) {
                 Some(c) if c.query == query => Some((c.key, Arc::<str>::from(c.id))),
@@ -402,13 +417,20 @@ impl Store {
         let mut last = String::new();
         let mut prev: Option<&(SortKey, Arc<str>)> = None;
         for row in rows {
-            let Some(rec) = self.sessions.get(&row.1) else { continue };
+            let Some(rec) = self.sessions.get(&row.1) else {
+                continue;
+            };
             if !self.matches(rec, &q.conds) {
                 continue;
             }
             if sessions.len() == q.size {
                 if let Some((key, id)) = prev {
-                    last = Cursor { query, key: key.clone(), id: id.to_string() }.encode();
+                    last = Cursor {
+                        query,
+                        key: key.clone(),
+                        id: id.to_string(),
+                    }
+                    .encode();
                 }
                 break;
             }
@@ -424,15 +446,28 @@ impl Store {
                 .filter(|r| self.matches(r, &q.conds))
                 .count()
         };
-        Ok(Page { sessions, last, count })
+        Ok(Page {
+            sessions,
+            last,
+            count,
+        })
     }
 
     /// Ends one session; with `token`, only one of that token's owner.
-    pub fn invalidate(&mut self, session_id: &str, token: Option<&str>, now: i64) -> Result<(), Failure> {
+    pub fn invalidate(
+        &mut self,
+        session_id: &str,
+        token: Option<&str>,
+        now: i64,
+    ) -> Result<(), Failure> {
         self.purge(now);
         if let Some(t) = token {
             let owner = self.by_user_token(t, now)?.user;
-            if self.sessions.get(session_id).is_none_or(|r| r.user != owner) {
+            if self
+                .sessions
+                .get(session_id)
+                .is_none_or(|r| r.user != owner)
+            {
                 return Err(Failure::NotFound);
             }
         }
@@ -460,7 +495,12 @@ impl Store {
 
     /// Issues a new active token for the session of `refresh`, revoking the old one;
     /// returns the refresh result (`refresh_token` and `active_token`, with values).
-    pub fn refresh(&mut self, refresh: &str, user_token: Option<&str>, now: i64) -> Result<Value, Failure> {
+    pub fn refresh(
+        &mut self,
+        refresh: &str,
+        user_token: Option<&str>,
+        now: i64,
+    ) -> Result<Value, Failure> {
         self.purge(now);
         let (rec, kind) = self.lookup(refresh)?;
         if kind != TokenKind::Refresh {
@@ -480,7 +520,8 @@ impl Store {
             expire: (now + self.user_token_life).min(session_expire),
         };
         self.tokens.remove(&old_value);
-        self.tokens.insert(active.value.clone(), (id.clone(), TokenKind::Active));
+        self.tokens
+            .insert(active.value.clone(), (id.clone(), TokenKind::Active));
         self.indexes[slot(OrderBy::ActiveTokenId)].remove(&old_key);
         self.indexes[slot(OrderBy::ActiveTokenId)]
             .insert((SortKey::Text(active.id.clone()), id.clone()));
@@ -489,7 +530,8 @@ impl Store {
         };
         rec.active = active;
         let rec = &self.sessions[&id];
-        let mut refresh_token = serde_json::to_value(self.session_token_info(rec, now)).unwrap_or_default();
+        let mut refresh_token =
+            serde_json::to_value(self.session_token_info(rec, now)).unwrap_or_default();
         with_value(&mut refresh_token, &rec.refresh);
         let mut result = serde_json::json!({ "refresh_token": refresh_token });
         if let Some(info) = self.active_info(rec, now) {
@@ -540,7 +582,8 @@ impl Store {
             .zip(&self.by_user)
             .take(max_users)
             .map(|(u, ids)| {
-                let mut recs: Vec<&SessionRec> = ids.iter().filter_map(|id| self.sessions.get(id)).collect();
+                let mut recs: Vec<&SessionRec> =
+                    ids.iter().filter_map(|id| self.sessions.get(id)).collect();
                 recs.sort_by_key(|r| (r.created_at, r.id.clone()));
                 UserTokens {
                     user_id: u.id.clone(),

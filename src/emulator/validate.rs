@@ -100,16 +100,16 @@ impl Endpoint {
         const LIST: [(&str, Kind, bool); 5] = [
             ("filter", Filter, false),
             ("last", Text, false),
-            ("order", OrderKind, false),
-            ("order_by", OrderByKind, false),
+            ("order", Direction, false),
+            ("order_by", Column, false),
             ("size", Size, false),
         ];
         const CLIENT_LIST: [(&str, Kind, bool); 6] = [
             ("token", UserToken, true),
             ("filter", Filter, false),
             ("last", Text, false),
-            ("order", OrderKind, false),
-            ("order_by", OrderByKind, false),
+            ("order", Direction, false),
+            ("order_by", Column, false),
             ("size", Size, false),
         ];
         match self {
@@ -149,8 +149,8 @@ enum Kind {
     Bool,
     Text,
     Filter,
-    OrderKind,
-    OrderByKind,
+    Direction,
+    Column,
     Size,
 }
 
@@ -296,7 +296,7 @@ fn check(kind: Kind, key: &str, v: &Value, errors: &mut Errors, list: Option<&mu
             ),
             _ => want(errors, "InvalidInteger", "integer"),
         },
-        Kind::OrderKind => match v.as_str() {
+        Kind::Direction => match v.as_str() {
             Some(s) => match s {
                 "asc" | "desc" => {
                     if let Some(l) = list {
@@ -311,7 +311,7 @@ fn check(kind: Kind, key: &str, v: &Value, errors: &mut Errors, list: Option<&mu
             },
             None => want(errors, "InvalidString", "string"),
         },
-        Kind::OrderByKind => match v.as_str() {
+        Kind::Column => match v.as_str() {
             Some(s) => match OrderBy::ALL.into_iter().find(|o| o.as_str() == s) {
                 Some(o) => {
                     if let Some(l) = list {
@@ -345,9 +345,7 @@ fn check(kind: Kind, key: &str, v: &Value, errors: &mut Errors, list: Option<&mu
             };
             match kind {
                 Kind::SessionId => pattern(errors, ids::is_id(s, "pmt"), "^pmt_[a-z2-7]{32}$"),
-                Kind::RefreshToken => {
-                    pattern(errors, ids::is_id(s, "ptr"), "^ptr_[a-z2-7]{32}$")
-                }
+                Kind::RefreshToken => pattern(errors, ids::is_id(s, "ptr"), "^ptr_[a-z2-7]{32}$"),
                 Kind::UserToken => pattern(
                     errors,
                     ids::is_id(s, "ptu") || ids::is_jwt(s),
@@ -396,7 +394,10 @@ mod tests {
                 ("UnexpectedProperty".into(), "/config_id".into())
             ]
         );
-        let s = sources(Endpoint::SessionList, r#"{"size": 0, "order": "up", "x": 1}"#);
+        let s = sources(
+            Endpoint::SessionList,
+            r#"{"size": 0, "order": "up", "x": 1}"#,
+        );
         assert_eq!(s.len(), 2);
         assert!(sources(Endpoint::SessionList, "[1]")[0].1 == "/");
         assert!(sources(Endpoint::SessionList, "{").len() == 1);
@@ -408,6 +409,9 @@ mod tests {
     fn list_defaults_apply() {
         let b = parse(Endpoint::SessionList, b"{}").unwrap();
         let l = b.list.unwrap();
-        assert_eq!((l.size, l.order, l.order_by), (DEFAULT_PAGE_SIZE, Order::Desc, OrderBy::CreatedAt));
+        assert_eq!(
+            (l.size, l.order, l.order_by),
+            (DEFAULT_PAGE_SIZE, Order::Desc, OrderBy::CreatedAt)
+        );
     }
 }

@@ -89,7 +89,8 @@ impl Emu {
     }
 
     pub async fn post(&self, path: &str, body: Value) -> Resp {
-        self.raw(path, Some(&self.token.clone()), &body.to_string()).await
+        self.raw(path, Some(&self.token.clone()), &body.to_string())
+            .await
     }
 
     pub async fn get(&self, url: &str) -> Resp {
@@ -140,7 +141,8 @@ async fn into_resp(resp: reqwest::Response) -> Resp {
     let request_id_header = header("x-request-id");
     let retry_after = header("retry-after");
     let text = resp.text().await.unwrap();
-    let body: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("non-JSON body {text:?}: {e}"));
+    let body: Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("non-JSON body {text:?}: {e}"));
     Resp {
         code,
         request_id_header,
@@ -155,13 +157,22 @@ pub fn assert_envelope(r: &Resp) {
     let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
     assert_eq!(
         keys,
-        ["request_id", "request_time", "response_time", "status", "summary", "result"]
+        [
+            "request_id",
+            "request_time",
+            "response_time",
+            "status",
+            "summary",
+            "result"
+        ]
     );
     let id = obj["request_id"].as_str().unwrap();
     assert!(
         id.len() == 36
             && id.starts_with("prq_")
-            && id[4..].bytes().all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b)),
+            && id[4..]
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b)),
         "{id}"
     );
     assert_eq!(r.request_id_header.as_deref(), Some(id));
