@@ -10,6 +10,10 @@ if ! command -v python3 >/dev/null 2>&1; then
     echo "skip: python3 is not installed, so the SDK compatibility check cannot run"
     exit 0
 fi
+if ! python3 -m venv --help >/dev/null 2>&1; then
+    echo "skip: python3 has no venv module, so the SDK compatibility check cannot run"
+    exit 0
+fi
 
 work="$(mktemp -d)"
 pids=()

@@ -129,6 +129,17 @@ def main():
 
     check("client.token_endpoints.check", token_check)
 
+    def token_check_everyone():
+        with_intel = 0
+        for u in tokens["users"]:
+            for s in u["sessions"]:
+                r = authn.client.token_endpoints.check(s["user_token"])
+                assert r.result.email == u["email"]
+                with_intel += r.result.intelligence is not None
+        assert with_intel > 0, "some seeded logins carry intelligence"
+
+    check("token check parses for every seeded session (with intelligence)", token_check_everyone)
+
     def client_list():
         tok = alice["sessions"][0]["user_token"]
         r = authn.client.session.list(tok, order=ItemOrder.ASC, order_by=SessionListOrderBy.CREATED_AT, size=2)

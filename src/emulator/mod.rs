@@ -36,6 +36,7 @@ pub mod cursor;
 pub mod faults;
 pub mod filter;
 pub mod ids;
+pub mod render;
 pub mod routes;
 pub mod seed;
 pub mod store;

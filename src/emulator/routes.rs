@@ -76,11 +76,16 @@ impl Status {
 pub struct Answer {
     status: Status,
     summary: String,
-    result: Value,
+    /// The `result` value as JSON text.
+    result: String,
 }
 
 impl Answer {
     fn new(status: Status, summary: impl Into<String>, result: Value) -> Self {
+        Self::raw(status, summary, result.to_string())
+    }
+
+    fn raw(status: Status, summary: impl Into<String>, result: String) -> Self {
         Self {
             status,
             summary: summary.into(),
@@ -117,8 +122,14 @@ impl Answer {
     }
 }
 
+/// How long a 202 stays pollable (the `ttl_mins` it announces).
+const PENDING_TTL: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+/// Pending requests kept before expired ones are swept, bounding memory under load.
+const PENDING_SWEEP_AT: usize = 10_000;
+
 /// A request answered 202 and completed by the poll endpoint.
 struct Pending {
+    created: std::time::Instant,
     endpoint: Endpoint,
     body: Bytes,
     polls_left: u8,
@@ -188,15 +199,27 @@ impl Shared {
     }
 
     fn respond(&self, request_id: &str, request_time: i64, answer: &Answer) -> Response {
-        let body = json!({
+        // The result is already JSON text; the envelope is written around it so a large
+        // page is serialised once.
+        let head = json!({
             "request_id": request_id,
             "request_time": stamp(request_time),
             "response_time": stamp(self.now()),
             "status": answer.status.as_str(),
             "summary": answer.summary,
-            "result": answer.result,
-        });
-        let mut resp = (answer.status.http(), axum::Json(body)).into_response();
+        })
+        .to_string();
+        let mut body = String::with_capacity(head.len() + answer.result.len() + 12);
+        body.push_str(&head[..head.len() - 1]);
+        body.push_str(",\"result\":");
+        body.push_str(&answer.result);
+        body.push('}');
+        let mut resp = (
+            answer.status.http(),
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response();
         if let Ok(v) = HeaderValue::from_str(request_id) {
             resp.headers_mut().insert("x-request-id", v);
         }
@@ -216,12 +239,8 @@ impl Shared {
             (Endpoint::SessionList | Endpoint::ClientList, Some(q)) => {
                 let client = endpoint == Endpoint::ClientList;
                 store.list(q, client.then(|| s("token")), now).map(|page| {
-                    let summary = format!("Listed {} session(s)", page.sessions.len());
-                    let mut result = json!({ "sessions": page.sessions, "last": page.last });
-                    if !client {
-                        result["count"] = json!(page.count);
-                    }
-                    Answer::new(Status::Success, summary, result)
+                    let summary = format!("Listed {} session(s)", page.shown);
+                    Answer::raw(Status::Success, summary, page.json)
                 })
             }
             (Endpoint::SessionInvalidate, _) => store
@@ -239,10 +258,10 @@ impl Shared {
                 .map(|()| done("Logged out")),
             (Endpoint::ClientRefresh, _) => store
                 .refresh(s("refresh_token"), body.str("user_token"), now)
-                .map(|r| Answer::new(Status::Success, "Session refreshed", r)),
+                .map(|r| Answer::raw(Status::Success, "Session refreshed", r)),
             (Endpoint::TokenCheck, _) => store
                 .check(s("token"), now)
-                .map(|info| Answer::new(Status::Success, "Token is valid", json!(info))),
+                .map(|info| Answer::raw(Status::Success, "Token is valid", info)),
             (Endpoint::SessionList | Endpoint::ClientList, None) => Ok(Answer::new(
                 Status::InternalError,
                 "list query missing",
@@ -257,7 +276,7 @@ impl Shared {
             Status::Accepted,
             "Your request is in progress",
             json!({
-                "ttl_mins": 5,
+                "ttl_mins": PENDING_TTL.as_secs() / 60,
                 "retry_counter": retries,
                 "location": format!("{}/request/{request_id}", self.base_url),
             }),
@@ -319,13 +338,19 @@ async fn api(
         }
         Fault::Async(polls) => {
             let pending = Pending {
+                created: std::time::Instant::now(),
                 endpoint,
                 body,
                 polls_left: polls,
                 retries: 0,
                 done: None,
             };
-            lock(&app.pending).insert(request_id.clone(), pending);
+            let mut map = lock(&app.pending);
+            if map.len() >= PENDING_SWEEP_AT {
+                map.retain(|_, p| p.created.elapsed() < PENDING_TTL);
+            }
+            map.insert(request_id.clone(), pending);
+            drop(map);
             app.accepted(&request_id, 0)
         }
         Fault::None => app.execute(endpoint, &body),
@@ -387,6 +412,7 @@ pub fn router(app: std::sync::Arc<Shared>) -> Router {
     }
     r.route("/request/{id}", get(poll))
         .fallback(not_found)
+        .method_not_allowed_fallback(not_found)
         .layer(middleware::from_fn_with_state(app.clone(), count))
         .with_state(app)
 }

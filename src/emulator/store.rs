@@ -5,11 +5,11 @@
 use super::cursor::{Cursor, SortKey, fingerprint};
 use super::filter::{Cond, TextField, TimeField};
 use super::ids;
+use super::render::{SessionView, TokenView};
 use super::validate::ListQuery;
 use super::{SessionTokens, UserTokens};
 use crate::authn::Secret;
-use crate::authn::model::{Intelligence, Order, OrderBy, Profile, Session, TokenInfo};
-use serde_json::Value;
+use crate::authn::model::{Intelligence, Order, OrderBy, Profile, TokenInfo};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Bound;
 use std::sync::Arc;
@@ -84,12 +84,10 @@ pub enum Failure {
 /// One page of a list.
 #[derive(Debug)]
 pub struct Page {
-    /// The sessions on this page.
-    pub sessions: Vec<Session>,
-    /// Cursor for the next page, `""` on the last one.
-    pub last: String,
-    /// Sessions matched over all pages.
-    pub count: usize,
+    /// Sessions on this page.
+    pub shown: usize,
+    /// The `result` object as JSON: `sessions`, `last` and, for the service list, `count`.
+    pub json: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -306,71 +304,6 @@ impl Store {
         }
     }
 
-    fn profile(&self, rec: &SessionRec) -> Profile {
-        let mut p = self.users[rec.user].profile.clone();
-        p.insert("Login-Time".into(), ts(rec.created_at).to_string());
-        p.insert("User-Agent".into(), rec.user_agent.to_owned());
-        p
-    }
-
-    fn info(
-        &self,
-        rec: &SessionRec,
-        kind: &str,
-        id: &str,
-        created: i64,
-        expire: i64,
-        now: i64,
-    ) -> TokenInfo {
-        let user = &self.users[rec.user];
-        TokenInfo {
-            id: id.to_owned(),
-            kind: kind.to_owned(),
-            life: (expire - now) / SECOND,
-            expire: ts(expire),
-            enabled: Some(user.enabled),
-            identity: user.id.clone(),
-            email: user.email.clone(),
-            scopes: Some(rec.scopes.clone()),
-            profile: self.profile(rec),
-            created_at: ts(created),
-            intelligence: rec.intelligence.as_deref().cloned(),
-            audience: None,
-            client_id: None,
-            claims: None,
-        }
-    }
-
-    fn active_info(&self, rec: &SessionRec, now: i64) -> Option<TokenInfo> {
-        let a = &rec.active;
-        (a.expire - now >= SECOND).then(|| {
-            let mut i = self.info(rec, "user", &a.id, a.created_at, a.expire, now);
-            i.intelligence = None;
-            i.enabled = None;
-            i
-        })
-    }
-
-    fn session_token_info(&self, rec: &SessionRec, now: i64) -> TokenInfo {
-        self.info(rec, SESSION_TYPE, &rec.id, rec.created_at, rec.expire, now)
-    }
-
-    fn render(&self, rec: &SessionRec, now: i64) -> Session {
-        let user = &self.users[rec.user];
-        Session {
-            id: rec.id.to_string(),
-            kind: SESSION_TYPE.to_owned(),
-            life: (rec.expire - now) / SECOND,
-            expire: ts(rec.expire),
-            identity: user.id.clone(),
-            email: user.email.clone(),
-            scopes: Some(rec.scopes.clone()),
-            profile: self.profile(rec),
-            created_at: ts(rec.created_at),
-            active_token: self.active_info(rec, now),
-        }
-    }
-
     /// One page of sessions: every session (`token` = None, the service list) or those
     /// of the owner of the user token `token`.
     pub fn list(&mut self, q: &ListQuery, token: Option<&str>, now: i64) -> Result<Page, Failure> {
@@ -413,7 +346,7 @@ impl Store {
             }
             (Order::Desc, None) => Box::new(index.iter().rev()),
         };
-        let mut sessions = Vec::with_capacity(q.size.min(index.len()));
+        let mut sessions: Vec<SessionView> = Vec::with_capacity(q.size.min(index.len()));
         let mut last = String::new();
         let mut prev: Option<&(SortKey, Arc<str>)> = None;
         for row in rows {
@@ -434,7 +367,11 @@ impl Store {
                 }
                 break;
             }
-            sessions.push(self.render(rec, now));
+            sessions.push(SessionView {
+                user: &self.users[rec.user],
+                rec,
+                now,
+            });
             prev = Some(row);
         }
         let count = if q.conds.is_empty() {
@@ -446,10 +383,20 @@ impl Store {
                 .filter(|r| self.matches(r, &q.conds))
                 .count()
         };
+        let shown = sessions.len();
+        let json = if owner.is_some() {
+            serde_json::to_string(&ClientListOut { sessions, last }).ok()
+        } else {
+            serde_json::to_string(&ListOut {
+                sessions,
+                last,
+                count,
+            })
+            .ok()
+        };
         Ok(Page {
-            sessions,
-            last,
-            count,
+            shown,
+            json: json.unwrap_or_default(),
         })
     }
 
@@ -500,7 +447,7 @@ impl Store {
         refresh: &str,
         user_token: Option<&str>,
         now: i64,
-    ) -> Result<Value, Failure> {
+    ) -> Result<String, Failure> {
         self.purge(now);
         let (rec, kind) = self.lookup(refresh)?;
         if kind != TokenKind::Refresh {
@@ -530,23 +477,28 @@ impl Store {
         };
         rec.active = active;
         let rec = &self.sessions[&id];
-        let mut refresh_token =
-            serde_json::to_value(self.session_token_info(rec, now)).unwrap_or_default();
-        with_value(&mut refresh_token, &rec.refresh);
-        let mut result = serde_json::json!({ "refresh_token": refresh_token });
-        if let Some(info) = self.active_info(rec, now) {
-            let mut active = serde_json::to_value(info).unwrap_or_default();
-            with_value(&mut active, &rec.active.value);
-            result["active_token"] = active;
-        }
-        Ok(result)
+        let user = &self.users[rec.user];
+        let refresh_token = TokenView {
+            value: Some(&rec.refresh),
+            ..TokenView::refresh(user, rec, now)
+        };
+        let active_token = TokenView::active(user, rec, now).map(|a| TokenView {
+            value: Some(&rec.active.value),
+            full: true,
+            ..a
+        });
+        Ok(serde_json::to_string(&RefreshOut {
+            refresh_token,
+            active_token,
+        })
+        .unwrap_or_default())
     }
 
     /// Token info of any token value the store knows (user, refresh or service).
-    pub fn check(&mut self, token: &str, now: i64) -> Result<TokenInfo, Failure> {
+    pub fn check(&mut self, token: &str, now: i64) -> Result<String, Failure> {
         self.purge(now);
         if token == self.service.0 {
-            return Ok(TokenInfo {
+            let info = TokenInfo {
                 id: self.service.1.clone(),
                 kind: "service".into(),
                 life: 365 * 86_400,
@@ -561,18 +513,19 @@ impl Store {
                 audience: None,
                 client_id: None,
                 claims: None,
-            });
+            };
+            return Ok(serde_json::to_string(&info).unwrap_or_default());
         }
-        match self.lookup(token)? {
-            (rec, TokenKind::Refresh) => Ok(self.session_token_info(rec, now)),
-            (rec, TokenKind::Active) => {
-                let rec = self.by_user_token(&rec.active.value.clone(), now)?;
-                let mut info = self.active_info(rec, now).ok_or(Failure::ExpiredToken)?;
-                info.enabled = Some(self.users[rec.user].enabled);
-                info.intelligence = rec.intelligence.as_deref().cloned();
-                Ok(info)
-            }
-        }
+        let (rec, kind) = self.lookup(token)?;
+        let user = &self.users[rec.user];
+        let view = match kind {
+            TokenKind::Refresh => TokenView::refresh(user, rec, now),
+            TokenKind::Active => TokenView {
+                full: true,
+                ..TokenView::active(user, rec, now).ok_or(Failure::ExpiredToken)?
+            },
+        };
+        Ok(serde_json::to_string(&view).unwrap_or_default())
     }
 
     /// Live tokens of every session of the first `max_users` users, oldest session first.
@@ -602,8 +555,25 @@ impl Store {
     }
 }
 
-fn with_value(info: &mut Value, token: &str) {
-    if let Value::Object(m) = info {
-        m.insert("token".into(), Value::String(token.to_owned()));
-    }
+/// Result of the service list.
+#[derive(serde::Serialize)]
+struct ListOut<'a> {
+    sessions: Vec<SessionView<'a>>,
+    last: String,
+    count: usize,
+}
+
+/// Result of the client list (no `count`, per its schema).
+#[derive(serde::Serialize)]
+struct ClientListOut<'a> {
+    sessions: Vec<SessionView<'a>>,
+    last: String,
+}
+
+/// Result of a refresh.
+#[derive(serde::Serialize)]
+struct RefreshOut<'a> {
+    refresh_token: TokenView<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    active_token: Option<TokenView<'a>>,
 }
