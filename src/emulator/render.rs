@@ -4,12 +4,12 @@
 use super::store::{SECOND, SessionRec, User, ts};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-/// A time as RFC 3339 UTC.
-struct Stamp(i64);
+/// A time as RFC 3339 UTC with microseconds, as the API writes object times.
+pub struct Stamp(pub i64);
 
 impl Serialize for Stamp {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&ts(self.0))
+        s.collect_str(&format_args!("{:.6}", ts(self.0)))
     }
 }
 

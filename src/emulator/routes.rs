@@ -3,6 +3,7 @@
 
 use super::faults::{Fault, FaultState, KillSwitch, RETRY_AFTER_SECS};
 use super::ids;
+use super::render::Stamp;
 use super::store::{Failure, Store};
 use super::validate::{self, Endpoint, Errors};
 use crate::authn::model::ErrorField;
@@ -203,8 +204,8 @@ impl Shared {
         // page is serialised once.
         let head = json!({
             "request_id": request_id,
-            "request_time": stamp(request_time),
-            "response_time": stamp(self.now()),
+            "request_time": Stamp(request_time),
+            "response_time": Stamp(self.now()),
             "status": answer.status.as_str(),
             "summary": answer.summary,
         })
@@ -282,11 +283,6 @@ impl Shared {
             }),
         )
     }
-}
-
-/// RFC 3339 UTC with microseconds and a `Z`.
-fn stamp(us: i64) -> String {
-    format!("{:.6}", super::store::ts(us))
 }
 
 fn unauthorized() -> Answer {
