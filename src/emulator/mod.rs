@@ -5,7 +5,15 @@
 //! Decisions where the spec is silent:
 //! * HTTP codes: `Success` 200, `Accepted` 202, `ValidationError` 400, `InvalidToken`
 //!   and `ExpiredToken` 400, `Unauthorized` 401, `NotFound` 404 (also unknown paths and
-//!   unknown poll ids), `TooManyRequests` 429, `InternalError` 500.
+//!   unknown poll ids and wrong methods), `TooManyRequests` 429, `InternalError` 500.
+//!   Every body is the six-key envelope with an `x-request-id` header equal to its
+//!   `request_id`; malformed JSON is a `ValidationError` (`BadFormat` at `/`).
+//! * Bearer: only the service token (printed at start, derived from the seed) is
+//!   accepted, on every endpoint including the client ones.
+//! * Data: seeded users and sessions (see [`seed`]); defaults are 60 users, 300
+//!   sessions, 15-minute user tokens and 7-day sessions ([`EmulatorConfig::demo`]
+//!   uses 2-minute user tokens so refreshes show). Users carry a `username` and an
+//!   `enabled` flag for filters but not in their profile.
 //! * Lists: default page size 20 ([`validate::DEFAULT_PAGE_SIZE`]), maximum 1000
 //!   ([`validate::MAX_PAGE_SIZE`]); larger is a `ValidationError` at `/size`. Default
 //!   order is `created_at` descending (newest first); ties break on the session id.
