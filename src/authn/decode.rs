@@ -1,10 +1,13 @@
 //! Turning an HTTP answer into a typed result or an [`Error`] (spec 2).
+//!
+//! Public so that what a call does with an answer can be exercised without a network:
+//! [`envelope`], then [`is_accepted`], then [`finish`] with [`typed`] or [`empty`].
 
 use super::client::Response;
 use super::error::{ApiError, ApiStatus, Error};
 use super::model::{Envelope, ErrorField, STATUS_ACCEPTED, STATUS_SUCCESS, ValidationErrors};
 use super::redact::Redactor;
-use super::transport::Raw;
+pub use super::transport::Raw;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
