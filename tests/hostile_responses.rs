@@ -1144,6 +1144,17 @@ fn table() -> Vec<Row> {
                 summary: "bad",
             },
         ),
+        // Found by tests/parser_fuzz.rs: the snippet window ended inside the third token,
+        // and once the first two had shrunk to [REDACTED] that end was no longer "cut".
+        row(
+            "a token cut by the snippet window after two echoed tokens",
+            ClientList,
+            Reply::json(
+                502,
+                format!("{SERVICE}{USER}{}{SERVICE} down", "x".repeat(64)).into_bytes(),
+            ),
+            decode(502, None, "not a JSON object"),
+        ),
         // ---- no answer
         row(
             "the connection is dropped",
