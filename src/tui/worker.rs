@@ -464,7 +464,11 @@ impl Shared {
                 snippet: String::new(),
             });
         };
-        self.store_tokens(Some(active.token), new_refresh, Some(active.info.id.clone()));
+        self.store_tokens(
+            Some(active.token),
+            new_refresh,
+            Some(active.info.id.clone()),
+        );
         tracing::info!(
             old_token_id = old_token_id.as_deref().unwrap_or("unknown"),
             new_token_id = %active.info.id,
