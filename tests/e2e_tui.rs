@@ -125,3 +125,30 @@ fn quitting_leaves_the_terminal_restored_and_exits_cleanly() {
     assert!(status.success(), "exit status {status:?}");
     assert!(!tui.alternate_screen(), "still on the alternate screen");
 }
+
+fn signal(tui: &Tui, name: &str) {
+    let status = std::process::Command::new("kill")
+        .arg(format!("-{name}"))
+        .arg(tui.pid().to_string())
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_exits_as_signalled() {
+    let mut tui = demo();
+    signal(&tui, "TERM");
+    let status = tui.wait_exit();
+    assert_eq!(status.exit_code(), 128 + 15, "{status:?}");
+    assert!(!tui.alternate_screen(), "still on the alternate screen");
+}
+
+#[test]
+fn sighup_restores_the_terminal_and_exits_as_signalled() {
+    let mut tui = demo();
+    signal(&tui, "HUP");
+    let status = tui.wait_exit();
+    assert_eq!(status.exit_code(), 128 + 1, "{status:?}");
+    assert!(!tui.alternate_screen(), "still on the alternate screen");
+}

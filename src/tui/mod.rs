@@ -190,13 +190,13 @@ const QUIT_GRACE: Duration = Duration::from_secs(3);
 /// Runs the TUI until the user quits; with `opts.client == None`, against an embedded
 /// emulator with seeded data (demo mode).
 pub async fn run(opts: TuiOptions) -> Result<()> {
-    run::install_hooks()?;
+    run::install_panic_hook();
     let state = state_dir()?;
     let log_path = opts
         .log_file
         .clone()
         .unwrap_or_else(|| state.join("authtop.log"));
-    let _log_guard = init_logging(&log_path, &opts.log_filter)?;
+    let log_guard = init_logging(&log_path, &opts.log_filter)?;
     let audit_path = opts
         .audit_log
         .clone()
@@ -248,9 +248,12 @@ pub async fn run(opts: TuiOptions) -> Result<()> {
         emulator.shutdown().await;
     }
     match exit? {
-        run::LoopExit::Signal(name) => {
+        run::LoopExit::Signal(name, number) => {
             tracing::info!(signal = name, "stopped by a signal");
-            Err(eyre!("stopped by {name}"))
+            // Everything is cleaned up; exit as a shell expects of a signalled program,
+            // without an error report on the restored screen.
+            drop(log_guard);
+            std::process::exit(128 + number);
         }
         other => {
             tracing::info!(exit = ?other, "TUI closed");

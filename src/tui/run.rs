@@ -42,8 +42,8 @@ pub enum LoopExit {
         /// Abandon in-flight work.
         force: bool,
     },
-    /// A signal asked the process to end.
-    Signal(&'static str),
+    /// A signal asked the process to end: its name and number.
+    Signal(&'static str, i32),
     /// The terminal's input ended (the pty closed).
     InputClosed,
 }
@@ -69,18 +69,16 @@ pub fn restore_terminal() {
     }
 }
 
-/// Installs color-eyre's report hooks, then a panic hook that restores the terminal
-/// before the report is printed (otherwise it would land on the alternate screen).
-pub fn install_hooks() -> Result<()> {
-    let (panic_hook, eyre_hook) = color_eyre::config::HookBuilder::default().into_hooks();
-    // The binary may already have installed the report hook; one is enough.
-    let _ = eyre_hook.install();
-    let panic_hook = panic_hook.into_panic_hook();
+/// Chains a panic hook that restores the terminal before the installed hook (color-eyre's,
+/// installed by the binary at start) prints its report, so the report lands on the
+/// normal screen instead of the alternate one. color-eyre's own hooks can only be built
+/// once per process, hence wrapping rather than building them here.
+pub fn install_panic_hook() {
+    let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore_terminal();
-        panic_hook(info);
+        previous(info);
     }));
-    Ok(())
 }
 
 /// The terminal in raw mode on the alternate screen; restored when dropped.
@@ -220,8 +218,8 @@ where
                     }
                 },
                 _ = tick.tick() => Some(Msg::Tick),
-                _ = sigterm.recv() => return Ok(LoopExit::Signal("SIGTERM")),
-                _ = sighup.recv() => return Ok(LoopExit::Signal("SIGHUP")),
+                _ = sigterm.recv() => return Ok(LoopExit::Signal("SIGTERM", libc::SIGTERM)),
+                _ = sighup.recv() => return Ok(LoopExit::Signal("SIGHUP", libc::SIGHUP)),
             };
             // Events that change nothing (releases, focus, mouse) cause no redraw.
             if let Some(msg) = msg {

@@ -82,6 +82,11 @@ impl Tui {
         }
     }
 
+    /// The child's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().unwrap()
+    }
+
     /// The folder holding the audit log and the log file.
     pub fn state_dir(&self) -> &Path {
         self.state.path()
