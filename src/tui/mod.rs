@@ -205,13 +205,18 @@ pub async fn run(opts: TuiOptions) -> Result<()> {
         AuditLog::open(&audit_path)
             .wrap_err_with(|| format!("cannot open the audit log {}", audit_path.display()))?,
     );
-    tracing::info!(profile = %opts.profile, demo = opts.client.is_none(), read_only = opts.read_only, "starting the TUI");
+    tracing::info!(
+        profile = %opts.profile,
+        demo = opts.client.is_none(),
+        read_only = opts.read_only,
+        "starting the TUI"
+    );
 
     let conn = connect(&opts).await?;
     let (mut app, initial) = screen::new_app(
         &opts,
-        &conn.client,
-        conn.user_token.is_some(),
+        conn.client.host(),
+        conn.user_token.as_ref(),
         conn.refresh_token.is_some(),
         conn.demo.is_some(),
     );
@@ -288,7 +293,7 @@ async fn stop_worker(handle: worker::WorkerHandle, force: bool) {
 #[cfg(any())]
 mod screen {
     use super::TuiOptions;
-    use crate::authn::Client;
+    use crate::authn::Secret;
     use crate::authn::model::Timestamp;
     use crate::tui::app::{App, AppInit, RefreshPolicy};
     use crate::tui::command::{Command, Msg};
@@ -310,8 +315,8 @@ mod screen {
     /// Builds the app from the options and what the connection resolved.
     pub(super) fn new_app(
         opts: &TuiOptions,
-        client: &Client,
-        has_user_token: bool,
+        host: &str,
+        user_token: Option<&Secret>,
         has_refresh_token: bool,
         demo: bool,
     ) -> (App, Vec<Command>) {
@@ -321,10 +326,12 @@ mod screen {
         }
         let init = AppInit {
             profile: opts.profile.clone(),
-            host: client.host().to_owned(),
+            host: host.to_owned(),
             demo,
             read_only: opts.read_only,
-            has_user_token,
+            has_user_token: user_token.is_some(),
+            has_service: true,
+            token_mask: user_token.map(Secret::masked),
             auto_reload: opts.auto_reload,
             refresh_policy: RefreshPolicy {
                 fraction: opts.refresh_fraction,
@@ -342,7 +349,6 @@ mod screen {
 #[cfg(not(any()))]
 mod screen {
     use super::TuiOptions;
-    use crate::authn::Client;
     use crate::authn::model::Timestamp;
     use crate::tui::command::{Command, Msg};
     use crate::tui::run::Screen;
@@ -371,8 +377,8 @@ mod screen {
 
     pub(super) fn new_app(
         _opts: &TuiOptions,
-        _client: &Client,
-        _has_user_token: bool,
+        _host: &str,
+        _user_token: Option<&crate::authn::Secret>,
         _has_refresh_token: bool,
         _demo: bool,
     ) -> (Pending, Vec<Command>) {
