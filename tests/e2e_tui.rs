@@ -17,12 +17,14 @@ fn session_ids(screen: &str) -> Vec<String> {
         .collect()
 }
 
-/// Email addresses visible on the screen, in screen order, without repeats.
+/// Whole ASCII email addresses visible on the screen (not cut short to fit a column),
+/// in screen order, without repeats.
 fn emails(screen: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for word in screen.split(|c: char| c.is_whitespace() || c == '│' || c == '|') {
-        let word = word.trim_matches(|c: char| !c.is_alphanumeric());
-        if word.contains('@') && word.contains('.') && !out.iter().any(|e| e == word) {
+        let whole = !word.contains('…') && word.is_ascii();
+        let word = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        if whole && word.contains('@') && word.contains('.') && !out.iter().any(|e| e == word) {
             out.push(word.to_owned());
         }
     }
