@@ -475,13 +475,13 @@ impl Shared {
             expire = %active.info.expire,
             "user token refreshed"
         );
-        Ok(Outcome::Refreshed(RefreshRecord {
+        Ok(Outcome::Refreshed(Box::new(RefreshRecord {
             at: Timestamp::now(),
             old_token_id,
             new_token: active.info,
             latency,
             request_id: response.request_id,
-        }))
+        })))
     }
 
     /// Replaces the token pair in memory and, when there is one, in the token file.
@@ -515,7 +515,7 @@ impl Shared {
                 t.active_id = Some(info.id.clone());
             }
         }
-        Ok(Outcome::TokenChecked(info))
+        Ok(Outcome::TokenChecked(Box::new(info)))
     }
 }
 
