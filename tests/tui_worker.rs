@@ -552,3 +552,62 @@ async fn graceful_shutdown_finishes_in_flight_work_and_refuses_new_commands() {
     let second = rest.iter().find(|e| e.id == 2).unwrap();
     assert_eq!(second.kind, EventKind::Cancelled);
 }
+
+#[tokio::test]
+async fn my_sessions_invalidate_uses_the_user_token_and_treats_others_as_gone() {
+    let emu = emulator(Faults::default()).await;
+    let users = emu.tokens(10);
+    let owner = users
+        .iter()
+        .position(|u| u.sessions.len() >= 2)
+        .expect("a seeded user with two sessions");
+    let me = users[owner].sessions[0].clone();
+    let own = users[owner].sessions[1].session_id.clone();
+    let other = users[(owner + 1) % users.len()].clone();
+    let mut s = start_worker(client_for(&emu), Some(&me), None, 4);
+    let mine: Vec<String> = match run_one(&mut s.handle, list(1, ListSource::MySessions, 50)).await
+    {
+        EventKind::Done(Outcome::Listed { page, .. }) => {
+            page.sessions.into_iter().map(|s| s.id).collect()
+        }
+        other => panic!("client list failed: {other:?}"),
+    };
+    assert!(
+        mine.contains(&own) && mine.contains(&me.session_id),
+        "{mine:?}"
+    );
+    let someone_elses = other.sessions[0].session_id.clone();
+    let invalidate = |id, session_id: &str| Command::Invalidate {
+        id,
+        source: ListSource::MySessions,
+        session_id: session_id.to_owned(),
+    };
+    match run_one(&mut s.handle, invalidate(2, &own)).await {
+        EventKind::Done(Outcome::Invalidated { already_gone, .. }) => assert!(!already_gone),
+        other => panic!("own session invalidate failed: {other:?}"),
+    }
+    assert!(!emu.session_exists(&own));
+    match run_one(&mut s.handle, invalidate(3, &someone_elses)).await {
+        EventKind::Done(Outcome::Invalidated { already_gone, .. }) => assert!(already_gone),
+        other => panic!("expected already gone, got {other:?}"),
+    }
+    assert!(
+        emu.session_exists(&someone_elses),
+        "another user's session must survive"
+    );
+    shutdown(s.handle, false).await;
+    let actions: Vec<String> = audit_lines(&s.audit_path)
+        .iter()
+        .map(|l| {
+            format!(
+                "{} {}",
+                l["action"].as_str().unwrap(),
+                l["outcome"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        actions,
+        vec!["client.invalidate ok", "client.invalidate not_found"]
+    );
+}
