@@ -1,7 +1,10 @@
 //! The terminal UI: pure state and drawing, an async worker, and the run loop.
 
+pub mod app;
 pub mod command;
+pub mod keymap;
 pub mod run;
+pub mod view;
 pub mod worker;
 
 use crate::audit::AuditLog;
@@ -290,7 +293,6 @@ async fn stop_worker(handle: worker::WorkerHandle, force: bool) {
 }
 
 /// The app as the run loop sees it.
-#[cfg(any())]
 mod screen {
     use super::TuiOptions;
     use crate::authn::Secret;
@@ -342,46 +344,5 @@ mod screen {
             keymap,
         };
         App::new(init, Timestamp::now())
-    }
-}
-
-/// Stand-in until the app and its views are part of the crate.
-#[cfg(not(any()))]
-mod screen {
-    use super::TuiOptions;
-    use crate::authn::model::Timestamp;
-    use crate::tui::command::{Command, Msg};
-    use crate::tui::run::Screen;
-    use ratatui::crossterm::event::KeyCode;
-
-    pub(super) struct Pending {
-        quit: bool,
-    }
-
-    impl Screen for Pending {
-        fn update(&mut self, msg: Msg, _now: Timestamp) -> Vec<Command> {
-            if let Msg::Key(k) = msg
-                && k.code == KeyCode::Char('q')
-            {
-                self.quit = true;
-            }
-            vec![]
-        }
-        fn should_quit(&self) -> bool {
-            self.quit
-        }
-        fn draw(&self, frame: &mut ratatui::Frame) {
-            frame.render_widget("authtop", frame.area());
-        }
-    }
-
-    pub(super) fn new_app(
-        _opts: &TuiOptions,
-        _host: &str,
-        _user_token: Option<&crate::authn::Secret>,
-        _has_refresh_token: bool,
-        _demo: bool,
-    ) -> (Pending, Vec<Command>) {
-        (Pending { quit: false }, vec![])
     }
 }
