@@ -27,6 +27,6 @@ pub fn main() -> color_eyre::Result<()> {
     let rt = tokio::runtime::Runtime::new()?;
     match cli.command {
         Some(Command::Emulator(args)) => rt.block_on(crate::emulator::cli::run(args)),
-        None => Ok(()),
+        None => rt.block_on(crate::tui::run(crate::tui::TuiOptions::demo())),
     }
 }
