@@ -137,6 +137,115 @@ async fn session_list_applies_a_compiled_filter_order_and_size() {
     emu.shutdown().await;
 }
 
+/// Every row the service list returns for `filter`, one walk of 40-row pages.
+async fn filtered(c: &Client, filter: Filter) -> (Vec<Session>, Option<u64>) {
+    let req = SessionListRequest {
+        filter: Some(filter),
+        size: Some(40),
+        ..Default::default()
+    };
+    let count = c.session_list(&req).await.unwrap().result.count;
+    (walk(c, ListScope::Service, req).await, count)
+}
+
+#[tokio::test]
+async fn every_kind_of_query_term_selects_what_it_says() {
+    let emu = emulator(EmulatorConfig {
+        seed: 5,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let c = client(&emu, 1);
+    let (all, total) = filtered(&c, Filter::default()).await;
+    assert_eq!((all.len(), total), (300, Some(300)));
+    // Whole seconds, so the wire's timestamps and this side's agree to the microsecond.
+    let now = Timestamp::from_second(emu.now().as_second()).unwrap();
+    let hours = |h: i64| jiff::SignedDuration::from_hours(h);
+    let a = &all[17];
+    let b = &all[203];
+    let domain = a.email.split('@').nth(1).unwrap().to_string();
+    let department = a.profile["department"].clone();
+    let active = a.active_token.as_ref().unwrap().id.clone();
+    type Pick = Box<dyn Fn(&Session) -> bool>;
+    let has_scopes = |want: &'static [&'static str]| -> Pick {
+        Box::new(move |s: &Session| {
+            want.iter()
+                .all(|w| s.scopes.iter().flatten().any(|x| x == w))
+        })
+    };
+    let cases: Vec<(String, Pick)> = vec![
+        (format!("email={}", a.email), {
+            let e = a.email.clone();
+            Box::new(move |s: &Session| s.email == e)
+        }),
+        (format!("\"@{domain}\""), {
+            let d = format!("@{domain}");
+            Box::new(move |s: &Session| s.email.contains(&d))
+        }),
+        (format!("id={},{}", a.id, b.id), {
+            let (x, y) = (a.id.clone(), b.id.clone());
+            Box::new(move |s: &Session| s.id == x || s.id == y)
+        }),
+        (format!("user={}", b.identity), {
+            let i = b.identity.clone();
+            Box::new(move |s: &Session| s.identity == i)
+        }),
+        (format!("token={active}"), {
+            Box::new(move |s: &Session| s.active_token.as_ref().is_some_and(|t| t.id == active))
+        }),
+        ("type=session".into(), Box::new(|_: &Session| true)),
+        ("created>now-2d".into(), {
+            let t = now - hours(48);
+            Box::new(move |s: &Session| s.created_at > t)
+        }),
+        ("created<=now-3d expire>now+1d".into(), {
+            let (t, u) = (now - hours(72), now + hours(24));
+            Box::new(move |s: &Session| s.created_at <= t && s.expire > u)
+        }),
+        ("scope=read".into(), has_scopes(&["read"])),
+        ("scope=read,write".into(), has_scopes(&["read", "write"])),
+        (
+            "scope=\"profile/edit\"".into(),
+            has_scopes(&["profile/edit"]),
+        ),
+        (format!("profile.department=\"{department}\""), {
+            Box::new(move |s: &Session| s.profile.get("department") == Some(&department))
+        }),
+        (
+            "profile.locale?".into(),
+            Box::new(|s: &Session| s.profile.contains_key("locale")),
+        ),
+        (
+            "!profile.locale?".into(),
+            Box::new(|s: &Session| !s.profile.contains_key("locale")),
+        ),
+    ];
+    for (line, pick) in &cases {
+        let filter = authtop::query::compile(line, now).unwrap();
+        let (rows, count) = filtered(&c, filter).await;
+        let mut got = ids(&rows);
+        let mut want: Vec<String> = all
+            .iter()
+            .filter(|s| pick(s))
+            .map(|s| s.id.clone())
+            .collect();
+        got.sort();
+        want.sort();
+        assert!(!want.is_empty(), "`{line}` should match something");
+        assert_eq!(got, want, "`{line}`");
+        assert_eq!(count, Some(want.len() as u64), "`{line}`");
+    }
+    // Fields the rows do not show still split the sessions in two.
+    let mut split = 0;
+    for line in ["enabled=true", "enabled=false"] {
+        let (rows, count) = filtered(&c, authtop::query::compile(line, now).unwrap()).await;
+        assert_eq!(count, Some(rows.len() as u64));
+        split += rows.len();
+    }
+    assert_eq!(split, 300);
+    emu.shutdown().await;
+}
+
 #[tokio::test]
 async fn session_invalidate_ends_exactly_that_session() {
     let emu = emulator(small()).await;
