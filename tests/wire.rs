@@ -486,6 +486,20 @@ async fn validation_errors_name_the_offending_field() {
     assert_validation(&e, "/session_id");
     assert_eq!(emu.request_count(), before + 1);
     assert_eq!(emu.session_count(), 60);
+    // A multi-config id is a key the session schemas forbid, except on the service list.
+    let mut cfg = config(&emu, emu.service_token(), 3);
+    cfg.config_id = Some("pci_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".into());
+    let with_config = Client::new(cfg).unwrap();
+    let e = with_config
+        .session_invalidate(&user.sessions[0].session_id)
+        .await
+        .unwrap_err();
+    assert_validation(&e, "/config_id");
+    assert!(emu.session_exists(&user.sessions[0].session_id));
+    with_config
+        .session_list(&SessionListRequest::default())
+        .await
+        .unwrap();
     emu.shutdown().await;
 }
 
