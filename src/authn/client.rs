@@ -1,11 +1,19 @@
 //! The AuthN HTTP client: one method per endpoint, retries, 202 polling.
-//!
-//! INTERFACE SKETCH: bodies are filled in by the wire-layer work.
 
+use super::call::Call;
+use super::decode::{self, ResultDecoder};
 use super::error::Error;
 use super::model::*;
+use super::redact::Redactor;
+use super::retry::{is_retryable_error, is_retryable_status};
 use super::secret::Secret;
-use std::time::Duration;
+use super::transport::{self, Limits, RETRIED_IDS_HEADER, Raw};
+use super::url;
+use reqwest::Method;
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// How retries back off (spec 6.2, plus 429 and connection failures for idempotent calls).
 #[derive(Debug, Clone)]
@@ -55,14 +63,12 @@ pub struct ClientConfig {
 
 /// Resolves a base URL from a template (`{SERVICE_NAME}` optional) as the SDKs do.
 pub fn base_url_from_template(template: &str) -> Result<String, Error> {
-    let _ = template;
-    todo!()
+    url::from_template(template)
 }
 
 /// `https://authn.<domain>`, or `http://<domain>` verbatim when `insecure` (legacy "local").
 pub fn base_url_from_domain(domain: &str, insecure: bool) -> Result<String, Error> {
-    let _ = (domain, insecure);
-    todo!()
+    url::from_domain(domain, insecure)
 }
 
 /// A successful call: the result plus what identifies it.
@@ -99,7 +105,23 @@ pub struct PageError {
 
 /// A cheap-to-clone AuthN client.
 #[derive(Debug, Clone)]
-pub struct Client {}
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    http: reqwest::Client,
+    auth: Option<HeaderValue>,
+    base_url: String,
+    host: String,
+    config: ClientConfig,
+}
+
+/// First wait between polls of a 202; doubles up to [`POLL_MAX_INTERVAL`].
+const POLL_FIRST_INTERVAL: Duration = Duration::from_millis(100);
+/// Longest wait between polls.
+const POLL_MAX_INTERVAL: Duration = Duration::from_secs(2);
 
 impl ClientConfig {
     /// Defaults: 5 s connect, 30 s request, 30 s poll deadline, 4 attempts, 16 MiB body cap.
@@ -119,67 +141,133 @@ impl ClientConfig {
     }
 }
 
-#[allow(unused_variables)]
 impl Client {
     /// Builds a client; fails on a bad URL or plain http to a remote host without `insecure`.
     pub fn new(config: ClientConfig) -> Result<Self, Error> {
-        todo!()
+        let (base_url, parsed) = url::normalise(&config.base_url)?;
+        url::check_scheme(&parsed, config.insecure)?;
+        let auth = match bearer(&config.token) {
+            Ok(v) => v,
+            Err(()) => {
+                return Err(Error::Config(
+                    "the token contains characters that cannot be sent in a header".into(),
+                ));
+            }
+        };
+        let user_agent = match config.user_agent_suffix.as_deref() {
+            Some(s) if !s.trim().is_empty() => {
+                format!("authtop/{} {}", env!("CARGO_PKG_VERSION"), s.trim())
+            }
+            _ => format!("authtop/{}", env!("CARGO_PKG_VERSION")),
+        };
+        let http = reqwest::Client::builder()
+            .user_agent(user_agent)
+            .connect_timeout(config.connect_timeout)
+            // A redirect would carry the bearer elsewhere or turn a POST into a GET.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                auth,
+                host: url::authority(&parsed),
+                base_url,
+                config,
+            }),
+        })
     }
+
     /// The resolved base URL.
     pub fn base_url(&self) -> &str {
-        todo!()
+        &self.inner.base_url
     }
+
     /// The host part of the base URL, for headers and audit lines.
     pub fn host(&self) -> &str {
-        todo!()
+        &self.inner.host
     }
+
+    /// The configuration this client was built from.
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.config
+    }
+
+    /// The exact JSON body this client sends for `call` (token values included).
+    pub fn body_of(&self, call: &Call<'_>) -> Result<Vec<u8>, Error> {
+        call.body(self.inner.config.config_id.as_deref())
+    }
+
     /// `/v2/session/list`.
     pub async fn session_list(
         &self,
         req: &SessionListRequest,
     ) -> Result<Response<SessionListResult>, Error> {
-        todo!()
+        self.run(Call::SessionList(req), decode::typed).await
     }
+
     /// `/v2/session/invalidate`.
     pub async fn session_invalidate(&self, session_id: &str) -> Result<Response<()>, Error> {
-        todo!()
+        self.run(Call::SessionInvalidate { session_id }, decode::empty)
+            .await
     }
+
     /// `/v2/session/logout`.
     pub async fn session_logout(&self, user_id: &str) -> Result<Response<()>, Error> {
-        todo!()
+        self.run(Call::SessionLogout { user_id }, decode::empty)
+            .await
     }
+
     /// `/v2/client/session/list`.
     pub async fn client_session_list(
         &self,
         token: &Secret,
         req: &SessionListRequest,
     ) -> Result<Response<SessionListResult>, Error> {
-        todo!()
+        self.run(Call::ClientSessionList { token, req }, decode::typed)
+            .await
     }
+
     /// `/v2/client/session/invalidate`.
     pub async fn client_session_invalidate(
         &self,
         token: &Secret,
         session_id: &str,
     ) -> Result<Response<()>, Error> {
-        todo!()
+        self.run(
+            Call::ClientSessionInvalidate { token, session_id },
+            decode::empty,
+        )
+        .await
     }
+
     /// `/v2/client/session/logout`.
     pub async fn client_session_logout(&self, token: &Secret) -> Result<Response<()>, Error> {
-        todo!()
+        self.run(Call::ClientSessionLogout { token }, decode::empty)
+            .await
     }
+
     /// `/v2/client/session/refresh`; never retried once the request may have reached the server.
     pub async fn client_session_refresh(
         &self,
         refresh_token: &Secret,
         user_token: Option<&Secret>,
     ) -> Result<Response<RefreshResult>, Error> {
-        todo!()
+        self.run(
+            Call::ClientSessionRefresh {
+                refresh_token,
+                user_token,
+            },
+            decode::typed,
+        )
+        .await
     }
+
     /// `/v2/client/token/check`.
     pub async fn token_check(&self, token: &Secret) -> Result<Response<TokenInfo>, Error> {
-        todo!()
+        self.run(Call::TokenCheck { token }, decode::typed).await
     }
+
     /// Walks every page from `req.last` on, stopping on any end-of-list signal (spec 5.3).
     pub fn pages(
         &self,
@@ -187,6 +275,182 @@ impl Client {
         req: SessionListRequest,
     ) -> impl futures::Stream<Item = Result<Response<SessionListResult>, PageError>> + Send + 'static
     {
-        futures::stream::empty()
+        super::pages::walk(self.clone(), scope, req)
+    }
+
+    /// One call: body, retries, 202 polling, decoding.
+    async fn run<T>(&self, call: Call<'_>, decode: ResultDecoder<T>) -> Result<Response<T>, Error> {
+        let body = self.body_of(&call)?;
+        let red =
+            Redactor::new(std::iter::once(&self.inner.config.token).chain(call.body_secrets()));
+        let (raw, attempts) = self
+            .exchange(
+                Method::POST,
+                call.path(),
+                Some(body),
+                call.idempotent(),
+                &red,
+            )
+            .await?;
+        let (raw, env) = self.settle(raw, &red).await?;
+        decode::finish(&raw, env, &red, decode, attempts)
+    }
+
+    /// The envelope of the final answer, polling `/request/{id}` while the call is queued.
+    async fn settle(&self, raw: Raw, red: &Redactor) -> Result<(Raw, Envelope<Value>), Error> {
+        let env = decode::envelope(&raw, red)?;
+        if !decode::is_accepted(&raw, &env) {
+            return Ok((raw, env));
+        }
+        let id = env.request_id;
+        // The id goes into the URL path (anything but an id's characters could leave it)
+        // and into a Pending error, so an echoed token is refused too.
+        if id.is_empty()
+            || !id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            || red.scrub(&id) != id
+        {
+            return Err(decode::malformed(
+                &raw,
+                Some(&id),
+                "unusable request id in an Accepted response",
+                red,
+            ));
+        }
+        let path = format!("request/{id}");
+        let deadline = self.inner.config.poll_deadline;
+        let started = Instant::now();
+        let mut interval = POLL_FIRST_INTERVAL;
+        loop {
+            let waited = started.elapsed();
+            if waited >= deadline {
+                return Err(Error::Pending {
+                    request_id: id,
+                    waited,
+                });
+            }
+            tokio::time::sleep(interval.min(deadline - waited)).await;
+            let (raw, _) = self.exchange(Method::GET, &path, None, true, red).await?;
+            let env = decode::envelope(&raw, red)?;
+            if !decode::is_accepted(&raw, &env) {
+                return Ok((raw, env));
+            }
+            interval = (interval * 2).min(POLL_MAX_INTERVAL);
+        }
+    }
+
+    /// Sends one request, retrying as the policy and the call allow. Returns the last
+    /// answer (even a failed one, for the caller to decode) and the attempts made.
+    async fn exchange(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+        idempotent: bool,
+        red: &Redactor,
+    ) -> Result<(Raw, u32), Error> {
+        let config = &self.inner.config;
+        let url = format!("{}/{path}", self.inner.base_url);
+        let limits = Limits {
+            max_body_bytes: config.max_body_bytes,
+            request_timeout: config.request_timeout,
+            host: &self.inner.host,
+            redactor: red,
+        };
+        let max = config.retry.attempts();
+        let mut retried_ids: Vec<String> = Vec::new();
+        let mut attempt = 1;
+        loop {
+            let mut req = self
+                .inner
+                .http
+                .request(method.clone(), &url)
+                .header(CONTENT_TYPE, "application/json");
+            if let Some(v) = &self.inner.auth {
+                req = req.header(AUTHORIZATION, v.clone());
+            }
+            if let Some(b) = &body {
+                req = req.body(b.clone());
+            }
+            if !retried_ids.is_empty() {
+                req = req.header(RETRIED_IDS_HEADER, retried_ids.join(","));
+            }
+            let started = Instant::now();
+            let outcome = transport::exchange(req, &limits).await;
+            let latency_ms = started.elapsed().as_millis() as u64;
+            let (retry, retry_after) = match &outcome {
+                Ok(raw) => {
+                    tracing::debug!(%method, path, status = raw.status, request_id = raw.request_id.as_deref().unwrap_or("-"), attempt, latency_ms, "authn call");
+                    (
+                        idempotent && is_retryable_status(raw.status),
+                        raw.retry_after,
+                    )
+                }
+                Err(e) => {
+                    tracing::debug!(%method, path, error = %e, attempt, latency_ms, "authn call failed");
+                    (is_retryable_error(e, idempotent), None)
+                }
+            };
+            if !retry || attempt >= max {
+                return match outcome {
+                    Ok(raw) => Ok((raw, attempt)),
+                    Err(e) => Err(with_attempts(e, attempt)),
+                };
+            }
+            if let Some(id) = outcome
+                .as_ref()
+                .ok()
+                .and_then(|r| failed_request_id(r, red))
+            {
+                retried_ids.push(id);
+            }
+            tokio::time::sleep(config.retry.delay(attempt - 1, retry_after)).await;
+            attempt += 1;
+        }
+    }
+}
+
+/// The `Authorization` value, marked sensitive so no HTTP-layer log can print it; none
+/// for an empty token (as the SDKs do), an error when the token cannot be a header.
+fn bearer(token: &Secret) -> Result<Option<HeaderValue>, ()> {
+    if token.is_empty() {
+        return Ok(None);
+    }
+    let mut v = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| ())?;
+    v.set_sensitive(true);
+    Ok(Some(v))
+}
+
+/// The id a failed attempt is known by: its `x-request-id` header, else its envelope's.
+fn failed_request_id(raw: &Raw, red: &Redactor) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Id {
+        request_id: String,
+    }
+    raw.request_id
+        .clone()
+        .or_else(|| {
+            serde_json::from_slice::<Id>(&raw.body)
+                .ok()
+                .map(|i| red.scrub(&i.request_id))
+        })
+        .filter(|id| HeaderValue::from_str(id).is_ok() && !id.contains(','))
+}
+
+fn with_attempts(e: Error, n: u32) -> Error {
+    match e {
+        Error::Transport {
+            kind,
+            host,
+            message,
+            ..
+        } => Error::Transport {
+            kind,
+            host,
+            message,
+            attempts: n,
+        },
+        other => other,
     }
 }

@@ -1,10 +1,18 @@
 //! The Pangea AuthN session API: models, client, errors. Knows nothing of terminals.
 
+pub mod call;
 pub mod client;
+mod decode;
 pub mod error;
 pub mod model;
+mod pages;
+pub mod redact;
+mod retry;
 pub mod secret;
+mod transport;
+pub mod url;
 
+pub use call::Call;
 pub use client::{Client, ClientConfig, ListScope, PageError, Response, RetryPolicy};
 pub use error::{ApiError, ApiStatus, Error, TransportKind};
 pub use secret::Secret;

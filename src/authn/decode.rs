@@ -1,0 +1,235 @@
+//! Turning an HTTP answer into a typed result or an [`Error`] (spec 2).
+
+use super::client::Response;
+use super::error::{ApiError, ApiStatus, Error};
+use super::model::{Envelope, ErrorField, STATUS_ACCEPTED, STATUS_SUCCESS, ValidationErrors};
+use super::redact::Redactor;
+use super::transport::Raw;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// How many bytes of a body a [`Error::Decode`] quotes.
+pub const SNIPPET_BYTES: usize = 120;
+
+/// Reads an endpoint's `result`; the error text says what did not fit.
+pub type ResultDecoder<T> = fn(Option<Value>) -> Result<T, String>;
+
+/// A result deserialised into the endpoint type.
+pub fn typed<T: DeserializeOwned>(result: Option<Value>) -> Result<T, String> {
+    serde_json::from_value(result.unwrap_or(Value::Null)).map_err(|e| e.to_string())
+}
+
+/// The result of the endpoints that answer `{}`: any object or null is accepted.
+pub fn empty(result: Option<Value>) -> Result<(), String> {
+    match result {
+        None | Some(Value::Null) | Some(Value::Object(_)) => Ok(()),
+        Some(other) => Err(format!(
+            "expected an object or null, found {}",
+            kind_of(&other)
+        )),
+    }
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A [`Error::Decode`] for this answer, every string scrubbed.
+pub fn malformed(raw: &Raw, request_id: Option<&str>, reason: &str, red: &Redactor) -> Error {
+    Error::Decode {
+        http_status: raw.status,
+        request_id: raw
+            .request_id
+            .clone()
+            .or_else(|| request_id.map(|r| red.scrub(r))),
+        reason: red.scrub(reason),
+        snippet: red.snippet(&raw.body, SNIPPET_BYTES),
+    }
+}
+
+/// The envelope of an answer; anything else is a [`Error::Decode`].
+pub fn envelope(raw: &Raw, red: &Redactor) -> Result<Envelope<Value>, Error> {
+    serde_json::from_slice::<Envelope<Value>>(&raw.body).map_err(|e| {
+        malformed(
+            raw,
+            None,
+            &format!("not a Pangea response envelope: {e}"),
+            red,
+        )
+    })
+}
+
+/// True when the call was queued and must be polled.
+pub fn is_accepted(raw: &Raw, env: &Envelope<Value>) -> bool {
+    raw.status == 202 || env.status == STATUS_ACCEPTED
+}
+
+/// The typed response, or the error the envelope reports.
+pub fn finish<T>(
+    raw: &Raw,
+    env: Envelope<Value>,
+    red: &Redactor,
+    decode: ResultDecoder<T>,
+    attempts: u32,
+) -> Result<Response<T>, Error> {
+    let success = env.status == STATUS_SUCCESS;
+    if success && !(200..300).contains(&raw.status) {
+        return Err(malformed(
+            raw,
+            Some(&env.request_id),
+            &format!("status Success with HTTP {}", raw.status),
+            red,
+        ));
+    }
+    if !success {
+        return Err(api_error(raw, env, red));
+    }
+    match decode(env.result) {
+        Ok(result) => Ok(Response {
+            request_id: red.scrub(&env.request_id),
+            summary: red.scrub(&env.summary),
+            result,
+            attempts,
+        }),
+        Err(reason) => Err(malformed(
+            raw,
+            Some(&env.request_id),
+            &format!("result does not match the endpoint: {reason}"),
+            red,
+        )),
+    }
+}
+
+fn api_error(raw: &Raw, env: Envelope<Value>, red: &Redactor) -> Error {
+    let kind = ApiStatus::parse(&env.status);
+    let errors = match (&kind, env.result) {
+        (ApiStatus::ValidationError, Some(result)) => {
+            serde_json::from_value::<ValidationErrors>(result)
+                .map(|v| v.errors.iter().map(|e| scrub_field(e, red)).collect())
+                .unwrap_or_default()
+        }
+        _ => Vec::new(),
+    };
+    let kind = match kind {
+        ApiStatus::Other(s) => ApiStatus::Other(red.scrub(&s)),
+        k => k,
+    };
+    Error::Api(Box::new(ApiError {
+        http_status: raw.status,
+        status: red.scrub(&env.status),
+        kind,
+        summary: red.scrub(&env.summary),
+        request_id: red.scrub(&env.request_id),
+        errors,
+    }))
+}
+
+fn scrub_field(e: &ErrorField, red: &Redactor) -> ErrorField {
+    ErrorField {
+        code: red.scrub(&e.code),
+        detail: red.scrub(&e.detail),
+        source: red.scrub(&e.source),
+        path: e.path.as_deref().map(|p| red.scrub(p)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::authn::model::{RefreshResult, SessionListResult, TokenInfo};
+    use crate::authn::secret::Secret;
+    use proptest::prelude::*;
+
+    const TOKEN: &str = "ptu_ayw3wncl4z4nf5pmsb7xzwbw6zc5fqv5";
+
+    fn run(status: u16, body: Vec<u8>) -> Vec<Result<(), Error>> {
+        let raw = Raw {
+            status,
+            request_id: None,
+            retry_after: None,
+            body,
+        };
+        let red = Redactor::new([&Secret::new(TOKEN)]);
+        let Ok(env) = envelope(&raw, &red) else {
+            return vec![envelope(&raw, &red).map(|_| ())];
+        };
+        vec![
+            finish(&raw, env.clone(), &red, typed::<SessionListResult>, 1).map(|_| ()),
+            finish(&raw, env.clone(), &red, typed::<RefreshResult>, 1).map(|_| ()),
+            finish(&raw, env.clone(), &red, typed::<TokenInfo>, 1).map(|_| ()),
+            finish(&raw, env, &red, empty, 1).map(|_| ()),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic_and_never_leak(
+            status in 100u16..600,
+            prefix in proptest::collection::vec(any::<u8>(), 0..200),
+            suffix in proptest::collection::vec(any::<u8>(), 0..200),
+        ) {
+            let mut body = prefix;
+            body.extend_from_slice(TOKEN.as_bytes());
+            body.extend(suffix);
+            for r in run(status, body) {
+                if let Err(e) = r {
+                    let shown = format!("{e} {e:?}");
+                    prop_assert!(!shown.contains(&TOKEN[..8]), "{}", shown);
+                }
+            }
+        }
+
+        #[test]
+        fn envelopes_with_arbitrary_results_never_panic(
+            status in prop_oneof![
+                Just("Success".to_string()),
+                Just("ValidationError".to_string()),
+                "[A-Za-z]{0,12}",
+            ],
+            http in prop_oneof![Just(200u16), Just(400u16), 100u16..600],
+            result in prop_oneof![
+                Just(serde_json::json!(null)),
+                Just(serde_json::json!({"errors": "x"})),
+                Just(serde_json::json!({"errors": [{"code": 1}]})),
+                Just(serde_json::json!({"sessions": [{"id": 5}], "last": 7})),
+                any::<i64>().prop_map(|n| serde_json::json!(n)),
+                "\\PC{0,40}".prop_map(|s| serde_json::json!({"refresh_token": s})),
+            ],
+        ) {
+            let body = serde_json::to_vec(&serde_json::json!({
+                "request_id": "prq_x", "request_time": "", "response_time": "",
+                "status": status, "summary": TOKEN, "result": result,
+            })).unwrap();
+            for r in run(http, body) {
+                if let Err(e) = r {
+                    let shown = format!("{e} {e:?}");
+                    prop_assert!(!shown.contains(&TOKEN[..8]), "{}", shown);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn success_needs_a_2xx() {
+        let body = serde_json::to_vec(&serde_json::json!({
+            "request_id": "prq_x", "request_time": "", "response_time": "",
+            "status": "Success", "summary": "", "result": {},
+        }))
+        .unwrap();
+        let results = run(500, body);
+        assert!(matches!(
+            results[3],
+            Err(Error::Decode {
+                http_status: 500,
+                ..
+            })
+        ));
+    }
+}

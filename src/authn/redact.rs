@@ -1,0 +1,117 @@
+//! Scrubbing token values out of every string a call puts into an [`Error`].
+//!
+//! A hostile or buggy server may echo a token back (in a summary, a header, a validation
+//! detail, an HTML page); the client knows which values it sent, so it removes them.
+
+use super::secret::Secret;
+
+/// What replaces a token value.
+pub const REDACTED: &str = "[REDACTED]";
+
+/// Shortest token tail at a snippet's end that is treated as a leak.
+const MIN_FRAGMENT: usize = 5;
+
+/// The token values one call sent: the bearer and any body tokens.
+#[derive(Clone, Default)]
+pub struct Redactor {
+    values: Vec<Secret>,
+}
+
+impl std::fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Redactor({} values)", self.values.len())
+    }
+}
+
+impl Redactor {
+    /// A redactor for these secrets (empty ones are ignored).
+    pub fn new<'a>(secrets: impl IntoIterator<Item = &'a Secret>) -> Self {
+        let mut values: Vec<Secret> = secrets
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .cloned()
+            .collect();
+        // Longest first, so a token that contains another is removed whole.
+        values.sort_by_key(|s| std::cmp::Reverse(s.expose().len()));
+        values.dedup();
+        Self { values }
+    }
+
+    /// The longest secret, in bytes (0 when there is none).
+    pub fn longest(&self) -> usize {
+        self.values.first().map_or(0, |s| s.expose().len())
+    }
+
+    /// `text` with every known secret value replaced by [`REDACTED`].
+    pub fn scrub(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for s in &self.values {
+            if out.contains(s.expose()) {
+                out = out.replace(s.expose(), REDACTED);
+            }
+        }
+        out
+    }
+
+    /// The first `max` bytes of `body`, lossily decoded and scrubbed. Scrubbing happens
+    /// before cutting, so a token that straddles the cut cannot leave a fragment behind.
+    pub fn snippet(&self, body: &[u8], max: usize) -> String {
+        let window = &body[..body.len().min(max + self.longest())];
+        let scrubbed = self.scrub(&String::from_utf8_lossy(window));
+        if scrubbed.len() <= max {
+            return scrubbed;
+        }
+        let mut cut = max;
+        while !scrubbed.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let mut s = scrubbed[..cut].to_string();
+        // A cut inside a token could leave e.g. `ptu_ayw`; a tail of fewer than
+        // MIN_FRAGMENT bytes shows no more than the public prefix, so it may stay.
+        for v in &self.values {
+            let v = v.expose();
+            for k in (MIN_FRAGMENT..v.len().min(s.len() + 1)).rev() {
+                if s.ends_with(&v[..k]) && v.is_char_boundary(k) {
+                    s.truncate(s.len() - k);
+                    s.push_str(REDACTED);
+                    break;
+                }
+            }
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: &str = "ptu_ayw3wncl4z4nf5pmsb7xzwbw6zc5fqv5";
+
+    #[test]
+    fn scrubs_every_occurrence() {
+        let r = Redactor::new([&Secret::new(T)]);
+        assert_eq!(
+            r.scrub(&format!("a {T} b {T}")),
+            "a [REDACTED] b [REDACTED]"
+        );
+    }
+
+    #[test]
+    fn snippet_never_leaves_a_token_fragment_at_the_cut() {
+        let r = Redactor::new([&Secret::new(T)]);
+        let body = format!("xxxxx{T}yyyy");
+        for max in 0..body.len() {
+            let s = r.snippet(body.as_bytes(), max);
+            assert!(!s.contains("ptu_a"), "{max}: {s}");
+            assert!(!s.contains("ayw3"), "{max}: {s}");
+        }
+    }
+
+    #[test]
+    fn snippet_cuts_on_a_char_boundary() {
+        let r = Redactor::new([]);
+        let s = r.snippet("ééééé".as_bytes(), 3);
+        assert_eq!(s, "é");
+    }
+}
