@@ -209,9 +209,9 @@ pub enum Outcome {
         request_id: String,
     },
     /// The user token was refreshed; every later client call uses the new one.
-    Refreshed(RefreshRecord),
+    Refreshed(Box<RefreshRecord>),
     /// The user token's metadata.
-    TokenChecked(TokenInfo),
+    TokenChecked(Box<TokenInfo>),
 }
 
 /// What happened to a command.
