@@ -1,0 +1,326 @@
+//! Turning terms into filter keys: field lookup, operator checks, values, conflicts.
+
+use super::QueryError;
+use super::fields::{self, FieldInfo, Op, PROFILE, ValueKind, profile_name};
+use super::lexer::{self, Item, RawOp, Spanned, Term};
+use super::time;
+use crate::authn::model::{Filter, Timestamp};
+use crate::sanitize;
+use serde_json::Value;
+use std::ops::Range;
+
+/// Compiles a whole line; see [`super::compile`].
+pub(crate) fn compile(input: &str, now: Timestamp) -> Result<Filter, QueryError> {
+    let mut filter = Filter::default();
+    for spanned in lexer::terms(input)? {
+        let cond = condition(input, &spanned, now)?;
+        insert(&mut filter, cond, spanned.span)?;
+    }
+    Ok(filter)
+}
+
+/// One compiled term: the wire key and what it is set to.
+struct Condition {
+    key: String,
+    value: Value,
+    /// Whether a second term on the same key adds to the list instead of conflicting.
+    merges: bool,
+}
+
+/// The user's text, safe to quote in a message.
+pub(crate) fn shown(text: &str) -> String {
+    sanitize::fit(text, 40)
+}
+
+/// The field a key names, resolved.
+enum Field {
+    Known(&'static FieldInfo),
+    Profile(String),
+}
+
+impl Field {
+    fn info(&self) -> &'static FieldInfo {
+        match self {
+            Field::Known(info) => info,
+            Field::Profile(_) => &PROFILE,
+        }
+    }
+
+    fn wire(&self) -> String {
+        match self {
+            Field::Known(info) => info.wire.to_string(),
+            Field::Profile(name) => format!("profile_{name}"),
+        }
+    }
+
+    /// How the field is named in messages.
+    fn display(&self) -> String {
+        match self {
+            Field::Known(info) => info.name.to_string(),
+            Field::Profile(name) => format!("profile.{name}"),
+        }
+    }
+}
+
+/// Splits `key` into its field and an explicit wire suffix (`created_at__gt`).
+fn resolve(input: &str, key: Range<usize>) -> Result<(Field, Option<Op>), QueryError> {
+    let text = &input[key.clone()];
+    let (name, suffix) = match text.find("__") {
+        Some(at) => {
+            let suffix_text = &text[at + 2..];
+            let span = key.start + at..key.end;
+            let op = Op::from_suffix(suffix_text).ok_or_else(|| {
+                QueryError::new(
+                    span,
+                    format!(
+                        "unknown operator suffix `__{}`: expected __in, __contains, __gt, __gte, __lt, __lte or __exists",
+                        shown(suffix_text)
+                    ),
+                )
+            })?;
+            (&text[..at], Some(op))
+        }
+        None => (text, None),
+    };
+    let name_span = key.start..key.start + name.len();
+    if let Some(info) = fields::lookup(name) {
+        return Ok((Field::Known(info), suffix));
+    }
+    if let Some(pname) = profile_name(name) {
+        if pname.is_empty() || !pname.chars().all(|c| c.is_ascii_alphabetic()) {
+            return Err(QueryError::new(
+                name_span,
+                format!(
+                    "bad profile field name `{}`: expected letters A-Z a-z only, e.g. profile.City",
+                    shown(pname)
+                ),
+            ));
+        }
+        return Ok((Field::Profile(pname.to_string()), suffix));
+    }
+    let message = match fields::suggest(name) {
+        Some(near) => format!("unknown field `{}`; did you mean `{near}`?", shown(name)),
+        None => {
+            let names: Vec<&str> = fields::FIELDS.iter().map(|f| f.name).collect();
+            format!(
+                "unknown field `{}`: expected one of {}; to search for text with an operator in it, quote it",
+                shown(name),
+                names.join(", ")
+            )
+        }
+    };
+    Err(QueryError::new(name_span, message))
+}
+
+/// The condition one term sets.
+fn condition(input: &str, spanned: &Spanned, now: Timestamp) -> Result<Condition, QueryError> {
+    match &spanned.term {
+        Term::Bare { items } => Ok(bare(strings(items))),
+        Term::Exists { key, negated } => {
+            let name = &input[key.clone()];
+            if !negated && fields::lookup(name).is_none() && profile_name(name).is_none() {
+                // `what?` is a word to search for, not a field test.
+                let word = Value::String(input[spanned.span.clone()].into());
+                return Ok(bare(Value::Array(vec![word])));
+            }
+            let (field, suffix) = resolve(input, key.clone())?;
+            if suffix.is_some() || !field.info().ops.contains(&Op::Exists) {
+                return Err(QueryError::new(
+                    spanned.span.clone(),
+                    format!(
+                        "`?` (is set) only works on profile.Name; `{}` takes {}",
+                        shown(&input[key.clone()]),
+                        field.info().ops_syntax()
+                    ),
+                ));
+            }
+            Ok(Condition {
+                key: format!("{}{}", field.wire(), Op::Exists.suffix()),
+                value: Value::Bool(!negated),
+                merges: false,
+            })
+        }
+        Term::Field {
+            key,
+            op,
+            op_span,
+            items,
+        } => {
+            let (field, suffix) = resolve(input, key.clone())?;
+            let op = match suffix {
+                Some(suffix) if *op == RawOp::Eq => suffix,
+                Some(suffix) => {
+                    return Err(QueryError::new(
+                        op_span.clone(),
+                        format!(
+                            "a key ending in `{}` takes `=`, e.g. {}{}=…",
+                            suffix.suffix(),
+                            field.wire(),
+                            suffix.suffix()
+                        ),
+                    ));
+                }
+                None => typed_op(*op, items.len(), field.info().kind),
+            };
+            let info = field.info();
+            if !info.ops.contains(&op) {
+                let what = if op == Op::In && suffix.is_none() {
+                    "a list".to_string()
+                } else if suffix.is_some() {
+                    format!("`{}`", op.suffix())
+                } else {
+                    format!("`{}`", op.syntax())
+                };
+                let span = if op == Op::In && suffix.is_none() {
+                    value_span(items, op_span)
+                } else if suffix.is_some() {
+                    key.clone()
+                } else {
+                    op_span.clone()
+                };
+                return Err(QueryError::new(
+                    span,
+                    format!(
+                        "{what} is not allowed on `{}`: it takes {}",
+                        field.display(),
+                        info.ops_syntax()
+                    ),
+                ));
+            }
+            let value = value(&field, op, items, op_span, now)?;
+            let merges = op == Op::Contains && info.kind == ValueKind::Text
+                || info.kind == ValueKind::Scopes;
+            Ok(Condition {
+                key: format!("{}{}", field.wire(), op.suffix()),
+                value,
+                merges,
+            })
+        }
+    }
+}
+
+/// What a bare word means: `email~word`.
+fn bare(words: Value) -> Condition {
+    Condition {
+        key: "email__contains".into(),
+        value: words,
+        merges: true,
+    }
+}
+
+/// The operator a typed symbol means, given how many values follow it.
+fn typed_op(op: RawOp, count: usize, kind: ValueKind) -> Op {
+    match op {
+        // A scope list is one value: all of them must be present.
+        RawOp::Eq if count > 1 && kind != ValueKind::Scopes => Op::In,
+        RawOp::Eq => Op::Eq,
+        RawOp::Tilde => Op::Contains,
+        RawOp::Gt => Op::Gt,
+        RawOp::Gte => Op::Gte,
+        RawOp::Lt => Op::Lt,
+        RawOp::Lte => Op::Lte,
+    }
+}
+
+/// From the first to the last value.
+fn value_span(items: &[Item], fallback: &Range<usize>) -> Range<usize> {
+    match (items.first(), items.last()) {
+        (Some(first), Some(last)) => first.span.start..last.span.end,
+        _ => fallback.clone(),
+    }
+}
+
+fn strings(items: &[Item]) -> Value {
+    Value::Array(
+        items
+            .iter()
+            .map(|i| Value::String(i.text.clone()))
+            .collect(),
+    )
+}
+
+/// The JSON value sent for `op` on `field`.
+fn value(
+    field: &Field,
+    op: Op,
+    items: &[Item],
+    op_span: &Range<usize>,
+    now: Timestamp,
+) -> Result<Value, QueryError> {
+    let info = field.info();
+    if matches!(op, Op::In | Op::Contains) || info.kind == ValueKind::Scopes {
+        return Ok(strings(items));
+    }
+    let [item] = items else {
+        return Err(QueryError::new(
+            value_span(items, op_span),
+            format!(
+                "`{}{}` takes one value, not a list",
+                field.display(),
+                if op == Op::Eq { "=" } else { op.syntax() }
+            ),
+        ));
+    };
+    let bool_value = |what: &str| match item.text.as_str() {
+        "true" => Ok(Value::Bool(true)),
+        "false" => Ok(Value::Bool(false)),
+        other => Err(QueryError::new(
+            item.span.clone(),
+            format!("{what} takes true or false, not `{}`", shown(other)),
+        )),
+    };
+    match (op, info.kind) {
+        (Op::Exists, _) => bool_value(&format!("`{}__exists`", field.wire())),
+        (_, ValueKind::Bool) => bool_value(&format!("`{}`", field.display())),
+        (_, ValueKind::Time) => time::parse(&item.text, now)
+            .map(|ts| Value::String(ts.to_string()))
+            .map_err(|why| {
+                QueryError::new(
+                    item.span.clone(),
+                    format!(
+                        "bad time `{}` for `{}`: {why}",
+                        shown(&item.text),
+                        field.display()
+                    ),
+                )
+            }),
+        _ => Ok(Value::String(item.text.clone())),
+    }
+}
+
+/// Adds a condition, merging substring and scope lists and refusing contradictions.
+fn insert(filter: &mut Filter, cond: Condition, span: Range<usize>) -> Result<(), QueryError> {
+    let Some(existing) = filter.0.get_mut(&cond.key) else {
+        filter.0.insert(cond.key, cond.value);
+        return Ok(());
+    };
+    if *existing == cond.value {
+        return Ok(());
+    }
+    if cond.merges
+        && let (Value::Array(have), Value::Array(add)) = (existing, cond.value)
+    {
+        for v in add {
+            if !have.contains(&v) {
+                have.push(v);
+            }
+        }
+        return Ok(());
+    }
+    let hint = match fields::lookup(&cond.key) {
+        Some(info) if info.ops.contains(&Op::In) => {
+            format!(
+                "; to match either value use one list, e.g. {}=a,b",
+                info.name
+            )
+        }
+        _ => String::new(),
+    };
+    Err(QueryError::new(
+        span,
+        format!(
+            "conflicts with an earlier term: `{}` is already set and every term must hold{hint}",
+            cond.key
+        ),
+    ))
+}
