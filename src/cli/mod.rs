@@ -95,7 +95,9 @@ pub fn main() -> ExitCode {
     match run(cli, &matches) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("authtop: {}", clean(&e.message));
+            // Line by line: the caret display of a query error is multi-line by design.
+            let lines: Vec<_> = e.message.lines().map(clean).collect();
+            eprintln!("authtop: {}", lines.join("\n"));
             ExitCode::from(e.exit.code())
         }
     }

@@ -36,12 +36,14 @@ pub struct Term {
 }
 
 impl Term {
-    /// Colour only on a terminal with `NO_COLOR` unset or empty; progress only on a terminal stderr.
+    /// Colour only on a terminal with `NO_COLOR` unset or empty; progress only when both
+    /// stdout and stderr are terminals (piped output stays plain end to end).
     pub fn detect() -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let stdout_tty = io::stdout().is_terminal();
         Self {
-            color: io::stdout().is_terminal() && !no_color,
-            progress: io::stderr().is_terminal(),
+            color: stdout_tty && !no_color,
+            progress: stdout_tty && io::stderr().is_terminal(),
         }
     }
 }

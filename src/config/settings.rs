@@ -424,6 +424,12 @@ pub fn resolve_with(
         ),
     };
 
+    if let Some(cfg) = &client
+        && let Some(o) = origins.iter_mut().find(|o| o.name == "server")
+    {
+        o.shown = format!("{} ({})", cfg.base_url, o.shown);
+    }
+
     let read_only = pick(
         inputs.read_only.clone(),
         prof.read_only,
