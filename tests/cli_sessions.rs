@@ -205,7 +205,7 @@ async fn invalidate_by_ids_ends_them_and_audits_each() {
             "invalidate",
             &a,
             &b,
-            "pmt_nosuchsessionnosuchsessionnosu",
+            "pmt_nosuchsessionnosuchsessionnosuch",
         ])
         .await;
     out.expect_code(0);
@@ -225,7 +225,7 @@ async fn invalidate_by_ids_ends_them_and_audits_each() {
     }
     let outcome = |id: &str| audit.iter().find(|l| l["target"] == id).unwrap()["outcome"].clone();
     assert_eq!(outcome(&a), "ok");
-    assert_eq!(outcome("pmt_nosuchsessionnosuchsessionnosu"), "not_found");
+    assert_eq!(outcome("pmt_nosuchsessionnosuchsessionnosuch"), "not_found");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -560,16 +560,13 @@ async fn bulk_invalidate_under_faults_reports_exactly_what_happened() {
             "failed" => {
                 failed += 1;
                 assert!(r["error"].is_string(), "{r}");
+                // Faults strike before the store is touched, so a failure changed nothing.
+                assert!(env.emu.session_exists(id), "{r}");
             }
             other => panic!("outcome {other}"),
         }
     }
     assert_eq!(v["failed"], failed);
-    let failed_live = results
-        .iter()
-        .filter(|r| r["outcome"] == "failed")
-        .filter(|r| env.emu.session_exists(r["target"].as_str().unwrap()))
-        .count();
-    assert_eq!(env.emu.session_count(), failed_live);
+    assert_eq!(env.emu.session_count(), failed);
     assert_eq!(env.audit().len(), seeded.len());
 }

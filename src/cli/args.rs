@@ -129,7 +129,8 @@ pub enum TokenCmd {
     /// Show what a token is and when it expires.
     Check {
         /// The token [default: the user token].
-        token: Option<String>,
+        #[arg(value_name = "TOKEN")]
+        token_value: Option<String>,
     },
 }
 

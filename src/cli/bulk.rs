@@ -86,11 +86,23 @@ impl Report {
                     .results
                     .iter()
                     .filter(|r| r.outcome == "failed")
-                    .map(|r| vec![r.target.clone(), r.error.clone().unwrap_or_default()])
+                    .map(|r| {
+                        vec![
+                            r.target.clone(),
+                            r.request_id.clone().unwrap_or_else(|| "-".into()),
+                            r.error.clone().unwrap_or_default(),
+                        ]
+                    })
                     .collect();
                 if !rows.is_empty() {
                     out.write_all(
-                        table(&["FAILED", "REASON"], &rows, &[40, 160], color).as_bytes(),
+                        table(
+                            &["FAILED", "REQUEST", "REASON"],
+                            &rows,
+                            &[40, 36, 200],
+                            color,
+                        )
+                        .as_bytes(),
                     )?;
                 }
             }

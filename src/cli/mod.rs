@@ -158,7 +158,9 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         }
         Command::Client(ClientCmd::Logout) => client_cmd::logout(ctx).await,
         Command::Client(ClientCmd::Refresh) => client_cmd::refresh(ctx).await,
-        Command::Token(TokenCmd::Check { token }) => client_cmd::check(ctx, token).await,
+        Command::Token(TokenCmd::Check { token_value }) => {
+            client_cmd::check(ctx, token_value).await
+        }
         Command::Config(ConfigCmd::Show) => config_cmd::show(ctx),
         Command::Config(ConfigCmd::Path) | Command::Completions { .. } | Command::Emulator(_) => {
             Ok(())
