@@ -142,6 +142,11 @@ async fn refresh_rewrites_the_token_file_privately_and_the_new_pair_works() {
         .await;
     check.expect_code(0);
     assert_eq!(check.json()["identity"], user.user_id.as_str());
+    // The emulator revokes the previous user token on refresh: only the saved pair works.
+    let old = env
+        .run(&["token", "check", user.sessions[0].user_token.expose()])
+        .await;
+    assert_eq!(old.code, 3, "the old user token still works: {old:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
