@@ -4,7 +4,7 @@
 mod cli_support;
 
 use authtop::emulator::Faults;
-use cli_support::{Env, dead_port};
+use cli_support::{Env, dead_port, envelope, scripted, session_json};
 use std::collections::BTreeSet;
 
 fn ids_of(v: &serde_json::Value) -> Vec<String> {
@@ -343,35 +343,11 @@ async fn logout_by_user_id_and_by_email() {
 /// scripted list endpoint stands in.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logout_by_an_ambiguous_email_lists_the_identities_and_does_nothing() {
-    use axum::{Json, Router, routing::post};
-    let session = |id: &str, user: &str| {
-        serde_json::json!({"id": id, "type": "session", "life": 100, "expire": "2030-01-01T00:00:00Z",
-            "identity": user, "email": "shared@x.io", "profile": {}, "created_at": "2026-01-01T00:00:00Z"})
-    };
-    let body = serde_json::json!({
-        "request_id": "prq_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "request_time": "2026-01-01T00:00:00Z",
-        "response_time": "2026-01-01T00:00:00Z", "status": "Success", "summary": "ok",
-        "result": {"sessions": [session("pmt_1", "pui_one"), session("pmt_2", "pui_two")], "last": "", "count": 2}
+    let page = serde_json::json!({
+        "sessions": [session_json("pmt_1", "pui_one", "shared@x.io"), session_json("pmt_2", "pui_two", "shared@x.io")],
+        "last": "", "count": 2
     });
-    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let h = hits.clone();
-    let app = Router::new().fallback(post(move |uri: axum::http::Uri| {
-        let body = body.clone();
-        let h = h.clone();
-        async move {
-            h.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            assert_eq!(
-                uri.path(),
-                "/v2/session/list",
-                "only the list may be called"
-            );
-            Json(body)
-        }
-    }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-
+    let (url, seen) = scripted(vec![(200, envelope("Success", page))]).await;
     let env = Env::start(1, 1).await;
     let out = env
         .run_raw(
@@ -397,7 +373,10 @@ async fn logout_by_an_ambiguous_email_lists_the_identities_and_does_nothing() {
         "{}",
         out.stderr
     );
-    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1);
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1, "only the list may be called: {seen:?}");
+    assert_eq!(seen[0].0, "/v2/session/list");
+    assert_eq!(seen[0].1["filter"]["email"], "shared@x.io");
     assert!(env.audit().is_empty());
 }
 
@@ -569,4 +548,62 @@ async fn bulk_invalidate_under_faults_reports_exactly_what_happened() {
     assert_eq!(v["failed"], failed);
     assert_eq!(env.emu.session_count(), failed);
     assert_eq!(env.audit().len(), seeded.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_walk_that_fails_mid_way_closes_the_output_and_says_where_to_resume() {
+    let first = serde_json::json!({
+        "sessions": [session_json("pmt_1", "pui_one", "a@x.io"), session_json("pmt_2", "pui_two", "b@x.io")],
+        "last": "cursor-two", "count": 4
+    });
+    let invalid = serde_json::json!({"errors": [{"code": "DoesNotMatchPattern", "detail": "bad", "source": "/size"}]});
+    let env = Env::start(1, 1).await;
+    for format in ["json", "ndjson"] {
+        let (url, seen) = scripted(vec![
+            (200, envelope("Success", first.clone())),
+            (400, envelope("ValidationError", invalid.clone())),
+        ])
+        .await;
+
+        let out = env
+            .run_raw(
+                [
+                    "sessions",
+                    "list",
+                    "--all",
+                    "-o",
+                    format,
+                    "--base-url",
+                    &url,
+                    "--token",
+                    &env.token,
+                ]
+                .map(String::from)
+                .to_vec(),
+                &[],
+            )
+            .await;
+        out.expect_code(4);
+        assert!(
+            out.stderr.contains("resume with: --last cursor-two"),
+            "{}",
+            out.stderr
+        );
+        assert!(out.stderr.contains("prq_scripted"), "{}", out.stderr);
+        let ids: Vec<String> = if format == "json" {
+            ids_of(&out.json())
+        } else {
+            out.stdout
+                .lines()
+                .map(|l| {
+                    serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                        .as_str()
+                        .unwrap()
+                        .to_string()
+                })
+                .collect()
+        };
+        assert_eq!(ids, ["pmt_1", "pmt_2"]);
+        assert_eq!(seen.lock().unwrap()[1].1["last"], "cursor-two");
+    }
 }

@@ -188,3 +188,47 @@ pub fn dead_port() -> u16 {
     drop(l);
     port
 }
+
+/// What a scripted server was asked: path and JSON body of each request.
+pub type Seen = std::sync::Arc<Mutex<Vec<(String, serde_json::Value)>>>;
+
+/// A loopback server answering each request with the next `(HTTP status, body)` (the last
+/// one repeats), for shapes the emulator never produces.
+pub async fn scripted(answers: Vec<(u16, serde_json::Value)>) -> (String, Seen) {
+    use axum::{Json, Router, http::StatusCode, http::Uri};
+    let seen: Seen = Default::default();
+    let s = seen.clone();
+    let answers = std::sync::Arc::new(answers);
+    let app = Router::new().fallback(move |uri: Uri, body: axum::body::Bytes| {
+        let (s, answers) = (s.clone(), answers.clone());
+        async move {
+            let body = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
+            let n = {
+                let mut seen = s.lock().unwrap();
+                seen.push((uri.path().to_string(), body));
+                seen.len() - 1
+            };
+            let (code, value) = answers[n.min(answers.len() - 1)].clone();
+            (StatusCode::from_u16(code).unwrap(), Json(value))
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, seen)
+}
+
+/// A Pangea envelope.
+pub fn envelope(status: &str, result: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({
+        "request_id": "prq_scriptedscriptedscriptedscript", "request_time": "2026-01-01T00:00:00Z",
+        "response_time": "2026-01-01T00:00:00Z", "status": status, "summary": format!("{status} (scripted)"),
+        "result": result
+    })
+}
+
+/// A list item.
+pub fn session_json(id: &str, user: &str, email: &str) -> serde_json::Value {
+    serde_json::json!({"id": id, "type": "session", "life": 100, "expire": "2030-01-01T00:00:00Z",
+        "identity": user, "email": email, "profile": {}, "created_at": "2026-01-01T00:00:00Z"})
+}
