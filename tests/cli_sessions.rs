@@ -607,3 +607,31 @@ async fn a_walk_that_fails_mid_way_closes_the_output_and_says_where_to_resume() 
         assert_eq!(seen.lock().unwrap()[1].1["last"], "cursor-two");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authtop_log_traces_calls_to_stderr_and_nothing_by_default() {
+    let env = Env::start(2, 4).await;
+    let args: Vec<String> = [
+        "sessions",
+        "list",
+        "-o",
+        "json",
+        "--base-url",
+        &env.base_url,
+        "--token",
+        &env.token,
+    ]
+    .map(String::from)
+    .to_vec();
+    let quiet = env.run_raw(args.clone(), &[]).await;
+    quiet.expect_code(0);
+    assert_eq!(quiet.stderr, "");
+    let traced = env.run_raw(args, &[("AUTHTOP_LOG", "debug")]).await;
+    traced.expect_code(0);
+    assert!(traced.stderr.contains("authn call"), "{}", traced.stderr);
+    assert_eq!(
+        ids_of(&traced.json()),
+        ids_of(&quiet.json()),
+        "logging changed stdout"
+    );
+}
