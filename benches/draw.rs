@@ -1,0 +1,80 @@
+//! Frame and key-press cost with 100 and with 100,000 rows loaded: both should be flat.
+//!
+//! `cargo bench --bench draw` times 2000 iterations after warm-up; under `cargo test
+//! --benches` (no `--bench` argument) it runs a handful, just to prove it still works.
+
+#[path = "../tests/tui_fixtures/mod.rs"]
+mod tui_fixtures;
+
+use authtop::tui::app::{App, AppInit};
+use authtop::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::hint::black_box;
+use std::time::Instant;
+use tui_fixtures::*;
+
+const SIZES: [usize; 2] = [100, 100_000];
+
+fn app_with(rows: usize) -> App {
+    let init = AppInit {
+        page_size: u32::try_from(rows).unwrap_or(u32::MAX),
+        ..quiet()
+    };
+    let mut app = loaded(init, sessions(0, rows), Some("more"), 200, 50);
+    // Park the selection mid-page so the visible window is not the first one.
+    for _ in 0..60 {
+        app.update(key('j'), now());
+    }
+    app
+}
+
+/// Mean microseconds per call of `op` over `iters` runs, after `warm` unmeasured ones.
+fn time(warm: usize, iters: usize, mut op: impl FnMut(usize)) -> f64 {
+    for i in 0..warm {
+        op(i);
+    }
+    let start = Instant::now();
+    for i in 0..iters {
+        op(i);
+    }
+    start.elapsed().as_secs_f64() * 1e6 / iters as f64
+}
+
+fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    let (warm, iters) = if full { (200, 2000) } else { (1, 3) };
+    // What ratatui itself costs per 200x50 frame (buffer reset and diff), for scale.
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("test backend");
+    let empty = time(warm, iters, |_| {
+        terminal.draw(|_| {}).expect("draw");
+    });
+    println!("empty frame 200x50 (ratatui overhead): {empty:9.1} µs/frame");
+    let mut draw_us = Vec::new();
+    let mut key_us = Vec::new();
+    for rows in SIZES {
+        let mut app = app_with(rows);
+        let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("test backend");
+        let d = time(warm, iters, |_| {
+            terminal
+                .draw(|f| view::draw(black_box(&app), f))
+                .expect("draw");
+        });
+        // Alternate down and up so the selection stays in the same place at both sizes.
+        let k = time(warm, iters, |i| {
+            let c = if i % 2 == 0 { 'j' } else { 'k' };
+            black_box(app.update(key(c), now()));
+        });
+        println!("draw 200x50, {rows:>7} rows loaded: {d:9.1} µs/frame");
+        println!("key j/k,     {rows:>7} rows loaded: {k:9.3} µs/key");
+        draw_us.push(d);
+        key_us.push(k);
+    }
+    println!(
+        "ratio {}/{} rows: draw {:.2}x, key {:.2}x (flat is 1.0; budget: well under 1000 µs/frame)",
+        SIZES[1],
+        SIZES[0],
+        draw_us[1] / draw_us[0],
+        key_us[1] / key_us[0]
+    );
+}

@@ -1,0 +1,282 @@
+//! One session table: the loaded page, selection and scroll, the cursor stack, the query and
+//! order, marks, and the generation that makes the newest list request win.
+
+use crate::authn::model::{Filter, Order, OrderBy, Session, Timestamp};
+use crate::query::QueryError;
+use crate::tui::command::{ListQuery, ListSource, Page};
+use std::collections::HashSet;
+
+/// State of one table (Sessions or My sessions).
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub(crate) source: ListSource,
+    pub(crate) rows: Vec<Session>,
+    pub(crate) selected: usize,
+    pub(crate) offset: usize,
+    /// Cursors of the pages walked so far; the last one is the page shown.
+    pub(crate) cursors: Vec<Option<String>>,
+    /// The stack the in-flight list will establish when it succeeds.
+    pub(crate) pending_cursors: Option<Vec<Option<String>>>,
+    pub(crate) next: Option<String>,
+    pub(crate) count: Option<u64>,
+    pub(crate) generation: u64,
+    pub(crate) loading: bool,
+    pub(crate) loaded_once: bool,
+    pub(crate) last_loaded: Option<Timestamp>,
+    pub(crate) query_text: String,
+    pub(crate) filter: Filter,
+    pub(crate) query_error: Option<QueryError>,
+    pub(crate) order_by: OrderBy,
+    pub(crate) order: Order,
+    pub(crate) page_size: u32,
+    pub(crate) marks: HashSet<String>,
+    /// Ids on the page shown, so counting marks off the page costs O(marks).
+    page_ids: HashSet<String>,
+}
+
+impl Table {
+    pub(crate) fn new(source: ListSource, page_size: u32) -> Self {
+        Self {
+            source,
+            rows: Vec::new(),
+            selected: 0,
+            offset: 0,
+            cursors: vec![None],
+            pending_cursors: None,
+            next: None,
+            count: None,
+            generation: 0,
+            loading: false,
+            loaded_once: false,
+            last_loaded: None,
+            query_text: String::new(),
+            filter: Filter::default(),
+            query_error: None,
+            order_by: OrderBy::default(),
+            order: Order::default(),
+            page_size: page_size.max(1),
+            marks: HashSet::new(),
+            page_ids: HashSet::new(),
+        }
+    }
+
+    /// Which list this table shows.
+    pub fn source(&self) -> ListSource {
+        self.source
+    }
+
+    /// The rows of the page shown.
+    pub fn rows(&self) -> &[Session] {
+        &self.rows
+    }
+
+    /// Index of the selected row.
+    pub fn selected_index(&self) -> usize {
+        self.selected
+    }
+
+    /// The selected session, if the page has rows.
+    pub fn selected(&self) -> Option<&Session> {
+        self.rows.get(self.selected)
+    }
+
+    /// Index of the first visible row.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// 1-based number of the page shown.
+    pub fn page_number(&self) -> usize {
+        self.cursors.len()
+    }
+
+    /// The server gave a cursor for a further page.
+    pub fn has_more(&self) -> bool {
+        self.next.is_some()
+    }
+
+    /// Total matches, when the server says.
+    pub fn count(&self) -> Option<u64> {
+        self.count
+    }
+
+    /// A list request is in flight.
+    pub fn is_loading(&self) -> bool {
+        self.loading
+    }
+
+    /// The query line as applied.
+    pub fn query_text(&self) -> &str {
+        &self.query_text
+    }
+
+    /// The compiled filter in force.
+    pub fn filter(&self) -> &Filter {
+        &self.filter
+    }
+
+    /// The last query that failed to compile.
+    pub fn query_error(&self) -> Option<&QueryError> {
+        self.query_error.as_ref()
+    }
+
+    /// Order column.
+    pub fn order_by(&self) -> OrderBy {
+        self.order_by
+    }
+
+    /// Order direction.
+    pub fn order(&self) -> Order {
+        self.order
+    }
+
+    /// Ids of marked sessions (on any page).
+    pub fn marks(&self) -> &HashSet<String> {
+        &self.marks
+    }
+
+    /// True if the session is marked.
+    pub fn is_marked(&self, id: &str) -> bool {
+        self.marks.contains(id)
+    }
+
+    /// Marked sessions that are not on the page shown.
+    pub fn marks_not_visible(&self) -> usize {
+        self.marks
+            .iter()
+            .filter(|m| !self.page_ids.contains(m.as_str()))
+            .count()
+    }
+
+    /// Builds the request for a page and bumps the generation so older answers are dropped.
+    pub(crate) fn request(&mut self, cursors: Vec<Option<String>>) -> (u64, ListQuery) {
+        self.generation += 1;
+        self.loading = true;
+        let cursor = cursors.last().cloned().flatten();
+        self.pending_cursors = Some(cursors);
+        let query = ListQuery {
+            filter: self.filter.clone(),
+            order_by: self.order_by,
+            order: self.order,
+            size: self.page_size,
+            cursor,
+        };
+        (self.generation, query)
+    }
+
+    /// Applies a page for the current generation, keeping the selection on the same session.
+    pub(crate) fn apply_page(&mut self, page: Page, now: Timestamp, viewport: usize) {
+        let keep = self.selected().map(|s| s.id.clone());
+        let mut same_page = true;
+        self.rows = page.sessions;
+        self.page_ids = self.rows.iter().map(|s| s.id.clone()).collect();
+        self.next = page.next.filter(|c| !c.is_empty());
+        self.count = page.count;
+        if let Some(c) = self.pending_cursors.take() {
+            if c != self.cursors {
+                // Another page: nothing on it is "the same row", so start at the top.
+                self.selected = 0;
+                self.offset = 0;
+                same_page = false;
+            }
+            self.cursors = c;
+        }
+        self.loading = false;
+        self.loaded_once = true;
+        self.last_loaded = Some(now);
+        self.selected = keep
+            .filter(|_| same_page)
+            .and_then(|id| self.rows.iter().position(|s| s.id == id))
+            .unwrap_or(self.selected);
+        self.clamp(viewport);
+    }
+
+    /// The list failed: the page shown stays what it was.
+    pub(crate) fn list_failed(&mut self) {
+        self.loading = false;
+        self.pending_cursors = None;
+    }
+
+    /// The stack for the next page, if there is one and no page change is loading.
+    pub(crate) fn next_cursors(&self) -> Option<Vec<Option<String>>> {
+        if self.pending_cursors.is_some() {
+            return None;
+        }
+        let next = self.next.clone()?;
+        let mut c = self.cursors.clone();
+        c.push(Some(next));
+        Some(c)
+    }
+
+    /// The stack for the previous page, if not on page one.
+    pub(crate) fn prev_cursors(&self) -> Option<Vec<Option<String>>> {
+        if self.pending_cursors.is_some() || self.cursors.len() < 2 {
+            return None;
+        }
+        let mut c = self.cursors.clone();
+        c.pop();
+        Some(c)
+    }
+
+    /// Moves the selection by a signed amount, clamped to the page.
+    pub(crate) fn move_by(&mut self, delta: isize, viewport: usize) {
+        let max = self.rows.len().saturating_sub(1);
+        self.selected = self.selected.saturating_add_signed(delta).min(max);
+        self.clamp(viewport);
+    }
+
+    /// Selects a row index, clamped.
+    pub(crate) fn select(&mut self, index: usize, viewport: usize) {
+        self.selected = index.min(self.rows.len().saturating_sub(1));
+        self.clamp(viewport);
+    }
+
+    /// Keeps the selection on the page and inside the visible window.
+    pub(crate) fn clamp(&mut self, viewport: usize) {
+        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+        self.offset = scroll_offset(self.offset, self.selected, viewport, self.rows.len());
+    }
+
+    /// Removes sessions (ended) from the page and from the marks.
+    pub(crate) fn remove<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>, viewport: usize) {
+        let gone: HashSet<&str> = ids.into_iter().collect();
+        if gone.is_empty() {
+            return;
+        }
+        let keep = self.selected().map(|s| s.id.clone());
+        let before = self.selected;
+        self.rows.retain(|s| !gone.contains(s.id.as_str()));
+        self.page_ids.retain(|s| !gone.contains(s.as_str()));
+        self.marks.retain(|m| !gone.contains(m.as_str()));
+        self.selected = keep
+            .and_then(|id| self.rows.iter().position(|s| s.id == id))
+            .unwrap_or(before);
+        self.clamp(viewport);
+    }
+
+    /// Removes every session of a user from the page.
+    pub(crate) fn remove_user(&mut self, user_id: &str, viewport: usize) {
+        let ids: Vec<String> = self
+            .rows
+            .iter()
+            .filter(|s| s.identity == user_id)
+            .map(|s| s.id.clone())
+            .collect();
+        self.remove(ids.iter().map(String::as_str), viewport);
+    }
+}
+
+/// The first visible row so that `selected` is on screen, moving the window as little as
+/// possible. Shared by the app (on key presses) and the view (when the frame size differs).
+pub fn scroll_offset(offset: usize, selected: usize, viewport: usize, len: usize) -> usize {
+    if viewport == 0 || len == 0 {
+        return 0;
+    }
+    let mut offset = offset.min(len.saturating_sub(viewport));
+    if selected < offset {
+        offset = selected;
+    } else if selected >= offset + viewport {
+        offset = selected + 1 - viewport;
+    }
+    offset
+}

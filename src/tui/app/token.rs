@@ -1,0 +1,141 @@
+//! What the app knows about its user token: metadata (never the value), the refresh
+//! schedule, failures with back-off, and the refresh history.
+
+use super::clock;
+use crate::authn::model::{Timestamp, TokenInfo};
+use crate::tui::command::{CommandId, RefreshRecord};
+use std::collections::HashSet;
+use std::time::Duration;
+
+/// When to refresh the user token on its own.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RefreshPolicy {
+    /// Refresh when this share of the token's life remains (0.2).
+    pub fraction: f64,
+    /// ... or when this much remains, whichever comes first (60 s).
+    pub margin: Duration,
+    /// Auto-refresh starts switched on.
+    pub auto: bool,
+}
+
+impl Default for RefreshPolicy {
+    fn default() -> Self {
+        Self {
+            fraction: 0.2,
+            margin: Duration::from_secs(60),
+            auto: true,
+        }
+    }
+}
+
+/// Back-off after consecutive refresh failures: 5 s, 10 s, 20 s … at most 60 s.
+pub fn backoff(failures: u32) -> Duration {
+    let exp = failures.saturating_sub(1).min(6);
+    Duration::from_secs((5u64 << exp).min(60))
+}
+
+/// The Token tab's state.
+#[derive(Debug, Clone, Default)]
+pub struct TokenState {
+    pub(crate) mask: Option<String>,
+    pub(crate) info: Option<TokenInfo>,
+    pub(crate) own_ids: HashSet<String>,
+    pub(crate) own_session: Option<String>,
+    pub(crate) session_expire: Option<Timestamp>,
+    pub(crate) auto: bool,
+    pub(crate) refreshing: Option<CommandId>,
+    pub(crate) failures: u32,
+    pub(crate) retry_at: Option<Timestamp>,
+    pub(crate) last_error: Option<String>,
+    pub(crate) signed_out: bool,
+    pub(crate) history: Vec<RefreshRecord>,
+}
+
+impl TokenState {
+    /// The token's metadata, once checked or refreshed.
+    pub fn info(&self) -> Option<&TokenInfo> {
+        self.info.as_ref()
+    }
+
+    /// The masked token (prefix only), when configured.
+    pub fn mask(&self) -> Option<&str> {
+        self.mask.as_deref()
+    }
+
+    /// Expiry of the session the token belongs to, once that session was seen in a list.
+    pub fn session_expire(&self) -> Option<Timestamp> {
+        self.session_expire
+    }
+
+    /// Auto-refresh is on.
+    pub fn auto(&self) -> bool {
+        self.auto
+    }
+
+    /// A refresh is in flight.
+    pub fn is_refreshing(&self) -> bool {
+        self.refreshing.is_some()
+    }
+
+    /// The token was revoked or expired: the user must sign in again.
+    pub fn signed_out(&self) -> bool {
+        self.signed_out
+    }
+
+    /// Why the last refresh failed.
+    pub fn last_error(&self) -> Option<&str> {
+        self.last_error.as_deref()
+    }
+
+    /// When the next automatic attempt after a failure is due.
+    pub fn retry_at(&self) -> Option<Timestamp> {
+        self.retry_at
+    }
+
+    /// Completed refreshes, oldest first.
+    pub fn history(&self) -> &[RefreshRecord] {
+        &self.history
+    }
+
+    /// True if a token id is (or was) the TUI's own token.
+    pub fn is_own_token(&self, token_id: &str) -> bool {
+        self.own_ids.contains(token_id)
+    }
+
+    /// When the policy wants the token refreshed: the earlier of "fraction of life left"
+    /// and "margin left".
+    pub fn refresh_at(&self, policy: &RefreshPolicy) -> Option<Timestamp> {
+        let info = self.info.as_ref()?;
+        let life = clock::millis(info.created_at, info.expire).max(0) as f64;
+        let by_fraction = (life * policy.fraction.clamp(0.0, 1.0)) as i64;
+        let by_margin = i64::try_from(policy.margin.as_millis()).unwrap_or(i64::MAX);
+        Some(clock::shift(info.expire, -by_fraction.max(by_margin)))
+    }
+
+    /// True when an automatic refresh should start now.
+    pub(crate) fn due(&self, policy: &RefreshPolicy, now: Timestamp) -> bool {
+        self.auto
+            && !self.signed_out
+            && self.refreshing.is_none()
+            && self.retry_at.is_none_or(|t| now >= t)
+            && self.refresh_at(policy).is_some_and(|t| now >= t)
+    }
+
+    /// Records a new token (from a check or a refresh).
+    pub(crate) fn learn(&mut self, info: TokenInfo) {
+        self.own_ids.insert(info.id.clone());
+        self.info = Some(info);
+        self.signed_out = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_caps_at_a_minute() {
+        let secs: Vec<u64> = (1..=6).map(|n| backoff(n).as_secs()).collect();
+        assert_eq!(secs, [5, 10, 20, 40, 60, 60]);
+    }
+}

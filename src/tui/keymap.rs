@@ -1,0 +1,422 @@
+//! The one action registry: every action's name, default keys, help text, danger flag and
+//! the screens it applies to. Key dispatch, the help overlay and the hint bar all read it,
+//! so they cannot drift apart; read-only mode removes the dangerous entries entirely.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Where the user is, for deciding which actions a key can mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Context {
+    /// The service-wide session table.
+    Sessions,
+    /// The user's own session table.
+    MySessions,
+    /// The token tab.
+    Token,
+    /// The detail view of one session.
+    Detail,
+}
+
+/// Something a key can do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    /// Move the selection (or scroll) down one line.
+    Down,
+    /// Move up one line.
+    Up,
+    /// Jump to the first line.
+    Top,
+    /// Jump to the last line.
+    Bottom,
+    /// One screen down.
+    PageDown,
+    /// One screen up.
+    PageUp,
+    /// Fetch the next server page.
+    NextPage,
+    /// Go back to the previous server page.
+    PrevPage,
+    /// Edit the query.
+    Query,
+    /// Order by the next column.
+    NextOrder,
+    /// Flip the order direction.
+    FlipOrder,
+    /// Reload the current page.
+    Reload,
+    /// Open the selected session's detail view.
+    Open,
+    /// Close the current view or dismiss an error.
+    Back,
+    /// Toggle raw JSON in the detail view.
+    ToggleJson,
+    /// Invalidate the selected session.
+    Invalidate,
+    /// Log the selected session's user out everywhere.
+    LogoutUser,
+    /// Mark or unmark the selected row.
+    Mark,
+    /// Mark or unmark every row on the page.
+    MarkPage,
+    /// Invalidate every marked session.
+    InvalidateMarked,
+    /// Log out the session the TUI's user token belongs to.
+    LogoutSelf,
+    /// Copy the selected session id.
+    Copy,
+    /// Refresh the user token now.
+    RefreshNow,
+    /// Turn automatic token refresh on or off.
+    ToggleAutoRefresh,
+    /// Pause or resume automatic reloading.
+    PauseReload,
+    /// Cycle to the next tab.
+    NextTab,
+    /// Show the Sessions tab.
+    TabSessions,
+    /// Show the My sessions tab.
+    TabMine,
+    /// Show the Token tab.
+    TabToken,
+    /// Show or hide the help overlay.
+    Help,
+    /// Quit (waits for in-flight actions; again to force).
+    Quit,
+}
+
+/// What the registry knows about one action.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionInfo {
+    /// The action.
+    pub action: Action,
+    /// Short label for the hint bar.
+    pub label: &'static str,
+    /// Name used in the config file (snake_case).
+    pub name: &'static str,
+    /// Default key specs.
+    pub keys: &'static [&'static str],
+    /// One line of help.
+    pub help: &'static str,
+    /// Changes server state; removed in read-only mode.
+    pub danger: bool,
+    /// Shown in the hint bar.
+    pub hint: bool,
+    /// Where it applies.
+    pub contexts: &'static [Context],
+}
+
+use Context::{Detail, MySessions, Sessions, Token};
+const TABLES: &[Context] = &[Sessions, MySessions];
+const MOVING: &[Context] = &[Sessions, MySessions, Detail];
+const EVERYWHERE: &[Context] = &[Sessions, MySessions, Token, Detail];
+
+macro_rules! info {
+    ($action:ident, $label:literal, $name:literal, [$($key:literal),*], $help:literal, $danger:literal, $hint:literal, $ctx:expr) => {
+        ActionInfo {
+            action: Action::$action,
+            label: $label,
+            name: $name,
+            keys: &[$($key),*],
+            help: $help,
+            danger: $danger,
+            hint: $hint,
+            contexts: $ctx,
+        }
+    };
+}
+
+/// Every action, in help order.
+#[rustfmt::skip]
+pub const REGISTRY: &[ActionInfo] = &[
+    info!(Down, "down", "down", ["j", "down"], "move down", false, false, MOVING),
+    info!(Up, "up", "up", ["k", "up"], "move up", false, false, MOVING),
+    info!(Top, "top", "top", ["g", "home"], "first row", false, false, MOVING),
+    info!(Bottom, "bottom", "bottom", ["G", "end"], "last row", false, false, MOVING),
+    info!(PageDown, "page down", "page_down", ["pgdn"], "one screen down", false, false, MOVING),
+    info!(PageUp, "page up", "page_up", ["pgup"], "one screen up", false, false, MOVING),
+    info!(NextPage, "next page", "next_page", ["]"], "next page", false, true, TABLES),
+    info!(PrevPage, "prev page", "prev_page", ["["], "previous page", false, false, TABLES),
+    info!(Query, "query", "query", ["/"], "edit the query", false, true, TABLES),
+    info!(NextOrder, "order", "next_order", ["s"], "order by the next column", false, true, TABLES),
+    info!(FlipOrder, "flip", "flip_order", ["S"], "flip the order direction", false, false, TABLES),
+    info!(Reload, "reload", "reload", ["r"], "reload the page", false, false, TABLES),
+    info!(Open, "detail", "open", ["enter"], "session detail", false, true, TABLES),
+    info!(Back, "back", "back", ["esc"], "back / dismiss error", false, true, EVERYWHERE),
+    info!(ToggleJson, "json", "toggle_json", ["J"], "raw JSON on/off", false, true, &[Detail]),
+    info!(Invalidate, "invalidate", "invalidate", ["d"], "invalidate the session", true, true, TABLES),
+    info!(LogoutUser, "logout user", "logout_user", ["L"], "log the user out everywhere", true, true, &[Sessions]),
+    info!(Mark, "mark", "mark", ["space"], "mark / unmark the row", false, false, &[Sessions]),
+    info!(MarkPage, "mark page", "mark_page", ["a"], "mark / unmark the page", false, false, &[Sessions]),
+    info!(InvalidateMarked, "invalidate marked", "invalidate_marked", ["D"], "invalidate marked sessions", true, true, &[Sessions]),
+    info!(LogoutSelf, "logout self", "logout_self", ["O"], "log out this TUI's own session", true, true, &[MySessions, Token]),
+    info!(Copy, "copy id", "copy", ["y"], "copy the session id", false, false, &[Sessions, MySessions, Detail]),
+    info!(RefreshNow, "refresh", "refresh_now", ["f"], "refresh the token now", false, true, &[Token]),
+    info!(ToggleAutoRefresh, "auto-refresh", "toggle_auto_refresh", ["A"], "auto-refresh on/off", false, true, &[Token]),
+    info!(PauseReload, "pause", "pause_reload", ["p"], "pause / resume auto-reload", false, false, TABLES),
+    info!(NextTab, "next tab", "next_tab", ["tab"], "next tab", false, false, &[Sessions, MySessions, Token]),
+    info!(TabSessions, "sessions", "tab_sessions", ["1"], "Sessions tab", false, false, &[Sessions, MySessions, Token]),
+    info!(TabMine, "my sessions", "tab_my_sessions", ["2"], "My sessions tab", false, false, &[Sessions, MySessions, Token]),
+    info!(TabToken, "token", "tab_token", ["3"], "Token tab", false, false, &[Sessions, MySessions, Token]),
+    info!(Help, "help", "help", ["?"], "this help", false, true, EVERYWHERE),
+    info!(Quit, "quit", "quit", ["q", "ctrl-c"], "quit (again to force)", false, true, EVERYWHERE),
+];
+
+impl Action {
+    /// The registry entry of this action.
+    pub fn info(self) -> &'static ActionInfo {
+        REGISTRY
+            .iter()
+            .find(|i| i.action == self)
+            .unwrap_or(&REGISTRY[0])
+    }
+}
+
+/// One key with its modifiers, as written in the config (`d`, `ctrl-c`, `shift-tab`, `pgdn`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeyCombo {
+    /// The key.
+    pub code: KeyCode,
+    /// Ctrl and Alt (Shift is part of the character or of `BackTab`).
+    pub mods: KeyModifiers,
+}
+
+impl KeyCombo {
+    /// Parses a key spec; None if it names no key.
+    pub fn parse(spec: &str) -> Option<Self> {
+        let mut mods = KeyModifiers::NONE;
+        let mut rest = spec.trim();
+        let mut shift = false;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            if lower.len() > 1 && lower.starts_with("ctrl-") {
+                mods |= KeyModifiers::CONTROL;
+                rest = &rest[5..];
+            } else if lower.len() > 1 && lower.starts_with("alt-") {
+                mods |= KeyModifiers::ALT;
+                rest = &rest[4..];
+            } else if lower.len() > 1 && lower.starts_with("shift-") {
+                shift = true;
+                rest = &rest[6..];
+            } else {
+                break;
+            }
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) if shift => KeyCode::Char(c.to_ascii_uppercase()),
+            (Some(c), None) => KeyCode::Char(c),
+            _ => match rest.to_ascii_lowercase().as_str() {
+                "tab" if shift => KeyCode::BackTab,
+                "tab" => KeyCode::Tab,
+                "backtab" => KeyCode::BackTab,
+                "enter" | "return" => KeyCode::Enter,
+                "esc" | "escape" => KeyCode::Esc,
+                "space" => KeyCode::Char(' '),
+                "up" => KeyCode::Up,
+                "down" => KeyCode::Down,
+                "left" => KeyCode::Left,
+                "right" => KeyCode::Right,
+                "home" => KeyCode::Home,
+                "end" => KeyCode::End,
+                "pgup" | "pageup" => KeyCode::PageUp,
+                "pgdn" | "pagedown" => KeyCode::PageDown,
+                "backspace" => KeyCode::Backspace,
+                "delete" | "del" => KeyCode::Delete,
+                "insert" => KeyCode::Insert,
+                f if f.len() > 1 && f.starts_with('f') => KeyCode::F(f[1..].parse().ok()?),
+                _ => return None,
+            },
+        };
+        Some(Self { code, mods })
+    }
+
+    /// The combo a key event stands for (Shift folded into the character).
+    pub fn from_event(key: &KeyEvent) -> Self {
+        Self {
+            code: key.code,
+            mods: key.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT),
+        }
+    }
+}
+
+impl fmt::Display for KeyCombo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            f.write_str("ctrl-")?;
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            f.write_str("alt-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("space"),
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::Tab => f.write_str("tab"),
+            KeyCode::BackTab => f.write_str("shift-tab"),
+            KeyCode::Enter => f.write_str("enter"),
+            KeyCode::Esc => f.write_str("esc"),
+            KeyCode::Up => f.write_str("↑"),
+            KeyCode::Down => f.write_str("↓"),
+            KeyCode::Left => f.write_str("←"),
+            KeyCode::Right => f.write_str("→"),
+            KeyCode::Home => f.write_str("home"),
+            KeyCode::End => f.write_str("end"),
+            KeyCode::PageUp => f.write_str("pgup"),
+            KeyCode::PageDown => f.write_str("pgdn"),
+            KeyCode::Backspace => f.write_str("backspace"),
+            KeyCode::Delete => f.write_str("del"),
+            KeyCode::Insert => f.write_str("insert"),
+            KeyCode::F(n) => write!(f, "f{n}"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+/// The key bindings in force: action to keys, after overrides and read-only stripping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keymap {
+    bindings: BTreeMap<Action, Vec<KeyCombo>>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        let bindings = REGISTRY
+            .iter()
+            .map(|i| {
+                let keys = i.keys.iter().filter_map(|k| KeyCombo::parse(k)).collect();
+                (i.action, keys)
+            })
+            .collect();
+        Self { bindings }
+    }
+}
+
+impl Keymap {
+    /// The defaults with the config's overrides applied; unknown actions and unparsable keys
+    /// become warnings and are skipped. An empty list unbinds the action.
+    pub fn with_overrides(overrides: &BTreeMap<String, Vec<String>>) -> (Keymap, Vec<String>) {
+        let mut map = Keymap::default();
+        let mut warnings = Vec::new();
+        for (name, specs) in overrides {
+            let Some(info) = REGISTRY.iter().find(|i| i.name == name.as_str()) else {
+                warnings.push(format!("unknown key binding action `{name}`"));
+                continue;
+            };
+            let mut keys = Vec::new();
+            for spec in specs {
+                match KeyCombo::parse(spec) {
+                    Some(k) => keys.push(k),
+                    None => warnings.push(format!("invalid key `{spec}` for `{name}`")),
+                }
+            }
+            map.bindings.insert(info.action, keys);
+        }
+        (map, warnings)
+    }
+
+    /// The same map without any dangerous action: read-only mode.
+    pub fn without_danger(mut self) -> Keymap {
+        self.bindings.retain(|a, _| !a.info().danger);
+        self
+    }
+
+    /// True if the action has at least one key.
+    pub fn is_bound(&self, action: Action) -> bool {
+        self.bindings.get(&action).is_some_and(|k| !k.is_empty())
+    }
+
+    /// The keys bound to an action.
+    pub fn keys(&self, action: Action) -> &[KeyCombo] {
+        self.bindings.get(&action).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The keys of an action joined for display (`j/↓`).
+    pub fn keys_label(&self, action: Action) -> String {
+        let keys: Vec<String> = self.keys(action).iter().map(|k| k.to_string()).collect();
+        keys.join("/")
+    }
+
+    /// The action a key means in a context, if any.
+    pub fn lookup(&self, key: &KeyEvent, ctx: Context) -> Option<Action> {
+        let combo = KeyCombo::from_event(key);
+        REGISTRY
+            .iter()
+            .filter(|i| i.contexts.contains(&ctx))
+            .map(|i| i.action)
+            .find(|a| self.keys(*a).contains(&combo))
+    }
+
+    /// Every bound action that applies in a context, in registry order.
+    pub fn actions(&self, ctx: Context) -> impl Iterator<Item = &'static ActionInfo> + '_ {
+        REGISTRY
+            .iter()
+            .filter(move |i| i.contexts.contains(&ctx) && self.is_bound(i.action))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(c: KeyCode, m: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(c, m)
+    }
+
+    #[test]
+    fn shifted_letters_and_ctrl_keys_match_their_specs() {
+        let map = Keymap::default();
+        assert_eq!(
+            map.lookup(&key(KeyCode::Char('S'), KeyModifiers::SHIFT), Sessions),
+            Some(Action::FlipOrder)
+        );
+        assert_eq!(
+            map.lookup(&key(KeyCode::Char('c'), KeyModifiers::CONTROL), Token),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            map.lookup(&key(KeyCode::Char('c'), KeyModifiers::NONE), Token),
+            None
+        );
+    }
+
+    #[test]
+    fn overrides_rebind_unbind_and_warn() {
+        let mut o = BTreeMap::new();
+        o.insert("invalidate".to_string(), vec![]);
+        o.insert(
+            "quit".to_string(),
+            vec!["ctrl-q".to_string(), "nokey".to_string()],
+        );
+        o.insert("frobnicate".to_string(), vec!["x".to_string()]);
+        let (map, warnings) = Keymap::with_overrides(&o);
+        assert!(!map.is_bound(Action::Invalidate));
+        assert_eq!(map.keys_label(Action::Quit), "ctrl-q");
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+    }
+
+    #[test]
+    fn read_only_strips_every_dangerous_action() {
+        let map = Keymap::default().without_danger();
+        for i in REGISTRY {
+            assert_eq!(map.is_bound(i.action), !i.danger, "{}", i.name);
+        }
+    }
+
+    #[test]
+    fn key_specs_round_trip_through_display() {
+        for spec in [
+            "d",
+            "ctrl-c",
+            "shift-tab",
+            "enter",
+            "space",
+            "pgdn",
+            "G",
+            "f5",
+        ] {
+            let k = KeyCombo::parse(spec).unwrap();
+            assert_eq!(KeyCombo::parse(&k.to_string()), Some(k), "{spec}");
+        }
+    }
+}

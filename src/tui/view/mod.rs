@@ -1,0 +1,267 @@
+//! Drawing: a pure function of `&App`. Every server string goes through
+//! [`crate::sanitize`] here, and widths are measured in terminal cells.
+
+mod detail;
+mod overlay;
+mod table;
+mod token;
+
+use crate::sanitize;
+use crate::tui::app::{App, Tab};
+use crate::tui::command::ListSource;
+use crate::tui::keymap::ActionInfo;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// Lines above the table (header, tabs, query, query info).
+const TOP: u16 = 4;
+/// Lines below the table (status, hints).
+const BOTTOM: u16 = 2;
+
+/// Spinner frames, advanced on ticks while anything is in flight.
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// Rows of table body that fit in a terminal `height` lines tall (after the column header).
+pub fn table_height(height: u16) -> usize {
+    usize::from(height.saturating_sub(TOP + BOTTOM + 1))
+}
+
+/// Draws the whole screen.
+pub fn draw(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let rows = split_rows(area);
+    header(app, frame, rows.header);
+    tabs(app, frame, rows.tabs);
+    let body = Rect {
+        y: rows.tabs.y.saturating_add(rows.tabs.height),
+        height: area.height.saturating_sub(
+            rows.header.height + rows.tabs.height + rows.status.height + rows.hints.height,
+        ),
+        ..area
+    };
+    if app.detail().is_some() {
+        detail::draw(app, frame, body);
+    } else {
+        match app.tab() {
+            Tab::Sessions => table::draw(app, ListSource::Sessions, frame, body),
+            Tab::MySessions => table::draw(app, ListSource::MySessions, frame, body),
+            Tab::Token => token::draw(app, frame, body),
+        }
+    }
+    status(app, frame, rows.status);
+    hints(app, frame, rows.hints);
+    if app.help_open() {
+        overlay::help(app, frame, area);
+    }
+    if let Some(d) = app.dialog() {
+        overlay::dialog(d, frame, area);
+    }
+}
+
+struct Rows {
+    header: Rect,
+    tabs: Rect,
+    status: Rect,
+    hints: Rect,
+}
+
+/// Fixed one-line bands; on tiny terminals the lower ones collapse to nothing first.
+fn split_rows(area: Rect) -> Rows {
+    let line = |y: u16, present: bool| Rect {
+        x: area.x,
+        y: area.y.saturating_add(y),
+        width: area.width,
+        height: u16::from(present),
+    };
+    let h = area.height;
+    Rows {
+        header: line(0, h >= 1),
+        tabs: line(1, h >= 2),
+        hints: line(h.saturating_sub(1), h >= 4),
+        status: line(h.saturating_sub(2), h >= 5),
+    }
+}
+
+/// Server text made safe and cut to `max` cells.
+pub(crate) fn fit(s: &str, max: usize) -> String {
+    sanitize::fit(s, max)
+}
+
+/// Server text made safe.
+pub(crate) fn clean(s: &str) -> String {
+    sanitize::clean(s).into_owned()
+}
+
+pub(crate) fn bold() -> Style {
+    Style::default().add_modifier(Modifier::BOLD)
+}
+
+pub(crate) fn dim() -> Style {
+    Style::default().add_modifier(Modifier::DIM)
+}
+
+fn demo_style() -> Style {
+    Style::default()
+        .fg(Color::Black)
+        .bg(Color::Yellow)
+        .add_modifier(Modifier::BOLD | Modifier::REVERSED)
+}
+
+pub(crate) fn reverse() -> Style {
+    Style::default().add_modifier(Modifier::REVERSED)
+}
+
+fn header(app: &App, frame: &mut Frame, area: Rect) {
+    let mut spans = vec![Span::styled(
+        " authtop ",
+        bold().add_modifier(Modifier::REVERSED),
+    )];
+    if app.demo {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(" DEMO ", demo_style()));
+    }
+    spans.extend([
+        Span::raw(" "),
+        Span::styled(clean(&app.profile), bold()),
+        Span::raw(" @ "),
+        Span::raw(clean(&app.host)),
+    ]);
+    if app.read_only {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(" RO ", reverse().add_modifier(Modifier::BOLD)));
+    }
+    let n = app.in_flight();
+    if n > 0 {
+        spans.push(Span::raw(format!(
+            "  {} {n} in flight",
+            SPINNER[app.spinner % SPINNER.len()]
+        )));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn tabs(app: &App, frame: &mut Frame, area: Rect) {
+    use crate::tui::keymap::Action;
+    let mut spans = Vec::new();
+    for tab in app.tabs() {
+        let (action, name) = match tab {
+            Tab::Sessions => (Action::TabSessions, "Sessions"),
+            Tab::MySessions => (Action::TabMine, "My sessions"),
+            Tab::Token => (Action::TabToken, "Token"),
+        };
+        let key = app.keymap().keys_label(action);
+        let text = format!(" {key} {name} ");
+        if tab == app.tab() {
+            spans.push(Span::styled(
+                format!("▸{text}"),
+                reverse().add_modifier(Modifier::BOLD),
+            ));
+        } else {
+            spans.push(Span::raw(format!(" {text}")));
+        }
+        spans.push(Span::raw(" "));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn status(app: &App, frame: &mut Frame, area: Rect) {
+    let line = if let Some(err) = app.error() {
+        Line::from(vec![
+            Span::styled(
+                " ✖ ",
+                Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(clean(err), Style::default().fg(Color::Red)),
+            Span::styled("  (esc dismisses)", dim()),
+        ])
+    } else if app.quitting() {
+        let n = app.destructive_in_flight();
+        Line::from(Span::styled(
+            format!(
+                " quitting: waiting for {n} action{} — press q again to force",
+                if n == 1 { "" } else { "s" }
+            ),
+            bold(),
+        ))
+    } else if let Some((done, total)) = app.progress() {
+        Line::from(format!(
+            " invalidating marked sessions: {done}/{total} finished"
+        ))
+    } else if let Some(msg) = app.flash() {
+        Line::from(format!(" {}", clean(msg)))
+    } else if app.demo {
+        Line::from(vec![
+            Span::styled(" DEMO ", demo_style()),
+            Span::styled(
+                " emulator data — set PANGEA_AUTHN_TOKEN and PANGEA_DOMAIN to manage a real project",
+                bold(),
+            ),
+        ])
+    } else {
+        Line::default()
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn hints(app: &App, frame: &mut Frame, area: Rect) {
+    let pairs: Vec<(String, String)> = if app.dialog().is_some() {
+        vec![
+            ("y".into(), "confirm".into()),
+            ("n/esc".into(), "cancel".into()),
+            ("tab".into(), "move focus".into()),
+        ]
+    } else if app.editor().is_some() {
+        vec![
+            ("enter".into(), "apply".into()),
+            ("esc".into(), "cancel".into()),
+            ("ctrl-u".into(), "clear".into()),
+        ]
+    } else {
+        // Help first, so the way to every other key survives a narrow terminal.
+        let (help, rest): (Vec<&ActionInfo>, Vec<&ActionInfo>) = app
+            .keymap()
+            .actions(app.context())
+            .filter(|i| i.hint)
+            .filter(|i| {
+                i.action != crate::tui::keymap::Action::Back
+                    || app.detail().is_some()
+                    || app.error().is_some()
+            })
+            .partition(|i| i.action == crate::tui::keymap::Action::Help);
+        help.into_iter()
+            .chain(rest)
+            .map(|i| (app.keymap().keys_label(i.action), i.label.to_string()))
+            .collect()
+    };
+    let mut spans = vec![Span::raw(" ")];
+    for (k, label) in pairs {
+        spans.push(Span::styled(k, bold()));
+        spans.push(Span::raw(format!(" {label}  ")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(dim()), area);
+}
+
+/// Lines a paragraph takes when wrapped at `width` cells (approximate: by cell count).
+pub(crate) fn wrapped_height(lines: &[Line], width: u16) -> u16 {
+    let width = usize::from(width).max(1);
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
+    u16::try_from(rows).unwrap_or(u16::MAX)
+}
+
+/// A rectangle of at most `w` x `h` centred in `area`.
+pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}

@@ -1,0 +1,109 @@
+//! Things drawn over the screen: confirmation dialogs and the help overlay.
+
+use super::{bold, centered, clean, dim, reverse, wrapped_height};
+use crate::tui::app::{App, Dialog, Focus};
+use crate::tui::keymap::REGISTRY;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+/// A confirmation, centred, with Cancel and the action as buttons.
+pub(super) fn dialog(d: &Dialog, frame: &mut Frame, area: Rect) {
+    let danger = Style::default().fg(Color::Red).add_modifier(Modifier::BOLD);
+    let mut lines: Vec<Line> = d.lines.iter().map(|l| Line::raw(clean(l))).collect();
+    if let Some(w) = &d.warning {
+        lines.push(Line::default());
+        lines.push(Line::from(vec![
+            Span::styled("⚠ WARNING: ", danger),
+            Span::styled(clean(w), danger),
+        ]));
+    }
+    lines.push(Line::default());
+    let button = |label: &str, focused: bool| {
+        if focused {
+            Span::styled(
+                format!("▶[ {label} ]"),
+                reverse().add_modifier(Modifier::BOLD),
+            )
+        } else {
+            Span::raw(format!(" [ {label} ]"))
+        }
+    };
+    lines.push(Line::from(vec![
+        button("Cancel", d.focus == Focus::Cancel),
+        Span::raw("   "),
+        button(&clean(&d.confirm_label), d.focus == Focus::Confirm),
+    ]));
+    lines.push(Line::from(Span::styled(
+        "y confirm · n/esc cancel · tab move",
+        dim(),
+    )));
+    let width = area.width.saturating_sub(4).clamp(1, 76);
+    let height = wrapped_height(&lines, width.saturating_sub(2)).saturating_add(2);
+    let rect = centered(area, width, height);
+    let block = Block::bordered()
+        .title(Span::styled(format!(" {} ", clean(&d.title)), danger))
+        .border_style(Style::default().fg(Color::Red));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        rect,
+    );
+}
+
+/// Every bound action of the current screen, straight from the registry.
+pub(super) fn help(app: &App, frame: &mut Frame, area: Rect) {
+    let ctx = app.context();
+    let keymap = app.keymap();
+    let entries: Vec<(String, &str)> = REGISTRY
+        .iter()
+        .filter(|i| i.contexts.contains(&ctx) && keymap.is_bound(i.action))
+        .map(|i| (keymap.keys_label(i.action), i.help))
+        .collect();
+    let key_w = entries
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let entry_w = key_w + entries.iter().map(|(_, h)| h.len()).max().unwrap_or(0) + 2;
+    let two = area.width as usize >= entry_w * 2 + 4 && entries.len() > 8;
+    let per_col = if two {
+        entries.len().div_ceil(2)
+    } else {
+        entries.len()
+    };
+    let mut lines = Vec::new();
+    for row in 0..per_col {
+        let mut spans = Vec::new();
+        for col in 0..(if two { 2 } else { 1 }) {
+            if let Some((k, h)) = entries.get(col * per_col + row) {
+                spans.push(Span::styled(format!("{k:<key_w$}"), bold()));
+                spans.push(Span::raw(format!("{h:<w$}", w = entry_w - key_w)));
+            }
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        "Dialogs: y confirm · n/esc cancel · tab move focus. Query: enter apply · esc cancel.",
+        dim(),
+    )));
+    let width = u16::try_from(if two { entry_w * 2 + 4 } else { entry_w + 4 })
+        .unwrap_or(u16::MAX)
+        .max(40);
+    let width = width.min(area.width);
+    let height = wrapped_height(&lines, width.saturating_sub(2)).saturating_add(2);
+    let rect = centered(area, width, height);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(Block::bordered().title(" help — esc or ? closes "))
+            .wrap(Wrap { trim: false }),
+        rect,
+    );
+}

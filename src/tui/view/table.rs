@@ -1,0 +1,309 @@
+//! The query bar and the session table. Only the visible window of rows is ever touched.
+
+use super::{bold, clean, dim, fit, reverse};
+use crate::authn::model::{Order, OrderBy, Session};
+use crate::sanitize;
+use crate::tui::app::App;
+use crate::tui::app::clock;
+use crate::tui::app::table::{Table, scroll_offset};
+use crate::tui::command::ListSource;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row};
+
+/// Table columns, in display order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Id,
+    Email,
+    Identity,
+    Type,
+    Created,
+    Expires,
+    TokenExp,
+    Scopes,
+}
+
+/// (column, title, min width, preferred width)
+const COLUMNS: [(Col, &str, u16, u16); 8] = [
+    (Col::Id, "ID", 14, 36),
+    (Col::Email, "EMAIL", 12, 30),
+    (Col::Identity, "IDENTITY", 14, 36),
+    (Col::Type, "TYPE", 7, 8),
+    (Col::Created, "CREATED", 9, 12),
+    (Col::Expires, "EXPIRES", 9, 12),
+    (Col::TokenExp, "TOKEN EXP", 9, 12),
+    (Col::Scopes, "SCOPES", 8, 30),
+];
+
+/// Which columns go first when the terminal is narrow.
+const DROP_ORDER: [Col; 7] = [
+    Col::Scopes,
+    Col::Identity,
+    Col::TokenExp,
+    Col::Type,
+    Col::Created,
+    Col::Email,
+    Col::Expires,
+];
+
+/// Which columns get spare width first, up to their preferred width.
+const GROW_ORDER: [Col; 8] = [
+    Col::Email,
+    Col::Id,
+    Col::Expires,
+    Col::Created,
+    Col::TokenExp,
+    Col::Type,
+    Col::Identity,
+    Col::Scopes,
+];
+
+/// Width of the marker column: selection, mark, in-flight.
+const MARKER: u16 = 3;
+
+/// The columns that fit in `width` cells and their widths.
+fn layout(width: u16) -> Vec<(Col, &'static str, u16)> {
+    let mut cols: Vec<(Col, &str, u16, u16)> = COLUMNS.to_vec();
+    let need = |cols: &[(Col, &str, u16, u16)]| -> u16 {
+        cols.iter().map(|c| c.2 + 1).sum::<u16>() + MARKER
+    };
+    for drop in DROP_ORDER {
+        if need(&cols) <= width {
+            break;
+        }
+        cols.retain(|c| c.0 != drop);
+    }
+    let mut extra = width.saturating_sub(need(&cols));
+    let mut widths: Vec<(Col, &str, u16)> = cols.iter().map(|c| (c.0, c.1, c.2)).collect();
+    for grow in GROW_ORDER {
+        if let Some((i, c)) = cols.iter().enumerate().find(|(_, c)| c.0 == grow) {
+            let add = extra.min(c.3 - c.2);
+            extra -= add;
+            widths[i].2 += add;
+        }
+    }
+    widths
+}
+
+fn order_column(o: OrderBy) -> Option<Col> {
+    match o {
+        OrderBy::Id => Some(Col::Id),
+        OrderBy::CreatedAt => Some(Col::Created),
+        OrderBy::Type => Some(Col::Type),
+        OrderBy::Identity => Some(Col::Identity),
+        OrderBy::Email => Some(Col::Email),
+        OrderBy::Expire => Some(Col::Expires),
+        OrderBy::ActiveTokenId => None,
+    }
+}
+
+fn arrow(o: Order) -> &'static str {
+    match o {
+        Order::Asc => "▲",
+        Order::Desc => "▼",
+    }
+}
+
+fn cell(s: &Session, col: Col, width: u16, app: &App) -> String {
+    let now = app.now();
+    let w = usize::from(width);
+    match col {
+        Col::Id => fit(&s.id, w),
+        Col::Email => fit(&s.email, w),
+        Col::Identity => fit(&s.identity, w),
+        Col::Type => fit(&s.kind, w),
+        Col::Created => fit(&clock::ago(s.created_at, now), w),
+        Col::Expires => fit(&clock::until(s.expire, now), w),
+        Col::TokenExp => match &s.active_token {
+            Some(t) => fit(&clock::until(t.expire, now), w),
+            None => "—".to_string(),
+        },
+        Col::Scopes => match &s.scopes {
+            Some(v) => fit(&v.join(","), w),
+            None => "—".to_string(),
+        },
+    }
+}
+
+/// Draws the query lines and the table of one source into `area`.
+pub(super) fn draw(app: &App, source: ListSource, frame: &mut Frame, area: Rect) {
+    let t = app.table(source);
+    let line = |i: u16| Rect {
+        y: area.y.saturating_add(i),
+        height: u16::from(area.height > i),
+        ..area
+    };
+    query_line(app, t, frame, line(0));
+    info_line(app, t, frame, line(1));
+    let table_area = Rect {
+        y: area.y.saturating_add(2),
+        height: area.height.saturating_sub(2),
+        ..area
+    };
+    if table_area.height == 0 {
+        return;
+    }
+    if source == ListSource::Sessions && !app.has_service {
+        let msg =
+            "No service token: set PANGEA_AUTHN_TOKEN and PANGEA_DOMAIN to list every session.";
+        frame.render_widget(Paragraph::new(msg).style(dim()), table_area);
+        return;
+    }
+    let cols = layout(area.width);
+    let mut header_cells = vec![Cell::from("")];
+    for (col, title, _) in &cols {
+        let title = if order_column(t.order_by()) == Some(*col) {
+            format!("{title} {}", arrow(t.order()))
+        } else {
+            (*title).to_string()
+        };
+        header_cells.push(Cell::from(title));
+    }
+    let widths: Vec<Constraint> = std::iter::once(MARKER)
+        .chain(cols.iter().map(|c| c.2))
+        .map(Constraint::Length)
+        .collect();
+    let height = usize::from(table_area.height - 1);
+    let rows = t.rows();
+    let offset = scroll_offset(t.offset(), t.selected_index(), height, rows.len());
+    let end = (offset + height).min(rows.len());
+    let visible = rows.get(offset..end).unwrap_or(&[]);
+    let body: Vec<Row> = visible
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let selected = offset + i == t.selected_index();
+            let marker = format!(
+                "{}{}{}",
+                if selected { "▶" } else { " " },
+                if t.is_marked(&s.id) { "●" } else { " " },
+                if app.is_busy(s) { "⟳" } else { " " },
+            );
+            let mut cells = vec![Cell::from(marker)];
+            cells.extend(
+                cols.iter()
+                    .map(|(col, _, w)| Cell::from(cell(s, *col, *w, app))),
+            );
+            let style = if selected {
+                reverse()
+            } else if app.is_busy(s) {
+                dim()
+            } else {
+                Style::default()
+            };
+            Row::new(cells).style(style)
+        })
+        .collect();
+    let table = ratatui::widgets::Table::new(body, widths)
+        .header(Row::new(header_cells).style(bold().add_modifier(Modifier::UNDERLINED)))
+        .column_spacing(1);
+    frame.render_widget(table, table_area);
+    if rows.is_empty() && table_area.height > 1 {
+        let msg = if t.is_loading() {
+            "loading…"
+        } else if t.query_text().is_empty() {
+            "no sessions"
+        } else {
+            "no sessions match the query"
+        };
+        let r = Rect {
+            y: table_area.y + 1,
+            height: 1,
+            ..table_area
+        };
+        frame.render_widget(Paragraph::new(format!("   {msg}")).style(dim()), r);
+    }
+}
+
+fn query_line(app: &App, t: &Table, frame: &mut Frame, area: Rect) {
+    if area.height == 0 {
+        return;
+    }
+    let line = match app.editor() {
+        Some(e) => {
+            let before = e.before_cursor();
+            let x = area.x as usize + 2 + sanitize::width(&before);
+            if x < (area.x + area.width) as usize {
+                frame.set_cursor_position((x as u16, area.y));
+            }
+            Line::from(vec![Span::styled("/ ", bold()), Span::raw(e.text())])
+        }
+        None if t.query_text().is_empty() => Line::from(vec![
+            Span::styled("/ ", bold()),
+            Span::styled("no query — press / to filter", dim()),
+        ]),
+        None => Line::from(vec![
+            Span::styled("/ ", bold()),
+            Span::raw(t.query_text().to_string()),
+        ]),
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn info_line(app: &App, t: &Table, frame: &mut Frame, area: Rect) {
+    if area.height == 0 {
+        return;
+    }
+    let line = match (t.query_error(), app.editor()) {
+        (Some(err), Some(e)) => {
+            let text = e.text();
+            let start = err.span.start.min(text.len());
+            let end = err.span.end.clamp(start, text.len());
+            let pad = text.get(..start).map(sanitize::width).unwrap_or(0);
+            let carets = text
+                .get(start..end)
+                .map(sanitize::width)
+                .unwrap_or(0)
+                .max(1);
+            Line::from(vec![
+                Span::raw(" ".repeat(2 + pad)),
+                Span::styled(
+                    "^".repeat(carets),
+                    Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+                ),
+                Span::styled(
+                    format!(" {}", clean(&err.message)),
+                    Style::default().fg(Color::Red),
+                ),
+            ])
+        }
+        _ => {
+            let filter = if t.filter().is_empty() {
+                "none".to_string()
+            } else {
+                clean(&crate::query::explain(t.filter()))
+            };
+            let mut parts = vec![
+                format!("filter {filter}"),
+                format!("order {} {}", t.order_by(), arrow(t.order())),
+                format!(
+                    "page {}{}",
+                    t.page_number(),
+                    if t.has_more() { " · more ›" } else { "" }
+                ),
+            ];
+            if let Some(n) = t.count() {
+                parts.push(format!("{n} matched"));
+            }
+            if !t.marks().is_empty() {
+                let hidden = t.marks_not_visible();
+                parts.push(if hidden > 0 {
+                    format!("{} marked ({hidden} not visible)", t.marks().len())
+                } else {
+                    format!("{} marked", t.marks().len())
+                });
+            }
+            if app.paused() {
+                parts.push("auto-reload paused".to_string());
+            }
+            if t.is_loading() {
+                parts.push("loading…".to_string());
+            }
+            Line::from(Span::styled(format!("  {}", parts.join(" · ")), dim()))
+        }
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
