@@ -1,13 +1,231 @@
 //! `authtop emulator`: the emulator as a standalone server.
-//!
-//! INTERFACE SKETCH: filled in by the emulator work.
+
+use super::{EmulatorConfig, Faults, RunningEmulator};
+use color_eyre::eyre::{WrapErr, eyre};
+use serde_json::json;
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
 
 /// Flags of `authtop emulator`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct EmulatorArgs {}
+pub struct EmulatorArgs {
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: IpAddr,
+    /// Seed for the data and the injected faults.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Users to create.
+    #[arg(long, default_value_t = 60)]
+    pub users: usize,
+    /// Sessions to create across the users.
+    #[arg(long, default_value_t = 300)]
+    pub sessions: usize,
+    /// Life of an active (user) token, e.g. 90s, 15m.
+    #[arg(long, default_value = "15m", value_parser = parse_duration)]
+    pub user_token_life: Duration,
+    /// Life of a session (refresh token), e.g. 48h, 7d.
+    #[arg(long, default_value = "7d", value_parser = parse_duration)]
+    pub refresh_token_life: Duration,
+    /// Delay added to every API response, e.g. 20ms.
+    #[arg(long, default_value = "0ms", value_parser = parse_duration)]
+    pub latency: Duration,
+    /// Uniform extra delay up to this much, e.g. 5ms.
+    #[arg(long, default_value = "0ms", value_parser = parse_duration)]
+    pub jitter: Duration,
+    /// Fraction (0 to 1) of API requests answered InternalError (500).
+    #[arg(long, default_value_t = 0.0, value_parser = parse_rate)]
+    pub error_rate: f64,
+    /// Fraction (0 to 1) answered TooManyRequests (429, Retry-After: 1).
+    #[arg(long, default_value_t = 0.0, value_parser = parse_rate)]
+    pub throttle_rate: f64,
+    /// Fraction (0 to 1) answered Accepted (202), completed by GET /request/{id}.
+    #[arg(long, default_value_t = 0.0, value_parser = parse_rate)]
+    pub async_rate: f64,
+    /// Fraction (0 to 1) whose connection is closed without a response.
+    #[arg(long, default_value_t = 0.0, value_parser = parse_rate)]
+    pub drop_rate: f64,
+    /// Write the base URL, the service token and the seeded users' live tokens to this
+    /// JSON file (mode 0600).
+    #[arg(long)]
+    pub tokens_out: Option<PathBuf>,
+}
 
-/// Runs the emulator until Ctrl-c.
-pub async fn run(args: EmulatorArgs) -> color_eyre::Result<()> {
-    let _ = args;
+/// Parses `5ms`, `2s`, `2m`, `48h`, `7d` (a bare number means seconds).
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration (expected e.g. 5ms, 2s, 2m, 48h, 7d)"))?;
+    let ms = match unit {
+        "ms" => 1,
+        "" | "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        _ => {
+            return Err(format!(
+                "unknown unit `{unit}` in `{s}` (use ms, s, m, h or d)"
+            ));
+        }
+    };
+    n.checked_mul(ms)
+        .map(Duration::from_millis)
+        .ok_or_else(|| format!("`{s}` is too long"))
+}
+
+/// Parses a fraction from 0 to 1.
+pub fn parse_rate(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number"))?;
+    if (0.0..=1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("`{s}` is not a fraction from 0 to 1"))
+    }
+}
+
+impl EmulatorArgs {
+    /// The server configuration these flags describe.
+    pub fn config(&self) -> EmulatorConfig {
+        EmulatorConfig {
+            seed: self.seed,
+            users: self.users,
+            sessions: self.sessions,
+            user_token_life: self.user_token_life,
+            refresh_token_life: self.refresh_token_life,
+            faults: Faults {
+                latency: self.latency,
+                jitter: self.jitter,
+                error_rate: self.error_rate,
+                throttle_rate: self.throttle_rate,
+                async_rate: self.async_rate,
+                drop_rate: self.drop_rate,
+            },
+        }
+    }
+}
+
+/// Users whose tokens `--tokens-out` writes.
+const TOKEN_USERS: usize = 10;
+
+fn write_tokens(emu: &RunningEmulator, path: &PathBuf) -> color_eyre::Result<()> {
+    let users: Vec<_> = emu
+        .tokens(TOKEN_USERS)
+        .into_iter()
+        .map(|u| {
+            let sessions: Vec<_> = u
+                .sessions
+                .iter()
+                .map(|s| {
+                    json!({
+                        "session_id": s.session_id,
+                        "user_token": s.user_token.expose(),
+                        "refresh_token": s.refresh_token.expose(),
+                    })
+                })
+                .collect();
+            json!({ "user_id": u.user_id, "email": u.email, "sessions": sessions })
+        })
+        .collect();
+    let doc = json!({
+        "base_url": emu.base_url(),
+        "service_token": emu.service_token().expose(),
+        "users": users,
+    });
+    let text = serde_json::to_string_pretty(&doc)?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .wrap_err_with(|| format!("cannot create a file in {}", dir.display()))?;
+    // NamedTempFile is created 0600, so the tokens are never readable by others.
+    tmp.write_all(text.as_bytes())?;
+    tmp.write_all(b"\n")?;
+    tmp.persist(path)
+        .map_err(|e| eyre!("cannot write {}: {}", path.display(), e.error))?;
     Ok(())
+}
+
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Runs the emulator until Ctrl-c or SIGTERM.
+pub async fn run(args: EmulatorArgs) -> color_eyre::Result<()> {
+    let config = args.config();
+    config.faults.validate().map_err(|e| eyre!(e))?;
+    let addr = SocketAddr::new(args.host, args.port);
+    let emu = RunningEmulator::start(config, addr)
+        .await
+        .wrap_err_with(|| format!("cannot listen on {addr}"))?;
+    if let Some(path) = &args.tokens_out {
+        write_tokens(&emu, path)?;
+    }
+    let mut out = std::io::stdout().lock();
+    // The one place a token is shown on purpose: this is a local test server and
+    // clients need its service token.
+    writeln!(out, "authtop emulator listening")?;
+    writeln!(out, "base URL:      {}", emu.base_url())?;
+    writeln!(out, "service token: {}", emu.service_token().expose())?;
+    writeln!(
+        out,
+        "sessions:      {} (seed {}); Ctrl-c stops",
+        emu.session_count(),
+        args.seed
+    )?;
+    if let Some(path) = &args.tokens_out {
+        writeln!(out, "tokens file:   {}", path.display())?;
+    }
+    out.flush()?;
+    drop(out);
+    stop_signal().await;
+    emu.shutdown().await;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_and_rates_parse() {
+        assert_eq!(parse_duration("5ms"), Ok(Duration::from_millis(5)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("48h"), Ok(Duration::from_secs(48 * 3600)));
+        assert!(parse_duration("2 weeks").is_err());
+        assert!(parse_duration("ms").is_err());
+        assert_eq!(parse_rate("0.25"), Ok(0.25));
+        assert!(parse_rate("1.5").is_err());
+        assert!(parse_rate("-0.1").is_err());
+        assert!(parse_rate("NaN").is_err());
+    }
 }

@@ -1,12 +1,65 @@
-//! A local AuthN session API server (axum) faithful enough for the official SDKs.
+//! A local AuthN session API server (axum) faithful enough for the official SDKs
+//! (pangea-python 6.13, pangea-go 5.7): the seven session endpoints, token check and
+//! `GET /request/{id}`, with the envelope, statuses and validation of spec section 10.
 //!
-//! INTERFACE SKETCH: filled in by the emulator work.
+//! Decisions where the spec is silent:
+//! * HTTP codes: `Success` 200, `Accepted` 202, `ValidationError` 400, `InvalidToken`
+//!   and `ExpiredToken` 400, `Unauthorized` 401, `NotFound` 404 (also unknown paths and
+//!   unknown poll ids and wrong methods), `TooManyRequests` 429, `InternalError` 500.
+//!   Every body is the six-key envelope with an `x-request-id` header equal to its
+//!   `request_id`; malformed JSON is a `ValidationError` (`BadFormat` at `/`).
+//! * Bearer: only the service token (printed at start, derived from the seed) is
+//!   accepted, on every endpoint including the client ones.
+//! * Data: seeded users and sessions (see [`seed`]); defaults are 60 users, 300
+//!   sessions, 15-minute user tokens and 7-day sessions ([`EmulatorConfig::demo`]
+//!   uses 2-minute user tokens so refreshes show). Users carry a `username` and an
+//!   `enabled` flag for filters but not in their profile.
+//! * Lists: default page size 20 ([`validate::DEFAULT_PAGE_SIZE`]), maximum 1000
+//!   ([`validate::MAX_PAGE_SIZE`]); larger is a `ValidationError` at `/size`. Default
+//!   order is `created_at` descending (newest first); ties break on the session id.
+//!   `last` is always present and `""` on the final page; it is an opaque keyset
+//!   cursor bound to the query (filter, order, order_by, and the caller for client
+//!   lists), so a cursor from another query is a `ValidationError` at `/last`; the
+//!   page size may change between pages. `count` (service list only) counts every
+//!   session the query matches.
+//! * Unknown top-level keys: rejected with `UnexpectedProperty` everywhere except the
+//!   service list, whose schema does not forbid them (spec 5.5): they are ignored there.
+//!   Unknown filter keys are rejected on both lists (`/filter/<key>`).
+//! * `profile_<Name>__contains` matches when the value contains one of the substrings
+//!   (the OAS wording); the named fields' `__contains` needs every substring.
+//! * Filters and ordering on `active_token_id` use the session's current active token
+//!   id even after that token has expired (it is then omitted from the output).
+//! * A refreshed active token expires at `now + user token life`, but never after its
+//!   session. The service token passes token check as a `service` token.
+//! * Faults (API endpoints only; the poll endpoint never gets them, so polling always
+//!   converges): each request draws, in order, drop, error, throttle and async with
+//!   independent rolls from a generator seeded by `--seed`. Throttled answers carry
+//!   `Retry-After: 1`. A 202 is answered 202 by one or two more polls, then by the real
+//!   result, which takes effect exactly once and is repeated to later polls. Dropped
+//!   requests close the connection without writing a byte. Faults apply after the
+//!   Bearer check, so an unauthorised request is always answered 401.
 
 pub mod cli;
+pub mod cursor;
+pub mod faults;
+pub mod filter;
+pub mod ids;
+pub mod render;
+pub mod routes;
+pub mod seed;
+pub mod store;
+pub mod validate;
 
 use crate::authn::Secret;
+use faults::{FaultListener, FaultState, KillSwitch};
+use routes::{Shared, lock};
+use std::fmt;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
+use store::Store;
+use tokio_util::sync::CancellationToken;
 
 /// Injected faults; every rate is a fraction from 0 to 1, drawn from a seeded generator.
 #[derive(Debug, Clone, Default)]
@@ -42,6 +95,30 @@ pub struct EmulatorConfig {
     pub faults: Faults,
 }
 
+impl Default for EmulatorConfig {
+    /// 60 users, 300 sessions, 15-minute user tokens, 7-day sessions, no faults.
+    fn default() -> Self {
+        Self {
+            seed: 42,
+            users: 60,
+            sessions: 300,
+            user_token_life: Duration::from_secs(15 * 60),
+            refresh_token_life: Duration::from_secs(7 * 86_400),
+            faults: Faults::default(),
+        }
+    }
+}
+
+impl EmulatorConfig {
+    /// The TUI's demo data: the defaults with 2-minute user tokens, so refreshes show.
+    pub fn demo() -> Self {
+        Self {
+            user_token_life: Duration::from_secs(120),
+            ..Self::default()
+        }
+    }
+}
+
 /// Live tokens of one seeded session.
 #[derive(Debug, Clone)]
 pub struct SessionTokens {
@@ -65,41 +142,149 @@ pub struct UserTokens {
 }
 
 /// A running emulator.
-#[derive(Debug)]
-pub struct RunningEmulator {}
+pub struct RunningEmulator {
+    shared: Arc<Shared>,
+    seed: u64,
+    cancel: CancellationToken,
+    task: tokio::task::JoinHandle<()>,
+}
 
-#[allow(unused_variables)]
+impl fmt::Debug for RunningEmulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RunningEmulator")
+            .field("base_url", &self.shared.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+fn micros(d: Duration) -> i64 {
+    i64::try_from(d.as_micros()).unwrap_or(i64::MAX / 4)
+}
+
 impl RunningEmulator {
     /// Starts serving on `addr` (port 0 picks a free one).
     pub async fn start(config: EmulatorConfig, addr: SocketAddr) -> std::io::Result<Self> {
-        todo!()
+        config.faults.validate().map_err(std::io::Error::other)?;
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let local = listener.local_addr()?;
+        let host = if local.ip().is_unspecified() {
+            SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), local.port())
+        } else {
+            local
+        };
+        let base_url = format!("http://{host}");
+        let service_token = ids::new_id(
+            &mut fastrand::Rng::with_seed(config.seed ^ 0x005e_51ce),
+            "pts",
+        );
+        let cfg = config.clone();
+        let token = service_token.clone();
+        let store = tokio::task::spawn_blocking(move || {
+            let now = jiff::Timestamp::now().as_microsecond();
+            let user_life = micros(cfg.user_token_life);
+            let mut store = Store::new(cfg.seed, user_life, token, now);
+            seed::populate(
+                &mut store,
+                cfg.seed,
+                cfg.users,
+                cfg.sessions,
+                now,
+                user_life,
+                micros(cfg.refresh_token_life),
+            );
+            store
+        })
+        .await
+        .map_err(std::io::Error::other)?;
+        let faults = FaultState::new(config.faults.clone(), config.seed);
+        let shared = Arc::new(Shared::new(
+            store,
+            faults,
+            config.seed,
+            base_url,
+            service_token,
+        ));
+        let app =
+            routes::router(shared.clone()).into_make_service_with_connect_info::<KillSwitch>();
+        let cancel = CancellationToken::new();
+        let stop = cancel.clone().cancelled_owned();
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(FaultListener(listener), app)
+                .with_graceful_shutdown(stop)
+                .await;
+        });
+        Ok(Self {
+            shared,
+            seed: config.seed,
+            cancel,
+            task,
+        })
     }
+
     /// `http://127.0.0.1:PORT`.
     pub fn base_url(&self) -> String {
-        todo!()
+        self.shared.base_url.clone()
     }
+
     /// The accepted service token.
     pub fn service_token(&self) -> Secret {
-        todo!()
+        Secret::new(self.shared.service_token.clone())
     }
+
     /// Live tokens of the seeded sessions of the first `max_users` users.
     pub fn tokens(&self, max_users: usize) -> Vec<UserTokens> {
-        todo!()
+        let mut store = lock(&self.shared.store);
+        store.purge(self.shared.now());
+        store.tokens(max_users)
     }
+
     /// Whether a session is live (not invalidated, logged out or expired).
     pub fn session_exists(&self, session_id: &str) -> bool {
-        todo!()
+        let mut store = lock(&self.shared.store);
+        store.purge(self.shared.now());
+        store.contains(session_id)
     }
+
     /// Live sessions.
     pub fn session_count(&self) -> usize {
-        todo!()
+        let mut store = lock(&self.shared.store);
+        store.purge(self.shared.now());
+        store.len()
     }
+
+    /// Ends a session directly, bypassing HTTP (e.g. to simulate another admin); true if
+    /// it was live.
+    pub fn delete_session(&self, session_id: &str) -> bool {
+        lock(&self.shared.store).delete(session_id)
+    }
+
     /// HTTP requests received so far (every path).
     pub fn request_count(&self) -> u64 {
-        todo!()
+        self.shared.requests.load(Ordering::Relaxed)
     }
+
+    /// Replaces the injected faults; the fault sequence restarts from the seed.
+    pub fn set_faults(&self, faults: Faults) -> Result<(), String> {
+        faults.validate()?;
+        lock(&self.shared.faults).set(faults, self.seed);
+        Ok(())
+    }
+
+    /// The emulator's current time (the wall clock plus any [`advance`](Self::advance)).
+    pub fn now(&self) -> jiff::Timestamp {
+        store::ts(self.shared.now())
+    }
+
+    /// Moves the emulator's clock forward, so expiry can be tested without waiting.
+    pub fn advance(&self, by: Duration) {
+        self.shared
+            .clock_offset_us
+            .fetch_add(micros(by), Ordering::Relaxed);
+    }
+
     /// Stops serving and waits for the server task.
     pub async fn shutdown(self) {
-        todo!()
+        self.cancel.cancel();
+        let _ = self.task.await;
     }
 }
