@@ -78,8 +78,10 @@ pub async fn list(ctx: &Ctx, scope: Scope, args: ListArgs) -> Result<(), CliErro
         order_by: Some(args.order_by.unwrap_or(OrderBy::CreatedAt)),
         size: Some(args.size.unwrap_or(ctx.settings.page_size)),
     };
-    let stdout = std::io::stdout();
-    let mut writer = SessionWriter::new(stdout.lock(), ctx.format, now, ctx.term.color);
+    // Buffered: stdout is line-buffered, and a write per row costs a syscall per session.
+    // The writer flushes after every batch, so rows still appear page by page.
+    let out = std::io::BufWriter::with_capacity(64 << 10, std::io::stdout().lock());
+    let mut writer = SessionWriter::new(out, ctx.format, now, ctx.term.color);
     if !args.all {
         let resp = match &scope {
             Scope::Service => client.session_list(&req).await?,
