@@ -1,10 +1,13 @@
 //! Turning an HTTP answer into a typed result or an [`Error`] (spec 2).
+//!
+//! Public so that what a call does with an answer can be exercised without a network:
+//! [`envelope`], then [`is_accepted`], then [`finish`] with [`typed`] or [`empty`].
 
 use super::client::Response;
 use super::error::{ApiError, ApiStatus, Error};
 use super::model::{Envelope, ErrorField, STATUS_ACCEPTED, STATUS_SUCCESS, ValidationErrors};
 use super::redact::Redactor;
-use super::transport::Raw;
+pub use super::transport::Raw;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -56,6 +59,19 @@ pub fn malformed(raw: &Raw, request_id: Option<&str>, reason: &str, red: &Redact
 
 /// The envelope of an answer; anything else is a [`Error::Decode`].
 pub fn envelope(raw: &Raw, red: &Redactor) -> Result<Envelope<Value>, Error> {
+    // serde would also fill the envelope from a six-element array, position by position.
+    let first = raw
+        .body
+        .iter()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    if first != Some(&b'{') {
+        return Err(malformed(
+            raw,
+            None,
+            "not a Pangea response envelope: the body is not a JSON object",
+            red,
+        ));
+    }
     serde_json::from_slice::<Envelope<Value>>(&raw.body).map_err(|e| {
         malformed(
             raw,
@@ -214,6 +230,16 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn an_array_in_envelope_order_is_not_an_envelope() {
+        let body = br#" ["prq_x", "", "", "Success", "", {}]"#.to_vec();
+        let results = run(200, body);
+        assert!(matches!(
+            &results[..],
+            [Err(Error::Decode { reason, .. })] if reason.contains("not a JSON object")
+        ));
     }
 
     #[test]

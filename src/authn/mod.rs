@@ -2,7 +2,7 @@
 
 pub mod call;
 pub mod client;
-mod decode;
+pub mod decode;
 pub mod error;
 pub mod model;
 mod pages;

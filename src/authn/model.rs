@@ -5,13 +5,39 @@
 //! them with `serialize_with`, everything else serialises them redacted.
 
 use super::secret::{self, Secret};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
 /// An instant as the API writes it (RFC 3339, UTC, any number of fraction digits).
 pub type Timestamp = jiff::Timestamp;
+
+/// Most fraction digits a [`Timestamp`] holds (nanoseconds).
+const MAX_FRACTION_DIGITS: usize = 9;
+
+/// Parses an API timestamp: RFC 3339 with any offset and any number of fraction digits
+/// (spec 4.5); digits beyond nanoseconds are dropped rather than refused.
+pub fn parse_timestamp(text: &str) -> Result<Timestamp, jiff::Error> {
+    let Some(sep) = text.find(['.', ',']) else {
+        return text.parse();
+    };
+    let digits = text[sep + 1..]
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .count();
+    if digits <= MAX_FRACTION_DIGITS {
+        return text.parse();
+    }
+    let keep = sep + 1 + MAX_FRACTION_DIGITS;
+    format!("{}{}", &text[..keep], &text[sep + 1 + digits..]).parse()
+}
+
+/// serde `deserialize_with` for timestamp fields, through [`parse_timestamp`].
+fn timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
+    let text = String::deserialize(d)?;
+    parse_timestamp(&text).map_err(serde::de::Error::custom)
+}
 
 /// A user's profile plus login metadata: string keys to string values.
 pub type Profile = BTreeMap<String, String>;
@@ -27,6 +53,7 @@ pub struct Session {
     /// Seconds remaining at response time (informational; compute from `expire`).
     pub life: i64,
     /// When the session (its refresh token) ends.
+    #[serde(deserialize_with = "timestamp")]
     pub expire: Timestamp,
     /// The owner (`pui_…`).
     #[serde(default)]
@@ -41,6 +68,7 @@ pub struct Session {
     #[serde(default)]
     pub profile: Profile,
     /// Login time.
+    #[serde(deserialize_with = "timestamp")]
     pub created_at: Timestamp,
     /// The session's current active (user) token, without its value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -58,6 +86,7 @@ pub struct TokenInfo {
     /// Seconds remaining at response time.
     pub life: i64,
     /// Expiry.
+    #[serde(deserialize_with = "timestamp")]
     pub expire: Timestamp,
     /// Whether the token is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,6 +104,7 @@ pub struct TokenInfo {
     #[serde(default)]
     pub profile: Profile,
     /// Creation time.
+    #[serde(deserialize_with = "timestamp")]
     pub created_at: Timestamp,
     /// Intelligence block, present only with intel add-ons.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -466,3 +496,30 @@ pub struct Envelope<T> {
 pub const STATUS_SUCCESS: &str = "Success";
 /// The `status` string of a queued call.
 pub const STATUS_ACCEPTED: &str = "Accepted";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_take_any_fraction_length_and_offset() {
+        let ns = |s: &str| parse_timestamp(s).map(|t| t.as_nanosecond());
+        let base = ns("2025-06-02T09:30:00Z").unwrap();
+        assert_eq!(ns("2025-06-02T09:30:00.5Z").unwrap(), base + 500_000_000);
+        assert_eq!(
+            ns("2025-06-02T09:30:00.123456789Z").unwrap(),
+            base + 123_456_789
+        );
+        assert_eq!(
+            ns("2025-06-02T09:30:00.123456789987654Z").unwrap(),
+            base + 123_456_789
+        );
+        assert_eq!(
+            ns("2025-06-02T15:00:00.1234567891+05:30").unwrap(),
+            base + 123_456_789
+        );
+        assert!(parse_timestamp("2025-06-02T09:30:00.1234567891").is_err());
+        assert!(parse_timestamp("2025-06-02T09:30:00.Z").is_err());
+        assert!(parse_timestamp("2025-13-45T09:30:00Z").is_err());
+    }
+}

@@ -57,28 +57,36 @@ impl Redactor {
     /// before cutting, so a token that straddles the cut cannot leave a fragment behind.
     pub fn snippet(&self, body: &[u8], max: usize) -> String {
         let window = &body[..body.len().min(max + self.longest())];
-        let scrubbed = self.scrub(&String::from_utf8_lossy(window));
-        if scrubbed.len() <= max {
-            return scrubbed;
+        let mut s = self.scrub(&String::from_utf8_lossy(window));
+        // The window itself may end inside a token: when earlier tokens shrank to
+        // REDACTED, that end is no longer past `max` and must be checked as a cut too.
+        let cut_short = window.len() < body.len() || s.len() > max;
+        if s.len() > max {
+            let mut cut = max;
+            while !s.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            s.truncate(cut);
         }
-        let mut cut = max;
-        while !scrubbed.is_char_boundary(cut) {
-            cut -= 1;
+        if cut_short {
+            self.trim_fragment(&mut s);
         }
-        let mut s = scrubbed[..cut].to_string();
-        // A cut inside a token could leave e.g. `ptu_ayw`; a tail of fewer than
-        // MIN_FRAGMENT bytes shows no more than the public prefix, so it may stay.
+        s
+    }
+
+    /// Replaces the start of a token left at the end of `s` by a cut. A tail of fewer
+    /// than MIN_FRAGMENT bytes shows no more than the public prefix, so it may stay.
+    fn trim_fragment(&self, s: &mut String) {
         for v in &self.values {
             let v = v.expose();
             for k in (MIN_FRAGMENT..v.len().min(s.len() + 1)).rev() {
                 if s.ends_with(&v[..k]) && v.is_char_boundary(k) {
                     s.truncate(s.len() - k);
                     s.push_str(REDACTED);
-                    break;
+                    return;
                 }
             }
         }
-        s
     }
 }
 
@@ -105,6 +113,19 @@ mod tests {
             let s = r.snippet(body.as_bytes(), max);
             assert!(!s.contains("ptu_a"), "{max}: {s}");
             assert!(!s.contains("ayw3"), "{max}: {s}");
+        }
+    }
+
+    #[test]
+    fn a_token_cut_by_the_window_leaves_no_fragment_after_earlier_tokens_shrank() {
+        let r = Redactor::new([&Secret::new(T)]);
+        for filler in 0..200 {
+            let body = format!("{T}{T}{}{T}tail", "x".repeat(filler));
+            let s = r.snippet(body.as_bytes(), 120);
+            for k in MIN_FRAGMENT..=T.len() {
+                assert!(!s.ends_with(&T[..k]), "{filler}: {s}");
+            }
+            assert!(!s.contains("ptu_ayw3"), "{filler}: {s}");
         }
     }
 

@@ -130,6 +130,8 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<(), CliError> {
         eprintln!("authtop: warning: {w}");
     }
     let Some(command) = command else {
+        // Error reports for the TUI path; the run loop chains its terminal restore onto it.
+        let _ = color_eyre::install();
         return runtime()?.block_on(tui_entry::run_tui(settings));
     };
     init_logging();

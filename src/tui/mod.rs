@@ -3,4 +3,346 @@
 pub mod app;
 pub mod command;
 pub mod keymap;
+pub mod run;
 pub mod view;
+pub mod worker;
+
+use crate::audit::AuditLog;
+use crate::authn::{Client, ClientConfig, Secret};
+use crate::emulator::{EmulatorConfig, Faults, RunningEmulator};
+use color_eyre::eyre::{Result, WrapErr, eyre};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Overrides the demo user token's life in demo mode (e.g. `5s`), so refreshes can be
+/// watched (and tested) without waiting minutes.
+pub const DEMO_TOKEN_LIFE_ENV: &str = "AUTHTOP_DEMO_TOKEN_LIFE";
+/// Overrides the folder of the audit log and the log file.
+pub const STATE_DIR_ENV: &str = "AUTHTOP_STATE_DIR";
+
+/// Everything the TUI needs; built by the CLI from flags, env and profile.
+#[derive(Debug, Clone)]
+pub struct TuiOptions {
+    /// Where to connect; None = demo mode against an embedded emulator.
+    pub client: Option<ClientConfig>,
+    /// Profile name, shown and audited.
+    pub profile: String,
+    /// Hide destructive actions.
+    pub read_only: bool,
+    /// The user's active token, for My sessions and the Token tab.
+    pub user_token: Option<Secret>,
+    /// The refresh token of the same session.
+    pub refresh_token: Option<Secret>,
+    /// Where the token pair lives; rewritten after each refresh.
+    pub token_file: Option<PathBuf>,
+    /// Bulk concurrency.
+    pub concurrency: usize,
+    /// Audit log path; None = `audit.jsonl` in the state folder.
+    pub audit_log: Option<PathBuf>,
+    /// Log file path; None = `authtop.log` in the state folder.
+    pub log_file: Option<PathBuf>,
+    /// tracing `EnvFilter` directive.
+    pub log_filter: String,
+    /// Reload the visible page this often.
+    pub auto_reload: Option<Duration>,
+    /// Rows per page.
+    pub page_size: u32,
+    /// Refresh when this fraction of the token's life remains...
+    pub refresh_fraction: f64,
+    /// ...or this much time, whichever comes first.
+    pub refresh_margin: Duration,
+    /// Key overrides: action name to key specs (empty list unbinds).
+    pub key_overrides: BTreeMap<String, Vec<String>>,
+    /// Demo mode: life of the demo user's token (the `AUTHTOP_DEMO_TOKEN_LIFE` env var wins).
+    pub demo_user_token_life: Duration,
+}
+
+impl TuiOptions {
+    /// All defaults, no client: demo mode.
+    pub fn demo() -> Self {
+        Self {
+            client: None,
+            profile: "demo".into(),
+            read_only: false,
+            user_token: None,
+            refresh_token: None,
+            token_file: None,
+            concurrency: 8,
+            audit_log: None,
+            log_file: None,
+            log_filter: "info".into(),
+            auto_reload: Some(Duration::from_secs(30)),
+            page_size: 50,
+            refresh_fraction: 0.2,
+            refresh_margin: Duration::from_secs(60),
+            key_overrides: BTreeMap::new(),
+            demo_user_token_life: Duration::from_secs(120),
+        }
+    }
+}
+
+/// The folder for the audit log and the log file: `$AUTHTOP_STATE_DIR`, else the
+/// platform state folder (`~/.local/state/authtop`).
+pub fn state_dir() -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os(STATE_DIR_ENV).filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    use etcetera::BaseStrategy;
+    let base = etcetera::choose_base_strategy()
+        .map_err(|e| eyre!("cannot find the home folder for the state folder: {e}"))?;
+    let dir = base
+        .state_dir()
+        .unwrap_or_else(|| base.data_dir())
+        .join("authtop");
+    Ok(dir)
+}
+
+/// Sends tracing output to `path` (never to the terminal the TUI owns). The guard must
+/// live until exit or the last lines are lost.
+fn init_logging(path: &Path, filter: &str) -> Result<tracing_appender::non_blocking::WorkerGuard> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .wrap_err_with(|| format!("cannot create the log folder {}", dir.display()))?;
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let file = opts
+        .open(path)
+        .wrap_err_with(|| format!("cannot open the log file {}", path.display()))?;
+    let (writer, guard) = tracing_appender::non_blocking(file);
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .wrap_err_with(|| format!("bad log filter {filter:?}"))?;
+    // A subscriber set earlier (by an embedding program) keeps its place.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init();
+    Ok(guard)
+}
+
+/// The demo user token life: the env override when set and valid, else `default`.
+fn demo_token_life(default: Duration) -> Duration {
+    std::env::var(DEMO_TOKEN_LIFE_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<jiff::SignedDuration>().ok())
+        .and_then(|d| Duration::try_from(d).ok())
+        .filter(|d| !d.is_zero())
+        .unwrap_or(default)
+}
+
+/// Where the TUI connects and as whom, after demo mode is resolved.
+struct Connection {
+    client: Client,
+    user_token: Option<Secret>,
+    refresh_token: Option<Secret>,
+    demo: Option<RunningEmulator>,
+}
+
+async fn connect(opts: &TuiOptions) -> Result<Connection> {
+    if let Some(config) = &opts.client {
+        let client = Client::new(config.clone()).wrap_err("cannot set up the AuthN client")?;
+        return Ok(Connection {
+            client,
+            user_token: opts.user_token.clone(),
+            refresh_token: opts.refresh_token.clone(),
+            demo: None,
+        });
+    }
+    let life = demo_token_life(opts.demo_user_token_life);
+    let emulator = RunningEmulator::start(
+        EmulatorConfig {
+            seed: 42,
+            users: 40,
+            sessions: 300,
+            user_token_life: life,
+            refresh_token_life: Duration::from_secs(7 * 86_400),
+            faults: Faults::default(),
+        },
+        ([127, 0, 0, 1], 0).into(),
+    )
+    .await
+    .wrap_err("cannot start the demo emulator")?;
+    tracing::info!(base_url = %emulator.base_url(), token_life = ?life, "demo emulator started");
+    let client = Client::new(ClientConfig::new(
+        emulator.base_url(),
+        emulator.service_token(),
+    ))
+    .wrap_err("cannot set up the AuthN client for the demo emulator")?;
+    let first = emulator
+        .tokens(1)
+        .into_iter()
+        .next()
+        .and_then(|u| u.sessions.into_iter().next());
+    Ok(Connection {
+        client,
+        user_token: first.as_ref().map(|s| s.user_token.clone()),
+        refresh_token: first.map(|s| s.refresh_token),
+        demo: Some(emulator),
+    })
+}
+
+/// How long a normal quit waits for reads still in flight (destructive work was already
+/// waited for by the app) before abandoning them.
+const QUIT_GRACE: Duration = Duration::from_secs(3);
+
+/// Runs the TUI until the user quits; with `opts.client == None`, against an embedded
+/// emulator with seeded data (demo mode).
+pub async fn run(opts: TuiOptions) -> Result<()> {
+    run::install_panic_hook();
+    let state = state_dir()?;
+    let log_path = opts
+        .log_file
+        .clone()
+        .unwrap_or_else(|| state.join("authtop.log"));
+    let log_guard = init_logging(&log_path, &opts.log_filter)?;
+    let audit_path = opts
+        .audit_log
+        .clone()
+        .unwrap_or_else(|| state.join("audit.jsonl"));
+    let audit = Arc::new(
+        AuditLog::open(&audit_path)
+            .wrap_err_with(|| format!("cannot open the audit log {}", audit_path.display()))?,
+    );
+    tracing::info!(
+        profile = %opts.profile,
+        demo = opts.client.is_none(),
+        read_only = opts.read_only,
+        "starting the TUI"
+    );
+
+    let conn = connect(&opts).await?;
+    let (mut app, initial) = screen::new_app(
+        &opts,
+        conn.client.host(),
+        conn.user_token.as_ref(),
+        conn.refresh_token.is_some(),
+        conn.demo.is_some(),
+    );
+    let mut handle = worker::spawn(worker::WorkerContext {
+        client: conn.client,
+        profile: opts.profile.clone(),
+        user_token: conn.user_token,
+        refresh_token: conn.refresh_token,
+        token_file: opts.token_file.clone(),
+        audit,
+        concurrency: opts.concurrency,
+    });
+
+    let exit = {
+        let mut guard = run::TerminalGuard::enter()?;
+        let input = ratatui::crossterm::event::EventStream::new();
+        let result = run::event_loop(
+            &mut guard.terminal,
+            &mut app,
+            input,
+            &handle.commands,
+            &mut handle.events,
+            &mut std::io::stdout(),
+            initial,
+        )
+        .await;
+        drop(guard);
+        result
+    };
+
+    let force = !matches!(exit, Ok(run::LoopExit::Quit { force: false }));
+    stop_worker(handle, force).await;
+    if let Some(emulator) = conn.demo {
+        emulator.shutdown().await;
+    }
+    match exit? {
+        run::LoopExit::Signal(name, number) => {
+            tracing::info!(signal = name, "stopped by a signal");
+            // Everything is cleaned up; exit as a shell expects of a signalled program,
+            // without an error report on the restored screen.
+            drop(log_guard);
+            std::process::exit(128 + number);
+        }
+        other => {
+            tracing::info!(exit = ?other, "TUI closed");
+            Ok(())
+        }
+    }
+}
+
+/// Asks the worker to stop and waits for it, abandoning in-flight work after a grace period.
+async fn stop_worker(handle: worker::WorkerHandle, force: bool) {
+    let worker::WorkerHandle {
+        commands,
+        mut events,
+        join,
+    } = handle;
+    let _ = commands.send(crate::tui::command::Command::Shutdown { force });
+    let abort = join.abort_handle();
+    // Events still arriving are no longer shown; draining keeps the log of outcomes whole.
+    let drain = async {
+        while let Some(ev) = events.recv().await {
+            tracing::debug!(id = ev.id, terminal = ev.is_terminal(), "event after quit");
+        }
+        let _ = join.await;
+    };
+    if tokio::time::timeout(QUIT_GRACE, drain).await.is_err() {
+        tracing::warn!("in-flight work abandoned at quit");
+        abort.abort();
+    }
+}
+
+/// The app as the run loop sees it.
+mod screen {
+    use super::TuiOptions;
+    use crate::authn::Secret;
+    use crate::authn::model::Timestamp;
+    use crate::tui::app::{App, AppInit, RefreshPolicy};
+    use crate::tui::command::{Command, Msg};
+    use crate::tui::keymap::Keymap;
+    use crate::tui::run::Screen;
+
+    impl Screen for App {
+        fn update(&mut self, msg: Msg, now: Timestamp) -> Vec<Command> {
+            App::update(self, msg, now)
+        }
+        fn should_quit(&self) -> bool {
+            App::should_quit(self)
+        }
+        fn draw(&self, frame: &mut ratatui::Frame) {
+            crate::tui::view::draw(self, frame);
+        }
+    }
+
+    /// Builds the app from the options and what the connection resolved.
+    pub(super) fn new_app(
+        opts: &TuiOptions,
+        host: &str,
+        user_token: Option<&Secret>,
+        has_refresh_token: bool,
+        demo: bool,
+    ) -> (App, Vec<Command>) {
+        let (keymap, warnings) = Keymap::with_overrides(&opts.key_overrides);
+        for w in &warnings {
+            tracing::warn!(warning = %w, "key override ignored");
+        }
+        let init = AppInit {
+            profile: opts.profile.clone(),
+            host: host.to_owned(),
+            demo,
+            read_only: opts.read_only,
+            has_user_token: user_token.is_some(),
+            has_service: true,
+            token_mask: user_token.map(Secret::masked),
+            auto_reload: opts.auto_reload,
+            refresh_policy: RefreshPolicy {
+                fraction: opts.refresh_fraction,
+                margin: opts.refresh_margin,
+                auto: has_refresh_token,
+            },
+            page_size: opts.page_size,
+            keymap,
+        };
+        App::new(init, Timestamp::now())
+    }
+}

@@ -30,6 +30,7 @@ impl Seen {
 }
 
 /// What the server does with a request.
+#[derive(Clone)]
 pub enum Reply {
     /// A normal answer; `length: false` sends no Content-Length (body ends at close).
     Http {
@@ -42,6 +43,8 @@ pub enum Reply {
     Drop,
     /// Never answer.
     Hang,
+    /// Send these bytes as they are (no HTTP framing added), then close.
+    Raw(Vec<u8>),
     /// Send the head, then the body one byte at a time.
     Trickle {
         status: u16,
@@ -79,26 +82,57 @@ type Handler = dyn Fn(usize, &Seen) -> Reply + Send + Sync;
 
 pub struct Server {
     pub base: String,
+    pub addr: std::net::SocketAddr,
     seen: Arc<Mutex<Vec<Seen>>>,
+    accept: tokio::task::AbortHandle,
 }
 
 impl Server {
     /// Starts a server; `handler` gets the request's index (0-based) and the request.
     pub async fn start(handler: impl Fn(usize, &Seen) -> Reply + Send + Sync + 'static) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
+        Self::start_on("127.0.0.1:0".parse().unwrap(), handler).await
+    }
+
+    /// Starts a server on a given loopback address (e.g. the port of a stopped one).
+    pub async fn start_on(
+        addr: std::net::SocketAddr,
+        handler: impl Fn(usize, &Seen) -> Reply + Send + Sync + 'static,
+    ) -> Self {
+        let listener = TcpListener::bind(addr).await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let base = format!("http://{addr}");
         let seen = Arc::new(Mutex::new(Vec::new()));
         let handler: Arc<Handler> = Arc::new(handler);
         let log = seen.clone();
-        tokio::spawn(async move {
+        let accept = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let (log, handler) = (log.clone(), handler.clone());
                 tokio::spawn(async move {
                     let _ = serve(stream, log, handler).await;
                 });
             }
-        });
-        Server { base, seen }
+        })
+        .abort_handle();
+        Server {
+            base,
+            addr,
+            seen,
+            accept,
+        }
+    }
+
+    /// Closes the listening socket: new connections are refused from then on.
+    pub async fn stop(&self) {
+        self.accept.abort();
+        // The listener is dropped once the aborted task is polled; wait until the
+        // port refuses connections so the caller observes a stopped server.
+        for _ in 0..200 {
+            if TcpStream::connect(self.addr).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        panic!("the listener on {} did not close", self.addr);
     }
 
     pub fn seen(&self) -> Vec<Seen> {
@@ -143,6 +177,10 @@ async fn serve(
             stream.shutdown().await?;
         }
         Reply::Drop => drop(stream),
+        Reply::Raw(bytes) => {
+            stream.write_all(&bytes).await?;
+            stream.shutdown().await?;
+        }
         Reply::Hang => tokio::time::sleep(Duration::from_secs(60)).await,
         Reply::Trickle {
             status,

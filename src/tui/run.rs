@@ -1,0 +1,379 @@
+//! Terminal ownership and the event loop.
+//!
+//! The terminal is restored on every way out: normal quit and error returns (a drop
+//! guard), panics (a hook that restores before the report is printed), and SIGTERM or
+//! SIGHUP (the loop returns, so the guard runs).
+
+use crate::authn::model::Timestamp;
+use crate::tui::command::{Command, Event, Msg};
+use color_eyre::eyre::{Result, WrapErr};
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::crossterm::clipboard::CopyToClipboard;
+use ratatui::crossterm::event::{
+    DisableBracketedPaste, EnableBracketedPaste, Event as TermEvent, KeyEventKind,
+};
+use ratatui::crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::crossterm::{cursor, execute};
+use std::io::{self, Stdout, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+/// What the loop drives: the app state and its drawing.
+pub trait Screen {
+    /// Applies one message at `now`; returns the commands it produced.
+    fn update(&mut self, msg: Msg, now: Timestamp) -> Vec<Command>;
+    /// True once the loop should stop.
+    fn should_quit(&self) -> bool;
+    /// Draws the whole screen.
+    fn draw(&self, frame: &mut ratatui::Frame);
+}
+
+/// Why the loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoopExit {
+    /// The app asked to quit; `force` if it asked to abandon in-flight work.
+    Quit {
+        /// Abandon in-flight work.
+        force: bool,
+    },
+    /// A signal asked the process to end: its name and number.
+    Signal(&'static str, i32),
+    /// The terminal's input ended (the pty closed).
+    InputClosed,
+}
+
+/// Worker events handled before one redraw, so a burst (bulk progress) costs one frame.
+const EVENT_BATCH: usize = 256;
+
+/// True while this process has the terminal in raw mode / the alternate screen; the
+/// restore path only writes escape sequences when it is, so paths that never started
+/// the TUI keep stdout clean.
+static TERMINAL_ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Puts the terminal back the way it was; safe to call from any path, any number of times.
+pub fn restore_terminal() {
+    if TERMINAL_ACTIVE.swap(false, Ordering::SeqCst) {
+        let _ = disable_raw_mode();
+        let _ = execute!(
+            io::stdout(),
+            DisableBracketedPaste,
+            LeaveAlternateScreen,
+            cursor::Show
+        );
+    }
+}
+
+/// Chains a panic hook that restores the terminal before the installed hook (color-eyre's,
+/// installed by the binary at start) prints its report, so the report lands on the
+/// normal screen instead of the alternate one. color-eyre's own hooks can only be built
+/// once per process, hence wrapping rather than building them here.
+pub fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        previous(info);
+    }));
+}
+
+/// The terminal in raw mode on the alternate screen; restored when dropped.
+pub struct TerminalGuard {
+    /// The ratatui terminal.
+    pub terminal: Terminal<CrosstermBackend<Stdout>>,
+}
+
+impl TerminalGuard {
+    /// Raw mode, alternate screen, bracketed paste; no mouse capture so text stays selectable.
+    pub fn enter() -> Result<Self> {
+        enable_raw_mode().wrap_err("could not put the terminal in raw mode")?;
+        TERMINAL_ACTIVE.store(true, Ordering::SeqCst);
+        let setup = execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)
+            .wrap_err("could not switch to the alternate screen");
+        let terminal = setup.and_then(|()| {
+            Terminal::new(CrosstermBackend::new(io::stdout()))
+                .wrap_err("could not start drawing on the terminal")
+        });
+        match terminal {
+            Ok(terminal) => Ok(Self { terminal }),
+            Err(e) => {
+                restore_terminal();
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Turns a terminal event into a message: key presses (not releases or repeats' releases),
+/// pastes and resizes; everything else is dropped.
+pub fn to_msg(event: TermEvent) -> Option<Msg> {
+    match event {
+        TermEvent::Key(key) if key.kind == KeyEventKind::Press => Some(Msg::Key(key)),
+        TermEvent::Paste(text) => Some(Msg::Paste(text)),
+        TermEvent::Resize(w, h) => Some(Msg::Resize(w, h)),
+        _ => None,
+    }
+}
+
+/// Where the loop sends the app's commands.
+struct Router<'a, W: Write> {
+    commands: &'a mpsc::UnboundedSender<Command>,
+    clipboard: &'a mut W,
+    force_quit: bool,
+}
+
+impl<W: Write> Router<'_, W> {
+    fn route(&mut self, commands: Vec<Command>) {
+        for command in commands {
+            match command {
+                Command::Clipboard(text) => {
+                    if let Err(e) = execute!(
+                        self.clipboard,
+                        CopyToClipboard::to_clipboard_from(text.as_bytes())
+                    ) {
+                        tracing::warn!(error = %e, "could not write to the clipboard");
+                    }
+                }
+                Command::Shutdown { force } => self.force_quit |= force,
+                other => {
+                    if self.commands.send(other).is_err() {
+                        tracing::error!("the worker has stopped; a command was not sent");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Runs until the app quits, input ends or a signal arrives.
+///
+/// `initial` are the commands [`Screen`] construction produced. Nothing here awaits the
+/// network: the worker answers through `events`.
+pub async fn event_loop<B, S, I, W>(
+    terminal: &mut Terminal<B>,
+    screen: &mut S,
+    mut input: I,
+    commands: &mpsc::UnboundedSender<Command>,
+    events: &mut mpsc::UnboundedReceiver<Event>,
+    clipboard: &mut W,
+    initial: Vec<Command>,
+) -> Result<LoopExit>
+where
+    B: Backend,
+    B::Error: std::error::Error + Send + Sync + 'static,
+    S: Screen,
+    I: Stream<Item = io::Result<TermEvent>> + Unpin,
+    W: Write,
+{
+    let mut router = Router {
+        commands,
+        clipboard,
+        force_quit: false,
+    };
+    router.route(initial);
+    let size = terminal
+        .size()
+        .wrap_err("could not read the terminal size")?;
+    router.route(screen.update(Msg::Resize(size.width, size.height), Timestamp::now()));
+
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut sigterm = signal(SignalKind::terminate()).wrap_err("could not watch SIGTERM")?;
+    let mut sighup = signal(SignalKind::hangup()).wrap_err("could not watch SIGHUP")?;
+    let mut worker_open = true;
+
+    loop {
+        if screen.should_quit() {
+            return Ok(LoopExit::Quit {
+                force: router.force_quit,
+            });
+        }
+        terminal
+            .draw(|frame| screen.draw(frame))
+            .wrap_err("could not draw")?;
+
+        let msg = loop {
+            let msg = tokio::select! {
+                ev = input.next() => match ev {
+                    Some(Ok(ev)) => to_msg(ev),
+                    Some(Err(e)) => return Err(e).wrap_err("could not read terminal input"),
+                    None => return Ok(LoopExit::InputClosed),
+                },
+                ev = events.recv(), if worker_open => match ev {
+                    Some(ev) => Some(Msg::Worker(ev)),
+                    None => {
+                        tracing::error!("the worker stopped while the UI was running");
+                        worker_open = false;
+                        None
+                    }
+                },
+                _ = tick.tick() => Some(Msg::Tick),
+                _ = sigterm.recv() => return Ok(LoopExit::Signal("SIGTERM", libc::SIGTERM)),
+                _ = sighup.recv() => return Ok(LoopExit::Signal("SIGHUP", libc::SIGHUP)),
+            };
+            // Events that change nothing (releases, focus, mouse) cause no redraw.
+            if let Some(msg) = msg {
+                break msg;
+            }
+        };
+        router.route(screen.update(msg, Timestamp::now()));
+        for _ in 0..EVENT_BATCH {
+            match events.try_recv() {
+                Ok(ev) => router.route(screen.update(Msg::Worker(ev), Timestamp::now())),
+                Err(_) => break,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::command::EventKind;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventState, KeyModifiers};
+
+    /// Records what it sees; quits on `q`; asks for a clipboard copy on `y` and a
+    /// token check on `t`.
+    #[derive(Default)]
+    struct Probe {
+        seen: Vec<Msg>,
+        quit: bool,
+        draws: std::cell::Cell<usize>,
+    }
+
+    impl Screen for Probe {
+        fn update(&mut self, msg: Msg, _now: Timestamp) -> Vec<Command> {
+            self.seen.push(msg.clone());
+            match msg {
+                Msg::Key(k) if k.code == KeyCode::Char('q') => {
+                    self.quit = true;
+                    vec![Command::Shutdown { force: true }]
+                }
+                Msg::Key(k) if k.code == KeyCode::Char('y') => {
+                    vec![Command::Clipboard("pmt_abc".into())]
+                }
+                Msg::Key(k) if k.code == KeyCode::Char('t') => vec![Command::TokenCheck { id: 9 }],
+                _ => vec![],
+            }
+        }
+        fn should_quit(&self) -> bool {
+            self.quit
+        }
+        fn draw(&self, _frame: &mut ratatui::Frame) {
+            self.draws.set(self.draws.get() + 1);
+        }
+    }
+
+    fn key(c: char, kind: KeyEventKind) -> io::Result<TermEvent> {
+        Ok(TermEvent::Key(KeyEvent {
+            code: KeyCode::Char(c),
+            modifiers: KeyModifiers::NONE,
+            kind,
+            state: KeyEventState::NONE,
+        }))
+    }
+
+    #[tokio::test]
+    async fn keys_become_messages_and_commands_are_routed() {
+        let mut terminal = Terminal::new(TestBackend::new(40, 10)).unwrap();
+        let (cmd_tx, mut cmd_rx) = mpsc::unbounded_channel();
+        let (ev_tx, mut ev_rx) = mpsc::unbounded_channel();
+        ev_tx
+            .send(Event {
+                id: 1,
+                kind: EventKind::Cancelled,
+            })
+            .unwrap();
+        // Input waits for the worker event to be seen, then types.
+        let input = futures::stream::iter(vec![
+            key('x', KeyEventKind::Release),
+            key('y', KeyEventKind::Press),
+            Ok(TermEvent::Paste("a b".into())),
+            key('t', KeyEventKind::Press),
+            key('q', KeyEventKind::Press),
+        ])
+        .chain(futures::stream::pending::<io::Result<TermEvent>>());
+        let mut clipboard = Vec::new();
+        let mut probe = Probe::default();
+        let exit = event_loop(
+            &mut terminal,
+            &mut probe,
+            Box::pin(input),
+            &cmd_tx,
+            &mut ev_rx,
+            &mut clipboard,
+            vec![Command::TokenCheck { id: 1 }],
+        )
+        .await
+        .unwrap();
+
+        assert_eq!(exit, LoopExit::Quit { force: true });
+        assert_eq!(probe.seen[0], Msg::Resize(40, 10));
+        let keys: Vec<char> = probe
+            .seen
+            .iter()
+            .filter_map(|m| match m {
+                Msg::Key(k) => match k.code {
+                    KeyCode::Char(c) => Some(c),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        assert_eq!(keys, vec!['y', 't', 'q'], "releases are dropped");
+        assert!(probe.seen.contains(&Msg::Paste("a b".into())));
+        let sent: Vec<Command> = std::iter::from_fn(|| cmd_rx.try_recv().ok()).collect();
+        assert_eq!(
+            sent,
+            vec![Command::TokenCheck { id: 1 }, Command::TokenCheck { id: 9 }],
+            "clipboard and shutdown stay in the loop"
+        );
+        let osc = String::from_utf8(clipboard).unwrap();
+        assert!(osc.starts_with("\x1b]52;c;"), "{osc:?}");
+        assert!(osc.contains("cG10X2FiYw=="), "base64 of the id: {osc:?}");
+        assert!(probe.draws.get() >= 1);
+    }
+
+    #[tokio::test]
+    async fn worker_events_reach_the_screen_and_closed_input_ends_the_loop() {
+        let mut terminal = Terminal::new(TestBackend::new(20, 5)).unwrap();
+        let (cmd_tx, _cmd_rx) = mpsc::unbounded_channel();
+        let (ev_tx, mut ev_rx) = mpsc::unbounded_channel();
+        let event = Event {
+            id: 4,
+            kind: EventKind::Cancelled,
+        };
+        ev_tx.send(event.clone()).unwrap();
+        drop(ev_tx);
+        // Input ends only after the worker event had its turn.
+        let input = futures::stream::once(async {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            key('z', KeyEventKind::Press)
+        });
+        let mut probe = Probe::default();
+        let exit = event_loop(
+            &mut terminal,
+            &mut probe,
+            Box::pin(input),
+            &cmd_tx,
+            &mut ev_rx,
+            &mut io::sink(),
+            vec![],
+        )
+        .await
+        .unwrap();
+        assert_eq!(exit, LoopExit::InputClosed);
+        assert!(probe.seen.contains(&Msg::Worker(event)));
+    }
+}

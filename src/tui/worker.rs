@@ -1,0 +1,573 @@
+//! The async worker: owns the AuthN client, the user's tokens and the audit log, runs
+//! every [`Command`] in its own task and answers with [`Event`]s. It never sees UI state.
+
+use crate::audit::{AuditLog, AuditRecord};
+use crate::authn::model::{SessionListRequest, Timestamp};
+use crate::authn::{Client, Error, Secret};
+use crate::config::token_file::{self, TokenPair};
+use crate::tui::command::{
+    Command, CommandId, Event, EventKind, ItemOutcome, ListQuery, ListSource, Outcome, Page,
+    RefreshRecord,
+};
+use futures::StreamExt;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use tokio::sync::mpsc;
+use tokio::task::{JoinHandle, JoinSet};
+
+/// Everything the worker owns.
+pub struct WorkerContext {
+    /// The AuthN client (service token as bearer).
+    pub client: Client,
+    /// Profile name, for audit records.
+    pub profile: String,
+    /// The user's active token, for the client endpoints.
+    pub user_token: Option<Secret>,
+    /// The refresh token of the same session.
+    pub refresh_token: Option<Secret>,
+    /// Where the token pair is kept; rewritten after every refresh.
+    pub token_file: Option<PathBuf>,
+    /// Where destructive actions are recorded.
+    pub audit: Arc<AuditLog>,
+    /// Bulk invalidations in flight at once (at least 1).
+    pub concurrency: usize,
+}
+
+/// The UI's ends of a running worker.
+pub struct WorkerHandle {
+    /// Where commands go.
+    pub commands: mpsc::UnboundedSender<Command>,
+    /// Where events come from; closes once the worker has stopped.
+    pub events: mpsc::UnboundedReceiver<Event>,
+    /// The dispatcher; ends after a [`Command::Shutdown`] once in-flight work is over.
+    pub join: JoinHandle<()>,
+}
+
+/// Starts the worker on the current tokio runtime.
+pub fn spawn(ctx: WorkerContext) -> WorkerHandle {
+    let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
+    let (event_tx, event_rx) = mpsc::unbounded_channel();
+    let shared = Arc::new(Shared::new(ctx));
+    let join = tokio::spawn(dispatch(shared, cmd_rx, event_tx));
+    WorkerHandle {
+        commands: cmd_tx,
+        events: event_rx,
+        join,
+    }
+}
+
+/// The token state every client call reads; replaced as a whole by a refresh.
+struct Tokens {
+    user: Option<Secret>,
+    refresh: Option<Secret>,
+    /// Id of the current active token, once a check or a refresh has told us.
+    active_id: Option<String>,
+}
+
+struct Shared {
+    client: Client,
+    profile: String,
+    host: String,
+    tokens: Mutex<Tokens>,
+    /// Refreshes run one at a time: a second one with the same refresh token would race
+    /// the first and could leave the file and memory holding different pairs.
+    refresh_gate: tokio::sync::Mutex<()>,
+    token_file: Option<PathBuf>,
+    audit: Arc<AuditLog>,
+    concurrency: usize,
+}
+
+/// Sends a command's events; if dropped before [`Reply::finish`] (task aborted or
+/// panicked), sends [`EventKind::Cancelled`], so every command ends exactly once.
+struct Reply {
+    id: CommandId,
+    tx: mpsc::UnboundedSender<Event>,
+    finished: bool,
+}
+
+impl Reply {
+    fn new(id: CommandId, tx: mpsc::UnboundedSender<Event>) -> Self {
+        Self {
+            id,
+            tx,
+            finished: false,
+        }
+    }
+
+    fn progress(&self, kind: EventKind) {
+        // A closed channel means the UI is gone; there is no one left to tell.
+        let _ = self.tx.send(Event { id: self.id, kind });
+    }
+
+    fn finish(mut self, kind: EventKind) {
+        self.finished = true;
+        let _ = self.tx.send(Event { id: self.id, kind });
+    }
+}
+
+impl Drop for Reply {
+    fn drop(&mut self) {
+        if !self.finished {
+            tracing::info!(id = self.id, "command cancelled");
+            let _ = self.tx.send(Event {
+                id: self.id,
+                kind: EventKind::Cancelled,
+            });
+        }
+    }
+}
+
+async fn dispatch(
+    shared: Arc<Shared>,
+    mut rx: mpsc::UnboundedReceiver<Command>,
+    tx: mpsc::UnboundedSender<Event>,
+) {
+    let mut tasks = JoinSet::new();
+    let mut accepting = true;
+    loop {
+        if !accepting && tasks.is_empty() {
+            break;
+        }
+        tokio::select! {
+            cmd = rx.recv() => match cmd {
+                None => accepting = false,
+                Some(Command::Shutdown { force }) => {
+                    tracing::info!(force, in_flight = tasks.len(), "shutdown requested");
+                    accepting = false;
+                    if force {
+                        tasks.abort_all();
+                    }
+                }
+                Some(Command::Clipboard(_)) => {
+                    tracing::debug!("clipboard command ignored: the run loop owns the terminal");
+                }
+                Some(cmd) => {
+                    let Some(id) = cmd.id() else { continue };
+                    let reply = Reply::new(id, tx.clone());
+                    if accepting {
+                        tasks.spawn(run_command(Arc::clone(&shared), cmd, reply));
+                    } else {
+                        tracing::info!(id, command = name(&cmd), "refused: shutting down");
+                        // Dropping the reply answers Cancelled.
+                        drop(reply);
+                    }
+                }
+            },
+            Some(joined) = tasks.join_next(), if !tasks.is_empty() => {
+                if let Err(e) = joined
+                    && e.is_panic()
+                {
+                    tracing::error!("a command task panicked");
+                }
+            }
+        }
+    }
+    tracing::info!("worker stopped");
+}
+
+fn name(cmd: &Command) -> &'static str {
+    match cmd {
+        Command::List { .. } => "list",
+        Command::Invalidate { .. } => "invalidate",
+        Command::Logout { .. } => "logout",
+        Command::BulkInvalidate { .. } => "bulk_invalidate",
+        Command::ClientLogout { .. } => "client_logout",
+        Command::Refresh { .. } => "refresh",
+        Command::TokenCheck { .. } => "token_check",
+        Command::Clipboard(_) => "clipboard",
+        Command::Shutdown { .. } => "shutdown",
+    }
+}
+
+async fn run_command(shared: Arc<Shared>, cmd: Command, reply: Reply) {
+    let started = Instant::now();
+    let id = reply.id;
+    let command = name(&cmd);
+    tracing::info!(id, command, "command started");
+    let result = match cmd {
+        Command::List {
+            generation,
+            source,
+            query,
+            ..
+        } => shared.list(generation, source, query).await,
+        Command::Invalidate {
+            source, session_id, ..
+        } => shared.invalidate(source, session_id).await,
+        Command::Logout { user_id, .. } => shared.logout(user_id).await,
+        Command::BulkInvalidate { session_ids, .. } => {
+            Ok(shared.bulk_invalidate(session_ids, &reply).await)
+        }
+        Command::ClientLogout { .. } => shared.client_logout().await,
+        Command::Refresh { .. } => shared.refresh().await,
+        Command::TokenCheck { .. } => shared.token_check().await,
+        Command::Clipboard(_) | Command::Shutdown { .. } => return,
+    };
+    let elapsed_ms = started.elapsed().as_millis() as u64;
+    match result {
+        Ok(outcome) => {
+            tracing::info!(id, command, elapsed_ms, "command done");
+            reply.finish(EventKind::Done(outcome));
+        }
+        Err(error) => {
+            tracing::warn!(id, command, elapsed_ms, %error, "command failed");
+            reply.finish(EventKind::Failed(error));
+        }
+    }
+}
+
+/// The audit outcome text of one call.
+fn audit_outcome<T>(result: &Result<T, Error>) -> String {
+    match result {
+        Ok(_) => "ok".into(),
+        Err(e) if e.is_not_found() => "not_found".into(),
+        Err(e) => format!("failed: {e}"),
+    }
+}
+
+fn request_id_of<T>(result: &Result<crate::authn::Response<T>, Error>) -> Option<String> {
+    match result {
+        Ok(r) => Some(r.request_id.clone()),
+        Err(e) => e.request_id().map(str::to_owned),
+    }
+}
+
+fn no_user_token() -> Error {
+    Error::Config("no user token: the client endpoints need --user-token or a token file".into())
+}
+
+impl Shared {
+    fn new(ctx: WorkerContext) -> Self {
+        let host = ctx.client.host().to_owned();
+        Self {
+            client: ctx.client,
+            profile: ctx.profile,
+            host,
+            tokens: Mutex::new(Tokens {
+                user: ctx.user_token,
+                refresh: ctx.refresh_token,
+                active_id: None,
+            }),
+            refresh_gate: tokio::sync::Mutex::new(()),
+            token_file: ctx.token_file,
+            audit: ctx.audit,
+            concurrency: ctx.concurrency.max(1),
+        }
+    }
+
+    fn tokens(&self) -> std::sync::MutexGuard<'_, Tokens> {
+        // The lock is only held to copy or swap values, so a poisoned one still holds a
+        // consistent pair.
+        self.tokens.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn user_token(&self) -> Result<Secret, Error> {
+        self.tokens().user.clone().ok_or_else(no_user_token)
+    }
+
+    fn audit<T>(
+        &self,
+        action: &str,
+        target: &str,
+        result: &Result<crate::authn::Response<T>, Error>,
+    ) {
+        let record = AuditRecord {
+            time: Timestamp::now().to_string(),
+            profile: self.profile.clone(),
+            host: self.host.clone(),
+            action: action.to_owned(),
+            target: target.to_owned(),
+            outcome: audit_outcome(result),
+            request_id: request_id_of(result),
+        };
+        if let Err(e) = self.audit.append(&record) {
+            tracing::error!(path = %self.audit.path().display(), error = %e, action, target,
+                "could not append to the audit log");
+        }
+    }
+
+    async fn list(
+        &self,
+        generation: u64,
+        source: ListSource,
+        query: ListQuery,
+    ) -> Result<Outcome, Error> {
+        let req = SessionListRequest {
+            filter: (!query.filter.is_empty()).then_some(query.filter),
+            last: query.cursor.clone(),
+            order: Some(query.order),
+            order_by: Some(query.order_by),
+            size: Some(query.size),
+        };
+        let response = match source {
+            ListSource::Sessions => self.client.session_list(&req).await?,
+            ListSource::MySessions => {
+                let token = self.user_token()?;
+                self.client.client_session_list(&token, &req).await?
+            }
+        };
+        Ok(Outcome::Listed {
+            generation,
+            source,
+            cursor: query.cursor,
+            page: Page {
+                sessions: response.result.sessions,
+                next: response.result.last,
+                count: response.result.count,
+                request_id: response.request_id,
+            },
+        })
+    }
+
+    /// One invalidation, audited; NotFound is reported as `Ok(true)` (already gone).
+    async fn invalidate_one(
+        &self,
+        source: ListSource,
+        session_id: &str,
+    ) -> Result<(bool, Option<String>), Error> {
+        let (action, result) = match source {
+            ListSource::Sessions => (
+                "session.invalidate",
+                self.client.session_invalidate(session_id).await,
+            ),
+            ListSource::MySessions => {
+                let token = self.user_token()?;
+                (
+                    "client.invalidate",
+                    self.client
+                        .client_session_invalidate(&token, session_id)
+                        .await,
+                )
+            }
+        };
+        self.audit(action, session_id, &result);
+        match result {
+            Ok(r) => Ok((false, Some(r.request_id))),
+            Err(e) if e.is_not_found() => Ok((true, e.request_id().map(str::to_owned))),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn invalidate(&self, source: ListSource, session_id: String) -> Result<Outcome, Error> {
+        let (already_gone, request_id) = self.invalidate_one(source, &session_id).await?;
+        Ok(Outcome::Invalidated {
+            session_id,
+            already_gone,
+            request_id,
+        })
+    }
+
+    async fn logout(&self, user_id: String) -> Result<Outcome, Error> {
+        let result = self.client.session_logout(&user_id).await;
+        self.audit("session.logout", &user_id, &result);
+        Ok(Outcome::LoggedOut {
+            user_id,
+            request_id: result?.request_id,
+        })
+    }
+
+    async fn bulk_invalidate(&self, session_ids: Vec<String>, reply: &Reply) -> Outcome {
+        let mut targets = session_ids;
+        let mut seen = std::collections::HashSet::new();
+        targets.retain(|id| seen.insert(id.clone()));
+        let total = targets.len();
+        let mut results = futures::stream::iter(targets)
+            .map(|session_id| async move {
+                let outcome = self.invalidate_one(ListSource::Sessions, &session_id).await;
+                (session_id, outcome)
+            })
+            .buffer_unordered(self.concurrency);
+        let (mut done, mut already_gone, mut failed) = (Vec::new(), Vec::new(), Vec::new());
+        let mut finished = 0;
+        while let Some((session_id, result)) = results.next().await {
+            finished += 1;
+            let outcome = match result {
+                Ok((false, _)) => {
+                    done.push(session_id.clone());
+                    ItemOutcome::Done
+                }
+                Ok((true, _)) => {
+                    already_gone.push(session_id.clone());
+                    ItemOutcome::AlreadyGone
+                }
+                Err(e) => {
+                    failed.push((session_id.clone(), e.clone()));
+                    ItemOutcome::Failed(e)
+                }
+            };
+            reply.progress(EventKind::Progress {
+                session_id,
+                outcome,
+                finished,
+                total,
+            });
+        }
+        tracing::info!(
+            total,
+            done = done.len(),
+            already_gone = already_gone.len(),
+            failed = failed.len(),
+            "bulk invalidation finished"
+        );
+        Outcome::Bulk {
+            done,
+            already_gone,
+            failed,
+        }
+    }
+
+    async fn client_logout(&self) -> Result<Outcome, Error> {
+        let (token, target) = {
+            let t = self.tokens();
+            let token = t.user.clone().ok_or_else(no_user_token)?;
+            // The session itself is not known by id here; its active token id is, once checked.
+            let target = t
+                .active_id
+                .clone()
+                .unwrap_or_else(|| "current-session".into());
+            (token, target)
+        };
+        let result = self.client.client_session_logout(&token).await;
+        self.audit("client.logout", &target, &result);
+        Ok(Outcome::ClientLoggedOut {
+            request_id: result?.request_id,
+        })
+    }
+
+    async fn refresh(&self) -> Result<Outcome, Error> {
+        let _gate = self.refresh_gate.lock().await;
+        let (refresh, user, old_token_id) = {
+            let t = self.tokens();
+            let refresh = t.refresh.clone().ok_or_else(|| {
+                Error::Config(
+                    "no refresh token: refreshing needs --refresh-token or a token file".into(),
+                )
+            })?;
+            (refresh, t.user.clone(), t.active_id.clone())
+        };
+        let started = Instant::now();
+        let response = self
+            .client
+            .client_session_refresh(&refresh, user.as_ref())
+            .await?;
+        let latency = started.elapsed();
+        let new_refresh = response.result.refresh_token.token;
+        let Some(active) = response.result.active_token else {
+            // The server may have rotated the refresh token; keep it even though the
+            // answer is unusable otherwise.
+            self.store_tokens(user, new_refresh, old_token_id);
+            return Err(Error::Decode {
+                http_status: 200,
+                request_id: Some(response.request_id),
+                reason: "refresh returned no active token".into(),
+                snippet: String::new(),
+            });
+        };
+        self.store_tokens(
+            Some(active.token),
+            new_refresh,
+            Some(active.info.id.clone()),
+        );
+        tracing::info!(
+            old_token_id = old_token_id.as_deref().unwrap_or("unknown"),
+            new_token_id = %active.info.id,
+            expire = %active.info.expire,
+            "user token refreshed"
+        );
+        Ok(Outcome::Refreshed(Box::new(RefreshRecord {
+            at: Timestamp::now(),
+            old_token_id,
+            new_token: active.info,
+            latency,
+            request_id: response.request_id,
+        })))
+    }
+
+    /// Replaces the token pair in memory and, when there is one, in the token file.
+    fn store_tokens(&self, user: Option<Secret>, refresh: Secret, active_id: Option<String>) {
+        {
+            let mut t = self.tokens();
+            t.user = user.clone();
+            t.refresh = Some(refresh.clone());
+            t.active_id = active_id;
+        }
+        let (Some(path), Some(user_token)) = (&self.token_file, user) else {
+            return;
+        };
+        let pair = TokenPair {
+            user_token,
+            refresh_token: refresh,
+        };
+        match token_file::write_atomic(path, &pair) {
+            Ok(()) => tracing::info!(path = %path.display(), "token file rewritten"),
+            Err(e) => tracing::error!(error = %e, "could not rewrite the token file"),
+        }
+    }
+
+    async fn token_check(&self) -> Result<Outcome, Error> {
+        let token = self.user_token()?;
+        let info = self.client.token_check(&token).await?.result;
+        {
+            let mut t = self.tokens();
+            // A refresh may have replaced the token while the check was in flight.
+            if t.user.as_ref() == Some(&token) {
+                t.active_id = Some(info.id.clone());
+            }
+        }
+        Ok(Outcome::TokenChecked(Box::new(info)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_aborted_task_still_ends_its_command() {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let reply = Reply::new(7, tx);
+        let task = tokio::spawn(async move {
+            let _reply = reply;
+            std::future::pending::<()>().await;
+        });
+        task.abort();
+        let event = rx.recv().await.unwrap();
+        assert_eq!(event.id, 7);
+        assert_eq!(event.kind, EventKind::Cancelled);
+        assert!(rx.recv().await.is_none(), "exactly one terminal event");
+    }
+
+    #[tokio::test]
+    async fn a_finished_reply_sends_nothing_more() {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let reply = Reply::new(3, tx);
+        reply.progress(EventKind::Progress {
+            session_id: "pmt_a".into(),
+            outcome: ItemOutcome::Done,
+            finished: 1,
+            total: 1,
+        });
+        reply.finish(EventKind::Failed(no_user_token()));
+        let kinds: Vec<_> = std::iter::from_fn(|| rx.try_recv().ok()).collect();
+        assert_eq!(kinds.len(), 2);
+        assert!(!kinds[0].is_terminal());
+        assert!(kinds[1].is_terminal());
+    }
+
+    #[test]
+    fn not_found_is_audited_as_not_found() {
+        let e = Error::Api(Box::new(crate::authn::ApiError {
+            http_status: 400,
+            status: "NotFound".into(),
+            kind: crate::authn::ApiStatus::NotFound,
+            summary: "no such session".into(),
+            request_id: "prq_x".into(),
+            errors: vec![],
+        }));
+        let r: Result<(), Error> = Err(e);
+        assert_eq!(audit_outcome(&r), "not_found");
+        let r: Result<(), Error> = Ok(());
+        assert_eq!(audit_outcome(&r), "ok");
+    }
+}
