@@ -1,5 +1,5 @@
 //! The authtop binary: everything lives in the library.
 
-fn main() -> color_eyre::Result<()> {
+fn main() -> std::process::ExitCode {
     authtop::cli::main()
 }

@@ -1,32 +1,190 @@
 //! The command line: clap definitions and the non-interactive subcommands.
 //!
-//! MINIMAL SKETCH: the CLI work replaces this.
+//! `authtop` with no subcommand starts the terminal UI; every other command is for
+//! scripts: output with `-o table|json|ndjson|csv`, errors on stderr (the Pangea
+//! status, summary and request id, never a token), and these exit codes:
+//!
+//! | code | meaning |
+//! | --- | --- |
+//! | 0 | success |
+//! | 1 | any other failure |
+//! | 2 | usage error: bad flags, a query that does not compile, unusable configuration |
+//! | 3 | authentication failure (`Unauthorized`, `InvalidToken`, `ExpiredToken`) |
+//! | 4 | other API error |
+//! | 5 | transport failure: no answer, timeout, malformed response |
+//! | 6 | partial failure of a bulk action |
+//! | 7 | refused: the profile is read-only |
+//!
+//! `AUTHTOP_LOG` (an `EnvFilter` directive such as `debug` or `authtop=trace`) turns on
+//! tracing to stderr for the scriptable commands; it is off by default.
 
-use clap::{Parser, Subcommand};
+pub mod args;
+pub mod bulk;
+pub mod client_cmd;
+pub mod config_cmd;
+pub mod exit;
+pub mod output;
+pub mod sessions;
+pub mod tui_entry;
 
-/// authtop: manage Pangea AuthN login sessions.
-#[derive(Debug, Parser)]
-#[command(name = "authtop", version)]
-pub struct Cli {
-    /// What to do; none starts the terminal UI.
-    #[command(subcommand)]
-    pub command: Option<Command>,
+pub use args::Cli;
+pub use exit::{CliError, Exit};
+
+use crate::audit::AuditLog;
+use crate::authn::Client;
+use crate::config::Settings;
+use crate::sanitize::clean;
+use args::{Command, ConfigCmd};
+use clap::{CommandFactory, FromArgMatches};
+use output::{Format, Term};
+use std::process::ExitCode;
+
+/// Env var enabling tracing to stderr (an `EnvFilter` directive).
+pub const LOG_ENV: &str = "AUTHTOP_LOG";
+
+/// What every command gets: the resolved settings and how to print.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    /// Resolved settings.
+    pub settings: Settings,
+    /// `-o`.
+    pub format: Format,
+    /// Colour and progress permissions.
+    pub term: Term,
 }
 
-/// Subcommands.
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Run the local AuthN emulator.
-    Emulator(crate::emulator::cli::EmulatorArgs),
-}
-
-/// Parses the command line and runs it.
-pub fn main() -> color_eyre::Result<()> {
-    color_eyre::install()?;
-    let cli = Cli::parse();
-    let rt = tokio::runtime::Runtime::new()?;
-    match cli.command {
-        Some(Command::Emulator(args)) => rt.block_on(crate::emulator::cli::run(args)),
-        None => rt.block_on(crate::tui::run(crate::tui::TuiOptions::demo())),
+impl Ctx {
+    /// A client for the configured server, or a usage error saying what is missing.
+    pub fn client(&self) -> Result<Client, CliError> {
+        let cfg = self.settings.client_config()?;
+        Client::new(cfg.clone()).map_err(CliError::from)
     }
+
+    /// Exit 7 before any request when the profile is read-only.
+    pub fn refuse_if_read_only(&self, what: &str) -> Result<(), CliError> {
+        if self.settings.read_only {
+            return Err(CliError::new(
+                Exit::ReadOnly,
+                format!(
+                    "refused: `{what}` is destructive and profile `{}` is read-only (nothing was sent)",
+                    self.settings.profile
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Opens the audit log; done before the first destructive request so a broken log stops it.
+    pub fn audit_log(&self) -> Result<AuditLog, CliError> {
+        AuditLog::open(&self.settings.audit_log).map_err(|e| {
+            CliError::other(format!(
+                "cannot open the audit log {}: {e} (nothing was sent)",
+                self.settings.audit_log.display()
+            ))
+        })
+    }
+}
+
+/// Parses the command line, runs it, and returns the exit code.
+pub fn main() -> ExitCode {
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    match run(cli, &matches) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // Line by line: the caret display of a query error is multi-line by design.
+            let lines: Vec<_> = e.message.lines().map(clean).collect();
+            eprintln!("authtop: {}", lines.join("\n"));
+            ExitCode::from(e.exit.code())
+        }
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Runtime::new().map_err(|e| CliError::other(format!("async runtime: {e}")))
+}
+
+fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<(), CliError> {
+    let command = match cli.command {
+        Some(Command::Completions { shell }) => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "authtop", &mut std::io::stdout());
+            return Ok(());
+        }
+        Some(Command::Emulator(args)) => {
+            init_logging();
+            return runtime()?
+                .block_on(crate::emulator::cli::run(args))
+                .map_err(|e| CliError::other(format!("{e:#}")));
+        }
+        Some(Command::Config(ConfigCmd::Path)) => {
+            return config_cmd::path(&cli.global.inputs(matches));
+        }
+        other => other,
+    };
+    let settings = crate::config::resolve(&cli.global.inputs(matches))?;
+    for w in &settings.warnings {
+        eprintln!("authtop: warning: {w}");
+    }
+    let Some(command) = command else {
+        // Error reports for the TUI path; the run loop chains its terminal restore onto it.
+        let _ = color_eyre::install();
+        return runtime()?.block_on(tui_entry::run_tui(settings));
+    };
+    init_logging();
+    let ctx = Ctx {
+        settings,
+        format: cli.global.output,
+        term: Term::detect(),
+    };
+    runtime()?.block_on(dispatch(&ctx, command))
+}
+
+async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
+    use args::{ClientCmd, SessionsCmd, TokenCmd};
+    match command {
+        Command::Sessions(SessionsCmd::List(a)) => {
+            sessions::list(ctx, sessions::Scope::Service, a).await
+        }
+        Command::Sessions(SessionsCmd::Invalidate(a)) => sessions::invalidate(ctx, a).await,
+        Command::Sessions(SessionsCmd::Logout(a)) => sessions::logout(ctx, a).await,
+        Command::Client(ClientCmd::List(a)) => {
+            let token = client_cmd::user_token(ctx)?;
+            sessions::list(ctx, sessions::Scope::Client(token), a).await
+        }
+        Command::Client(ClientCmd::Invalidate { session_id }) => {
+            client_cmd::invalidate(ctx, session_id).await
+        }
+        Command::Client(ClientCmd::Logout) => client_cmd::logout(ctx).await,
+        Command::Client(ClientCmd::Refresh) => client_cmd::refresh(ctx).await,
+        Command::Token(TokenCmd::Check { token_value }) => {
+            client_cmd::check(ctx, token_value).await
+        }
+        Command::Config(ConfigCmd::Show) => config_cmd::show(ctx),
+        Command::Config(ConfigCmd::Path) | Command::Completions { .. } | Command::Emulator(_) => {
+            Ok(())
+        }
+    }
+}
+
+/// Tracing to stderr at the `AUTHTOP_LOG` level; nothing when unset.
+fn init_logging() {
+    let Some(directive) = std::env::var(LOG_ENV).ok().filter(|v| !v.trim().is_empty()) else {
+        return;
+    };
+    let filter = match tracing_subscriber::EnvFilter::try_new(&directive) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("authtop: warning: {LOG_ENV}={directive:?} ignored: {e}");
+            return;
+        }
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
 }

@@ -1,0 +1,199 @@
+//! CLI throughput against an emulator with latency; prints figures, asserts nothing.
+//!
+//! 1. `sessions list --all -o ndjson --size 1000`: wall time / (pages × latency), and the
+//!    child's peak RSS at N sessions vs N/10, as a ratio (memory should be flat: ≤ 1.2).
+//! 2. `sessions invalidate --query '' --yes --concurrency 16`: wall time /
+//!    (N × latency / 16) (target ≤ 1.3).
+//!
+//! `cargo bench --bench cli` runs the full sizes; `cargo test --benches` (no `--bench`
+//! argument) runs tiny ones so it finishes in seconds.
+//!
+//! The emulator runs as its own process (`authtop emulator`): Linux carries the peak RSS
+//! of the spawning process into the child's figure across exec, so an in-process emulator
+//! holding 100,000 sessions would be counted as the CLI's memory.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_authtop");
+
+/// A running `authtop emulator`, stopped on drop.
+struct Emulator {
+    child: Child,
+    base_url: String,
+    token: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Sizes {
+    list_big: usize,
+    list_small: usize,
+    list_latency: Duration,
+    page: usize,
+    bulk: usize,
+    bulk_latency: Duration,
+    concurrency: usize,
+}
+
+fn emulator(sessions: usize, latency: Duration) -> Emulator {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tokens = dir.path().join("tokens.json");
+    let child = Command::new(BIN)
+        .args(["emulator", "--port", "0", "--seed", "1"])
+        .args(["--sessions", &sessions.to_string()])
+        .args(["--users", &(sessions / 4).max(1).to_string()])
+        .args(["--latency", &format!("{}ms", latency.as_millis())])
+        .arg("--tokens-out")
+        .arg(&tokens)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn authtop emulator");
+    let mut emu = Emulator {
+        child,
+        base_url: String::new(),
+        token: String::new(),
+        _dir: dir,
+    };
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while Instant::now() < deadline {
+        let parsed = std::fs::read(&tokens)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok());
+        if let Some(v) = parsed {
+            emu.base_url = v["base_url"].as_str().unwrap_or_default().to_string();
+            emu.token = v["service_token"].as_str().unwrap_or_default().to_string();
+            return emu;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("the emulator did not start within 300 s");
+}
+
+/// Runs the binary to completion; returns wall time and peak RSS in KiB.
+fn run(emu: &Emulator, args: &[&str]) -> (Duration, u64) {
+    let state = tempfile::tempdir().expect("tempdir");
+    let start = Instant::now();
+    let child = Command::new(BIN)
+        .args(args)
+        .args(["--base-url", &emu.base_url])
+        .env("PANGEA_AUTHN_TOKEN", &emu.token)
+        .env("AUTHTOP_STATE_DIR", state.path())
+        .env("AUTHTOP_CONFIG", state.path().join("none.toml"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn authtop");
+    // Reaped below with wait4, which also reports the peak RSS that `wait()` cannot.
+    #[allow(clippy::zombie_processes)]
+    let child = child;
+    let mut status = 0;
+    // SAFETY: rusage is plain data; wait4 fills it for our own child, which std has not reaped.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = start.elapsed();
+    if r != pid || !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+        println!("  (authtop {args:?} did not exit cleanly: status {status})");
+    }
+    (wall, usage.ru_maxrss.max(0) as u64)
+}
+
+fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    let s = if full {
+        Sizes {
+            list_big: 100_000,
+            list_small: 10_000,
+            list_latency: Duration::from_millis(5),
+            page: 1000,
+            bulk: 1000,
+            bulk_latency: Duration::from_millis(20),
+            concurrency: 16,
+        }
+    } else {
+        Sizes {
+            list_big: 2_000,
+            list_small: 200,
+            list_latency: Duration::from_millis(1),
+            page: 100,
+            bulk: 48,
+            bulk_latency: Duration::from_millis(5),
+            concurrency: 16,
+        }
+    };
+    let page = s.page.to_string();
+    let list_args = [
+        "sessions",
+        "list",
+        "--all",
+        "-o",
+        "ndjson",
+        "--size",
+        page.as_str(),
+    ];
+
+    println!("sessions list --all -o ndjson --size {}:", s.page);
+    let mut rss = Vec::new();
+    for n in [s.list_small, s.list_big] {
+        let emu = emulator(n, s.list_latency);
+        let (wall, kib) = run(&emu, &list_args);
+        let pages = n.div_ceil(s.page) + 1;
+        let ideal = s.list_latency * pages as u32;
+        println!(
+            "  {n:>7} sessions: {:>8.3} s, {pages} pages x {:?} = {:.3} s, ratio {:.2}; peak RSS {} KiB",
+            wall.as_secs_f64(),
+            s.list_latency,
+            ideal.as_secs_f64(),
+            wall.as_secs_f64() / ideal.as_secs_f64(),
+            kib
+        );
+        rss.push(kib);
+        drop(emu);
+    }
+    if let [small, big] = rss[..] {
+        println!(
+            "  peak RSS {} vs {} sessions: ratio {:.2} (target <= 1.2)",
+            s.list_big,
+            s.list_small,
+            big as f64 / small.max(1) as f64
+        );
+    }
+
+    let conc = s.concurrency.to_string();
+    println!(
+        "sessions invalidate --query '' --yes --concurrency {}:",
+        s.concurrency
+    );
+    let emu = emulator(s.bulk, s.bulk_latency);
+    let (wall, _) = run(
+        &emu,
+        &[
+            "sessions",
+            "invalidate",
+            "--query",
+            "",
+            "--yes",
+            "-o",
+            "json",
+            "--concurrency",
+            &conc,
+        ],
+    );
+    let ideal = s.bulk_latency * s.bulk as u32 / s.concurrency as u32;
+    println!(
+        "  {} sessions at {:?}: {:.3} s, ideal {:.3} s, ratio {:.2} (target <= 1.3)",
+        s.bulk,
+        s.bulk_latency,
+        wall.as_secs_f64(),
+        ideal.as_secs_f64(),
+        wall.as_secs_f64() / ideal.as_secs_f64(),
+    );
+}

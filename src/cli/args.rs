@@ -1,0 +1,316 @@
+//! The command line, as clap definitions, and how it maps to [`Inputs`].
+
+use super::exit::EXIT_CODES_HELP;
+use super::output::Format;
+use crate::authn::Secret;
+use crate::authn::model::OrderBy;
+use crate::config::settings::{
+    DOMAIN_ENV, REFRESH_TOKEN_ENV, TOKEN_ENV, USER_TOKEN_ENV, parse_duration,
+};
+use crate::config::{Given, Inputs, Source, paths::CONFIG_ENV};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// authtop: manage Pangea AuthN login sessions. Without a subcommand, starts the terminal UI.
+#[derive(Debug, Parser)]
+#[command(name = "authtop", version, after_help = EXIT_CODES_HELP)]
+pub struct Cli {
+    /// Connection and behaviour flags, accepted before or after the subcommand.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do; none starts the terminal UI.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Flags shared by every command.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Base URL or template, e.g. `https://{SERVICE_NAME}.aws.us.pangea.cloud`.
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Pangea domain, e.g. `aws.us.pangea.cloud`.
+    #[arg(long, global = true, env = DOMAIN_ENV, value_name = "DOMAIN")]
+    pub domain: Option<String>,
+    /// AuthN service token.
+    #[arg(long, global = true, env = TOKEN_ENV, hide_env_values = true, value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// Profile of the config file.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Allow plain http to a remote host.
+    #[arg(long, global = true)]
+    pub insecure: bool,
+    /// Output format.
+    #[arg(short, long, global = true, value_enum, default_value_t = Format::Table)]
+    pub output: Format,
+    /// Requests in flight for bulk actions [default: 8].
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub concurrency: Option<u32>,
+    /// Timeout of one request, e.g. `30s`.
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+    /// Refuse destructive commands.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// Audit log file [default: <state dir>/audit.jsonl].
+    #[arg(long, global = true, value_name = "PATH")]
+    pub audit_log: Option<PathBuf>,
+    /// Config file [default: ~/.config/authtop/config.toml].
+    #[arg(long, global = true, env = CONFIG_ENV, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// The user's active token (client commands).
+    #[arg(long, global = true, env = USER_TOKEN_ENV, hide_env_values = true, value_name = "TOKEN")]
+    pub user_token: Option<String>,
+    /// The user's refresh token (client commands).
+    #[arg(long, global = true, env = REFRESH_TOKEN_ENV, hide_env_values = true, value_name = "TOKEN")]
+    pub refresh_token: Option<String>,
+    /// JSON file {"user_token", "refresh_token"}; rewritten after a refresh.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Every session of the project (service token).
+    #[command(subcommand)]
+    Sessions(SessionsCmd),
+    /// The sessions of the user holding a user token.
+    #[command(subcommand)]
+    Client(ClientCmd),
+    /// Inspect tokens.
+    #[command(subcommand)]
+    Token(TokenCmd),
+    /// The configuration file and the resolved settings.
+    #[command(subcommand)]
+    Config(ConfigCmd),
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Run the local AuthN emulator.
+    Emulator(crate::emulator::cli::EmulatorArgs),
+}
+
+/// `authtop sessions …`.
+#[derive(Debug, Subcommand)]
+pub enum SessionsCmd {
+    /// List sessions, optionally narrowed by a query.
+    List(ListArgs),
+    /// End sessions by id, or every session matching a query.
+    Invalidate(InvalidateArgs),
+    /// End every session of users, by id or by email.
+    Logout(LogoutArgs),
+}
+
+/// `authtop client …`.
+#[derive(Debug, Subcommand)]
+pub enum ClientCmd {
+    /// List the user's sessions.
+    List(ListArgs),
+    /// End one of the user's sessions.
+    Invalidate {
+        /// The session.
+        session_id: String,
+    },
+    /// Log the user out (ends the session of the user token).
+    Logout,
+    /// Exchange the refresh token for a new token pair.
+    Refresh,
+}
+
+/// `authtop token …`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCmd {
+    /// Show what a token is and when it expires.
+    Check {
+        /// The token [default: the user token].
+        #[arg(value_name = "TOKEN")]
+        token_value: Option<String>,
+    },
+}
+
+/// `authtop config …`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCmd {
+    /// Print the config file path.
+    Path,
+    /// Print the resolved settings and where each came from (tokens redacted).
+    Show,
+}
+
+/// Query, order and paging of a list.
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    /// Query terms, e.g. `email~acme created>now-2h`.
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Order by this column.
+    #[arg(long, value_name = "FIELD")]
+    pub order_by: Option<OrderBy>,
+    /// Ascending order.
+    #[arg(long, conflicts_with = "desc")]
+    pub asc: bool,
+    /// Descending order (the default).
+    #[arg(long)]
+    pub desc: bool,
+    /// Rows per page [default: the profile's page_size, 50].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub size: Option<u32>,
+    /// Start at this cursor (printed by a previous page).
+    #[arg(long, value_name = "CURSOR")]
+    pub last: Option<String>,
+    /// Walk every page.
+    #[arg(long)]
+    pub all: bool,
+    /// Print the compiled filter and exit without a request.
+    #[arg(long)]
+    pub explain: bool,
+}
+
+/// `sessions invalidate`.
+#[derive(Debug, Clone, Args)]
+#[command(group = clap::ArgGroup::new("targets").required(true).args(["session_ids", "query"]))]
+pub struct InvalidateArgs {
+    /// Sessions to end.
+    #[arg(value_name = "SESSION_ID")]
+    pub session_ids: Vec<String>,
+    /// End every session matching this query (a dry run unless --yes).
+    #[arg(long, value_name = "QUERY", conflicts_with = "session_ids")]
+    pub query: Option<String>,
+    /// Really do it (with --query; explicit ids need no confirmation).
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// `sessions logout`.
+#[derive(Debug, Clone, Args)]
+#[command(group = clap::ArgGroup::new("users").required(true).args(["user_ids", "email"]))]
+pub struct LogoutArgs {
+    /// Users (`pui_…`) to log out everywhere.
+    #[arg(value_name = "USER_ID")]
+    pub user_ids: Vec<String>,
+    /// The user with this exact email.
+    #[arg(long, value_name = "EMAIL", conflicts_with = "user_ids")]
+    pub email: Option<String>,
+}
+
+/// Where a value given on the command line or env came from.
+fn given<T>(m: &ArgMatches, id: &str, env: &str, value: Option<T>) -> Option<Given<T>> {
+    let value = value?;
+    let source = match m.value_source(id) {
+        Some(ValueSource::EnvVariable) => Source::Env(env.to_string()),
+        _ => Source::Flag,
+    };
+    Some(Given { value, source })
+}
+
+/// A flag that is only "given" when set (bools default to false).
+fn switch(on: bool) -> Option<Given<bool>> {
+    on.then(|| Given::flag(true))
+}
+
+impl GlobalArgs {
+    /// The flags and env values as config inputs. `m` is the top-level match, which
+    /// carries global args wherever they were written.
+    pub fn inputs(&self, m: &ArgMatches) -> Inputs {
+        let secret = |s: &Option<String>| s.as_deref().filter(|v| !v.is_empty()).map(Secret::new);
+        Inputs {
+            base_url: self.base_url.clone().map(Given::flag),
+            domain: given(m, "domain", DOMAIN_ENV, self.domain.clone()),
+            token: given(m, "token", TOKEN_ENV, secret(&self.token)),
+            profile: self.profile.clone().map(Given::flag),
+            insecure: switch(self.insecure),
+            concurrency: self.concurrency.map(|n| Given::flag(n as usize)),
+            timeout: self.timeout.map(Given::flag),
+            read_only: switch(self.read_only),
+            audit_log: self.audit_log.clone().map(Given::flag),
+            config: given(m, "config", CONFIG_ENV, self.config.clone()),
+            user_token: given(m, "user_token", USER_TOKEN_ENV, secret(&self.user_token)),
+            refresh_token: given(
+                m,
+                "refresh_token",
+                REFRESH_TOKEN_ENV,
+                secret(&self.refresh_token),
+            ),
+            token_file: self.token_file.clone().map(Given::flag),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::{CommandFactory, FromArgMatches};
+
+    fn parse(args: &[&str]) -> (Cli, ArgMatches) {
+        let m = Cli::command().try_get_matches_from(args).unwrap();
+        (Cli::from_arg_matches(&m).unwrap(), m)
+    }
+
+    #[test]
+    fn the_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_flags_work_before_and_after_the_subcommand() {
+        let (a, _) = parse(&[
+            "authtop",
+            "--concurrency",
+            "3",
+            "sessions",
+            "list",
+            "-o",
+            "csv",
+        ]);
+        assert_eq!(a.global.concurrency, Some(3));
+        assert_eq!(a.global.output, Format::Csv);
+        let (b, _) = parse(&["authtop", "sessions", "list", "email~a", "--read-only"]);
+        assert!(b.global.read_only);
+        match b.command {
+            Some(Command::Sessions(SessionsCmd::List(l))) => assert_eq!(l.query, ["email~a"]),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn invalidate_needs_ids_or_a_query_but_not_both() {
+        let cmd = Cli::command();
+        assert!(
+            cmd.clone()
+                .try_get_matches_from(["authtop", "sessions", "invalidate"])
+                .is_err()
+        );
+        assert!(
+            cmd.try_get_matches_from([
+                "authtop",
+                "sessions",
+                "invalidate",
+                "pmt_a",
+                "--query",
+                "x"
+            ])
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn a_bad_timeout_is_a_usage_error() {
+        let e = Cli::command()
+            .try_get_matches_from(["authtop", "--timeout", "soon", "config", "show"])
+            .unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+    }
+
+    #[test]
+    fn flag_tokens_map_to_flag_sources() {
+        let (cli, m) = parse(&["authtop", "--token", "pts_x", "config", "show"]);
+        let inputs = cli.global.inputs(&m);
+        assert_eq!(inputs.token.unwrap().source, Source::Flag);
+    }
+}

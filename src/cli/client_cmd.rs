@@ -1,0 +1,277 @@
+//! `authtop client invalidate|logout|refresh` and `authtop token check`: calls made with
+//! a user's tokens (the service token is still the Bearer, spec 1.3).
+
+use super::output::{Format, csv_record, pretty_json, relative, table};
+use super::{CliError, Ctx, bulk};
+use crate::authn::Secret;
+use crate::authn::model::{LoginToken, Timestamp, TokenInfo};
+use crate::config::settings::{REFRESH_TOKEN_ENV, USER_TOKEN_ENV};
+use crate::config::token_file::{self, TokenPair};
+use serde::Serialize;
+use std::io::Write;
+
+/// The user token from flags, env or the token file, or a usage error saying how to give one.
+pub fn user_token(ctx: &Ctx) -> Result<Secret, CliError> {
+    ctx.settings
+        .user_token
+        .clone()
+        .ok_or_else(|| missing(ctx, "user token", "--user-token", USER_TOKEN_ENV))
+}
+
+fn refresh_token(ctx: &Ctx) -> Result<Secret, CliError> {
+    ctx.settings
+        .refresh_token
+        .clone()
+        .ok_or_else(|| missing(ctx, "refresh token", "--refresh-token", REFRESH_TOKEN_ENV))
+}
+
+fn missing(ctx: &Ctx, what: &str, flag: &str, env: &str) -> CliError {
+    match &ctx.settings.user_token_problem {
+        Some(problem) => CliError::usage(format!("no {what}: {problem}")),
+        None => CliError::usage(format!(
+            "no {what}: pass {flag}, set {env}, or pass --token-file FILE"
+        )),
+    }
+}
+
+/// `client invalidate SESSION_ID`.
+pub async fn invalidate(ctx: &Ctx, session_id: String) -> Result<(), CliError> {
+    ctx.refuse_if_read_only("client invalidate")?;
+    let token = user_token(ctx)?;
+    let client = ctx.client()?;
+    let log = ctx.audit_log()?;
+    let report = bulk::run(
+        ctx,
+        &log,
+        client.host(),
+        "client.invalidate",
+        "invalidated",
+        vec![session_id],
+        |id| {
+            let (c, t) = (client.clone(), token.clone());
+            async move { c.client_session_invalidate(&t, &id).await }
+        },
+    )
+    .await;
+    bulk::finish(ctx, &report, "invalidated")
+}
+
+/// `client logout`: the audit target is the token's owner, looked up first when possible.
+pub async fn logout(ctx: &Ctx) -> Result<(), CliError> {
+    ctx.refuse_if_read_only("client logout")?;
+    let token = user_token(ctx)?;
+    let client = ctx.client()?;
+    let log = ctx.audit_log()?;
+    let owner = match client.token_check(&token).await {
+        Ok(r) => r.result.identity,
+        Err(_) => "(owner of the user token)".to_string(),
+    };
+    let report = bulk::run(
+        ctx,
+        &log,
+        client.host(),
+        "client.logout",
+        "logged out",
+        vec![owner],
+        |_| {
+            let (c, t) = (client.clone(), token.clone());
+            async move { c.client_session_logout(&t).await }
+        },
+    )
+    .await;
+    bulk::finish(ctx, &report, "logged out")
+}
+
+/// What `client refresh` prints: ids and expiries, never values.
+#[derive(Debug, Serialize)]
+struct Refreshed {
+    user_token_id: Option<String>,
+    user_token_expire: Option<Timestamp>,
+    refresh_token_id: String,
+    refresh_token_expire: Timestamp,
+    token_file: Option<String>,
+}
+
+/// `client refresh`: needs a token file, because the old pair stops working and the new
+/// one must be kept somewhere; the file is replaced atomically with mode 0600.
+pub async fn refresh(ctx: &Ctx) -> Result<(), CliError> {
+    let Some(path) = ctx.settings.token_file.clone() else {
+        return Err(CliError::usage(
+            "client refresh needs --token-file FILE (or user_token_file in the profile): the old tokens stop working and the new ones are written there",
+        ));
+    };
+    let refresh = refresh_token(ctx)?;
+    let user = ctx.settings.user_token.clone();
+    let client = ctx.client()?;
+    let resp = client
+        .client_session_refresh(&refresh, user.as_ref())
+        .await?;
+    let result = resp.result;
+    let new_user = result
+        .active_token
+        .as_ref()
+        .map(|t: &LoginToken| t.token.clone())
+        .or(user);
+    let Some(new_user) = new_user else {
+        return Err(CliError::other(format!(
+            "refreshed (request {}), but the answer has no user token and none was known: {} not written",
+            resp.request_id,
+            path.display()
+        )));
+    };
+    token_file::write_atomic(
+        &path,
+        &TokenPair {
+            user_token: new_user,
+            refresh_token: result.refresh_token.token.clone(),
+        },
+    )
+    .map_err(|e| CliError::other(format!("refreshed, but saving failed: {e}")))?;
+    let shown = Refreshed {
+        user_token_id: result.active_token.as_ref().map(|t| t.info.id.clone()),
+        user_token_expire: result.active_token.as_ref().map(|t| t.info.expire),
+        refresh_token_id: result.refresh_token.info.id.clone(),
+        refresh_token_expire: result.refresh_token.info.expire,
+        token_file: Some(path.display().to_string()),
+    };
+    let now = Timestamp::now();
+    let mut out = std::io::stdout().lock();
+    match ctx.format {
+        Format::Json | Format::Ndjson => writeln!(out, "{}", pretty_json(&shown, 0)?)?,
+        Format::Csv => {
+            out.write_all(
+                csv_record(&[
+                    "user_token_id",
+                    "user_token_expire",
+                    "refresh_token_id",
+                    "refresh_token_expire",
+                ])
+                .as_bytes(),
+            )?;
+            out.write_all(
+                csv_record(&[
+                    shown.user_token_id.clone().unwrap_or_default(),
+                    shown
+                        .user_token_expire
+                        .map(|t| t.to_string())
+                        .unwrap_or_default(),
+                    shown.refresh_token_id.clone(),
+                    shown.refresh_token_expire.to_string(),
+                ])
+                .as_bytes(),
+            )?;
+        }
+        Format::Table => {
+            let mut rows = Vec::new();
+            if let (Some(id), Some(exp)) = (&shown.user_token_id, shown.user_token_expire) {
+                rows.push(vec![
+                    "user token".into(),
+                    id.clone(),
+                    exp.to_string(),
+                    relative(exp, now),
+                ]);
+            }
+            rows.push(vec![
+                "session".into(),
+                shown.refresh_token_id.clone(),
+                shown.refresh_token_expire.to_string(),
+                relative(shown.refresh_token_expire, now),
+            ]);
+            out.write_all(
+                table(
+                    &["REFRESHED", "ID", "EXPIRES", ""],
+                    &rows,
+                    &[12, 40, 32, 12],
+                    ctx.term.color,
+                )
+                .as_bytes(),
+            )?;
+            writeln!(out, "saved to {}", path.display())?;
+        }
+    }
+    Ok(())
+}
+
+/// `token check [TOKEN]`.
+pub async fn check(ctx: &Ctx, token: Option<String>) -> Result<(), CliError> {
+    let token = match token.filter(|t| !t.is_empty()) {
+        Some(t) => Secret::new(t),
+        None => user_token(ctx)?,
+    };
+    let client = ctx.client()?;
+    let info = client.token_check(&token).await?.result;
+    let mut out = std::io::stdout().lock();
+    write_token(
+        &mut out,
+        &info,
+        ctx.format,
+        Timestamp::now(),
+        ctx.term.color,
+    )?;
+    Ok(())
+}
+
+fn write_token(
+    out: &mut dyn Write,
+    info: &TokenInfo,
+    format: Format,
+    now: Timestamp,
+    color: bool,
+) -> std::io::Result<()> {
+    let left = relative(info.expire, now);
+    let fields = [
+        ("id", info.id.clone()),
+        ("type", info.kind.clone()),
+        ("identity", info.identity.clone()),
+        ("email", info.email.clone()),
+        ("expire", info.expire.to_string()),
+        (
+            "time_left",
+            if info.expire > now {
+                left
+            } else {
+                format!("expired {left}")
+            },
+        ),
+    ];
+    match format {
+        Format::Json => writeln!(out, "{}", pretty_json(info, 0)?)?,
+        Format::Ndjson => {
+            serde_json::to_writer(&mut *out, info).map_err(std::io::Error::other)?;
+            out.write_all(b"\n")?;
+        }
+        Format::Csv => {
+            out.write_all(csv_record(&fields.clone().map(|(k, _)| k)).as_bytes())?;
+            out.write_all(csv_record(&fields.map(|(_, v)| v)).as_bytes())?;
+        }
+        Format::Table => {
+            let rows: Vec<Vec<String>> = fields
+                .iter()
+                .map(|(k, v)| vec![(*k).to_string(), v.clone()])
+                .collect();
+            out.write_all(table(&["FIELD", "VALUE"], &rows, &[10, 80], color).as_bytes())?;
+        }
+    }
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_check_shows_expiry_and_time_left() {
+        let info: TokenInfo = serde_json::from_value(serde_json::json!({
+            "id": "pmt_x", "type": "user", "life": 60, "expire": "2026-01-01T02:00:00Z",
+            "identity": "pui_y", "email": "a@b.io\u{1b}[2J", "created_at": "2026-01-01T00:00:00Z"
+        }))
+        .unwrap();
+        let now: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        let mut out = Vec::new();
+        write_token(&mut out, &info, Format::Table, now, false).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("in 2h"), "{text}");
+        assert!(text.contains("pui_y") && text.contains("pmt_x"), "{text}");
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+    }
+}

@@ -1,0 +1,397 @@
+//! Output formats: an aligned table for people, JSON, NDJSON and CSV for programs.
+//!
+//! Sessions are written batch by batch (one page at a time) so `--all` never holds
+//! more than a page. Server strings are sanitised ([`crate::sanitize::clean`]) in the
+//! table and in CSV (CSV is often read with `cat` in a terminal); JSON and NDJSON keep
+//! exact values, and serde_json escapes every control character, which is safe.
+//! A streamed table keeps the column widths of its first page; longer values on
+//! later pages are cut with an ellipsis.
+
+use crate::authn::model::{Session, Timestamp};
+use crate::sanitize::{clean, fit, width};
+use serde::Serialize;
+use std::io::{self, IsTerminal, Write};
+
+/// `-o` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned columns with relative times.
+    #[default]
+    Table,
+    /// One pretty JSON array.
+    Json,
+    /// One JSON object per line.
+    Ndjson,
+    /// RFC 4180 CSV with a header row.
+    Csv,
+}
+
+/// What the terminal allows: colour and progress lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Term {
+    /// Colour on stdout.
+    pub color: bool,
+    /// Progress lines on stderr.
+    pub progress: bool,
+}
+
+impl Term {
+    /// Colour only on a terminal with `NO_COLOR` unset or empty; progress only when both
+    /// stdout and stderr are terminals (piped output stays plain end to end).
+    pub fn detect() -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let stdout_tty = io::stdout().is_terminal();
+        Self {
+            color: stdout_tty && !no_color,
+            progress: stdout_tty && io::stderr().is_terminal(),
+        }
+    }
+}
+
+/// `"3h ago"`, `"in 2d"`, `"now"`: the largest whole unit, for tables.
+pub fn relative(t: Timestamp, now: Timestamp) -> String {
+    let secs = t.as_second() - now.as_second();
+    let a = secs.unsigned_abs();
+    if a == 0 {
+        return "now".into();
+    }
+    let amount = match a {
+        0..60 => format!("{a}s"),
+        60..3600 => format!("{}m", a / 60),
+        3600..86400 => format!("{}h", a / 3600),
+        _ => format!("{}d", a / 86400),
+    };
+    if secs > 0 {
+        format!("in {amount}")
+    } else {
+        format!("{amount} ago")
+    }
+}
+
+/// One CSV field: sanitised, quoted when it holds a comma, quote, line break or edge space.
+pub fn csv_field(s: &str) -> String {
+    let s = clean(s);
+    if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.into_owned()
+    }
+}
+
+/// One CSV record with CRLF, as RFC 4180 says.
+pub fn csv_record<S: AsRef<str>>(fields: &[S]) -> String {
+    let mut line = fields
+        .iter()
+        .map(|f| csv_field(f.as_ref()))
+        .collect::<Vec<_>>()
+        .join(",");
+    line.push_str("\r\n");
+    line
+}
+
+/// Column widths: each the widest cell (sanitised) or header, at most its cap.
+pub fn layout(headers: &[&str], rows: &[Vec<String>], caps: &[usize]) -> Vec<usize> {
+    headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let widest = rows
+                .iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| width(&clean(c)))
+                .chain([width(h)])
+                .max()
+                .unwrap_or(0);
+            widest.min(caps.get(i).copied().unwrap_or(usize::MAX))
+        })
+        .collect()
+}
+
+/// One aligned line: cells sanitised, cut to their width, padded by display width.
+pub fn table_line<S: AsRef<str>>(cells: &[S], widths: &[usize], bold: bool) -> String {
+    let mut line = String::new();
+    let last = cells.len().saturating_sub(1);
+    for (i, cell) in cells.iter().enumerate() {
+        let w = widths.get(i).copied().unwrap_or(0);
+        let text = fit(cell.as_ref(), w);
+        line.push_str(&text);
+        if i < last {
+            line.push_str(&" ".repeat(w.saturating_sub(width(&text)) + 2));
+        }
+    }
+    let line = line.trim_end().to_string();
+    if bold {
+        format!("\u{1b}[1m{line}\u{1b}[0m\n")
+    } else {
+        format!("{line}\n")
+    }
+}
+
+/// A whole table: header and rows, aligned.
+pub fn table(headers: &[&str], rows: &[Vec<String>], caps: &[usize], color: bool) -> String {
+    let widths = layout(headers, rows, caps);
+    let mut out = table_line(headers, &widths, color);
+    for r in rows {
+        out.push_str(&table_line(r, &widths, false));
+    }
+    out
+}
+
+/// A value as one pretty JSON document, each line indented by `indent` spaces.
+pub fn pretty_json<T: Serialize>(value: &T, indent: usize) -> io::Result<String> {
+    let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+    let pad = " ".repeat(indent);
+    Ok(text
+        .lines()
+        .map(|l| format!("{pad}{l}"))
+        .collect::<Vec<_>>()
+        .join("\n"))
+}
+
+const SESSION_HEADERS: [&str; 5] = ["ID", "EMAIL", "IDENTITY", "CREATED", "EXPIRES"];
+const SESSION_CAPS: [usize; 5] = [40, 40, 40, 12, 12];
+const SESSION_CSV: [&str; 8] = [
+    "id",
+    "type",
+    "email",
+    "identity",
+    "created_at",
+    "expire",
+    "active_token_id",
+    "active_token_expire",
+];
+
+/// Writes sessions in one format, a batch at a time, holding none of them.
+pub struct SessionWriter<W: Write> {
+    out: W,
+    format: Format,
+    now: Timestamp,
+    color: bool,
+    widths: Option<Vec<usize>>,
+    written: usize,
+}
+
+impl<W: Write> SessionWriter<W> {
+    /// A writer; `now` anchors relative times.
+    pub fn new(out: W, format: Format, now: Timestamp, color: bool) -> Self {
+        Self {
+            out,
+            format,
+            now,
+            color,
+            widths: None,
+            written: 0,
+        }
+    }
+
+    /// Writes one batch and flushes, so a reader sees rows as pages arrive.
+    pub fn batch(&mut self, sessions: &[Session]) -> io::Result<()> {
+        match self.format {
+            Format::Table => {
+                let rows: Vec<Vec<String>> = sessions.iter().map(|s| self.table_row(s)).collect();
+                if self.widths.is_none() {
+                    let widths = layout(&SESSION_HEADERS, &rows, &SESSION_CAPS);
+                    self.out
+                        .write_all(table_line(&SESSION_HEADERS, &widths, self.color).as_bytes())?;
+                    self.widths = Some(widths);
+                }
+                let widths = self.widths.as_deref().unwrap_or_default();
+                for r in &rows {
+                    self.out
+                        .write_all(table_line(r, widths, false).as_bytes())?;
+                }
+            }
+            Format::Json => {
+                for s in sessions {
+                    let sep = if self.written == 0 { "[\n" } else { ",\n" };
+                    self.out.write_all(sep.as_bytes())?;
+                    self.out.write_all(pretty_json(s, 2)?.as_bytes())?;
+                    self.written += 1;
+                }
+            }
+            Format::Ndjson => {
+                for s in sessions {
+                    serde_json::to_writer(&mut self.out, s).map_err(io::Error::other)?;
+                    self.out.write_all(b"\n")?;
+                }
+            }
+            Format::Csv => {
+                if self.widths.is_none() {
+                    self.out.write_all(csv_record(&SESSION_CSV).as_bytes())?;
+                    self.widths = Some(Vec::new());
+                }
+                for s in sessions {
+                    self.out.write_all(csv_record(&csv_row(s)).as_bytes())?;
+                }
+            }
+        }
+        self.out.flush()
+    }
+
+    /// Closes the output (the JSON array, or the header of an empty table/CSV).
+    pub fn finish(mut self) -> io::Result<W> {
+        match self.format {
+            Format::Json if self.written == 0 => self.out.write_all(b"[]\n")?,
+            Format::Json => self.out.write_all(b"\n]\n")?,
+            Format::Table | Format::Csv if self.widths.is_none() => self.batch(&[])?,
+            _ => {}
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
+
+    fn table_row(&self, s: &Session) -> Vec<String> {
+        vec![
+            s.id.clone(),
+            s.email.clone(),
+            s.identity.clone(),
+            relative(s.created_at, self.now),
+            relative(s.expire, self.now),
+        ]
+    }
+}
+
+fn csv_row(s: &Session) -> [String; 8] {
+    let token = s.active_token.as_ref();
+    [
+        s.id.clone(),
+        s.kind.clone(),
+        s.email.clone(),
+        s.identity.clone(),
+        s.created_at.to_string(),
+        s.expire.to_string(),
+        token.map(|t| t.id.clone()).unwrap_or_default(),
+        token.map(|t| t.expire.to_string()).unwrap_or_default(),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn session(id: &str, email: &str) -> Session {
+        Session {
+            id: id.into(),
+            kind: "session".into(),
+            life: 100,
+            expire: ts("2026-01-02T00:00:00Z"),
+            identity: "pui_x".into(),
+            email: email.into(),
+            scopes: None,
+            profile: Default::default(),
+            created_at: ts("2025-12-31T21:00:00Z"),
+            active_token: None,
+        }
+    }
+
+    #[test]
+    fn relative_times_use_the_largest_unit() {
+        let now = ts("2026-01-01T00:00:00Z");
+        assert_eq!(relative(ts("2025-12-31T21:00:00Z"), now), "3h ago");
+        assert_eq!(relative(ts("2026-01-03T01:00:00Z"), now), "in 2d");
+        assert_eq!(relative(ts("2026-01-01T00:00:45Z"), now), "in 45s");
+        assert_eq!(relative(ts("2025-12-31T23:55:00Z"), now), "5m ago");
+        assert_eq!(relative(now, now), "now");
+    }
+
+    #[test]
+    fn csv_quotes_per_rfc_4180_and_sanitises() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field(" pad"), "\" pad\"");
+        assert_eq!(csv_record(&["a", "b,c"]), "a,\"b,c\"\r\n");
+        // A line break from the server would split the record in a terminal: replaced.
+        let f = csv_field("x\u{1b}[2Jy\nz");
+        assert!(!f.contains('\u{1b}') && !f.contains('\n'), "{f:?}");
+    }
+
+    #[test]
+    fn table_columns_align_by_display_width_with_cjk() {
+        let rows = vec![
+            vec!["a".to_string(), "例え例え".to_string(), "x".to_string()],
+            vec!["bbb".to_string(), "ab".to_string(), "y".to_string()],
+        ];
+        let out = table(&["K", "NAME", "V"], &rows, &[10, 10, 10], false);
+        let lines: Vec<&str> = out.lines().collect();
+        // The third column starts at the same cell on every line.
+        let col = |l: &str, needle: char| width(&l[..l.rfind(needle).unwrap()]);
+        assert_eq!(col(lines[0], 'V'), col(lines[1], 'x'));
+        assert_eq!(col(lines[1], 'x'), col(lines[2], 'y'));
+        assert_eq!(col(lines[1], 'x'), 3 + 2 + 8 + 2);
+    }
+
+    #[test]
+    fn long_values_are_cut_with_an_ellipsis_and_controls_removed() {
+        let rows = vec![vec!["abcdefghijkl\u{1b}]52;c;x\u{7}".to_string()]];
+        let out = table(&["X"], &rows, &[6], false);
+        assert_eq!(out.lines().nth(1).unwrap(), "abcde…");
+        let evil = vec![vec!["ok\u{1b}[31mred\u{202e}".to_string()]];
+        let out = table(&["X"], &evil, &[40], false);
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{202e}'),
+            "{out:?}"
+        );
+    }
+
+    #[test]
+    fn colour_only_wraps_the_header_when_asked() {
+        let out = table(&["A"], &[vec!["b".into()]], &[5], true);
+        assert!(out.starts_with("\u{1b}[1mA"));
+        assert!(!table(&["A"], &[], &[5], false).contains('\u{1b}'));
+    }
+
+    #[test]
+    fn sessions_stream_in_every_format() {
+        let now = ts("2026-01-01T00:00:00Z");
+        let a = session("pmt_a", "a@x.io");
+        let b = session("pmt_b", "b,\"q\"@x.io");
+        for format in [Format::Json, Format::Ndjson, Format::Csv, Format::Table] {
+            let mut w = SessionWriter::new(Vec::new(), format, now, false);
+            w.batch(std::slice::from_ref(&a)).unwrap();
+            w.batch(std::slice::from_ref(&b)).unwrap();
+            let text = String::from_utf8(w.finish().unwrap()).unwrap();
+            match format {
+                Format::Json => {
+                    let v: Vec<Session> = serde_json::from_str(&text).unwrap();
+                    assert_eq!(v, vec![a.clone(), b.clone()]);
+                }
+                Format::Ndjson => {
+                    let v: Vec<Session> = text
+                        .lines()
+                        .map(|l| serde_json::from_str(l).unwrap())
+                        .collect();
+                    assert_eq!(v, vec![a.clone(), b.clone()]);
+                }
+                Format::Csv => {
+                    let lines: Vec<&str> = text.split("\r\n").collect();
+                    assert!(lines[0].starts_with("id,type,email,"));
+                    assert!(lines[2].contains("\"b,\"\"q\"\"@x.io\""), "{text}");
+                    assert_eq!(lines.len(), 4);
+                }
+                Format::Table => {
+                    assert!(text.starts_with("ID"));
+                    assert!(text.contains("3h ago") && text.contains("in 1d"), "{text}");
+                    assert_eq!(text.lines().count(), 3);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn empty_output_is_still_well_formed() {
+        let now = ts("2026-01-01T00:00:00Z");
+        let json = SessionWriter::new(Vec::new(), Format::Json, now, false)
+            .finish()
+            .unwrap();
+        assert_eq!(json, b"[]\n");
+        let csv = SessionWriter::new(Vec::new(), Format::Csv, now, false)
+            .finish()
+            .unwrap();
+        assert!(String::from_utf8(csv).unwrap().starts_with("id,"));
+    }
+}

@@ -1,0 +1,113 @@
+//! The no-subcommand path: resolved settings to the terminal UI.
+
+use super::{CliError, LOG_ENV};
+use crate::config::Settings;
+use crate::tui::TuiOptions;
+
+/// The TUI's options from the resolved settings. `None` when credentials are configured
+/// but incomplete, so a typo never silently shows demo data; demo mode (no client) when
+/// none are configured at all. Demo mode never gets the user's tokens or token file, so
+/// a demo refresh cannot overwrite a real token pair.
+pub fn options(settings: Settings, log_filter: Option<String>) -> Result<TuiOptions, CliError> {
+    if settings.has_credentials
+        && let Some(problem) = &settings.client_problem
+    {
+        return Err(CliError::usage(problem.to_string()));
+    }
+    let mut opts = TuiOptions::demo();
+    if let Some(client) = settings.client {
+        opts.client = Some(client);
+        opts.profile = settings.profile;
+        opts.user_token = settings.user_token;
+        opts.refresh_token = settings.refresh_token;
+        opts.token_file = settings.token_file;
+    }
+    opts.read_only = settings.read_only;
+    opts.concurrency = settings.concurrency;
+    opts.audit_log = Some(settings.audit_log);
+    opts.page_size = settings.page_size;
+    opts.auto_reload = settings.auto_reload;
+    opts.key_overrides = settings.key_overrides;
+    if let Some(filter) = log_filter {
+        opts.log_filter = filter;
+    }
+    Ok(opts)
+}
+
+/// Starts the terminal UI (`AUTHTOP_LOG` sets the level of its log file).
+pub async fn run_tui(settings: Settings) -> Result<(), CliError> {
+    let filter = std::env::var(LOG_ENV).ok().filter(|v| !v.trim().is_empty());
+    let opts = options(settings, filter)?;
+    crate::tui::run(opts)
+        .await
+        .map_err(|e| CliError::other(format!("{e:#}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::authn::Secret;
+    use crate::config::settings::resolve_with;
+    use crate::config::{Given, Inputs};
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn no_credentials_means_demo_without_the_users_token_file() {
+        let inputs = Inputs {
+            token_file: Some(Given::flag("/nonexistent/tokens.json".into())),
+            concurrency: Some(Given::flag(3)),
+            ..Default::default()
+        };
+        let s = resolve_with(&inputs, None, None, &no_env).unwrap();
+        let o = options(s, None).unwrap();
+        assert!(o.client.is_none());
+        assert_eq!(o.token_file, None);
+        assert_eq!(o.concurrency, 3);
+        assert_eq!(o.log_filter, "info");
+    }
+
+    #[test]
+    fn a_token_without_a_server_is_an_error_not_demo_mode() {
+        let inputs = Inputs {
+            token: Some(Given::flag(Secret::new(
+                "pts_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            ))),
+            ..Default::default()
+        };
+        let s = resolve_with(&inputs, None, None, &no_env).unwrap();
+        let e = options(s, None).unwrap_err();
+        assert_eq!(e.exit, super::super::Exit::Usage);
+    }
+
+    #[test]
+    fn a_configured_server_carries_profile_tokens_and_keys() {
+        let file = crate::config::file::parse(
+            "[profiles.work]\nread_only = true\npage_size = 20\n[profiles.work.keys]\nquit = [\"x\"]\n",
+            std::path::Path::new("c.toml"),
+        )
+        .unwrap();
+        let inputs = Inputs {
+            profile: Some(Given::flag("work".into())),
+            token: Some(Given::flag(Secret::new(
+                "pts_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            ))),
+            base_url: Some(Given::flag("http://127.0.0.1:9".into())),
+            user_token: Some(Given::flag(Secret::new(
+                "ptu_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            ))),
+            ..Default::default()
+        };
+        let s = resolve_with(&inputs, None, Some(file), &no_env).unwrap();
+        let o = options(s, Some("debug".into())).unwrap();
+        assert_eq!(o.client.unwrap().base_url, "http://127.0.0.1:9");
+        assert_eq!(o.profile, "work");
+        assert!(o.read_only);
+        assert_eq!(o.page_size, 20);
+        assert!(o.user_token.is_some());
+        assert_eq!(o.key_overrides["quit"], vec!["x".to_string()]);
+        assert_eq!(o.log_filter, "debug");
+    }
+}
