@@ -27,6 +27,7 @@ pub struct Cli {
 
 /// Flags shared by every command.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Base URL or template, e.g. `https://{SERVICE_NAME}.aws.us.pangea.cloud`.
     #[arg(long, global = true, value_name = "URL")]
