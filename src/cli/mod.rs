@@ -85,9 +85,18 @@ impl Ctx {
     }
 }
 
+/// The clap command, with the query language's reference under the commands that take a query.
+pub fn command() -> clap::Command {
+    let query_help = crate::query::help_text();
+    Cli::command().mut_subcommand("sessions", |s| {
+        s.mut_subcommand("list", |c| c.after_long_help(query_help))
+            .mut_subcommand("invalidate", |c| c.after_long_help(query_help))
+    })
+}
+
 /// Parses the command line, runs it, and returns the exit code.
 pub fn main() -> ExitCode {
-    let matches = Cli::command().get_matches();
+    let matches = command().get_matches();
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
@@ -110,7 +119,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
 fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<(), CliError> {
     let command = match cli.command {
         Some(Command::Completions { shell }) => {
-            let mut cmd = Cli::command();
+            let mut cmd = command();
             clap_complete::generate(shell, &mut cmd, "authtop", &mut std::io::stdout());
             return Ok(());
         }
