@@ -32,10 +32,33 @@ fn chaos() -> Faults {
     }
 }
 
+/// Faults heavy enough that some targets exhaust their retries and are reported failed.
+fn storm() -> Faults {
+    Faults {
+        error_rate: 0.45,
+        drop_rate: 0.05,
+        ..chaos()
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_bulk_invalidate_under_chaos_matches_the_server() {
     let n = if full() { 1000 } else { 200 };
-    let env = Env::with_faults(n / 4, n, chaos()).await;
+    cli_run("chaos", n, chaos()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_bulk_invalidate_in_a_storm_reports_every_failure() {
+    let n = if full() { 400 } else { 100 };
+    let failed = cli_run("storm", n, storm()).await;
+    // Not a check of the rates: without failures this run would prove nothing more.
+    assert!(failed > 0, "the storm should exhaust some targets' retries");
+}
+
+/// Invalidates all `n` sessions by query under `faults`; checks the summary against the
+/// server; returns how many targets failed.
+async fn cli_run(name: &str, n: usize, faults: Faults) -> usize {
+    let env = Env::with_faults(n / 4, n, faults).await;
     let seeded: BTreeSet<String> = env
         .users()
         .iter()
@@ -89,7 +112,12 @@ async fn cli_bulk_invalidate_under_chaos_matches_the_server() {
     assert_eq!(summary["done"], done);
     assert_eq!(summary["already_gone"], gone);
     assert_eq!(summary["failed"], failed);
-    assert_eq!(out.code == 6, failed > 0, "exit {} with {failed} failed", out.code);
+    assert_eq!(
+        out.code == 6,
+        failed > 0,
+        "exit {} with {failed} failed",
+        out.code
+    );
 
     for (id, outcome) in &outcome_of {
         let exists = env.emu.session_exists(id);
@@ -113,12 +141,13 @@ async fn cli_bulk_invalidate_under_chaos_matches_the_server() {
         );
     }
     eprintln!(
-        "chaos CLI: {n} sessions, done {done}, already gone {gone}, failed {failed}, \
+        "{name} CLI: {n} sessions, done {done}, already gone {gone}, failed {failed}, \
          {} requests, exit {}, wall {:.2} s",
         env.emu.request_count(),
         out.code,
         wall.as_secs_f64()
     );
+    failed
 }
 
 /// Session ids visible on the screen (possibly shortened to fit their column).
@@ -187,12 +216,7 @@ fn tui_bulk_invalidate_under_chaos_matches_the_audit_log() {
         .collect();
     let base_url = emu.base_url();
     let token = emu.service_token().expose().to_owned();
-    let mut tui = Tui::spawn_with(
-        140,
-        40,
-        &["--base-url", &base_url, "--token", &token],
-        &[],
-    );
+    let mut tui = Tui::spawn_with(140, 40, &["--base-url", &base_url, "--token", &token], &[]);
     let patience = Duration::from_secs(20);
 
     // Marks whole pages with `a` while a whole page is still wanted, then single rows.
@@ -271,9 +295,7 @@ fn tui_bulk_invalidate_under_chaos_matches_the_audit_log() {
     must(
         "the selection to move down",
         &tui,
-        tui.poll_until(patience, |s| {
-            selected_id(s).is_some_and(|id| id != top_id)
-        }),
+        tui.poll_until(patience, |s| selected_id(s).is_some_and(|id| id != top_id)),
     );
 
     // Every target gets exactly one audit line.
