@@ -4,7 +4,10 @@
 //! screen names the timeout.
 
 mod common;
+mod tui_fixtures;
 
+use authtop::tui::app::App;
+use authtop::tui::command::Command;
 use common::Tui;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -153,4 +156,25 @@ fn a_silent_server_ends_in_an_error_naming_the_timeout() {
 #[test]
 fn a_trickling_server_ends_in_an_error_naming_the_timeout() {
     error_names_the_timeout(Server::Trickle);
+}
+
+#[test]
+fn quit_abandons_reads_but_not_a_refresh_in_flight() {
+    use tui_fixtures::{key, now, quiet};
+    // At start the app has a list and a token check in flight: reads only.
+    let (mut app, cmds) = App::new(quiet(), now());
+    assert!(!cmds.is_empty());
+    assert!(
+        cmds.iter()
+            .all(|c| matches!(c, Command::List { .. } | Command::TokenCheck { .. })),
+        "{cmds:?}"
+    );
+    assert_eq!(app.in_flight_to_finish(), 0, "reads can be dropped at quit");
+    app.update(key('3'), now());
+    let refresh = app.update(key('f'), now());
+    assert!(
+        refresh.iter().any(|c| matches!(c, Command::Refresh { .. })),
+        "{refresh:?}"
+    );
+    assert_eq!(app.in_flight_to_finish(), 1, "a refresh must be waited for");
 }
