@@ -258,6 +258,55 @@ fn query_error_under_the_bar() {
     insta::assert_snapshot!(render(&app, 100, 12).backend());
 }
 
+/// An API error whose summary, request id and details came from a hostile server.
+fn hostile_error() -> Error {
+    Error::Api(Box::new(authtop::authn::ApiError {
+        http_status: 400,
+        status: "Bad\u{1b}[2JStatus".to_string(),
+        kind: authtop::authn::ApiStatus::parse("ValidationError"),
+        summary: "nope\u{1b}]52;c;ZXZpbA==\u{7}\u{202e}txet\r\nforged line".to_string(),
+        request_id: "prq_\u{9b}6n".to_string(),
+        errors: vec![],
+    }))
+}
+
+/// My sessions showing hostile rows.
+fn mine_hostile() -> App {
+    let mut app = loaded(quiet(), sessions(0, 2), None, 100, 24);
+    let cmds = press(&mut app, "2");
+    let list = lists(&cmds)
+        .into_iter()
+        .next()
+        .expect("My sessions asks for its list");
+    app.update(listed(&list, vec![hostile(), wide()], None), now());
+    app
+}
+
+/// The Token tab after a token check answered with hostile strings.
+fn token_hostile() -> App {
+    let (mut app, cmds) = App::new(quiet(), now());
+    app.update(Msg::Resize(120, 30), now());
+    let check = cmds
+        .iter()
+        .find(|c| matches!(c, Command::TokenCheck { .. }))
+        .unwrap();
+    let mut t = token("pmt_t\u{1b}[2J0001", -600, 300);
+    t.kind = "user\u{9b}31m".to_string();
+    t.email = "a\u{1b}]52;c;ZXZpbA==\u{7}@x.io".to_string();
+    t.identity = "pui_\u{202e}x".to_string();
+    t.scopes = Some(vec!["openid\u{7}".to_string()]);
+    t.profile
+        .insert("\u{1b}[1mname".to_string(), "\u{2066}山田\r\n".to_string());
+    t.client_id = Some("cli\u{1b}P+q".to_string());
+    app.update(
+        event(check, EventKind::Done(Outcome::TokenChecked(Box::new(t)))),
+        now(),
+    );
+    app.update(listed(&cmds[0], sessions(0, 3), None), now());
+    press(&mut app, "3");
+    app
+}
+
 /// Every screen this file renders, by name.
 fn screens() -> Vec<(&'static str, App)> {
     let mut help = table_app();
@@ -275,7 +324,13 @@ fn screens() -> Vec<(&'static str, App)> {
     press(&mut hostile_rows, "j");
     let mut hostile_detail = hostile_rows.clone();
     hostile_detail.update(code(KeyCode::Enter), now());
+    let mut error = loaded(quiet(), sessions(0, 3), None, 100, 12);
+    let cmd = press(&mut error, "r").remove(0);
+    error.update(event(&cmd, EventKind::Failed(hostile_error())), now());
     vec![
+        ("error", error),
+        ("mine_hostile", mine_hostile()),
+        ("token_hostile", token_hostile()),
         ("table", table_app()),
         ("help", help),
         ("detail", detailed()),
@@ -323,4 +378,25 @@ fn every_screen_renders_at_any_size_without_control_characters() {
             }
         }
     }
+}
+
+#[test]
+fn the_hostile_screens_show_the_hostile_data_cleaned() {
+    let text = |app: &App| {
+        let t = render(app, 120, 30);
+        let buf = t.backend().buffer().clone();
+        buf.content.iter().map(|c| c.symbol()).collect::<String>()
+    };
+    assert!(
+        text(&mine_hostile()).contains("@x.com"),
+        "My sessions shows the rows"
+    );
+    assert!(
+        text(&token_hostile()).contains("@x.io"),
+        "the Token tab shows the check"
+    );
+    let mut error = loaded(quiet(), sessions(0, 3), None, 120, 30);
+    let cmd = press(&mut error, "r").remove(0);
+    error.update(event(&cmd, EventKind::Failed(hostile_error())), now());
+    assert!(text(&error).contains("forged line"), "the error is shown");
 }

@@ -226,6 +226,15 @@ impl App {
         self.pending.values().filter(|c| c.is_destructive()).count()
     }
 
+    /// Commands a quit must not abandon: destructive ones, and refreshes (the server may
+    /// already have rotated the pair, so a dropped answer would lose the new tokens).
+    pub fn in_flight_to_finish(&self) -> usize {
+        self.pending
+            .values()
+            .filter(|c| c.is_destructive() || matches!(c, Command::Refresh { .. }))
+            .count()
+    }
+
     /// Quit was asked for and waits for destructive actions to finish.
     pub fn quitting(&self) -> bool {
         self.quit_requested && !self.quit

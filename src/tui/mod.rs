@@ -186,8 +186,8 @@ async fn connect(opts: &TuiOptions) -> Result<Connection> {
     })
 }
 
-/// How long a normal quit waits for reads still in flight (destructive work was already
-/// waited for by the app) before abandoning them.
+/// How long a normal quit waits for a refresh still in flight (destructive work was
+/// already waited for by the app) before abandoning it.
 const QUIT_GRACE: Duration = Duration::from_secs(3);
 
 /// Runs the TUI until the user quits; with `opts.client == None`, against an embedded
@@ -250,7 +250,10 @@ pub async fn run(opts: TuiOptions) -> Result<()> {
         result
     };
 
-    let force = !matches!(exit, Ok(run::LoopExit::Quit { force: false }));
+    // Reads still in flight are abandoned at once: waiting for them gains nothing and
+    // would keep the shell waiting after the screen is already restored.
+    let force =
+        !matches!(exit, Ok(run::LoopExit::Quit { force: false })) || app.in_flight_to_finish() == 0;
     stop_worker(handle, force).await;
     if let Some(emulator) = conn.demo {
         emulator.shutdown().await;

@@ -6,6 +6,7 @@
 
 use crate::authn::model::Timestamp;
 use crate::tui::command::{Command, Event, Msg};
+use crate::tui::keymap::KeyCombo;
 use color_eyre::eyre::{Result, WrapErr};
 use futures::{Stream, StreamExt};
 use ratatui::Terminal;
@@ -46,6 +47,21 @@ pub enum LoopExit {
     Signal(&'static str, i32),
     /// The terminal's input ended (the pty closed).
     InputClosed,
+}
+
+/// Test hook: names a key (a keymap spec such as `F12`) that makes the run loop panic on
+/// purpose, so tests can prove a panic restores the terminal and leaks no token. Never
+/// active unless this variable is set; not a user setting.
+pub const DEBUG_PANIC_KEY_ENV: &str = "AUTHTOP_DEBUG_PANIC_KEY";
+
+/// The key of [`DEBUG_PANIC_KEY_ENV`], if set to a key spec.
+fn debug_panic_key() -> Option<KeyCombo> {
+    let spec = std::env::var(DEBUG_PANIC_KEY_ENV).ok()?;
+    let key = KeyCombo::parse(&spec);
+    if key.is_none() {
+        tracing::warn!(spec = %spec, "{DEBUG_PANIC_KEY_ENV} names no key; ignored");
+    }
+    key
 }
 
 /// Worker events handled before one redraw, so a burst (bulk progress) costs one frame.
@@ -191,6 +207,7 @@ where
     let mut sigterm = signal(SignalKind::terminate()).wrap_err("could not watch SIGTERM")?;
     let mut sighup = signal(SignalKind::hangup()).wrap_err("could not watch SIGHUP")?;
     let mut worker_open = true;
+    let panic_key = debug_panic_key();
 
     loop {
         if screen.should_quit() {
@@ -226,6 +243,11 @@ where
                 break msg;
             }
         };
+        if let (Msg::Key(key), Some(p)) = (&msg, panic_key)
+            && KeyCombo::from_event(key) == p
+        {
+            panic!("deliberate panic: the {DEBUG_PANIC_KEY_ENV} key was pressed");
+        }
         router.route(screen.update(msg, Timestamp::now()));
         for _ in 0..EVENT_BATCH {
             match events.try_recv() {

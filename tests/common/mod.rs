@@ -20,6 +20,7 @@ pub struct Tui {
     writer: Box<dyn Write + Send>,
     parser: Arc<Mutex<vt100::Parser>>,
     reader: Option<JoinHandle<()>>,
+    raw: Arc<Mutex<Vec<u8>>>,
     _master: Box<dyn MasterPty + Send>,
     state: tempfile::TempDir,
 }
@@ -28,6 +29,11 @@ impl Tui {
     /// Starts `authtop` (no subcommand, no credentials: demo mode) at `cols` x `rows`,
     /// with `env` added to a clean environment.
     pub fn spawn(cols: u16, rows: u16, env: &[(&str, &str)]) -> Self {
+        Self::spawn_with(cols, rows, &[], env)
+    }
+
+    /// Starts `authtop ARGS` at `cols` x `rows`, with `env` added to a clean environment.
+    pub fn spawn_with(cols: u16, rows: u16, args: &[&str], env: &[(&str, &str)]) -> Self {
         let state = tempfile::tempdir().unwrap();
         let pty = native_pty_system()
             .openpty(PtySize {
@@ -38,6 +44,7 @@ impl Tui {
             })
             .unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_authtop"));
+        cmd.args(args);
         for (key, _) in std::env::vars_os() {
             let k = key.to_string_lossy();
             if k.starts_with("PANGEA_") || k.starts_with("AUTHTOP_") || k.starts_with("XDG_") {
@@ -62,6 +69,8 @@ impl Tui {
             0,
         )));
         let sink = Arc::clone(&parser);
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let raw_sink = Arc::clone(&raw);
         let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             // Ends at EOF or EIO, both of which mean the child's side is closed.
@@ -70,6 +79,7 @@ impl Tui {
                     break;
                 }
                 sink.lock().unwrap().process(&buf[..n]);
+                raw_sink.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
         Self {
@@ -77,6 +87,7 @@ impl Tui {
             writer,
             parser,
             reader: Some(reader),
+            raw,
             _master: pty.master,
             state,
         }
@@ -111,6 +122,32 @@ impl Tui {
     /// The screen's text, rows joined by newlines.
     pub fn screen(&self) -> String {
         self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Every byte the program wrote to the terminal so far (escape sequences included).
+    pub fn raw_output(&self) -> Vec<u8> {
+        self.raw.lock().unwrap().clone()
+    }
+
+    /// Waits until `check` holds for the screen text, for at most `patience`; `None` when
+    /// it never did (the caller decides whether that fails the test).
+    pub fn poll_until(&self, patience: Duration, check: impl Fn(&str) -> bool) -> Option<String> {
+        let deadline = Instant::now() + patience;
+        loop {
+            let text = self.screen();
+            if check(&text) {
+                return Some(text);
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The exit status if the program has ended.
+    pub fn try_exit(&mut self) -> Option<ExitStatus> {
+        self.child.try_wait().ok().flatten()
     }
 
     /// True while the program shows the alternate screen.
