@@ -645,11 +645,20 @@ fn auto_refresh_fires_once_when_a_fifth_of_the_life_or_a_minute_remains() {
     );
     assert!(app.update(key('f'), at(701)).is_empty(), "nor by hand");
 
-    // A 100 s token: 20% is 20 s, so the 60 s margin comes first.
-    let mut short = checked_app(0, 100);
-    assert!(short.update(Msg::Tick, at(39)).is_empty());
+    // A 150 s token: 20% is 30 s, so the 60 s margin comes first.
+    let mut short = checked_app(0, 150);
+    assert!(short.update(Msg::Tick, at(89)).is_empty());
     assert!(matches!(
-        only(short.update(Msg::Tick, at(40))),
+        only(short.update(Msg::Tick, at(90))),
+        Command::Refresh { .. }
+    ));
+
+    // A 100 s token: the margin is capped at half its life, so it is not due at issue.
+    let mut shorter = checked_app(0, 100);
+    assert!(shorter.update(Msg::Tick, at(1)).is_empty());
+    assert!(shorter.update(Msg::Tick, at(49)).is_empty());
+    assert!(matches!(
+        only(shorter.update(Msg::Tick, at(50))),
         Command::Refresh { .. }
     ));
 }

@@ -689,6 +689,7 @@ impl App {
                     self.say("a refresh is already in flight");
                 } else {
                     let id = self.take_id();
+                    self.token.announce = true;
                     self.dispatch(Command::Refresh { id }, out);
                 }
             }
@@ -927,7 +928,10 @@ impl App {
                         t.list_failed();
                     }
                 }
-                Command::Refresh { .. } => self.token.refreshing = None,
+                Command::Refresh { .. } => {
+                    self.token.refreshing = None;
+                    self.token.announce = false;
+                }
                 _ => self.say("action cancelled"),
             },
         }
@@ -1060,7 +1064,11 @@ impl App {
                 self.token.last_error = None;
                 self.token.learn(record.new_token.clone());
                 self.token.history.push(*record);
-                self.say("user token refreshed");
+                // Automatic refreshes show in the Token tab's history; a flash for each one
+                // would push results the user is waiting for off the status line.
+                if std::mem::take(&mut self.token.announce) {
+                    self.say("user token refreshed");
+                }
             }
             Outcome::TokenChecked(info) => {
                 self.token.learn(*info);
@@ -1102,6 +1110,7 @@ impl App {
             Command::ClientLogout { .. } => self.fail("logging out this session failed", err),
             Command::Refresh { .. } => {
                 self.token.refreshing = None;
+                self.token.announce = false;
                 if err.is_signed_out() {
                     self.signed_out(err);
                 } else {

@@ -49,6 +49,8 @@ pub struct TokenState {
     pub(crate) last_error: Option<String>,
     pub(crate) signed_out: bool,
     pub(crate) history: Vec<RefreshRecord>,
+    /// The refresh in flight was asked for with `f`, so its success is flashed.
+    pub(crate) announce: bool,
 }
 
 impl TokenState {
@@ -104,11 +106,17 @@ impl TokenState {
 
     /// When the policy wants the token refreshed: the earlier of "fraction of life left"
     /// and "margin left".
+    ///
+    /// The margin is capped at half the token's life: a token living less than twice the
+    /// margin would otherwise be due the moment it is issued, and every refresh would
+    /// trigger the next one at once.
     pub fn refresh_at(&self, policy: &RefreshPolicy) -> Option<Timestamp> {
         let info = self.info.as_ref()?;
-        let life = clock::millis(info.created_at, info.expire).max(0) as f64;
-        let by_fraction = (life * policy.fraction.clamp(0.0, 1.0)) as i64;
-        let by_margin = i64::try_from(policy.margin.as_millis()).unwrap_or(i64::MAX);
+        let life_ms = clock::millis(info.created_at, info.expire).max(0);
+        let by_fraction = (life_ms as f64 * policy.fraction.clamp(0.0, 1.0)) as i64;
+        let by_margin = i64::try_from(policy.margin.as_millis())
+            .unwrap_or(i64::MAX)
+            .min(life_ms / 2);
         Some(clock::shift(info.expire, -by_fraction.max(by_margin)))
     }
 
@@ -132,6 +140,45 @@ impl TokenState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn token_living(secs: i64) -> TokenState {
+        let created: Timestamp = "2026-01-01T12:00:00Z".parse().unwrap();
+        let info = TokenInfo {
+            id: "pmt_x".into(),
+            kind: "user".into(),
+            life: secs,
+            expire: clock::shift(created, secs * 1000),
+            enabled: None,
+            identity: "pui_x".into(),
+            email: "x@example.com".into(),
+            scopes: None,
+            profile: Default::default(),
+            created_at: created,
+            intelligence: None,
+            audience: None,
+            client_id: None,
+            claims: None,
+        };
+        TokenState {
+            info: Some(info),
+            ..TokenState::default()
+        }
+    }
+
+    /// Seconds before expiry at which the default policy refreshes.
+    fn lead(secs: i64) -> i64 {
+        let t = token_living(secs);
+        let at = t.refresh_at(&RefreshPolicy::default()).unwrap();
+        clock::millis(at, t.info.unwrap().expire) / 1000
+    }
+
+    #[test]
+    fn refresh_lead_is_the_larger_of_a_fifth_and_a_minute_but_never_past_half_the_life() {
+        assert_eq!(lead(900), 180, "15 min: a fifth of the life comes first");
+        assert_eq!(lead(120), 60, "2 min: the minute comes first");
+        assert_eq!(lead(30), 15, "30 s: capped at half, not due at issue");
+        assert!(lead(30) < 30);
+    }
 
     #[test]
     fn backoff_doubles_and_caps_at_a_minute() {
