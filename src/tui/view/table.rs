@@ -380,3 +380,192 @@ fn info_line(app: &App, t: &Table, frame: &mut Frame, area: Rect) {
     };
     frame.render_widget(Paragraph::new(line), area);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::authn::model::TokenInfo;
+    use crate::tui::app::AppInit;
+    use crate::tui::command::{Command, Event, EventKind, Msg, Outcome, Page};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::widgets::{Cell, Row};
+    use std::collections::BTreeMap;
+
+    fn now() -> Timestamp {
+        "2026-03-01T12:00:00Z".parse().unwrap()
+    }
+
+    fn session(n: usize, email: &str) -> Session {
+        let at = |secs: i64| Timestamp::from_second(now().as_second() + secs).unwrap();
+        Session {
+            id: format!("pmt_s{n:04}"),
+            kind: "session".to_string(),
+            life: 604_800,
+            expire: at(7 * 86_400 - n as i64 * 61),
+            identity: format!("pui_u{n:04}"),
+            email: email.to_string(),
+            scopes: (n % 3 != 0).then(|| vec!["openid".to_string(), "email".to_string()]),
+            profile: BTreeMap::new(),
+            created_at: at(-(n as i64) * 3599),
+            active_token: (n % 4 != 0).then(|| TokenInfo {
+                id: format!("pmt_t{n:04}"),
+                kind: "user".to_string(),
+                life: 900,
+                expire: at(900 - n as i64),
+                enabled: None,
+                identity: format!("pui_u{n:04}"),
+                email: email.to_string(),
+                scopes: None,
+                profile: BTreeMap::new(),
+                created_at: at(-600),
+                intelligence: None,
+                audience: None,
+                client_id: None,
+                claims: None,
+            }),
+        }
+    }
+
+    /// Plain, long, wide, combining, hostile and empty text, so both ways of writing a
+    /// cell are exercised.
+    fn app(w: u16, h: u16) -> App {
+        let emails = [
+            "user@example.com",
+            "a.very.long.address.that.will.not.fit@subdomain.example.com",
+            "山田太郎@例え.jp",
+            "cafe\u{301}@zero-width.example",
+            "evil\u{1b}[31m@x.com\u{202E}moc",
+            "",
+            "😀🎉@emoji.example",
+        ];
+        let rows: Vec<Session> = (0..60)
+            .map(|n| session(n, emails[n % emails.len()]))
+            .collect();
+        let init = AppInit {
+            auto_reload: None,
+            ..AppInit::default()
+        };
+        let (mut app, cmds) = App::new(init, now());
+        app.update(Msg::Resize(w, h), now());
+        let Some(Command::List {
+            id,
+            generation,
+            source,
+            ..
+        }) = cmds.into_iter().find(|c| matches!(c, Command::List { .. }))
+        else {
+            panic!("no first list");
+        };
+        app.update(
+            Msg::Worker(Event {
+                id,
+                kind: EventKind::Done(Outcome::Listed {
+                    generation,
+                    source,
+                    cursor: None,
+                    page: Page {
+                        sessions: rows,
+                        next: Some("c2".into()),
+                        count: None,
+                        request_id: "prq_1".into(),
+                    },
+                }),
+            }),
+            now(),
+        );
+        let key = |c: char| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        // A mark, an invalidation in flight (a busy row), a selection and a new order.
+        for c in "j jjdy jjjjjjs".chars() {
+            app.update(key(c), now());
+        }
+        app
+    }
+
+    /// The table as ratatui's own `Table` widget draws it: the reference the direct
+    /// drawing must match cell for cell, styles included.
+    fn reference(app: &App, frame: &mut Frame, area: Rect) {
+        let t = app.table(ListSource::Sessions);
+        let cols = layout(area.width);
+        let mut header_cells = vec![Cell::from("")];
+        for (col, title, _) in &cols {
+            let title = if order_column(t.order_by()) == Some(*col) {
+                format!("{title} {}", arrow(t.order()))
+            } else {
+                (*title).to_string()
+            };
+            header_cells.push(Cell::from(title));
+        }
+        let widths: Vec<Constraint> = std::iter::once(MARKER)
+            .chain(cols.iter().map(|c| c.2))
+            .map(Constraint::Length)
+            .collect();
+        let height = usize::from(area.height - 1);
+        let rows = t.rows();
+        let offset = scroll_offset(t.offset(), t.selected_index(), height, rows.len());
+        let end = (offset + height).min(rows.len());
+        let body: Vec<Row> = rows[offset..end]
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let selected = offset + i == t.selected_index();
+                let marker = format!(
+                    "{}{}{}",
+                    if selected { "▶" } else { " " },
+                    if t.is_marked(&s.id) { "●" } else { " " },
+                    if app.is_busy(s) { "⟳" } else { " " },
+                );
+                let mut cells = vec![Cell::from(marker)];
+                cells.extend(
+                    cols.iter()
+                        .map(|(col, _, w)| Cell::from(cell(s, *col, *w, app.now()).into_owned())),
+                );
+                let style = if selected {
+                    reverse()
+                } else if app.is_busy(s) {
+                    dim()
+                } else {
+                    Style::default()
+                };
+                Row::new(cells).style(style)
+            })
+            .collect();
+        let table = ratatui::widgets::Table::new(body, widths)
+            .header(Row::new(header_cells).style(bold().add_modifier(Modifier::UNDERLINED)))
+            .column_spacing(1);
+        frame.render_widget(table, area);
+    }
+
+    #[test]
+    fn direct_drawing_matches_the_table_widget_cell_for_cell() {
+        for (w, h) in [
+            (200, 50),
+            (120, 30),
+            (80, 24),
+            (61, 12),
+            (40, 8),
+            (17, 5),
+            (3, 2),
+        ] {
+            let app = app(w, h);
+            let t = app.table(ListSource::Sessions);
+            assert!(t.is_marked("pmt_s0001"), "the fixture marks a row");
+            assert!(t.rows().iter().any(|s| app.is_busy(s)), "and has one busy");
+            let area = Rect::new(0, 1, w, h - 1);
+            let mut ours = Terminal::new(TestBackend::new(w, h)).unwrap();
+            ours.draw(|f| {
+                let cols = layout(area.width);
+                draw_rows(&app, t, &cols, f, area);
+            })
+            .unwrap();
+            let mut theirs = Terminal::new(TestBackend::new(w, h)).unwrap();
+            theirs.draw(|f| reference(&app, f, area)).unwrap();
+            assert_eq!(
+                ours.backend().buffer(),
+                theirs.backend().buffer(),
+                "{w}x{h}"
+            );
+        }
+    }
+}
