@@ -129,10 +129,9 @@ impl Backend for Watched {
         if slot
             .as_ref()
             .is_some_and(|w| (w.check)(self.inner.buffer()))
+            && let Some(w) = slot.take()
         {
-            if let Some(w) = slot.take() {
-                let _ = w.done.send(shown);
-            }
+            let _ = w.done.send(shown);
         }
         Ok(())
     }

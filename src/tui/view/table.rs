@@ -406,10 +406,10 @@ mod tests {
             expire: at(7 * 86_400 - n as i64 * 61),
             identity: format!("pui_u{n:04}"),
             email: email.to_string(),
-            scopes: (n % 3 != 0).then(|| vec!["openid".to_string(), "email".to_string()]),
+            scopes: (!n.is_multiple_of(3)).then(|| vec!["openid".to_string(), "email".to_string()]),
             profile: BTreeMap::new(),
             created_at: at(-(n as i64) * 3599),
-            active_token: (n % 4 != 0).then(|| TokenInfo {
+            active_token: (!n.is_multiple_of(4)).then(|| TokenInfo {
                 id: format!("pmt_t{n:04}"),
                 kind: "user".to_string(),
                 life: 900,
