@@ -376,6 +376,13 @@ impl Store {
         }
         let count = if q.conds.is_empty() {
             index.len()
+        } else if owner.is_none() {
+            // Every index holds every live session; walking the records themselves spares
+            // a hash lookup per session, which dominated a filtered count of 100,000.
+            self.sessions
+                .values()
+                .filter(|r| self.matches(r, &q.conds))
+                .count()
         } else {
             index
                 .iter()

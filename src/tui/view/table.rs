@@ -1,6 +1,7 @@
 //! The query bar and the session table. Only the visible window of rows is ever touched.
 
 use super::{bold, clean, dim, fit, reverse};
+use crate::authn::model::Timestamp;
 use crate::authn::model::{Order, OrderBy, Session};
 use crate::sanitize;
 use crate::tui::app::App;
@@ -8,10 +9,13 @@ use crate::tui::app::clock;
 use crate::tui::app::table::{Table, scroll_offset};
 use crate::tui::command::ListSource;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row};
+use ratatui::widgets::{Paragraph, Widget};
+use std::borrow::Cow;
+use std::rc::Rc;
 
 /// Table columns, in display order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,24 +111,139 @@ fn arrow(o: Order) -> &'static str {
     }
 }
 
-fn cell(s: &Session, col: Col, width: u16, app: &App) -> String {
-    let now = app.now();
+/// Server text made safe and cut to `max` cells, borrowed when it is already both.
+fn fitted(s: &str, max: usize) -> Cow<'_, str> {
+    let clean = sanitize::clean(s);
+    if sanitize::width(&clean) <= max {
+        clean
+    } else {
+        Cow::Owned(fit(s, max))
+    }
+}
+
+/// [`fitted`] for text made for this frame, which it keeps when it fits.
+fn fitted_owned(s: String, max: usize) -> String {
+    if sanitize::width(&s) <= max && !s.chars().any(sanitize::is_unsafe) {
+        s
+    } else {
+        fit(&s, max)
+    }
+}
+
+fn cell(s: &Session, col: Col, width: u16, now: Timestamp) -> Cow<'_, str> {
     let w = usize::from(width);
     match col {
-        Col::Id => fit(&s.id, w),
-        Col::Email => fit(&s.email, w),
-        Col::Identity => fit(&s.identity, w),
-        Col::Type => fit(&s.kind, w),
-        Col::Created => fit(&clock::ago(s.created_at, now), w),
-        Col::Expires => fit(&clock::until(s.expire, now), w),
+        Col::Id => fitted(&s.id, w),
+        Col::Email => fitted(&s.email, w),
+        Col::Identity => fitted(&s.identity, w),
+        Col::Type => fitted(&s.kind, w),
+        Col::Created => Cow::Owned(fitted_owned(clock::ago(s.created_at, now), w)),
+        Col::Expires => Cow::Owned(fitted_owned(clock::until(s.expire, now), w)),
         Col::TokenExp => match &s.active_token {
-            Some(t) => fit(&clock::until(t.expire, now), w),
-            None => "—".to_string(),
+            Some(t) => Cow::Owned(fitted_owned(clock::until(t.expire, now), w)),
+            None => Cow::Borrowed("—"),
         },
         Col::Scopes => match &s.scopes {
-            Some(v) => fit(&v.join(","), w),
-            None => "—".to_string(),
+            Some(v) => Cow::Owned(fitted_owned(v.join(","), w)),
+            None => Cow::Borrowed("—"),
         },
+    }
+}
+
+/// Writes one line of (clean) text into `area`, cut at its right edge: the cells end up
+/// exactly as a ratatui table cell holding that text would leave them. Plain ASCII, by
+/// far the common case, skips grapheme segmentation.
+fn put(buf: &mut Buffer, area: Rect, text: &str) {
+    let area = area.intersection(buf.area);
+    if area.is_empty() || text.is_empty() {
+        return;
+    }
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        let n = text.len().min(usize::from(area.width));
+        let start = buf.index_of(area.x, area.y);
+        for (c, b) in buf.content[start..start + n].iter_mut().zip(text.bytes()) {
+            c.set_char(char::from(b));
+        }
+    } else if sanitize::width(text) > 0 {
+        Span::raw(text).render(area, buf);
+    }
+}
+
+/// Where each column starts and how wide it is, as a ratatui table with these widths
+/// and one cell between columns places them (no selection column).
+fn column_rects(widths: Vec<Constraint>, width: u16) -> Rc<[Rect]> {
+    let [_, columns] = Layout::horizontal([Constraint::Length(0), Constraint::Fill(0)])
+        .areas(Rect::new(0, 0, width, 1));
+    Layout::horizontal(widths)
+        .flex(Flex::Start)
+        .spacing(1)
+        .split(columns)
+}
+
+/// Draws the header and the visible rows straight into the buffer, cell for cell what a
+/// ratatui `Table` would draw, without building a widget tree every frame.
+fn draw_rows(app: &App, t: &Table, cols: &[(Col, &str, u16)], frame: &mut Frame, area: Rect) {
+    let widths: Vec<Constraint> = std::iter::once(MARKER)
+        .chain(cols.iter().map(|c| c.2))
+        .map(Constraint::Length)
+        .collect();
+    let rects = column_rects(widths, area.width);
+    let at = |i: usize, y: u16| {
+        rects.get(i).map(|r| Rect {
+            x: area.x + r.x,
+            y,
+            width: r.width,
+            height: 1,
+        })
+    };
+    let buf = frame.buffer_mut();
+    let header = Rect { height: 1, ..area };
+    buf.set_style(header, bold().add_modifier(Modifier::UNDERLINED));
+    for (i, (col, title, _)) in cols.iter().enumerate() {
+        let title = if order_column(t.order_by()) == Some(*col) {
+            Cow::Owned(format!("{title} {}", arrow(t.order())))
+        } else {
+            Cow::Borrowed(*title)
+        };
+        if let Some(r) = at(i + 1, area.y) {
+            put(buf, r, &title);
+        }
+    }
+    let height = usize::from(area.height - 1);
+    let rows = t.rows();
+    let offset = scroll_offset(t.offset(), t.selected_index(), height, rows.len());
+    let end = (offset + height).min(rows.len());
+    let visible = rows.get(offset..end).unwrap_or(&[]);
+    let now = app.now();
+    for (i, s) in visible.iter().enumerate() {
+        let y = area.y + 1 + i as u16;
+        let selected = offset + i == t.selected_index();
+        let busy = app.is_busy(s);
+        let style = if selected {
+            reverse()
+        } else if busy {
+            dim()
+        } else {
+            Style::default()
+        };
+        if style != Style::default() {
+            buf.set_style(Rect { y, ..header }, style);
+        }
+        let marker: String = [
+            if selected { '▶' } else { ' ' },
+            if t.is_marked(&s.id) { '●' } else { ' ' },
+            if busy { '⟳' } else { ' ' },
+        ]
+        .into_iter()
+        .collect();
+        if let Some(r) = at(0, y) {
+            put(buf, r, &marker);
+        }
+        for (c, (col, _, w)) in cols.iter().enumerate() {
+            if let Some(r) = at(c + 1, y) {
+                put(buf, r, &cell(s, *col, *w, now));
+            }
+        }
     }
 }
 
@@ -153,54 +272,8 @@ pub(super) fn draw(app: &App, source: ListSource, frame: &mut Frame, area: Rect)
         return;
     }
     let cols = layout(area.width);
-    let mut header_cells = vec![Cell::from("")];
-    for (col, title, _) in &cols {
-        let title = if order_column(t.order_by()) == Some(*col) {
-            format!("{title} {}", arrow(t.order()))
-        } else {
-            (*title).to_string()
-        };
-        header_cells.push(Cell::from(title));
-    }
-    let widths: Vec<Constraint> = std::iter::once(MARKER)
-        .chain(cols.iter().map(|c| c.2))
-        .map(Constraint::Length)
-        .collect();
-    let height = usize::from(table_area.height - 1);
+    draw_rows(app, t, &cols, frame, table_area);
     let rows = t.rows();
-    let offset = scroll_offset(t.offset(), t.selected_index(), height, rows.len());
-    let end = (offset + height).min(rows.len());
-    let visible = rows.get(offset..end).unwrap_or(&[]);
-    let body: Vec<Row> = visible
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let selected = offset + i == t.selected_index();
-            let marker = format!(
-                "{}{}{}",
-                if selected { "▶" } else { " " },
-                if t.is_marked(&s.id) { "●" } else { " " },
-                if app.is_busy(s) { "⟳" } else { " " },
-            );
-            let mut cells = vec![Cell::from(marker)];
-            cells.extend(
-                cols.iter()
-                    .map(|(col, _, w)| Cell::from(cell(s, *col, *w, app))),
-            );
-            let style = if selected {
-                reverse()
-            } else if app.is_busy(s) {
-                dim()
-            } else {
-                Style::default()
-            };
-            Row::new(cells).style(style)
-        })
-        .collect();
-    let table = ratatui::widgets::Table::new(body, widths)
-        .header(Row::new(header_cells).style(bold().add_modifier(Modifier::UNDERLINED)))
-        .column_spacing(1);
-    frame.render_widget(table, table_area);
     if rows.is_empty() && table_area.height > 1 {
         let msg = if t.is_loading() {
             "loading…"
@@ -306,4 +379,193 @@ fn info_line(app: &App, t: &Table, frame: &mut Frame, area: Rect) {
         }
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::authn::model::TokenInfo;
+    use crate::tui::app::AppInit;
+    use crate::tui::command::{Command, Event, EventKind, Msg, Outcome, Page};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::widgets::{Cell, Row};
+    use std::collections::BTreeMap;
+
+    fn now() -> Timestamp {
+        "2026-03-01T12:00:00Z".parse().unwrap()
+    }
+
+    fn session(n: usize, email: &str) -> Session {
+        let at = |secs: i64| Timestamp::from_second(now().as_second() + secs).unwrap();
+        Session {
+            id: format!("pmt_s{n:04}"),
+            kind: "session".to_string(),
+            life: 604_800,
+            expire: at(7 * 86_400 - n as i64 * 61),
+            identity: format!("pui_u{n:04}"),
+            email: email.to_string(),
+            scopes: (!n.is_multiple_of(3)).then(|| vec!["openid".to_string(), "email".to_string()]),
+            profile: BTreeMap::new(),
+            created_at: at(-(n as i64) * 3599),
+            active_token: (!n.is_multiple_of(4)).then(|| TokenInfo {
+                id: format!("pmt_t{n:04}"),
+                kind: "user".to_string(),
+                life: 900,
+                expire: at(900 - n as i64),
+                enabled: None,
+                identity: format!("pui_u{n:04}"),
+                email: email.to_string(),
+                scopes: None,
+                profile: BTreeMap::new(),
+                created_at: at(-600),
+                intelligence: None,
+                audience: None,
+                client_id: None,
+                claims: None,
+            }),
+        }
+    }
+
+    /// Plain, long, wide, combining, hostile and empty text, so both ways of writing a
+    /// cell are exercised.
+    fn app(w: u16, h: u16) -> App {
+        let emails = [
+            "user@example.com",
+            "a.very.long.address.that.will.not.fit@subdomain.example.com",
+            "山田太郎@例え.jp",
+            "cafe\u{301}@zero-width.example",
+            "evil\u{1b}[31m@x.com\u{202E}moc",
+            "",
+            "😀🎉@emoji.example",
+        ];
+        let rows: Vec<Session> = (0..60)
+            .map(|n| session(n, emails[n % emails.len()]))
+            .collect();
+        let init = AppInit {
+            auto_reload: None,
+            ..AppInit::default()
+        };
+        let (mut app, cmds) = App::new(init, now());
+        app.update(Msg::Resize(w, h), now());
+        let Some(Command::List {
+            id,
+            generation,
+            source,
+            ..
+        }) = cmds.into_iter().find(|c| matches!(c, Command::List { .. }))
+        else {
+            panic!("no first list");
+        };
+        app.update(
+            Msg::Worker(Event {
+                id,
+                kind: EventKind::Done(Outcome::Listed {
+                    generation,
+                    source,
+                    cursor: None,
+                    page: Page {
+                        sessions: rows,
+                        next: Some("c2".into()),
+                        count: None,
+                        request_id: "prq_1".into(),
+                    },
+                }),
+            }),
+            now(),
+        );
+        let key = |c: char| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        // A mark, an invalidation in flight (a busy row), a selection and a new order.
+        for c in "j jjdy jjjjjjs".chars() {
+            app.update(key(c), now());
+        }
+        app
+    }
+
+    /// The table as ratatui's own `Table` widget draws it: the reference the direct
+    /// drawing must match cell for cell, styles included.
+    fn reference(app: &App, frame: &mut Frame, area: Rect) {
+        let t = app.table(ListSource::Sessions);
+        let cols = layout(area.width);
+        let mut header_cells = vec![Cell::from("")];
+        for (col, title, _) in &cols {
+            let title = if order_column(t.order_by()) == Some(*col) {
+                format!("{title} {}", arrow(t.order()))
+            } else {
+                (*title).to_string()
+            };
+            header_cells.push(Cell::from(title));
+        }
+        let widths: Vec<Constraint> = std::iter::once(MARKER)
+            .chain(cols.iter().map(|c| c.2))
+            .map(Constraint::Length)
+            .collect();
+        let height = usize::from(area.height - 1);
+        let rows = t.rows();
+        let offset = scroll_offset(t.offset(), t.selected_index(), height, rows.len());
+        let end = (offset + height).min(rows.len());
+        let body: Vec<Row> = rows[offset..end]
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let selected = offset + i == t.selected_index();
+                let marker = format!(
+                    "{}{}{}",
+                    if selected { "▶" } else { " " },
+                    if t.is_marked(&s.id) { "●" } else { " " },
+                    if app.is_busy(s) { "⟳" } else { " " },
+                );
+                let mut cells = vec![Cell::from(marker)];
+                cells.extend(
+                    cols.iter()
+                        .map(|(col, _, w)| Cell::from(cell(s, *col, *w, app.now()).into_owned())),
+                );
+                let style = if selected {
+                    reverse()
+                } else if app.is_busy(s) {
+                    dim()
+                } else {
+                    Style::default()
+                };
+                Row::new(cells).style(style)
+            })
+            .collect();
+        let table = ratatui::widgets::Table::new(body, widths)
+            .header(Row::new(header_cells).style(bold().add_modifier(Modifier::UNDERLINED)))
+            .column_spacing(1);
+        frame.render_widget(table, area);
+    }
+
+    #[test]
+    fn direct_drawing_matches_the_table_widget_cell_for_cell() {
+        for (w, h) in [
+            (200, 50),
+            (120, 30),
+            (80, 24),
+            (61, 12),
+            (40, 8),
+            (17, 5),
+            (3, 2),
+        ] {
+            let app = app(w, h);
+            let t = app.table(ListSource::Sessions);
+            assert!(t.is_marked("pmt_s0001"), "the fixture marks a row");
+            assert!(t.rows().iter().any(|s| app.is_busy(s)), "and has one busy");
+            let area = Rect::new(0, 1, w, h - 1);
+            let mut ours = Terminal::new(TestBackend::new(w, h)).unwrap();
+            ours.draw(|f| {
+                let cols = layout(area.width);
+                draw_rows(&app, t, &cols, f, area);
+            })
+            .unwrap();
+            let mut theirs = Terminal::new(TestBackend::new(w, h)).unwrap();
+            theirs.draw(|f| reference(&app, f, area)).unwrap();
+            assert_eq!(
+                ours.backend().buffer(),
+                theirs.backend().buffer(),
+                "{w}x{h}"
+            );
+        }
+    }
 }
