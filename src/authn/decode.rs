@@ -2,6 +2,11 @@
 //!
 //! Public so that what a call does with an answer can be exercised without a network:
 //! [`envelope`], then [`is_accepted`], then [`finish`] with [`typed`] or [`empty`].
+//! A call first tries [`success`], which reads a plain success in one pass straight into
+//! the endpoint type and accepts nothing the `Value` path would refuse; anything else
+//! (an error, a 202, a body that does not fit) goes the `Value` way, which builds the error.
+
+mod strict;
 
 use super::client::Response;
 use super::error::{ApiError, ApiStatus, Error};
@@ -10,6 +15,7 @@ use super::redact::Redactor;
 pub use super::transport::Raw;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use strict::StrictValue;
 
 /// How many bytes of a body a [`Error::Decode`] quotes.
 pub const SNIPPET_BYTES: usize = 120;
@@ -44,6 +50,44 @@ fn kind_of(v: &Value) -> &'static str {
     }
 }
 
+/// The response of a plain success (2xx other than 202, status `Success`, a result that
+/// fits `T`), decoded in one pass; `None` for everything else, which [`envelope`] and
+/// [`finish`] then handle. Where both succeed they give the same response.
+pub fn success<T: DeserializeOwned>(
+    raw: &Raw,
+    red: &Redactor,
+    attempts: u32,
+) -> Option<Response<T>> {
+    if raw.status == 202 || !(200..300).contains(&raw.status) || !is_object(&raw.body) {
+        return None;
+    }
+    // One UTF-8 check of the whole body is far cheaper than one per string; a body that
+    // fails it is still read byte-wise, with the same outcome as before.
+    let env = match std::str::from_utf8(&raw.body) {
+        Ok(text) => serde_json::from_str::<Envelope<StrictValue<T>>>(text),
+        Err(_) => serde_json::from_slice::<Envelope<StrictValue<T>>>(&raw.body),
+    }
+    .ok()?;
+    if env.status != STATUS_SUCCESS {
+        return None;
+    }
+    // A null or missing result is left to the endpoint decoder, which decides about it.
+    let StrictValue(result) = env.result?;
+    Some(Response {
+        request_id: red.scrub(&env.request_id),
+        summary: red.scrub(&env.summary),
+        result,
+        attempts,
+    })
+}
+
+/// True when the first byte past leading whitespace opens an object.
+fn is_object(body: &[u8]) -> bool {
+    body.iter()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        == Some(&b'{')
+}
+
 /// A [`Error::Decode`] for this answer, every string scrubbed.
 pub fn malformed(raw: &Raw, request_id: Option<&str>, reason: &str, red: &Redactor) -> Error {
     Error::Decode {
@@ -60,11 +104,7 @@ pub fn malformed(raw: &Raw, request_id: Option<&str>, reason: &str, red: &Redact
 /// The envelope of an answer; anything else is a [`Error::Decode`].
 pub fn envelope(raw: &Raw, red: &Redactor) -> Result<Envelope<Value>, Error> {
     // serde would also fill the envelope from a six-element array, position by position.
-    let first = raw
-        .body
-        .iter()
-        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
-    if first != Some(&b'{') {
+    if !is_object(&raw.body) {
         return Err(malformed(
             raw,
             None,

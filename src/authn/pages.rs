@@ -1,7 +1,9 @@
-//! Walking a session list page by page (spec 5.3), one page in memory at a time.
+//! Walking a session list page by page (spec 5.3), one page in memory at a time, or
+//! with the next page already on its way while the caller handles the current one.
 
 use super::client::{Client, ListScope, PageError, Response};
 use super::model::{SessionListRequest, SessionListResult};
+use futures::{Stream, StreamExt};
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
@@ -66,4 +68,58 @@ pub fn walk(
         }
         Some((Ok(page), w))
     })
+}
+
+/// `stream` driven by its own task, one item ahead of the caller: while the caller handles
+/// an item, the next is being produced, and no further (at most two items exist at once).
+/// The task ends when the stream does or when the returned stream is dropped; a panic in
+/// it resurfaces in the caller. Needs a Tokio runtime.
+pub fn read_ahead<S>(stream: S) -> impl Stream<Item = S::Item> + Send + 'static
+where
+    S: Stream + Send + 'static,
+    S::Item: Send + 'static,
+{
+    let (tx, rx) = tokio::sync::mpsc::channel(1);
+    let task = tokio::spawn(async move {
+        let mut stream = std::pin::pin!(stream);
+        // The slot is taken before the next item is asked for, so the item after it is
+        // only produced once the caller has taken this one.
+        while let Ok(slot) = tx.reserve().await {
+            match stream.next().await {
+                Some(item) => slot.send(item),
+                None => break,
+            }
+        }
+    });
+    let ahead = Ahead {
+        rx,
+        task: Some(task),
+    };
+    futures::stream::unfold(ahead, |mut a| async move {
+        if let Some(item) = a.rx.recv().await {
+            return Some((item, a));
+        }
+        // The sender is gone: the stream ended, or the task panicked.
+        if let Some(task) = a.task.take()
+            && let Err(e) = task.await
+            && e.is_panic()
+        {
+            std::panic::resume_unwind(e.into_panic());
+        }
+        None
+    })
+}
+
+/// The receiving end of [`read_ahead`]; stops the producing task when dropped.
+struct Ahead<T> {
+    rx: tokio::sync::mpsc::Receiver<T>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl<T> Drop for Ahead<T> {
+    fn drop(&mut self) {
+        if let Some(t) = &self.task {
+            t.abort();
+        }
+    }
 }
