@@ -228,8 +228,7 @@ impl Client {
         token: &Secret,
         req: &SessionListRequest,
     ) -> Result<Response<SessionListResult>, Error> {
-        self.run_typed(Call::ClientSessionList { token, req })
-            .await
+        self.run_typed(Call::ClientSessionList { token, req }).await
     }
 
     /// `/v2/client/session/invalidate`.

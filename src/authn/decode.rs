@@ -243,6 +243,25 @@ mod tests {
         }
 
         #[test]
+        fn the_one_pass_read_never_accepts_more_than_the_value_path(
+            status in prop_oneof![Just(200u16), Just(202u16), 100u16..600],
+            prefix in proptest::collection::vec(any::<u8>(), 0..40),
+            at in any::<proptest::sample::Index>(),
+            cut in any::<bool>(),
+        ) {
+            let mut body = list_body("", "");
+            let i = at.index(body.len());
+            if cut {
+                body.truncate(i);
+            } else {
+                body.splice(i..i, prefix);
+            }
+            agrees::<SessionListResult>(status, body.clone());
+            agrees::<TokenInfo>(status, body.clone());
+            agrees::<RefreshResult>(status, body);
+        }
+
+        #[test]
         fn envelopes_with_arbitrary_results_never_panic(
             status in prop_oneof![
                 Just("Success".to_string()),
@@ -269,6 +288,133 @@ mod tests {
                     prop_assert!(!shown.contains(&TOKEN[..8]), "{}", shown);
                 }
             }
+        }
+    }
+
+    /// `success` agrees with the Value path: same response where it answers, and it
+    /// declines every body the Value path refuses.
+    fn agrees<T>(status: u16, body: Vec<u8>)
+    where
+        T: DeserializeOwned + PartialEq + std::fmt::Debug,
+    {
+        let raw = Raw {
+            status,
+            request_id: None,
+            retry_after: None,
+            body,
+        };
+        let red = Redactor::new([&Secret::new(TOKEN)]);
+        let slow = envelope(&raw, &red).and_then(|env| {
+            if is_accepted(&raw, &env) {
+                return Err(Error::Config("accepted".into()));
+            }
+            finish(&raw, env, &red, typed::<T>, 1)
+        });
+        match (success::<T>(&raw, &red, 1), slow) {
+            (None, _) => {}
+            (Some(fast), Ok(slow)) => {
+                assert_eq!(fast.result, slow.result);
+                assert_eq!(fast.request_id, slow.request_id);
+                assert_eq!(fast.summary, slow.summary);
+            }
+            (Some(fast), Err(e)) => panic!("fast path accepted {fast:?}; Value path: {e}"),
+        }
+    }
+
+    fn list_body(extra_in_result: &str, extra_in_envelope: &str) -> Vec<u8> {
+        let fixture = include_str!("../../tests/fixtures/spec/session_list.response.json");
+        let mut v: Value = serde_json::from_str(fixture).unwrap();
+        v["summary"] = Value::String(format!("echo {TOKEN}"));
+        let text = serde_json::to_string(&v).unwrap();
+        let text = text.replacen(
+            "\"result\":{",
+            &format!("{extra_in_envelope}\"result\":{{{extra_in_result}"),
+            1,
+        );
+        text.into_bytes()
+    }
+
+    #[test]
+    fn the_one_pass_read_matches_the_value_path_on_a_real_page() {
+        let body = list_body("", "");
+        let red = Redactor::new([&Secret::new(TOKEN)]);
+        let raw = Raw {
+            status: 200,
+            request_id: None,
+            retry_after: None,
+            body: body.clone(),
+        };
+        let fast = success::<SessionListResult>(&raw, &red, 1).expect("a plain success");
+        assert!(!fast.result.sessions.is_empty());
+        assert_eq!(fast.summary, "echo [REDACTED]");
+        agrees::<SessionListResult>(200, body);
+    }
+
+    #[test]
+    fn what_the_value_path_refuses_inside_a_result_the_one_pass_read_declines() {
+        let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        let bad = [
+            format!("\"x\":{deep},"),
+            "\"x\":1e400,".to_string(),
+            "\"x\":\"\\ud800\",".to_string(),
+            "\"x\":\"\u{1}\",".to_string(),
+        ];
+        for extra in &bad {
+            let body = list_body(extra, "");
+            let raw = Raw {
+                status: 200,
+                request_id: None,
+                retry_after: None,
+                body: body.clone(),
+            };
+            let red = Redactor::new([]);
+            assert!(
+                success::<SessionListResult>(&raw, &red, 1).is_none(),
+                "{extra}"
+            );
+            agrees::<SessionListResult>(200, body);
+        }
+        // Invalid UTF-8 in a skipped string.
+        let mut body = list_body("\"x\":\"ab\",", "");
+        let at = body.windows(4).position(|w| w == b"\"ab\"").unwrap();
+        body[at + 1] = 0xff;
+        agrees::<SessionListResult>(200, body.clone());
+        let raw = Raw {
+            status: 200,
+            request_id: None,
+            retry_after: None,
+            body,
+        };
+        assert!(success::<SessionListResult>(&raw, &Redactor::new([]), 1).is_none());
+    }
+
+    #[test]
+    fn envelope_fields_are_skipped_as_leniently_as_by_the_value_path() {
+        // Outside the result the Value path skips unknown fields without checking them.
+        let mut body = list_body("", "\"x\":\"ab\",");
+        let at = body.windows(4).position(|w| w == b"\"ab\"").unwrap();
+        body[at + 1] = 0xff;
+        let raw = Raw {
+            status: 200,
+            request_id: None,
+            retry_after: None,
+            body: body.clone(),
+        };
+        assert!(success::<SessionListResult>(&raw, &Redactor::new([]), 1).is_some());
+        agrees::<SessionListResult>(200, body);
+    }
+
+    #[test]
+    fn only_a_plain_success_takes_the_one_pass_read() {
+        for status in [202, 204, 400, 500] {
+            let raw = Raw {
+                status,
+                request_id: None,
+                retry_after: None,
+                body: list_body("", ""),
+            };
+            let got = success::<SessionListResult>(&raw, &Redactor::new([]), 1);
+            assert_eq!(got.is_some(), status == 204, "{status}");
         }
     }
 

@@ -123,3 +123,39 @@ impl<T> Drop for Ahead<T> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn reading_ahead_keeps_the_order_and_produces_one_item_ahead_at_most() {
+        let produced = Arc::new(AtomicUsize::new(0));
+        let count = produced.clone();
+        let items = futures::stream::iter(0..6).inspect(move |_| {
+            count.fetch_add(1, Ordering::SeqCst);
+        });
+        let mut ahead = std::pin::pin!(read_ahead(items));
+        assert_eq!(ahead.next().await, Some(0));
+        for _ in 0..50 {
+            tokio::task::yield_now().await;
+            assert!(produced.load(Ordering::SeqCst) <= 2);
+        }
+        let rest: Vec<i32> = ahead.collect().await;
+        assert_eq!(rest, [1, 2, 3, 4, 5]);
+        assert_eq!(produced.load(Ordering::SeqCst), 6);
+    }
+
+    #[tokio::test]
+    #[should_panic(expected = "producer failed")]
+    async fn a_panic_while_reading_ahead_reaches_the_caller() {
+        let items = futures::stream::iter(0..3).map(|i| {
+            assert!(i < 1, "producer failed");
+            i
+        });
+        let all: Vec<i32> = read_ahead(items).collect().await;
+        drop(all);
+    }
+}

@@ -6,10 +6,10 @@
 //! straight into its type through [`Strict`] therefore refuses exactly what the
 //! `Value` path refuses, and the two can never disagree on what a server sent.
 
+use serde::Deserialize;
 use serde::de::{
     self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor,
 };
-use serde::Deserialize;
 use std::fmt;
 
 /// A `T` read through [`Strict`].
