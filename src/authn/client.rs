@@ -16,6 +16,14 @@ use serde_json::Value;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// An answer after retries, before decoding, with the secrets to scrub from it.
+pub(super) struct Sent {
+    /// The final answer.
+    pub(super) raw: Raw,
+    attempts: u32,
+    red: Redactor,
+}
+
 /// Reads a plain success in one pass, or declines (see [`decode::success`]).
 type FastDecoder<T> = fn(&Raw, &Redactor, u32) -> Option<Response<T>>;
 
@@ -276,19 +284,21 @@ impl Client {
         req: SessionListRequest,
     ) -> impl futures::Stream<Item = Result<Response<SessionListResult>, PageError>> + Send + 'static
     {
-        super::pages::walk(self.clone(), scope, req)
+        super::pages::walk(self.clone(), scope, req, false)
     }
 
-    /// [`Client::pages`], with each next page requested and decoded while the caller
-    /// handles the current one (two pages in memory at most). Only for callers that do not
-    /// change the sessions between pages: the next page may already have been read.
+    /// [`Client::pages`], with each next page requested as soon as an answer names it and
+    /// decoded while the caller handles the current one (two decoded pages and one answer
+    /// in memory at most). Only for callers that do not change the sessions between pages:
+    /// the next page may already have been read, and one request past a failed page may
+    /// have been sent.
     pub fn pages_ahead(
         &self,
         scope: ListScope,
         req: SessionListRequest,
     ) -> impl futures::Stream<Item = Result<Response<SessionListResult>, PageError>> + Send + 'static
     {
-        super::pages::read_ahead(self.pages(scope, req))
+        super::pages::read_ahead(super::pages::walk(self.clone(), scope, req, true))
     }
 
     /// A call whose result is an endpoint type: a plain success is decoded in one pass.
@@ -304,6 +314,12 @@ impl Client {
         decode: ResultDecoder<T>,
         fast: Option<FastDecoder<T>>,
     ) -> Result<Response<T>, Error> {
+        let sent = self.send(call).await?;
+        self.conclude(sent, decode, fast).await
+    }
+
+    /// The answer to `call` after retries, not yet decoded.
+    async fn send(&self, call: Call<'_>) -> Result<Sent, Error> {
         let body = self.body_of(&call)?;
         let red =
             Redactor::new(std::iter::once(&self.inner.config.token).chain(call.body_secrets()));
@@ -316,11 +332,47 @@ impl Client {
                 &red,
             )
             .await?;
+        Ok(Sent { raw, attempts, red })
+    }
+
+    /// Decodes an answer, polling first if the call was queued.
+    async fn conclude<T>(
+        &self,
+        sent: Sent,
+        decode: ResultDecoder<T>,
+        fast: Option<FastDecoder<T>>,
+    ) -> Result<Response<T>, Error> {
+        let Sent { raw, attempts, red } = sent;
         if let Some(done) = fast.and_then(|f| f(&raw, &red, attempts)) {
             return Ok(done);
         }
         let (raw, env) = self.settle(raw, &red).await?;
         decode::finish(&raw, env, &red, decode, attempts)
+    }
+
+    /// The undecoded answer to one list page, for a walk that looks ahead.
+    pub(super) async fn list_sent(
+        &self,
+        scope: &ListScope,
+        req: &SessionListRequest,
+    ) -> Result<Sent, Error> {
+        match scope {
+            ListScope::Service => self.send(Call::SessionList(req)).await,
+            ListScope::Client(token) => self.send(Call::ClientSessionList { token, req }).await,
+        }
+    }
+
+    /// A list page from its undecoded answer: what `session_list` would have returned.
+    pub(super) async fn list_concluded(
+        &self,
+        sent: Sent,
+    ) -> Result<Response<SessionListResult>, Error> {
+        self.conclude(
+            sent,
+            decode::typed,
+            Some(decode::success::<SessionListResult>),
+        )
+        .await
     }
 
     /// The envelope of the final answer, polling `/request/{id}` while the call is queued.

@@ -81,6 +81,25 @@ pub fn success<T: DeserializeOwned>(
     })
 }
 
+/// The `last` cursor of a plain successful list answer, read without decoding the
+/// sessions. A guess for starting the next request early, never a decision: the page
+/// itself is still decoded and checked as usual.
+pub fn peek_cursor(raw: &Raw) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Cursor {
+        #[serde(default)]
+        last: Option<String>,
+    }
+    if raw.status == 202 || !(200..300).contains(&raw.status) || !is_object(&raw.body) {
+        return None;
+    }
+    let env = serde_json::from_slice::<Envelope<Cursor>>(&raw.body).ok()?;
+    if env.status != STATUS_SUCCESS {
+        return None;
+    }
+    env.result?.last.filter(|l| !l.is_empty())
+}
+
 /// True when the first byte past leading whitespace opens an object.
 fn is_object(body: &[u8]) -> bool {
     body.iter()
