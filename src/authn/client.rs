@@ -11,9 +11,21 @@ use super::transport::{self, Limits, RETRIED_IDS_HEADER, Raw};
 use super::url;
 use reqwest::Method;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// An answer after retries, before decoding, with the secrets to scrub from it.
+pub(super) struct Sent {
+    /// The final answer.
+    pub(super) raw: Raw,
+    attempts: u32,
+    red: Redactor,
+}
+
+/// Reads a plain success in one pass, or declines (see [`decode::success`]).
+type FastDecoder<T> = fn(&Raw, &Redactor, u32) -> Option<Response<T>>;
 
 /// How retries back off (spec 6.2, plus 429 and connection failures for idempotent calls).
 #[derive(Debug, Clone)]
@@ -203,18 +215,18 @@ impl Client {
         &self,
         req: &SessionListRequest,
     ) -> Result<Response<SessionListResult>, Error> {
-        self.run(Call::SessionList(req), decode::typed).await
+        self.run_typed(Call::SessionList(req)).await
     }
 
     /// `/v2/session/invalidate`.
     pub async fn session_invalidate(&self, session_id: &str) -> Result<Response<()>, Error> {
-        self.run(Call::SessionInvalidate { session_id }, decode::empty)
+        self.run(Call::SessionInvalidate { session_id }, decode::empty, None)
             .await
     }
 
     /// `/v2/session/logout`.
     pub async fn session_logout(&self, user_id: &str) -> Result<Response<()>, Error> {
-        self.run(Call::SessionLogout { user_id }, decode::empty)
+        self.run(Call::SessionLogout { user_id }, decode::empty, None)
             .await
     }
 
@@ -224,8 +236,7 @@ impl Client {
         token: &Secret,
         req: &SessionListRequest,
     ) -> Result<Response<SessionListResult>, Error> {
-        self.run(Call::ClientSessionList { token, req }, decode::typed)
-            .await
+        self.run_typed(Call::ClientSessionList { token, req }).await
     }
 
     /// `/v2/client/session/invalidate`.
@@ -237,13 +248,14 @@ impl Client {
         self.run(
             Call::ClientSessionInvalidate { token, session_id },
             decode::empty,
+            None,
         )
         .await
     }
 
     /// `/v2/client/session/logout`.
     pub async fn client_session_logout(&self, token: &Secret) -> Result<Response<()>, Error> {
-        self.run(Call::ClientSessionLogout { token }, decode::empty)
+        self.run(Call::ClientSessionLogout { token }, decode::empty, None)
             .await
     }
 
@@ -253,19 +265,16 @@ impl Client {
         refresh_token: &Secret,
         user_token: Option<&Secret>,
     ) -> Result<Response<RefreshResult>, Error> {
-        self.run(
-            Call::ClientSessionRefresh {
-                refresh_token,
-                user_token,
-            },
-            decode::typed,
-        )
+        self.run_typed(Call::ClientSessionRefresh {
+            refresh_token,
+            user_token,
+        })
         .await
     }
 
     /// `/v2/client/token/check`.
     pub async fn token_check(&self, token: &Secret) -> Result<Response<TokenInfo>, Error> {
-        self.run(Call::TokenCheck { token }, decode::typed).await
+        self.run_typed(Call::TokenCheck { token }).await
     }
 
     /// Walks every page from `req.last` on, stopping on any end-of-list signal (spec 5.3).
@@ -275,11 +284,42 @@ impl Client {
         req: SessionListRequest,
     ) -> impl futures::Stream<Item = Result<Response<SessionListResult>, PageError>> + Send + 'static
     {
-        super::pages::walk(self.clone(), scope, req)
+        super::pages::walk(self.clone(), scope, req, false)
     }
 
-    /// One call: body, retries, 202 polling, decoding.
-    async fn run<T>(&self, call: Call<'_>, decode: ResultDecoder<T>) -> Result<Response<T>, Error> {
+    /// [`Client::pages`], with each next page requested as soon as an answer names it and
+    /// decoded while the caller handles the current one (two decoded pages and one answer
+    /// in memory at most). Only for callers that do not change the sessions between pages:
+    /// the next page may already have been read, and one request past a failed page may
+    /// have been sent.
+    pub fn pages_ahead(
+        &self,
+        scope: ListScope,
+        req: SessionListRequest,
+    ) -> impl futures::Stream<Item = Result<Response<SessionListResult>, PageError>> + Send + 'static
+    {
+        super::pages::read_ahead(super::pages::walk(self.clone(), scope, req, true))
+    }
+
+    /// A call whose result is an endpoint type: a plain success is decoded in one pass.
+    async fn run_typed<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<Response<T>, Error> {
+        self.run(call, decode::typed, Some(decode::success::<T>))
+            .await
+    }
+
+    /// One call: body, retries, 202 polling, decoding (`fast` first, when given).
+    async fn run<T>(
+        &self,
+        call: Call<'_>,
+        decode: ResultDecoder<T>,
+        fast: Option<FastDecoder<T>>,
+    ) -> Result<Response<T>, Error> {
+        let sent = self.send(call).await?;
+        self.conclude(sent, decode, fast).await
+    }
+
+    /// The answer to `call` after retries, not yet decoded.
+    async fn send(&self, call: Call<'_>) -> Result<Sent, Error> {
         let body = self.body_of(&call)?;
         let red =
             Redactor::new(std::iter::once(&self.inner.config.token).chain(call.body_secrets()));
@@ -292,8 +332,47 @@ impl Client {
                 &red,
             )
             .await?;
+        Ok(Sent { raw, attempts, red })
+    }
+
+    /// Decodes an answer, polling first if the call was queued.
+    async fn conclude<T>(
+        &self,
+        sent: Sent,
+        decode: ResultDecoder<T>,
+        fast: Option<FastDecoder<T>>,
+    ) -> Result<Response<T>, Error> {
+        let Sent { raw, attempts, red } = sent;
+        if let Some(done) = fast.and_then(|f| f(&raw, &red, attempts)) {
+            return Ok(done);
+        }
         let (raw, env) = self.settle(raw, &red).await?;
         decode::finish(&raw, env, &red, decode, attempts)
+    }
+
+    /// The undecoded answer to one list page, for a walk that looks ahead.
+    pub(super) async fn list_sent(
+        &self,
+        scope: &ListScope,
+        req: &SessionListRequest,
+    ) -> Result<Sent, Error> {
+        match scope {
+            ListScope::Service => self.send(Call::SessionList(req)).await,
+            ListScope::Client(token) => self.send(Call::ClientSessionList { token, req }).await,
+        }
+    }
+
+    /// A list page from its undecoded answer: what `session_list` would have returned.
+    pub(super) async fn list_concluded(
+        &self,
+        sent: Sent,
+    ) -> Result<Response<SessionListResult>, Error> {
+        self.conclude(
+            sent,
+            decode::typed,
+            Some(decode::success::<SessionListResult>),
+        )
+        .await
     }
 
     /// The envelope of the final answer, polling `/request/{id}` while the call is queued.

@@ -2,6 +2,11 @@
 //!
 //! Public so that what a call does with an answer can be exercised without a network:
 //! [`envelope`], then [`is_accepted`], then [`finish`] with [`typed`] or [`empty`].
+//! A call first tries [`success`], which reads a plain success in one pass straight into
+//! the endpoint type and accepts nothing the `Value` path would refuse; anything else
+//! (an error, a 202, a body that does not fit) goes the `Value` way, which builds the error.
+
+mod strict;
 
 use super::client::Response;
 use super::error::{ApiError, ApiStatus, Error};
@@ -10,6 +15,7 @@ use super::redact::Redactor;
 pub use super::transport::Raw;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use strict::StrictValue;
 
 /// How many bytes of a body a [`Error::Decode`] quotes.
 pub const SNIPPET_BYTES: usize = 120;
@@ -44,6 +50,63 @@ fn kind_of(v: &Value) -> &'static str {
     }
 }
 
+/// The response of a plain success (2xx other than 202, status `Success`, a result that
+/// fits `T`), decoded in one pass; `None` for everything else, which [`envelope`] and
+/// [`finish`] then handle. Where both succeed they give the same response.
+pub fn success<T: DeserializeOwned>(
+    raw: &Raw,
+    red: &Redactor,
+    attempts: u32,
+) -> Option<Response<T>> {
+    if raw.status == 202 || !(200..300).contains(&raw.status) || !is_object(&raw.body) {
+        return None;
+    }
+    // One UTF-8 check of the whole body is far cheaper than one per string; a body that
+    // fails it is still read byte-wise, with the same outcome as before.
+    let env = match std::str::from_utf8(&raw.body) {
+        Ok(text) => serde_json::from_str::<Envelope<StrictValue<T>>>(text),
+        Err(_) => serde_json::from_slice::<Envelope<StrictValue<T>>>(&raw.body),
+    }
+    .ok()?;
+    if env.status != STATUS_SUCCESS {
+        return None;
+    }
+    // A null or missing result is left to the endpoint decoder, which decides about it.
+    let StrictValue(result) = env.result?;
+    Some(Response {
+        request_id: red.scrub(&env.request_id),
+        summary: red.scrub(&env.summary),
+        result,
+        attempts,
+    })
+}
+
+/// The `last` cursor of a plain successful list answer, read without decoding the
+/// sessions. A guess for starting the next request early, never a decision: the page
+/// itself is still decoded and checked as usual.
+pub fn peek_cursor(raw: &Raw) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Cursor {
+        #[serde(default)]
+        last: Option<String>,
+    }
+    if raw.status == 202 || !(200..300).contains(&raw.status) || !is_object(&raw.body) {
+        return None;
+    }
+    let env = serde_json::from_slice::<Envelope<Cursor>>(&raw.body).ok()?;
+    if env.status != STATUS_SUCCESS {
+        return None;
+    }
+    env.result?.last.filter(|l| !l.is_empty())
+}
+
+/// True when the first byte past leading whitespace opens an object.
+fn is_object(body: &[u8]) -> bool {
+    body.iter()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        == Some(&b'{')
+}
+
 /// A [`Error::Decode`] for this answer, every string scrubbed.
 pub fn malformed(raw: &Raw, request_id: Option<&str>, reason: &str, red: &Redactor) -> Error {
     Error::Decode {
@@ -60,11 +123,7 @@ pub fn malformed(raw: &Raw, request_id: Option<&str>, reason: &str, red: &Redact
 /// The envelope of an answer; anything else is a [`Error::Decode`].
 pub fn envelope(raw: &Raw, red: &Redactor) -> Result<Envelope<Value>, Error> {
     // serde would also fill the envelope from a six-element array, position by position.
-    let first = raw
-        .body
-        .iter()
-        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
-    if first != Some(&b'{') {
+    if !is_object(&raw.body) {
         return Err(malformed(
             raw,
             None,
@@ -203,6 +262,25 @@ mod tests {
         }
 
         #[test]
+        fn the_one_pass_read_never_accepts_more_than_the_value_path(
+            status in prop_oneof![Just(200u16), Just(202u16), 100u16..600],
+            prefix in proptest::collection::vec(any::<u8>(), 0..40),
+            at in any::<proptest::sample::Index>(),
+            cut in any::<bool>(),
+        ) {
+            let mut body = list_body("", "");
+            let i = at.index(body.len());
+            if cut {
+                body.truncate(i);
+            } else {
+                body.splice(i..i, prefix);
+            }
+            agrees::<SessionListResult>(status, body.clone());
+            agrees::<TokenInfo>(status, body.clone());
+            agrees::<RefreshResult>(status, body);
+        }
+
+        #[test]
         fn envelopes_with_arbitrary_results_never_panic(
             status in prop_oneof![
                 Just("Success".to_string()),
@@ -229,6 +307,133 @@ mod tests {
                     prop_assert!(!shown.contains(&TOKEN[..8]), "{}", shown);
                 }
             }
+        }
+    }
+
+    /// `success` agrees with the Value path: same response where it answers, and it
+    /// declines every body the Value path refuses.
+    fn agrees<T>(status: u16, body: Vec<u8>)
+    where
+        T: DeserializeOwned + PartialEq + std::fmt::Debug,
+    {
+        let raw = Raw {
+            status,
+            request_id: None,
+            retry_after: None,
+            body,
+        };
+        let red = Redactor::new([&Secret::new(TOKEN)]);
+        let slow = envelope(&raw, &red).and_then(|env| {
+            if is_accepted(&raw, &env) {
+                return Err(Error::Config("accepted".into()));
+            }
+            finish(&raw, env, &red, typed::<T>, 1)
+        });
+        match (success::<T>(&raw, &red, 1), slow) {
+            (None, _) => {}
+            (Some(fast), Ok(slow)) => {
+                assert_eq!(fast.result, slow.result);
+                assert_eq!(fast.request_id, slow.request_id);
+                assert_eq!(fast.summary, slow.summary);
+            }
+            (Some(fast), Err(e)) => panic!("fast path accepted {fast:?}; Value path: {e}"),
+        }
+    }
+
+    fn list_body(extra_in_result: &str, extra_in_envelope: &str) -> Vec<u8> {
+        let fixture = include_str!("../../tests/fixtures/spec/session_list.response.json");
+        let mut v: Value = serde_json::from_str(fixture).unwrap();
+        v["summary"] = Value::String(format!("echo {TOKEN}"));
+        let text = serde_json::to_string(&v).unwrap();
+        let text = text.replacen(
+            "\"result\":{",
+            &format!("{extra_in_envelope}\"result\":{{{extra_in_result}"),
+            1,
+        );
+        text.into_bytes()
+    }
+
+    #[test]
+    fn the_one_pass_read_matches_the_value_path_on_a_real_page() {
+        let body = list_body("", "");
+        let red = Redactor::new([&Secret::new(TOKEN)]);
+        let raw = Raw {
+            status: 200,
+            request_id: None,
+            retry_after: None,
+            body: body.clone(),
+        };
+        let fast = success::<SessionListResult>(&raw, &red, 1).expect("a plain success");
+        assert!(!fast.result.sessions.is_empty());
+        assert_eq!(fast.summary, "echo [REDACTED]");
+        agrees::<SessionListResult>(200, body);
+    }
+
+    #[test]
+    fn what_the_value_path_refuses_inside_a_result_the_one_pass_read_declines() {
+        let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        let bad = [
+            format!("\"x\":{deep},"),
+            "\"x\":1e400,".to_string(),
+            "\"x\":\"\\ud800\",".to_string(),
+            "\"x\":\"\u{1}\",".to_string(),
+        ];
+        for extra in &bad {
+            let body = list_body(extra, "");
+            let raw = Raw {
+                status: 200,
+                request_id: None,
+                retry_after: None,
+                body: body.clone(),
+            };
+            let red = Redactor::new([]);
+            assert!(
+                success::<SessionListResult>(&raw, &red, 1).is_none(),
+                "{extra}"
+            );
+            agrees::<SessionListResult>(200, body);
+        }
+        // Invalid UTF-8 in a skipped string.
+        let mut body = list_body("\"x\":\"ab\",", "");
+        let at = body.windows(4).position(|w| w == b"\"ab\"").unwrap();
+        body[at + 1] = 0xff;
+        agrees::<SessionListResult>(200, body.clone());
+        let raw = Raw {
+            status: 200,
+            request_id: None,
+            retry_after: None,
+            body,
+        };
+        assert!(success::<SessionListResult>(&raw, &Redactor::new([]), 1).is_none());
+    }
+
+    #[test]
+    fn envelope_fields_are_skipped_as_leniently_as_by_the_value_path() {
+        // Outside the result the Value path skips unknown fields without checking them.
+        let mut body = list_body("", "\"x\":\"ab\",");
+        let at = body.windows(4).position(|w| w == b"\"ab\"").unwrap();
+        body[at + 1] = 0xff;
+        let raw = Raw {
+            status: 200,
+            request_id: None,
+            retry_after: None,
+            body: body.clone(),
+        };
+        assert!(success::<SessionListResult>(&raw, &Redactor::new([]), 1).is_some());
+        agrees::<SessionListResult>(200, body);
+    }
+
+    #[test]
+    fn only_a_plain_success_takes_the_one_pass_read() {
+        for status in [202, 204, 400, 500] {
+            let raw = Raw {
+                status,
+                request_id: None,
+                retry_after: None,
+                body: list_body("", ""),
+            };
+            let got = success::<SessionListResult>(&raw, &Redactor::new([]), 1);
+            assert_eq!(got.is_some(), status == 204, "{status}");
         }
     }
 

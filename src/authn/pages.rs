@@ -1,9 +1,14 @@
-//! Walking a session list page by page (spec 5.3), one page in memory at a time.
+//! Walking a session list page by page (spec 5.3), one page in memory at a time, or
+//! with the next page already on its way while the caller handles the current one.
 
-use super::client::{Client, ListScope, PageError, Response};
+use super::client::{Client, ListScope, PageError, Response, Sent};
+use super::decode;
+use super::error::Error;
 use super::model::{SessionListRequest, SessionListResult};
+use futures::{Stream, StreamExt};
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use tokio::task::JoinHandle;
 
 struct Walk {
     client: Client,
@@ -12,6 +17,21 @@ struct Walk {
     /// Hashes of the cursors already requested: a few bytes a page, not the pages.
     seen: HashSet<u64>,
     done: bool,
+    /// Request the next page as soon as an answer names it, before decoding the answer.
+    early: bool,
+    pending: Option<Pending>,
+}
+
+/// A request for the page at `cursor`, sent before the current page was decoded.
+struct Pending {
+    cursor: String,
+    task: JoinHandle<Result<Sent, Error>>,
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
 }
 
 fn fingerprint(cursor: &str) -> u64 {
@@ -22,10 +42,13 @@ fn fingerprint(cursor: &str) -> u64 {
 
 /// The pages from `req.last` on. Ends after a page with no cursor, an empty cursor, no
 /// sessions or a cursor already requested; a failed page ends it with the cursor to resume.
+/// With `early`, each next page is requested as soon as the current answer names its
+/// cursor, while the current page is decoded; the outcome is the same page for page.
 pub fn walk(
     client: Client,
     scope: ListScope,
     req: SessionListRequest,
+    early: bool,
 ) -> impl futures::Stream<Item = Result<Response<SessionListResult>, PageError>> + Send + 'static {
     let start = Walk {
         client,
@@ -33,17 +56,15 @@ pub fn walk(
         req,
         seen: HashSet::new(),
         done: false,
+        early,
+        pending: None,
     };
     futures::stream::unfold(start, |mut w| async move {
         if w.done {
             return None;
         }
         let cursor = w.req.last.clone();
-        let page = match &w.scope {
-            ListScope::Service => w.client.session_list(&w.req).await,
-            ListScope::Client(token) => w.client.client_session_list(token, &w.req).await,
-        };
-        let page = match page {
+        let page = match fetch(&mut w).await {
             Ok(page) => page,
             Err(error) => {
                 w.done = true;
@@ -66,4 +87,172 @@ pub fn walk(
         }
         Some((Ok(page), w))
     })
+}
+
+/// The page at `w.req.last`: from the early request when it asked for that cursor.
+async fn fetch(w: &mut Walk) -> Result<Response<SessionListResult>, Error> {
+    let sent = match w.pending.take() {
+        Some(mut p) if w.req.last.as_deref() == Some(p.cursor.as_str()) => {
+            match (&mut p.task).await {
+                Ok(sent) => sent?,
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                Err(_) => w.client.list_sent(&w.scope, &w.req).await?,
+            }
+        }
+        _ => w.client.list_sent(&w.scope, &w.req).await?,
+    };
+    if w.early
+        && let Some(next) = decode::peek_cursor(&sent.raw)
+        && w.req.last.as_deref() != Some(next.as_str())
+        && !w.seen.contains(&fingerprint(&next))
+    {
+        let (client, scope) = (w.client.clone(), w.scope.clone());
+        let req = SessionListRequest {
+            last: Some(next.clone()),
+            ..w.req.clone()
+        };
+        let task = tokio::spawn(async move { client.list_sent(&scope, &req).await });
+        w.pending = Some(Pending { cursor: next, task });
+    }
+    w.client.list_concluded(sent).await
+}
+
+/// `stream` driven by its own task, one item ahead of the caller: while the caller handles
+/// an item, the next is being produced, and no further (at most two items exist at once).
+/// The task ends when the stream does or when the returned stream is dropped; a panic in
+/// it resurfaces in the caller. Needs a Tokio runtime.
+pub fn read_ahead<S>(stream: S) -> impl Stream<Item = S::Item> + Send + 'static
+where
+    S: Stream + Send + 'static,
+    S::Item: Send + 'static,
+{
+    let (tx, rx) = tokio::sync::mpsc::channel(1);
+    let task = tokio::spawn(async move {
+        let mut stream = std::pin::pin!(stream);
+        // The slot is taken before the next item is asked for, so the item after it is
+        // only produced once the caller has taken this one.
+        while let Ok(slot) = tx.reserve().await {
+            match stream.next().await {
+                Some(item) => slot.send(item),
+                None => break,
+            }
+        }
+    });
+    let ahead = Ahead {
+        rx,
+        task: Some(task),
+    };
+    futures::stream::unfold(ahead, |mut a| async move {
+        if let Some(item) = a.rx.recv().await {
+            return Some((item, a));
+        }
+        // The sender is gone: the stream ended, or the task panicked.
+        if let Some(task) = a.task.take()
+            && let Err(e) = task.await
+            && e.is_panic()
+        {
+            std::panic::resume_unwind(e.into_panic());
+        }
+        None
+    })
+}
+
+/// The receiving end of [`read_ahead`]; stops the producing task when dropped.
+struct Ahead<T> {
+    rx: tokio::sync::mpsc::Receiver<T>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl<T> Drop for Ahead<T> {
+    fn drop(&mut self) {
+        if let Some(t) = &self.task {
+            t.abort();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn reading_ahead_keeps_the_order_and_produces_one_item_ahead_at_most() {
+        let produced = Arc::new(AtomicUsize::new(0));
+        let count = produced.clone();
+        let items = futures::stream::iter(0..6).inspect(move |_| {
+            count.fetch_add(1, Ordering::SeqCst);
+        });
+        let mut ahead = std::pin::pin!(read_ahead(items));
+        assert_eq!(ahead.next().await, Some(0));
+        for _ in 0..50 {
+            tokio::task::yield_now().await;
+            assert!(produced.load(Ordering::SeqCst) <= 2);
+        }
+        let rest: Vec<i32> = ahead.collect().await;
+        assert_eq!(rest, [1, 2, 3, 4, 5]);
+        assert_eq!(produced.load(Ordering::SeqCst), 6);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_early_walk_lists_what_the_plain_walk_lists_through_faults() {
+        use crate::authn::{ClientConfig, RetryPolicy};
+        use crate::emulator::{EmulatorConfig, Faults, RunningEmulator};
+        use std::time::Duration;
+        let config = EmulatorConfig {
+            seed: 3,
+            users: 20,
+            sessions: 230,
+            faults: Faults {
+                error_rate: 0.2,
+                throttle_rate: 0.1,
+                async_rate: 0.2,
+                ..Faults::default()
+            },
+            ..EmulatorConfig::default()
+        };
+        let emu = RunningEmulator::start(config, "127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap();
+        let mut config = ClientConfig::new(emu.base_url(), emu.service_token());
+        config.retry = RetryPolicy {
+            max_attempts: 10,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(4),
+        };
+        config.request_timeout = Duration::from_secs(5);
+        config.poll_deadline = Duration::from_secs(10);
+        let client = Client::new(config).unwrap();
+        let req = SessionListRequest {
+            size: Some(9),
+            ..SessionListRequest::default()
+        };
+        let mut lists = Vec::new();
+        for early in [false, true] {
+            let pages: Vec<_> = walk(client.clone(), ListScope::Service, req.clone(), early)
+                .collect()
+                .await;
+            let ids: Vec<String> = pages
+                .into_iter()
+                .flat_map(|p| p.unwrap().result.sessions)
+                .map(|s| s.id)
+                .collect();
+            lists.push(ids);
+        }
+        assert_eq!(lists[0].len(), 230);
+        assert_eq!(lists[0], lists[1]);
+        emu.shutdown().await;
+    }
+
+    #[tokio::test]
+    #[should_panic(expected = "producer failed")]
+    async fn a_panic_while_reading_ahead_reaches_the_caller() {
+        let items = futures::stream::iter(0..3).map(|i| {
+            assert!(i < 1, "producer failed");
+            i
+        });
+        let all: Vec<i32> = read_ahead(items).collect().await;
+        drop(all);
+    }
 }

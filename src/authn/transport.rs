@@ -62,13 +62,13 @@ async fn send_and_read(req: reqwest::RequestBuilder, limits: &Limits<'_>) -> Res
         ),
         snippet: String::new(),
     };
-    if resp
-        .content_length()
-        .is_some_and(|n| n > limits.max_body_bytes as u64)
-    {
+    let declared = resp.content_length();
+    if declared.is_some_and(|n| n > limits.max_body_bytes as u64) {
         return Err(too_large(request_id));
     }
-    let mut body = Vec::new();
+    // Sized once from the declared length (already within the cap), so a large page is
+    // not copied again at every doubling; a server that sends less only wastes the slack.
+    let mut body = Vec::with_capacity(declared.map_or(0, |n| n as usize));
     while let Some(chunk) = resp.chunk().await.map_err(|e| transport(&e, limits))? {
         if body.len() + chunk.len() > limits.max_body_bytes {
             return Err(too_large(request_id));

@@ -96,7 +96,9 @@ pub async fn list(ctx: &Ctx, scope: Scope, args: ListArgs) -> Result<(), CliErro
         }
         return Ok(());
     }
-    let mut pages = std::pin::pin!(client.pages(scope.list_scope(), req));
+    // Nothing changes the sessions while they are listed, so the next page may be on its
+    // way while this one is written.
+    let mut pages = std::pin::pin!(client.pages_ahead(scope.list_scope(), req));
     while let Some(page) = pages.next().await {
         match page {
             Ok(resp) => writer.batch(&resp.result.sessions)?,
