@@ -981,3 +981,26 @@ fn a_client_prints_no_token() {
     .unwrap();
     assert!(!format!("{c:?}").contains(&SERVICE[4..]));
 }
+
+#[tokio::test]
+async fn a_token_echoed_inside_a_successful_answer_never_reaches_the_caller() {
+    // A hostile or buggy server puts our bearer and the user's token into session fields.
+    let server = Server::start(|_, _| {
+        let body = String::from_utf8(fixture("client_session_list.response.json"))
+            .unwrap()
+            .replace("alice@example.com", SERVICE)
+            .replace("\"Alice\"", &format!("\"{USER}\""));
+        Reply::json(200, body)
+    })
+    .await;
+    let c = client(&server.base);
+    let user = Secret::new(USER);
+    let list = c
+        .client_session_list(&user, &SessionListRequest::default())
+        .await
+        .unwrap();
+    let printed = serde_json::to_string(&list.result).unwrap();
+    assert!(!printed.contains(SERVICE), "{printed}");
+    assert!(!printed.contains(USER), "{printed}");
+    assert_eq!(list.result.sessions[0].email, "[REDACTED]");
+}

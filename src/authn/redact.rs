@@ -53,6 +53,35 @@ impl Redactor {
         out
     }
 
+    /// Replaces every known secret in a response body with [`REDACTED`], in place.
+    ///
+    /// Token values are plain ASCII (`[a-z2-7_]`, or base64url and dots for a JWT), so a
+    /// replacement inside a JSON string keeps the JSON valid. The common case, no match,
+    /// costs one substring search per secret.
+    pub fn scrub_body(&self, body: &mut Vec<u8>) {
+        let found = |hay: &[u8], needle: &[u8]| match std::str::from_utf8(hay) {
+            Ok(text) => text
+                .find(std::str::from_utf8(needle).unwrap_or_default())
+                .filter(|_| !needle.is_empty()),
+            Err(_) => hay.windows(needle.len().max(1)).position(|w| w == needle),
+        };
+        for secret in &self.values {
+            let needle = secret.expose().as_bytes();
+            if needle.is_empty() || found(body, needle).is_none() {
+                continue;
+            }
+            let mut out = Vec::with_capacity(body.len());
+            let mut rest: &[u8] = body;
+            while let Some(at) = found(rest, needle) {
+                out.extend_from_slice(&rest[..at]);
+                out.extend_from_slice(REDACTED.as_bytes());
+                rest = &rest[at + needle.len()..];
+            }
+            out.extend_from_slice(rest);
+            *body = out;
+        }
+    }
+
     /// The first `max` bytes of `body`, lossily decoded and scrubbed. Scrubbing happens
     /// before cutting, so a token that straddles the cut cannot leave a fragment behind.
     pub fn snippet(&self, body: &[u8], max: usize) -> String {
@@ -93,6 +122,28 @@ impl Redactor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scrub_body_replaces_every_echo_and_keeps_the_json_valid() {
+        let t = Secret::new("ptu_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+        let red = Redactor::new([&t]);
+        let mut body = format!(
+            r#"{{"email":"{0}","profile":{{"x":"a{0}b{0}"}}}}"#,
+            t.expose()
+        )
+        .into_bytes();
+        red.scrub_body(&mut body);
+        let text = String::from_utf8(body).unwrap();
+        assert!(!text.contains(t.expose()), "{text}");
+        assert_eq!(text.matches(REDACTED).count(), 3);
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["email"], REDACTED);
+
+        let mut invalid_utf8 = b"\xff".to_vec();
+        invalid_utf8.extend_from_slice(t.expose().as_bytes());
+        red.scrub_body(&mut invalid_utf8);
+        assert!(!invalid_utf8.windows(36).any(|w| w == t.expose().as_bytes()));
+    }
 
     const T: &str = "ptu_ayw3wncl4z4nf5pmsb7xzwbw6zc5fqv5";
 

@@ -75,6 +75,9 @@ async fn send_and_read(req: reqwest::RequestBuilder, limits: &Limits<'_>) -> Res
         }
         body.extend_from_slice(&chunk);
     }
+    // A server that echoes one of our tokens back, anywhere in its answer, must not get it
+    // printed: every decoding path after this point only ever sees the scrubbed body.
+    limits.redactor.scrub_body(&mut body);
     Ok(Raw {
         status,
         request_id,
