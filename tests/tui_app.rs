@@ -6,7 +6,7 @@ use authtop::authn::model::{Order, OrderBy};
 use authtop::authn::{ApiError, ApiStatus, Error, TransportKind};
 use authtop::tui::app::{App, AppInit, Focus, RefreshPolicy, Tab};
 use authtop::tui::command::{
-    Command, EventKind, ItemOutcome, ListSource, Msg, Outcome, RefreshRecord,
+    Command, Event, EventKind, ItemOutcome, ListSource, Msg, Outcome, RefreshRecord,
 };
 use authtop::tui::keymap::{Action, Keymap};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -361,6 +361,154 @@ fn marks_survive_paging_and_the_bulk_dialog_counts_the_hidden_ones() {
         "{err}"
     );
     assert_eq!(app.progress(), None);
+}
+
+/// The answer to a List command that also says how many sessions match.
+fn counted(cmd: &Command, rows: Vec<authtop::authn::model::Session>, count: u64) -> Msg {
+    let mut msg = listed(cmd, rows, None);
+    if let Msg::Worker(Event {
+        kind: EventKind::Done(Outcome::Listed { page, .. }),
+        ..
+    }) = &mut msg
+    {
+        page.count = Some(count);
+    }
+    msg
+}
+
+fn count(app: &App) -> Option<u64> {
+    app.table(ListSource::Sessions).count()
+}
+
+#[test]
+fn the_matched_count_and_the_marks_drop_as_sessions_end() {
+    let (mut app, cmds) = App::new(quiet(), now());
+    app.update(Msg::Resize(120, 30), now());
+    app.update(counted(&cmds[0], sessions(0, 6), 40), now());
+    assert_eq!(count(&app), Some(40));
+
+    // Rows 0 and 1 marked; row 2 invalidated on its own.
+    app.update(key(' '), now());
+    app.update(key(' '), now());
+    app.update(key('d'), now());
+    let one = only(app.update(key('y'), now()));
+    app.update(
+        event(
+            &one,
+            EventKind::Done(Outcome::Invalidated {
+                session_id: "pmt_s0002".to_string(),
+                already_gone: false,
+                request_id: None,
+            }),
+        ),
+        now(),
+    );
+    assert_eq!(count(&app), Some(39));
+    app.update(
+        event(
+            &one,
+            EventKind::Done(Outcome::Invalidated {
+                session_id: "pmt_s0002".to_string(),
+                already_gone: true,
+                request_id: None,
+            }),
+        ),
+        now(),
+    );
+    assert_eq!(
+        count(&app),
+        Some(39),
+        "an answer for a finished command is ignored"
+    );
+
+    // The bulk reports each session as it goes, then all of them: each counts once.
+    app.update(key('D'), now());
+    let bulk = only(app.update(key('y'), now()));
+    app.update(
+        event(
+            &bulk,
+            EventKind::Progress {
+                session_id: "pmt_s0000".to_string(),
+                outcome: ItemOutcome::Done,
+                finished: 1,
+                total: 2,
+            },
+        ),
+        now(),
+    );
+    assert_eq!(count(&app), Some(38));
+    assert_eq!(app.table(ListSource::Sessions).marks().len(), 1);
+    app.update(
+        event(
+            &bulk,
+            EventKind::Done(Outcome::Bulk {
+                done: vec!["pmt_s0000".to_string()],
+                already_gone: vec!["pmt_s0001".to_string()],
+                failed: vec![],
+            }),
+        ),
+        now(),
+    );
+    assert_eq!(count(&app), Some(37));
+    assert!(app.table(ListSource::Sessions).marks().is_empty());
+
+    // Logging a user out takes off the rows of that user.
+    app.update(key('g'), now());
+    app.update(key('L'), now());
+    let logout = only(app.update(key('y'), now()));
+    let Command::Logout { user_id, .. } = &logout else {
+        panic!("{logout:?}")
+    };
+    assert_eq!(user_id, "pui_u0003");
+    app.update(
+        event(
+            &logout,
+            EventKind::Done(Outcome::LoggedOut {
+                user_id: user_id.clone(),
+                request_id: "prq_2".to_string(),
+            }),
+        ),
+        now(),
+    );
+    assert_eq!(count(&app), Some(36));
+
+    // A failure leaves the count alone.
+    app.update(key('d'), now());
+    let failing = only(app.update(key('y'), now()));
+    app.update(
+        event(&failing, EventKind::Failed(api_error("InternalError"))),
+        now(),
+    );
+    assert_eq!(count(&app), Some(36));
+    assert_eq!(ids(&app), ["pmt_s0004", "pmt_s0005"]);
+}
+
+#[test]
+fn the_matched_count_never_drops_below_zero() {
+    let (mut app, cmds) = App::new(quiet(), now());
+    app.update(Msg::Resize(120, 30), now());
+    // A server that counts fewer matches than it returns.
+    app.update(counted(&cmds[0], sessions(0, 3), 1), now());
+    app.update(key('a'), now());
+    app.update(key('D'), now());
+    let bulk = only(app.update(key('y'), now()));
+    app.update(
+        event(
+            &bulk,
+            EventKind::Done(Outcome::Bulk {
+                done: vec![
+                    "pmt_s0000".to_string(),
+                    "pmt_s0001".to_string(),
+                    "pmt_s0002".to_string(),
+                ],
+                already_gone: vec![],
+                failed: vec![],
+            }),
+        ),
+        now(),
+    );
+    assert_eq!(count(&app), Some(0));
+    assert!(ids(&app).is_empty());
 }
 
 #[test]
