@@ -9,6 +9,8 @@ use authtop::tui::command::{
     Command, Event, EventKind, ItemOutcome, ListSource, Msg, Outcome, RefreshRecord,
 };
 use authtop::tui::keymap::{Action, Keymap};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::time::Duration;
 use tui_fixtures::*;
@@ -591,6 +593,76 @@ fn a_query_error_sends_nothing_and_shows_where() {
     app.update(code(KeyCode::Esc), now());
     assert!(app.editor().is_none());
     assert!(app.table(ListSource::Sessions).query_error().is_none());
+}
+
+/// The line under the query bar, as drawn.
+fn info_line(app: &App) -> String {
+    let mut term = Terminal::new(TestBackend::new(120, 30)).unwrap();
+    term.draw(|f| authtop::tui::view::draw(app, f)).unwrap();
+    let buf = term.backend().buffer();
+    (0..buf.area.width)
+        .map(|x| buf[(x, 3)].symbol())
+        .collect::<String>()
+}
+
+#[test]
+fn the_compiled_filter_is_previewed_while_typing_and_nothing_is_sent() {
+    let mut app = loaded(quiet(), sessions(0, 3), None, 120, 30);
+    assert!(
+        info_line(&app).contains("filter none"),
+        "{}",
+        info_line(&app)
+    );
+    app.update(key('/'), now());
+    assert_eq!(app.query_preview(), Some(&Default::default()));
+
+    // A later `now` each key: the preview is compiled against the app's clock.
+    let typed = "email~acme created>now-2h";
+    for (i, c) in typed.chars().enumerate() {
+        assert!(
+            app.update(key(c), at(i as i64)).is_empty(),
+            "typing sends nothing"
+        );
+    }
+    let expected = authtop::query::compile(typed, at(typed.len() as i64 - 1)).unwrap();
+    assert_eq!(app.query_preview(), Some(&expected));
+    let shown = authtop::query::explain(&expected);
+    let line = info_line(&app);
+    assert!(line.contains(&shown), "{shown} not in {line}");
+    assert!(line.contains("preview"), "{line}");
+    let t = app.table(ListSource::Sessions);
+    assert!(t.filter().is_empty(), "the filter in force is unchanged");
+    assert!(t.query_error().is_none());
+
+    // Broken mid-way: the error shows instead, and goes when the text is fixed.
+    app.update(Msg::Paste(" emial=x".to_string()), now());
+    assert_eq!(app.query_preview(), None);
+    let err = app
+        .table(ListSource::Sessions)
+        .query_error()
+        .cloned()
+        .unwrap();
+    assert!(
+        info_line(&app).contains(&err.message),
+        "{}",
+        info_line(&app)
+    );
+    for _ in 0..8 {
+        app.update(code(KeyCode::Backspace), now());
+    }
+    assert!(app.table(ListSource::Sessions).query_error().is_none());
+    assert_eq!(
+        app.query_preview(),
+        Some(&authtop::query::compile(typed, now()).unwrap())
+    );
+
+    assert!(app.update(code(KeyCode::Esc), now()).is_empty());
+    assert_eq!(app.query_preview(), None);
+    assert!(
+        info_line(&app).contains("filter none"),
+        "{}",
+        info_line(&app)
+    );
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use super::{bold, clean, dim, fit, reverse};
 use crate::authn::model::Timestamp;
-use crate::authn::model::{Order, OrderBy, Session};
+use crate::authn::model::{Filter, Order, OrderBy, Session};
 use crate::sanitize;
 use crate::tui::app::App;
 use crate::tui::app::clock;
@@ -345,13 +345,21 @@ fn info_line(app: &App, t: &Table, frame: &mut Frame, area: Rect) {
             ])
         }
         _ => {
-            let filter = if t.filter().is_empty() {
-                "none".to_string()
-            } else {
-                clean(&crate::query::explain(t.filter()))
+            let explain = |f: &Filter| {
+                if f.is_empty() {
+                    "none".to_string()
+                } else {
+                    clean(&crate::query::explain(f))
+                }
+            };
+            let filter = match (app.editor(), app.query_preview()) {
+                (Some(_), Some(preview)) => {
+                    format!("filter {} (preview: enter applies)", explain(preview))
+                }
+                _ => format!("filter {}", explain(t.filter())),
             };
             let mut parts = vec![
-                format!("filter {filter}"),
+                filter,
                 format!("order {} {}", t.order_by(), arrow(t.order())),
                 format!(
                     "page {}{}",
