@@ -4,7 +4,7 @@ mod tui_fixtures;
 
 use authtop::authn::model::{Order, OrderBy};
 use authtop::authn::{ApiError, ApiStatus, Error, TransportKind};
-use authtop::tui::app::{App, AppInit, Focus, RefreshPolicy, Tab};
+use authtop::tui::app::{App, AppInit, Focus, RefreshPolicy, Tab, clock};
 use authtop::tui::command::{
     Command, Event, EventKind, ItemOutcome, ListSource, Msg, Outcome, RefreshRecord,
 };
@@ -595,14 +595,19 @@ fn a_query_error_sends_nothing_and_shows_where() {
     assert!(app.table(ListSource::Sessions).query_error().is_none());
 }
 
-/// The line under the query bar, as drawn.
-fn info_line(app: &App) -> String {
+/// The screen as drawn at 120x30, one string per line.
+fn screen(app: &App) -> Vec<String> {
     let mut term = Terminal::new(TestBackend::new(120, 30)).unwrap();
     term.draw(|f| authtop::tui::view::draw(app, f)).unwrap();
     let buf = term.backend().buffer();
-    (0..buf.area.width)
-        .map(|x| buf[(x, 3)].symbol())
-        .collect::<String>()
+    (0..buf.area.height)
+        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect())
+        .collect()
+}
+
+/// The line under the query bar, as drawn.
+fn info_line(app: &App) -> String {
+    screen(app).swap_remove(3)
 }
 
 #[test]
@@ -850,6 +855,78 @@ fn checked_app(created: i64, expire: i64) -> App {
         now(),
     );
     app
+}
+
+/// The Token tab's session expiry line, as drawn.
+fn session_expiry_line(app: &App) -> String {
+    screen(app)
+        .into_iter()
+        .find(|l| l.starts_with("session expiry"))
+        .unwrap_or_else(|| panic!("no session expiry line:\n{}", screen(app).join("\n")))
+}
+
+/// A Sessions page of `rows` and a checked user token `token_id`, at 120x30.
+fn sessions_and_token(rows: Vec<authtop::authn::model::Session>, token_id: &str) -> App {
+    let (mut app, cmds) = App::new(quiet(), now());
+    app.update(Msg::Resize(120, 30), now());
+    app.update(listed(&cmds[0], rows, None), now());
+    let check = cmds
+        .iter()
+        .find(|c| matches!(c, Command::TokenCheck { .. }))
+        .unwrap();
+    app.update(
+        event(
+            check,
+            EventKind::Done(Outcome::TokenChecked(Box::new(token(token_id, -100, 900)))),
+        ),
+        now(),
+    );
+    app
+}
+
+#[test]
+fn the_token_tab_finds_its_session_in_my_sessions_and_shows_its_expiry() {
+    let mut app = sessions_and_token(sessions(2, 5), "pmt_t0001");
+    assert_eq!(
+        app.token().session_expire(),
+        None,
+        "not on the Sessions page"
+    );
+
+    let mine = only(app.update(key('3'), now()));
+    assert!(
+        matches!(
+            mine,
+            Command::List {
+                source: ListSource::MySessions,
+                ..
+            }
+        ),
+        "{mine:?}"
+    );
+    let line = session_expiry_line(&app);
+    assert!(line.contains("not loaded yet"), "{line}");
+
+    app.update(listed(&mine, vec![session(0), session(1)], None), now());
+    let expire = session(1).expire;
+    assert_eq!(app.token().session_expire(), Some(expire));
+    let line = session_expiry_line(&app);
+    assert!(line.contains(&clock::absolute(expire)), "{line}");
+    assert!(line.contains("in 6d 23h"), "{line}");
+    assert!(app.update(key('1'), now()).is_empty());
+    assert!(
+        app.update(key('3'), now()).is_empty(),
+        "loaded once is enough"
+    );
+}
+
+#[test]
+fn the_token_tab_needs_no_list_when_the_session_is_already_loaded() {
+    let mut app = sessions_and_token(sessions(0, 3), "pmt_t0002");
+    assert!(app.update(key('3'), now()).is_empty());
+    assert_eq!(app.token().session_expire(), Some(session(2).expire));
+    let line = session_expiry_line(&app);
+    assert!(line.contains(&clock::absolute(session(2).expire)), "{line}");
 }
 
 #[test]

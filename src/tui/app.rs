@@ -754,7 +754,11 @@ impl App {
             return;
         }
         self.tab = tab;
-        if tab == Tab::MySessions && !self.mine.loaded_once && !self.mine.loading {
+        // The Token tab shows the expiry of the token's session, which only a list tells:
+        // the user's own sessions are the one page sure to hold it.
+        let wants_mine = tab == Tab::MySessions
+            || (tab == Tab::Token && self.has_user_token && self.token.own_session.is_none());
+        if wants_mine && !self.mine.loaded_once && !self.mine.loading {
             self.load(ListSource::MySessions, vec![None], out);
         }
     }
@@ -1096,6 +1100,7 @@ impl App {
                 self.token.last_error = None;
                 self.token.learn(record.new_token.clone());
                 self.token.history.push(*record);
+                self.find_own_session();
                 // Automatic refreshes show in the Token tab's history; a flash for each one
                 // would push results the user is waiting for off the status line.
                 if std::mem::take(&mut self.token.announce) {
