@@ -586,8 +586,9 @@ impl App {
             return;
         }
         let viewport = self.viewport();
+        let detail_width = crate::tui::view::detail_width(self.size.0);
         if let Some(d) = &mut self.detail {
-            let max = d.line_count(self.now).saturating_sub(1);
+            let max = d.lines(self.now, detail_width).len().saturating_sub(1);
             let step = viewport.max(1);
             match action {
                 Action::Down => d.scroll = (d.scroll + 1).min(max),

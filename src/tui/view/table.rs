@@ -353,9 +353,7 @@ fn info_line(app: &App, t: &Table, frame: &mut Frame, area: Rect) {
                 }
             };
             let filter = match (app.editor(), app.query_preview()) {
-                (Some(_), Some(preview)) => {
-                    format!("filter {} (preview: enter applies)", explain(preview))
-                }
+                (Some(_), Some(preview)) => format!("enter applies filter {}", explain(preview)),
                 _ => format!("filter {}", explain(t.filter())),
             };
             let mut parts = vec![
