@@ -37,7 +37,7 @@ pub(super) fn dialog(d: &Dialog, frame: &mut Frame, area: Rect) {
         button(&clean(&d.confirm_label), d.focus == Focus::Confirm),
     ]));
     lines.push(Line::from(Span::styled(
-        "y confirm · n/esc cancel · tab move",
+        "y confirm · n/esc cancel · tab move focus",
         dim(),
     )));
     let width = area.width.saturating_sub(4).clamp(1, 77);
