@@ -634,7 +634,7 @@ fn the_compiled_filter_is_previewed_while_typing_and_nothing_is_sent() {
     let shown = authtop::query::explain(&expected);
     let line = info_line(&app);
     assert!(
-        line.contains(&format!("enter applies filter {shown}")),
+        line.contains(&format!("filter none → {shown} on enter")),
         "{shown} not in {line}"
     );
     let t = app.table(ListSource::Sessions);

@@ -352,8 +352,13 @@ fn info_line(app: &App, t: &Table, frame: &mut Frame, area: Rect) {
                     clean(&crate::query::explain(f))
                 }
             };
+            // While typing, what Enter would send next to what is in force.
             let filter = match (app.editor(), app.query_preview()) {
-                (Some(_), Some(preview)) => format!("enter applies filter {}", explain(preview)),
+                (Some(_), Some(preview)) if preview != t.filter() => format!(
+                    "filter {} → {} on enter",
+                    explain(t.filter()),
+                    explain(preview)
+                ),
                 _ => format!("filter {}", explain(t.filter())),
             };
             let mut parts = vec![
