@@ -4,11 +4,13 @@ mod tui_fixtures;
 
 use authtop::authn::model::{Order, OrderBy};
 use authtop::authn::{ApiError, ApiStatus, Error, TransportKind};
-use authtop::tui::app::{App, AppInit, Focus, RefreshPolicy, Tab};
+use authtop::tui::app::{App, AppInit, Focus, RefreshPolicy, Tab, clock};
 use authtop::tui::command::{
-    Command, EventKind, ItemOutcome, ListSource, Msg, Outcome, RefreshRecord,
+    Command, Event, EventKind, ItemOutcome, ListSource, Msg, Outcome, RefreshRecord,
 };
 use authtop::tui::keymap::{Action, Keymap};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::time::Duration;
 use tui_fixtures::*;
@@ -363,6 +365,154 @@ fn marks_survive_paging_and_the_bulk_dialog_counts_the_hidden_ones() {
     assert_eq!(app.progress(), None);
 }
 
+/// The answer to a List command that also says how many sessions match.
+fn counted(cmd: &Command, rows: Vec<authtop::authn::model::Session>, count: u64) -> Msg {
+    let mut msg = listed(cmd, rows, None);
+    if let Msg::Worker(Event {
+        kind: EventKind::Done(Outcome::Listed { page, .. }),
+        ..
+    }) = &mut msg
+    {
+        page.count = Some(count);
+    }
+    msg
+}
+
+fn count(app: &App) -> Option<u64> {
+    app.table(ListSource::Sessions).count()
+}
+
+#[test]
+fn the_matched_count_and_the_marks_drop_as_sessions_end() {
+    let (mut app, cmds) = App::new(quiet(), now());
+    app.update(Msg::Resize(120, 30), now());
+    app.update(counted(&cmds[0], sessions(0, 6), 40), now());
+    assert_eq!(count(&app), Some(40));
+
+    // Rows 0 and 1 marked; row 2 invalidated on its own.
+    app.update(key(' '), now());
+    app.update(key(' '), now());
+    app.update(key('d'), now());
+    let one = only(app.update(key('y'), now()));
+    app.update(
+        event(
+            &one,
+            EventKind::Done(Outcome::Invalidated {
+                session_id: "pmt_s0002".to_string(),
+                already_gone: false,
+                request_id: None,
+            }),
+        ),
+        now(),
+    );
+    assert_eq!(count(&app), Some(39));
+    app.update(
+        event(
+            &one,
+            EventKind::Done(Outcome::Invalidated {
+                session_id: "pmt_s0002".to_string(),
+                already_gone: true,
+                request_id: None,
+            }),
+        ),
+        now(),
+    );
+    assert_eq!(
+        count(&app),
+        Some(39),
+        "an answer for a finished command is ignored"
+    );
+
+    // The bulk reports each session as it goes, then all of them: each counts once.
+    app.update(key('D'), now());
+    let bulk = only(app.update(key('y'), now()));
+    app.update(
+        event(
+            &bulk,
+            EventKind::Progress {
+                session_id: "pmt_s0000".to_string(),
+                outcome: ItemOutcome::Done,
+                finished: 1,
+                total: 2,
+            },
+        ),
+        now(),
+    );
+    assert_eq!(count(&app), Some(38));
+    assert_eq!(app.table(ListSource::Sessions).marks().len(), 1);
+    app.update(
+        event(
+            &bulk,
+            EventKind::Done(Outcome::Bulk {
+                done: vec!["pmt_s0000".to_string()],
+                already_gone: vec!["pmt_s0001".to_string()],
+                failed: vec![],
+            }),
+        ),
+        now(),
+    );
+    assert_eq!(count(&app), Some(37));
+    assert!(app.table(ListSource::Sessions).marks().is_empty());
+
+    // Logging a user out takes off the rows of that user.
+    app.update(key('g'), now());
+    app.update(key('L'), now());
+    let logout = only(app.update(key('y'), now()));
+    let Command::Logout { user_id, .. } = &logout else {
+        panic!("{logout:?}")
+    };
+    assert_eq!(user_id, "pui_u0003");
+    app.update(
+        event(
+            &logout,
+            EventKind::Done(Outcome::LoggedOut {
+                user_id: user_id.clone(),
+                request_id: "prq_2".to_string(),
+            }),
+        ),
+        now(),
+    );
+    assert_eq!(count(&app), Some(36));
+
+    // A failure leaves the count alone.
+    app.update(key('d'), now());
+    let failing = only(app.update(key('y'), now()));
+    app.update(
+        event(&failing, EventKind::Failed(api_error("InternalError"))),
+        now(),
+    );
+    assert_eq!(count(&app), Some(36));
+    assert_eq!(ids(&app), ["pmt_s0004", "pmt_s0005"]);
+}
+
+#[test]
+fn the_matched_count_never_drops_below_zero() {
+    let (mut app, cmds) = App::new(quiet(), now());
+    app.update(Msg::Resize(120, 30), now());
+    // A server that counts fewer matches than it returns.
+    app.update(counted(&cmds[0], sessions(0, 3), 1), now());
+    app.update(key('a'), now());
+    app.update(key('D'), now());
+    let bulk = only(app.update(key('y'), now()));
+    app.update(
+        event(
+            &bulk,
+            EventKind::Done(Outcome::Bulk {
+                done: vec![
+                    "pmt_s0000".to_string(),
+                    "pmt_s0001".to_string(),
+                    "pmt_s0002".to_string(),
+                ],
+                already_gone: vec![],
+                failed: vec![],
+            }),
+        ),
+        now(),
+    );
+    assert_eq!(count(&app), Some(0));
+    assert!(ids(&app).is_empty());
+}
+
 #[test]
 fn a_marks_the_page_and_again_unmarks_it() {
     let mut app = loaded(quiet(), sessions(0, 4), None, 120, 30);
@@ -443,6 +593,83 @@ fn a_query_error_sends_nothing_and_shows_where() {
     app.update(code(KeyCode::Esc), now());
     assert!(app.editor().is_none());
     assert!(app.table(ListSource::Sessions).query_error().is_none());
+}
+
+/// The screen as drawn at 120x30, one string per line.
+fn screen(app: &App) -> Vec<String> {
+    let mut term = Terminal::new(TestBackend::new(120, 30)).unwrap();
+    term.draw(|f| authtop::tui::view::draw(app, f)).unwrap();
+    let buf = term.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect())
+        .collect()
+}
+
+/// The line under the query bar, as drawn.
+fn info_line(app: &App) -> String {
+    screen(app).swap_remove(3)
+}
+
+#[test]
+fn the_compiled_filter_is_previewed_while_typing_and_nothing_is_sent() {
+    let mut app = loaded(quiet(), sessions(0, 3), None, 120, 30);
+    assert!(
+        info_line(&app).contains("filter none"),
+        "{}",
+        info_line(&app)
+    );
+    app.update(key('/'), now());
+    assert_eq!(app.query_preview(), Some(&Default::default()));
+
+    // A later `now` each key: the preview is compiled against the app's clock.
+    let typed = "email~acme created>now-2h";
+    for (i, c) in typed.chars().enumerate() {
+        assert!(
+            app.update(key(c), at(i as i64)).is_empty(),
+            "typing sends nothing"
+        );
+    }
+    let expected = authtop::query::compile(typed, at(typed.len() as i64 - 1)).unwrap();
+    assert_eq!(app.query_preview(), Some(&expected));
+    let shown = authtop::query::explain(&expected);
+    let line = info_line(&app);
+    assert!(
+        line.contains(&format!("filter none → {shown} on enter")),
+        "{shown} not in {line}"
+    );
+    let t = app.table(ListSource::Sessions);
+    assert!(t.filter().is_empty(), "the filter in force is unchanged");
+    assert!(t.query_error().is_none());
+
+    // Broken mid-way: the error shows instead, and goes when the text is fixed.
+    app.update(Msg::Paste(" emial=x".to_string()), now());
+    assert_eq!(app.query_preview(), None);
+    let err = app
+        .table(ListSource::Sessions)
+        .query_error()
+        .cloned()
+        .unwrap();
+    assert!(
+        info_line(&app).contains(&err.message),
+        "{}",
+        info_line(&app)
+    );
+    for _ in 0..8 {
+        app.update(code(KeyCode::Backspace), now());
+    }
+    assert!(app.table(ListSource::Sessions).query_error().is_none());
+    assert_eq!(
+        app.query_preview(),
+        Some(&authtop::query::compile(typed, now()).unwrap())
+    );
+
+    assert!(app.update(code(KeyCode::Esc), now()).is_empty());
+    assert_eq!(app.query_preview(), None);
+    assert!(
+        info_line(&app).contains("filter none"),
+        "{}",
+        info_line(&app)
+    );
 }
 
 #[test]
@@ -630,6 +857,78 @@ fn checked_app(created: i64, expire: i64) -> App {
         now(),
     );
     app
+}
+
+/// The Token tab's session expiry line, as drawn.
+fn session_expiry_line(app: &App) -> String {
+    screen(app)
+        .into_iter()
+        .find(|l| l.starts_with("session expiry"))
+        .unwrap_or_else(|| panic!("no session expiry line:\n{}", screen(app).join("\n")))
+}
+
+/// A Sessions page of `rows` and a checked user token `token_id`, at 120x30.
+fn sessions_and_token(rows: Vec<authtop::authn::model::Session>, token_id: &str) -> App {
+    let (mut app, cmds) = App::new(quiet(), now());
+    app.update(Msg::Resize(120, 30), now());
+    app.update(listed(&cmds[0], rows, None), now());
+    let check = cmds
+        .iter()
+        .find(|c| matches!(c, Command::TokenCheck { .. }))
+        .unwrap();
+    app.update(
+        event(
+            check,
+            EventKind::Done(Outcome::TokenChecked(Box::new(token(token_id, -100, 900)))),
+        ),
+        now(),
+    );
+    app
+}
+
+#[test]
+fn the_token_tab_finds_its_session_in_my_sessions_and_shows_its_expiry() {
+    let mut app = sessions_and_token(sessions(2, 5), "pmt_t0001");
+    assert_eq!(
+        app.token().session_expire(),
+        None,
+        "not on the Sessions page"
+    );
+
+    let mine = only(app.update(key('3'), now()));
+    assert!(
+        matches!(
+            mine,
+            Command::List {
+                source: ListSource::MySessions,
+                ..
+            }
+        ),
+        "{mine:?}"
+    );
+    let line = session_expiry_line(&app);
+    assert!(line.contains("not loaded yet"), "{line}");
+
+    app.update(listed(&mine, vec![session(0), session(1)], None), now());
+    let expire = session(1).expire;
+    assert_eq!(app.token().session_expire(), Some(expire));
+    let line = session_expiry_line(&app);
+    assert!(line.contains(&clock::absolute(expire)), "{line}");
+    assert!(line.contains("in 6d 23h"), "{line}");
+    assert!(app.update(key('1'), now()).is_empty());
+    assert!(
+        app.update(key('3'), now()).is_empty(),
+        "loaded once is enough"
+    );
+}
+
+#[test]
+fn the_token_tab_needs_no_list_when_the_session_is_already_loaded() {
+    let mut app = sessions_and_token(sessions(0, 3), "pmt_t0002");
+    assert!(app.update(key('3'), now()).is_empty());
+    assert_eq!(app.token().session_expire(), Some(session(2).expire));
+    let line = session_expiry_line(&app);
+    assert!(line.contains(&clock::absolute(session(2).expire)), "{line}");
 }
 
 #[test]

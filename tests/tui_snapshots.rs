@@ -58,8 +58,14 @@ fn table_app() -> App {
     app
 }
 
+/// A browser's User-Agent: wider than the detail panel, so it wraps.
+const LONG_AGENT: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 \
+    (KHTML, like Gecko) Version/17.4 Safari/605.1.15 Edge/124.0.2478.51";
+
 fn detailed() -> App {
     let mut s = session(3);
+    s.profile
+        .insert("User-Agent".to_string(), LONG_AGENT.to_string());
     let tok = s.active_token.as_mut().unwrap();
     tok.intelligence = Some(Intelligence {
         embargo: Some(false),
@@ -117,7 +123,7 @@ fn token_app() -> App {
                 old_token_id: Some("pmt_t0001".to_string()),
                 new_token: token("pmt_t0009", -1, 899),
                 latency: Duration::from_millis(87),
-                request_id: "prq_refresh_1".to_string(),
+                request_id: "prq_csywl6djqncp2lq4mzt7vbx3okr5hw2e".to_string(),
             }))),
         ),
         now(),
@@ -213,6 +219,27 @@ fn help_overlay() {
 #[test]
 fn token_tab() {
     insta::assert_snapshot!(render(&token_app(), 120, 30).backend());
+}
+
+#[test]
+fn token_tab_wide_shows_whole_request_ids() {
+    let t = render(&token_app(), 160, 20);
+    let screen: String = t
+        .backend()
+        .buffer()
+        .content
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(screen.contains("prq_csywl6djqncp2lq4mzt7vbx3okr5hw2e"));
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn query_preview_while_typing() {
+    let mut app = loaded(quiet(), sessions(0, 3), None, 100, 12);
+    press(&mut app, "/email~acme created>now-2h");
+    insta::assert_snapshot!(render(&app, 100, 12).backend());
 }
 
 #[test]
@@ -327,7 +354,13 @@ fn screens() -> Vec<(&'static str, App)> {
     let mut error = loaded(quiet(), sessions(0, 3), None, 100, 12);
     let cmd = press(&mut error, "r").remove(0);
     error.update(event(&cmd, EventKind::Failed(hostile_error())), now());
+    let mut preview = loaded(quiet(), sessions(0, 3), None, 100, 24);
+    press(&mut preview, "/email~acme created>now-2h");
+    let mut mine_token = mine_hostile();
+    press(&mut mine_token, "3");
     vec![
+        ("preview", preview),
+        ("mine_token", mine_token),
         ("error", error),
         ("mine_hostile", mine_hostile()),
         ("token_hostile", token_hostile()),

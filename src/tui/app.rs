@@ -15,7 +15,7 @@ pub use table::Table;
 pub use token::{RefreshPolicy, TokenState};
 
 use crate::authn::Error;
-use crate::authn::model::{Session, Timestamp};
+use crate::authn::model::{Filter, Session, Timestamp};
 use crate::sanitize;
 use crate::tui::command::{
     Command, CommandId, Event, EventKind, ItemOutcome, ListSource, Msg, Outcome,
@@ -104,6 +104,8 @@ pub struct App {
     pub(crate) help: bool,
     pub(crate) detail: Option<DetailView>,
     pub(crate) editing: Option<LineEditor>,
+    /// What the query being typed compiles to, redone on every edit.
+    preview: Option<Filter>,
     pending: HashMap<CommandId, Command>,
     /// Session ids and user ids with actions in flight, with how many.
     busy: HashMap<String, usize>,
@@ -154,6 +156,7 @@ impl App {
             help: false,
             detail: None,
             editing: None,
+            preview: None,
             pending: HashMap::new(),
             busy: HashMap::new(),
             next_id: 1,
@@ -190,6 +193,7 @@ impl App {
             Msg::Paste(text) => {
                 if let Some(e) = &mut self.editing {
                     e.insert(&text);
+                    self.recompile();
                 }
             }
             Msg::Tick => self.on_tick(&mut out),
@@ -261,6 +265,12 @@ impl App {
     /// The query editor, while editing.
     pub fn editor(&self) -> Option<&LineEditor> {
         self.editing.as_ref()
+    }
+
+    /// While editing: the filter the query typed so far compiles to (None when it does not
+    /// compile; the table's query error says why).
+    pub fn query_preview(&self) -> Option<&Filter> {
+        self.preview.as_ref()
     }
 
     /// The open detail view, if any.
@@ -512,15 +522,11 @@ impl App {
             return;
         };
         match key.code {
-            KeyCode::Esc => {
-                self.editing = None;
-                self.table_mut(source).query_error = None;
-            }
+            KeyCode::Esc => self.stop_editing(source),
             _ if key.modifiers.contains(KeyModifiers::CONTROL)
                 && self.keymap.lookup(&key, self.context()) == Some(Action::Quit) =>
             {
-                self.editing = None;
-                self.table_mut(source).query_error = None;
+                self.stop_editing(source);
                 self.quit(out);
             }
             KeyCode::Enter => {
@@ -538,16 +544,41 @@ impl App {
                         t.query_text = text;
                         t.filter = filter;
                         self.editing = None;
+                        self.preview = None;
                         self.load(source, vec![None], out);
                     }
                 }
             }
             _ => {
-                if let Some(e) = &mut self.editing {
-                    e.handle(&key);
+                if let Some(e) = &mut self.editing
+                    && e.handle(&key)
+                {
+                    self.recompile();
                 }
             }
         }
+    }
+
+    /// Closes the query editor; the query in force stays as it was.
+    fn stop_editing(&mut self, source: ListSource) {
+        self.editing = None;
+        self.preview = None;
+        self.table_mut(source).query_error = None;
+    }
+
+    /// Compiles the query being typed, so the filter it would send (or why it would not)
+    /// shows before Enter. Pure and cheap, so it runs on every edit.
+    fn recompile(&mut self) {
+        let (Some(e), Some(source)) = (&self.editing, self.current_source()) else {
+            return;
+        };
+        let compiled = crate::query::compile(&e.text(), self.now);
+        let (preview, error) = match compiled {
+            Ok(filter) => (Some(filter), None),
+            Err(err) => (None, Some(err)),
+        };
+        self.preview = preview;
+        self.table_mut(source).query_error = error;
     }
 
     fn act(&mut self, action: Action, out: &mut Vec<Command>) {
@@ -555,8 +586,9 @@ impl App {
             return;
         }
         let viewport = self.viewport();
+        let detail_width = crate::tui::view::detail_width(self.size.0);
         if let Some(d) = &mut self.detail {
-            let max = d.line_count(self.now).saturating_sub(1);
+            let max = d.lines(self.now, detail_width).len().saturating_sub(1);
             let step = viewport.max(1);
             match action {
                 Action::Down => d.scroll = (d.scroll + 1).min(max),
@@ -618,6 +650,7 @@ impl App {
             Action::Query => {
                 if let Some(s) = self.current_source() {
                     self.editing = Some(LineEditor::new(&self.table(s).query_text));
+                    self.recompile();
                 }
             }
             Action::NextOrder | Action::FlipOrder => {
@@ -722,7 +755,11 @@ impl App {
             return;
         }
         self.tab = tab;
-        if tab == Tab::MySessions && !self.mine.loaded_once && !self.mine.loading {
+        // The Token tab shows the expiry of the token's session, which only a list tells:
+        // the user's own sessions are the one page sure to hold it.
+        let wants_mine = tab == Tab::MySessions
+            || (tab == Tab::Token && self.has_user_token && self.token.own_session.is_none());
+        if wants_mine && !self.mine.loaded_once && !self.mine.loading {
             self.load(ListSource::MySessions, vec![None], out);
         }
     }
@@ -1064,6 +1101,7 @@ impl App {
                 self.token.last_error = None;
                 self.token.learn(record.new_token.clone());
                 self.token.history.push(*record);
+                self.find_own_session();
                 // Automatic refreshes show in the Token tab's history; a flash for each one
                 // would push results the user is waiting for off the status line.
                 if std::mem::take(&mut self.token.announce) {

@@ -2,6 +2,7 @@
 
 use super::clock;
 use crate::authn::model::{Intelligence, Session, Timestamp, TokenInfo};
+use crate::sanitize;
 use crate::tui::command::ListSource;
 
 /// One line of the detail view (values may be server strings; sanitised when drawn).
@@ -67,13 +68,91 @@ impl DetailView {
         };
     }
 
-    /// Number of lines in the current form.
-    pub(crate) fn line_count(&self, now: Timestamp) -> usize {
+    /// The lines of the current form as drawn `width` cells wide: long values wrap under
+    /// their value column, long JSON lines under their own indentation. Clean text.
+    pub fn lines(&self, now: Timestamp, width: usize) -> Vec<Field> {
         match &self.json {
-            Some(lines) => lines.len(),
-            None => fields(&self.session, now).len(),
+            Some(lines) => lines.iter().flat_map(|l| json_line(l, width)).collect(),
+            None => {
+                let value_width = width.saturating_sub(LABEL).max(1);
+                let mut out = Vec::new();
+                for f in fields(&self.session, now) {
+                    if f.heading {
+                        out.push(heading(&sanitize::clean(&f.label)));
+                        continue;
+                    }
+                    let label = sanitize::fit(&f.label, LABEL - 1);
+                    for (i, piece) in wrap(&f.value, value_width).into_iter().enumerate() {
+                        let label = if i == 0 { label.clone() } else { String::new() };
+                        out.push(field(&label, piece));
+                    }
+                }
+                out
+            }
         }
     }
+}
+
+/// Width of the label column in the fields form.
+pub const LABEL: usize = 18;
+
+/// One JSON line wrapped to `width`, continuation lines indented two past the line's own
+/// indentation (unless that would leave too little room).
+fn json_line(line: &str, width: usize) -> Vec<Field> {
+    let body = line.trim_start_matches(' ');
+    let indent = line.len() - body.len();
+    let (indent, cont) = if (indent + 2) * 2 <= width {
+        (indent, indent + 2)
+    } else {
+        (0, 0)
+    };
+    let text = if indent == 0 { line } else { body };
+    wrap(text, width - cont)
+        .into_iter()
+        .enumerate()
+        .map(|(i, piece)| {
+            let pad = if i == 0 { indent } else { cont };
+            field("", format!("{}{piece}", " ".repeat(pad)))
+        })
+        .collect()
+}
+
+/// Clean text broken into lines of at most `width` cells: at spaces where it can, inside
+/// a word where the word alone is too wide. Always at least one line.
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
+    fn end(lines: &mut Vec<String>, line: &mut String, w: &mut usize) {
+        lines.push(line.trim_end_matches(' ').to_string());
+        line.clear();
+        *w = 0;
+    }
+    let text = sanitize::clean(text);
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut w = 0;
+    for word in text.split_inclusive(' ') {
+        let bare = sanitize::width(word.trim_end_matches(' '));
+        if w > 0 && w + bare > width {
+            end(&mut lines, &mut line, &mut w);
+        }
+        if bare > width {
+            for c in word.chars() {
+                let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                if w > 0 && w + cw > width {
+                    end(&mut lines, &mut line, &mut w);
+                }
+                line.push(c);
+                w += cw;
+            }
+        } else {
+            line.push_str(word);
+            w += sanitize::width(word);
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        end(&mut lines, &mut line, &mut w);
+    }
+    lines
 }
 
 fn field(label: &str, value: impl Into<String>) -> Field {
@@ -89,6 +168,15 @@ fn heading(label: &str) -> Field {
         label: label.to_string(),
         value: String::new(),
         heading: true,
+    }
+}
+
+/// A section heading, saying `none` in itself when the section is empty.
+fn section(label: &str, present: bool) -> Field {
+    if present {
+        heading(label)
+    } else {
+        heading(&format!("{label}: none"))
     }
 }
 
@@ -121,16 +209,12 @@ pub fn fields(s: &Session, now: Timestamp) -> Vec<Field> {
         field("created", when(s.created_at, clock::ago(s.created_at, now))),
         field("expires", when(s.expire, clock::until(s.expire, now))),
         field("scopes", list(&s.scopes)),
-        heading("profile"),
     ];
-    if s.profile.is_empty() {
-        out.push(field("", "—"));
-    }
+    out.push(section("profile", !s.profile.is_empty()));
     out.extend(s.profile.iter().map(|(k, v)| field(k, v.clone())));
-    out.push(heading("active token"));
-    match &s.active_token {
-        Some(t) => token_fields(t, now, &mut out),
-        None => out.push(field("", "—")),
+    out.push(section("active token", s.active_token.is_some()));
+    if let Some(t) = &s.active_token {
+        token_fields(t, now, &mut out);
     }
     out
 }
@@ -148,10 +232,9 @@ fn token_fields(t: &TokenInfo, now: Timestamp, out: &mut Vec<Field>) {
     ));
     out.push(field("enabled", flag(t.enabled)));
     out.push(field("scopes", list(&t.scopes)));
-    out.push(heading("intelligence"));
-    match &t.intelligence {
-        Some(i) => intel_fields(i, out),
-        None => out.push(field("", "—")),
+    out.push(section("intelligence", t.intelligence.is_some()));
+    if let Some(i) = &t.intelligence {
+        intel_fields(i, out);
     }
 }
 
@@ -192,5 +275,46 @@ fn reputation(r: &crate::authn::model::Reputation) -> String {
     match r.score {
         Some(score) => format!("{verdict} (score {score})"),
         None => verdict,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_breaks_at_spaces_splits_long_words_and_never_exceeds_the_width() {
+        let ua = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+        let lines = wrap(ua, 30);
+        assert_eq!(lines.join(" "), ua);
+        assert!(lines.len() > 2, "{lines:?}");
+        let long = "x".repeat(25);
+        assert_eq!(
+            wrap(&long, 10),
+            ["x".repeat(10), "x".repeat(10), "x".repeat(5)]
+        );
+        for (text, width) in [
+            (ua, 30),
+            ("例え例え例え 山田太郎@例え.jp", 5),
+            ("evil\u{1b}[31m text\u{202E}", 4),
+        ] {
+            for l in wrap(text, width) {
+                assert!(sanitize::width(&l) <= width, "{l:?} wider than {width}");
+                assert!(!l.chars().any(sanitize::is_unsafe), "{l:?}");
+            }
+        }
+        assert_eq!(wrap("", 10), [""]);
+    }
+
+    #[test]
+    fn json_lines_wrap_under_their_indentation() {
+        let line = format!("    \"User-Agent\": \"{}\",", "word ".repeat(12).trim_end());
+        let out = json_line(&line, 30);
+        assert!(out.len() > 1);
+        assert!(out[0].value.starts_with("    \"User-Agent\""));
+        for f in &out[1..] {
+            assert!(f.value.starts_with("      w"), "{:?}", f.value);
+        }
+        assert!(out.iter().all(|f| sanitize::width(&f.value) <= 30));
     }
 }

@@ -237,11 +237,20 @@ impl Table {
         self.offset = scroll_offset(self.offset, self.selected, viewport, self.rows.len());
     }
 
-    /// Removes sessions (ended) from the page and from the marks.
+    /// Removes sessions (ended) from the page, the marks and the count of matches.
     pub(crate) fn remove<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>, viewport: usize) {
         let gone: HashSet<&str> = ids.into_iter().collect();
         if gone.is_empty() {
             return;
+        }
+        // Only sessions known to be in this list (shown, or marked on another page) were
+        // part of its count; a second removal of the same id finds nothing to take off.
+        let known = gone
+            .iter()
+            .filter(|id| self.page_ids.contains(**id) || self.marks.contains(**id))
+            .count();
+        if let Some(n) = &mut self.count {
+            *n = n.saturating_sub(u64::try_from(known).unwrap_or(u64::MAX));
         }
         let keep = self.selected().map(|s| s.id.clone());
         let before = self.selected;

@@ -29,6 +29,12 @@ pub fn table_height(height: u16) -> usize {
     usize::from(height.saturating_sub(TOP + BOTTOM + 1))
 }
 
+/// Cells of text across the detail view in a terminal `width` cells wide (inside its
+/// borders and left padding).
+pub fn detail_width(width: u16) -> usize {
+    usize::from(width.saturating_sub(3))
+}
+
 /// Draws the whole screen.
 pub fn draw(app: &App, frame: &mut Frame) {
     let area = frame.area();
@@ -211,11 +217,8 @@ fn status(app: &App, frame: &mut Frame, area: Rect) {
 
 fn hints(app: &App, frame: &mut Frame, area: Rect) {
     let pairs: Vec<(String, String)> = if app.dialog().is_some() {
-        vec![
-            ("y".into(), "confirm".into()),
-            ("n/esc".into(), "cancel".into()),
-            ("tab".into(), "move focus".into()),
-        ]
+        // The dialog lists its own keys under its buttons.
+        Vec::new()
     } else if app.editor().is_some() {
         vec![
             ("enter".into(), "apply".into()),

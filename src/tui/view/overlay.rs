@@ -7,7 +7,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Padding, Paragraph, Wrap};
 
 /// A confirmation, centred, with Cancel and the action as buttons.
 pub(super) fn dialog(d: &Dialog, frame: &mut Frame, area: Rect) {
@@ -37,13 +37,14 @@ pub(super) fn dialog(d: &Dialog, frame: &mut Frame, area: Rect) {
         button(&clean(&d.confirm_label), d.focus == Focus::Confirm),
     ]));
     lines.push(Line::from(Span::styled(
-        "y confirm · n/esc cancel · tab move",
+        "y confirm · n/esc cancel · tab move focus",
         dim(),
     )));
-    let width = area.width.saturating_sub(4).clamp(1, 76);
-    let height = wrapped_height(&lines, width.saturating_sub(2)).saturating_add(2);
+    let width = area.width.saturating_sub(4).clamp(1, 77);
+    let height = wrapped_height(&lines, width.saturating_sub(3)).saturating_add(2);
     let rect = centered(area, width, height);
     let block = Block::bordered()
+        .padding(Padding::left(1))
         .title(Span::styled(format!(" {} ", clean(&d.title)), danger))
         .border_style(Style::default().fg(Color::Red));
     frame.render_widget(Clear, rect);
@@ -89,20 +90,26 @@ pub(super) fn help(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(spans));
     }
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled(
-        "Dialogs: y confirm · n/esc cancel · tab move focus. Query: enter apply · esc cancel.",
-        dim(),
-    )));
-    let width = u16::try_from(if two { entry_w * 2 + 4 } else { entry_w + 4 })
-        .unwrap_or(u16::MAX)
-        .max(40);
+    for note in [
+        "Dialogs: y confirm · n/esc cancel · tab move focus",
+        "Query:   enter apply · esc cancel",
+    ] {
+        lines.push(Line::from(Span::styled(note, dim())));
+    }
+    // Borders and the left padding take three cells.
+    let widest = lines.iter().map(Line::width).max().unwrap_or(0);
+    let width = u16::try_from(widest + 3).unwrap_or(u16::MAX).max(40);
     let width = width.min(area.width);
-    let height = wrapped_height(&lines, width.saturating_sub(2)).saturating_add(2);
+    let height = wrapped_height(&lines, width.saturating_sub(3)).saturating_add(2);
     let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines)
-            .block(Block::bordered().title(" help — esc or ? closes "))
+            .block(
+                Block::bordered()
+                    .padding(Padding::left(1))
+                    .title(" help — esc or ? closes "),
+            )
             .wrap(Wrap { trim: false }),
         rect,
     );

@@ -2,7 +2,7 @@
 
 use super::{bold, clean, dim, fit, reverse};
 use crate::authn::model::Timestamp;
-use crate::authn::model::{Order, OrderBy, Session};
+use crate::authn::model::{Filter, Order, OrderBy, Session};
 use crate::sanitize;
 use crate::tui::app::App;
 use crate::tui::app::clock;
@@ -30,16 +30,20 @@ enum Col {
     Scopes,
 }
 
-/// (column, title, min width, preferred width)
-const COLUMNS: [(Col, &str, u16, u16); 8] = [
-    (Col::Id, "ID", 14, 36),
-    (Col::Email, "EMAIL", 12, 30),
-    (Col::Identity, "IDENTITY", 14, 36),
-    (Col::Type, "TYPE", 7, 8),
-    (Col::Created, "CREATED", 9, 12),
-    (Col::Expires, "EXPIRES", 9, 12),
-    (Col::TokenExp, "TOKEN EXP", 9, 12),
-    (Col::Scopes, "SCOPES", 8, 30),
+/// Width of the time columns: a title with its order arrow (`CREATED ▼`) and every
+/// [`clock::ago_coarse`] / [`clock::until_coarse`] value (`47m ago`, `in 23h`).
+const TIME: u16 = 9;
+
+/// (column, title, min width)
+const COLUMNS: [(Col, &str, u16); 8] = [
+    (Col::Id, "ID", 14),
+    (Col::Email, "EMAIL", 12),
+    (Col::Identity, "IDENTITY", 14),
+    (Col::Type, "TYPE", 7),
+    (Col::Created, "CREATED", TIME),
+    (Col::Expires, "EXPIRES", TIME),
+    (Col::TokenExp, "TOKEN EXP", TIME),
+    (Col::Scopes, "SCOPES", 8),
 ];
 
 /// Which columns go first when the terminal is narrow.
@@ -53,16 +57,15 @@ const DROP_ORDER: [Col; 7] = [
     Col::Expires,
 ];
 
-/// Which columns get spare width first, up to their preferred width.
-const GROW_ORDER: [Col; 8] = [
-    Col::Email,
-    Col::Id,
-    Col::Expires,
-    Col::Created,
-    Col::TokenExp,
-    Col::Type,
-    Col::Identity,
-    Col::Scopes,
+/// How spare width is handed out, in turn: each column grows up to the width given.
+/// Ids are 36 cells; the scopes take whatever is left once everything else is whole.
+const GROW: [(Col, u16); 6] = [
+    (Col::Email, 30),
+    (Col::Scopes, 20),
+    (Col::Id, 36),
+    (Col::Type, 8),
+    (Col::Identity, 36),
+    (Col::Scopes, u16::MAX),
 ];
 
 /// Width of the marker column: selection, mark, in-flight.
@@ -70,10 +73,9 @@ const MARKER: u16 = 3;
 
 /// The columns that fit in `width` cells and their widths.
 fn layout(width: u16) -> Vec<(Col, &'static str, u16)> {
-    let mut cols: Vec<(Col, &str, u16, u16)> = COLUMNS.to_vec();
-    let need = |cols: &[(Col, &str, u16, u16)]| -> u16 {
-        cols.iter().map(|c| c.2 + 1).sum::<u16>() + MARKER
-    };
+    let mut cols: Vec<(Col, &str, u16)> = COLUMNS.to_vec();
+    let need =
+        |cols: &[(Col, &str, u16)]| -> u16 { cols.iter().map(|c| c.2 + 1).sum::<u16>() + MARKER };
     for drop in DROP_ORDER {
         if need(&cols) <= width {
             break;
@@ -81,15 +83,14 @@ fn layout(width: u16) -> Vec<(Col, &'static str, u16)> {
         cols.retain(|c| c.0 != drop);
     }
     let mut extra = width.saturating_sub(need(&cols));
-    let mut widths: Vec<(Col, &str, u16)> = cols.iter().map(|c| (c.0, c.1, c.2)).collect();
-    for grow in GROW_ORDER {
-        if let Some((i, c)) = cols.iter().enumerate().find(|(_, c)| c.0 == grow) {
-            let add = extra.min(c.3 - c.2);
+    for (grow, upto) in GROW {
+        if let Some(c) = cols.iter_mut().find(|c| c.0 == grow) {
+            let add = extra.min(upto.saturating_sub(c.2));
             extra -= add;
-            widths[i].2 += add;
+            c.2 += add;
         }
     }
-    widths
+    cols
 }
 
 fn order_column(o: OrderBy) -> Option<Col> {
@@ -137,10 +138,10 @@ fn cell(s: &Session, col: Col, width: u16, now: Timestamp) -> Cow<'_, str> {
         Col::Email => fitted(&s.email, w),
         Col::Identity => fitted(&s.identity, w),
         Col::Type => fitted(&s.kind, w),
-        Col::Created => Cow::Owned(fitted_owned(clock::ago(s.created_at, now), w)),
-        Col::Expires => Cow::Owned(fitted_owned(clock::until(s.expire, now), w)),
+        Col::Created => Cow::Owned(fitted_owned(clock::ago_coarse(s.created_at, now), w)),
+        Col::Expires => Cow::Owned(fitted_owned(clock::until_coarse(s.expire, now), w)),
         Col::TokenExp => match &s.active_token {
-            Some(t) => Cow::Owned(fitted_owned(clock::until(t.expire, now), w)),
+            Some(t) => Cow::Owned(fitted_owned(clock::until_coarse(t.expire, now), w)),
             None => Cow::Borrowed("—"),
         },
         Col::Scopes => match &s.scopes {
@@ -344,13 +345,24 @@ fn info_line(app: &App, t: &Table, frame: &mut Frame, area: Rect) {
             ])
         }
         _ => {
-            let filter = if t.filter().is_empty() {
-                "none".to_string()
-            } else {
-                clean(&crate::query::explain(t.filter()))
+            let explain = |f: &Filter| {
+                if f.is_empty() {
+                    "none".to_string()
+                } else {
+                    clean(&crate::query::explain(f))
+                }
+            };
+            // While typing, what Enter would send next to what is in force.
+            let filter = match (app.editor(), app.query_preview()) {
+                (Some(_), Some(preview)) if preview != t.filter() => format!(
+                    "filter {} → {} on enter",
+                    explain(t.filter()),
+                    explain(preview)
+                ),
+                _ => format!("filter {}", explain(t.filter())),
             };
             let mut parts = vec![
-                format!("filter {filter}"),
+                filter,
                 format!("order {} {}", t.order_by(), arrow(t.order())),
                 format!(
                     "page {}{}",
@@ -535,6 +547,27 @@ mod tests {
             .header(Row::new(header_cells).style(bold().add_modifier(Modifier::UNDERLINED)))
             .column_spacing(1);
         frame.render_widget(table, area);
+    }
+
+    #[test]
+    fn time_columns_keep_their_width_and_scopes_take_the_rest() {
+        for w in [40, 80, 93, 120, 160, 200, 300] {
+            let cols = layout(w);
+            let used: u16 = cols.iter().map(|c| c.2 + 1).sum::<u16>() + MARKER;
+            assert!(used <= w, "{w}: {cols:?}");
+            for (col, _, width) in &cols {
+                if matches!(col, Col::Created | Col::Expires | Col::TokenExp) {
+                    assert_eq!(*width, TIME, "{w}: {col:?}");
+                }
+            }
+            if let Some(scopes) = cols.iter().find(|c| c.0 == Col::Scopes) {
+                assert!(scopes.2 >= 8, "{w}: {cols:?}");
+                if w >= 200 {
+                    assert_eq!(used, w, "{w}: nothing left unused: {cols:?}");
+                    assert!(scopes.2 > 30, "{w}: {cols:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,15 +1,16 @@
 //! The Token tab: masked token, live countdown, refresh schedule, failures and history.
 
-use super::{bold, clean, dim, fit};
+use super::{bold, dim, fit};
 use crate::tui::app::App;
 use crate::tui::app::clock;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Gauge, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Gauge, Padding, Paragraph, Row, Table};
 
-const LABEL: usize = 14;
+/// Width of the label column (`session expiry` and a gap).
+const LABEL: usize = 16;
 
 fn kv(label: &str, value: String) -> Line<'static> {
     Line::from(vec![
@@ -74,10 +75,10 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
         ));
     }
     below.push(kv(
-        "session",
+        "session expiry",
         match tok.session_expire() {
-            Some(t) => format!("expires {} ({})", clock::absolute(t), clock::until(t, now)),
-            None => "expiry unknown until the session shows up in a list".to_string(),
+            Some(t) => format!("{} ({})", clock::absolute(t), clock::until(t, now)),
+            None => "not loaded yet".to_string(),
         },
     ));
     below.push(kv(
@@ -160,45 +161,46 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
     if y + 2 >= bottom {
         return;
     }
+    let widths = history_widths(area.width.saturating_sub(3));
     let rows: Vec<Row> = tok
         .history()
         .iter()
         .rev()
         .take(usize::from(bottom - y).saturating_sub(3))
         .map(|r| {
-            Row::new(vec![
+            let cells = [
                 clock::absolute(r.at),
-                fit(r.old_token_id.as_deref().unwrap_or("—"), 24),
-                fit(&r.new_token.id, 24),
+                r.old_token_id.as_deref().unwrap_or("—").to_string(),
+                r.new_token.id.clone(),
                 clock::absolute(r.new_token.expire),
-                format!("{} ms", r.latency.as_millis()),
-                clean(&r.request_id),
-            ])
+                latency(r.latency),
+                r.request_id.clone(),
+            ];
+            Row::new(
+                cells
+                    .iter()
+                    .zip(widths)
+                    .map(|(c, w)| fit(c, usize::from(w))),
+            )
         })
         .collect();
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(20),
-            Constraint::Length(24),
-            Constraint::Length(24),
-            Constraint::Length(20),
-            Constraint::Length(8),
-            Constraint::Fill(1),
-        ],
-    )
-    .header(
-        Row::new([
-            "AT",
-            "OLD TOKEN",
-            "NEW TOKEN",
-            "NEW EXPIRY",
-            "LATENCY",
-            "REQUEST",
-        ])
-        .style(bold()),
-    )
-    .block(Block::bordered().title(format!(" refresh history ({}) ", tok.history().len())));
+    let table = Table::new(rows, widths.map(Constraint::Length))
+        .header(
+            Row::new([
+                "AT",
+                "OLD TOKEN",
+                "NEW TOKEN",
+                "NEW EXPIRY",
+                "LATENCY",
+                "REQUEST",
+            ])
+            .style(bold()),
+        )
+        .block(
+            Block::bordered()
+                .padding(Padding::left(1))
+                .title(format!(" refresh history ({}) ", tok.history().len())),
+        );
     frame.render_widget(
         table,
         Rect {
@@ -207,4 +209,46 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
             ..area
         },
     );
+}
+
+/// Widths of the history columns (at, old token, new token, new expiry, latency,
+/// request) in `inner` cells: the token ids get 24 cells, then the request id room for a
+/// whole id (36), then the token ids grow to whole ids too.
+fn history_widths(inner: u16) -> [u16; 6] {
+    const ID: u16 = 36;
+    let mut w = [20, 12, 12, 20, 7, 0];
+    let mut spare = inner.saturating_sub(w.iter().sum::<u16>() + 5);
+    for (i, upto) in [(1, 24), (2, 24), (5, ID), (1, ID), (2, ID)] {
+        let add = spare.min(upto - w[i]);
+        w[i] += add;
+        spare -= add;
+    }
+    w
+}
+
+/// A refresh's latency in at most seven cells, the width of its column's title.
+fn latency(d: std::time::Duration) -> String {
+    match d.as_millis() {
+        ms @ 0..10_000 => format!("{ms} ms"),
+        _ => format!("{} s", d.as_secs()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn history_columns_fit_and_a_whole_request_id_gets_room_first() {
+        for inner in [0, 40, 76, 117, 140, 200] {
+            let w = history_widths(inner);
+            let used = w.iter().sum::<u16>() + 5;
+            assert!(used <= inner.max(76), "{inner}: {w:?}");
+        }
+        assert_eq!(history_widths(117)[1..3], [24, 24]);
+        assert_eq!(history_widths(140)[5], 36, "a whole request id");
+        assert_eq!(history_widths(200), [20, 36, 36, 20, 7, 36]);
+        assert_eq!(latency(std::time::Duration::from_millis(87)), "87 ms");
+        assert_eq!(latency(std::time::Duration::from_secs(12)), "12 s");
+    }
 }
