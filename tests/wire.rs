@@ -419,6 +419,15 @@ async fn client_refresh_issues_a_working_token_and_revokes_the_old_one() {
     assert!(e.is_signed_out(), "{e}");
     assert_api(&e, ApiStatus::InvalidToken, 400);
     assert!(emu.session_exists(&s.session_id));
+
+    // The refresh token comes back as it was sent, and the pair returned refreshes again.
+    assert_eq!(r.result.refresh_token.token, s.refresh_token);
+    let again = c
+        .client_session_refresh(&r.result.refresh_token.token, Some(&active.token))
+        .await
+        .unwrap();
+    let third = again.result.active_token.expect("another active token");
+    assert_ne!(third.token, active.token);
     emu.shutdown().await;
 }
 

@@ -94,6 +94,15 @@ impl Call<'_> {
         }
     }
 
+    /// The token values the answer itself may legitimately carry: refresh returns the
+    /// refresh token, and the user token again if the server does not rotate it.
+    pub fn returned_secrets(&self) -> Vec<&Secret> {
+        match *self {
+            Call::ClientSessionRefresh { .. } => self.body_secrets(),
+            _ => vec![],
+        }
+    }
+
     /// The JSON body, with a top-level `config_id` only when one is given.
     pub fn body(&self, config_id: Option<&str>) -> Result<Vec<u8>, Error> {
         match *self {

@@ -322,7 +322,8 @@ impl Client {
     async fn send(&self, call: Call<'_>) -> Result<Sent, Error> {
         let body = self.body_of(&call)?;
         let red =
-            Redactor::new(std::iter::once(&self.inner.config.token).chain(call.body_secrets()));
+            Redactor::new(std::iter::once(&self.inner.config.token).chain(call.body_secrets()))
+                .returning(call.returned_secrets());
         let (raw, attempts) = self
             .exchange(
                 Method::POST,

@@ -15,6 +15,10 @@ const MIN_FRAGMENT: usize = 5;
 #[derive(Clone, Default)]
 pub struct Redactor {
     values: Vec<Secret>,
+    /// Values an answer body may legitimately carry (refresh returns the refresh token,
+    /// and a server that does not rotate returns the same user token): kept in bodies,
+    /// still scrubbed from every error text.
+    returned: Vec<Secret>,
 }
 
 impl std::fmt::Debug for Redactor {
@@ -34,7 +38,16 @@ impl Redactor {
         // Longest first, so a token that contains another is removed whole.
         values.sort_by_key(|s| std::cmp::Reverse(s.expose().len()));
         values.dedup();
-        Self { values }
+        Self {
+            values,
+            returned: Vec::new(),
+        }
+    }
+
+    /// The same redactor, told which of its values the answer body may legitimately hold.
+    pub fn returning<'a>(mut self, legit: impl IntoIterator<Item = &'a Secret>) -> Self {
+        self.returned = legit.into_iter().cloned().collect();
+        self
     }
 
     /// The longest secret, in bytes (0 when there is none).
@@ -65,7 +78,7 @@ impl Redactor {
                 .filter(|_| !needle.is_empty()),
             Err(_) => hay.windows(needle.len().max(1)).position(|w| w == needle),
         };
-        for secret in &self.values {
+        for secret in self.values.iter().filter(|v| !self.returned.contains(v)) {
             let needle = secret.expose().as_bytes();
             if needle.is_empty() || found(body, needle).is_none() {
                 continue;
