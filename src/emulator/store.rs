@@ -1,16 +1,22 @@
 //! The in-memory session store: users, sessions, token lookup and one sorted index per
 //! `order_by` column, so a page is a range scan from the cursor rather than a sort.
 //! Times are microseconds since the epoch; "now" is always passed in.
+//!
+//! Records live in a slab (a `Vec` of slots) that every index and token points into by
+//! slot number: a filtered page at 100,000 sessions visits every record, and a hash
+//! lookup per row dominated that walk. The sessions a filtered query matches are kept,
+//! in order, until the next change to the store, so its later pages are a binary search.
 
 use super::cursor::{Cursor, SortKey, fingerprint};
-use super::filter::{Cond, TextField, TimeField};
 use super::ids;
+use super::matcher::Matcher;
 use super::render::{SessionView, TokenView};
 use super::validate::ListQuery;
 use super::{SessionTokens, UserTokens};
 use crate::authn::Secret;
 use crate::authn::model::{Intelligence, Order, OrderBy, Profile, TokenInfo};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
 use std::sync::Arc;
 
@@ -96,17 +102,38 @@ enum TokenKind {
     Refresh,
 }
 
-type Index = BTreeSet<(SortKey, Arc<str>)>;
+/// Sessions in the order of one column (ties broken by id), each with its slot.
+type Index = BTreeMap<(SortKey, Arc<str>), usize>;
+
+/// How many filtered queries keep their matches between requests (a few clients paging
+/// through different filters at once).
+const KEPT_QUERIES: usize = 4;
+
+/// The slots a filtered query matches, in page order, as of one store version.
+struct Matches {
+    version: u64,
+    order_by: OrderBy,
+    order: Order,
+    owner: Option<usize>,
+    filter_key: String,
+    slots: Arc<Vec<usize>>,
+}
 
 /// Every user and session, with lookups (no `Debug`: it holds token values).
 pub struct Store {
     users: Vec<User>,
     user_by_id: HashMap<String, usize>,
-    sessions: HashMap<Arc<str>, SessionRec>,
-    by_user: Vec<BTreeSet<Arc<str>>>,
+    /// Session records by slot; `None` is a free slot (listed in `free`).
+    sessions: Vec<Option<SessionRec>>,
+    free: Vec<usize>,
+    slot_of: HashMap<Arc<str>, usize>,
+    by_user: Vec<BTreeMap<Arc<str>, usize>>,
     indexes: [Index; 7],
-    tokens: HashMap<String, (Arc<str>, TokenKind)>,
+    tokens: HashMap<String, (usize, TokenKind)>,
     expired_tokens: HashSet<String>,
+    /// Bumped by every change to a session, so kept matches know they are stale.
+    version: u64,
+    kept: Vec<Matches>,
     rng: fastrand::Rng,
     user_token_life: i64,
     service: (String, String, i64),
@@ -125,7 +152,7 @@ fn slot(ob: OrderBy) -> usize {
 }
 
 /// The record type every listed session reports.
-const SESSION_TYPE: &str = "session";
+pub const SESSION_TYPE: &str = "session";
 
 /// An instant from microseconds (always in range for the times the store makes).
 pub fn ts(us: i64) -> jiff::Timestamp {
@@ -140,11 +167,15 @@ impl Store {
         Self {
             users: Vec::new(),
             user_by_id: HashMap::new(),
-            sessions: HashMap::new(),
+            sessions: Vec::new(),
+            free: Vec::new(),
+            slot_of: HashMap::new(),
             by_user: Vec::new(),
             indexes: Default::default(),
             tokens: HashMap::new(),
             expired_tokens: HashSet::new(),
+            version: 0,
+            kept: Vec::new(),
             rng,
             user_token_life,
             service: (service_token, service_id, now),
@@ -156,24 +187,39 @@ impl Store {
         let i = self.users.len();
         self.user_by_id.insert(user.id.clone(), i);
         self.users.push(user);
-        self.by_user.push(BTreeSet::new());
+        self.by_user.push(BTreeMap::new());
         i
     }
 
     /// Adds a session and indexes it.
     pub fn add_session(&mut self, rec: SessionRec) {
+        self.version += 1;
+        let at = self.free.pop().unwrap_or(self.sessions.len());
         for ob in OrderBy::ALL {
             let key = self.key(&rec, ob);
-            self.indexes[slot(ob)].insert((key, rec.id.clone()));
+            self.indexes[slot(ob)].insert((key, rec.id.clone()), at);
         }
-        self.by_user[rec.user].insert(rec.id.clone());
+        self.by_user[rec.user].insert(rec.id.clone(), at);
         self.tokens
-            .insert(rec.refresh.clone(), (rec.id.clone(), TokenKind::Refresh));
-        self.tokens.insert(
-            rec.active.value.clone(),
-            (rec.id.clone(), TokenKind::Active),
-        );
-        self.sessions.insert(rec.id.clone(), rec);
+            .insert(rec.refresh.clone(), (at, TokenKind::Refresh));
+        self.tokens
+            .insert(rec.active.value.clone(), (at, TokenKind::Active));
+        self.slot_of.insert(rec.id.clone(), at);
+        if at == self.sessions.len() {
+            self.sessions.push(Some(rec));
+        } else {
+            self.sessions[at] = Some(rec);
+        }
+    }
+
+    /// The session in slot `at`, if live.
+    fn at(&self, at: usize) -> Option<&SessionRec> {
+        self.sessions.get(at).and_then(Option::as_ref)
+    }
+
+    /// The live session `id`.
+    fn get(&self, id: &str) -> Option<&SessionRec> {
+        self.slot_of.get(id).and_then(|&at| self.at(at))
     }
 
     /// The store's generator, for new ids and tokens.
@@ -183,17 +229,17 @@ impl Store {
 
     /// Live sessions.
     pub fn len(&self) -> usize {
-        self.sessions.len()
+        self.slot_of.len()
     }
 
     /// True when no session is live.
     pub fn is_empty(&self) -> bool {
-        self.sessions.is_empty()
+        self.slot_of.is_empty()
     }
 
     /// Whether `id` is a live session.
     pub fn contains(&self, id: &str) -> bool {
-        self.sessions.contains_key(id)
+        self.slot_of.contains_key(id)
     }
 
     fn key(&self, rec: &SessionRec, ob: OrderBy) -> SortKey {
@@ -214,8 +260,8 @@ impl Store {
     pub fn purge(&mut self, now: i64) {
         let ended: Vec<Arc<str>> = self.indexes[slot(OrderBy::Expire)]
             .iter()
-            .take_while(|(k, _)| matches!(k, SortKey::Time(t) if *t - now < SECOND))
-            .map(|(_, id)| id.clone())
+            .take_while(|((k, _), _)| matches!(k, SortKey::Time(t) if *t - now < SECOND))
+            .map(|((_, id), _)| id.clone())
             .collect();
         for id in ended {
             if let Some(rec) = self.remove(&id) {
@@ -227,7 +273,10 @@ impl Store {
 
     /// Removes a session and revokes its tokens.
     fn remove(&mut self, id: &str) -> Option<SessionRec> {
-        let rec = self.sessions.remove(id)?;
+        let at = self.slot_of.remove(id)?;
+        let rec = self.sessions.get_mut(at)?.take()?;
+        self.version += 1;
+        self.free.push(at);
         for ob in OrderBy::ALL {
             let key = self.key(&rec, ob);
             self.indexes[slot(ob)].remove(&(key, rec.id.clone()));
@@ -245,11 +294,7 @@ impl Store {
 
     fn lookup(&self, value: &str) -> Result<(&SessionRec, TokenKind), Failure> {
         match self.tokens.get(value) {
-            Some((id, kind)) => self
-                .sessions
-                .get(id)
-                .map(|r| (r, *kind))
-                .ok_or(Failure::InvalidToken),
+            Some(&(at, kind)) => self.at(at).map(|r| (r, kind)).ok_or(Failure::InvalidToken),
             None if self.expired_tokens.contains(value) => Err(Failure::ExpiredToken),
             None => Err(Failure::InvalidToken),
         }
@@ -261,46 +306,6 @@ impl Store {
             (rec, TokenKind::Active) if rec.active.expire - now >= SECOND => Ok(rec),
             (_, TokenKind::Active) => Err(Failure::ExpiredToken),
             (_, TokenKind::Refresh) => Err(Failure::InvalidToken),
-        }
-    }
-
-    fn matches(&self, rec: &SessionRec, conds: &[Cond]) -> bool {
-        let user = &self.users[rec.user];
-        let text = |f: TextField| -> &str {
-            match f {
-                TextField::Id => &rec.id,
-                TextField::Type => SESSION_TYPE,
-                TextField::Identity => &user.id,
-                TextField::Email => &user.email,
-                TextField::Username => &user.username,
-                TextField::ActiveTokenId => &rec.active.id,
-            }
-        };
-        conds.iter().all(|c| match c {
-            Cond::Eq(f, v) => text(*f) == v,
-            Cond::In(f, vs) => vs.iter().any(|v| v == text(*f)),
-            Cond::Contains(f, vs) => vs.iter().all(|v| text(*f).contains(v.as_str())),
-            Cond::Time(f, cmp, t) => cmp.holds(
-                match f {
-                    TimeField::CreatedAt => rec.created_at,
-                    TimeField::Expire => rec.expire,
-                },
-                *t,
-            ),
-            Cond::Scopes(want) => want.iter().all(|s| rec.scopes.contains(s)),
-            Cond::Enabled(b) => user.enabled == *b,
-            Cond::ProfileEq(k, v) => self.profile_value(rec, k) == Some(v.as_str()),
-            Cond::ProfileContains(k, vs) => self
-                .profile_value(rec, k)
-                .is_some_and(|p| vs.iter().any(|v| p.contains(v.as_str()))),
-            Cond::ProfileExists(k, b) => self.profile_value(rec, k).is_some() == *b,
-        })
-    }
-
-    fn profile_value<'a>(&'a self, rec: &'a SessionRec, key: &str) -> Option<&'a str> {
-        match key {
-            "Login-Time" | "User-Agent" => None,
-            _ => self.users[rec.user].profile.get(key).map(String::as_str),
         }
     }
 
@@ -326,69 +331,55 @@ impl Store {
             },
             None => None,
         };
-        let scoped: Index;
-        let index = match owner {
-            Some(u) => {
-                scoped = self.by_user[u]
-                    .iter()
-                    .filter_map(|id| self.sessions.get(id))
-                    .map(|r| (self.key(r, q.order_by), r.id.clone()))
-                    .collect();
-                &scoped
-            }
-            None => &self.indexes[slot(q.order_by)],
-        };
-        let rows: Box<dyn Iterator<Item = &(SortKey, Arc<str>)>> = match (q.order, after) {
-            (Order::Asc, Some(a)) => Box::new(index.range((Bound::Excluded(a), Bound::Unbounded))),
-            (Order::Asc, None) => Box::new(index.iter()),
-            (Order::Desc, Some(a)) => {
-                Box::new(index.range((Bound::Unbounded, Bound::Excluded(a))).rev())
-            }
-            (Order::Desc, None) => Box::new(index.iter().rev()),
-        };
-        let mut sessions: Vec<SessionView> = Vec::with_capacity(q.size.min(index.len()));
-        let mut last = String::new();
-        let mut prev: Option<&(SortKey, Arc<str>)> = None;
-        for row in rows {
-            let Some(rec) = self.sessions.get(&row.1) else {
-                continue;
-            };
-            if !self.matches(rec, &q.conds) {
-                continue;
-            }
-            if sessions.len() == q.size {
-                if let Some((key, id)) = prev {
-                    last = Cursor {
-                        query,
-                        key: key.clone(),
-                        id: id.to_string(),
-                    }
-                    .encode();
+        // The page's slots plus, if there is one, the first row of the next page.
+        let (rows, count): (Vec<usize>, usize) = if q.conds.is_empty() {
+            let scoped: Index;
+            let index = match owner {
+                Some(u) => {
+                    scoped = self.scoped_index(u, q.order_by);
+                    &scoped
                 }
-                break;
-            }
-            sessions.push(SessionView {
+                None => &self.indexes[slot(q.order_by)],
+            };
+            let rows = ordered(index, q.order, after.as_ref())
+                .take(q.size + 1)
+                .collect();
+            (rows, index.len())
+        } else {
+            let hits = self.matching(q, owner);
+            let start = match &after {
+                Some((key, id)) => hits.partition_point(|&at| {
+                    self.at(at).is_some_and(|r| {
+                        let o = self.key(r, q.order_by).cmp(key).then_with(|| r.id.cmp(id));
+                        match q.order {
+                            Order::Asc => o != Ordering::Greater,
+                            Order::Desc => o != Ordering::Less,
+                        }
+                    })
+                }),
+                None => 0,
+            };
+            let rows = hits.iter().skip(start).take(q.size + 1).copied().collect();
+            (rows, hits.len())
+        };
+        let sessions: Vec<SessionView> = rows
+            .iter()
+            .take(q.size)
+            .filter_map(|&at| self.at(at))
+            .map(|rec| SessionView {
                 user: &self.users[rec.user],
                 rec,
                 now,
-            });
-            prev = Some(row);
-        }
-        let count = if q.conds.is_empty() {
-            index.len()
-        } else if owner.is_none() {
-            // Every index holds every live session; walking the records themselves spares
-            // a hash lookup per session, which dominated a filtered count of 100,000.
-            self.sessions
-                .values()
-                .filter(|r| self.matches(r, &q.conds))
-                .count()
-        } else {
-            index
-                .iter()
-                .filter_map(|(_, id)| self.sessions.get(id))
-                .filter(|r| self.matches(r, &q.conds))
-                .count()
+            })
+            .collect();
+        let last = match sessions.last() {
+            Some(v) if rows.len() > q.size => Cursor {
+                query,
+                key: self.key(v.rec, q.order_by),
+                id: v.rec.id.to_string(),
+            }
+            .encode(),
+            _ => String::new(),
         };
         let shown = sessions.len();
         let json = if owner.is_some() {
@@ -407,6 +398,67 @@ impl Store {
         })
     }
 
+    /// `u`'s sessions in the order of `ob`.
+    fn scoped_index(&self, u: usize, ob: OrderBy) -> Index {
+        self.by_user[u]
+            .values()
+            .filter_map(|&at| Some(((self.key(self.at(at)?, ob), self.at(at)?.id.clone()), at)))
+            .collect()
+    }
+
+    /// The slots of the sessions `q` matches (among `owner`'s, for a client list), in page
+    /// order. They are kept until the store next changes, so paging through a filtered
+    /// result, and its `count`, cost one scan rather than one per page.
+    fn matching(&mut self, q: &ListQuery, owner: Option<usize>) -> Arc<Vec<usize>> {
+        let version = self.version;
+        self.kept.retain(|m| m.version == version);
+        let same = |m: &&Matches| {
+            m.order_by == q.order_by
+                && m.order == q.order
+                && m.owner == owner
+                && m.filter_key == q.filter_key
+        };
+        if let Some(m) = self.kept.iter().find(same) {
+            return m.slots.clone();
+        }
+        let slots = Arc::new(self.find(q, owner));
+        if self.kept.len() == KEPT_QUERIES {
+            self.kept.remove(0);
+        }
+        self.kept.push(Matches {
+            version,
+            order_by: q.order_by,
+            order: q.order,
+            owner,
+            filter_key: q.filter_key.clone(),
+            slots: slots.clone(),
+        });
+        slots
+    }
+
+    /// Scans for the sessions `q` matches; see [`Store::matching`].
+    fn find(&self, q: &ListQuery, owner: Option<usize>) -> Vec<usize> {
+        let m = Matcher::new(&q.conds, &self.users);
+        match owner {
+            None => {
+                // Every session is decided in slot (memory) order first, and the index is
+                // then walked on those flags: deciding in index order jumped across the
+                // slab, a cache miss per row.
+                let keep: Vec<bool> = self
+                    .sessions
+                    .iter()
+                    .map(|s| s.as_ref().is_some_and(|r| m.matches(r)))
+                    .collect();
+                ordered(&self.indexes[slot(q.order_by)], q.order, None)
+                    .filter(|&at| keep.get(at).copied().unwrap_or(false))
+                    .collect()
+            }
+            Some(u) => ordered(&self.scoped_index(u, q.order_by), q.order, None)
+                .filter(|&at| self.at(at).is_some_and(|r| m.matches(r)))
+                .collect(),
+        }
+    }
+
     /// Ends one session; with `token`, only one of that token's owner.
     pub fn invalidate(
         &mut self,
@@ -417,11 +469,7 @@ impl Store {
         self.purge(now);
         if let Some(t) = token {
             let owner = self.by_user_token(t, now)?.user;
-            if self
-                .sessions
-                .get(session_id)
-                .is_none_or(|r| r.user != owner)
-            {
+            if self.get(session_id).is_none_or(|r| r.user != owner) {
                 return Err(Failure::NotFound);
             }
         }
@@ -432,7 +480,7 @@ impl Store {
     pub fn logout_user(&mut self, user_id: &str, now: i64) {
         self.purge(now);
         if let Some(&u) = self.user_by_id.get(user_id) {
-            let ids: Vec<Arc<str>> = self.by_user[u].iter().cloned().collect();
+            let ids: Vec<Arc<str>> = self.by_user[u].keys().cloned().collect();
             for id in ids {
                 self.remove(&id);
             }
@@ -473,17 +521,19 @@ impl Store {
             created_at: now,
             expire: (now + self.user_token_life).min(session_expire),
         };
+        let at = *self.slot_of.get(&id).ok_or(Failure::InvalidToken)?;
+        self.version += 1;
         self.tokens.remove(&old_value);
         self.tokens
-            .insert(active.value.clone(), (id.clone(), TokenKind::Active));
+            .insert(active.value.clone(), (at, TokenKind::Active));
         self.indexes[slot(OrderBy::ActiveTokenId)].remove(&old_key);
         self.indexes[slot(OrderBy::ActiveTokenId)]
-            .insert((SortKey::Text(active.id.clone()), id.clone()));
-        let Some(rec) = self.sessions.get_mut(&id) else {
+            .insert((SortKey::Text(active.id.clone()), id), at);
+        let Some(rec) = self.sessions.get_mut(at).and_then(Option::as_mut) else {
             return Err(Failure::InvalidToken);
         };
         rec.active = active;
-        let rec = &self.sessions[&id];
+        let rec = &*rec;
         let user = &self.users[rec.user];
         let refresh_token = TokenView {
             value: Some(&rec.refresh),
@@ -543,7 +593,7 @@ impl Store {
             .take(max_users)
             .map(|(u, ids)| {
                 let mut recs: Vec<&SessionRec> =
-                    ids.iter().filter_map(|id| self.sessions.get(id)).collect();
+                    ids.values().filter_map(|&at| self.at(at)).collect();
                 recs.sort_by_key(|r| (r.created_at, r.id.clone()));
                 UserTokens {
                     user_id: u.id.clone(),
@@ -559,6 +609,28 @@ impl Store {
                 }
             })
             .collect()
+    }
+}
+
+/// The slots of `index` in `order`, from just past the cursor row `after` if given.
+fn ordered<'a>(
+    index: &'a Index,
+    order: Order,
+    after: Option<&(SortKey, Arc<str>)>,
+) -> Box<dyn Iterator<Item = usize> + 'a> {
+    let from = |a: &(SortKey, Arc<str>)| Bound::Excluded(a.clone());
+    match (order, after) {
+        (Order::Asc, Some(a)) => {
+            Box::new(index.range((from(a), Bound::Unbounded)).map(|(_, &at)| at))
+        }
+        (Order::Asc, None) => Box::new(index.values().copied()),
+        (Order::Desc, Some(a)) => Box::new(
+            index
+                .range((Bound::Unbounded, from(a)))
+                .rev()
+                .map(|(_, &at)| at),
+        ),
+        (Order::Desc, None) => Box::new(index.values().rev().copied()),
     }
 }
 
