@@ -7,7 +7,7 @@
 //! lookup per row dominated that walk. The sessions a filtered query matches are kept,
 //! in order, until the next change to the store, so its later pages are a binary search.
 
-use super::cursor::{Cursor, SortKey, fingerprint};
+use super::cursor::{Cursor, KeyRef, SortKey, fingerprint};
 use super::ids;
 use super::matcher::Matcher;
 use super::render::{SessionView, TokenView};
@@ -108,6 +108,11 @@ type Index = BTreeMap<(SortKey, Arc<str>), usize>;
 /// How many filtered queries keep their matches between requests (a few clients paging
 /// through different filters at once).
 const KEPT_QUERIES: usize = 4;
+
+/// A filtered query matching at most one session in this many sorts its matches rather
+/// than walking the index: sorting k rows costs about k·log k comparisons against the
+/// walk's one step per session, and a step is cheaper than a comparison.
+const SORT_BELOW: usize = 32;
 
 /// The slots a filtered query matches, in page order, as of one store version.
 struct Matches {
@@ -243,16 +248,25 @@ impl Store {
     }
 
     fn key(&self, rec: &SessionRec, ob: OrderBy) -> SortKey {
+        self.key_ref(rec, ob).into()
+    }
+
+    fn key_ref<'a>(&'a self, rec: &'a SessionRec, ob: OrderBy) -> KeyRef<'a> {
         let user = &self.users[rec.user];
         match ob {
-            OrderBy::Id => SortKey::Text(rec.id.to_string()),
-            OrderBy::CreatedAt => SortKey::Time(rec.created_at),
-            OrderBy::Type => SortKey::Text(SESSION_TYPE.to_owned()),
-            OrderBy::Identity => SortKey::Text(user.id.clone()),
-            OrderBy::Email => SortKey::Text(user.email.clone()),
-            OrderBy::Expire => SortKey::Time(rec.expire),
-            OrderBy::ActiveTokenId => SortKey::Text(rec.active.id.clone()),
+            OrderBy::Id => KeyRef::Text(&rec.id),
+            OrderBy::CreatedAt => KeyRef::Time(rec.created_at),
+            OrderBy::Type => KeyRef::Text(SESSION_TYPE),
+            OrderBy::Identity => KeyRef::Text(&user.id),
+            OrderBy::Email => KeyRef::Text(&user.email),
+            OrderBy::Expire => KeyRef::Time(rec.expire),
+            OrderBy::ActiveTokenId => KeyRef::Text(&rec.active.id),
         }
+    }
+
+    /// Where the session in slot `at` sorts by `ob`: its key, then its id.
+    fn position(&self, at: usize, ob: OrderBy) -> Option<(KeyRef<'_>, &str)> {
+        self.at(at).map(|r| (self.key_ref(r, ob), &*r.id))
     }
 
     /// Drops sessions with less than a second left; their tokens then answer
@@ -348,15 +362,16 @@ impl Store {
         } else {
             let hits = self.matching(q, owner);
             let start = match &after {
-                Some((key, id)) => hits.partition_point(|&at| {
-                    self.at(at).is_some_and(|r| {
-                        let o = self.key(r, q.order_by).cmp(key).then_with(|| r.id.cmp(id));
+                Some((key, id)) => {
+                    let cursor = Some((key.borrowed(), &**id));
+                    hits.partition_point(|&at| {
+                        let o = self.position(at, q.order_by).cmp(&cursor);
                         match q.order {
                             Order::Asc => o != Ordering::Greater,
                             Order::Desc => o != Ordering::Less,
                         }
                     })
-                }),
+                }
                 None => 0,
             };
             let rows = hits.iter().skip(start).take(q.size + 1).copied().collect();
@@ -439,24 +454,31 @@ impl Store {
     /// Scans for the sessions `q` matches; see [`Store::matching`].
     fn find(&self, q: &ListQuery, owner: Option<usize>) -> Vec<usize> {
         let m = Matcher::new(&q.conds, &self.users);
-        match owner {
-            None => {
-                // Every session is decided in slot (memory) order first, and the index is
-                // then walked on those flags: deciding in index order jumped across the
-                // slab, a cache miss per row.
-                let keep: Vec<bool> = self
-                    .sessions
-                    .iter()
-                    .map(|s| s.as_ref().is_some_and(|r| m.matches(r)))
-                    .collect();
-                ordered(&self.indexes[slot(q.order_by)], q.order, None)
-                    .filter(|&at| keep.get(at).copied().unwrap_or(false))
-                    .collect()
-            }
-            Some(u) => ordered(&self.scoped_index(u, q.order_by), q.order, None)
+        let Some(u) = owner else {
+            // Sessions are decided in slot (memory) order, not index order, which would
+            // jump across the slab with a cache miss per row.
+            let mut hits: Vec<usize> = (0..self.sessions.len())
                 .filter(|&at| self.at(at).is_some_and(|r| m.matches(r)))
-                .collect(),
-        }
+                .collect();
+            if hits.len() <= self.len() / SORT_BELOW {
+                // Few matches: sorting them is cheaper than walking the whole index.
+                hits.sort_unstable_by_key(|&at| self.position(at, q.order_by));
+                if q.order == Order::Desc {
+                    hits.reverse();
+                }
+                return hits;
+            }
+            let mut keep = vec![false; self.sessions.len()];
+            for &at in &hits {
+                keep[at] = true;
+            }
+            return ordered(&self.indexes[slot(q.order_by)], q.order, None)
+                .filter(|&at| keep.get(at).copied().unwrap_or(false))
+                .collect();
+        };
+        ordered(&self.scoped_index(u, q.order_by), q.order, None)
+            .filter(|&at| self.at(at).is_some_and(|r| m.matches(r)))
+            .collect()
     }
 
     /// Ends one session; with `token`, only one of that token's owner.
