@@ -15,14 +15,18 @@ pub struct Matcher<'q> {
 }
 
 impl<'q> Matcher<'q> {
-    /// Prepares `conds` (a conjunction) against every user of the store.
-    pub fn new(conds: &'q [Cond], users: &[User]) -> Self {
+    /// Prepares `conds` (a conjunction) against the users of the store: all of them, or
+    /// only user `only` (a client list sees one owner's sessions; the others then fail).
+    pub fn new(conds: &'q [Cond], users: &[User], only: Option<usize>) -> Self {
         let (on_owner, on_session): (Vec<&Cond>, Vec<&Cond>) =
             conds.iter().partition(|c| reads_owner(c));
         Self {
             owner_ok: users
                 .iter()
-                .map(|u| on_owner.iter().all(|c| owner_holds(c, u)))
+                .enumerate()
+                .map(|(i, u)| {
+                    only.is_none_or(|o| o == i) && on_owner.iter().all(|c| owner_holds(c, u))
+                })
                 .collect(),
             on_session,
         }

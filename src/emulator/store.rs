@@ -453,7 +453,7 @@ impl Store {
 
     /// Scans for the sessions `q` matches; see [`Store::matching`].
     fn find(&self, q: &ListQuery, owner: Option<usize>) -> Vec<usize> {
-        let m = Matcher::new(&q.conds, &self.users);
+        let m = Matcher::new(&q.conds, &self.users, owner);
         let Some(u) = owner else {
             // Sessions are decided in slot (memory) order, not index order, which would
             // jump across the slab with a cache miss per row.
