@@ -32,10 +32,19 @@ impl<'q> Matcher<'q> {
         }
     }
 
+    /// Whether some condition reads the session itself, not only its owner.
+    pub fn reads_session(&self) -> bool {
+        !self.on_session.is_empty()
+    }
+
+    /// Whether user `u` passes the conditions on the owner.
+    pub fn owner_ok(&self, u: usize) -> bool {
+        self.owner_ok.get(u).copied().unwrap_or(false)
+    }
+
     /// Whether the session `rec` satisfies the filter.
     pub fn matches(&self, rec: &SessionRec) -> bool {
-        self.owner_ok.get(rec.user).copied().unwrap_or(false)
-            && self.on_session.iter().all(|c| session_holds(c, rec))
+        self.owner_ok(rec.user) && self.on_session.iter().all(|c| session_holds(c, rec))
     }
 }
 
