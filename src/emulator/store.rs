@@ -109,19 +109,30 @@ type Index = BTreeMap<(SortKey, Arc<str>), usize>;
 /// through different filters at once).
 const KEPT_QUERIES: usize = 4;
 
-/// A filtered query matching at most one session in this many sorts its matches rather
-/// than walking the index: sorting k rows costs about k·log k comparisons against the
-/// walk's one step per session, and a step is cheaper than a comparison.
+/// A filtered query matching at most one session in this many sorts its matches; above
+/// that, its pages walk the index from the cursor. A walk finds a page after about
+/// `size × SORT_BELOW` steps at worst, while sorting costs k·log k comparisons.
 const SORT_BELOW: usize = 32;
 
-/// The slots a filtered query matches, in page order, as of one store version.
+/// The sessions a filtered query matches.
+enum Found {
+    /// The matching slots in page order: a page is a binary search for the cursor.
+    Sorted(Vec<usize>),
+    /// Whether each slot matches, for a service list query matching many (client lists
+    /// always sort: they hold one owner's sessions): a page walks the index
+    /// from the cursor until it has enough rows, which the density of matches keeps
+    /// short, rather than ordering every match up front.
+    Flags { keep: Vec<bool>, count: usize },
+}
+
+/// What a filtered query matched, as of one store version.
 struct Matches {
     version: u64,
     order_by: OrderBy,
     order: Order,
     owner: Option<usize>,
     filter_key: String,
-    slots: Arc<Vec<usize>>,
+    found: Arc<Found>,
 }
 
 /// Every user and session, with lookups (no `Debug`: it holds token values).
@@ -367,22 +378,32 @@ impl Store {
                 .collect();
             (rows, index.len())
         } else {
-            let hits = self.matching(q, owner);
-            let start = match &after {
-                Some((key, id)) => {
-                    let cursor = Some((key.borrowed(), &**id));
-                    hits.partition_point(|&at| {
-                        let o = self.position(at, q.order_by).cmp(&cursor);
-                        match q.order {
-                            Order::Asc => o != Ordering::Greater,
-                            Order::Desc => o != Ordering::Less,
+            match &*self.matching(q, owner) {
+                Found::Sorted(hits) => {
+                    let start = match &after {
+                        Some((key, id)) => {
+                            let cursor = Some((key.borrowed(), &**id));
+                            hits.partition_point(|&at| {
+                                let o = self.position(at, q.order_by).cmp(&cursor);
+                                match q.order {
+                                    Order::Asc => o != Ordering::Greater,
+                                    Order::Desc => o != Ordering::Less,
+                                }
+                            })
                         }
-                    })
+                        None => 0,
+                    };
+                    let rows = hits.iter().skip(start).take(q.size + 1).copied().collect();
+                    (rows, hits.len())
                 }
-                None => 0,
-            };
-            let rows = hits.iter().skip(start).take(q.size + 1).copied().collect();
-            (rows, hits.len())
+                Found::Flags { keep, count } => {
+                    let rows = ordered(&self.indexes[slot(q.order_by)], q.order, after.as_ref())
+                        .filter(|&at| keep.get(at).copied().unwrap_or(false))
+                        .take(q.size + 1)
+                        .collect();
+                    (rows, *count)
+                }
+            }
         };
         let sessions: Vec<SessionView> = rows
             .iter()
@@ -428,10 +449,10 @@ impl Store {
             .collect()
     }
 
-    /// The slots of the sessions `q` matches (among `owner`'s, for a client list), in page
-    /// order. They are kept until the store next changes, so paging through a filtered
-    /// result, and its `count`, cost one scan rather than one per page.
-    fn matching(&mut self, q: &ListQuery, owner: Option<usize>) -> Arc<Vec<usize>> {
+    /// The sessions `q` matches (among `owner`'s, for a client list). They are kept until
+    /// the store next changes, so paging through a filtered result, and its `count`,
+    /// cost one scan rather than one per page.
+    fn matching(&mut self, q: &ListQuery, owner: Option<usize>) -> Arc<Found> {
         let version = self.version;
         self.kept.retain(|m| m.version == version);
         let same = |m: &&Matches| {
@@ -441,9 +462,9 @@ impl Store {
                 && m.filter_key == q.filter_key
         };
         if let Some(m) = self.kept.iter().find(same) {
-            return m.slots.clone();
+            return m.found.clone();
         }
-        let slots = Arc::new(self.find(q, owner));
+        let found = Arc::new(self.find(q, owner));
         if self.kept.len() == KEPT_QUERIES {
             self.kept.remove(0);
         }
@@ -453,13 +474,13 @@ impl Store {
             order: q.order,
             owner,
             filter_key: q.filter_key.clone(),
-            slots: slots.clone(),
+            found: found.clone(),
         });
-        slots
+        found
     }
 
     /// Scans for the sessions `q` matches; see [`Store::matching`].
-    fn find(&self, q: &ListQuery, owner: Option<usize>) -> Vec<usize> {
+    fn find(&self, q: &ListQuery, owner: Option<usize>) -> Found {
         let m = Matcher::new(&q.conds, &self.users, owner);
         let Some(u) = owner else {
             // Sessions are decided in slot (memory) order, not index order, which would
@@ -473,25 +494,27 @@ impl Store {
                     .filter(|&at| self.owners[at].is_some_and(|u| m.owner_ok(u)))
                     .collect()
             };
-            if hits.len() <= self.len() / SORT_BELOW {
-                // Few matches: sorting them is cheaper than walking the whole index.
-                hits.sort_unstable_by_key(|&at| self.position(at, q.order_by));
-                if q.order == Order::Desc {
-                    hits.reverse();
+            if hits.len() > self.len() / SORT_BELOW {
+                let mut keep = vec![false; self.sessions.len()];
+                for &at in &hits {
+                    keep[at] = true;
                 }
-                return hits;
+                return Found::Flags {
+                    keep,
+                    count: hits.len(),
+                };
             }
-            let mut keep = vec![false; self.sessions.len()];
-            for &at in &hits {
-                keep[at] = true;
+            hits.sort_unstable_by_key(|&at| self.position(at, q.order_by));
+            if q.order == Order::Desc {
+                hits.reverse();
             }
-            return ordered(&self.indexes[slot(q.order_by)], q.order, None)
-                .filter(|&at| keep.get(at).copied().unwrap_or(false))
-                .collect();
+            return Found::Sorted(hits);
         };
-        ordered(&self.scoped_index(u, q.order_by), q.order, None)
-            .filter(|&at| self.at(at).is_some_and(|r| m.matches(r)))
-            .collect()
+        Found::Sorted(
+            ordered(&self.scoped_index(u, q.order_by), q.order, None)
+                .filter(|&at| self.at(at).is_some_and(|r| m.matches(r)))
+                .collect(),
+        )
     }
 
     /// Ends one session; with `token`, only one of that token's owner.
