@@ -14,6 +14,35 @@ pub enum SortKey {
     Text(String),
 }
 
+/// A borrowed [`SortKey`], ordered the same way (variant first, then value), so rows
+/// can be compared and sorted without copying their text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum KeyRef<'a> {
+    /// Time column.
+    Time(i64),
+    /// Text column.
+    Text(&'a str),
+}
+
+impl SortKey {
+    /// The key, borrowed.
+    pub fn borrowed(&self) -> KeyRef<'_> {
+        match self {
+            SortKey::Time(t) => KeyRef::Time(*t),
+            SortKey::Text(s) => KeyRef::Text(s),
+        }
+    }
+}
+
+impl From<KeyRef<'_>> for SortKey {
+    fn from(k: KeyRef<'_>) -> Self {
+        match k {
+            KeyRef::Time(t) => SortKey::Time(t),
+            KeyRef::Text(s) => SortKey::Text(s.to_owned()),
+        }
+    }
+}
+
 /// A decoded cursor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cursor {

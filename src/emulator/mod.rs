@@ -44,6 +44,7 @@ pub mod cursor;
 pub mod faults;
 pub mod filter;
 pub mod ids;
+pub mod matcher;
 pub mod render;
 pub mod routes;
 pub mod seed;

@@ -8,10 +8,20 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 /// as the API writes times.
 pub struct Stamp(pub i64);
 
+/// Bytes in `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
+const STAMP_LEN: usize = 27;
+
 impl Stamp {
     /// `YYYY-MM-DDTHH:MM:SS.ffffffZ`. Written by hand because every listed session
     /// carries four of these and a general formatter dominated the cost of a page.
     pub fn text(&self) -> String {
+        let mut buf = [0; STAMP_LEN];
+        self.write(&mut buf)
+            .map_or_else(|| self.formatted(), str::to_owned)
+    }
+
+    /// Year, month, day, hour, minute, second and microsecond (UTC).
+    fn fields(&self) -> [i64; 7] {
         let secs = self.0.div_euclid(SECOND);
         let micros = self.0.rem_euclid(SECOND);
         let (days, sod) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
@@ -25,18 +35,62 @@ impl Stamp {
         let day = doy - (153 * mp + 2) / 5 + 1;
         let month = if mp < 10 { mp + 3 } else { mp - 9 };
         let year = yoe + era * 400 + i64::from(month <= 2);
-        format!(
-            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{micros:06}Z",
+        [
+            year,
+            month,
+            day,
             sod / 3600,
             sod % 3600 / 60,
-            sod % 60
-        )
+            sod % 60,
+            micros,
+        ]
+    }
+
+    /// The text through the general formatter (any year).
+    fn formatted(&self) -> String {
+        let [year, month, day, h, m, s, micros] = self.fields();
+        format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{micros:06}Z")
+    }
+
+    /// The text written digit by digit into `buf`, with no allocation (a 1000-row page
+    /// writes 4000 stamps); `None` for years outside 0000-9999, which need a sign or a
+    /// fifth digit.
+    fn write<'b>(&self, buf: &'b mut [u8; STAMP_LEN]) -> Option<&'b str> {
+        let [year, month, day, h, m, s, micros] = self.fields();
+        if !(0..=9999).contains(&year) {
+            return None;
+        }
+        let mut at = 0;
+        let mut put = |value: i64, width: u32, sep: Option<u8>| {
+            let mut v = value;
+            for i in (0..width as usize).rev() {
+                buf[at + i] = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
+            at += width as usize;
+            if let Some(c) = sep {
+                buf[at] = c;
+                at += 1;
+            }
+        };
+        put(year, 4, Some(b'-'));
+        put(month, 2, Some(b'-'));
+        put(day, 2, Some(b'T'));
+        put(h, 2, Some(b':'));
+        put(m, 2, Some(b':'));
+        put(s, 2, Some(b'.'));
+        put(micros, 6, Some(b'Z'));
+        std::str::from_utf8(buf).ok()
     }
 }
 
 impl Serialize for Stamp {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.text())
+        let mut buf = [0; STAMP_LEN];
+        match self.write(&mut buf) {
+            Some(text) => s.serialize_str(text),
+            None => s.serialize_str(&self.formatted()),
+        }
     }
 }
 
@@ -188,6 +242,7 @@ mod tests {
         {
             let want = format!("{:.6}", super::super::store::ts(us));
             assert_eq!(Stamp(us).text(), want, "{us}");
+            assert_eq!(Stamp(us).formatted(), want, "{us}");
         }
     }
 }

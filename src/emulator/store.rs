@@ -1,16 +1,22 @@
 //! The in-memory session store: users, sessions, token lookup and one sorted index per
 //! `order_by` column, so a page is a range scan from the cursor rather than a sort.
 //! Times are microseconds since the epoch; "now" is always passed in.
+//!
+//! Records live in a slab (a `Vec` of slots) that every index and token points into by
+//! slot number: a filtered page at 100,000 sessions visits every record, and a hash
+//! lookup per row dominated that walk. The sessions a filtered query matches are kept,
+//! in order, until the next change to the store, so its later pages are a binary search.
 
-use super::cursor::{Cursor, SortKey, fingerprint};
-use super::filter::{Cond, TextField, TimeField};
+use super::cursor::{Cursor, KeyRef, SortKey, fingerprint};
 use super::ids;
+use super::matcher::Matcher;
 use super::render::{SessionView, TokenView};
 use super::validate::ListQuery;
 use super::{SessionTokens, UserTokens};
 use crate::authn::Secret;
 use crate::authn::model::{Intelligence, Order, OrderBy, Profile, TokenInfo};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
 use std::sync::Arc;
 
@@ -96,17 +102,57 @@ enum TokenKind {
     Refresh,
 }
 
-type Index = BTreeSet<(SortKey, Arc<str>)>;
+/// Sessions in the order of one column (ties broken by id), each with its slot.
+type Index = BTreeMap<(SortKey, Arc<str>), usize>;
+
+/// How many filtered queries keep their matches between requests (a few clients paging
+/// through different filters at once).
+const KEPT_QUERIES: usize = 4;
+
+/// A filtered query matching at most one session in this many sorts its matches; above
+/// that, its pages walk the index from the cursor. A walk finds a page after about
+/// `size × SORT_BELOW` steps at worst, while sorting costs k·log k comparisons.
+const SORT_BELOW: usize = 32;
+
+/// The sessions a filtered query matches.
+enum Found {
+    /// The matching slots in page order: a page is a binary search for the cursor.
+    Sorted(Vec<usize>),
+    /// Whether each slot matches, for a service list query matching many (client lists
+    /// always sort: they hold one owner's sessions): a page walks the index
+    /// from the cursor until it has enough rows, which the density of matches keeps
+    /// short, rather than ordering every match up front.
+    Flags { keep: Vec<bool>, count: usize },
+}
+
+/// What a filtered query matched, as of one store version.
+struct Matches {
+    version: u64,
+    order_by: OrderBy,
+    order: Order,
+    owner: Option<usize>,
+    filter_key: String,
+    found: Arc<Found>,
+}
 
 /// Every user and session, with lookups (no `Debug`: it holds token values).
 pub struct Store {
     users: Vec<User>,
     user_by_id: HashMap<String, usize>,
-    sessions: HashMap<Arc<str>, SessionRec>,
-    by_user: Vec<BTreeSet<Arc<str>>>,
+    /// Session records by slot; `None` is a free slot (listed in `free`).
+    sessions: Vec<Option<SessionRec>>,
+    /// The owner of each slot's session: a filter on owners alone scans this column,
+    /// a hundredth of the size of the records.
+    owners: Vec<Option<usize>>,
+    free: Vec<usize>,
+    slot_of: HashMap<Arc<str>, usize>,
+    by_user: Vec<BTreeMap<Arc<str>, usize>>,
     indexes: [Index; 7],
-    tokens: HashMap<String, (Arc<str>, TokenKind)>,
+    tokens: HashMap<String, (usize, TokenKind)>,
     expired_tokens: HashSet<String>,
+    /// Bumped by every change to a session, so kept matches know they are stale.
+    version: u64,
+    kept: Vec<Matches>,
     rng: fastrand::Rng,
     user_token_life: i64,
     service: (String, String, i64),
@@ -125,7 +171,7 @@ fn slot(ob: OrderBy) -> usize {
 }
 
 /// The record type every listed session reports.
-const SESSION_TYPE: &str = "session";
+pub const SESSION_TYPE: &str = "session";
 
 /// An instant from microseconds (always in range for the times the store makes).
 pub fn ts(us: i64) -> jiff::Timestamp {
@@ -140,11 +186,16 @@ impl Store {
         Self {
             users: Vec::new(),
             user_by_id: HashMap::new(),
-            sessions: HashMap::new(),
+            sessions: Vec::new(),
+            owners: Vec::new(),
+            free: Vec::new(),
+            slot_of: HashMap::new(),
             by_user: Vec::new(),
             indexes: Default::default(),
             tokens: HashMap::new(),
             expired_tokens: HashSet::new(),
+            version: 0,
+            kept: Vec::new(),
             rng,
             user_token_life,
             service: (service_token, service_id, now),
@@ -156,24 +207,41 @@ impl Store {
         let i = self.users.len();
         self.user_by_id.insert(user.id.clone(), i);
         self.users.push(user);
-        self.by_user.push(BTreeSet::new());
+        self.by_user.push(BTreeMap::new());
         i
     }
 
     /// Adds a session and indexes it.
     pub fn add_session(&mut self, rec: SessionRec) {
+        self.version += 1;
+        let at = self.free.pop().unwrap_or(self.sessions.len());
         for ob in OrderBy::ALL {
             let key = self.key(&rec, ob);
-            self.indexes[slot(ob)].insert((key, rec.id.clone()));
+            self.indexes[slot(ob)].insert((key, rec.id.clone()), at);
         }
-        self.by_user[rec.user].insert(rec.id.clone());
+        self.by_user[rec.user].insert(rec.id.clone(), at);
         self.tokens
-            .insert(rec.refresh.clone(), (rec.id.clone(), TokenKind::Refresh));
-        self.tokens.insert(
-            rec.active.value.clone(),
-            (rec.id.clone(), TokenKind::Active),
-        );
-        self.sessions.insert(rec.id.clone(), rec);
+            .insert(rec.refresh.clone(), (at, TokenKind::Refresh));
+        self.tokens
+            .insert(rec.active.value.clone(), (at, TokenKind::Active));
+        self.slot_of.insert(rec.id.clone(), at);
+        if at == self.sessions.len() {
+            self.owners.push(Some(rec.user));
+            self.sessions.push(Some(rec));
+        } else {
+            self.owners[at] = Some(rec.user);
+            self.sessions[at] = Some(rec);
+        }
+    }
+
+    /// The session in slot `at`, if live.
+    fn at(&self, at: usize) -> Option<&SessionRec> {
+        self.sessions.get(at).and_then(Option::as_ref)
+    }
+
+    /// The live session `id`.
+    fn get(&self, id: &str) -> Option<&SessionRec> {
+        self.slot_of.get(id).and_then(|&at| self.at(at))
     }
 
     /// The store's generator, for new ids and tokens.
@@ -183,30 +251,39 @@ impl Store {
 
     /// Live sessions.
     pub fn len(&self) -> usize {
-        self.sessions.len()
+        self.slot_of.len()
     }
 
     /// True when no session is live.
     pub fn is_empty(&self) -> bool {
-        self.sessions.is_empty()
+        self.slot_of.is_empty()
     }
 
     /// Whether `id` is a live session.
     pub fn contains(&self, id: &str) -> bool {
-        self.sessions.contains_key(id)
+        self.slot_of.contains_key(id)
     }
 
     fn key(&self, rec: &SessionRec, ob: OrderBy) -> SortKey {
+        self.key_ref(rec, ob).into()
+    }
+
+    fn key_ref<'a>(&'a self, rec: &'a SessionRec, ob: OrderBy) -> KeyRef<'a> {
         let user = &self.users[rec.user];
         match ob {
-            OrderBy::Id => SortKey::Text(rec.id.to_string()),
-            OrderBy::CreatedAt => SortKey::Time(rec.created_at),
-            OrderBy::Type => SortKey::Text(SESSION_TYPE.to_owned()),
-            OrderBy::Identity => SortKey::Text(user.id.clone()),
-            OrderBy::Email => SortKey::Text(user.email.clone()),
-            OrderBy::Expire => SortKey::Time(rec.expire),
-            OrderBy::ActiveTokenId => SortKey::Text(rec.active.id.clone()),
+            OrderBy::Id => KeyRef::Text(&rec.id),
+            OrderBy::CreatedAt => KeyRef::Time(rec.created_at),
+            OrderBy::Type => KeyRef::Text(SESSION_TYPE),
+            OrderBy::Identity => KeyRef::Text(&user.id),
+            OrderBy::Email => KeyRef::Text(&user.email),
+            OrderBy::Expire => KeyRef::Time(rec.expire),
+            OrderBy::ActiveTokenId => KeyRef::Text(&rec.active.id),
         }
+    }
+
+    /// Where the session in slot `at` sorts by `ob`: its key, then its id.
+    fn position(&self, at: usize, ob: OrderBy) -> Option<(KeyRef<'_>, &str)> {
+        self.at(at).map(|r| (self.key_ref(r, ob), &*r.id))
     }
 
     /// Drops sessions with less than a second left; their tokens then answer
@@ -214,8 +291,8 @@ impl Store {
     pub fn purge(&mut self, now: i64) {
         let ended: Vec<Arc<str>> = self.indexes[slot(OrderBy::Expire)]
             .iter()
-            .take_while(|(k, _)| matches!(k, SortKey::Time(t) if *t - now < SECOND))
-            .map(|(_, id)| id.clone())
+            .take_while(|((k, _), _)| matches!(k, SortKey::Time(t) if *t - now < SECOND))
+            .map(|((_, id), _)| id.clone())
             .collect();
         for id in ended {
             if let Some(rec) = self.remove(&id) {
@@ -227,7 +304,11 @@ impl Store {
 
     /// Removes a session and revokes its tokens.
     fn remove(&mut self, id: &str) -> Option<SessionRec> {
-        let rec = self.sessions.remove(id)?;
+        let at = self.slot_of.remove(id)?;
+        let rec = self.sessions.get_mut(at)?.take()?;
+        self.owners[at] = None;
+        self.version += 1;
+        self.free.push(at);
         for ob in OrderBy::ALL {
             let key = self.key(&rec, ob);
             self.indexes[slot(ob)].remove(&(key, rec.id.clone()));
@@ -245,11 +326,7 @@ impl Store {
 
     fn lookup(&self, value: &str) -> Result<(&SessionRec, TokenKind), Failure> {
         match self.tokens.get(value) {
-            Some((id, kind)) => self
-                .sessions
-                .get(id)
-                .map(|r| (r, *kind))
-                .ok_or(Failure::InvalidToken),
+            Some(&(at, kind)) => self.at(at).map(|r| (r, kind)).ok_or(Failure::InvalidToken),
             None if self.expired_tokens.contains(value) => Err(Failure::ExpiredToken),
             None => Err(Failure::InvalidToken),
         }
@@ -261,46 +338,6 @@ impl Store {
             (rec, TokenKind::Active) if rec.active.expire - now >= SECOND => Ok(rec),
             (_, TokenKind::Active) => Err(Failure::ExpiredToken),
             (_, TokenKind::Refresh) => Err(Failure::InvalidToken),
-        }
-    }
-
-    fn matches(&self, rec: &SessionRec, conds: &[Cond]) -> bool {
-        let user = &self.users[rec.user];
-        let text = |f: TextField| -> &str {
-            match f {
-                TextField::Id => &rec.id,
-                TextField::Type => SESSION_TYPE,
-                TextField::Identity => &user.id,
-                TextField::Email => &user.email,
-                TextField::Username => &user.username,
-                TextField::ActiveTokenId => &rec.active.id,
-            }
-        };
-        conds.iter().all(|c| match c {
-            Cond::Eq(f, v) => text(*f) == v,
-            Cond::In(f, vs) => vs.iter().any(|v| v == text(*f)),
-            Cond::Contains(f, vs) => vs.iter().all(|v| text(*f).contains(v.as_str())),
-            Cond::Time(f, cmp, t) => cmp.holds(
-                match f {
-                    TimeField::CreatedAt => rec.created_at,
-                    TimeField::Expire => rec.expire,
-                },
-                *t,
-            ),
-            Cond::Scopes(want) => want.iter().all(|s| rec.scopes.contains(s)),
-            Cond::Enabled(b) => user.enabled == *b,
-            Cond::ProfileEq(k, v) => self.profile_value(rec, k) == Some(v.as_str()),
-            Cond::ProfileContains(k, vs) => self
-                .profile_value(rec, k)
-                .is_some_and(|p| vs.iter().any(|v| p.contains(v.as_str()))),
-            Cond::ProfileExists(k, b) => self.profile_value(rec, k).is_some() == *b,
-        })
-    }
-
-    fn profile_value<'a>(&'a self, rec: &'a SessionRec, key: &str) -> Option<&'a str> {
-        match key {
-            "Login-Time" | "User-Agent" => None,
-            _ => self.users[rec.user].profile.get(key).map(String::as_str),
         }
     }
 
@@ -326,69 +363,66 @@ impl Store {
             },
             None => None,
         };
-        let scoped: Index;
-        let index = match owner {
-            Some(u) => {
-                scoped = self.by_user[u]
-                    .iter()
-                    .filter_map(|id| self.sessions.get(id))
-                    .map(|r| (self.key(r, q.order_by), r.id.clone()))
-                    .collect();
-                &scoped
-            }
-            None => &self.indexes[slot(q.order_by)],
-        };
-        let rows: Box<dyn Iterator<Item = &(SortKey, Arc<str>)>> = match (q.order, after) {
-            (Order::Asc, Some(a)) => Box::new(index.range((Bound::Excluded(a), Bound::Unbounded))),
-            (Order::Asc, None) => Box::new(index.iter()),
-            (Order::Desc, Some(a)) => {
-                Box::new(index.range((Bound::Unbounded, Bound::Excluded(a))).rev())
-            }
-            (Order::Desc, None) => Box::new(index.iter().rev()),
-        };
-        let mut sessions: Vec<SessionView> = Vec::with_capacity(q.size.min(index.len()));
-        let mut last = String::new();
-        let mut prev: Option<&(SortKey, Arc<str>)> = None;
-        for row in rows {
-            let Some(rec) = self.sessions.get(&row.1) else {
-                continue;
-            };
-            if !self.matches(rec, &q.conds) {
-                continue;
-            }
-            if sessions.len() == q.size {
-                if let Some((key, id)) = prev {
-                    last = Cursor {
-                        query,
-                        key: key.clone(),
-                        id: id.to_string(),
-                    }
-                    .encode();
+        // The page's slots plus, if there is one, the first row of the next page.
+        let (rows, count): (Vec<usize>, usize) = if q.conds.is_empty() {
+            let scoped: Index;
+            let index = match owner {
+                Some(u) => {
+                    scoped = self.scoped_index(u, q.order_by);
+                    &scoped
                 }
-                break;
+                None => &self.indexes[slot(q.order_by)],
+            };
+            let rows = ordered(index, q.order, after.as_ref())
+                .take(q.size + 1)
+                .collect();
+            (rows, index.len())
+        } else {
+            match &*self.matching(q, owner) {
+                Found::Sorted(hits) => {
+                    let start = match &after {
+                        Some((key, id)) => {
+                            let cursor = Some((key.borrowed(), &**id));
+                            hits.partition_point(|&at| {
+                                let o = self.position(at, q.order_by).cmp(&cursor);
+                                match q.order {
+                                    Order::Asc => o != Ordering::Greater,
+                                    Order::Desc => o != Ordering::Less,
+                                }
+                            })
+                        }
+                        None => 0,
+                    };
+                    let rows = hits.iter().skip(start).take(q.size + 1).copied().collect();
+                    (rows, hits.len())
+                }
+                Found::Flags { keep, count } => {
+                    let rows = ordered(&self.indexes[slot(q.order_by)], q.order, after.as_ref())
+                        .filter(|&at| keep.get(at).copied().unwrap_or(false))
+                        .take(q.size + 1)
+                        .collect();
+                    (rows, *count)
+                }
             }
-            sessions.push(SessionView {
+        };
+        let sessions: Vec<SessionView> = rows
+            .iter()
+            .take(q.size)
+            .filter_map(|&at| self.at(at))
+            .map(|rec| SessionView {
                 user: &self.users[rec.user],
                 rec,
                 now,
-            });
-            prev = Some(row);
-        }
-        let count = if q.conds.is_empty() {
-            index.len()
-        } else if owner.is_none() {
-            // Every index holds every live session; walking the records themselves spares
-            // a hash lookup per session, which dominated a filtered count of 100,000.
-            self.sessions
-                .values()
-                .filter(|r| self.matches(r, &q.conds))
-                .count()
-        } else {
-            index
-                .iter()
-                .filter_map(|(_, id)| self.sessions.get(id))
-                .filter(|r| self.matches(r, &q.conds))
-                .count()
+            })
+            .collect();
+        let last = match sessions.last() {
+            Some(v) if rows.len() > q.size => Cursor {
+                query,
+                key: self.key(v.rec, q.order_by),
+                id: v.rec.id.to_string(),
+            }
+            .encode(),
+            _ => String::new(),
         };
         let shown = sessions.len();
         let json = if owner.is_some() {
@@ -407,6 +441,82 @@ impl Store {
         })
     }
 
+    /// `u`'s sessions in the order of `ob`.
+    fn scoped_index(&self, u: usize, ob: OrderBy) -> Index {
+        self.by_user[u]
+            .values()
+            .filter_map(|&at| Some(((self.key(self.at(at)?, ob), self.at(at)?.id.clone()), at)))
+            .collect()
+    }
+
+    /// The sessions `q` matches (among `owner`'s, for a client list). They are kept until
+    /// the store next changes, so paging through a filtered result, and its `count`,
+    /// cost one scan rather than one per page.
+    fn matching(&mut self, q: &ListQuery, owner: Option<usize>) -> Arc<Found> {
+        let version = self.version;
+        self.kept.retain(|m| m.version == version);
+        let same = |m: &&Matches| {
+            m.order_by == q.order_by
+                && m.order == q.order
+                && m.owner == owner
+                && m.filter_key == q.filter_key
+        };
+        if let Some(m) = self.kept.iter().find(same) {
+            return m.found.clone();
+        }
+        let found = Arc::new(self.find(q, owner));
+        if self.kept.len() == KEPT_QUERIES {
+            self.kept.remove(0);
+        }
+        self.kept.push(Matches {
+            version,
+            order_by: q.order_by,
+            order: q.order,
+            owner,
+            filter_key: q.filter_key.clone(),
+            found: found.clone(),
+        });
+        found
+    }
+
+    /// Scans for the sessions `q` matches; see [`Store::matching`].
+    fn find(&self, q: &ListQuery, owner: Option<usize>) -> Found {
+        let m = Matcher::new(&q.conds, &self.users, owner);
+        let Some(u) = owner else {
+            // Sessions are decided in slot (memory) order, not index order, which would
+            // jump across the slab with a cache miss per row.
+            let mut hits: Vec<usize> = if m.reads_session() {
+                (0..self.sessions.len())
+                    .filter(|&at| self.at(at).is_some_and(|r| m.matches(r)))
+                    .collect()
+            } else {
+                (0..self.owners.len())
+                    .filter(|&at| self.owners[at].is_some_and(|u| m.owner_ok(u)))
+                    .collect()
+            };
+            if hits.len() > self.len() / SORT_BELOW {
+                let mut keep = vec![false; self.sessions.len()];
+                for &at in &hits {
+                    keep[at] = true;
+                }
+                return Found::Flags {
+                    keep,
+                    count: hits.len(),
+                };
+            }
+            hits.sort_unstable_by_key(|&at| self.position(at, q.order_by));
+            if q.order == Order::Desc {
+                hits.reverse();
+            }
+            return Found::Sorted(hits);
+        };
+        Found::Sorted(
+            ordered(&self.scoped_index(u, q.order_by), q.order, None)
+                .filter(|&at| self.at(at).is_some_and(|r| m.matches(r)))
+                .collect(),
+        )
+    }
+
     /// Ends one session; with `token`, only one of that token's owner.
     pub fn invalidate(
         &mut self,
@@ -417,11 +527,7 @@ impl Store {
         self.purge(now);
         if let Some(t) = token {
             let owner = self.by_user_token(t, now)?.user;
-            if self
-                .sessions
-                .get(session_id)
-                .is_none_or(|r| r.user != owner)
-            {
+            if self.get(session_id).is_none_or(|r| r.user != owner) {
                 return Err(Failure::NotFound);
             }
         }
@@ -432,7 +538,7 @@ impl Store {
     pub fn logout_user(&mut self, user_id: &str, now: i64) {
         self.purge(now);
         if let Some(&u) = self.user_by_id.get(user_id) {
-            let ids: Vec<Arc<str>> = self.by_user[u].iter().cloned().collect();
+            let ids: Vec<Arc<str>> = self.by_user[u].keys().cloned().collect();
             for id in ids {
                 self.remove(&id);
             }
@@ -473,17 +579,19 @@ impl Store {
             created_at: now,
             expire: (now + self.user_token_life).min(session_expire),
         };
+        let at = *self.slot_of.get(&id).ok_or(Failure::InvalidToken)?;
+        self.version += 1;
         self.tokens.remove(&old_value);
         self.tokens
-            .insert(active.value.clone(), (id.clone(), TokenKind::Active));
+            .insert(active.value.clone(), (at, TokenKind::Active));
         self.indexes[slot(OrderBy::ActiveTokenId)].remove(&old_key);
         self.indexes[slot(OrderBy::ActiveTokenId)]
-            .insert((SortKey::Text(active.id.clone()), id.clone()));
-        let Some(rec) = self.sessions.get_mut(&id) else {
+            .insert((SortKey::Text(active.id.clone()), id), at);
+        let Some(rec) = self.sessions.get_mut(at).and_then(Option::as_mut) else {
             return Err(Failure::InvalidToken);
         };
         rec.active = active;
-        let rec = &self.sessions[&id];
+        let rec = &*rec;
         let user = &self.users[rec.user];
         let refresh_token = TokenView {
             value: Some(&rec.refresh),
@@ -543,7 +651,7 @@ impl Store {
             .take(max_users)
             .map(|(u, ids)| {
                 let mut recs: Vec<&SessionRec> =
-                    ids.iter().filter_map(|id| self.sessions.get(id)).collect();
+                    ids.values().filter_map(|&at| self.at(at)).collect();
                 recs.sort_by_key(|r| (r.created_at, r.id.clone()));
                 UserTokens {
                     user_id: u.id.clone(),
@@ -559,6 +667,28 @@ impl Store {
                 }
             })
             .collect()
+    }
+}
+
+/// The slots of `index` in `order`, from just past the cursor row `after` if given.
+fn ordered<'a>(
+    index: &'a Index,
+    order: Order,
+    after: Option<&(SortKey, Arc<str>)>,
+) -> Box<dyn Iterator<Item = usize> + 'a> {
+    let from = |a: &(SortKey, Arc<str>)| Bound::Excluded(a.clone());
+    match (order, after) {
+        (Order::Asc, Some(a)) => {
+            Box::new(index.range((from(a), Bound::Unbounded)).map(|(_, &at)| at))
+        }
+        (Order::Asc, None) => Box::new(index.values().copied()),
+        (Order::Desc, Some(a)) => Box::new(
+            index
+                .range((Bound::Unbounded, from(a)))
+                .rev()
+                .map(|(_, &at)| at),
+        ),
+        (Order::Desc, None) => Box::new(index.values().rev().copied()),
     }
 }
 
@@ -583,4 +713,136 @@ struct RefreshOut<'a> {
     refresh_token: TokenView<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     active_token: Option<TokenView<'a>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emulator::seed;
+    use crate::emulator::validate::{Endpoint, parse};
+    use serde_json::Value;
+
+    const NOW: i64 = 1_780_000_000 * SECOND;
+
+    fn store() -> Store {
+        let life = 900 * SECOND;
+        let mut s = Store::new(7, life, "pts_test".into(), NOW);
+        seed::populate(&mut s, 7, 200, 2000, NOW, life, 7 * 86_400 * SECOND);
+        s
+    }
+
+    fn page(s: &mut Store, body: &str) -> Value {
+        let b = parse(Endpoint::SessionList, body.as_bytes()).unwrap();
+        let p = s.list(b.list.as_ref().unwrap(), None, NOW).unwrap();
+        serde_json::from_str(&p.json).unwrap()
+    }
+
+    /// Every page of a query: the rows (as JSON) and the `count` of each page.
+    fn walk(s: &mut Store, filter: &str, order_by: &str, order: &str) -> (Vec<Value>, Vec<u64>) {
+        let (mut rows, mut counts, mut last) = (Vec::new(), Vec::new(), String::new());
+        for _ in 0..1000 {
+            let cursor = if last.is_empty() {
+                String::new()
+            } else {
+                format!(r#","last":"{last}""#)
+            };
+            let p = page(
+                s,
+                &format!(
+                    r#"{{"filter":{filter},"order_by":"{order_by}","order":"{order}","size":7{cursor}}}"#
+                ),
+            );
+            rows.extend(p["sessions"].as_array().unwrap().iter().cloned());
+            counts.push(p["count"].as_u64().unwrap());
+            last = p["last"].as_str().unwrap().to_owned();
+            if last.is_empty() {
+                break;
+            }
+        }
+        (rows, counts)
+    }
+
+    fn ids(rows: &[Value]) -> Vec<String> {
+        rows.iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn filtered_pages_cover_exactly_the_matches_in_order() {
+        let mut s = store();
+        let all: Vec<&SessionRec> = s.sessions.iter().flatten().collect();
+        let rare: Vec<String> = all.iter().step_by(400).map(|r| r.id.to_string()).collect();
+        let rare_filter = serde_json::to_string(&serde_json::json!({ "id__in": rare })).unwrap();
+        let want_an = all
+            .iter()
+            .filter(|r| s.users[r.user].email.contains("an"))
+            .count();
+        // One filter takes the sorted-matches path, the other the index walk.
+        assert!(rare.len() <= s.len() / SORT_BELOW);
+        assert!(want_an > s.len() / SORT_BELOW);
+        for (filter, want) in [
+            (rare_filter.as_str(), rare.len()),
+            (r#"{"email__contains":["an"]}"#, want_an),
+        ] {
+            for (order_by, column) in [("created_at", "created_at"), ("email", "email")] {
+                for order in ["asc", "desc"] {
+                    let (rows, counts) = walk(&mut s, filter, order_by, order);
+                    assert_eq!(rows.len(), want, "{filter} {order_by} {order}");
+                    assert!(counts.iter().all(|&c| c as usize == want));
+                    let mut seen = ids(&rows);
+                    seen.sort();
+                    seen.dedup();
+                    assert_eq!(seen.len(), want, "a session was listed twice");
+                    let keys: Vec<(String, String)> = rows
+                        .iter()
+                        .map(|r| {
+                            (
+                                r[column].as_str().unwrap().to_owned(),
+                                r["id"].as_str().unwrap().to_owned(),
+                            )
+                        })
+                        .collect();
+                    let mut sorted = keys.clone();
+                    sorted.sort();
+                    if order == "desc" {
+                        sorted.reverse();
+                    }
+                    assert_eq!(keys, sorted, "{filter} {order_by} {order}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn changes_between_pages_show_on_the_next_page() {
+        let mut s = store();
+        let filter = r#"{"email__contains":["an"]}"#;
+        let first = page(&mut s, &format!(r#"{{"filter":{filter},"size":5}}"#));
+        let count = first["count"].as_u64().unwrap();
+        let (rows, _) = walk(&mut s, filter, "created_at", "desc");
+        let gone = ids(&rows)[6].clone();
+        assert!(s.delete(&gone));
+        let last = first["last"].as_str().unwrap();
+        let second = page(
+            &mut s,
+            &format!(r#"{{"filter":{filter},"size":5,"last":"{last}"}}"#),
+        );
+        assert_eq!(second["count"].as_u64().unwrap(), count - 1);
+        assert!(!ids(second["sessions"].as_array().unwrap()).contains(&gone));
+        assert_eq!(
+            ids(second["sessions"].as_array().unwrap())[0],
+            ids(&rows)[5]
+        );
+
+        // A refresh replaces the active token id a filter can name.
+        let toks = s.tokens(1);
+        let session = &toks[0].sessions[0];
+        let rec = s.get(&session.session_id).unwrap();
+        let by_token = format!(r#"{{"filter":{{"active_token_id":"{}"}}}}"#, rec.active.id);
+        assert_eq!(page(&mut s, &by_token)["count"], 1);
+        s.refresh(session.refresh_token.expose(), None, NOW)
+            .unwrap();
+        assert_eq!(page(&mut s, &by_token)["count"], 0);
+    }
 }
