@@ -5,7 +5,9 @@
 //! `cargo bench --bench emulator` runs the full configuration; under `cargo test --benches`
 //! (no `--bench` argument) it serves 2,000 sessions for a moment, just to prove it works.
 
-use authtop::emulator::{EmulatorConfig, RunningEmulator};
+#[path = "support/mod.rs"]
+mod support;
+
 use std::time::{Duration, Instant};
 
 /// Longest wait for one answer.
@@ -99,33 +101,17 @@ async fn walk(
 }
 
 fn main() {
-    let full = std::env::args().any(|a| a == "--bench");
-    let plan = if full { FULL } else { TINY };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    rt.block_on(bench(&plan));
+    let plan = if support::full_run() { FULL } else { TINY };
+    support::runtime().block_on(bench(&plan));
 }
 
 async fn bench(plan: &Plan) {
-    let seeding = Instant::now();
-    let emu = RunningEmulator::start(
-        EmulatorConfig {
-            sessions: plan.sessions,
-            users: plan.users,
-            ..EmulatorConfig::default()
-        },
-        ([127, 0, 0, 1], 0).into(),
-    )
-    .await
-    .expect("emulator starts");
+    let (emu, seeded) = support::seeded_emulator(plan.sessions, plan.users).await;
     println!(
         "emulator /v2/session/list: {} sessions ({} users, seeded in {:.1} s), clients walk cursors from page one, loopback",
         plan.sessions,
         plan.users,
-        seeding.elapsed().as_secs_f64()
+        seeded.as_secs_f64()
     );
     println!(
         "| {:>9} | {:>7} | {:>8} | {:>9} | {:>8} | {:>10} | {:>10} |",

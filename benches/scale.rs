@@ -11,10 +11,13 @@
 //! `cargo bench --bench scale` runs the full configuration; under `cargo test --benches`
 //! (no `--bench` argument) it runs 2,000 sessions and a few pages, just to prove it works.
 
+#[path = "support/mod.rs"]
+mod support;
+
 use authtop::audit::AuditLog;
 use authtop::authn::model::{Order, OrderBy, SessionListRequest};
 use authtop::authn::{Client, ClientConfig};
-use authtop::emulator::{EmulatorConfig, RunningEmulator};
+use authtop::emulator::RunningEmulator;
 use authtop::tui::app::{App, AppInit};
 use authtop::tui::run::{self, LoopExit};
 use authtop::tui::worker::{self, WorkerContext};
@@ -381,29 +384,12 @@ async fn replay(emu: &RunningEmulator, plan: &Plan) -> Vec<(&'static str, Durati
 }
 
 fn main() {
-    let full = std::env::args().any(|a| a == "--bench");
-    let plan = if full { FULL } else { TINY };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    rt.block_on(bench(&plan));
+    let plan = if support::full_run() { FULL } else { TINY };
+    support::runtime().block_on(bench(&plan));
 }
 
 async fn bench(plan: &Plan) {
-    let seeding = Instant::now();
-    let emu = RunningEmulator::start(
-        EmulatorConfig {
-            sessions: plan.sessions,
-            users: plan.users,
-            ..EmulatorConfig::default()
-        },
-        ([127, 0, 0, 1], 0).into(),
-    )
-    .await
-    .expect("emulator starts");
-    let seeded = seeding.elapsed();
+    let (emu, seeded) = support::seeded_emulator(plan.sessions, plan.users).await;
     let client = Client::new(ClientConfig::new(emu.base_url(), emu.service_token()))
         .expect("client for the emulator");
     let dir = tempfile::tempdir().expect("temp dir");
