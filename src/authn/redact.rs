@@ -72,26 +72,24 @@ impl Redactor {
     /// replacement inside a JSON string keeps the JSON valid. The common case, no match,
     /// costs one substring search per secret.
     pub fn scrub_body(&self, body: &mut Vec<u8>) {
-        let found = |hay: &[u8], needle: &[u8]| match std::str::from_utf8(hay) {
-            Ok(text) => text
-                .find(std::str::from_utf8(needle).unwrap_or_default())
-                .filter(|_| !needle.is_empty()),
-            Err(_) => hay.windows(needle.len().max(1)).position(|w| w == needle),
-        };
-        for secret in self.values.iter().filter(|v| !self.returned.contains(v)) {
-            let needle = secret.expose().as_bytes();
-            if needle.is_empty() || found(body, needle).is_none() {
-                continue;
+        let scrubbed = self.values.iter().filter(|v| !self.returned.contains(v));
+        match String::from_utf8(std::mem::take(body)) {
+            // Bodies are UTF-8 in practice, and `str` search is fast; `new()` never keeps an
+            // empty secret, so every needle is non-empty.
+            Ok(mut text) => {
+                for secret in scrubbed {
+                    if text.contains(secret.expose()) {
+                        text = text.replace(secret.expose(), REDACTED);
+                    }
+                }
+                *body = text.into_bytes();
             }
-            let mut out = Vec::with_capacity(body.len());
-            let mut rest: &[u8] = body;
-            while let Some(at) = found(rest, needle) {
-                out.extend_from_slice(&rest[..at]);
-                out.extend_from_slice(REDACTED.as_bytes());
-                rest = &rest[at + needle.len()..];
+            Err(e) => {
+                *body = e.into_bytes();
+                for secret in scrubbed {
+                    *body = replace_bytes(body, secret.expose().as_bytes());
+                }
             }
-            out.extend_from_slice(rest);
-            *body = out;
         }
     }
 
@@ -130,6 +128,22 @@ impl Redactor {
             }
         }
     }
+}
+
+/// `hay` with every `needle` replaced by [`REDACTED`], for bodies that are not UTF-8.
+fn replace_bytes(hay: &[u8], needle: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(hay.len());
+    let mut i = 0;
+    while i < hay.len() {
+        if hay[i..].starts_with(needle) {
+            out.extend_from_slice(REDACTED.as_bytes());
+            i += needle.len();
+        } else {
+            out.push(hay[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
