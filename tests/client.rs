@@ -731,17 +731,15 @@ async fn a_page_walk_stops_on_a_repeated_cursor() {
         .await;
     let ids: Vec<String> = pages
         .iter()
-        .flat_map(|p| {
-            p.as_ref()
-                .unwrap()
-                .result
-                .sessions
-                .iter()
-                .map(|s| s.id.clone())
-        })
+        .filter_map(|p| p.as_ref().ok())
+        .flat_map(|p| p.result.sessions.iter().map(|s| s.id.clone()))
         .collect();
     assert_eq!(ids, ["pmt_a", "pmt_b", "pmt_c"]);
     assert_eq!(server.seen().len(), 3);
+    // The walk does not end as if the list were complete: the last item says it is not.
+    assert_eq!(pages.len(), 4);
+    let err = pages[3].as_ref().unwrap_err();
+    assert!(err.error.to_string().contains("incomplete"), "{}", err.error);
 }
 
 #[tokio::test]

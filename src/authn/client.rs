@@ -2,7 +2,7 @@
 
 use super::call::Call;
 use super::decode::{self, ResultDecoder};
-use super::error::Error;
+use super::error::{Error, TransportKind};
 use super::model::*;
 use super::redact::Redactor;
 use super::retry::{is_retryable_error, is_retryable_status};
@@ -22,6 +22,19 @@ pub(super) struct Sent {
     pub(super) raw: Raw,
     attempts: u32,
     red: Redactor,
+    /// An earlier attempt reached the server but got no answer.
+    unanswered: bool,
+}
+
+/// The end of a call with no result (invalidate, logout), and whether an earlier attempt
+/// of the same request reached the server and got no answer: then a `NotFound` now may
+/// be that attempt's own doing.
+#[derive(Debug)]
+pub struct Acted {
+    /// The final answer.
+    pub result: Result<Response<()>, Error>,
+    /// An earlier attempt was sent (connected) and no answer came back.
+    pub unanswered_before: bool,
 }
 
 /// Reads a plain success in one pass, or declines (see [`decode::success`]).
@@ -259,6 +272,24 @@ impl Client {
             .await
     }
 
+    /// A destructive call with no result, telling whether an earlier attempt went unanswered.
+    pub async fn act(&self, call: Call<'_>) -> Acted {
+        let sent = match self.send(call).await {
+            Ok(sent) => sent,
+            Err(e) => {
+                return Acted {
+                    result: Err(e),
+                    unanswered_before: false,
+                };
+            }
+        };
+        let unanswered_before = sent.unanswered;
+        Acted {
+            result: self.conclude(sent, decode::empty, None).await,
+            unanswered_before,
+        }
+    }
+
     /// `/v2/client/session/refresh`; never retried once the request may have reached the server.
     pub async fn client_session_refresh(
         &self,
@@ -324,7 +355,7 @@ impl Client {
         let red =
             Redactor::new(std::iter::once(&self.inner.config.token).chain(call.body_secrets()))
                 .returning(call.returned_secrets());
-        let (raw, attempts) = self
+        let (raw, attempts, unanswered) = self
             .exchange(
                 Method::POST,
                 call.path(),
@@ -333,7 +364,12 @@ impl Client {
                 &red,
             )
             .await?;
-        Ok(Sent { raw, attempts, red })
+        Ok(Sent {
+            raw,
+            attempts,
+            red,
+            unanswered,
+        })
     }
 
     /// Decodes an answer, polling first if the call was queued.
@@ -343,7 +379,9 @@ impl Client {
         decode: ResultDecoder<T>,
         fast: Option<FastDecoder<T>>,
     ) -> Result<Response<T>, Error> {
-        let Sent { raw, attempts, red } = sent;
+        let Sent {
+            raw, attempts, red, ..
+        } = sent;
         if let Some(done) = fast.and_then(|f| f(&raw, &red, attempts)) {
             return Ok(done);
         }
@@ -411,7 +449,7 @@ impl Client {
                 });
             }
             tokio::time::sleep(interval.min(deadline - waited)).await;
-            let (raw, _) = self.exchange(Method::GET, &path, None, true, red).await?;
+            let (raw, _, _) = self.exchange(Method::GET, &path, None, true, red).await?;
             let env = decode::envelope(&raw, red)?;
             if !decode::is_accepted(&raw, &env) {
                 return Ok((raw, env));
@@ -421,7 +459,8 @@ impl Client {
     }
 
     /// Sends one request, retrying as the policy and the call allow. Returns the last
-    /// answer (even a failed one, for the caller to decode) and the attempts made.
+    /// answer (even a failed one, for the caller to decode), the attempts made, and whether
+    /// an earlier attempt connected and got no answer.
     async fn exchange(
         &self,
         method: Method,
@@ -429,7 +468,7 @@ impl Client {
         body: Option<Vec<u8>>,
         idempotent: bool,
         red: &Redactor,
-    ) -> Result<(Raw, u32), Error> {
+    ) -> Result<(Raw, u32, bool), Error> {
         let config = &self.inner.config;
         let url = format!("{}/{path}", self.inner.base_url);
         let limits = Limits {
@@ -441,6 +480,7 @@ impl Client {
         let max = config.retry.attempts();
         let mut retried_ids: Vec<String> = Vec::new();
         let mut attempt = 1;
+        let mut unanswered = false;
         loop {
             let mut req = self
                 .inner
@@ -474,10 +514,11 @@ impl Client {
             };
             if !retry || attempt >= max {
                 return match outcome {
-                    Ok(raw) => Ok((raw, attempt)),
+                    Ok(raw) => Ok((raw, attempt, unanswered)),
                     Err(e) => Err(with_attempts(e, attempt)),
                 };
             }
+            unanswered |= matches!(&outcome, Err(Error::Transport { kind, .. }) if *kind != TransportKind::Connect);
             if let Some(id) = outcome
                 .as_ref()
                 .ok()

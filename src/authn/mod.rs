@@ -13,6 +13,6 @@ mod transport;
 pub mod url;
 
 pub use call::Call;
-pub use client::{Client, ClientConfig, ListScope, PageError, Response, RetryPolicy};
+pub use client::{Acted, Client, ClientConfig, ListScope, PageError, Response, RetryPolicy};
 pub use error::{ApiError, ApiStatus, Error, TransportKind};
 pub use secret::Secret;

@@ -17,6 +17,9 @@ struct Walk {
     /// Hashes of the cursors already requested: a few bytes a page, not the pages.
     seen: HashSet<u64>,
     done: bool,
+    /// The server named a cursor already requested: the walk stops there, and says so
+    /// with an error after the page, since the pages it skipped are unknown.
+    repeated: Option<Error>,
     /// Request the next page as soon as an answer names it, before decoding the answer.
     early: bool,
     pending: Option<Pending>,
@@ -40,8 +43,9 @@ fn fingerprint(cursor: &str) -> u64 {
     h.finish()
 }
 
-/// The pages from `req.last` on. Ends after a page with no cursor, an empty cursor, no
-/// sessions or a cursor already requested; a failed page ends it with the cursor to resume.
+/// The pages from `req.last` on. Ends after a page with no cursor, an empty cursor or no
+/// sessions; a failed page ends it with the cursor to resume, and a cursor already
+/// requested ends it with an error saying the listing is incomplete.
 /// With `early`, each next page is requested as soon as the current answer names its
 /// cursor, while the current page is decoded; the outcome is the same page for page.
 pub fn walk(
@@ -56,12 +60,23 @@ pub fn walk(
         req,
         seen: HashSet::new(),
         done: false,
+        repeated: None,
         early,
         pending: None,
     };
     futures::stream::unfold(start, |mut w| async move {
         if w.done {
             return None;
+        }
+        if let Some(error) = w.repeated.take() {
+            w.done = true;
+            return Some((
+                Err(PageError {
+                    error,
+                    resume_from: None,
+                }),
+                w,
+            ));
         }
         let cursor = w.req.last.clone();
         let page = match fetch(&mut w).await {
@@ -82,6 +97,14 @@ pub fn walk(
                     && w.seen.insert(fingerprint(next)) =>
             {
                 w.req.last = Some(next.to_string());
+            }
+            Some(next) if !next.is_empty() && !page.result.sessions.is_empty() => {
+                w.repeated = Some(Error::Decode {
+                    http_status: 200,
+                    request_id: Some(page.request_id.clone()),
+                    reason: "the server repeated a cursor already walked, so the listing is incomplete".into(),
+                    snippet: String::new(),
+                });
             }
             _ => w.done = true,
         }

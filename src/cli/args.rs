@@ -175,17 +175,27 @@ pub struct ListArgs {
 
 /// `sessions invalidate`.
 #[derive(Debug, Clone, Args)]
-#[command(group = clap::ArgGroup::new("targets").required(true).args(["session_ids", "query"]))]
+#[command(group = clap::ArgGroup::new("targets").required(true).args(["session_ids", "query", "all"]))]
 pub struct InvalidateArgs {
     /// Sessions to end.
     #[arg(value_name = "SESSION_ID")]
     pub session_ids: Vec<String>,
-    /// End every session matching this query (a dry run unless --yes).
-    #[arg(long, value_name = "QUERY", conflicts_with = "session_ids")]
+    /// End every session matching this query (a dry run unless --yes). A blank query is
+    /// refused: it never means every session.
+    #[arg(long, value_name = "QUERY", conflicts_with_all = ["session_ids", "all"])]
     pub query: Option<String>,
-    /// Really do it (with --query; explicit ids need no confirmation).
+    /// End every session of the project (a dry run unless --yes).
+    #[arg(long, conflicts_with = "session_ids")]
+    pub all: bool,
+    /// Refuse, sending nothing, when more than N sessions would end.
+    #[arg(long, value_name = "N")]
+    pub max: Option<usize>,
+    /// Really do it (with --query or --all; explicit ids need no confirmation).
     #[arg(long)]
     pub yes: bool,
+    /// An explicit id the server does not know is "already gone", not an error (exit 8).
+    #[arg(long)]
+    pub ignore_not_found: bool,
 }
 
 /// `sessions logout`.

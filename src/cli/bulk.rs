@@ -1,70 +1,173 @@
-//! Destructive actions over many targets: bounded concurrency, one audit line per
-//! target, a progress line on a terminal stderr, and a summary in the output format.
+//! The command line's side of a destructive run: starts the action engine with signal
+//! handling, draws a progress line on a terminal stderr, and prints the summary (partial
+//! when stopped) in the output format with the matching exit status.
 
 use super::output::{Format, csv_record, pretty_json, table};
 use super::{CliError, Ctx, Exit};
-use crate::audit::{AuditLog, AuditRecord};
-use crate::authn::{Error, Response};
-use futures::StreamExt;
+use crate::actions::signals::{self, Sig};
+use crate::actions::{Engine, Item, Op, Outcome, Progress, Report, RunInfo, Stop, StopReason, Target};
+use crate::authn::Client;
 use serde::Serialize;
-use std::future::Future;
 use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
 
-/// What happened to one target.
+/// Not-attempted ids listed on the terminal; more go to a file.
+const LIST_INLINE: usize = 20;
+
+/// What `NotFound` means for this run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotFound {
+    /// An explicit id the server does not know: an error (exit 8).
+    Error,
+    /// Matched by a query moments ago, or `--ignore-not-found`: already gone, not an error.
+    AlreadyGone,
+}
+
+/// What happened to one target, as printed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TargetResult {
     /// Session id or user id.
     pub target: String,
-    /// `ok`, `not_found` (already gone) or `failed`.
+    /// The audit outcome name (`ok`, `ok_confirmed_by_retry`, `not_found`, `failed`,
+    /// `unknown`, `not_attempted`).
     pub outcome: &'static str,
     /// The Pangea request id, when there is one.
     pub request_id: Option<String>,
-    /// Why it failed.
+    /// Why it did not simply succeed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 
-/// Every target's result, in completion order.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Report {
+/// The summary of a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
     /// Audit action name (`session.invalidate` …).
     pub action: &'static str,
-    /// Targets done.
+    /// The run id on its audit lines.
+    pub run_id: String,
+    /// Ended now.
     pub done: usize,
-    /// Targets already gone (`NotFound`).
+    /// Ended by an earlier attempt whose answer was lost.
+    pub confirmed_by_retry: usize,
+    /// NotFound where that is not an error (matched by a query, `--ignore-not-found`).
     pub already_gone: usize,
-    /// Targets that failed.
+    /// NotFound where that is an error.
+    pub not_found: usize,
+    /// Refused or failed, or no answer before the run stopped.
     pub failed: usize,
+    /// Never sent.
+    pub not_attempted: usize,
+    /// Why the run stopped early.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
     /// Per target.
     pub results: Vec<TargetResult>,
     #[serde(skip)]
     first_failure: Option<Exit>,
     #[serde(skip)]
-    audit_failures: usize,
+    stop: Option<StopReason>,
 }
 
-impl Report {
-    /// The exit status: ok, partial (6), or when every target failed the class of the failure.
-    pub fn outcome(&self) -> Result<(), CliError> {
-        if self.audit_failures > 0 {
-            return Err(CliError::other(format!(
-                "{} audit line(s) could not be written",
-                self.audit_failures
-            )));
+impl Summary {
+    /// Counts a report, reading `NotFound` as `not_found` says.
+    pub fn new(report: &Report, not_found: NotFound) -> Self {
+        let mut s = Summary {
+            action: report.action.as_str(),
+            run_id: report.run_id.clone(),
+            done: 0,
+            confirmed_by_retry: 0,
+            already_gone: 0,
+            not_found: 0,
+            failed: 0,
+            not_attempted: 0,
+            stopped: report.stopped.as_ref().map(ToString::to_string),
+            results: Vec::with_capacity(report.items.len()),
+            first_failure: None,
+            stop: report.stopped.clone(),
+        };
+        for item in &report.items {
+            match &item.outcome {
+                Outcome::Done => s.done += 1,
+                Outcome::ConfirmedByRetry => s.confirmed_by_retry += 1,
+                Outcome::NotFound if not_found == NotFound::AlreadyGone => s.already_gone += 1,
+                Outcome::NotFound => s.not_found += 1,
+                Outcome::Failed(e) => {
+                    s.failed += 1;
+                    s.first_failure.get_or_insert(Exit::for_error(e));
+                }
+                Outcome::Unknown => {
+                    s.failed += 1;
+                    s.first_failure.get_or_insert(Exit::Transport);
+                }
+                Outcome::NotAttempted => s.not_attempted += 1,
+            }
+            s.results.push(result_of(item, not_found));
         }
-        if self.failed == 0 {
-            return Ok(());
+        s
+    }
+
+    /// The exit status: a signal's code, then a failed audit, then failures, then
+    /// explicit ids not found.
+    pub fn outcome(&self) -> Result<(), CliError> {
+        let counts = self.counts();
+        match &self.stop {
+            Some(StopReason::Signal(sig)) => {
+                return Err(CliError::new(
+                    Exit::for_signal(*sig),
+                    format!("{}: {counts}", sig_text(*sig)),
+                ));
+            }
+            Some(StopReason::AuditFailed(e)) => {
+                return Err(CliError::new(
+                    Exit::AuditFailed,
+                    format!("stopped: the audit log could not be written ({e}): {counts}"),
+                ));
+            }
+            Some(StopReason::Cancelled) => {
+                return Err(CliError::other(format!("cancelled: {counts}")));
+            }
+            None => {}
         }
         let total = self.results.len();
-        let exit = if self.failed < total {
-            Exit::Partial
-        } else {
-            self.first_failure.unwrap_or(Exit::Other)
-        };
-        Err(CliError::new(
-            exit,
-            format!("{} of {total} target(s) failed", self.failed),
-        ))
+        if self.failed > 0 {
+            let exit = if self.failed < total {
+                Exit::Partial
+            } else {
+                self.first_failure.unwrap_or(Exit::Other)
+            };
+            return Err(CliError::new(
+                exit,
+                format!("{} of {total} target(s) failed", self.failed),
+            ));
+        }
+        if self.not_found > 0 {
+            let ids: Vec<&str> = self
+                .results
+                .iter()
+                .filter(|r| r.outcome == "not_found")
+                .map(|r| r.target.as_str())
+                .take(LIST_INLINE)
+                .collect();
+            return Err(CliError::new(
+                Exit::NotFound,
+                format!(
+                    "{} of {total} target(s) not found: {} (--ignore-not-found accepts that)",
+                    self.not_found,
+                    ids.join(", ")
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn counts(&self) -> String {
+        format!(
+            "{} done, {} failed, {} not attempted",
+            self.done + self.confirmed_by_retry,
+            self.failed,
+            self.not_attempted
+        )
     }
 
     /// Writes the summary in `format`.
@@ -77,18 +180,29 @@ impl Report {
     ) -> std::io::Result<()> {
         match format {
             Format::Table => {
-                writeln!(
+                write!(
                     out,
                     "{verb}: {}   already gone: {}   failed: {}",
                     self.done, self.already_gone, self.failed
                 )?;
+                if self.confirmed_by_retry > 0 {
+                    write!(out, "   confirmed by retry: {}", self.confirmed_by_retry)?;
+                }
+                if self.not_found > 0 {
+                    write!(out, "   not found: {}", self.not_found)?;
+                }
+                if self.not_attempted > 0 || self.stop.is_some() {
+                    write!(out, "   not attempted: {}", self.not_attempted)?;
+                }
+                writeln!(out)?;
                 let rows: Vec<Vec<String>> = self
                     .results
                     .iter()
-                    .filter(|r| r.outcome == "failed")
+                    .filter(|r| matches!(r.outcome, "failed" | "unknown" | "not_found"))
                     .map(|r| {
                         vec![
                             r.target.clone(),
+                            r.outcome.to_string(),
                             r.request_id.clone().unwrap_or_else(|| "-".into()),
                             r.error.clone().unwrap_or_default(),
                         ]
@@ -97,9 +211,9 @@ impl Report {
                 if !rows.is_empty() {
                     out.write_all(
                         table(
-                            &["FAILED", "REQUEST", "REASON"],
+                            &["TARGET", "OUTCOME", "REQUEST", "REASON"],
                             &rows,
-                            &[40, 36, 200],
+                            &[40, 14, 36, 200],
                             color,
                         )
                         .as_bytes(),
@@ -132,113 +246,127 @@ impl Report {
         }
         out.flush()
     }
+}
 
-    fn record(&mut self, target: String, result: Result<Response<()>, Error>) -> TargetResult {
-        let r = match result {
-            Ok(resp) => {
-                self.done += 1;
-                TargetResult {
-                    target,
-                    outcome: "ok",
-                    request_id: Some(resp.request_id),
-                    error: None,
-                }
-            }
-            Err(e) if e.is_not_found() => {
-                self.already_gone += 1;
-                TargetResult {
-                    target,
-                    outcome: "not_found",
-                    request_id: e.request_id().map(str::to_string),
-                    error: None,
-                }
-            }
-            Err(e) => {
-                self.failed += 1;
-                self.first_failure.get_or_insert(Exit::for_error(&e));
-                TargetResult {
-                    target,
-                    outcome: "failed",
-                    request_id: e.request_id().map(str::to_string),
-                    error: Some(e.to_string()),
-                }
-            }
-        };
-        self.results.push(r.clone());
-        r
+fn result_of(item: &Item, not_found: NotFound) -> TargetResult {
+    let error = match (&item.outcome, not_found) {
+        (Outcome::NotFound, NotFound::Error) => {
+            Some("the server does not know this id".to_string())
+        }
+        _ => item.reason(),
+    };
+    TargetResult {
+        target: item.target.id.clone(),
+        outcome: item.outcome.audit().as_str(),
+        request_id: item.request_id.clone(),
+        error,
     }
 }
 
-/// Runs `op` on every target with at most `ctx.settings.concurrency` in flight, appending
-/// one audit line per target as it completes.
-pub async fn run<F, Fut>(
+fn sig_text(sig: Sig) -> String {
+    format!("interrupted by {}", sig.name())
+}
+
+/// Runs `op` on `targets` through the engine: audited, `--concurrency` at a time, stopped
+/// by SIGINT/SIGTERM/SIGHUP (a second one exits at once).
+pub async fn run(
     ctx: &Ctx,
-    log: &AuditLog,
-    host: &str,
-    action: &'static str,
+    client: &Client,
+    op: Op,
+    query: Option<String>,
     verb: &str,
-    targets: Vec<String>,
-    op: F,
-) -> Report
-where
-    F: Fn(String) -> Fut,
-    Fut: Future<Output = Result<Response<()>, Error>>,
-{
-    let total = targets.len();
-    let mut report = Report {
-        action,
-        ..Default::default()
-    };
-    let mut stream = futures::stream::iter(targets)
-        .map(|t| {
-            let fut = op(t.clone());
-            async move { (t, fut.await) }
-        })
-        .buffer_unordered(ctx.settings.concurrency.max(1));
-    let mut finished = 0usize;
-    while let Some((target, result)) = stream.next().await {
-        let r = report.record(target, result);
-        let outcome = match (&r.outcome, &r.error) {
-            (&"failed", Some(e)) => format!("failed: {e}"),
-            (o, _) => (*o).to_string(),
-        };
-        let line = AuditRecord {
-            time: jiff::Timestamp::now().to_string(),
-            profile: ctx.settings.profile.clone(),
-            host: host.to_string(),
-            action: action.to_string(),
-            target: r.target.clone(),
-            outcome,
-            request_id: r.request_id.clone(),
-        };
-        if let Err(e) = log.append(&line) {
-            if report.audit_failures == 0 {
-                eprintln!("authtop: warning: audit log {}: {e}", log.path().display());
+    targets: Vec<Target>,
+) -> Result<Report, CliError> {
+    let log = ctx.audit_log()?;
+    let engine = Engine::new(client.clone(), Arc::new(log), ctx.settings.concurrency);
+    let info = RunInfo::new(ctx.settings.profile.clone(), query);
+    let stop = Stop::new();
+    let watcher = signals::watch(stop.clone(), |sig| {
+        eprintln!(
+            "\nauthtop: {} again: exiting now; requests in flight may have no outcome line",
+            sig.name()
+        );
+        std::process::exit(i32::from(sig.exit_code()));
+    })
+    .map_err(|e| CliError::other(format!("cannot watch for signals: {e} (nothing was sent)")))?;
+    let progress = ctx.term.progress;
+    let report = engine
+        .run(&op, &info, targets, &stop, |p| match p {
+            Progress::Finished {
+                finished, total, ..
+            } if progress => eprint!("\r{verb} {finished}/{total}…"),
+            Progress::Stopping(reason) => {
+                if progress {
+                    eprint!("\r\u{1b}[K");
+                }
+                eprintln!(
+                    "authtop: {reason}: sending nothing more; waiting for the requests in flight (again to exit at once)"
+                );
             }
-            report.audit_failures += 1;
-        }
-        finished += 1;
-        if ctx.term.progress {
-            eprint!("\r{verb} {finished}/{total}…");
-        }
-    }
-    if ctx.term.progress && total > 0 {
+            _ => {}
+        })
+        .await;
+    watcher.abort();
+    if progress && !report.items.is_empty() {
         eprint!("\r\u{1b}[K");
     }
-    report
+    Ok(report)
 }
 
-/// Prints the report on stdout and turns it into the exit status.
-pub fn finish(ctx: &Ctx, report: &Report, verb: &str) -> Result<(), CliError> {
+/// Prints the summary on stdout (the not-attempted ids to a file when many) and turns it
+/// into the exit status.
+pub fn finish(
+    ctx: &Ctx,
+    report: &Report,
+    verb: &str,
+    not_found: NotFound,
+) -> Result<(), CliError> {
+    let summary = Summary::new(report, not_found);
     let mut out = std::io::stdout().lock();
-    report.write(&mut out, ctx.format, verb, ctx.term.color)?;
-    report.outcome()
+    summary.write(&mut out, ctx.format, verb, ctx.term.color)?;
+    let skipped = report.not_attempted();
+    if !skipped.is_empty() && matches!(ctx.format, Format::Table) {
+        if skipped.len() <= LIST_INLINE {
+            writeln!(out, "not attempted: {}", skipped.join(" "))?;
+        } else {
+            match save_ids(ctx, &report.run_id, &skipped) {
+                Ok(path) => writeln!(
+                    out,
+                    "not attempted: {} ids, listed in {}",
+                    skipped.len(),
+                    path.display()
+                )?,
+                Err(e) => {
+                    eprintln!("authtop: could not save the not-attempted ids ({e}); they are:");
+                    writeln!(out, "not attempted: {}", skipped.join(" "))?;
+                }
+            }
+        }
+    }
+    drop(out);
+    summary.outcome()
+}
+
+/// Writes ids one per line beside the audit log.
+fn save_ids(ctx: &Ctx, run_id: &str, ids: &[&str]) -> std::io::Result<PathBuf> {
+    let dir = ctx
+        .settings
+        .audit_log
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let path = dir.join(format!("not-attempted-{run_id}.txt"));
+    let mut text = ids.join("\n");
+    text.push('\n');
+    std::fs::write(&path, text)?;
+    Ok(path)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::authn::{ApiError, ApiStatus};
+    use crate::audit::AuditAction;
+    use crate::authn::{ApiError, ApiStatus, Error};
 
     fn api(status: &str) -> Error {
         Error::Api(Box::new(ApiError {
@@ -251,51 +379,84 @@ mod tests {
         }))
     }
 
-    fn ok() -> Result<Response<()>, Error> {
-        Ok(Response {
-            request_id: "prq_ok".into(),
-            summary: "ok".into(),
-            result: (),
-            attempts: 1,
-        })
+    fn report(outcomes: Vec<Outcome>, stopped: Option<StopReason>) -> Report {
+        Report {
+            action: AuditAction::SessionInvalidate,
+            run_id: "run_1".into(),
+            items: outcomes
+                .into_iter()
+                .enumerate()
+                .map(|(i, outcome)| Item {
+                    target: Target::id(format!("pmt_{i}")),
+                    outcome,
+                    request_id: Some(format!("prq_{i}")),
+                })
+                .collect(),
+            stopped,
+        }
     }
 
     #[test]
     fn counts_and_exit_codes_follow_the_outcomes() {
-        let mut r = Report::default();
-        r.record("a".into(), ok());
-        r.record("b".into(), Err(api("NotFound")));
-        assert_eq!((r.done, r.already_gone, r.failed), (1, 1, 0));
-        assert!(r.outcome().is_ok());
-        r.record("c".into(), Err(api("InternalError")));
-        assert_eq!(r.outcome().unwrap_err().exit, Exit::Partial);
+        let r = report(vec![Outcome::Done, Outcome::NotFound], None);
+        let s = Summary::new(&r, NotFound::AlreadyGone);
+        assert_eq!((s.done, s.already_gone, s.failed), (1, 1, 0));
+        assert!(s.outcome().is_ok());
+        let s = Summary::new(&r, NotFound::Error);
+        assert_eq!(s.outcome().unwrap_err().exit, Exit::NotFound);
 
-        let mut all_bad = Report::default();
-        all_bad.record("a".into(), Err(api("Unauthorized")));
-        assert_eq!(all_bad.outcome().unwrap_err().exit, Exit::Auth);
+        let r = report(
+            vec![Outcome::Done, Outcome::Failed(api("InternalError"))],
+            None,
+        );
+        let s = Summary::new(&r, NotFound::Error);
+        assert_eq!(s.outcome().unwrap_err().exit, Exit::Partial);
+
+        let r = report(vec![Outcome::Failed(api("Unauthorized"))], None);
+        let s = Summary::new(&r, NotFound::Error);
+        assert_eq!(s.outcome().unwrap_err().exit, Exit::Auth);
+
+        let r = report(
+            vec![Outcome::Done, Outcome::NotAttempted],
+            Some(StopReason::Signal(Sig::Term)),
+        );
+        let e = Summary::new(&r, NotFound::Error).outcome().unwrap_err();
+        assert_eq!(e.exit.code(), 143);
+        assert!(e.message.contains("1 not attempted"), "{}", e.message);
+
+        let r = report(
+            vec![Outcome::NotAttempted],
+            Some(StopReason::AuditFailed("disk full".into())),
+        );
+        let e = Summary::new(&r, NotFound::Error).outcome().unwrap_err();
+        assert_eq!(e.exit, Exit::AuditFailed);
     }
 
     #[test]
     fn the_summary_names_failures_with_request_ids_in_every_format() {
-        let mut r = Report::default();
-        r.record("pmt_a".into(), ok());
-        r.record("pmt_b".into(), Err(api("InternalError")));
+        let r = report(
+            vec![
+                Outcome::Done,
+                Outcome::Failed(api("InternalError")),
+                Outcome::ConfirmedByRetry,
+            ],
+            None,
+        );
+        let s = Summary::new(&r, NotFound::Error);
         let mut text = Vec::new();
-        r.write(&mut text, Format::Table, "invalidated", false)
+        s.write(&mut text, Format::Table, "invalidated", false)
             .unwrap();
         let text = String::from_utf8(text).unwrap();
         assert!(text.contains("invalidated: 1"), "{text}");
-        assert!(
-            text.contains("pmt_b") && text.contains("prq_InternalError"),
-            "{text}"
-        );
+        assert!(text.contains("confirmed by retry: 1"), "{text}");
+        assert!(text.contains("pmt_1") && text.contains("prq_1"), "{text}");
         let mut json = Vec::new();
-        r.write(&mut json, Format::Json, "x", false).unwrap();
+        s.write(&mut json, Format::Json, "x", false).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
         assert_eq!(v["failed"], 1);
-        assert_eq!(v["results"][1]["request_id"], "prq_InternalError");
+        assert_eq!(v["results"][2]["outcome"], "ok_confirmed_by_retry");
         let mut csv = Vec::new();
-        r.write(&mut csv, Format::Csv, "x", false).unwrap();
-        assert_eq!(String::from_utf8(csv).unwrap().lines().count(), 3);
+        s.write(&mut csv, Format::Csv, "x", false).unwrap();
+        assert_eq!(String::from_utf8(csv).unwrap().lines().count(), 4);
     }
 }

@@ -2,9 +2,11 @@
 //! a user's tokens (the service token is still the Bearer, spec 1.3).
 
 use super::output::{Format, csv_record, pretty_json, relative, table};
-use super::{CliError, Ctx, bulk};
-use crate::authn::Secret;
-use crate::authn::model::{LoginToken, Timestamp, TokenInfo};
+use super::{CliError, Ctx, Exit, bulk};
+use crate::actions::{Op, Target};
+use crate::authn::model::{Filter, LoginToken, Session, SessionListRequest, Timestamp, TokenInfo};
+use crate::authn::{Client, Secret};
+use crate::sanitize::clean;
 use crate::config::settings::{REFRESH_TOKEN_ENV, USER_TOKEN_ENV};
 use crate::config::token_file::{self, TokenPair};
 use serde::Serialize;
@@ -34,26 +36,62 @@ fn missing(ctx: &Ctx, what: &str, flag: &str, env: &str) -> CliError {
     }
 }
 
-/// `client invalidate SESSION_ID`.
+/// `client invalidate SESSION_ID`: only a session of the user token's owner. The server
+/// answers `NotFound` for another user's session as for a gone one, so the session is
+/// first looked up among the user's own; either way a miss is an error, never success.
 pub async fn invalidate(ctx: &Ctx, session_id: String) -> Result<(), CliError> {
     ctx.refuse_if_read_only("client invalidate")?;
     let token = user_token(ctx)?;
     let client = ctx.client()?;
-    let log = ctx.audit_log()?;
+    let Some(own) = own_session(&client, &token, &session_id).await? else {
+        return Err(CliError::new(
+            Exit::NotFound,
+            format!(
+                "{} is not one of the sessions of the user token (another user's session, or already ended); nothing was sent",
+                clean(&session_id)
+            ),
+        ));
+    };
+    let target = Target {
+        id: session_id,
+        identity: Some(own.identity).filter(|i| !i.is_empty()),
+        email: Some(own.email).filter(|e| !e.is_empty()),
+    };
     let report = bulk::run(
         ctx,
-        &log,
-        client.host(),
-        "client.invalidate",
+        &client,
+        Op::ClientInvalidate(token),
+        None,
         "invalidated",
-        vec![session_id],
-        |id| {
-            let (c, t) = (client.clone(), token.clone());
-            async move { c.client_session_invalidate(&t, &id).await }
-        },
+        vec![target],
     )
-    .await;
-    bulk::finish(ctx, &report, "invalidated")
+    .await?;
+    bulk::finish(ctx, &report, "invalidated", bulk::NotFound::Error)
+}
+
+/// The user's own session with this id, if the user token's list holds it.
+async fn own_session(
+    client: &Client,
+    token: &Secret,
+    session_id: &str,
+) -> Result<Option<Session>, CliError> {
+    let mut filter = Filter::default();
+    filter
+        .0
+        .insert("id".into(), serde_json::Value::String(session_id.into()));
+    let req = SessionListRequest {
+        filter: Some(filter),
+        last: None,
+        order: None,
+        order_by: None,
+        size: Some(10),
+    };
+    let page = client.client_session_list(token, &req).await?;
+    Ok(page
+        .result
+        .sessions
+        .into_iter()
+        .find(|s| s.id == session_id))
 }
 
 /// `client logout`: the audit target is the token's owner, looked up first when possible.
@@ -61,25 +99,24 @@ pub async fn logout(ctx: &Ctx) -> Result<(), CliError> {
     ctx.refuse_if_read_only("client logout")?;
     let token = user_token(ctx)?;
     let client = ctx.client()?;
-    let log = ctx.audit_log()?;
-    let owner = match client.token_check(&token).await {
-        Ok(r) => r.result.identity,
-        Err(_) => "(owner of the user token)".to_string(),
+    let target = match client.token_check(&token).await {
+        Ok(r) => Target {
+            id: r.result.identity.clone(),
+            identity: Some(r.result.identity),
+            email: Some(r.result.email).filter(|e| !e.is_empty()),
+        },
+        Err(_) => Target::id("(owner of the user token)"),
     };
     let report = bulk::run(
         ctx,
-        &log,
-        client.host(),
-        "client.logout",
+        &client,
+        Op::ClientLogout(token),
+        None,
         "logged out",
-        vec![owner],
-        |_| {
-            let (c, t) = (client.clone(), token.clone());
-            async move { c.client_session_logout(&t).await }
-        },
+        vec![target],
     )
-    .await;
-    bulk::finish(ctx, &report, "logged out")
+    .await?;
+    bulk::finish(ctx, &report, "logged out", bulk::NotFound::Error)
 }
 
 /// What `client refresh` prints: ids and expiries, never values.

@@ -23,6 +23,17 @@ pub enum Exit {
     Partial = 6,
     /// A destructive command refused by a read-only profile.
     ReadOnly = 7,
+    /// An explicit target the server does not know (unless `--ignore-not-found`), or a
+    /// client invalidate of a session that is not the user token's.
+    NotFound = 8,
+    /// The audit log could not be written: the run stopped, the rest was not sent.
+    AuditFailed = 9,
+    /// SIGHUP stopped a destructive run (after in-flight requests finished).
+    HungUp = 129,
+    /// SIGINT stopped a destructive run (after in-flight requests finished).
+    Interrupted = 130,
+    /// SIGTERM stopped a destructive run (after in-flight requests finished).
+    Terminated = 143,
 }
 
 /// The exit code table, shown in `--help`.
@@ -35,12 +46,27 @@ Exit codes:
   4  other API error
   5  transport failure: no answer, timeout, malformed response
   6  partial failure of a bulk action (some targets failed)
-  7  refused: the profile is read-only";
+  7  refused: the profile is read-only
+  8  not found: an explicit id the server does not know (see --ignore-not-found),
+     or a client invalidate of a session that is not the user token's
+  9  the audit log could not be written: the run stopped, the rest was not sent
+129  SIGHUP, 130  SIGINT, 143  SIGTERM: a destructive run stopped by a signal
+     (in-flight requests finished and were audited; a partial summary was printed)";
 
 impl Exit {
     /// The numeric code.
     pub fn code(self) -> u8 {
         self as u8
+    }
+
+    /// The status of a run stopped by a signal.
+    pub fn for_signal(sig: crate::actions::signals::Sig) -> Exit {
+        use crate::actions::signals::Sig;
+        match sig {
+            Sig::Int => Exit::Interrupted,
+            Sig::Term => Exit::Terminated,
+            Sig::Hup => Exit::HungUp,
+        }
     }
 
     /// The class of an API call failure.
@@ -116,6 +142,7 @@ impl From<std::io::Error> for CliError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::actions::signals::Sig;
     use crate::authn::{ApiError, ApiStatus, TransportKind};
 
     fn api(status: &str) -> Error {
@@ -153,10 +180,17 @@ mod tests {
             Exit::Transport,
             Exit::Partial,
             Exit::ReadOnly,
+            Exit::NotFound,
+            Exit::AuditFailed,
         ];
         for (i, c) in codes.iter().enumerate() {
             assert_eq!(c.code() as usize, i);
             assert!(EXIT_CODES_HELP.contains(&format!("  {i}  ")));
+        }
+        for sig in [Sig::Int, Sig::Term, Sig::Hup] {
+            let code = Exit::for_signal(sig).code();
+            assert_eq!(code, sig.exit_code());
+            assert!(EXIT_CODES_HELP.contains(&format!("{code}  {}", sig.name())));
         }
     }
 

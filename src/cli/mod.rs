@@ -14,6 +14,9 @@
 //! | 5 | transport failure: no answer, timeout, malformed response |
 //! | 6 | partial failure of a bulk action |
 //! | 7 | refused: the profile is read-only |
+//! | 8 | not found: an explicit id the server does not know (unless `--ignore-not-found`) |
+//! | 9 | the audit log could not be written; the run stopped |
+//! | 129, 130, 143 | SIGHUP, SIGINT, SIGTERM stopped a destructive run (partial summary) |
 //!
 //! `AUTHTOP_LOG` (an `EnvFilter` directive such as `debug` or `authtop=trace`) turns on
 //! tracing to stderr for the scriptable commands; it is off by default.

@@ -3,6 +3,7 @@
 use super::args::{InvalidateArgs, ListArgs, LogoutArgs};
 use super::output::{Format, SessionWriter, pretty_json, relative, table};
 use super::{CliError, Ctx, Exit, bulk};
+use crate::actions::{Op, Target, guard};
 use crate::authn::model::{Filter, Order, OrderBy, Session, SessionListRequest, Timestamp};
 use crate::authn::{Client, ListScope, Secret};
 use crate::query::{self, QueryError};
@@ -155,46 +156,65 @@ async fn collect<T>(
     Ok(found)
 }
 
-/// `sessions invalidate`.
+/// `sessions invalidate`: explicit ids, or a query's matches (a dry run unless `--yes`),
+/// guarded against a blank query and bounded by `--max`.
 pub async fn invalidate(ctx: &Ctx, args: InvalidateArgs) -> Result<(), CliError> {
     ctx.refuse_if_read_only("sessions invalidate")?;
+    let refused = |e: guard::Refused| CliError::usage(e.to_string());
+    if !args.session_ids.is_empty() {
+        let targets: Vec<Target> = dedup(args.session_ids)
+            .into_iter()
+            .map(Target::id)
+            .collect();
+        guard::max(targets.len(), args.max).map_err(refused)?;
+        let client = ctx.client()?;
+        let report = bulk::run(
+            ctx,
+            &client,
+            Op::SessionInvalidate,
+            None,
+            "invalidated",
+            targets,
+        )
+        .await?;
+        let not_found = if args.ignore_not_found {
+            bulk::NotFound::AlreadyGone
+        } else {
+            bulk::NotFound::Error
+        };
+        return bulk::finish(ctx, &report, "invalidated", not_found);
+    }
     let now = Timestamp::now();
-    let ids = match &args.query {
-        None => dedup(args.session_ids),
-        Some(query) => {
-            let filter = compile(query, now)?;
-            let client = ctx.client()?;
-            let mut sample: Vec<Session> = Vec::new();
-            let ids = collect(&client, filter, |s| {
-                if sample.len() < SAMPLE {
-                    sample.push(s.clone());
-                }
-                Some(s.id.clone())
-            })
-            .await?;
-            let ids = dedup(ids);
-            if !args.yes {
-                return dry_run(ctx, ids.len(), &sample, now);
-            }
-            ids
-        }
+    let scope = guard::scope(args.query.as_deref(), args.all).map_err(refused)?;
+    let filter = match &scope {
+        guard::Scope::Query(q) => compile(q, now)?,
+        guard::Scope::All => Filter::default(),
     };
+    guard::filter(&scope, &filter).map_err(refused)?;
     let client = ctx.client()?;
-    let log = ctx.audit_log()?;
+    let census = guard::census(&client, ListScope::Service, filter, SAMPLE)
+        .await
+        .map_err(|e| {
+            CliError::new(
+                Exit::for_error(&e.error),
+                format!("listing the matching sessions failed, so nothing was sent: {}", e.error),
+            )
+        })?;
+    guard::max(census.targets.len(), args.max).map_err(refused)?;
+    if !args.yes {
+        return dry_run(ctx, &scope, &census, args.max, now);
+    }
     let report = bulk::run(
         ctx,
-        &log,
-        client.host(),
-        "session.invalidate",
+        &client,
+        Op::SessionInvalidate,
+        Some(scope.audit_query()),
         "invalidated",
-        ids,
-        |id| {
-            let c = client.clone();
-            async move { c.session_invalidate(&id).await }
-        },
+        census.targets,
     )
-    .await;
-    bulk::finish(ctx, &report, "invalidated")
+    .await?;
+    // Matched moments ago: a session gone since then was ended by someone else.
+    bulk::finish(ctx, &report, "invalidated", bulk::NotFound::AlreadyGone)
 }
 
 fn dedup(ids: Vec<String>) -> Vec<String> {
@@ -204,20 +224,50 @@ fn dedup(ids: Vec<String>) -> Vec<String> {
         .collect()
 }
 
-fn dry_run(ctx: &Ctx, matched: usize, sample: &[Session], now: Timestamp) -> Result<(), CliError> {
+/// A word quoted for a POSIX shell.
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", clean(s).replace('\'', "'\\''"))
+}
+
+fn dry_run(
+    ctx: &Ctx,
+    scope: &guard::Scope,
+    census: &guard::Census,
+    max: Option<usize>,
+    now: Timestamp,
+) -> Result<(), CliError> {
+    let matched = census.targets.len();
+    let (what, flag) = match scope {
+        guard::Scope::All => ("every session of the project".to_string(), "--all".to_string()),
+        guard::Scope::Query(q) => (
+            format!("the query {}", shell_quote(q)),
+            format!("--query {}", shell_quote(q)),
+        ),
+    };
+    let bound = max.map(|m| format!(" --max {m}")).unwrap_or_default();
+    let command = format!("authtop sessions invalidate {flag}{bound} --yes");
     let mut out = std::io::stdout().lock();
     match ctx.format {
         Format::Json | Format::Ndjson => {
-            let v = serde_json::json!({ "dry_run": true, "matched": matched, "sample": sample });
+            let v = serde_json::json!({
+                "dry_run": true,
+                "scope": what,
+                "matched": matched,
+                "users": census.users,
+                "sample": census.sample,
+                "run": command,
+            });
             writeln!(out, "{}", pretty_json(&v, 0)?)?;
         }
         Format::Table | Format::Csv => {
             writeln!(
                 out,
-                "{matched} session(s) match; showing {} (dry run: nothing was changed)",
-                sample.len()
+                "{matched} session(s) of {} user(s) match {what}; showing {} (dry run: nothing was changed)",
+                census.users,
+                census.sample.len()
             )?;
-            let rows: Vec<Vec<String>> = sample
+            let rows: Vec<Vec<String>> = census
+                .sample
                 .iter()
                 .map(|s| vec![s.id.clone(), s.email.clone(), relative(s.created_at, now)])
                 .collect();
@@ -232,7 +282,7 @@ fn dry_run(ctx: &Ctx, matched: usize, sample: &[Session], now: Timestamp) -> Res
                     .as_bytes(),
                 )?;
             }
-            writeln!(out, "add --yes to invalidate them")?;
+            writeln!(out, "to end them: {command}")?;
         }
     }
     Ok(())
@@ -242,25 +292,24 @@ fn dry_run(ctx: &Ctx, matched: usize, sample: &[Session], now: Timestamp) -> Res
 pub async fn logout(ctx: &Ctx, args: LogoutArgs) -> Result<(), CliError> {
     ctx.refuse_if_read_only("sessions logout")?;
     let client = ctx.client()?;
-    let users = match &args.email {
-        None => dedup(args.user_ids),
-        Some(email) => vec![user_for_email(&client, email).await?],
+    let targets = match &args.email {
+        None => dedup(args.user_ids).into_iter().map(Target::id).collect(),
+        Some(email) => vec![Target {
+            id: user_for_email(&client, email).await?,
+            identity: None,
+            email: Some(email.clone()),
+        }],
     };
-    let log = ctx.audit_log()?;
     let report = bulk::run(
         ctx,
-        &log,
-        client.host(),
-        "session.logout",
+        &client,
+        Op::SessionLogout,
+        None,
         "logged out",
-        users,
-        |user| {
-            let c = client.clone();
-            async move { c.session_logout(&user).await }
-        },
+        targets,
     )
-    .await;
-    bulk::finish(ctx, &report, "logged out")
+    .await?;
+    bulk::finish(ctx, &report, "logged out", bulk::NotFound::Error)
 }
 
 /// The one identity whose sessions carry exactly this email.

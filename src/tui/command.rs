@@ -73,6 +73,25 @@ pub enum Command {
         id: CommandId,
         /// The sessions.
         session_ids: Vec<String>,
+        /// The query they matched, for the audit log (None: marked rows).
+        query: Option<String>,
+    },
+    /// Count everything a query matches (server count, distinct users, a sample), for
+    /// the act-on-query dialog.
+    Census {
+        /// Command id.
+        id: CommandId,
+        /// The compiled filter (never empty: the app refuses that first).
+        filter: Filter,
+        /// The query as typed.
+        query: String,
+    },
+    /// How many sessions a user has in all, for the log-out dialog.
+    UserScope {
+        /// Command id.
+        id: CommandId,
+        /// `pui_…`.
+        user_id: String,
     },
     /// Log out the session the TUI's user token belongs to.
     ClientLogout {
@@ -106,6 +125,8 @@ impl Command {
             | Command::Invalidate { id, .. }
             | Command::Logout { id, .. }
             | Command::BulkInvalidate { id, .. }
+            | Command::Census { id, .. }
+            | Command::UserScope { id, .. }
             | Command::ClientLogout { id }
             | Command::Refresh { id }
             | Command::TokenCheck { id } => Some(*id),
@@ -147,6 +168,19 @@ pub enum ItemOutcome {
     AlreadyGone,
     /// Failed, with the error.
     Failed(Error),
+}
+
+/// Everything a query matches, as the server lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CensusResult {
+    /// The query as typed.
+    pub query: String,
+    /// Every matching session id.
+    pub session_ids: Vec<String>,
+    /// Distinct users among them.
+    pub users: usize,
+    /// The first few sessions.
+    pub sample: Vec<Session>,
 }
 
 /// One refresh, for the Token tab's history.
@@ -202,6 +236,19 @@ pub enum Outcome {
         already_gone: Vec<String>,
         /// Failed, with reasons.
         failed: Vec<(String, Error)>,
+        /// Never sent: the run stopped first.
+        not_attempted: Vec<String>,
+        /// Why it stopped early (a failed audit write).
+        stopped: Option<String>,
+    },
+    /// What a query matches, for the act-on-query dialog.
+    Census(Box<CensusResult>),
+    /// A user's total session count.
+    UserScope {
+        /// The user.
+        user_id: String,
+        /// Sessions in all, as the server counts them.
+        total: u64,
     },
     /// The TUI's own session was logged out.
     ClientLoggedOut {

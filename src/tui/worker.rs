@@ -1,15 +1,15 @@
 //! The async worker: owns the AuthN client, the user's tokens and the audit log, runs
 //! every [`Command`] in its own task and answers with [`Event`]s. It never sees UI state.
 
-use crate::audit::{AuditLog, AuditRecord};
-use crate::authn::model::{SessionListRequest, Timestamp};
-use crate::authn::{Client, Error, Secret};
+use crate::actions::{self, Engine, Op, RunInfo, Stop, Target, guard};
+use crate::audit::AuditLog;
+use crate::authn::model::{Filter, SessionListRequest, Timestamp};
+use crate::authn::{ApiError, ApiStatus, Client, Error, Secret, TransportKind};
 use crate::config::token_file::{self, TokenPair};
 use crate::tui::command::{
     Command, CommandId, Event, EventKind, ItemOutcome, ListQuery, ListSource, Outcome, Page,
     RefreshRecord,
 };
-use futures::StreamExt;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -74,9 +74,11 @@ struct Shared {
     /// the first and could leave the file and memory holding different pairs.
     refresh_gate: tokio::sync::Mutex<()>,
     token_file: Option<PathBuf>,
-    audit: Arc<AuditLog>,
-    concurrency: usize,
+    engine: Engine,
 }
+
+/// Sessions shown in the act-on-query dialog.
+const SAMPLE: usize = 5;
 
 /// Sends a command's events; if dropped before [`Reply::finish`] (task aborted or
 /// panicked), sends [`EventKind::Cancelled`], so every command ends exactly once.
@@ -173,6 +175,8 @@ fn name(cmd: &Command) -> &'static str {
         Command::Logout { .. } => "logout",
         Command::BulkInvalidate { .. } => "bulk_invalidate",
         Command::ClientLogout { .. } => "client_logout",
+        Command::Census { .. } => "census",
+        Command::UserScope { .. } => "user_scope",
         Command::Refresh { .. } => "refresh",
         Command::TokenCheck { .. } => "token_check",
         Command::Clipboard(_) => "clipboard",
@@ -196,9 +200,11 @@ async fn run_command(shared: Arc<Shared>, cmd: Command, reply: Reply) {
             source, session_id, ..
         } => shared.invalidate(source, session_id).await,
         Command::Logout { user_id, .. } => shared.logout(user_id).await,
-        Command::BulkInvalidate { session_ids, .. } => {
-            Ok(shared.bulk_invalidate(session_ids, &reply).await)
-        }
+        Command::BulkInvalidate {
+            session_ids, query, ..
+        } => shared.bulk_invalidate(session_ids, query, &reply).await,
+        Command::Census { filter, query, .. } => shared.census(filter, query).await,
+        Command::UserScope { user_id, .. } => shared.user_scope(user_id).await,
         Command::ClientLogout { .. } => shared.client_logout().await,
         Command::Refresh { .. } => shared.refresh().await,
         Command::TokenCheck { .. } => shared.token_check().await,
@@ -217,20 +223,45 @@ async fn run_command(shared: Arc<Shared>, cmd: Command, reply: Reply) {
     }
 }
 
-/// The audit outcome text of one call.
-fn audit_outcome<T>(result: &Result<T, Error>) -> String {
-    match result {
-        Ok(_) => "ok".into(),
-        Err(e) if e.is_not_found() => "not_found".into(),
-        Err(e) => format!("failed: {e}"),
+/// The error of an item that did not end its target.
+fn item_error(outcome: actions::Outcome, host: &str) -> Error {
+    match outcome {
+        actions::Outcome::Failed(e) => e,
+        actions::Outcome::Unknown => Error::Transport {
+            kind: TransportKind::Timeout,
+            host: host.to_string(),
+            message: "no answer before the run stopped; it may have ended".into(),
+            attempts: 1,
+        },
+        actions::Outcome::NotAttempted => {
+            Error::Config("not sent: the run stopped before it (see the audit log)".into())
+        }
+        actions::Outcome::NotFound => Error::Config("not found".into()),
+        actions::Outcome::Done | actions::Outcome::ConfirmedByRetry => {
+            Error::Config("ended (reported as an error by mistake)".into())
+        }
     }
 }
 
-fn request_id_of<T>(result: &Result<crate::authn::Response<T>, Error>) -> Option<String> {
-    match result {
-        Ok(r) => Some(r.request_id.clone()),
-        Err(e) => e.request_id().map(str::to_owned),
-    }
+/// A client invalidate the server did not apply: another user's session, or gone.
+fn not_yours(session_id: &str, request_id: Option<String>) -> Error {
+    Error::Api(Box::new(ApiError {
+        http_status: 400,
+        status: "NotFound".into(),
+        kind: ApiStatus::NotFound,
+        summary: format!(
+            "{session_id} is not one of the sessions of this user token (another user's, or already ended)"
+        ),
+        request_id: request_id.unwrap_or_else(|| "-".into()),
+        errors: vec![],
+    }))
+}
+
+/// A run that stopped because its audit line could not be written.
+fn audit_failed(e: &str) -> Error {
+    Error::Config(format!(
+        "the audit log could not be written ({e}); nothing was sent"
+    ))
 }
 
 fn no_user_token() -> Error {
@@ -240,6 +271,7 @@ fn no_user_token() -> Error {
 impl Shared {
     fn new(ctx: WorkerContext) -> Self {
         let host = ctx.client.host().to_owned();
+        let client_for_engine = ctx.client.clone();
         Self {
             client: ctx.client,
             profile: ctx.profile,
@@ -251,8 +283,7 @@ impl Shared {
             }),
             refresh_gate: tokio::sync::Mutex::new(()),
             token_file: ctx.token_file,
-            audit: ctx.audit,
-            concurrency: ctx.concurrency.max(1),
+            engine: Engine::new(client_for_engine, ctx.audit, ctx.concurrency),
         }
     }
 
@@ -264,27 +295,6 @@ impl Shared {
 
     fn user_token(&self) -> Result<Secret, Error> {
         self.tokens().user.clone().ok_or_else(no_user_token)
-    }
-
-    fn audit<T>(
-        &self,
-        action: &str,
-        target: &str,
-        result: &Result<crate::authn::Response<T>, Error>,
-    ) {
-        let record = AuditRecord {
-            time: Timestamp::now().to_string(),
-            profile: self.profile.clone(),
-            host: self.host.clone(),
-            action: action.to_owned(),
-            target: target.to_owned(),
-            outcome: audit_outcome(result),
-            request_id: request_id_of(result),
-        };
-        if let Err(e) = self.audit.append(&record) {
-            tracing::error!(path = %self.audit.path().display(), error = %e, action, target,
-                "could not append to the audit log");
-        }
     }
 
     async fn list(
@@ -320,101 +330,144 @@ impl Shared {
         })
     }
 
-    /// One invalidation, audited; NotFound is reported as `Ok(true)` (already gone).
-    async fn invalidate_one(
+    /// Runs the engine on targets with a fresh run id; `on` sees its progress.
+    async fn act(
         &self,
-        source: ListSource,
-        session_id: &str,
-    ) -> Result<(bool, Option<String>), Error> {
-        let (action, result) = match source {
-            ListSource::Sessions => (
-                "session.invalidate",
-                self.client.session_invalidate(session_id).await,
-            ),
-            ListSource::MySessions => {
-                let token = self.user_token()?;
-                (
-                    "client.invalidate",
-                    self.client
-                        .client_session_invalidate(&token, session_id)
-                        .await,
-                )
-            }
-        };
-        self.audit(action, session_id, &result);
-        match result {
-            Ok(r) => Ok((false, Some(r.request_id))),
-            Err(e) if e.is_not_found() => Ok((true, e.request_id().map(str::to_owned))),
-            Err(e) => Err(e),
+        op: Op,
+        targets: Vec<Target>,
+        query: Option<String>,
+        on: impl FnMut(&actions::Progress),
+    ) -> actions::Report {
+        let info = RunInfo::new(self.profile.clone(), query);
+        self.engine.run(&op, &info, targets, &Stop::new(), on).await
+    }
+
+    /// One target through the engine: its item, or why it could not be recorded.
+    async fn act_one(&self, op: Op, target: Target) -> Result<actions::Item, Error> {
+        let report = self.act(op, vec![target], None, |_| {}).await;
+        if let Some(actions::StopReason::AuditFailed(e)) = &report.stopped
+            && report.items.iter().all(|i| i.outcome == actions::Outcome::NotAttempted)
+        {
+            return Err(audit_failed(e));
         }
+        report
+            .items
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::Config("the action engine reported nothing".into()))
     }
 
     async fn invalidate(&self, source: ListSource, session_id: String) -> Result<Outcome, Error> {
-        let (already_gone, request_id) = self.invalidate_one(source, &session_id).await?;
-        Ok(Outcome::Invalidated {
-            session_id,
-            already_gone,
-            request_id,
-        })
+        let op = match source {
+            ListSource::Sessions => Op::SessionInvalidate,
+            ListSource::MySessions => Op::ClientInvalidate(self.user_token()?),
+        };
+        let item = self.act_one(op, Target::id(session_id.clone())).await?;
+        match item.outcome {
+            actions::Outcome::Done | actions::Outcome::ConfirmedByRetry => Ok(Outcome::Invalidated {
+                session_id,
+                already_gone: false,
+                request_id: item.request_id,
+            }),
+            // The client endpoint answers NotFound for another user's session too.
+            actions::Outcome::NotFound if source == ListSource::MySessions => {
+                Err(not_yours(&session_id, item.request_id))
+            }
+            actions::Outcome::NotFound => Ok(Outcome::Invalidated {
+                session_id,
+                already_gone: true,
+                request_id: item.request_id,
+            }),
+            other => Err(item_error(other, &self.host)),
+        }
     }
 
     async fn logout(&self, user_id: String) -> Result<Outcome, Error> {
-        let result = self.client.session_logout(&user_id).await;
-        self.audit("session.logout", &user_id, &result);
-        Ok(Outcome::LoggedOut {
-            user_id,
-            request_id: result?.request_id,
-        })
+        let item = self
+            .act_one(Op::SessionLogout, Target::id(user_id.clone()))
+            .await?;
+        match item.outcome {
+            o if o.ended() || o == actions::Outcome::NotFound => Ok(Outcome::LoggedOut {
+                user_id,
+                request_id: item.request_id.unwrap_or_default(),
+            }),
+            other => Err(item_error(other, &self.host)),
+        }
     }
 
-    async fn bulk_invalidate(&self, session_ids: Vec<String>, reply: &Reply) -> Outcome {
-        let mut targets = session_ids;
-        let mut seen = std::collections::HashSet::new();
-        targets.retain(|id| seen.insert(id.clone()));
-        let total = targets.len();
-        let mut results = futures::stream::iter(targets)
-            .map(|session_id| async move {
-                let outcome = self.invalidate_one(ListSource::Sessions, &session_id).await;
-                (session_id, outcome)
+    async fn bulk_invalidate(
+        &self,
+        session_ids: Vec<String>,
+        query: Option<String>,
+        reply: &Reply,
+    ) -> Result<Outcome, Error> {
+        let targets = session_ids.into_iter().map(Target::id).collect();
+        let host = self.host.clone();
+        let report = self
+            .act(Op::SessionInvalidate, targets, query, |p| {
+                if let actions::Progress::Finished {
+                    item,
+                    finished,
+                    total,
+                } = p
+                {
+                    reply.progress(EventKind::Progress {
+                        session_id: item.target.id.clone(),
+                        outcome: match &item.outcome {
+                            o if o.ended() => ItemOutcome::Done,
+                            actions::Outcome::NotFound => ItemOutcome::AlreadyGone,
+                            other => ItemOutcome::Failed(item_error(other.clone(), &host)),
+                        },
+                        finished: *finished,
+                        total: *total,
+                    });
+                }
             })
-            .buffer_unordered(self.concurrency);
-        let (mut done, mut already_gone, mut failed) = (Vec::new(), Vec::new(), Vec::new());
-        let mut finished = 0;
-        while let Some((session_id, result)) = results.next().await {
-            finished += 1;
-            let outcome = match result {
-                Ok((false, _)) => {
-                    done.push(session_id.clone());
-                    ItemOutcome::Done
-                }
-                Ok((true, _)) => {
-                    already_gone.push(session_id.clone());
-                    ItemOutcome::AlreadyGone
-                }
-                Err(e) => {
-                    failed.push((session_id.clone(), e.clone()));
-                    ItemOutcome::Failed(e)
-                }
-            };
-            reply.progress(EventKind::Progress {
-                session_id,
-                outcome,
-                finished,
-                total,
-            });
+            .await;
+        let (mut done, mut already_gone, mut failed, mut not_attempted) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for item in report.items {
+            let id = item.target.id;
+            match item.outcome {
+                o if o.ended() => done.push(id),
+                actions::Outcome::NotFound => already_gone.push(id),
+                actions::Outcome::NotAttempted => not_attempted.push(id),
+                other => failed.push((id, item_error(other, &self.host))),
+            }
         }
         tracing::info!(
-            total,
             done = done.len(),
             already_gone = already_gone.len(),
             failed = failed.len(),
+            not_attempted = not_attempted.len(),
             "bulk invalidation finished"
         );
-        Outcome::Bulk {
+        Ok(Outcome::Bulk {
             done,
             already_gone,
             failed,
-        }
+            not_attempted,
+            stopped: report.stopped.map(|r| r.to_string()),
+        })
+    }
+
+    async fn census(&self, filter: Filter, query: String) -> Result<Outcome, Error> {
+        let census = guard::census(&self.client, crate::authn::ListScope::Service, filter, SAMPLE)
+            .await
+            .map_err(|e| e.error)?;
+        Ok(Outcome::Census(Box::new(crate::tui::command::CensusResult {
+            query,
+            session_ids: census.targets.into_iter().map(|t| t.id).collect(),
+            users: census.users,
+            sample: census.sample,
+        })))
+    }
+
+    async fn user_scope(&self, user_id: String) -> Result<Outcome, Error> {
+        let total = guard::user_sessions(&self.client, &user_id)
+            .await
+            .map_err(|e| e.error)?;
+        Ok(Outcome::UserScope { user_id, total })
     }
 
     async fn client_logout(&self) -> Result<Outcome, Error> {
@@ -428,11 +481,15 @@ impl Shared {
                 .unwrap_or_else(|| "current-session".into());
             (token, target)
         };
-        let result = self.client.client_session_logout(&token).await;
-        self.audit("client.logout", &target, &result);
-        Ok(Outcome::ClientLoggedOut {
-            request_id: result?.request_id,
-        })
+        let item = self
+            .act_one(Op::ClientLogout(token), Target::id(target))
+            .await?;
+        match item.outcome {
+            o if o.ended() => Ok(Outcome::ClientLoggedOut {
+                request_id: item.request_id.unwrap_or_default(),
+            }),
+            other => Err(item_error(other, &self.host)),
+        }
     }
 
     async fn refresh(&self) -> Result<Outcome, Error> {
@@ -553,21 +610,5 @@ mod tests {
         assert_eq!(kinds.len(), 2);
         assert!(!kinds[0].is_terminal());
         assert!(kinds[1].is_terminal());
-    }
-
-    #[test]
-    fn not_found_is_audited_as_not_found() {
-        let e = Error::Api(Box::new(crate::authn::ApiError {
-            http_status: 400,
-            status: "NotFound".into(),
-            kind: crate::authn::ApiStatus::NotFound,
-            summary: "no such session".into(),
-            request_id: "prq_x".into(),
-            errors: vec![],
-        }));
-        let r: Result<(), Error> = Err(e);
-        assert_eq!(audit_outcome(&r), "not_found");
-        let r: Result<(), Error> = Ok(());
-        assert_eq!(audit_outcome(&r), "ok");
     }
 }
