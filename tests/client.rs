@@ -739,7 +739,11 @@ async fn a_page_walk_stops_on_a_repeated_cursor() {
     // The walk does not end as if the list were complete: the last item says it is not.
     assert_eq!(pages.len(), 4);
     let err = pages[3].as_ref().unwrap_err();
-    assert!(err.error.to_string().contains("incomplete"), "{}", err.error);
+    assert!(
+        err.error.to_string().contains("incomplete"),
+        "{}",
+        err.error
+    );
 }
 
 #[tokio::test]

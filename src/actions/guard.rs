@@ -171,7 +171,10 @@ mod tests {
             assert_eq!(scope(q, false), Err(Refused::BlankQuery), "{q:?}");
         }
         assert_eq!(scope(None, true), Ok(Scope::All));
-        assert_eq!(scope(Some("email~a"), false), Ok(Scope::Query("email~a".into())));
+        assert_eq!(
+            scope(Some("email~a"), false),
+            Ok(Scope::Query("email~a".into()))
+        );
         assert!(Refused::BlankQuery.to_string().contains("--all"));
     }
 
@@ -179,7 +182,10 @@ mod tests {
     fn a_query_that_narrows_nothing_needs_all() {
         let empty = Filter::default();
         let q = Scope::Query("x".into());
-        assert!(matches!(filter(&q, &empty), Err(Refused::MatchesEverything(_))));
+        assert!(matches!(
+            filter(&q, &empty),
+            Err(Refused::MatchesEverything(_))
+        ));
         assert_eq!(filter(&Scope::All, &empty), Ok(()));
     }
 

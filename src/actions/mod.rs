@@ -130,9 +130,9 @@ impl Item {
     pub fn reason(&self) -> Option<String> {
         match &self.outcome {
             Outcome::Failed(e) => Some(e.to_string()),
-            Outcome::ConfirmedByRetry => Some(
-                "an earlier attempt got no answer; the retry found it already ended".into(),
-            ),
+            Outcome::ConfirmedByRetry => {
+                Some("an earlier attempt got no answer; the retry found it already ended".into())
+            }
             Outcome::Unknown => {
                 Some("sent, but no answer came before the run stopped; it may have ended".into())
             }
@@ -187,7 +187,10 @@ impl Stop {
 
     /// Why it was asked to stop, if it was.
     pub fn reason(&self) -> Option<StopReason> {
-        self.reason.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.reason
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Resolves once a stop is asked for.

@@ -102,7 +102,9 @@ pub fn walk(
                 w.repeated = Some(Error::Decode {
                     http_status: 200,
                     request_id: Some(page.request_id.clone()),
-                    reason: "the server repeated a cursor already walked, so the listing is incomplete".into(),
+                    reason:
+                        "the server repeated a cursor already walked, so the listing is incomplete"
+                            .into(),
                     snippet: String::new(),
                 });
             }

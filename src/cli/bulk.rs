@@ -5,7 +5,9 @@
 use super::output::{Format, csv_record, pretty_json, table};
 use super::{CliError, Ctx, Exit};
 use crate::actions::signals::{self, Sig};
-use crate::actions::{Engine, Item, Op, Outcome, Progress, Report, RunInfo, Stop, StopReason, Target};
+use crate::actions::{
+    Engine, Item, Op, Outcome, Progress, Report, RunInfo, Stop, StopReason, Target,
+};
 use crate::authn::Client;
 use serde::Serialize;
 use std::io::Write;
@@ -315,12 +317,7 @@ pub async fn run(
 
 /// Prints the summary on stdout (the not-attempted ids to a file when many) and turns it
 /// into the exit status.
-pub fn finish(
-    ctx: &Ctx,
-    report: &Report,
-    verb: &str,
-    not_found: NotFound,
-) -> Result<(), CliError> {
+pub fn finish(ctx: &Ctx, report: &Report, verb: &str, not_found: NotFound) -> Result<(), CliError> {
     let summary = Summary::new(report, not_found);
     let mut out = std::io::stdout().lock();
     summary.write(&mut out, ctx.format, verb, ctx.term.color)?;

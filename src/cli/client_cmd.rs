@@ -6,9 +6,9 @@ use super::{CliError, Ctx, Exit, bulk};
 use crate::actions::{Op, Target};
 use crate::authn::model::{Filter, LoginToken, Session, SessionListRequest, Timestamp, TokenInfo};
 use crate::authn::{Client, Secret};
-use crate::sanitize::clean;
 use crate::config::settings::{REFRESH_TOKEN_ENV, USER_TOKEN_ENV};
 use crate::config::token_file::{self, TokenPair};
+use crate::sanitize::clean;
 use serde::Serialize;
 use std::io::Write;
 

@@ -197,7 +197,10 @@ pub async fn invalidate(ctx: &Ctx, args: InvalidateArgs) -> Result<(), CliError>
         .map_err(|e| {
             CliError::new(
                 Exit::for_error(&e.error),
-                format!("listing the matching sessions failed, so nothing was sent: {}", e.error),
+                format!(
+                    "listing the matching sessions failed, so nothing was sent: {}",
+                    e.error
+                ),
             )
         })?;
     guard::max(census.targets.len(), args.max).map_err(refused)?;
@@ -238,7 +241,10 @@ fn dry_run(
 ) -> Result<(), CliError> {
     let matched = census.targets.len();
     let (what, flag) = match scope {
-        guard::Scope::All => ("every session of the project".to_string(), "--all".to_string()),
+        guard::Scope::All => (
+            "every session of the project".to_string(),
+            "--all".to_string(),
+        ),
         guard::Scope::Query(q) => (
             format!("the query {}", shell_quote(q)),
             format!("--query {}", shell_quote(q)),
@@ -300,15 +306,7 @@ pub async fn logout(ctx: &Ctx, args: LogoutArgs) -> Result<(), CliError> {
             email: Some(email.clone()),
         }],
     };
-    let report = bulk::run(
-        ctx,
-        &client,
-        Op::SessionLogout,
-        None,
-        "logged out",
-        targets,
-    )
-    .await?;
+    let report = bulk::run(ctx, &client, Op::SessionLogout, None, "logged out", targets).await?;
     bulk::finish(ctx, &report, "logged out", bulk::NotFound::Error)
 }
 

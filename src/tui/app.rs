@@ -5,12 +5,14 @@ pub mod clock;
 pub mod detail;
 pub mod dialog;
 pub mod editor;
+pub mod log;
 pub mod table;
 pub mod token;
 
 pub use detail::{DetailView, Field};
-pub use dialog::{Dialog, Focus};
+pub use dialog::{Dialog, Focus, Typed};
 pub use editor::LineEditor;
+pub use log::{Level, MessageLog};
 pub use table::Table;
 pub use token::{RefreshPolicy, TokenState};
 
@@ -18,7 +20,7 @@ use crate::authn::Error;
 use crate::authn::model::{Filter, Session, Timestamp};
 use crate::sanitize;
 use crate::tui::command::{
-    Command, CommandId, Event, EventKind, ItemOutcome, ListSource, Msg, Outcome,
+    CensusResult, Command, CommandId, Event, EventKind, ItemOutcome, ListSource, Msg, Outcome,
 };
 use crate::tui::keymap::{Action, Context, Keymap};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -27,6 +29,28 @@ use std::time::Duration;
 
 /// How long a result message stays in the status line.
 const FLASH_MS: i64 = 5_000;
+
+/// Above this many sessions, acting on a query needs the count typed to confirm.
+pub const TYPE_COUNT_ABOVE: usize = 100;
+
+/// Sessions of the act-on-query dialog's sample.
+const SAMPLE_SHOWN: usize = 5;
+
+/// The one warning every destructive dialog shows when it touches authtop's own session.
+pub const OWN_WARNING: &str =
+    "This touches the session of authtop's own user token (★ you): it signs authtop's user out.";
+
+/// Which operation an error in the status line came from; a later success of the same
+/// operation clears it, and a background reload never replaces an action's error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ErrorKey {
+    /// Loading a table.
+    List(ListSource),
+    /// A destructive action.
+    Action,
+    /// The user token.
+    Token,
+}
 
 /// Everything the app needs to start.
 #[derive(Debug, Clone)]
@@ -112,6 +136,13 @@ pub struct App {
     next_id: CommandId,
     pub(crate) flash: Option<(String, Timestamp)>,
     pub(crate) error: Option<String>,
+    /// When the error was set and by which operation.
+    error_at: Option<(Timestamp, ErrorKey)>,
+    pub(crate) log: MessageLog,
+    /// The marked-rows overlay is shown.
+    pub(crate) marks_open: bool,
+    /// The row `L` was pressed on, while its user's sessions are counted.
+    scope_row: Option<Session>,
     pub(crate) progress: Option<(usize, usize)>,
     pub(crate) paused: bool,
     pub(crate) spinner: usize,
@@ -162,6 +193,10 @@ impl App {
             next_id: 1,
             flash: None,
             error: None,
+            error_at: None,
+            log: MessageLog::default(),
+            marks_open: false,
+            scope_row: None,
             progress: None,
             paused: false,
             spinner: 0,
@@ -288,9 +323,29 @@ impl App {
         self.flash.as_ref().map(|(m, _)| m.as_str())
     }
 
-    /// The persistent error (until Esc).
+    /// The persistent error (until Esc, or until the same operation succeeds).
     pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
+    }
+
+    /// What the status line shows: the newer of the error and the flash.
+    pub fn status_message(&self) -> Option<(Level, &str)> {
+        match (&self.error, &self.flash, self.error_at) {
+            (Some(_), Some((f, at)), Some((eat, _))) if *at > eat => Some((Level::Info, f)),
+            (Some(e), _, _) => Some((Level::Error, e)),
+            (None, Some((f, _)), _) => Some((Level::Info, f)),
+            (None, None, _) => None,
+        }
+    }
+
+    /// The message log.
+    pub fn messages(&self) -> &MessageLog {
+        &self.log
+    }
+
+    /// The marked-rows overlay is shown.
+    pub fn marks_open(&self) -> bool {
+        self.marks_open
     }
 
     /// The user token's state.
@@ -324,12 +379,15 @@ impl App {
             || (!session.identity.is_empty() && self.busy.contains_key(&session.identity))
     }
 
-    /// True if the session holds the TUI's own user token.
+    /// True if the session holds the TUI's own user token: its active token is one the
+    /// TUI held, or it is the session already found to be the TUI's (whose active token
+    /// may have expired since).
     pub fn is_own_session(&self, session: &Session) -> bool {
-        session
-            .active_token
-            .as_ref()
-            .is_some_and(|t| self.token.is_own_token(&t.id))
+        self.token.own_session.as_deref() == Some(session.id.as_str())
+            || session
+                .active_token
+                .as_ref()
+                .is_some_and(|t| self.token.is_own_token(&t.id))
     }
 
     /// The tabs on offer, in order.
@@ -386,14 +444,49 @@ impl App {
         self.flash = Some((text.into(), self.now));
     }
 
-    fn fail(&mut self, what: &str, err: &Error) {
-        let mut text = format!("{what}: {err}");
+    /// A result worth keeping: flashed and logged.
+    fn note(&mut self, text: impl Into<String>, details: Vec<String>) {
+        let text = text.into();
+        self.log.push(self.now, Level::Info, text.clone(), details);
+        self.say(text);
+    }
+
+    /// A failure: the cause first in the status line, everything in the log. A reload's
+    /// failure never takes the status line from an action's error.
+    fn fail(&mut self, key: ErrorKey, what: &str, err: &Error) {
+        let mut full = format!("{what}: {err}");
         if let Some(rid) = err.request_id()
-            && !text.contains(rid)
+            && !full.contains(rid)
         {
-            text.push_str(&format!(" (request {rid})"));
+            full.push_str(&format!(" (request {rid})"));
+        }
+        self.log.push(
+            self.now,
+            Level::Error,
+            sanitize::clean(&full).into_owned(),
+            vec![],
+        );
+        let short = format!("{what}: {}", log::cause(err));
+        self.set_error(key, short, vec![]);
+    }
+
+    /// Shows an error (also logged by the caller) unless an action's error would be
+    /// replaced by a reload's.
+    fn set_error(&mut self, key: ErrorKey, text: String, _details: Vec<String>) {
+        let action_shown = matches!(self.error_at, Some((_, ErrorKey::Action)));
+        if matches!(key, ErrorKey::List(_)) && action_shown && self.error.is_some() {
+            return;
         }
         self.error = Some(sanitize::clean(&text).into_owned());
+        self.error_at = Some((self.now, key));
+    }
+
+    /// The operation succeeded: an error it left behind is no longer true.
+    fn succeeded(&mut self, key: ErrorKey) {
+        if self.error_at.is_some_and(|(_, k)| k == key) {
+            self.error = None;
+            self.error_at = None;
+        }
     }
 
     /// Records a command as in flight and sends it.
@@ -472,6 +565,10 @@ impl App {
             return;
         }
         let action = self.keymap.lookup(&key, self.context());
+        if self.log.open || self.marks_open {
+            self.on_overlay_key(key, action, out);
+            return;
+        }
         if self.help {
             match action {
                 Some(Action::Quit) => self.quit(out),
@@ -485,11 +582,66 @@ impl App {
         }
     }
 
+    /// Keys while the message log or the marked rows are shown: scroll, close, quit.
+    fn on_overlay_key(&mut self, key: KeyEvent, action: Option<Action>, out: &mut Vec<Command>) {
+        match (key.code, action) {
+            (_, Some(Action::Quit)) => self.quit(out),
+            (KeyCode::Esc, _)
+            | (_, Some(Action::MessageLog | Action::ShowMarks | Action::Back)) => {
+                self.log.open = false;
+                self.marks_open = false;
+            }
+            (KeyCode::Char('k') | KeyCode::Up, _) => {
+                self.log.scroll = self.log.scroll.saturating_add(1)
+            }
+            (KeyCode::Char('j') | KeyCode::Down, _) => {
+                self.log.scroll = self.log.scroll.saturating_sub(1)
+            }
+            (KeyCode::PageUp, _) => {
+                self.log.scroll = self.log.scroll.saturating_add(self.viewport().max(1))
+            }
+            (KeyCode::PageDown, _) => {
+                self.log.scroll = self.log.scroll.saturating_sub(self.viewport().max(1))
+            }
+            (KeyCode::Char('G') | KeyCode::End, _) => self.log.scroll = 0,
+            (KeyCode::Char('g') | KeyCode::Home, _) => self.log.scroll = self.log.line_count(),
+            _ => {}
+        }
+    }
+
     fn on_dialog_key(&mut self, key: KeyEvent, out: &mut Vec<Command>) {
         let Some(dialog) = &mut self.dialog else {
             return;
         };
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if let Some(typed) = &mut dialog.typed {
+            // A count to type: digits go to it, and only Enter on a match confirms.
+            match key.code {
+                KeyCode::Char(c) if c.is_ascii_digit() && !ctrl => {
+                    if typed.input.len() < 12 {
+                        typed.input.push(c);
+                    }
+                    return;
+                }
+                KeyCode::Backspace => {
+                    typed.input.pop();
+                    return;
+                }
+                KeyCode::Char('y' | 'Y') if !ctrl => return,
+                KeyCode::Enter if !typed.matches() => {
+                    let want = typed.expected.clone();
+                    self.say(format!("type {want} to confirm"));
+                    return;
+                }
+                KeyCode::Enter => {
+                    if let Some(d) = self.dialog.take() {
+                        self.dispatch(d.command, out);
+                    }
+                    return;
+                }
+                _ => {}
+            }
+        }
         let confirm = match key.code {
             KeyCode::Char('y' | 'Y') if !ctrl => Some(true),
             KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(false),
@@ -541,10 +693,22 @@ impl App {
                     Err(e) => t.query_error = Some(e),
                     Ok(filter) => {
                         t.query_error = None;
+                        let changed = t.query_text != text || t.filter != filter;
                         t.query_text = text;
                         t.filter = filter;
+                        // Marks belong to the query they were made under.
+                        let cleared = if changed { t.clear_marks() } else { 0 };
                         self.editing = None;
                         self.preview = None;
+                        if cleared > 0 {
+                            self.note(
+                                format!(
+                                    "{cleared} mark{} cleared: marks belong to the query they were made under",
+                                    if cleared == 1 { "" } else { "s" }
+                                ),
+                                vec![],
+                            );
+                        }
                         self.load(source, vec![None], out);
                     }
                 }
@@ -604,6 +768,10 @@ impl App {
                     self.copy(id, out);
                 }
                 Action::Help => self.help = true,
+                Action::MessageLog => {
+                    self.log.open = true;
+                    self.log.scroll = 0;
+                }
                 Action::Quit => self.quit(out),
                 _ => {}
             }
@@ -678,18 +846,17 @@ impl App {
             }
             Action::Back => {
                 self.error = None;
+                self.error_at = None;
                 self.progress = None;
             }
             Action::Invalidate => self.confirm_invalidate(),
-            Action::LogoutUser => self.confirm_logout_user(),
+            Action::LogoutUser => self.confirm_logout_user(out),
             Action::Mark => {
                 let v = viewport;
-                if let Some(id) = self.sessions.selected().map(|s| s.id.clone())
+                if let Some(row) = self.sessions.selected().cloned()
                     && self.tab == Tab::Sessions
                 {
-                    if !self.sessions.marks.remove(&id) {
-                        self.sessions.marks.insert(id);
-                    }
+                    self.sessions.toggle_mark(&row);
                     self.sessions.move_by(1, v);
                 }
             }
@@ -697,16 +864,33 @@ impl App {
                 if self.tab == Tab::Sessions {
                     let t = &mut self.sessions;
                     let all = t.rows.iter().all(|s| t.marks.contains(&s.id));
-                    for s in &t.rows {
+                    let rows = t.rows.clone();
+                    for s in &rows {
                         if all {
-                            t.marks.remove(&s.id);
+                            t.unmark(&s.id);
                         } else {
-                            t.marks.insert(s.id.clone());
+                            t.set_mark(s);
                         }
                     }
                 }
             }
             Action::InvalidateMarked => self.confirm_bulk(),
+            Action::ActOnQuery => self.confirm_act_on_query(out),
+            Action::ShowMarks => {
+                if self.sessions.marks.is_empty() {
+                    self.say("nothing marked (Space marks a row)");
+                } else {
+                    self.marks_open = true;
+                }
+            }
+            Action::UnmarkAll => {
+                let n = self.sessions.clear_marks();
+                self.say(format!("{n} mark{} cleared", if n == 1 { "" } else { "s" }));
+            }
+            Action::MessageLog => {
+                self.log.open = true;
+                self.log.scroll = 0;
+            }
             Action::LogoutSelf => self.confirm_logout_self(),
             Action::Copy => {
                 if let Some(s) = self.current_source()
@@ -786,8 +970,25 @@ impl App {
         }
     }
 
-    fn own_warning(&self) -> String {
-        "This is the session of authtop's own user token: it signs authtop's user out.".to_string()
+    /// The warning for a dialog that touches authtop's own session, the same on every path.
+    fn own_warning(&self, touches: bool) -> Option<String> {
+        touches.then(|| OWN_WARNING.to_string())
+    }
+
+    /// True if the user owns authtop's own user token.
+    fn owns_the_tui_token(&self, user_id: &str) -> bool {
+        !user_id.is_empty()
+            && (self
+                .token
+                .info
+                .as_ref()
+                .is_some_and(|t| t.identity == user_id)
+                || self
+                    .sessions
+                    .rows
+                    .iter()
+                    .chain(self.mine.rows.iter())
+                    .any(|s| s.identity == user_id && self.is_own_session(s)))
     }
 
     fn confirm_invalidate(&mut self) {
@@ -797,7 +998,7 @@ impl App {
         let Some(row) = self.table(source).selected().cloned() else {
             return;
         };
-        let warning = self.is_own_session(&row).then(|| self.own_warning());
+        let warning = self.own_warning(self.is_own_session(&row));
         let id = self.take_id();
         self.dialog = Some(Dialog::new(
             "Invalidate session",
@@ -816,7 +1017,8 @@ impl App {
         ));
     }
 
-    fn confirm_logout_user(&mut self) {
+    /// `L`: asks the server how many sessions the user has; the dialog opens with it.
+    fn confirm_logout_user(&mut self, out: &mut Vec<Command>) {
         if self.tab != Tab::Sessions {
             return;
         }
@@ -827,33 +1029,71 @@ impl App {
             self.say("this session names no user");
             return;
         }
+        let id = self.take_id();
+        self.say(format!(
+            "counting the sessions of {}…",
+            sanitize::clean(&row.email)
+        ));
+        self.scope_row = Some(row.clone());
+        self.dispatch(
+            Command::UserScope {
+                id,
+                user_id: row.identity,
+            },
+            out,
+        );
+    }
+
+    /// The log-out dialog, with the server's total (or why it is unknown).
+    fn open_logout_dialog(&mut self, user_id: &str, total: Result<u64, String>) {
+        let row = self
+            .scope_row
+            .take()
+            .filter(|r| r.identity == user_id)
+            .or_else(|| {
+                self.sessions
+                    .rows
+                    .iter()
+                    .find(|s| s.identity == user_id)
+                    .cloned()
+            });
+        let email = row.as_ref().map(|r| r.email.clone()).unwrap_or_default();
         let on_page = self
             .sessions
             .rows
             .iter()
-            .filter(|s| s.identity == row.identity)
+            .filter(|s| s.identity == user_id)
             .count();
-        let own = self
-            .token
-            .info
-            .as_ref()
-            .is_some_and(|t| t.identity == row.identity)
-            || self.is_own_session(&row);
-        let warning = own.then(|| {
-            "This user owns authtop's own user token: it signs authtop's user out.".to_string()
-        });
+        let scope = match total {
+            Ok(n) => {
+                format!("Every session of this user ends: {n} in all, {on_page} on this page.")
+            }
+            Err(cause) => format!(
+                "Every session of this user ends: the total is unknown (counting failed: {cause}); {on_page} on this page."
+            ),
+        };
+        let marked = self
+            .sessions
+            .mark_meta
+            .values()
+            .filter(|m| m.identity == user_id)
+            .count();
+        let mut lines = vec![format!("user      {email} ({user_id})"), scope];
+        if marked > 0 {
+            lines.push(format!(
+                "{marked} of your marked rows belong to this user; their marks are dropped."
+            ));
+        }
+        let warning = self.own_warning(self.owns_the_tui_token(user_id));
         let id = self.take_id();
         self.dialog = Some(Dialog::new(
             "Log out user everywhere",
-            vec![
-                format!("user      {} ({})", row.email, row.identity),
-                format!("Every session of this user ends ({on_page} on this page)."),
-            ],
+            lines,
             warning,
             "Log out",
             Command::Logout {
                 id,
-                user_id: row.identity,
+                user_id: user_id.to_string(),
             },
         ));
     }
@@ -868,16 +1108,16 @@ impl App {
         ids.sort();
         let hidden = t.marks_not_visible();
         let n = ids.len();
-        let own = t
-            .rows
-            .iter()
-            .any(|s| t.marks.contains(&s.id) && self.is_own_session(s))
-            || self
-                .token
-                .own_session
-                .as_ref()
-                .is_some_and(|s| t.marks.contains(s));
-        let warning = own.then(|| self.own_warning());
+        let own = ids.iter().any(|id| {
+            self.token.own_session.as_deref() == Some(id.as_str())
+                || t.rows.iter().any(|s| &s.id == id && self.is_own_session(s))
+        });
+        let warning = self.own_warning(own);
+        let query = if t.query_text.trim().is_empty() {
+            "no query".to_string()
+        } else {
+            format!("the query `{}`", t.query_text)
+        };
         let id = self.take_id();
         self.dialog = Some(Dialog::new(
             format!(
@@ -886,13 +1126,13 @@ impl App {
             ),
             vec![
                 format!(
-                    "{n} marked session{} will end.",
+                    "{n} marked session{} will end (marked under {query}).",
                     if n == 1 { "" } else { "s" }
                 ),
                 if hidden == 0 {
                     "All of them are on this page.".to_string()
                 } else {
-                    format!("{hidden} of them are not visible (marked on other pages).")
+                    format!("{hidden} of them are on other pages of this query (M lists them).")
                 },
             ],
             warning,
@@ -900,8 +1140,80 @@ impl App {
             Command::BulkInvalidate {
                 id,
                 session_ids: ids,
+                query: None,
             },
         ));
+    }
+
+    /// `X`: asks the server for everything the query matches; the dialog opens with it.
+    fn confirm_act_on_query(&mut self, out: &mut Vec<Command>) {
+        if self.tab != Tab::Sessions {
+            return;
+        }
+        let t = &self.sessions;
+        if t.query_text.trim().is_empty() || t.filter.is_empty() {
+            self.say("X acts on the query's matches: type a query first (/); a blank query never means every session");
+            return;
+        }
+        let (filter, query) = (t.filter.clone(), t.query_text.clone());
+        let id = self.take_id();
+        self.say("counting the query's matches…");
+        self.dispatch(Command::Census { id, filter, query }, out);
+    }
+
+    fn open_query_dialog(&mut self, census: CensusResult) {
+        let n = census.session_ids.len();
+        if n == 0 {
+            self.note(format!("nothing matches `{}`", census.query), vec![]);
+            return;
+        }
+        if census.query != self.sessions.query_text {
+            self.say("the query changed while counting; press X again");
+            return;
+        }
+        let own = self
+            .token
+            .own_session
+            .as_ref()
+            .is_some_and(|s| census.session_ids.contains(s));
+        let warning = self.own_warning(own);
+        let mut lines = vec![
+            format!("query     {}", census.query),
+            format!(
+                "{n} session{} of {} user{} match (counted by the server).",
+                if n == 1 { "" } else { "s" },
+                census.users,
+                if census.users == 1 { "" } else { "s" }
+            ),
+        ];
+        for s in census.sample.iter().take(SAMPLE_SHOWN) {
+            lines.push(format!("  {}  {}", s.id, s.email));
+        }
+        if n > census.sample.len().min(SAMPLE_SHOWN) {
+            lines.push(format!(
+                "  … and {} more",
+                n - census.sample.len().min(SAMPLE_SHOWN)
+            ));
+        }
+        let id = self.take_id();
+        let mut dialog = Dialog::new(
+            format!(
+                "Invalidate {n} matching session{}",
+                if n == 1 { "" } else { "s" }
+            ),
+            lines,
+            warning,
+            format!("Invalidate {n}"),
+            Command::BulkInvalidate {
+                id,
+                session_ids: census.session_ids,
+                query: Some(census.query),
+            },
+        );
+        if n > TYPE_COUNT_ABOVE {
+            dialog.typed = Some(dialog::Typed::new(n.to_string()));
+        }
+        self.dialog = Some(dialog);
     }
 
     fn confirm_logout_self(&mut self) {
@@ -924,11 +1236,9 @@ impl App {
                     "user token {}",
                     self.token.mask.as_deref().unwrap_or("••••••••")
                 ),
+                "The token cannot be refreshed afterwards.".to_string(),
             ],
-            Some(
-                "This signs authtop's own user out; the token cannot be refreshed afterwards."
-                    .to_string(),
-            ),
+            self.own_warning(true),
             "Log out",
             Command::ClientLogout { id },
         ));
@@ -954,7 +1264,7 @@ impl App {
                     self.remove_sessions(&[session_id]);
                 }
             }
-            EventKind::Done(outcome) => self.on_done(&cmd, outcome),
+            EventKind::Done(outcome) => self.on_done(&cmd, outcome, out),
             EventKind::Failed(err) => self.on_failed(&cmd, &err),
             EventKind::Cancelled => match &cmd {
                 Command::List {
@@ -969,7 +1279,10 @@ impl App {
                     self.token.refreshing = None;
                     self.token.announce = false;
                 }
-                _ => self.say("action cancelled"),
+                Command::Census { .. } | Command::UserScope { .. } => {
+                    self.scope_row = None;
+                }
+                _ => self.note("action cancelled", vec![]),
             },
         }
         if self.quit_requested && !self.quit && self.destructive_in_flight() == 0 {
@@ -998,7 +1311,11 @@ impl App {
             .rows
             .iter()
             .chain(self.mine.rows.iter())
-            .find(|s| self.is_own_session(s))
+            .find(|s| {
+                s.active_token
+                    .as_ref()
+                    .is_some_and(|t| self.token.is_own_token(&t.id))
+            })
             .map(|s| (s.id.clone(), s.expire));
         if let Some((id, expire)) = own {
             self.token.own_session = Some(id);
@@ -1006,7 +1323,17 @@ impl App {
         }
     }
 
-    fn on_done(&mut self, cmd: &Command, outcome: Outcome) {
+    /// Reloads the tables that show server state an action just changed.
+    fn reload_after_action(&mut self, out: &mut Vec<Command>) {
+        if self.has_service && self.sessions.loaded_once {
+            self.reload(ListSource::Sessions, out);
+        }
+        if self.mine.loaded_once {
+            self.reload(ListSource::MySessions, out);
+        }
+    }
+
+    fn on_done(&mut self, cmd: &Command, outcome: Outcome, out: &mut Vec<Command>) {
         match outcome {
             Outcome::Listed {
                 generation,
@@ -1038,61 +1365,115 @@ impl App {
                 }
                 let t = self.table_mut(source);
                 t.apply_page(page, now, v);
+                t.load_error = None;
+                self.succeeded(ErrorKey::List(source));
                 self.find_own_session();
             }
             Outcome::Invalidated {
                 session_id,
                 already_gone,
-                ..
+                request_id,
             } => {
-                self.say(if already_gone {
-                    format!("{} was already gone", sanitize::clean(&session_id))
-                } else {
-                    format!("invalidated {}", sanitize::clean(&session_id))
-                });
+                self.succeeded(ErrorKey::Action);
+                let rid = request_id
+                    .map(|r| format!(" (request {r})"))
+                    .unwrap_or_default();
+                self.note(
+                    if already_gone {
+                        format!("{} was already gone{rid}", sanitize::clean(&session_id))
+                    } else {
+                        format!("invalidated {}{rid}", sanitize::clean(&session_id))
+                    },
+                    vec![],
+                );
                 self.remove_sessions(&[session_id]);
             }
-            Outcome::LoggedOut { user_id, .. } => {
+            Outcome::LoggedOut {
+                user_id,
+                request_id,
+            } => {
+                self.succeeded(ErrorKey::Action);
                 let v = self.viewport();
                 self.sessions.remove_user(&user_id, v);
                 self.mine.remove_user(&user_id, v);
-                self.say(format!(
-                    "logged out {} everywhere",
-                    sanitize::clean(&user_id)
-                ));
+                self.sessions.unmark_user(&user_id);
+                self.note(
+                    format!(
+                        "logged out {} everywhere (request {request_id})",
+                        sanitize::clean(&user_id)
+                    ),
+                    vec![],
+                );
+                self.reload_after_action(out);
             }
             Outcome::Bulk {
                 done,
                 already_gone,
                 failed,
+                not_attempted,
+                stopped,
             } => {
                 self.progress = None;
                 let gone: Vec<String> = done.iter().chain(&already_gone).cloned().collect();
                 self.remove_sessions(&gone);
-                let mut text = format!("invalidated {}", done.len());
+                let total = done.len() + already_gone.len() + failed.len() + not_attempted.len();
+                let mut text = format!("invalidated {} of {total}", done.len());
                 if !already_gone.is_empty() {
                     text.push_str(&format!(", {} already gone", already_gone.len()));
                 }
-                if let Some((id, err)) = failed.first() {
-                    self.fail(
-                        &format!(
-                            "{} of {} failed, first {}",
-                            failed.len(),
-                            done.len() + already_gone.len() + failed.len(),
-                            id
-                        ),
-                        err,
-                    );
+                if !failed.is_empty() {
+                    text.push_str(&format!(", {} failed", failed.len()));
                 }
-                self.say(text);
+                if !not_attempted.is_empty() {
+                    text.push_str(&format!(", {} not attempted", not_attempted.len()));
+                }
+                if let Some(why) = &stopped {
+                    text.push_str(&format!(" — stopped: {why}"));
+                }
+                let mut details: Vec<String> = failed
+                    .iter()
+                    .map(|(id, e)| {
+                        let mut line = format!("failed {id}: {e}");
+                        if let Some(rid) = e.request_id()
+                            && !line.contains(rid)
+                        {
+                            line.push_str(&format!(" (request {rid})"));
+                        }
+                        sanitize::clean(&line).into_owned()
+                    })
+                    .collect();
+                details.extend(not_attempted.iter().map(|id| format!("not attempted {id}")));
+                let problems = !failed.is_empty() || !not_attempted.is_empty();
+                self.log.push(
+                    self.now,
+                    if problems { Level::Error } else { Level::Info },
+                    text.clone(),
+                    details,
+                );
+                if problems {
+                    self.set_error(ErrorKey::Action, format!("{text} (@ lists them)"), vec![]);
+                } else {
+                    self.succeeded(ErrorKey::Action);
+                    self.say(text);
+                }
+                self.reload_after_action(out);
             }
-            Outcome::ClientLoggedOut { .. } => {
+            Outcome::Census(census) => self.open_query_dialog(*census),
+            Outcome::UserScope { user_id, total } => {
+                self.flash = None;
+                self.open_logout_dialog(&user_id, Ok(total));
+            }
+            Outcome::ClientLoggedOut { request_id } => {
+                self.succeeded(ErrorKey::Action);
                 self.token.signed_out = true;
                 self.token.last_error = Some("this session was logged out".to_string());
                 if let Some(own) = self.token.own_session.clone() {
                     self.remove_sessions(&[own]);
                 }
-                self.say("logged out: authtop's user session has ended");
+                self.note(
+                    format!("logged out: authtop's user session has ended (request {request_id})"),
+                    vec![],
+                );
             }
             Outcome::Refreshed(record) => {
                 self.token.refreshing = None;
@@ -1109,6 +1490,7 @@ impl App {
                 }
             }
             Outcome::TokenChecked(info) => {
+                self.succeeded(ErrorKey::Token);
                 self.token.learn(*info);
                 self.find_own_session();
             }
@@ -1125,27 +1507,59 @@ impl App {
                     return;
                 }
                 t.list_failed();
+                t.load_error = Some(sanitize::clean(&log::cause(err)).into_owned());
                 if *source == ListSource::MySessions && err.is_signed_out() {
                     self.signed_out(err);
                 } else {
-                    self.fail("listing sessions failed", err);
+                    self.fail(ErrorKey::List(*source), "could not load sessions", err);
                 }
             }
             Command::Invalidate { session_id, .. } if err.is_not_found() => {
-                self.say(format!("{} was already gone", sanitize::clean(session_id)));
-                self.remove_sessions(std::slice::from_ref(session_id));
+                self.fail(
+                    ErrorKey::Action,
+                    &format!("invalidating {} failed", sanitize::clean(session_id)),
+                    err,
+                );
             }
             Command::Invalidate { session_id, .. } => {
-                self.fail(&format!("invalidating {session_id} failed"), err);
+                self.fail(
+                    ErrorKey::Action,
+                    &format!("invalidating {} failed", sanitize::clean(session_id)),
+                    err,
+                );
             }
             Command::Logout { user_id, .. } => {
-                self.fail(&format!("logging out {user_id} failed"), err);
+                self.fail(
+                    ErrorKey::Action,
+                    &format!("logging out {} failed", sanitize::clean(user_id)),
+                    err,
+                );
             }
             Command::BulkInvalidate { .. } => {
                 self.progress = None;
-                self.fail("bulk invalidation failed", err);
+                self.fail(ErrorKey::Action, "bulk invalidation failed", err);
             }
-            Command::ClientLogout { .. } => self.fail("logging out this session failed", err),
+            Command::Census { .. } => {
+                self.fail(
+                    ErrorKey::Action,
+                    "counting the query's matches failed; nothing was sent",
+                    err,
+                );
+            }
+            Command::UserScope { user_id, .. } => {
+                let user_id = user_id.clone();
+                self.log.push(
+                    self.now,
+                    Level::Error,
+                    sanitize::clean(&format!("counting the sessions of {user_id} failed: {err}"))
+                        .into_owned(),
+                    vec![],
+                );
+                self.open_logout_dialog(&user_id, Err(log::cause(err)));
+            }
+            Command::ClientLogout { .. } => {
+                self.fail(ErrorKey::Action, "logging out this session failed", err)
+            }
             Command::Refresh { .. } => {
                 self.token.refreshing = None;
                 self.token.announce = false;
@@ -1167,7 +1581,7 @@ impl App {
                 if err.is_signed_out() {
                     self.signed_out(err);
                 } else {
-                    self.fail("checking the user token failed", err);
+                    self.fail(ErrorKey::Token, "checking the user token failed", err);
                 }
             }
             Command::Clipboard(_) | Command::Shutdown { .. } => {}
@@ -1178,7 +1592,11 @@ impl App {
         self.token.signed_out = true;
         self.token.retry_at = None;
         self.token.last_error = Some(sanitize::clean(&err.to_string()).into_owned());
-        self.fail("signed out: the user token was revoked or has expired", err);
+        self.fail(
+            ErrorKey::Token,
+            "signed out: the user token was revoked or has expired",
+            err,
+        );
     }
 }
 

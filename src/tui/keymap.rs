@@ -64,6 +64,14 @@ pub enum Action {
     InvalidateMarked,
     /// Log out the session the TUI's user token belongs to.
     LogoutSelf,
+    /// Invalidate everything the current query matches (server count, typed above 100).
+    ActOnQuery,
+    /// List the marked rows.
+    ShowMarks,
+    /// Unmark every row.
+    UnmarkAll,
+    /// Open or close the message log.
+    MessageLog,
     /// Copy the selected session id.
     Copy,
     /// Refresh the user token now.
@@ -150,6 +158,10 @@ pub const REGISTRY: &[ActionInfo] = &[
     info!(Mark, "mark", "mark", ["space"], "mark / unmark the row", false, false, &[Sessions]),
     info!(MarkPage, "mark page", "mark_page", ["a"], "mark / unmark the page", false, false, &[Sessions]),
     info!(InvalidateMarked, "invalidate marked", "invalidate_marked", ["D"], "invalidate marked sessions", true, true, &[Sessions]),
+    info!(ActOnQuery, "act on query", "act_on_query", ["X"], "invalidate everything the query matches", true, false, &[Sessions]),
+    info!(ShowMarks, "marked", "show_marks", ["M"], "list the marked rows", false, false, &[Sessions]),
+    info!(UnmarkAll, "unmark all", "unmark_all", ["U"], "unmark every row", false, false, &[Sessions]),
+    info!(MessageLog, "messages", "message_log", ["@"], "message log: every outcome, ids, request ids", false, true, EVERYWHERE),
     info!(LogoutSelf, "logout self", "logout_self", ["O"], "log out this TUI's own session", true, true, &[MySessions, Token]),
     info!(Copy, "copy id", "copy", ["y"], "copy the session id", false, false, &[Sessions, MySessions, Detail]),
     info!(RefreshNow, "refresh", "refresh_now", ["f"], "refresh the token now", false, true, &[Token]),

@@ -346,7 +346,10 @@ impl Shared {
     async fn act_one(&self, op: Op, target: Target) -> Result<actions::Item, Error> {
         let report = self.act(op, vec![target], None, |_| {}).await;
         if let Some(actions::StopReason::AuditFailed(e)) = &report.stopped
-            && report.items.iter().all(|i| i.outcome == actions::Outcome::NotAttempted)
+            && report
+                .items
+                .iter()
+                .all(|i| i.outcome == actions::Outcome::NotAttempted)
         {
             return Err(audit_failed(e));
         }
@@ -364,11 +367,13 @@ impl Shared {
         };
         let item = self.act_one(op, Target::id(session_id.clone())).await?;
         match item.outcome {
-            actions::Outcome::Done | actions::Outcome::ConfirmedByRetry => Ok(Outcome::Invalidated {
-                session_id,
-                already_gone: false,
-                request_id: item.request_id,
-            }),
+            actions::Outcome::Done | actions::Outcome::ConfirmedByRetry => {
+                Ok(Outcome::Invalidated {
+                    session_id,
+                    already_gone: false,
+                    request_id: item.request_id,
+                })
+            }
             // The client endpoint answers NotFound for another user's session too.
             actions::Outcome::NotFound if source == ListSource::MySessions => {
                 Err(not_yours(&session_id, item.request_id))
@@ -452,15 +457,22 @@ impl Shared {
     }
 
     async fn census(&self, filter: Filter, query: String) -> Result<Outcome, Error> {
-        let census = guard::census(&self.client, crate::authn::ListScope::Service, filter, SAMPLE)
-            .await
-            .map_err(|e| e.error)?;
-        Ok(Outcome::Census(Box::new(crate::tui::command::CensusResult {
-            query,
-            session_ids: census.targets.into_iter().map(|t| t.id).collect(),
-            users: census.users,
-            sample: census.sample,
-        })))
+        let census = guard::census(
+            &self.client,
+            crate::authn::ListScope::Service,
+            filter,
+            SAMPLE,
+        )
+        .await
+        .map_err(|e| e.error)?;
+        Ok(Outcome::Census(Box::new(
+            crate::tui::command::CensusResult {
+                query,
+                session_ids: census.targets.into_iter().map(|t| t.id).collect(),
+                users: census.users,
+                sample: census.sample,
+            },
+        )))
     }
 
     async fn user_scope(&self, user_id: String) -> Result<Outcome, Error> {

@@ -26,6 +26,31 @@ pub struct Dialog {
     pub command: Command,
     /// Focused button.
     pub focus: Focus,
+    /// A count the user must type before confirming (large bulk actions).
+    pub typed: Option<Typed>,
+}
+
+/// A typed confirmation: the dialog confirms only once `input` equals `expected`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Typed {
+    /// What must be typed (the count).
+    pub expected: String,
+    /// What was typed so far.
+    pub input: String,
+}
+
+impl Typed {
+    pub(crate) fn new(expected: String) -> Self {
+        Self {
+            expected,
+            input: String::new(),
+        }
+    }
+
+    /// The typed text matches.
+    pub fn matches(&self) -> bool {
+        self.input == self.expected
+    }
 }
 
 impl Dialog {
@@ -43,7 +68,13 @@ impl Dialog {
             confirm_label: confirm_label.into(),
             command,
             focus: Focus::Cancel,
+            typed: None,
         }
+    }
+
+    /// Confirming is possible now (no count to type, or the count typed).
+    pub fn can_confirm(&self) -> bool {
+        self.typed.as_ref().is_none_or(Typed::matches)
     }
 
     pub(crate) fn toggle_focus(&mut self) {

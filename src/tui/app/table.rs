@@ -4,7 +4,17 @@
 use crate::authn::model::{Filter, Order, OrderBy, Session, Timestamp};
 use crate::query::QueryError;
 use crate::tui::command::{ListQuery, ListSource, Page};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+
+/// Who a marked row belongs to, kept so marks off the page can still be listed and a
+/// user's marks dropped when the user is logged out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkMeta {
+    /// The session's user.
+    pub identity: String,
+    /// That user's email.
+    pub email: String,
+}
 
 /// State of one table (Sessions or My sessions).
 #[derive(Debug, Clone)]
@@ -30,6 +40,11 @@ pub struct Table {
     pub(crate) order: Order,
     pub(crate) page_size: u32,
     pub(crate) marks: HashSet<String>,
+    /// Owner of each mark, by session id.
+    pub(crate) mark_meta: HashMap<String, MarkMeta>,
+    /// Why the last load failed (cleared by a successful one): the table says it could
+    /// not load instead of claiming there are no sessions.
+    pub(crate) load_error: Option<String>,
     /// Ids on the page shown, so counting marks off the page costs O(marks).
     page_ids: HashSet<String>,
 }
@@ -56,6 +71,8 @@ impl Table {
             order: Order::default(),
             page_size: page_size.max(1),
             marks: HashSet::new(),
+            mark_meta: HashMap::new(),
+            load_error: None,
             page_ids: HashSet::new(),
         }
     }
@@ -138,6 +155,66 @@ impl Table {
     /// True if the session is marked.
     pub fn is_marked(&self, id: &str) -> bool {
         self.marks.contains(id)
+    }
+
+    /// Who each marked session belongs to, when it was seen.
+    pub fn mark_meta(&self, id: &str) -> Option<&MarkMeta> {
+        self.mark_meta.get(id)
+    }
+
+    /// Why the last load failed, while no later one succeeded.
+    pub fn load_error(&self) -> Option<&str> {
+        self.load_error.as_deref()
+    }
+
+    /// Marks or unmarks a session; returns true if it is now marked.
+    pub(crate) fn toggle_mark(&mut self, s: &Session) -> bool {
+        if self.marks.remove(&s.id) {
+            self.mark_meta.remove(&s.id);
+            false
+        } else {
+            self.set_mark(s);
+            true
+        }
+    }
+
+    /// Marks a session.
+    pub(crate) fn set_mark(&mut self, s: &Session) {
+        self.marks.insert(s.id.clone());
+        self.mark_meta.insert(
+            s.id.clone(),
+            MarkMeta {
+                identity: s.identity.clone(),
+                email: s.email.clone(),
+            },
+        );
+    }
+
+    /// Unmarks a session.
+    pub(crate) fn unmark(&mut self, id: &str) {
+        self.marks.remove(id);
+        self.mark_meta.remove(id);
+    }
+
+    /// Drops every mark; returns how many there were.
+    pub(crate) fn clear_marks(&mut self) -> usize {
+        let n = self.marks.len();
+        self.marks.clear();
+        self.mark_meta.clear();
+        n
+    }
+
+    /// Drops the marks of one user's sessions.
+    pub(crate) fn unmark_user(&mut self, user_id: &str) {
+        let ids: Vec<String> = self
+            .mark_meta
+            .iter()
+            .filter(|(_, m)| m.identity == user_id)
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in ids {
+            self.unmark(&id);
+        }
     }
 
     /// Marked sessions that are not on the page shown.
@@ -257,6 +334,7 @@ impl Table {
         self.rows.retain(|s| !gone.contains(s.id.as_str()));
         self.page_ids.retain(|s| !gone.contains(s.as_str()));
         self.marks.retain(|m| !gone.contains(m.as_str()));
+        self.mark_meta.retain(|m, _| !gone.contains(m.as_str()));
         self.selected = keep
             .and_then(|id| self.rows.iter().position(|s| s.id == id))
             .unwrap_or(before);

@@ -7,7 +7,7 @@ mod table;
 mod token;
 
 use crate::sanitize;
-use crate::tui::app::{App, Tab};
+use crate::tui::app::{App, Level, Tab};
 use crate::tui::command::ListSource;
 use crate::tui::keymap::ActionInfo;
 use ratatui::Frame;
@@ -62,6 +62,12 @@ pub fn draw(app: &App, frame: &mut Frame) {
     }
     status(app, frame, rows.status);
     hints(app, frame, rows.hints);
+    if app.messages().is_open() {
+        overlay::messages(app, frame, area);
+    }
+    if app.marks_open() {
+        overlay::marks(app, frame, area);
+    }
     if app.help_open() {
         overlay::help(app, frame, area);
     }
@@ -177,29 +183,34 @@ fn tabs(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn status(app: &App, frame: &mut Frame, area: Rect) {
-    let line = if let Some(err) = app.error() {
+    let log_key = app
+        .keymap()
+        .keys_label(crate::tui::keymap::Action::MessageLog);
+    let line = if app.quitting() {
+        let n = app.destructive_in_flight();
+        let bulk = app
+            .progress()
+            .map(|(done, total)| format!(" (bulk {done}/{total} finished)"))
+            .unwrap_or_default();
+        Line::from(Span::styled(
+            format!(
+                " quitting: waiting for {n} action{}{bulk} — press q again to force",
+                if n == 1 { "" } else { "s" }
+            ),
+            bold(),
+        ))
+    } else if let Some((Level::Error, err)) = app.status_message() {
         Line::from(vec![
             Span::styled(
                 " ✖ ",
                 Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
             ),
             Span::styled(clean(err), Style::default().fg(Color::Red)),
-            Span::styled("  (esc dismisses)", dim()),
+            Span::styled(format!("  (esc dismisses · {log_key} log)"), dim()),
         ])
-    } else if app.quitting() {
-        let n = app.destructive_in_flight();
-        Line::from(Span::styled(
-            format!(
-                " quitting: waiting for {n} action{} — press q again to force",
-                if n == 1 { "" } else { "s" }
-            ),
-            bold(),
-        ))
     } else if let Some((done, total)) = app.progress() {
-        Line::from(format!(
-            " invalidating marked sessions: {done}/{total} finished"
-        ))
-    } else if let Some(msg) = app.flash() {
+        Line::from(format!(" invalidating sessions: {done}/{total} finished"))
+    } else if let Some((_, msg)) = app.status_message() {
         Line::from(format!(" {}", clean(msg)))
     } else if app.demo {
         Line::from(vec![
@@ -235,6 +246,8 @@ fn hints(app: &App, frame: &mut Frame, area: Rect) {
                 i.action != crate::tui::keymap::Action::Back
                     || app.detail().is_some()
                     || app.error().is_some()
+                    || app.messages().is_open()
+                    || app.marks_open()
             })
             .partition(|i| i.action == crate::tui::keymap::Action::Help);
         help.into_iter()

@@ -1,7 +1,9 @@
-//! Things drawn over the screen: confirmation dialogs and the help overlay.
+//! Things drawn over the screen: confirmation dialogs, the help overlay, the message log
+//! and the list of marked rows.
 
 use super::{bold, centered, clean, dim, reverse, wrapped_height};
-use crate::tui::app::{App, Dialog, Focus};
+use crate::tui::app::{App, Dialog, Focus, Level};
+use crate::tui::command::ListSource;
 use crate::tui::keymap::REGISTRY;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -21,6 +23,14 @@ pub(super) fn dialog(d: &Dialog, frame: &mut Frame, area: Rect) {
         ]));
     }
     lines.push(Line::default());
+    if let Some(t) = &d.typed {
+        let ok = t.matches();
+        lines.push(Line::from(vec![
+            Span::styled(format!("Type {} to confirm: ", t.expected), bold()),
+            Span::styled(format!("{}▏", t.input), if ok { bold() } else { danger }),
+        ]));
+        lines.push(Line::default());
+    }
     let button = |label: &str, focused: bool| {
         if focused {
             Span::styled(
@@ -37,7 +47,11 @@ pub(super) fn dialog(d: &Dialog, frame: &mut Frame, area: Rect) {
         button(&clean(&d.confirm_label), d.focus == Focus::Confirm),
     ]));
     lines.push(Line::from(Span::styled(
-        "y confirm · n/esc cancel · tab move focus",
+        if d.typed.is_some() {
+            "type the count, then enter · esc cancel"
+        } else {
+            "y confirm · n/esc cancel · tab move focus"
+        },
         dim(),
     )));
     let width = area.width.saturating_sub(4).clamp(1, 77);
@@ -113,4 +127,88 @@ pub(super) fn help(app: &App, frame: &mut Frame, area: Rect) {
             .wrap(Wrap { trim: false }),
         rect,
     );
+}
+
+/// A bordered list filling most of the screen, scrolled `scroll` lines up from the end.
+fn listing(frame: &mut Frame, area: Rect, title: String, lines: Vec<Line<'static>>, scroll: usize) {
+    let width = area.width.saturating_sub(4).max(1);
+    let height = area.height.saturating_sub(2).max(1);
+    let rect = centered(area, width, height);
+    let inner = usize::from(height.saturating_sub(2)).max(1);
+    let end = lines
+        .len()
+        .saturating_sub(scroll.min(lines.len().saturating_sub(inner)));
+    let start = end.saturating_sub(inner);
+    let shown: Vec<Line> = lines.into_iter().skip(start).take(end - start).collect();
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(shown).block(
+            Block::bordered()
+                .padding(Padding::left(1))
+                .title(Span::styled(title, bold())),
+        ),
+        rect,
+    );
+}
+
+/// The message log, newest at the bottom; failures in red with their details below.
+pub(super) fn messages(app: &App, frame: &mut Frame, area: Rect) {
+    let log = app.messages();
+    let red = Style::default().fg(Color::Red);
+    let mut lines: Vec<Line<'static>> = Vec::with_capacity(log.line_count());
+    for e in log.entries() {
+        let time = e.at.strftime("%H:%M:%S").to_string();
+        let (mark, style) = match e.level {
+            Level::Error => ("✖", red),
+            Level::Info => ("·", Style::default()),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{time} {mark} "), dim()),
+            Span::styled(clean(&e.text), style),
+        ]));
+        for d in &e.details {
+            lines.push(Line::from(Span::styled(
+                format!("           {}", clean(d)),
+                style,
+            )));
+        }
+    }
+    if lines.is_empty() {
+        lines.push(Line::from(Span::styled("no messages yet", dim())));
+    }
+    let title = format!(
+        " messages ({}) — j/k scroll · esc closes ",
+        log.entries().len()
+    );
+    listing(frame, area, title, lines, log.scroll());
+}
+
+/// The marked rows of the Sessions table, with their users when known.
+pub(super) fn marks(app: &App, frame: &mut Frame, area: Rect) {
+    let t = app.table(ListSource::Sessions);
+    let mut ids: Vec<&String> = t.marks().iter().collect();
+    ids.sort();
+    let query = if t.query_text().trim().is_empty() {
+        "no query".to_string()
+    } else {
+        format!("query `{}`", clean(t.query_text()))
+    };
+    let lines: Vec<Line<'static>> = ids
+        .into_iter()
+        .map(|id| {
+            let who = t
+                .mark_meta(id)
+                .map(|m| format!("{}  {}", clean(&m.email), clean(&m.identity)))
+                .unwrap_or_default();
+            Line::from(vec![
+                Span::styled(format!("{:<40}", clean(id)), bold()),
+                Span::raw(format!(" {who}")),
+            ])
+        })
+        .collect();
+    let title = format!(
+        " {} marked under {query} — esc closes · U unmarks all ",
+        t.marks().len()
+    );
+    listing(frame, area, title, lines, 0);
 }

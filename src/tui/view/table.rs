@@ -131,10 +131,18 @@ fn fitted_owned(s: String, max: usize) -> String {
     }
 }
 
-fn cell(s: &Session, col: Col, width: u16, now: Timestamp) -> Cow<'_, str> {
+/// Marks the session of authtop's own user token, in both tables.
+const OWN_MARK: &str = "★ you ";
+
+/// One cell; `own` puts [`OWN_MARK`] before the email.
+fn cell(s: &Session, col: Col, width: u16, now: Timestamp, own: bool) -> Cow<'_, str> {
     let w = usize::from(width);
     match col {
         Col::Id => fitted(&s.id, w),
+        Col::Email if own => Cow::Owned(fitted_owned(
+            format!("{OWN_MARK}{}", sanitize::clean(&s.email)),
+            w,
+        )),
         Col::Email => fitted(&s.email, w),
         Col::Identity => fitted(&s.identity, w),
         Col::Type => fitted(&s.kind, w),
@@ -220,6 +228,7 @@ fn draw_rows(app: &App, t: &Table, cols: &[(Col, &str, u16)], frame: &mut Frame,
         let y = area.y + 1 + i as u16;
         let selected = offset + i == t.selected_index();
         let busy = app.is_busy(s);
+        let own = app.is_own_session(s);
         let style = if selected {
             reverse()
         } else if busy {
@@ -242,7 +251,7 @@ fn draw_rows(app: &App, t: &Table, cols: &[(Col, &str, u16)], frame: &mut Frame,
         }
         for (c, (col, _, w)) in cols.iter().enumerate() {
             if let Some(r) = at(c + 1, y) {
-                put(buf, r, &cell(s, *col, *w, now));
+                put(buf, r, &cell(s, *col, *w, now, own));
             }
         }
     }
@@ -276,8 +285,13 @@ pub(super) fn draw(app: &App, source: ListSource, frame: &mut Frame, area: Rect)
     draw_rows(app, t, &cols, frame, table_area);
     let rows = t.rows();
     if rows.is_empty() && table_area.height > 1 {
+        let failed;
         let msg = if t.is_loading() {
             "loading…"
+        } else if let Some(cause) = t.load_error() {
+            let key = app.keymap().keys_label(crate::tui::keymap::Action::Reload);
+            failed = format!("could not load: {cause} — {key} retries, @ shows the full error");
+            failed.as_str()
         } else if t.query_text().is_empty() {
             "no sessions"
         } else {
@@ -288,7 +302,20 @@ pub(super) fn draw(app: &App, source: ListSource, frame: &mut Frame, area: Rect)
             height: 1,
             ..table_area
         };
-        frame.render_widget(Paragraph::new(format!("   {msg}")).style(dim()), r);
+        let style = if t.load_error().is_some() && !t.is_loading() {
+            Style::default().fg(ratatui::style::Color::Red)
+        } else {
+            dim()
+        };
+        frame.render_widget(
+            Paragraph::new(format!("   {}", clean(msg)))
+                .wrap(ratatui::widgets::Wrap { trim: false })
+                .style(style),
+            Rect {
+                height: table_area.height - 1,
+                ..r
+            },
+        );
     }
 }
 
@@ -529,10 +556,9 @@ mod tests {
                     if app.is_busy(s) { "⟳" } else { " " },
                 );
                 let mut cells = vec![Cell::from(marker)];
-                cells.extend(
-                    cols.iter()
-                        .map(|(col, _, w)| Cell::from(cell(s, *col, *w, app.now()).into_owned())),
-                );
+                cells.extend(cols.iter().map(|(col, _, w)| {
+                    Cell::from(cell(s, *col, *w, app.now(), app.is_own_session(s)).into_owned())
+                }));
                 let style = if selected {
                     reverse()
                 } else if app.is_busy(s) {
