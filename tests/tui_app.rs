@@ -127,21 +127,42 @@ fn enter_on_the_initially_focused_cancel_sends_nothing() {
     let expected = app.dialog().unwrap().command.clone();
     assert_eq!(only(app.update(code(KeyCode::Enter), now())), expected);
 
-    app.update(key('L'), now());
+    scope_answer(&mut app, 3);
     assert!(app.update(code(KeyCode::Esc), now()).is_empty());
     assert!(app.dialog().is_none());
+}
+
+/// Presses `L` and answers the count it asks the server for with `total`.
+fn scope_answer(app: &mut App, total: u64) {
+    let ask = only(app.update(key('L'), now()));
+    let Command::UserScope { user_id, .. } = &ask else {
+        panic!("L asks for the user's total first: {ask:?}")
+    };
+    assert!(app.dialog().is_none(), "no dialog before the server's count");
+    let user_id = user_id.clone();
+    app.update(
+        event(&ask, EventKind::Done(Outcome::UserScope { user_id, total })),
+        now(),
+    );
 }
 
 #[test]
 fn logout_dialog_names_the_user_and_sends_their_identity() {
     let mut app = loaded(quiet(), sessions(0, 3), None, 120, 30);
     app.update(key('G'), now());
-    app.update(key('L'), now());
+    scope_answer(&mut app, 1608);
     let d = app.dialog().unwrap();
     assert!(
         d.lines
             .iter()
             .any(|l| l.contains("user2@example.com (pui_u0002)"))
+    );
+    assert!(
+        d.lines
+            .iter()
+            .any(|l| l.contains("1608 in all, 1 on this page")),
+        "the dialog states the server's total: {:?}",
+        d.lines
     );
     assert!(d.warning.is_none());
     let cmd = only(app.update(key('y'), now()));
@@ -316,7 +337,7 @@ fn marks_survive_paging_and_the_bulk_dialog_counts_the_hidden_ones() {
     assert!(
         d.lines
             .iter()
-            .any(|l| l.contains("2 of them are not visible")),
+            .any(|l| l.contains("2 of them are on other pages")),
         "{:?}",
         d.lines
     );
@@ -347,6 +368,8 @@ fn marks_survive_paging_and_the_bulk_dialog_counts_the_hidden_ones() {
                 done: vec!["pmt_s0003".to_string(), "pmt_s0000".to_string()],
                 already_gone: vec![],
                 failed: vec![("pmt_s0001".to_string(), api_error("InternalError"))],
+                not_attempted: vec![],
+                stopped: None,
             }),
         ),
         now(),
@@ -358,9 +381,17 @@ fn marks_survive_paging_and_the_bulk_dialog_counts_the_hidden_ones() {
         "the failure stays marked"
     );
     let err = app.error().unwrap();
+    assert!(err.contains("1 failed") && err.contains("@"), "{err}");
+    // The message log lists each failure with its reason and request id.
+    let entry = app.messages().entries().last().unwrap();
+    assert!(entry.text.contains("invalidated 2 of 3"), "{}", entry.text);
     assert!(
-        err.contains("1 of 3 failed") && err.contains("prq_fail"),
-        "{err}"
+        entry
+            .details
+            .iter()
+            .any(|d| d.contains("pmt_s0001") && d.contains("prq_fail")),
+        "{:?}",
+        entry.details
     );
     assert_eq!(app.progress(), None);
 }
@@ -447,6 +478,8 @@ fn the_matched_count_and_the_marks_drop_as_sessions_end() {
                 done: vec!["pmt_s0000".to_string()],
                 already_gone: vec!["pmt_s0001".to_string()],
                 failed: vec![],
+                not_attempted: vec![],
+                stopped: None,
             }),
         ),
         now(),
@@ -456,7 +489,7 @@ fn the_matched_count_and_the_marks_drop_as_sessions_end() {
 
     // Logging a user out takes off the rows of that user.
     app.update(key('g'), now());
-    app.update(key('L'), now());
+    scope_answer(&mut app, 5);
     let logout = only(app.update(key('y'), now()));
     let Command::Logout { user_id, .. } = &logout else {
         panic!("{logout:?}")
@@ -505,6 +538,8 @@ fn the_matched_count_never_drops_below_zero() {
                 ],
                 already_gone: vec![],
                 failed: vec![],
+                not_attempted: vec![],
+                stopped: None,
             }),
         ),
         now(),

@@ -180,6 +180,7 @@ async fn every_command_ends_in_exactly_one_terminal_event() {
         Command::BulkInvalidate {
             id: 16,
             session_ids: ids[1..5].to_vec(),
+            query: None,
         },
         Command::Refresh { id: 17 },
     ];
@@ -239,6 +240,7 @@ async fn bulk_reports_progress_per_item_and_matches_the_server() {
         .send(Command::BulkInvalidate {
             id: 3,
             session_ids: targets.clone(),
+            query: None,
         })
         .unwrap();
     let mut events = until_terminal(&mut s.handle, 3).await;
@@ -246,6 +248,7 @@ async fn bulk_reports_progress_per_item_and_matches_the_server() {
         done,
         already_gone,
         failed,
+        ..
     }) = events.pop().unwrap().kind
     else {
         panic!("bulk did not succeed");
@@ -378,6 +381,7 @@ async fn audit_log_has_one_line_per_target_and_no_token_value() {
         Command::BulkInvalidate {
             id: 2,
             session_ids: bulk.clone(),
+            query: None,
         },
     )
     .await;
@@ -410,8 +414,21 @@ async fn audit_log_has_one_line_per_target_and_no_token_value() {
     run_one(&mut s.handle, Command::ClientLogout { id: 6 }).await;
     shutdown(s.handle, false).await;
 
-    let lines = audit_lines(&s.audit_path);
-    assert_eq!(lines.len(), 3 + 1 + 1 + 1 + 1);
+    let all = audit_lines(&s.audit_path);
+    // An intent line before each request, an outcome line after it.
+    assert_eq!(all.len(), 2 * (3 + 1 + 1 + 1 + 1));
+    for (i, l) in all.iter().enumerate() {
+        if l["phase"] == "outcome" {
+            assert!(
+                all[..i].iter().any(|e| e["phase"] == "intent"
+                    && e["target"] == l["target"]
+                    && e["run_id"] == l["run_id"]),
+                "outcome without an earlier intent: {l}"
+            );
+        }
+    }
+    let lines: Vec<&serde_json::Value> = all.iter().filter(|l| l["phase"] == "outcome").collect();
+    assert_eq!(lines.len(), 7);
     let summary: Vec<(String, String, String)> = lines
         .iter()
         .map(|l| {
@@ -554,7 +571,7 @@ async fn graceful_shutdown_finishes_in_flight_work_and_refuses_new_commands() {
 }
 
 #[tokio::test]
-async fn my_sessions_invalidate_uses_the_user_token_and_treats_others_as_gone() {
+async fn my_sessions_invalidate_uses_the_user_token_and_refuses_others() {
     let emu = emulator(Faults::default()).await;
     let users = emu.tokens(10);
     let owner = users
@@ -588,8 +605,11 @@ async fn my_sessions_invalidate_uses_the_user_token_and_treats_others_as_gone() 
     }
     assert!(!emu.session_exists(&own));
     match run_one(&mut s.handle, invalidate(3, &someone_elses)).await {
-        EventKind::Done(Outcome::Invalidated { already_gone, .. }) => assert!(already_gone),
-        other => panic!("expected already gone, got {other:?}"),
+        EventKind::Failed(e) => assert!(
+            e.is_not_found() && e.to_string().contains("not one of the sessions"),
+            "{e}"
+        ),
+        other => panic!("another user's session is an error, never success: {other:?}"),
     }
     assert!(
         emu.session_exists(&someone_elses),
@@ -598,6 +618,7 @@ async fn my_sessions_invalidate_uses_the_user_token_and_treats_others_as_gone() 
     shutdown(s.handle, false).await;
     let actions: Vec<String> = audit_lines(&s.audit_path)
         .iter()
+        .filter(|l| l["phase"] == "outcome")
         .map(|l| {
             format!(
                 "{} {}",

@@ -1514,12 +1514,20 @@ impl App {
                     self.fail(ErrorKey::List(*source), "could not load sessions", err);
                 }
             }
-            Command::Invalidate { session_id, .. } if err.is_not_found() => {
-                self.fail(
-                    ErrorKey::Action,
-                    &format!("invalidating {} failed", sanitize::clean(session_id)),
-                    err,
+            // A row of the project's list that the server no longer knows: someone else
+            // ended it. (The client endpoint's NotFound may be another user's session, so
+            // there it stays an error.)
+            Command::Invalidate {
+                session_id,
+                source: ListSource::Sessions,
+                ..
+            } if err.is_not_found() => {
+                self.succeeded(ErrorKey::Action);
+                self.note(
+                    format!("{} was already gone", sanitize::clean(session_id)),
+                    vec![],
                 );
+                self.remove_sessions(std::slice::from_ref(session_id));
             }
             Command::Invalidate { session_id, .. } => {
                 self.fail(
