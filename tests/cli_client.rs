@@ -98,7 +98,12 @@ async fn client_invalidate_then_logout() {
     let out = env.run(&["client", "logout", "--token-file", &file]).await;
     out.expect_code(0);
     assert!(!env.emu.session_exists(&own));
-    let audit = env.audit();
+    let audit: Vec<serde_json::Value> = env
+        .audit()
+        .into_iter()
+        .filter(|l| l["phase"] == "outcome")
+        .collect();
+    assert_eq!(env.audit().len(), 4, "an intent and an outcome line each");
     assert_eq!(audit.len(), 2);
     assert_eq!(audit[0]["action"], "client.invalidate");
     assert_eq!(audit[0]["target"], other.as_str());
@@ -299,7 +304,7 @@ async fn no_token_value_reaches_stdout_stderr_or_the_audit_log() {
         vec!["token", "check", "-o", "json", "--token-file", &file],
         vec!["client", "list", "--token-file", &file, "-o", "ndjson"],
         vec!["client", "invalidate", &session, "--token-file", &file],
-        vec!["sessions", "invalidate", "--query", "", "-o", "json"],
+        vec!["sessions", "invalidate", "--all", "-o", "json"],
         vec!["sessions", "list", "nosuchfield=1"],
         vec!["token", "check", "pts_notarealtokennotarealtokennot"],
         vec!["client", "refresh", "--token-file", &file, "-o", "json"],
@@ -316,7 +321,7 @@ async fn no_token_value_reaches_stdout_stderr_or_the_audit_log() {
         env.assert_no_secret_in(&out.stderr, "stderr");
     }
     let out = env
-        .run(&["sessions", "invalidate", "--query", "", "--yes"])
+        .run(&["sessions", "invalidate", "--all", "--yes"])
         .await;
     out.expect_code(0);
     assert!(!env.audit().is_empty());

@@ -208,12 +208,23 @@ async fn invalidate_by_ids_ends_them_and_audits_each() {
             "pmt_nosuchsessionnosuchsessionnosuch",
         ])
         .await;
-    out.expect_code(0);
+    // An explicit id the server does not know is not "already gone": exit 8.
+    out.expect_code(8);
     assert!(out.stdout.contains("invalidated: 2"), "{}", out.stdout);
-    assert!(out.stdout.contains("already gone: 1"), "{}", out.stdout);
+    assert!(out.stdout.contains("not found: 1"), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("pmt_nosuchsessionnosuchsessionnosuch"),
+        "{}",
+        out.stderr
+    );
     assert!(!env.emu.session_exists(&a) && !env.emu.session_exists(&b));
     assert_eq!(env.emu.session_count(), 10);
-    let audit = env.audit();
+    let all = env.audit();
+    assert_eq!(all.len(), 6, "an intent and an outcome line per target");
+    let audit: Vec<serde_json::Value> = all
+        .into_iter()
+        .filter(|l| l["phase"] == "outcome")
+        .collect();
     assert_eq!(audit.len(), 3);
     for line in &audit {
         assert_eq!(line["action"], "session.invalidate");
@@ -226,6 +237,17 @@ async fn invalidate_by_ids_ends_them_and_audits_each() {
     let outcome = |id: &str| audit.iter().find(|l| l["target"] == id).unwrap()["outcome"].clone();
     assert_eq!(outcome(&a), "ok");
     assert_eq!(outcome("pmt_nosuchsessionnosuchsessionnosuch"), "not_found");
+
+    let out = env
+        .run(&[
+            "sessions",
+            "invalidate",
+            "pmt_nosuchsessionnosuchsessionnosuch",
+            "--ignore-not-found",
+        ])
+        .await;
+    out.expect_code(0);
+    assert!(out.stdout.contains("already gone: 1"), "{}", out.stdout);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -244,7 +266,7 @@ async fn invalidate_by_query_is_a_dry_run_until_yes() {
     let dry = env.run(&["sessions", "invalidate", "--query", &q]).await;
     dry.expect_code(0);
     assert!(
-        dry.stdout.contains(&format!("{n} session(s) match")),
+        dry.stdout.contains(&format!("{n} session(s) of 1 user(s) match")),
         "{}",
         dry.stdout
     );
@@ -285,7 +307,11 @@ async fn invalidate_by_query_is_a_dry_run_until_yes() {
         assert!(!env.emu.session_exists(&s.session_id));
     }
     assert_eq!(env.emu.session_count(), before - n);
-    assert_eq!(env.audit().len(), n);
+    assert_eq!(env.audit().len(), 2 * n);
+    assert!(
+        env.audit().iter().all(|l| l["query"] == q.as_str()),
+        "every line names the query"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -323,10 +349,15 @@ async fn logout_by_user_id_and_by_email() {
         env.emu.session_count(),
         before - u1.sessions.len() - u2.sessions.len()
     );
-    let audit = env.audit();
+    let audit: Vec<serde_json::Value> = env
+        .audit()
+        .into_iter()
+        .filter(|l| l["phase"] == "outcome")
+        .collect();
     assert_eq!(audit.len(), 2);
     assert!(audit.iter().all(|l| l["action"] == "session.logout"));
     assert_eq!(audit[1]["target"], u2.user_id.as_str());
+    assert_eq!(audit[1]["email"], u2.email.as_str());
 
     let out = env
         .run(&["sessions", "logout", "--email", "nobody@nowhere.invalid"])
@@ -503,8 +534,7 @@ async fn bulk_invalidate_under_faults_reports_exactly_what_happened() {
             .run(&[
                 "sessions",
                 "invalidate",
-                "--query",
-                "",
+                "--all",
                 "--yes",
                 "-o",
                 "json",
@@ -535,7 +565,9 @@ async fn bulk_invalidate_under_faults_reports_exactly_what_happened() {
     for r in results {
         let id = r["target"].as_str().unwrap();
         match r["outcome"].as_str().unwrap() {
-            "ok" | "not_found" => assert!(!env.emu.session_exists(id), "{r}"),
+            "ok" | "ok_confirmed_by_retry" | "not_found" => {
+                assert!(!env.emu.session_exists(id), "{r}")
+            }
             "failed" => {
                 failed += 1;
                 assert!(r["error"].is_string(), "{r}");
@@ -547,7 +579,7 @@ async fn bulk_invalidate_under_faults_reports_exactly_what_happened() {
     }
     assert_eq!(v["failed"], failed);
     assert_eq!(env.emu.session_count(), failed);
-    assert_eq!(env.audit().len(), seeded.len());
+    assert_eq!(env.audit().len(), 2 * seeded.len());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
