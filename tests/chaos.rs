@@ -107,9 +107,11 @@ async fn cli_run(name: &str, n: usize, faults: Faults) -> usize {
     assert_eq!(targets, seeded, "every session is a target, once");
 
     let count = |o: &str| outcome_of.values().filter(|v| *v == o).count();
+    let confirmed = count("ok_confirmed_by_retry");
     let (done, gone, failed) = (count("ok"), count("not_found"), count("failed"));
-    assert_eq!(done + gone + failed, n, "{outcome_of:?}");
+    assert_eq!(done + confirmed + gone + failed, n, "{outcome_of:?}");
     assert_eq!(summary["done"], done);
+    assert_eq!(summary["confirmed_by_retry"], confirmed);
     assert_eq!(summary["already_gone"], gone);
     assert_eq!(summary["failed"], failed);
     assert_eq!(
@@ -122,7 +124,9 @@ async fn cli_run(name: &str, n: usize, faults: Faults) -> usize {
     for (id, outcome) in &outcome_of {
         let exists = env.emu.session_exists(id);
         match outcome.as_str() {
-            "ok" | "not_found" => assert!(!exists, "{id} reported {outcome} but still exists"),
+            "ok" | "ok_confirmed_by_retry" | "not_found" => {
+                assert!(!exists, "{id} reported {outcome} but still exists")
+            }
             "failed" => assert!(exists, "{id} reported failed but is gone"),
             other => panic!("unknown outcome {other} for {id}"),
         }
@@ -130,15 +134,22 @@ async fn cli_run(name: &str, n: usize, faults: Faults) -> usize {
     assert_eq!(env.emu.session_count(), failed);
 
     let audit = env.audit();
-    assert_eq!(audit.len(), n, "one audit line per target");
-    for line in &audit {
+    assert_eq!(
+        audit.len(),
+        2 * n,
+        "an intent and an outcome line per target"
+    );
+    for line in audit.iter().filter(|l| l["phase"] == "outcome") {
         let target = line["target"].as_str().unwrap();
         let outcome = line["outcome"].as_str().unwrap();
         let reported = &outcome_of[target];
-        assert!(
-            outcome == reported || (reported == "failed" && outcome.starts_with("failed: ")),
+        assert_eq!(
+            outcome, reported,
             "audit says {outcome} for {target}, summary says {reported}"
         );
+        if outcome == "failed" {
+            assert!(line["reason"].is_string(), "{line}");
+        }
     }
     eprintln!(
         "{name} CLI: {n} sessions, done {done}, already gone {gone}, failed {failed}, \
@@ -305,7 +316,8 @@ fn tui_bulk_invalidate_under_chaos_matches_the_audit_log() {
         let text = std::fs::read_to_string(&audit_path).unwrap_or_default();
         let lines: Vec<serde_json::Value> = text
             .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .filter(|l| l["phase"] == "outcome")
             .collect();
         if lines.len() >= m {
             break lines;
@@ -322,7 +334,7 @@ fn tui_bulk_invalidate_under_chaos_matches_the_audit_log() {
     must(
         "the progress to finish",
         &tui,
-        tui.poll_until(patience, |s| !s.contains("invalidating marked sessions")),
+        tui.poll_until(patience, |s| !s.contains("invalidating sessions")),
     );
     emu.set_faults(Faults::default()).unwrap();
 
@@ -342,9 +354,9 @@ fn tui_bulk_invalidate_under_chaos_matches_the_audit_log() {
     for (id, outcome) in &outcome_of {
         let exists = emu.session_exists(id);
         match outcome.as_str() {
-            "ok" => done += 1,
+            "ok" | "ok_confirmed_by_retry" => done += 1,
             "not_found" => gone += 1,
-            o if o.starts_with("failed: ") && o.len() > "failed: ".len() => failed += 1,
+            "failed" => failed += 1,
             o => panic!("unexpected outcome {o:?} for {id}"),
         }
         assert_eq!(

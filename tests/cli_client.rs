@@ -320,9 +320,7 @@ async fn no_token_value_reaches_stdout_stderr_or_the_audit_log() {
         env.assert_no_secret_in(&out.stdout, "stdout");
         env.assert_no_secret_in(&out.stderr, "stderr");
     }
-    let out = env
-        .run(&["sessions", "invalidate", "--all", "--yes"])
-        .await;
+    let out = env.run(&["sessions", "invalidate", "--all", "--yes"]).await;
     out.expect_code(0);
     assert!(!env.audit().is_empty());
     env.assert_no_secret_in(

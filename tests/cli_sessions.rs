@@ -266,7 +266,8 @@ async fn invalidate_by_query_is_a_dry_run_until_yes() {
     let dry = env.run(&["sessions", "invalidate", "--query", &q]).await;
     dry.expect_code(0);
     assert!(
-        dry.stdout.contains(&format!("{n} session(s) of 1 user(s) match")),
+        dry.stdout
+            .contains(&format!("{n} session(s) of 1 user(s) match")),
         "{}",
         dry.stdout
     );

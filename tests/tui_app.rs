@@ -138,7 +138,10 @@ fn scope_answer(app: &mut App, total: u64) {
     let Command::UserScope { user_id, .. } = &ask else {
         panic!("L asks for the user's total first: {ask:?}")
     };
-    assert!(app.dialog().is_none(), "no dialog before the server's count");
+    assert!(
+        app.dialog().is_none(),
+        "no dialog before the server's count"
+    );
     let user_id = user_id.clone();
     app.update(
         event(&ask, EventKind::Done(Outcome::UserScope { user_id, total })),
