@@ -29,7 +29,10 @@ fn a_dead_server_shows_could_not_load_with_the_cause_and_the_log_has_the_rest() 
     tui.send("@");
     let log = tui.wait_for("messages (");
     assert!(log.contains("could not load sessions"), "{log}");
-    assert!(log.contains("Connect error talking to"), "the full error: {log}");
+    assert!(
+        log.contains("Connect error talking to"),
+        "the full error: {log}"
+    );
     tui.send("\x1b");
     tui.wait_until("the log to close", |s| !s.contains("messages ("));
     tui.send("q");

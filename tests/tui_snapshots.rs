@@ -182,7 +182,17 @@ fn confirm_invalidate() {
 #[test]
 fn confirm_logout_user() {
     let mut app = loaded(quiet(), sessions(0, 5), None, 100, 24);
-    press(&mut app, "L");
+    let ask = press(&mut app, "L").remove(0);
+    app.update(
+        event(
+            &ask,
+            EventKind::Done(Outcome::UserScope {
+                user_id: "pui_u0000".into(),
+                total: 1608,
+            }),
+        ),
+        now(),
+    );
     insta::assert_snapshot!(render(&app, 100, 24).backend());
 }
 
@@ -343,7 +353,17 @@ fn screens() -> Vec<(&'static str, App)> {
     let mut bulk = loaded(quiet(), sessions(0, 5), Some("c2"), 100, 24);
     press(&mut bulk, " jD");
     let mut confirm = loaded(quiet(), vec![hostile(), wide()], None, 100, 24);
-    press(&mut confirm, "L");
+    let ask = press(&mut confirm, "L").remove(0);
+    if let Command::UserScope { user_id, .. } = &ask {
+        let user_id = user_id.clone();
+        confirm.update(
+            event(
+                &ask,
+                EventKind::Done(Outcome::UserScope { user_id, total: 2 }),
+            ),
+            now(),
+        );
+    }
     let mut editing = loaded(quiet(), sessions(0, 3), None, 100, 24);
     press(&mut editing, "/");
     editing.update(Msg::Paste("email~山田 \u{1b}[2J".to_string()), now());

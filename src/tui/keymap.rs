@@ -161,7 +161,7 @@ pub const REGISTRY: &[ActionInfo] = &[
     info!(ActOnQuery, "act on query", "act_on_query", ["X"], "invalidate everything the query matches", true, false, &[Sessions]),
     info!(ShowMarks, "marked", "show_marks", ["M"], "list the marked rows", false, false, &[Sessions]),
     info!(UnmarkAll, "unmark all", "unmark_all", ["U"], "unmark every row", false, false, &[Sessions]),
-    info!(MessageLog, "messages", "message_log", ["@"], "message log: every outcome, ids, request ids", false, true, EVERYWHERE),
+    info!(MessageLog, "messages", "message_log", ["@"], "message log: every outcome, ids, request ids", false, false, EVERYWHERE),
     info!(LogoutSelf, "logout self", "logout_self", ["O"], "log out this TUI's own session", true, true, &[MySessions, Token]),
     info!(Copy, "copy id", "copy", ["y"], "copy the session id", false, false, &[Sessions, MySessions, Detail]),
     info!(RefreshNow, "refresh", "refresh_now", ["f"], "refresh the token now", false, true, &[Token]),
