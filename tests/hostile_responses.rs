@@ -224,6 +224,14 @@ fn walk_ids(d: &Done) -> Vec<String> {
         .collect()
 }
 
+/// The walk's last item is an error saying the listing is incomplete.
+fn ends_incomplete(d: &Done) -> bool {
+    let Done::Walk(pages) = d else {
+        panic!("not a walk")
+    };
+    matches!(pages.last(), Some(Err(e)) if e.error.to_string().contains("incomplete"))
+}
+
 fn ts(s: &str) -> Timestamp {
     s.parse().unwrap()
 }
@@ -630,19 +638,25 @@ fn table() -> Vec<Row> {
         ),
         // ---- page walks
         row(
-            "a cursor that comes back stops the walk",
+            "a cursor that comes back stops the walk, saying it is incomplete",
             Walk,
             page(&["pmt_a"], Some("A")),
-            Expect::Ok(|d| assert_eq!(walk_ids(d), ["pmt_a", "pmt_b", "pmt_c"])),
+            Expect::Ok(|d| {
+                assert_eq!(walk_ids(d), ["pmt_a", "pmt_b", "pmt_c"]);
+                assert!(ends_incomplete(d));
+            }),
         )
         .then(page(&["pmt_b"], Some("B")))
         .then(page(&["pmt_c"], Some("A")))
         .then(Reply::json(500, fixture("internal_error.response.json"))),
         row(
-            "a page pointing at itself stops the walk",
+            "a page pointing at itself stops the walk, saying it is incomplete",
             Walk,
             page(&["pmt_a"], Some("A")),
-            Expect::Ok(|d| assert_eq!(walk_ids(d), ["pmt_a", "pmt_b"])),
+            Expect::Ok(|d| {
+                assert_eq!(walk_ids(d), ["pmt_a", "pmt_b"]);
+                assert!(ends_incomplete(d));
+            }),
         )
         .then(page(&["pmt_b"], Some("A")))
         .then(Reply::json(500, fixture("internal_error.response.json"))),
