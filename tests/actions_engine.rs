@@ -348,3 +348,59 @@ async fn a_stop_lets_in_flight_requests_finish_and_audits_exactly_what_the_serve
     assert!(ended.len() >= 5 && ended.len() <= 5 + 3, "{}", ended.len());
     assert_eq!(report.not_attempted().len(), ids.len() - ended.len());
 }
+
+#[tokio::test]
+async fn the_tui_worker_sends_nothing_when_the_audit_log_cannot_be_written() {
+    use authtop::tui::command::{Command, EventKind, Outcome as Done};
+    use authtop::tui::worker::{self, WorkerContext};
+    let Ok(full) = AuditLog::open(std::path::Path::new("/dev/full")) else {
+        eprintln!("no /dev/full here");
+        return;
+    };
+    let emu = emulator(12, 0).await;
+    let ids = seeded(&emu);
+    let mut handle = worker::spawn(WorkerContext {
+        client: Client::new(ClientConfig::new(emu.base_url(), emu.service_token())).unwrap(),
+        profile: "test".into(),
+        user_token: None,
+        refresh_token: None,
+        token_file: None,
+        audit: Arc::new(full),
+        concurrency: 4,
+    });
+    handle
+        .commands
+        .send(Command::BulkInvalidate {
+            id: 1,
+            session_ids: ids[..5].to_vec(),
+            query: None,
+        })
+        .unwrap();
+    let kind = tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            let ev = handle.events.recv().await.expect("worker stopped");
+            if ev.is_terminal() {
+                return ev.kind;
+            }
+        }
+    })
+    .await
+    .unwrap();
+    let EventKind::Done(Done::Bulk {
+        done,
+        not_attempted,
+        stopped,
+        ..
+    }) = kind
+    else {
+        panic!("{kind:?}")
+    };
+    assert!(done.is_empty());
+    assert_eq!(not_attempted.len(), 5);
+    assert!(stopped.unwrap().contains("audit log"));
+    assert!(ids[..5].iter().all(|id| emu.session_exists(id)));
+    handle
+        .commands
+        .send(Command::Shutdown { force: false })
+        .unwrap();
+}

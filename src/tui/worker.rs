@@ -345,19 +345,25 @@ impl Shared {
     /// One target through the engine: its item, or why it could not be recorded.
     async fn act_one(&self, op: Op, target: Target) -> Result<actions::Item, Error> {
         let report = self.act(op, vec![target], None, |_| {}).await;
-        if let Some(actions::StopReason::AuditFailed(e)) = &report.stopped
-            && report
-                .items
-                .iter()
-                .all(|i| i.outcome == actions::Outcome::NotAttempted)
-        {
-            return Err(audit_failed(e));
-        }
-        report
+        let item = report
             .items
             .into_iter()
             .next()
-            .ok_or_else(|| Error::Config("the action engine reported nothing".into()))
+            .ok_or_else(|| Error::Config("the action engine reported nothing".into()))?;
+        match &report.stopped {
+            Some(actions::StopReason::AuditFailed(e))
+                if item.outcome == actions::Outcome::NotAttempted =>
+            {
+                Err(audit_failed(e))
+            }
+            // Sent, but its outcome line is missing: say so rather than report a clean result.
+            Some(actions::StopReason::AuditFailed(e)) => Err(Error::Config(format!(
+                "{} was sent ({}), but its outcome could not be written to the audit log ({e})",
+                item.target.id,
+                item.outcome.audit().as_str()
+            ))),
+            _ => Ok(item),
+        }
     }
 
     async fn invalidate(&self, source: ListSource, session_id: String) -> Result<Outcome, Error> {
