@@ -74,8 +74,8 @@ fn invalidating_a_session_removes_its_row_and_is_audited() {
     tui.send("d");
     tui.wait_until("a confirmation", |s| s.to_lowercase().contains("cancel"));
     tui.send("y");
-    let line = tui.wait_for_line(&tui.audit_path(), "an audit line", |l| {
-        l.contains("session.invalidate")
+    let line = tui.wait_for_line(&tui.audit_path(), "an outcome line", |l| {
+        l.contains("session.invalidate") && l.contains("\"phase\":\"outcome\"")
     });
     let record: serde_json::Value = serde_json::from_str(&line).unwrap();
     assert_eq!(record["outcome"], "ok", "{line}");

@@ -396,3 +396,58 @@ fn a_failed_first_load_says_it_could_not_load_with_the_cause_and_r_retries() {
     app.update(listed(&retry, sessions(0, 2), None), now());
     assert!(!screen(&app).contains("could not load"));
 }
+
+#[test]
+fn quitting_during_a_bulk_shows_its_progress_while_it_waits() {
+    let mut app = loaded(quiet(), sessions(0, 10), None, 120, 30);
+    app.update(key('a'), now());
+    app.update(key('D'), now());
+    let bulk = only(app.update(key('y'), now()));
+    assert!(app.update(key('q'), now()).is_empty(), "quit waits");
+    app.update(
+        event(
+            &bulk,
+            EventKind::Progress {
+                session_id: "pmt_s0000".into(),
+                outcome: authtop::tui::command::ItemOutcome::Done,
+                finished: 3,
+                total: 10,
+            },
+        ),
+        now(),
+    );
+    let s = screen(&app);
+    assert!(
+        s.contains("quitting: waiting for 1 action (bulk 3/10 finished)"),
+        "{s}"
+    );
+}
+
+#[test]
+fn a_reload_error_does_not_hide_the_result_of_an_action_just_taken() {
+    let mut app = loaded(quiet(), sessions(0, 3), None, 120, 30);
+    app.update(key('d'), now());
+    let inv = only(app.update(key('y'), now()));
+    app.update(
+        event(
+            &inv,
+            EventKind::Done(Outcome::Invalidated {
+                session_id: "pmt_s0000".into(),
+                already_gone: false,
+                request_id: Some("prq_ok".into()),
+            }),
+        ),
+        now(),
+    );
+    let reload = only(app.update(key('r'), at(1)));
+    app.update(event(&reload, EventKind::Failed(refused())), at(2));
+    let s = screen(&app);
+    assert!(s.contains("invalidated pmt_s0000 (request prq_ok)"), "{s}");
+    // The reload's error is not lost: the table and the log have it.
+    assert!(app.error().unwrap().contains("could not load"));
+    assert!(
+        app.messages()
+            .entries()
+            .any(|e| e.text.contains("could not load sessions"))
+    );
+}

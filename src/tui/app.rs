@@ -139,6 +139,8 @@ pub struct App {
     /// When the error was set and by which operation.
     error_at: Option<(Timestamp, ErrorKey)>,
     pub(crate) log: MessageLog,
+    /// The flash reports an action's outcome (not a hint), so a reload error waits.
+    flash_is_outcome: bool,
     /// The marked-rows overlay is shown.
     pub(crate) marks_open: bool,
     /// The row `L` was pressed on, while its user's sessions are counted.
@@ -195,6 +197,7 @@ impl App {
             error: None,
             error_at: None,
             log: MessageLog::default(),
+            flash_is_outcome: false,
             marks_open: false,
             scope_row: None,
             progress: None,
@@ -329,9 +332,13 @@ impl App {
     }
 
     /// What the status line shows: the newer of the error and the flash.
+    /// A reload's error does not hide an action's result that is still on show.
     pub fn status_message(&self) -> Option<(Level, &str)> {
         match (&self.error, &self.flash, self.error_at) {
             (Some(_), Some((f, at)), Some((eat, _))) if *at > eat => Some((Level::Info, f)),
+            (Some(_), Some((f, _)), Some((_, ErrorKey::List(_)))) if self.flash_is_outcome => {
+                Some((Level::Info, f))
+            }
             (Some(e), _, _) => Some((Level::Error, e)),
             (None, Some((f, _)), _) => Some((Level::Info, f)),
             (None, None, _) => None,
@@ -442,6 +449,7 @@ impl App {
 
     fn say(&mut self, text: impl Into<String>) {
         self.flash = Some((text.into(), self.now));
+        self.flash_is_outcome = false;
     }
 
     /// A result worth keeping: flashed and logged.
@@ -449,6 +457,7 @@ impl App {
         let text = text.into();
         self.log.push(self.now, Level::Info, text.clone(), details);
         self.say(text);
+        self.flash_is_outcome = true;
     }
 
     /// A failure: the cause first in the status line, everything in the log. A reload's

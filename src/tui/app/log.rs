@@ -88,13 +88,13 @@ pub fn cause(err: &Error) -> String {
             kind,
             host,
             attempts,
-            ..
+            message,
         } => match kind {
             TransportKind::Connect => {
                 format!("connection refused by {host} after {}", tries(*attempts))
             }
             TransportKind::Timeout => {
-                format!("no answer from {host} in time after {}", tries(*attempts))
+                format!("Timeout: {message} from {host} after {}", tries(*attempts))
             }
             TransportKind::Closed => format!(
                 "{host} closed the connection without answering after {}",
@@ -120,6 +120,16 @@ mod tests {
             attempts: 4,
         };
         assert_eq!(cause(&e), "connection refused by 127.0.0.1:1 after 4 tries");
+        let e = Error::Transport {
+            kind: TransportKind::Timeout,
+            host: "127.0.0.1:9".into(),
+            message: "no complete answer within 2s".into(),
+            attempts: 1,
+        };
+        assert_eq!(
+            cause(&e),
+            "Timeout: no complete answer within 2s from 127.0.0.1:9 after 1 try"
+        );
     }
 
     #[test]
