@@ -2,7 +2,7 @@
 //!
 //! 1. `sessions list --all -o ndjson --size 1000`: wall time / (pages × latency), and the
 //!    child's peak RSS at N sessions vs N/10, as a ratio (memory should be flat: ≤ 1.2).
-//! 2. `sessions invalidate --query '' --yes --concurrency 16`: wall time /
+//! 2. `sessions invalidate --all --yes --concurrency 16`: wall time /
 //!    (N × latency / 16) (target ≤ 1.3).
 //!
 //! `cargo bench --bench cli` runs the full sizes; `cargo test --benches` (no `--bench`
@@ -169,7 +169,7 @@ fn main() {
 
     let conc = s.concurrency.to_string();
     println!(
-        "sessions invalidate --query '' --yes --concurrency {}:",
+        "sessions invalidate --all --yes --concurrency {}:",
         s.concurrency
     );
     let emu = emulator(s.bulk, s.bulk_latency);
@@ -178,8 +178,7 @@ fn main() {
         &[
             "sessions",
             "invalidate",
-            "--query",
-            "",
+            "--all",
             "--yes",
             "-o",
             "json",
