@@ -404,3 +404,70 @@ async fn the_tui_worker_sends_nothing_when_the_audit_log_cannot_be_written() {
         .send(Command::Shutdown { force: false })
         .unwrap();
 }
+
+#[tokio::test]
+async fn the_tui_workers_audit_lines_name_the_owner_of_a_listed_session() {
+    use authtop::authn::model::{Filter, Order, OrderBy};
+    use authtop::tui::command::{Command, EventKind, ListQuery, ListSource, Outcome as Done};
+    use authtop::tui::worker::{self, WorkerContext};
+    let emu = emulator(12, 0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.jsonl");
+    let mut handle = worker::spawn(WorkerContext {
+        client: Client::new(ClientConfig::new(emu.base_url(), emu.service_token())).unwrap(),
+        profile: "test".into(),
+        user_token: None,
+        refresh_token: None,
+        token_file: None,
+        audit: Arc::new(AuditLog::open(&path).unwrap()),
+        concurrency: 2,
+    });
+    async fn next(handle: &mut worker::WorkerHandle, cmd: Command) -> EventKind {
+        handle.commands.send(cmd).unwrap();
+        loop {
+            let ev = handle.events.recv().await.expect("worker stopped");
+            if ev.is_terminal() {
+                return ev.kind;
+            }
+        }
+    }
+    let listed = next(
+        &mut handle,
+        Command::List {
+            id: 1,
+            generation: 1,
+            source: ListSource::Sessions,
+            query: ListQuery {
+                filter: Filter::default(),
+                order_by: OrderBy::CreatedAt,
+                order: Order::Desc,
+                size: 5,
+                cursor: None,
+            },
+        },
+    )
+    .await;
+    let EventKind::Done(Done::Listed { page, .. }) = listed else {
+        panic!("{listed:?}")
+    };
+    let row = page.sessions[0].clone();
+    let done = next(
+        &mut handle,
+        Command::Invalidate {
+            id: 2,
+            source: ListSource::Sessions,
+            session_id: row.id.clone(),
+        },
+    )
+    .await;
+    assert!(
+        matches!(done, EventKind::Done(Done::Invalidated { .. })),
+        "{done:?}"
+    );
+    let lines = audit_lines(&path);
+    assert_eq!(lines.len(), 2);
+    for l in &lines {
+        assert_eq!(l["identity"], row.identity.as_str(), "{l}");
+        assert_eq!(l["email"], row.email.as_str(), "{l}");
+    }
+}

@@ -75,7 +75,12 @@ struct Shared {
     refresh_gate: tokio::sync::Mutex<()>,
     token_file: Option<PathBuf>,
     engine: Engine,
+    /// Owner and email of sessions seen in lists, so audit lines can name them.
+    owners: Mutex<std::collections::HashMap<String, (String, String)>>,
 }
+
+/// Sessions whose owners are remembered; past this the memory starts over.
+const OWNERS_KEPT: usize = 200_000;
 
 /// Sessions shown in the act-on-query dialog.
 const SAMPLE: usize = 5;
@@ -284,6 +289,7 @@ impl Shared {
             refresh_gate: tokio::sync::Mutex::new(()),
             token_file: ctx.token_file,
             engine: Engine::new(client_for_engine, ctx.audit, ctx.concurrency),
+            owners: Mutex::default(),
         }
     }
 
@@ -317,6 +323,13 @@ impl Shared {
                 self.client.client_session_list(&token, &req).await?
             }
         };
+        self.remember_owners(
+            response
+                .result
+                .sessions
+                .iter()
+                .map(|s| (&s.id, &s.identity, &s.email)),
+        );
         Ok(Outcome::Listed {
             generation,
             source,
@@ -328,6 +341,35 @@ impl Shared {
                 request_id: response.request_id,
             },
         })
+    }
+
+    /// Notes who owns each listed session.
+    fn remember_owners<'a>(
+        &self,
+        seen: impl ExactSizeIterator<Item = (&'a String, &'a String, &'a String)>,
+    ) {
+        let mut owners = self.owners.lock().unwrap_or_else(|e| e.into_inner());
+        if owners.len() + seen.len() > OWNERS_KEPT {
+            owners.clear();
+        }
+        for (id, identity, email) in seen {
+            owners.insert(id.clone(), (identity.clone(), email.clone()));
+        }
+    }
+
+    /// A session as a target, with its owner when a list has shown it.
+    fn target(&self, session_id: String) -> Target {
+        let owners = self.owners.lock().unwrap_or_else(|e| e.into_inner());
+        let known = |v: &String| Some(v.clone()).filter(|v| !v.is_empty());
+        let (identity, email) = owners
+            .get(&session_id)
+            .map(|(i, e)| (known(i), known(e)))
+            .unwrap_or_default();
+        Target {
+            id: session_id,
+            identity,
+            email,
+        }
     }
 
     /// Runs the engine on targets with a fresh run id; `on` sees its progress.
@@ -371,7 +413,7 @@ impl Shared {
             ListSource::Sessions => Op::SessionInvalidate,
             ListSource::MySessions => Op::ClientInvalidate(self.user_token()?),
         };
-        let item = self.act_one(op, Target::id(session_id.clone())).await?;
+        let item = self.act_one(op, self.target(session_id.clone())).await?;
         match item.outcome {
             actions::Outcome::Done | actions::Outcome::ConfirmedByRetry => {
                 Ok(Outcome::Invalidated {
@@ -412,7 +454,7 @@ impl Shared {
         query: Option<String>,
         reply: &Reply,
     ) -> Result<Outcome, Error> {
-        let targets = session_ids.into_iter().map(Target::id).collect();
+        let targets = session_ids.into_iter().map(|id| self.target(id)).collect();
         let host = self.host.clone();
         let report = self
             .act(Op::SessionInvalidate, targets, query, |p| {
@@ -471,6 +513,14 @@ impl Shared {
         )
         .await
         .map_err(|e| e.error)?;
+        let none = String::new();
+        self.remember_owners(census.targets.iter().map(|t| {
+            (
+                &t.id,
+                t.identity.as_ref().unwrap_or(&none),
+                t.email.as_ref().unwrap_or(&none),
+            )
+        }));
         Ok(Outcome::Census(Box::new(
             crate::tui::command::CensusResult {
                 query,
