@@ -518,7 +518,10 @@ impl Client {
                     Err(e) => Err(with_attempts(e, attempt)),
                 };
             }
-            unanswered |= matches!(&outcome, Err(Error::Transport { kind, .. }) if *kind != TransportKind::Connect);
+            unanswered |= matches!(
+                &outcome,
+                Err(Error::Transport { kind, .. }) if *kind != TransportKind::Connect
+            );
             if let Some(id) = outcome
                 .as_ref()
                 .ok()

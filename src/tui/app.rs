@@ -476,12 +476,12 @@ impl App {
             vec![],
         );
         let short = format!("{what}: {}", log::cause(err));
-        self.set_error(key, short, vec![]);
+        self.set_error(key, short);
     }
 
     /// Shows an error (also logged by the caller) unless an action's error would be
     /// replaced by a reload's.
-    fn set_error(&mut self, key: ErrorKey, text: String, _details: Vec<String>) {
+    fn set_error(&mut self, key: ErrorKey, text: String) {
         let action_shown = matches!(self.error_at, Some((_, ErrorKey::Action)));
         if matches!(key, ErrorKey::List(_)) && action_shown && self.error.is_some() {
             return;
@@ -1460,7 +1460,7 @@ impl App {
                     details,
                 );
                 if problems {
-                    self.set_error(ErrorKey::Action, format!("{text} (@ lists them)"), vec![]);
+                    self.set_error(ErrorKey::Action, format!("{text} (@ lists them)"));
                 } else {
                     self.succeeded(ErrorKey::Action);
                     self.say(text);
