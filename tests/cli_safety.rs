@@ -396,3 +396,8 @@ async fn a_second_signal_forces_the_exit() {
     assert_eq!(all.iter().filter(|l| l["phase"] == "intent").count(), 2);
     assert_eq!(outcome_lines(&env).len(), 0, "{all:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_mid_run_exits_129_with_a_partial_summary() {
+    interrupted_run("HUP", 129).await;
+}
