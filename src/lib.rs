@@ -1,6 +1,7 @@
 //! authtop: manage Pangea AuthN login sessions from a terminal.
 #![forbid(unsafe_code)]
 
+pub mod actions;
 pub mod audit;
 pub mod authn;
 pub mod cli;

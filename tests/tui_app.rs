@@ -972,6 +972,8 @@ fn a_refresh_updates_the_token_and_history_and_reschedules() {
         new_token: token("pmt_t0002", 701, 1701),
         latency: Duration::from_millis(42),
         request_id: "prq_ref".to_string(),
+        session_expire: None,
+        note: None,
     };
     app.update(
         event(&cmd, EventKind::Done(Outcome::Refreshed(Box::new(record)))),

@@ -124,6 +124,8 @@ fn token_app() -> App {
                 new_token: token("pmt_t0009", -1, 899),
                 latency: Duration::from_millis(87),
                 request_id: "prq_csywl6djqncp2lq4mzt7vbx3okr5hw2e".to_string(),
+                session_expire: None,
+                note: None,
             }))),
         ),
         now(),

@@ -96,8 +96,21 @@ pub enum TransportKind {
     Timeout,
     /// The connection closed before a response arrived.
     Closed,
+    /// The server's TLS certificate was refused (permanent: never retried).
+    Certificate,
+    /// The host name does not resolve (permanent: never retried).
+    Dns,
+    /// The server answered with a redirect, which is never followed (permanent).
+    Redirect,
     /// Anything else reqwest reports.
     Other,
+}
+
+impl TransportKind {
+    /// Failures another attempt cannot fix.
+    pub fn is_permanent(self) -> bool {
+        matches!(self, Self::Certificate | Self::Dns | Self::Redirect)
+    }
 }
 
 /// Every way a call can fail. Messages name the cause and never carry a token value.

@@ -23,6 +23,9 @@ pub enum Exit {
     Partial = 6,
     /// A destructive command refused by a read-only profile.
     ReadOnly = 7,
+    /// A refresh succeeded but the new pair could not be saved to the token file; it is
+    /// in a recovery file named on stderr.
+    NotSaved = 8,
 }
 
 /// The exit code table, shown in `--help`.
@@ -35,7 +38,8 @@ Exit codes:
   4  other API error
   5  transport failure: no answer, timeout, malformed response
   6  partial failure of a bulk action (some targets failed)
-  7  refused: the profile is read-only";
+  7  refused: the profile is read-only
+  8  refreshed, but the new tokens could not be saved: they are in a recovery file";
 
 impl Exit {
     /// The numeric code.
@@ -108,7 +112,11 @@ impl From<ConfigError> for CliError {
 }
 
 impl From<std::io::Error> for CliError {
+    /// A closed stdout (`| head`) is not a failure: the reader stopped wanting output.
     fn from(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Self::new(Exit::Ok, "output closed");
+        }
         Self::other(e.to_string())
     }
 }
@@ -153,6 +161,7 @@ mod tests {
             Exit::Transport,
             Exit::Partial,
             Exit::ReadOnly,
+            Exit::NotSaved,
         ];
         for (i, c) in codes.iter().enumerate() {
             assert_eq!(c.code() as usize, i);

@@ -162,6 +162,10 @@ pub struct RefreshRecord {
     pub latency: Duration,
     /// Pangea request id.
     pub request_id: String,
+    /// When the session ends, as the refresh answer said (a new token never outlives it).
+    pub session_expire: Option<Timestamp>,
+    /// Something the user must know though the refresh worked (the pair was not saved).
+    pub note: Option<String>,
 }
 
 /// What a finished command produced.
