@@ -23,6 +23,7 @@ fn api_error(status: &str) -> Error {
         summary: "nope".to_string(),
         request_id: "prq_fail".to_string(),
         errors: vec![],
+        retry_after: None,
     }))
 }
 

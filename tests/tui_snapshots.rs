@@ -296,6 +296,7 @@ fn hostile_error() -> Error {
         summary: "nope\u{1b}]52;c;ZXZpbA==\u{7}\u{202e}txet\r\nforged line".to_string(),
         request_id: "prq_\u{9b}6n".to_string(),
         errors: vec![],
+        retry_after: None,
     }))
 }
 

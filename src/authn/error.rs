@@ -71,6 +71,8 @@ pub struct ApiError {
     pub request_id: String,
     /// Validation details, when `status` is `ValidationError`.
     pub errors: Vec<ErrorField>,
+    /// The server's `Retry-After`, when it sent one (429, 503).
+    pub retry_after: Option<Duration>,
 }
 
 impl fmt::Display for ApiError {
@@ -196,6 +198,14 @@ impl Error {
     /// Any authentication failure: bad bearer, revoked or expired body token.
     pub fn is_auth(&self) -> bool {
         self.is_unauthorized() || self.is_signed_out()
+    }
+
+    /// How long the server asked to wait before trying again, when it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api(e) => e.retry_after,
+            _ => None,
+        }
     }
 
     /// The object is gone (`NotFound`): treat an invalidate as already done.

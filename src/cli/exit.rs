@@ -134,6 +134,7 @@ mod tests {
             summary: "s".into(),
             request_id: "prq_1".into(),
             errors: vec![],
+            retry_after: None,
         }))
     }
 

@@ -3,7 +3,9 @@
 //!
 //! Sources, first given wins: `--token-file`; `--user-token`/`--refresh-token`; an
 //! explicitly chosen profile's `user_token_file`; `AUTHTOP_USER_TOKEN`/
-//! `AUTHTOP_REFRESH_TOKEN`; the default profile's `user_token_file`.
+//! `AUTHTOP_REFRESH_TOKEN`; the default profile's `user_token_file`. A `--token-file`
+//! that does not exist yet is only where a refresh saves the pair; both tokens then
+//! come from the flags, or else from the environment.
 
 use super::settings::{ConfigError, Inputs, REFRESH_TOKEN_ENV, Source, USER_TOKEN_ENV};
 use super::{paths, token_file};
@@ -57,10 +59,30 @@ pub fn resolve(
     });
 
     if let Some(g) = &inputs.token_file {
-        if flag_user.is_some() || flag_refresh.is_some() {
+        if g.value.exists() && (flag_user.is_some() || flag_refresh.is_some()) {
             return Err(ConfigError::Missing(
                 "pass either --token-file or --user-token/--refresh-token, not both: the two tokens must come from one place".into(),
             ));
+        }
+        if !g.value.exists() && (flag_user.is_some() || flag_refresh.is_some()) {
+            return Ok(UserTokens {
+                user: flag_user.map(|g| g.value),
+                refresh: flag_refresh.map(|g| g.value),
+                source: Some(Source::Flag),
+                file: Some((g.value.clone(), g.source.clone())),
+                notices: unused("the tokens come from the command line"),
+                ..UserTokens::default()
+            });
+        }
+        let env_given = env_user.is_some() || env_refresh.is_some();
+        if !g.value.exists() && env_given {
+            return Ok(UserTokens {
+                user: env_user.clone().map(|g| g.value),
+                refresh: env_refresh.clone().map(|g| g.value),
+                source: env_user.or(env_refresh).map(|g| g.source),
+                file: Some((g.value.clone(), g.source.clone())),
+                ..UserTokens::default()
+            });
         }
         let mut t = from_file(g.value.clone(), g.source.clone());
         t.notices = unused("the tokens come from --token-file");

@@ -44,6 +44,29 @@ pub struct WorkerHandle {
     pub join: JoinHandle<()>,
 }
 
+tokio::task_local! {
+    /// The command a task runs and where its events go, for [`retry_hook`].
+    static REPORT: (CommandId, mpsc::UnboundedSender<Event>);
+}
+
+/// A client retry hook that reports each retry as [`EventKind::Retrying`] of the
+/// command whose task made the call (calls outside a command task are not reported).
+pub fn retry_hook() -> crate::authn::RetryHook {
+    Arc::new(|notice: &crate::authn::RetryNotice| {
+        let _ = REPORT.try_with(|(id, tx)| {
+            let _ = tx.send(Event {
+                id: *id,
+                kind: EventKind::Retrying {
+                    reason: notice.reason.clone(),
+                    attempt: notice.next_attempt,
+                    of: notice.max_attempts,
+                    wait: notice.wait,
+                },
+            });
+        });
+    })
+}
+
 /// Starts the worker on the current tokio runtime.
 pub fn spawn(ctx: WorkerContext) -> WorkerHandle {
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
@@ -146,7 +169,8 @@ async fn dispatch(
                     let Some(id) = cmd.id() else { continue };
                     let reply = Reply::new(id, tx.clone());
                     if accepting {
-                        tasks.spawn(run_command(Arc::clone(&shared), cmd, reply));
+                        let report = (id, tx.clone());
+                        tasks.spawn(REPORT.scope(report, run_command(Arc::clone(&shared), cmd, reply)));
                     } else {
                         tracing::info!(id, command = name(&cmd), "refused: shutting down");
                         // Dropping the reply answers Cancelled.
@@ -556,6 +580,7 @@ mod tests {
             summary: "no such session".into(),
             request_id: "prq_x".into(),
             errors: vec![],
+            retry_after: None,
         }));
         let r: Result<(), Error> = Err(e);
         assert_eq!(audit_outcome(&r), "not_found");
