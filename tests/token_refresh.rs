@@ -145,10 +145,8 @@ async fn two_concurrent_refreshes_of_one_file_both_succeed_and_leave_a_working_p
     let file = env.dir.path().join("shared.json");
     write_pair(&file, &user, &refresh);
     let f = file.to_str().unwrap();
-    let (a, b) = tokio::join!(
-        env.run(&["client", "refresh", "--token-file", f, "-o", "json"]),
-        env.run(&["client", "refresh", "--token-file", f, "-o", "json"]),
-    );
+    let both = ["client", "refresh", "--token-file", f, "-o", "json"];
+    let (a, b) = tokio::join!(env.run(&both), env.run(&both));
     a.expect_code(0);
     b.expect_code(0);
     let adopted = [&a, &b]
@@ -187,7 +185,8 @@ async fn a_save_that_fails_after_the_refresh_leaves_a_private_recovery_file() {
     let file = dir.join("me.json");
     write_pair(&file, &user, &refresh);
     let f = file.to_str().unwrap().to_string();
-    let run = env.run(&["client", "refresh", "--token-file", &f]);
+    let argv = ["client", "refresh", "--token-file", f.as_str()];
+    let run = env.run(&argv);
     let remove = async {
         // The refresh is on the wire (the server takes 1.5 s): the folder goes away.
         tokio::time::sleep(Duration::from_millis(700)).await;

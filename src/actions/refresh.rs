@@ -110,9 +110,11 @@ pub async fn refresh_and_save(
             })
         })?
         .map_err(RefreshError::Lock)?;
-    // Under the lock: the file may hold a pair another process just refreshed.
+    // Under the lock: the file may hold a pair another process just refreshed. Both
+    // tokens are compared: a server that keeps the refresh token only rotates the other.
     if let Ok(on_disk) = token_file::read(path)
-        && refresh.is_none_or(|r| *r != on_disk.refresh_token)
+        && (refresh != Some(&on_disk.refresh_token)
+            || user.is_some_and(|u| *u != on_disk.user_token))
     {
         return adopt(client, on_disk, path).await;
     }

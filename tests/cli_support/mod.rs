@@ -126,6 +126,16 @@ impl Env {
 
     /// Runs `authtop ARGS` with only the hermetic env plus `extra_env`.
     pub async fn run_raw(&self, args: Vec<String>, extra_env: &[(&str, &str)]) -> Out {
+        self.run_fed(args, extra_env, None).await
+    }
+
+    /// [`Env::run_raw`] with `stdin` written to the process's standard input.
+    pub async fn run_fed(
+        &self,
+        args: Vec<String>,
+        extra_env: &[(&str, &str)],
+        stdin: Option<String>,
+    ) -> Out {
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("authtop"));
         for (k, _) in std::env::vars() {
             if k.starts_with("AUTHTOP_") || k.starts_with("PANGEA_") || k == "NO_COLOR" {
@@ -142,6 +152,9 @@ impl Env {
         let out = tokio::task::spawn_blocking(move || {
             let mut cmd = assert_cmd::Command::from_std(cmd);
             cmd.timeout(Duration::from_secs(90));
+            if let Some(input) = stdin {
+                cmd.write_stdin(input);
+            }
             cmd.output().unwrap()
         })
         .await
