@@ -1081,7 +1081,10 @@ impl App {
             .map(|s| (s.id.clone(), s.expire));
         if let Some((id, expire)) = own {
             self.token.own_session = Some(id);
-            self.token.session_expire = Some(expire);
+            // The refresh answer is the authority on when the session ends.
+            if !self.token.session_from_refresh {
+                self.token.session_expire = Some(expire);
+            }
         }
     }
 
@@ -1181,6 +1184,7 @@ impl App {
                 self.token.last_error = None;
                 if let Some(end) = record.session_expire {
                     self.token.session_expire = Some(end);
+                    self.token.session_from_refresh = true;
                 }
                 // A refresh that does not move the expiry later (the session caps the
                 // token) cannot be improved on by refreshing again: stop, and say so.

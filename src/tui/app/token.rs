@@ -113,6 +113,8 @@ pub struct TokenState {
     pub(crate) own_ids: HashSet<String>,
     pub(crate) own_session: Option<String>,
     pub(crate) session_expire: Option<Timestamp>,
+    /// `session_expire` came from a refresh answer, not from a listed session.
+    pub(crate) session_from_refresh: bool,
     pub(crate) auto: bool,
     pub(crate) refreshing: Option<CommandId>,
     pub(crate) failures: u32,
