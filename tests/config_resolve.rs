@@ -4,45 +4,21 @@
 mod cli_support;
 mod support;
 
-use cli_support::Env;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use cli_support::{Env, counting_listener, write_private};
+use std::sync::atomic::Ordering;
 
 const AMBIENT: &str = "pts_ambientambientambientambientam";
 const DEV: &str = "pts_devdevdevdevdevdevdevdevdevdevde";
 
-/// A loopback listener that only counts the connections it is offered.
-async fn decoy() -> (u16, Arc<AtomicUsize>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let hits = Arc::new(AtomicUsize::new(0));
-    let h = hits.clone();
-    tokio::spawn(async move {
-        while let Ok((_conn, _)) = listener.accept().await {
-            h.fetch_add(1, Ordering::SeqCst);
-        }
-    });
-    (port, hits)
-}
-
 fn args(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
-}
-
-fn write_private(path: &std::path::Path, text: &str) {
-    std::fs::write(path, text).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_leftover_pangea_domain_never_receives_the_chosen_profiles_token() {
     let env = Env::start(2, 4).await;
     env.remember(AMBIENT);
-    let (port, hits) = decoy().await;
+    let (port, hits) = counting_listener().await;
     std::fs::write(
         env.config_path(),
         format!(

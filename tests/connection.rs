@@ -5,24 +5,9 @@
 mod cli_support;
 mod support;
 
-use cli_support::Env;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use cli_support::{Env, counting_listener};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
-
-/// A loopback "proxy" that only counts the connections it receives.
-async fn proxy() -> (String, Arc<AtomicUsize>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let hits = Arc::new(AtomicUsize::new(0));
-    let h = hits.clone();
-    tokio::spawn(async move {
-        while let Ok((_conn, _)) = listener.accept().await {
-            h.fetch_add(1, Ordering::SeqCst);
-        }
-    });
-    (url, hits)
-}
 
 fn args(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
@@ -31,7 +16,8 @@ fn args(list: &[&str]) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_loopback_request_never_reaches_the_proxy() {
     let env = Env::start(2, 4).await;
-    let (proxy, hits) = proxy().await;
+    let (port, hits) = counting_listener().await;
+    let proxy = format!("http://127.0.0.1:{port}");
     let vars: Vec<(&str, &str)> = ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
         .into_iter()
         .map(|k| (k, proxy.as_str()))

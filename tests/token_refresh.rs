@@ -5,22 +5,9 @@
 mod cli_support;
 
 use authtop::emulator::Faults;
-use cli_support::{Env, Out};
+use cli_support::{Env, Out, write_pair};
 use std::path::Path;
 use std::time::Duration;
-
-fn write_pair(path: &Path, user: &str, refresh: &str) {
-    std::fs::write(
-        path,
-        serde_json::json!({"user_token": user, "refresh_token": refresh}).to_string(),
-    )
-    .unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
-    }
-}
 
 fn read_pair(path: &Path) -> (String, String) {
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();

@@ -329,3 +329,100 @@ fn draw(app: &App) -> String {
     }
     out
 }
+
+/// The worker reports each retry of a command as it happens, then exactly one outcome.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worker_reports_retries_in_progress() {
+    use authtop::authn::model::{Filter, Order, OrderBy};
+    use authtop::authn::{Client, ClientConfig, RetryPolicy};
+    use authtop::emulator::{EmulatorConfig, Faults, RunningEmulator};
+    use authtop::tui::command::{ListQuery, ListSource};
+    use authtop::tui::worker::{self, WorkerContext};
+
+    let emu = RunningEmulator::start(
+        EmulatorConfig {
+            seed: 3,
+            users: 2,
+            sessions: 4,
+            user_token_life: Duration::from_secs(600),
+            refresh_token_life: Duration::from_secs(86_400),
+            faults: Faults {
+                throttle_rate: 1.0,
+                ..Faults::default()
+            },
+        },
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let mut cfg = ClientConfig::new(emu.base_url(), emu.service_token());
+    cfg.retry = RetryPolicy {
+        max_attempts: 3,
+        base_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(20),
+    };
+    cfg.on_retry = Some(worker::retry_hook());
+    let dir = tempfile::tempdir().unwrap();
+    let mut handle = worker::spawn(WorkerContext {
+        client: Client::new(cfg).unwrap(),
+        profile: "test".into(),
+        user_token: None,
+        refresh_token: None,
+        token_file: None,
+        audit: std::sync::Arc::new(
+            authtop::audit::AuditLog::open(&dir.path().join("audit.jsonl")).unwrap(),
+        ),
+        concurrency: 1,
+    });
+    handle
+        .commands
+        .send(Command::List {
+            id: 9,
+            generation: 1,
+            source: ListSource::Sessions,
+            query: ListQuery {
+                filter: Filter::default(),
+                order_by: OrderBy::default(),
+                order: Order::default(),
+                size: 10,
+                cursor: None,
+            },
+        })
+        .unwrap();
+    let mut kinds = Vec::new();
+    while let Ok(Some(ev)) =
+        tokio::time::timeout(Duration::from_secs(30), handle.events.recv()).await
+    {
+        assert_eq!(ev.id, 9);
+        let terminal = ev.is_terminal();
+        kinds.push(ev.kind);
+        if terminal {
+            break;
+        }
+    }
+    let retries: Vec<(String, u32, u32)> = kinds
+        .iter()
+        .filter_map(|k| match k {
+            EventKind::Retrying {
+                reason,
+                attempt,
+                of,
+                ..
+            } => Some((reason.clone(), *attempt, *of)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        retries,
+        vec![("429".to_string(), 2, 3), ("429".to_string(), 3, 3)]
+    );
+    assert!(
+        matches!(kinds.last(), Some(EventKind::Failed(_))),
+        "{kinds:?}"
+    );
+    handle
+        .commands
+        .send(Command::Shutdown { force: true })
+        .unwrap();
+    emu.shutdown().await;
+}

@@ -2,7 +2,7 @@
 
 use super::call::Call;
 use super::decode::{self, ResultDecoder};
-use super::error::Error;
+use super::error::{Error, TransportKind};
 use super::model::*;
 use super::redact::Redactor;
 use super::retry::{is_retryable_error, is_retryable_status};
@@ -514,8 +514,26 @@ impl Client {
                 host: &self.inner.host,
                 redactor: red,
             };
+            let budget_bound = limits.request_timeout < config.request_timeout;
             let started = Instant::now();
-            let outcome = transport::exchange(req, &limits).await;
+            let outcome = match transport::exchange(req, &limits).await {
+                // Cut short by the whole call's budget: name the budget, not the remainder.
+                Err(Error::Transport {
+                    kind: TransportKind::Timeout,
+                    host,
+                    attempts,
+                    ..
+                }) if budget_bound => Err(Error::Transport {
+                    kind: TransportKind::Timeout,
+                    host,
+                    message: format!(
+                        "no complete answer within {:?}, the time allowed for the whole call",
+                        config.call_timeout.unwrap_or(config.request_timeout)
+                    ),
+                    attempts,
+                }),
+                other => other,
+            };
             let latency_ms = started.elapsed().as_millis() as u64;
             let (retry, retry_after) = match &outcome {
                 Ok(raw) => {

@@ -8,7 +8,7 @@
 
 use super::file::Profile;
 use super::secret_file;
-use super::settings::{ConfigError, DOMAIN_ENV, Inputs, Source, TOKEN_ENV};
+use super::settings::{ConfigError, DOMAIN_ENV, Inputs, Source, TOKEN_ENV, unused_notices};
 use crate::authn::Secret;
 use std::path::PathBuf;
 
@@ -47,19 +47,11 @@ pub fn resolve(
     let is_flag = |s: &Source| !matches!(s, Source::Env(_));
     let ambient_domain = inputs.domain.as_ref().filter(|g| !is_flag(&g.source));
     let ambient_token = inputs.token.as_ref().filter(|g| !is_flag(&g.source));
-    let ambient_names: Vec<&str> = [
+    let ambient_names = [
         ambient_domain.map(|_| DOMAIN_ENV),
         ambient_token.map(|_| TOKEN_ENV),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let unused = |why: &str| -> Vec<String> {
-        ambient_names
-            .iter()
-            .map(|name| format!("{name} is set but not used: {why}"))
-            .collect()
-    };
+    ];
+    let unused = |why: &str| unused_notices(&ambient_names, why);
 
     // 1. Flags.
     let flag_addr = inputs

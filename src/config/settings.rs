@@ -568,6 +568,14 @@ pub fn resolve_with(
     })
 }
 
+/// The notices for ambient variables that were set but not used, and why.
+pub(crate) fn unused_notices(set: &[Option<&str>], why: &str) -> Vec<String> {
+    set.iter()
+        .flatten()
+        .map(|name| format!("{name} is set but not used: {why}"))
+        .collect()
+}
+
 /// Flag value, else the profile's, else the default; with its origin.
 fn pick<T>(
     given: Option<Given<T>>,

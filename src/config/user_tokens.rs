@@ -7,7 +7,9 @@
 //! that does not exist yet is only where a refresh saves the pair; both tokens then
 //! come from the flags, or else from the environment.
 
-use super::settings::{ConfigError, Inputs, REFRESH_TOKEN_ENV, Source, USER_TOKEN_ENV};
+use super::settings::{
+    ConfigError, Inputs, REFRESH_TOKEN_ENV, Source, USER_TOKEN_ENV, unused_notices,
+};
 use super::{paths, token_file};
 use crate::authn::Secret;
 use std::path::PathBuf;
@@ -41,19 +43,12 @@ pub fn resolve(
     let env = |g: &Option<super::Given<Secret>>| g.clone().filter(|g| is_env(&g.source));
     let (flag_user, flag_refresh) = (flag(&inputs.user_token), flag(&inputs.refresh_token));
     let (env_user, env_refresh) = (env(&inputs.user_token), env(&inputs.refresh_token));
-    let ambient: Vec<&str> = [
+    let ambient_names = [
         env_user.as_ref().map(|_| USER_TOKEN_ENV),
         env_refresh.as_ref().map(|_| REFRESH_TOKEN_ENV),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let unused = |why: &str| -> Vec<String> {
-        ambient
-            .iter()
-            .map(|n| format!("{n} is set but not used: {why}"))
-            .collect()
-    };
+    ];
+    let ambient: Vec<&str> = ambient_names.iter().flatten().copied().collect();
+    let unused = |why: &str| unused_notices(&ambient_names, why);
     let profile_file = profile.and_then(|(name, file)| {
         file.map(|f| (paths::expand_home(f), Source::Profile(name.to_string())))
     });
