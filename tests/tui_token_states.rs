@@ -105,8 +105,13 @@ fn expired_token_on_a_list_refreshes_instead_of_signing_out() {
     );
     assert!(!app.token().signed_out());
     assert_eq!(app.token().phase(at(31)), Phase::ExpiredRefreshing);
-    // The refresh works: the token is fine again, nobody was signed out.
-    app.update(refreshed(&refresh[0], "pmt_t0002", 31, 61, None), at(32));
+    // The refresh works: the token is fine again, nobody was signed out, and the list
+    // that failed is loaded again at once with the new token.
+    let out = app.update(refreshed(&refresh[0], "pmt_t0002", 31, 61, None), at(32));
+    let again = lists(&out);
+    assert_eq!(again.len(), 1, "{out:?}");
+    app.update(listed(&again[0], sessions(0, 3), None), at(32));
+    assert_eq!(app.staleness(), None);
     assert_eq!(app.token().phase(at(32)), Phase::Ok);
     assert_eq!(app.token().info().unwrap().id, "pmt_t0002");
 

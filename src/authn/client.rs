@@ -22,6 +22,8 @@ pub(super) struct Sent {
     pub(super) raw: Raw,
     attempts: u32,
     red: Redactor,
+    /// When the call started, for its time budget.
+    started: Instant,
 }
 
 /// Reads a plain success in one pass, or declines (see [`decode::success`]).
@@ -369,6 +371,7 @@ impl Client {
 
     /// The answer to `call` after retries, not yet decoded.
     async fn send(&self, call: Call<'_>) -> Result<Sent, Error> {
+        let started = Instant::now();
         let body = self.body_of(&call)?;
         let red =
             Redactor::new(std::iter::once(&self.inner.config.token).chain(call.body_secrets()))
@@ -382,7 +385,12 @@ impl Client {
                 &red,
             )
             .await?;
-        Ok(Sent { raw, attempts, red })
+        Ok(Sent {
+            raw,
+            attempts,
+            red,
+            started,
+        })
     }
 
     /// Decodes an answer, polling first if the call was queued.
@@ -392,11 +400,16 @@ impl Client {
         decode: ResultDecoder<T>,
         fast: Option<FastDecoder<T>>,
     ) -> Result<Response<T>, Error> {
-        let Sent { raw, attempts, red } = sent;
+        let Sent {
+            raw,
+            attempts,
+            red,
+            started,
+        } = sent;
         if let Some(done) = fast.and_then(|f| f(&raw, &red, attempts)) {
             return Ok(done);
         }
-        let (raw, env) = self.settle(raw, &red).await?;
+        let (raw, env) = self.settle(raw, &red, started).await?;
         decode::finish(&raw, env, &red, decode, attempts)
     }
 
@@ -426,7 +439,12 @@ impl Client {
     }
 
     /// The envelope of the final answer, polling `/request/{id}` while the call is queued.
-    async fn settle(&self, raw: Raw, red: &Redactor) -> Result<(Raw, Envelope<Value>), Error> {
+    async fn settle(
+        &self,
+        raw: Raw,
+        red: &Redactor,
+        call_started: Instant,
+    ) -> Result<(Raw, Envelope<Value>), Error> {
         let env = decode::envelope(&raw, red)?;
         if !decode::is_accepted(&raw, &env) {
             return Ok((raw, env));
@@ -448,7 +466,14 @@ impl Client {
             ));
         }
         let path = format!("request/{id}");
-        let deadline = self.inner.config.poll_deadline;
+        // Polling is part of the call: it ends with the call's budget too.
+        let config = &self.inner.config;
+        let deadline = match config.call_timeout {
+            Some(budget) => config
+                .poll_deadline
+                .min(budget.saturating_sub(call_started.elapsed())),
+            None => config.poll_deadline,
+        };
         let started = Instant::now();
         let mut interval = POLL_FIRST_INTERVAL;
         loop {

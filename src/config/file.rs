@@ -140,9 +140,13 @@ pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, FileError> {
             ("refresh_token", &prof.refresh_token),
         ];
         if prof.insecure.is_some() {
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with("insecure"))
+                .map_or(1, |i| i + 1);
             return Err(FileError::Invalid {
                 path: p,
-                line: 1,
+                line,
                 reason: format!(
                     "profile `{name}` sets `insecure`, which was removed: `domain` always means https://authn.<domain>; for plain http give base_url = \"http://…\" with allow_http = true"
                 ),
@@ -216,6 +220,18 @@ invalidate = []
         assert!(msg.contains("never stored"), "{msg}");
         assert!(msg.contains("token_env"), "{msg}");
         assert!(!msg.contains("pts_abc"), "{msg}");
+    }
+
+    #[test]
+    fn the_removed_insecure_key_names_its_replacement() {
+        let msg = parse("[profiles.a]\ndomain = \"x\"\ninsecure = true\n", p())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("allow_http") && msg.contains("https://authn."),
+            "{msg}"
+        );
+        assert!(msg.contains("line 3"), "{msg}");
     }
 
     #[test]

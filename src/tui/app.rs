@@ -1033,7 +1033,7 @@ impl App {
                     self.remove_sessions(&[session_id]);
                 }
             }
-            EventKind::Done(outcome) => self.on_done(&cmd, outcome),
+            EventKind::Done(outcome) => self.on_done(&cmd, outcome, out),
             EventKind::Failed(err) => self.on_failed(&cmd, &err, out),
             EventKind::Cancelled => match &cmd {
                 Command::List {
@@ -1088,7 +1088,7 @@ impl App {
         }
     }
 
-    fn on_done(&mut self, cmd: &Command, outcome: Outcome) {
+    fn on_done(&mut self, cmd: &Command, outcome: Outcome, out: &mut Vec<Command>) {
         match outcome {
             Outcome::Listed {
                 generation,
@@ -1205,7 +1205,16 @@ impl App {
                 if let Some(note) = &record.note {
                     self.error = Some(sanitize::clean(note).into_owned());
                 }
+                // The list that found the token expired is loaded again with the new one,
+                // rather than after a whole back-off period.
+                let reload_mine = self.token.refused_expired
+                    && self.mine.failures > 0
+                    && !self.mine.loading
+                    && self.current_source() == Some(ListSource::MySessions);
                 self.token.learn(record.new_token.clone());
+                if reload_mine {
+                    self.reload(ListSource::MySessions, out);
+                }
                 self.token.history.push(*record);
                 self.find_own_session();
                 // Automatic refreshes show in the Token tab's history; a flash for each one
