@@ -174,9 +174,18 @@ async fn a_save_that_fails_after_the_refresh_leaves_a_private_recovery_file() {
     let f = file.to_str().unwrap().to_string();
     let argv = ["client", "refresh", "--token-file", f.as_str()];
     let run = env.run(&argv);
+    let lock = dir.join("me.json.lock");
     let remove = async {
-        // The refresh is on the wire (the server takes 1.5 s): the folder goes away.
-        tokio::time::sleep(Duration::from_millis(700)).await;
+        // The lock file appears just before the refresh is sent; the server then takes
+        // 1.5 s to answer, and meanwhile the folder goes away.
+        for _ in 0..600 {
+            if lock.exists() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        assert!(lock.exists(), "the refresh never took its lock");
+        tokio::time::sleep(Duration::from_millis(300)).await;
         std::fs::remove_dir_all(&dir).unwrap();
     };
     let (out, ()) = tokio::join!(run, remove);

@@ -240,13 +240,15 @@ fn a_failed_reload_backs_off_from_the_period_and_honours_retry_after() {
     for s in 1..=240 {
         for cmd in lists(&app.update(Msg::Tick, at(s))) {
             sent.push(s);
-            let retry_after = (sent.len() == 3).then_some(100);
-            app.update(
-                event(&cmd, EventKind::Failed(api("TooManyRequests", retry_after))),
-                at(s),
-            );
+            // Unreachable, except the third answer: throttled, with Retry-After: 100.
+            let err = if sent.len() == 3 {
+                api("TooManyRequests", Some(100))
+            } else {
+                timeout()
+            };
+            app.update(event(&cmd, EventKind::Failed(err)), at(s));
         }
-        if s == 15 {
+        if s == 15 || s == 50 {
             headers.push(app.staleness());
         }
     }
@@ -256,6 +258,10 @@ fn a_failed_reload_backs_off_from_the_period_and_honours_retry_after() {
     assert_eq!(
         headers[0].as_deref(),
         Some("offline — retrying in 5 s · updated 15s ago")
+    );
+    assert_eq!(
+        headers[1].as_deref(),
+        Some("reload failed — retrying in 1m 30s · updated 50s ago")
     );
 }
 

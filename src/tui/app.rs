@@ -334,9 +334,14 @@ impl App {
                 }
                 _ => "press r to retry".to_string(),
             };
+            let what = if t.unreachable {
+                "offline"
+            } else {
+                "reload failed"
+            };
             return Some(match updated {
-                Some(u) => format!("offline — {retry} · {u}"),
-                None => format!("offline — {retry}"),
+                Some(u) => format!("{what} — {retry} · {u}"),
+                None => format!("{what} — {retry}"),
             });
         }
         let every = self.auto_reload.unwrap_or(Duration::from_secs(60));
@@ -1242,8 +1247,7 @@ impl App {
                 t.list_failed();
                 let every = self.auto_reload;
                 let now = self.now;
-                self.table_mut(*source)
-                    .back_off(now, every, err.retry_after());
+                self.table_mut(*source).back_off(now, every, err);
                 if *source == ListSource::MySessions && err.is_signed_out() {
                     self.token_refused(err, out);
                 } else {

@@ -34,6 +34,8 @@ pub struct Table {
     pub(crate) failures: u32,
     /// When the next automatic reload is due after a failure.
     pub(crate) retry_at: Option<Timestamp>,
+    /// The last failure got no answer from the server (rather than an error answer).
+    pub(crate) unreachable: bool,
     pub(crate) query_text: String,
     pub(crate) filter: Filter,
     pub(crate) query_error: Option<QueryError>,
@@ -62,6 +64,7 @@ impl Table {
             last_loaded: None,
             failures: 0,
             retry_at: None,
+            unreachable: false,
             query_text: String::new(),
             filter: Filter::default(),
             query_error: None,
@@ -219,8 +222,10 @@ impl Table {
         &mut self,
         now: Timestamp,
         every: Option<std::time::Duration>,
-        retry_after: Option<std::time::Duration>,
+        err: &crate::authn::Error,
     ) {
+        let retry_after = err.retry_after();
+        self.unreachable = matches!(err, crate::authn::Error::Transport { .. });
         self.failures += 1;
         self.retry_at = every.map(|every| {
             let wait = reload_backoff(every, self.failures).max(retry_after.unwrap_or_default());

@@ -156,7 +156,7 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
         ));
     }
     if let Some(stale) = app.staleness() {
-        let style = if stale.starts_with("offline") {
+        let style = if stale.contains(" — ") {
             Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)
         } else {
             Style::default().fg(Color::Yellow)
