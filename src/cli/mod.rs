@@ -206,7 +206,9 @@ fn init_logging() {
     let filter = match tracing_subscriber::EnvFilter::try_new(&directive) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("authtop: warning: {LOG_ENV}={directive:?} ignored: {e}");
+            output::diag(&format!(
+                "authtop: warning: {LOG_ENV}={directive:?} ignored: {e}"
+            ));
             return;
         }
     };
