@@ -173,7 +173,7 @@ async fn refresh_without_a_token_file_is_refused_before_sending() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_world_readable_token_file_gets_a_warning() {
+async fn a_world_readable_token_file_is_refused_with_the_fix() {
     let env = Env::start(2, 4).await;
     let (_, file) = user_with_two(&env);
     #[cfg(unix)]
@@ -181,9 +181,10 @@ async fn a_world_readable_token_file_gets_a_warning() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
         let out = env.run(&["token", "check", "--token-file", &file]).await;
-        out.expect_code(0);
+        out.expect_code(2);
         assert!(
-            out.stderr.contains("readable by other users"),
+            out.stderr.contains("accessible by other users")
+                && out.stderr.contains(&format!("chmod 600 {file}")),
             "{}",
             out.stderr
         );

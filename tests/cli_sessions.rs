@@ -468,13 +468,27 @@ async fn a_bad_token_exits_3_with_the_request_id() {
     out.expect_code(3);
     assert!(out.stderr.contains("Unauthorized"), "{}", out.stderr);
     assert!(out.stderr.contains("prq_"), "{}", out.stderr);
-    // The same token from the env.
+    // The same token from a file.
+    let file = env.dir.path().join("svc.token");
+    std::fs::write(&file, bad).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
     let out = env
         .run_raw(
-            ["sessions", "list", "--base-url", &env.base_url]
-                .map(String::from)
-                .to_vec(),
-            &[("PANGEA_AUTHN_TOKEN", bad)],
+            [
+                "sessions",
+                "list",
+                "--base-url",
+                &env.base_url,
+                "--service-token-file",
+                file.to_str().unwrap(),
+            ]
+            .map(String::from)
+            .to_vec(),
+            &[],
         )
         .await;
     out.expect_code(3);

@@ -944,7 +944,7 @@ async fn transport_errors_carry_no_token() {
 // ---------------------------------------------------------------- configuration
 
 #[test]
-fn plain_http_to_a_remote_host_needs_insecure() {
+fn plain_http_to_a_remote_host_needs_allow_http() {
     let err = Client::new(ClientConfig::new(
         "http://10.1.2.3:8080",
         Secret::new(SERVICE),
@@ -955,7 +955,7 @@ fn plain_http_to_a_remote_host_needs_insecure() {
         "{err}"
     );
     let mut cfg = ClientConfig::new("http://10.1.2.3:8080", Secret::new(SERVICE));
-    cfg.insecure = true;
+    cfg.allow_http = true;
     assert!(Client::new(cfg).is_ok());
     assert!(
         Client::new(ClientConfig::new(
@@ -969,7 +969,7 @@ fn plain_http_to_a_remote_host_needs_insecure() {
         "http://127.0.0.1:1/prefix"
     );
     assert_eq!(
-        authtop::authn::client::base_url_from_domain("aws.eu.pangea.cloud", false).unwrap(),
+        authtop::authn::client::base_url_from_domain("aws.eu.pangea.cloud").unwrap(),
         "https://authn.aws.eu.pangea.cloud"
     );
 }

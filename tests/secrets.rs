@@ -20,6 +20,11 @@ const BAD_USER: &str = "ptu_wrongwrongwrongwrongwrongwrong1";
 fn write_pair(path: &Path, user: &str, refresh: &str) {
     let doc = serde_json::json!({ "user_token": user, "refresh_token": refresh });
     std::fs::write(path, doc.to_string()).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
 }
 
 fn read_pair(path: &Path) -> (String, String) {

@@ -23,6 +23,7 @@ fn api_error(status: &str) -> Error {
         summary: "nope".to_string(),
         request_id: "prq_fail".to_string(),
         errors: vec![],
+        retry_after: None,
     }))
 }
 
@@ -1010,6 +1011,8 @@ fn a_refresh_updates_the_token_and_history_and_reschedules() {
         new_token: token("pmt_t0002", 701, 1701),
         latency: Duration::from_millis(42),
         request_id: "prq_ref".to_string(),
+        session_expire: None,
+        note: None,
     };
     app.update(
         event(&cmd, EventKind::Done(Outcome::Refreshed(Box::new(record)))),

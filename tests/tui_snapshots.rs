@@ -124,6 +124,8 @@ fn token_app() -> App {
                 new_token: token("pmt_t0009", -1, 899),
                 latency: Duration::from_millis(87),
                 request_id: "prq_csywl6djqncp2lq4mzt7vbx3okr5hw2e".to_string(),
+                session_expire: None,
+                note: None,
             }))),
         ),
         now(),
@@ -304,6 +306,7 @@ fn hostile_error() -> Error {
         summary: "nope\u{1b}]52;c;ZXZpbA==\u{7}\u{202e}txet\r\nforged line".to_string(),
         request_id: "prq_\u{9b}6n".to_string(),
         errors: vec![],
+        retry_after: None,
     }))
 }
 

@@ -50,6 +50,7 @@ fn api_error(status: &str) -> Error {
         summary: "broken".to_string(),
         request_id: "prq_bulkfail".to_string(),
         errors: vec![],
+        retry_after: None,
     }))
 }
 

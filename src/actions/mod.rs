@@ -5,6 +5,7 @@
 //! here knows about terminals.
 
 pub mod guard;
+pub mod refresh;
 pub mod signals;
 
 use crate::audit::{AuditAction, AuditOutcome, AuditRecord, AuditSink, Operator, Phase};

@@ -24,6 +24,8 @@ pub(super) struct Sent {
     red: Redactor,
     /// An earlier attempt reached the server but got no answer.
     unanswered: bool,
+    /// When the call started, for its time budget.
+    started: Instant,
 }
 
 /// The end of a call with no result (invalidate, logout), and whether an earlier attempt
@@ -61,19 +63,39 @@ impl Default for RetryPolicy {
     }
 }
 
+/// A retry about to be made, for a caller that shows retries in progress.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryNotice {
+    /// The path called.
+    pub path: String,
+    /// Why: the HTTP status (`429`) or the transport failure (`timeout`).
+    pub reason: String,
+    /// The attempt about to be made (2 for the first retry).
+    pub next_attempt: u32,
+    /// Attempts in all.
+    pub max_attempts: u32,
+    /// The wait before it.
+    pub wait: Duration,
+}
+
+/// Called before each retry.
+pub type RetryHook = Arc<dyn Fn(&RetryNotice) + Send + Sync>;
+
 /// Everything a [`Client`] needs.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientConfig {
     /// Resolved base URL, e.g. `https://authn.aws.us.pangea.cloud` or `http://127.0.0.1:8080/prefix`.
     pub base_url: String,
     /// The service (or client) token sent as Bearer.
     pub token: Secret,
-    /// Allow plain http to a non-loopback host.
-    pub insecure: bool,
+    /// Allow plain http to a non-loopback host (an explicit `http://` base URL).
+    pub allow_http: bool,
     /// Connect timeout.
     pub connect_timeout: Duration,
-    /// Whole-request timeout (one attempt).
+    /// Limit of one attempt, body included.
     pub request_timeout: Duration,
+    /// Budget of the whole call, retries and their waits included (None: attempts only).
+    pub call_timeout: Option<Duration>,
     /// Retry policy.
     pub retry: RetryPolicy,
     /// How long a 202 is polled before giving up with [`Error::Pending`].
@@ -84,6 +106,27 @@ pub struct ClientConfig {
     pub user_agent_suffix: Option<String>,
     /// Largest response body accepted.
     pub max_body_bytes: usize,
+    /// Told about every retry before its wait starts.
+    pub on_retry: Option<RetryHook>,
+}
+
+impl std::fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("base_url", &self.base_url)
+            .field("token", &self.token)
+            .field("allow_http", &self.allow_http)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("call_timeout", &self.call_timeout)
+            .field("retry", &self.retry)
+            .field("poll_deadline", &self.poll_deadline)
+            .field("config_id", &self.config_id)
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("on_retry", &self.on_retry.is_some())
+            .finish()
+    }
 }
 
 /// Resolves a base URL from a template (`{SERVICE_NAME}` optional) as the SDKs do.
@@ -91,9 +134,9 @@ pub fn base_url_from_template(template: &str) -> Result<String, Error> {
     url::from_template(template)
 }
 
-/// `https://authn.<domain>`, or `http://<domain>` verbatim when `insecure` (legacy "local").
-pub fn base_url_from_domain(domain: &str, insecure: bool) -> Result<String, Error> {
-    url::from_domain(domain, insecure)
+/// Always `https://authn.<domain>`.
+pub fn base_url_from_domain(domain: &str) -> Result<String, Error> {
+    url::from_domain(domain)
 }
 
 /// A successful call: the result plus what identifies it.
@@ -154,23 +197,27 @@ impl ClientConfig {
         Self {
             base_url: base_url.into(),
             token,
-            insecure: false,
+            allow_http: false,
             connect_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(30),
+            call_timeout: None,
             retry: RetryPolicy::default(),
             poll_deadline: Duration::from_secs(30),
             config_id: None,
             user_agent_suffix: None,
             max_body_bytes: 16 << 20,
+            on_retry: None,
         }
     }
 }
 
 impl Client {
-    /// Builds a client; fails on a bad URL or plain http to a remote host without `insecure`.
+    /// Builds a client; fails on a bad URL, plain http to a remote host without
+    /// `allow_http`, or plain http that would pass through a proxy.
     pub fn new(config: ClientConfig) -> Result<Self, Error> {
         let (base_url, parsed) = url::normalise(&config.base_url)?;
-        url::check_scheme(&parsed, config.insecure)?;
+        url::check_scheme(&parsed, config.allow_http)?;
+        let route = url::proxy_route(&parsed, &|name| std::env::var(name).ok())?;
         let auth = match bearer(&config.token) {
             Ok(v) => v,
             Err(()) => {
@@ -185,7 +232,11 @@ impl Client {
             }
             _ => format!("authtop/{}", env!("CARGO_PKG_VERSION")),
         };
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if route == url::ProxyRoute::Direct {
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .user_agent(user_agent)
             .connect_timeout(config.connect_timeout)
             // A redirect would carry the bearer elsewhere or turn a POST into a GET.
@@ -351,6 +402,7 @@ impl Client {
 
     /// The answer to `call` after retries, not yet decoded.
     async fn send(&self, call: Call<'_>) -> Result<Sent, Error> {
+        let started = Instant::now();
         let body = self.body_of(&call)?;
         let red =
             Redactor::new(std::iter::once(&self.inner.config.token).chain(call.body_secrets()))
@@ -369,6 +421,7 @@ impl Client {
             attempts,
             red,
             unanswered,
+            started,
         })
     }
 
@@ -380,12 +433,16 @@ impl Client {
         fast: Option<FastDecoder<T>>,
     ) -> Result<Response<T>, Error> {
         let Sent {
-            raw, attempts, red, ..
+            raw,
+            attempts,
+            red,
+            started,
+            ..
         } = sent;
         if let Some(done) = fast.and_then(|f| f(&raw, &red, attempts)) {
             return Ok(done);
         }
-        let (raw, env) = self.settle(raw, &red).await?;
+        let (raw, env) = self.settle(raw, &red, started).await?;
         decode::finish(&raw, env, &red, decode, attempts)
     }
 
@@ -415,7 +472,12 @@ impl Client {
     }
 
     /// The envelope of the final answer, polling `/request/{id}` while the call is queued.
-    async fn settle(&self, raw: Raw, red: &Redactor) -> Result<(Raw, Envelope<Value>), Error> {
+    async fn settle(
+        &self,
+        raw: Raw,
+        red: &Redactor,
+        call_started: Instant,
+    ) -> Result<(Raw, Envelope<Value>), Error> {
         let env = decode::envelope(&raw, red)?;
         if !decode::is_accepted(&raw, &env) {
             return Ok((raw, env));
@@ -437,7 +499,14 @@ impl Client {
             ));
         }
         let path = format!("request/{id}");
-        let deadline = self.inner.config.poll_deadline;
+        // Polling is part of the call: it ends with the call's budget too.
+        let config = &self.inner.config;
+        let deadline = match config.call_timeout {
+            Some(budget) => config
+                .poll_deadline
+                .min(budget.saturating_sub(call_started.elapsed())),
+            None => config.poll_deadline,
+        };
         let started = Instant::now();
         let mut interval = POLL_FIRST_INTERVAL;
         loop {
@@ -471,11 +540,11 @@ impl Client {
     ) -> Result<(Raw, u32, bool), Error> {
         let config = &self.inner.config;
         let url = format!("{}/{path}", self.inner.base_url);
-        let limits = Limits {
-            max_body_bytes: config.max_body_bytes,
-            request_timeout: config.request_timeout,
-            host: &self.inner.host,
-            redactor: red,
+        let call_started = Instant::now();
+        let budget_left = || {
+            config
+                .call_timeout
+                .map(|b| b.saturating_sub(call_started.elapsed()))
         };
         let max = config.retry.attempts();
         let mut retried_ids: Vec<String> = Vec::new();
@@ -496,8 +565,35 @@ impl Client {
             if !retried_ids.is_empty() {
                 req = req.header(RETRIED_IDS_HEADER, retried_ids.join(","));
             }
+            let limits = Limits {
+                max_body_bytes: config.max_body_bytes,
+                // An attempt never outlives the whole call's budget.
+                request_timeout: budget_left().map_or(config.request_timeout, |left| {
+                    left.min(config.request_timeout)
+                }),
+                host: &self.inner.host,
+                redactor: red,
+            };
+            let budget_bound = limits.request_timeout < config.request_timeout;
             let started = Instant::now();
-            let outcome = transport::exchange(req, &limits).await;
+            let outcome = match transport::exchange(req, &limits).await {
+                // Cut short by the whole call's budget: name the budget, not the remainder.
+                Err(Error::Transport {
+                    kind: TransportKind::Timeout,
+                    host,
+                    attempts,
+                    ..
+                }) if budget_bound => Err(Error::Transport {
+                    kind: TransportKind::Timeout,
+                    host,
+                    message: format!(
+                        "no complete answer within {:?}, the time allowed for the whole call",
+                        config.call_timeout.unwrap_or(config.request_timeout)
+                    ),
+                    attempts,
+                }),
+                other => other,
+            };
             let latency_ms = started.elapsed().as_millis() as u64;
             let (retry, retry_after) = match &outcome {
                 Ok(raw) => {
@@ -512,7 +608,10 @@ impl Client {
                     (is_retryable_error(e, idempotent), None)
                 }
             };
-            if !retry || attempt >= max {
+            let wait = retry.then(|| config.retry.delay(attempt - 1, retry_after));
+            // A retry that could not even start within the budget is not made.
+            let out_of_time = wait.is_some_and(|w| budget_left().is_some_and(|left| w >= left));
+            if !retry || attempt >= max || out_of_time {
                 return match outcome {
                     Ok(raw) => Ok((raw, attempt, unanswered)),
                     Err(e) => Err(with_attempts(e, attempt)),
@@ -529,7 +628,21 @@ impl Client {
             {
                 retried_ids.push(id);
             }
-            tokio::time::sleep(config.retry.delay(attempt - 1, retry_after)).await;
+            let wait = wait.unwrap_or_default();
+            if let Some(hook) = &config.on_retry {
+                hook(&RetryNotice {
+                    path: path.to_string(),
+                    reason: match &outcome {
+                        Ok(raw) => raw.status.to_string(),
+                        Err(Error::Transport { kind, .. }) => format!("{kind:?}").to_lowercase(),
+                        Err(_) => "error".into(),
+                    },
+                    next_attempt: attempt + 1,
+                    max_attempts: max,
+                    wait,
+                });
+            }
+            tokio::time::sleep(wait).await;
             attempt += 1;
         }
     }

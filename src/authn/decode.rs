@@ -203,6 +203,7 @@ fn api_error(raw: &Raw, env: Envelope<Value>, red: &Redactor) -> Error {
         summary: red.scrub(&env.summary),
         request_id: red.scrub(&env.request_id),
         errors,
+        retry_after: raw.retry_after,
     }))
 }
 

@@ -71,6 +71,8 @@ pub struct ApiError {
     pub request_id: String,
     /// Validation details, when `status` is `ValidationError`.
     pub errors: Vec<ErrorField>,
+    /// The server's `Retry-After`, when it sent one (429, 503).
+    pub retry_after: Option<Duration>,
 }
 
 impl fmt::Display for ApiError {
@@ -96,8 +98,21 @@ pub enum TransportKind {
     Timeout,
     /// The connection closed before a response arrived.
     Closed,
+    /// The server's TLS certificate was refused (permanent: never retried).
+    Certificate,
+    /// The host name does not resolve (permanent: never retried).
+    Dns,
+    /// The server answered with a redirect, which is never followed (permanent).
+    Redirect,
     /// Anything else reqwest reports.
     Other,
+}
+
+impl TransportKind {
+    /// Failures another attempt cannot fix.
+    pub fn is_permanent(self) -> bool {
+        matches!(self, Self::Certificate | Self::Dns | Self::Redirect)
+    }
 }
 
 /// Every way a call can fail. Messages name the cause and never carry a token value.
@@ -183,6 +198,14 @@ impl Error {
     /// Any authentication failure: bad bearer, revoked or expired body token.
     pub fn is_auth(&self) -> bool {
         self.is_unauthorized() || self.is_signed_out()
+    }
+
+    /// How long the server asked to wait before trying again, when it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api(e) => e.retry_after,
+            _ => None,
+        }
     }
 
     /// The object is gone (`NotFound`): treat an invalidate as already done.

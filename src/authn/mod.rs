@@ -13,6 +13,9 @@ mod transport;
 pub mod url;
 
 pub use call::Call;
-pub use client::{Acted, Client, ClientConfig, ListScope, PageError, Response, RetryPolicy};
+pub use client::{
+    Acted, Client, ClientConfig, ListScope, PageError, Response, RetryHook, RetryNotice,
+    RetryPolicy,
+};
 pub use error::{ApiError, ApiStatus, Error, TransportKind};
 pub use secret::Secret;

@@ -146,9 +146,53 @@ fn replace_bytes(hay: &[u8], needle: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Masks every word shaped like a token (`pts_…`, `ptu_…`, a JWT): for text that may
+/// quote user input, such as an argument parser's error, where the values are unknown.
+pub fn mask_token_shapes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let b = word.as_bytes();
+        let pangea = b.len() >= 12
+            && b[0] == b'p'
+            && b[1].is_ascii_lowercase()
+            && b[2].is_ascii_lowercase()
+            && b[3] == b'_';
+        let jwt = word.starts_with("eyJ") && word.len() > 20;
+        if pangea {
+            out.push_str(&word[..4]);
+            out.push_str("••••••••");
+        } else if jwt {
+            out.push_str("••••••••");
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_shapes_are_masked_in_free_text() {
+        let t = "unexpected argument 'ptr_abcdefghijklmnopqrstuvwxyz234567' found; see pts_x";
+        let m = mask_token_shapes(t);
+        assert!(!m.contains("abcdefgh"), "{m}");
+        assert!(m.contains("'ptr_••••••••'"), "{m}");
+        assert!(m.contains("pts_x"), "short words stay: {m}");
+    }
 
     #[test]
     fn scrub_body_replaces_every_echo_and_keeps_the_json_valid() {

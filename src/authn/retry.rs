@@ -13,6 +13,7 @@ pub fn is_retryable_status(status: u16) -> bool {
 /// only when the connection was never made, so the server cannot have seen it.
 pub fn is_retryable_error(error: &Error, idempotent: bool) -> bool {
     match error {
+        Error::Transport { kind, .. } if kind.is_permanent() => false,
         Error::Transport { kind, .. } => idempotent || *kind == TransportKind::Connect,
         _ => false,
     }
@@ -79,5 +80,12 @@ mod tests {
         assert!(!is_retryable_error(&t(TransportKind::Timeout), false));
         assert!(is_retryable_error(&t(TransportKind::Timeout), true));
         assert!(!is_retryable_error(&Error::Config(String::new()), true));
+        for permanent in [
+            TransportKind::Certificate,
+            TransportKind::Dns,
+            TransportKind::Redirect,
+        ] {
+            assert!(!is_retryable_error(&t(permanent), true));
+        }
     }
 }

@@ -49,6 +49,19 @@ pub async fn exchange(req: reqwest::RequestBuilder, limits: &Limits<'_>) -> Resu
 async fn send_and_read(req: reqwest::RequestBuilder, limits: &Limits<'_>) -> Result<Raw, Error> {
     let mut resp = req.send().await.map_err(|e| transport(&e, limits))?;
     let status = resp.status().as_u16();
+    if (300..400).contains(&status) {
+        let location = header(&resp, "location")
+            .map(|l| crate::sanitize::clean(&limits.redactor.scrub(l)).into_owned())
+            .unwrap_or_else(|| "(no Location header)".into());
+        return Err(Error::Transport {
+            kind: TransportKind::Redirect,
+            host: limits.host.to_string(),
+            message: format!(
+                "HTTP {status} redirect to {location}; redirects are not followed (the token would go with them): use the final address as the base URL"
+            ),
+            attempts: 1,
+        });
+    }
     let request_id = header(&resp, "x-request-id").map(|v| limits.redactor.scrub(v));
     let retry_after = header(&resp, "retry-after")
         .and_then(|v| v.trim().parse::<u64>().ok())
@@ -107,8 +120,23 @@ fn transport(e: &reqwest::Error, limits: &Limits<'_>) -> Error {
     }
 }
 
-/// Connect comes first: a connect timeout still means the request never left.
+/// Permanent causes first (a refused certificate or an unknown host also fail the
+/// connect); then connect: a connect timeout still means the request never left.
 fn classify(e: &reqwest::Error) -> TransportKind {
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string().to_ascii_lowercase();
+        if text.contains("certificate") || text.contains("invalid peer") {
+            return TransportKind::Certificate;
+        }
+        if text.contains("dns error")
+            || text.contains("failed to lookup address")
+            || text.contains("name or service not known")
+        {
+            return TransportKind::Dns;
+        }
+        source = s.source();
+    }
     if e.is_connect() {
         return TransportKind::Connect;
     }

@@ -5,7 +5,7 @@ use super::output::Format;
 use crate::authn::Secret;
 use crate::authn::model::OrderBy;
 use crate::config::settings::{
-    DOMAIN_ENV, REFRESH_TOKEN_ENV, TOKEN_ENV, USER_TOKEN_ENV, parse_duration,
+    DOMAIN_ENV, PROFILE_ENV, REFRESH_TOKEN_ENV, TOKEN_ENV, USER_TOKEN_ENV, parse_positive,
 };
 use crate::config::{Given, Inputs, Source, paths::CONFIG_ENV};
 use clap::parser::ValueSource;
@@ -15,7 +15,7 @@ use std::time::Duration;
 
 /// authtop: manage Pangea AuthN login sessions. Without a subcommand, starts the terminal UI.
 #[derive(Debug, Parser)]
-#[command(name = "authtop", version, after_help = EXIT_CODES_HELP)]
+#[command(name = "authtop", version, before_help = SECRETS_HELP, after_help = EXIT_CODES_HELP)]
 pub struct Cli {
     /// Connection and behaviour flags, accepted before or after the subcommand.
     #[command(flatten)]
@@ -25,6 +25,12 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// Shown above the usage: where secrets should come from.
+const SECRETS_HELP: &str = "\
+Flag values are visible to other local users (ps, /proc): give tokens with
+--service-token-file FILE (or - for standard input), --token-file FILE, a profile,
+or the environment rather than --token, --user-token or --refresh-token.";
+
 /// Flags shared by every command.
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Global options")]
@@ -32,27 +38,37 @@ pub struct GlobalArgs {
     /// Base URL or template, e.g. `https://{SERVICE_NAME}.aws.us.pangea.cloud`.
     #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
-    /// Pangea domain, e.g. `aws.us.pangea.cloud`.
+    /// Pangea domain, e.g. `aws.us.pangea.cloud`: always `https://authn.<domain>`.
     #[arg(long, global = true, env = DOMAIN_ENV, value_name = "DOMAIN")]
     pub domain: Option<String>,
-    /// AuthN service token.
+    /// AuthN service token. Visible to other local users: prefer --service-token-file.
     #[arg(long, global = true, env = TOKEN_ENV, hide_env_values = true, value_name = "TOKEN")]
     pub token: Option<String>,
-    /// Profile of the config file.
-    #[arg(long, global = true, value_name = "NAME")]
+    /// File holding the AuthN service token (mode 0600), or `-` for standard input.
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "token")]
+    pub service_token_file: Option<PathBuf>,
+    /// Profile of the config file (chosen explicitly: beats PANGEA_* variables).
+    #[arg(long, global = true, env = PROFILE_ENV, value_name = "NAME")]
     pub profile: Option<String>,
-    /// Allow plain http to a remote host.
+    /// Allow plain http to a non-loopback host given as an explicit http:// --base-url.
     #[arg(long, global = true)]
-    pub insecure: bool,
+    pub allow_http: bool,
     /// Output format.
     #[arg(short, long, global = true, value_enum, default_value_t = Format::Table)]
     pub output: Format,
+    /// In CSV, keep cells starting with = + - @ as they are (by default they get a
+    /// leading ' so a spreadsheet does not run them as formulas).
+    #[arg(long, global = true)]
+    pub csv_keep_formulas: bool,
     /// Requests in flight for bulk actions [default: 8].
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     pub concurrency: Option<u32>,
-    /// Timeout of one request, e.g. `30s`.
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
+    /// Time for a whole call, retries included, e.g. `30s`, `1h30m` [default: 30s].
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_positive)]
     pub timeout: Option<Duration>,
+    /// Time for one attempt of a call [default: 10s, at most --timeout].
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_positive)]
+    pub attempt_timeout: Option<Duration>,
     /// Refuse destructive commands.
     #[arg(long, global = true)]
     pub read_only: bool,
@@ -62,13 +78,13 @@ pub struct GlobalArgs {
     /// Config file [default: ~/.config/authtop/config.toml].
     #[arg(long, global = true, env = CONFIG_ENV, value_name = "PATH")]
     pub config: Option<PathBuf>,
-    /// The user's active token (client commands).
+    /// The user's active token (client commands). Visible to other local users: prefer --token-file.
     #[arg(long, global = true, env = USER_TOKEN_ENV, hide_env_values = true, value_name = "TOKEN")]
     pub user_token: Option<String>,
-    /// The user's refresh token (client commands).
+    /// The user's refresh token (client commands). Visible to other local users: prefer --token-file.
     #[arg(long, global = true, env = REFRESH_TOKEN_ENV, hide_env_values = true, value_name = "TOKEN")]
     pub refresh_token: Option<String>,
-    /// JSON file {"user_token", "refresh_token"}; rewritten after a refresh.
+    /// JSON file {"user_token", "refresh_token"} (mode 0600); rewritten after a refresh.
     #[arg(long, global = true, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
 }
@@ -129,7 +145,8 @@ pub enum ClientCmd {
 pub enum TokenCmd {
     /// Show what a token is and when it expires.
     Check {
-        /// The token [default: the user token].
+        /// The token, or `-` to read it from standard input [default: the user token].
+        /// A value here is visible to other local users: prefer `-`.
         #[arg(value_name = "TOKEN")]
         token_value: Option<String>,
     },
@@ -228,16 +245,42 @@ fn switch(on: bool) -> Option<Given<bool>> {
 impl GlobalArgs {
     /// The flags and env values as config inputs. `m` is the top-level match, which
     /// carries global args wherever they were written.
-    pub fn inputs(&self, m: &ArgMatches) -> Inputs {
+    ///
+    /// `--service-token-file -` reads standard input here, once.
+    pub fn inputs(&self, m: &ArgMatches) -> Result<Inputs, crate::config::ConfigError> {
         let secret = |s: &Option<String>| s.as_deref().filter(|v| !v.is_empty()).map(Secret::new);
-        Inputs {
+        let mut token = given(m, "token", TOKEN_ENV, secret(&self.token));
+        let mut service_token_file = None;
+        match self.service_token_file.as_deref() {
+            Some(p) if p.as_os_str() == "-" => {
+                let t = crate::config::secret_file::read_token_from(std::io::stdin().lock())
+                    .map_err(|reason| crate::config::ConfigError::BadValue {
+                        setting: "service token",
+                        origin: Source::Stdin,
+                        reason,
+                    })?;
+                token = Some(Given {
+                    value: t,
+                    source: Source::Stdin,
+                });
+            }
+            Some(p) => {
+                // An ambient token is not the one asked for; the file is.
+                token = token.filter(|g| matches!(g.source, Source::Env(_)));
+                service_token_file = Some(Given::flag(p.to_path_buf()));
+            }
+            None => {}
+        }
+        Ok(Inputs {
             base_url: self.base_url.clone().map(Given::flag),
             domain: given(m, "domain", DOMAIN_ENV, self.domain.clone()),
-            token: given(m, "token", TOKEN_ENV, secret(&self.token)),
-            profile: self.profile.clone().map(Given::flag),
-            insecure: switch(self.insecure),
+            token,
+            service_token_file,
+            profile: given(m, "profile", PROFILE_ENV, self.profile.clone()),
+            allow_http: switch(self.allow_http),
             concurrency: self.concurrency.map(|n| Given::flag(n as usize)),
             timeout: self.timeout.map(Given::flag),
+            attempt_timeout: self.attempt_timeout.map(Given::flag),
             read_only: switch(self.read_only),
             audit_log: self.audit_log.clone().map(Given::flag),
             config: given(m, "config", CONFIG_ENV, self.config.clone()),
@@ -249,7 +292,7 @@ impl GlobalArgs {
                 secret(&self.refresh_token),
             ),
             token_file: self.token_file.clone().map(Given::flag),
-        }
+        })
     }
 }
 
@@ -321,7 +364,20 @@ mod tests {
     #[test]
     fn flag_tokens_map_to_flag_sources() {
         let (cli, m) = parse(&["authtop", "--token", "pts_x", "config", "show"]);
-        let inputs = cli.global.inputs(&m);
+        let inputs = cli.global.inputs(&m).unwrap();
         assert_eq!(inputs.token.unwrap().source, Source::Flag);
+    }
+
+    #[test]
+    fn help_says_flag_values_are_visible_and_insecure_is_gone() {
+        let help = Cli::command().render_long_help().to_string();
+        assert!(help.contains("visible to other local users"), "{help}");
+        assert!(help.contains("--allow-http") && help.contains("--attempt-timeout"));
+        assert!(!help.contains("--insecure"));
+        assert!(
+            Cli::command()
+                .try_get_matches_from(["authtop", "--insecure", "config", "show"])
+                .is_err()
+        );
     }
 }

@@ -373,6 +373,7 @@ mod tests {
             summary: "nope".into(),
             request_id: format!("prq_{status}"),
             errors: vec![],
+            retry_after: None,
         }))
     }
 

@@ -1,13 +1,13 @@
 //! `authtop client invalidate|logout|refresh` and `authtop token check`: calls made with
 //! a user's tokens (the service token is still the Bearer, spec 1.3).
 
-use super::output::{Format, csv_record, pretty_json, relative, table};
+use super::output::{Format, csv_record, json_line, pretty_json, relative, table};
 use super::{CliError, Ctx, Exit, bulk};
+use crate::actions::refresh::{RefreshError, refresh_and_save};
 use crate::actions::{Op, Target};
-use crate::authn::model::{Filter, LoginToken, Session, SessionListRequest, Timestamp, TokenInfo};
+use crate::authn::model::{Filter, Session, SessionListRequest, Timestamp, TokenInfo};
 use crate::authn::{Client, Secret};
-use crate::config::settings::{REFRESH_TOKEN_ENV, USER_TOKEN_ENV};
-use crate::config::token_file::{self, TokenPair};
+use crate::config::settings::USER_TOKEN_ENV;
 use crate::sanitize::clean;
 use serde::Serialize;
 use std::io::Write;
@@ -18,13 +18,6 @@ pub fn user_token(ctx: &Ctx) -> Result<Secret, CliError> {
         .user_token
         .clone()
         .ok_or_else(|| missing(ctx, "user token", "--user-token", USER_TOKEN_ENV))
-}
-
-fn refresh_token(ctx: &Ctx) -> Result<Secret, CliError> {
-    ctx.settings
-        .refresh_token
-        .clone()
-        .ok_or_else(|| missing(ctx, "refresh token", "--refresh-token", REFRESH_TOKEN_ENV))
 }
 
 fn missing(ctx: &Ctx, what: &str, flag: &str, env: &str) -> CliError {
@@ -124,52 +117,51 @@ pub async fn logout(ctx: &Ctx) -> Result<(), CliError> {
 struct Refreshed {
     user_token_id: Option<String>,
     user_token_expire: Option<Timestamp>,
-    refresh_token_id: String,
-    refresh_token_expire: Timestamp,
+    refresh_token_id: Option<String>,
+    refresh_token_expire: Option<Timestamp>,
     token_file: Option<String>,
+    /// True when another process had refreshed the file first and its pair was kept.
+    already_refreshed: bool,
 }
 
 /// `client refresh`: needs a token file, because the old pair stops working and the new
-/// one must be kept somewhere; the file is replaced atomically with mode 0600.
+/// one must be kept somewhere (see [`crate::actions::refresh`]).
 pub async fn refresh(ctx: &Ctx) -> Result<(), CliError> {
     let Some(path) = ctx.settings.token_file.clone() else {
         return Err(CliError::usage(
             "client refresh needs --token-file FILE (or user_token_file in the profile): the old tokens stop working and the new ones are written there",
         ));
     };
-    let refresh = refresh_token(ctx)?;
-    let user = ctx.settings.user_token.clone();
+    if let Some(problem) = &ctx.settings.user_token_problem
+        && path.exists()
+    {
+        return Err(CliError::usage(format!("no refresh token: {problem}")));
+    }
     let client = ctx.client()?;
-    let resp = client
-        .client_session_refresh(&refresh, user.as_ref())
-        .await?;
-    let result = resp.result;
-    let new_user = result
-        .active_token
-        .as_ref()
-        .map(|t: &LoginToken| t.token.clone())
-        .or(user);
-    let Some(new_user) = new_user else {
-        return Err(CliError::other(format!(
-            "refreshed (request {}), but the answer has no user token and none was known: {} not written",
-            resp.request_id,
-            path.display()
-        )));
-    };
-    token_file::write_atomic(
-        &path,
-        &TokenPair {
-            user_token: new_user,
-            refresh_token: result.refresh_token.token.clone(),
-        },
+    let done = match refresh_and_save(
+        &client,
+        ctx.settings.refresh_token.as_ref(),
+        ctx.settings.user_token.as_ref(),
+        Some(&path),
     )
-    .map_err(|e| CliError::other(format!("refreshed, but saving failed: {e}")))?;
+    .await
+    {
+        Ok(done) => done,
+        Err(RefreshError::Api(e)) => return Err(e.into()),
+        Err(e @ RefreshError::NotSaved { .. }) => {
+            return Err(CliError::new(Exit::NotSaved, e.to_string()));
+        }
+        Err(e @ RefreshError::NoRefreshToken) => return Err(CliError::usage(e.to_string())),
+        Err(e) => return Err(CliError::other(e.to_string())),
+    };
+    let result = &done;
     let shown = Refreshed {
-        user_token_id: result.active_token.as_ref().map(|t| t.info.id.clone()),
-        user_token_expire: result.active_token.as_ref().map(|t| t.info.expire),
-        refresh_token_id: result.refresh_token.info.id.clone(),
-        refresh_token_expire: result.refresh_token.info.expire,
+        user_token_id: result.active.as_ref().map(|t| t.id.clone()),
+        user_token_expire: result.active.as_ref().map(|t| t.expire),
+        refresh_token_id: result.refresh_token_id.clone(),
+        refresh_token_expire: result.session_expire,
         token_file: Some(path.display().to_string()),
+        already_refreshed: result.adopted,
     };
     let now = Timestamp::now();
     let mut out = std::io::stdout().lock();
@@ -192,8 +184,11 @@ pub async fn refresh(ctx: &Ctx) -> Result<(), CliError> {
                         .user_token_expire
                         .map(|t| t.to_string())
                         .unwrap_or_default(),
-                    shown.refresh_token_id.clone(),
-                    shown.refresh_token_expire.to_string(),
+                    shown.refresh_token_id.clone().unwrap_or_default(),
+                    shown
+                        .refresh_token_expire
+                        .map(|t| t.to_string())
+                        .unwrap_or_default(),
                 ])
                 .as_bytes(),
             )?;
@@ -208,12 +203,14 @@ pub async fn refresh(ctx: &Ctx) -> Result<(), CliError> {
                     relative(exp, now),
                 ]);
             }
-            rows.push(vec![
-                "session".into(),
-                shown.refresh_token_id.clone(),
-                shown.refresh_token_expire.to_string(),
-                relative(shown.refresh_token_expire, now),
-            ]);
+            if let (Some(id), Some(exp)) = (&shown.refresh_token_id, shown.refresh_token_expire) {
+                rows.push(vec![
+                    "session".into(),
+                    id.clone(),
+                    exp.to_string(),
+                    relative(exp, now),
+                ]);
+            }
             out.write_all(
                 table(
                     &["REFRESHED", "ID", "EXPIRES", ""],
@@ -223,15 +220,25 @@ pub async fn refresh(ctx: &Ctx) -> Result<(), CliError> {
                 )
                 .as_bytes(),
             )?;
-            writeln!(out, "saved to {}", path.display())?;
+            if shown.already_refreshed {
+                writeln!(
+                    out,
+                    "another process had just refreshed {}: its tokens are kept",
+                    path.display()
+                )?;
+            } else {
+                writeln!(out, "saved to {}", path.display())?;
+            }
         }
     }
     Ok(())
 }
 
-/// `token check [TOKEN]`.
+/// `token check [TOKEN|-]`: `-` reads the token from standard input.
 pub async fn check(ctx: &Ctx, token: Option<String>) -> Result<(), CliError> {
     let token = match token.filter(|t| !t.is_empty()) {
+        Some(t) if t == "-" => crate::config::secret_file::read_token_from(std::io::stdin().lock())
+            .map_err(CliError::usage)?,
         Some(t) => Secret::new(t),
         None => user_token(ctx)?,
     };
@@ -274,8 +281,7 @@ fn write_token(
     match format {
         Format::Json => writeln!(out, "{}", pretty_json(info, 0)?)?,
         Format::Ndjson => {
-            serde_json::to_writer(&mut *out, info).map_err(std::io::Error::other)?;
-            out.write_all(b"\n")?;
+            writeln!(out, "{}", json_line(info)?)?;
         }
         Format::Csv => {
             out.write_all(csv_record(&fields.clone().map(|(k, _)| k)).as_bytes())?;

@@ -1,6 +1,6 @@
 //! `authtop config path|show`.
 
-use super::output::{Format, csv_record, pretty_json, table};
+use super::output::{Format, csv_record, diag, json_line, pretty_json, print_quietly, table};
 use super::{CliError, Ctx};
 use crate::config::{Inputs, paths};
 use std::io::Write;
@@ -13,9 +13,9 @@ pub fn path(inputs: &Inputs) -> Result<(), CliError> {
         .map(|g| g.value.clone())
         .or_else(paths::default_config_file)
         .ok_or_else(|| CliError::other("no home folder: pass --config PATH"))?;
-    println!("{}", path.display());
+    print_quietly(&format!("{}\n", path.display()));
     if !path.exists() {
-        eprintln!("(not found)");
+        diag("(not found)");
     }
     Ok(())
 }
@@ -42,6 +42,9 @@ pub fn show(ctx: &Ctx) -> Result<(), CliError> {
             if let Some(problem) = &ctx.settings.client_problem {
                 writeln!(out, "note: {problem}")?;
             }
+            for n in &ctx.settings.notices {
+                writeln!(out, "notice: {}", crate::sanitize::clean(n))?;
+            }
         }
         Format::Json | Format::Ndjson => {
             let map: serde_json::Map<String, serde_json::Value> = origins
@@ -56,7 +59,7 @@ pub fn show(ctx: &Ctx) -> Result<(), CliError> {
             let text = if ctx.format == Format::Json {
                 pretty_json(&map, 0)?
             } else {
-                serde_json::to_string(&map).map_err(std::io::Error::other)?
+                json_line(&map)?
             };
             writeln!(out, "{text}")?;
         }

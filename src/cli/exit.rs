@@ -28,6 +28,9 @@ pub enum Exit {
     NotFound = 8,
     /// The audit log could not be written: the run stopped, the rest was not sent.
     AuditFailed = 9,
+    /// A refresh succeeded but the new pair could not be saved to the token file; it is
+    /// in a recovery file named on stderr.
+    NotSaved = 10,
     /// SIGHUP stopped a destructive run (after in-flight requests finished).
     HungUp = 129,
     /// SIGINT stopped a destructive run (after in-flight requests finished).
@@ -50,6 +53,7 @@ Exit codes:
   8  not found: an explicit id the server does not know (see --ignore-not-found),
      or a client invalidate of a session that is not the user token's
   9  the audit log could not be written: the run stopped, the rest was not sent
+ 10  refreshed, but the new tokens could not be saved: they are in a recovery file
 129  SIGHUP, 130  SIGINT, 143  SIGTERM: a destructive run stopped by a signal
      (in-flight requests finished and were audited; a partial summary was printed)";
 
@@ -134,7 +138,11 @@ impl From<ConfigError> for CliError {
 }
 
 impl From<std::io::Error> for CliError {
+    /// A closed stdout (`| head`) is not a failure: the reader stopped wanting output.
     fn from(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Self::new(Exit::Ok, "output closed");
+        }
         Self::other(e.to_string())
     }
 }
@@ -153,6 +161,7 @@ mod tests {
             summary: "s".into(),
             request_id: "prq_1".into(),
             errors: vec![],
+            retry_after: None,
         }))
     }
 
@@ -182,10 +191,11 @@ mod tests {
             Exit::ReadOnly,
             Exit::NotFound,
             Exit::AuditFailed,
+            Exit::NotSaved,
         ];
         for (i, c) in codes.iter().enumerate() {
             assert_eq!(c.code() as usize, i);
-            assert!(EXIT_CODES_HELP.contains(&format!("  {i}  ")));
+            assert!(EXIT_CODES_HELP.contains(&format!("\n{i:>3}  ")));
         }
         for sig in [Sig::Int, Sig::Term, Sig::Hup] {
             let code = Exit::for_signal(sig).code();

@@ -16,6 +16,7 @@
 //! | 7 | refused: the profile is read-only |
 //! | 8 | not found: an explicit id the server does not know (unless `--ignore-not-found`) |
 //! | 9 | the audit log could not be written; the run stopped |
+//! | 10 | refreshed, but the new tokens could not be saved: they are in a recovery file |
 //! | 129, 130, 143 | SIGHUP, SIGINT, SIGTERM stopped a destructive run (partial summary) |
 //!
 //! `AUTHTOP_LOG` (an `EnvFilter` directive such as `debug` or `authtop=trace`) turns on
@@ -99,20 +100,37 @@ pub fn command() -> clap::Command {
 
 /// Parses the command line, runs it, and returns the exit code.
 pub fn main() -> ExitCode {
-    let matches = command().get_matches();
+    let matches = match command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => return usage_exit(&e),
+    };
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
-        Err(e) => e.exit(),
+        Err(e) => return usage_exit(&e),
     };
     match run(cli, &matches) {
         Ok(()) => ExitCode::SUCCESS,
+        // `| head` closed the pipe: the reader has what it wanted.
+        Err(e) if e.exit == Exit::Ok => ExitCode::SUCCESS,
         Err(e) => {
             // Line by line: the caret display of a query error is multi-line by design.
             let lines: Vec<_> = e.message.lines().map(clean).collect();
-            eprintln!("authtop: {}", lines.join("\n"));
+            output::diag(&format!("authtop: {}", lines.join("\n")));
             ExitCode::from(e.exit.code())
         }
     }
+}
+
+/// Prints a clap error (or help) with anything shaped like a token masked: a token
+/// passed where none is expected must not be echoed back.
+fn usage_exit(e: &clap::Error) -> ExitCode {
+    let text = crate::authn::redact::mask_token_shapes(&e.render().to_string());
+    if e.use_stderr() {
+        output::diag(text.trim_end());
+    } else {
+        output::print_quietly(&text);
+    }
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
@@ -120,6 +138,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
 }
 
 fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<(), CliError> {
+    output::set_csv_neutralise(!cli.global.csv_keep_formulas);
     let command = match cli.command {
         Some(Command::Completions { shell }) => {
             let mut cmd = command();
@@ -133,13 +152,13 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<(), CliError> {
                 .map_err(|e| CliError::other(format!("{e:#}")));
         }
         Some(Command::Config(ConfigCmd::Path)) => {
-            return config_cmd::path(&cli.global.inputs(matches));
+            return config_cmd::path(&cli.global.inputs(matches)?);
         }
         other => other,
     };
-    let settings = crate::config::resolve(&cli.global.inputs(matches))?;
-    for w in &settings.warnings {
-        eprintln!("authtop: warning: {w}");
+    let settings = crate::config::resolve(&cli.global.inputs(matches)?)?;
+    for n in &settings.notices {
+        output::diag(&format!("authtop: notice: {}", clean(n)));
     }
     let Some(command) = command else {
         // Error reports for the TUI path; the run loop chains its terminal restore onto it.
@@ -190,7 +209,9 @@ fn init_logging() {
     let filter = match tracing_subscriber::EnvFilter::try_new(&directive) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("authtop: warning: {LOG_ENV}={directive:?} ignored: {e}");
+            output::diag(&format!(
+                "authtop: warning: {LOG_ENV}={directive:?} ignored: {e}"
+            ));
             return;
         }
     };

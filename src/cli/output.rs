@@ -2,8 +2,12 @@
 //!
 //! Sessions are written batch by batch (one page at a time) so `--all` never holds
 //! more than a page. Server strings are sanitised ([`crate::sanitize::clean`]) in the
-//! table and in CSV (CSV is often read with `cat` in a terminal); JSON and NDJSON keep
-//! exact values, and serde_json escapes every control character, which is safe.
+//! table and in CSV (CSV is often read with `cat` in a terminal). JSON and NDJSON keep
+//! exact values but escape C0 and C1 controls and bidi/invisible formatting characters
+//! as `\uXXXX`, so a terminal shows them inert and a parser still reads them back.
+//! CSV cells starting with `=`, `+`, `-`, `@`, tab or CR get a leading `'` (OWASP's
+//! advice against formula injection) unless `--csv-keep-formulas` is given.
+//! A closed stdout ends the command quietly; diagnostics never panic.
 //! A streamed table keeps the column widths of its first page; longer values on
 //! later pages are cut with an ellipsis.
 
@@ -11,6 +15,112 @@ use crate::authn::model::{Session, Timestamp};
 use crate::sanitize::{clean, fit, width};
 use serde::Serialize;
 use std::io::{self, IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Whether CSV cells that a spreadsheet would run as formulas are defused. Process-wide
+/// because it is one command-line choice that every CSV writer must honour.
+static CSV_NEUTRALISE: AtomicBool = AtomicBool::new(true);
+
+/// Turns formula neutralisation of CSV cells on (the default) or off.
+pub fn set_csv_neutralise(on: bool) {
+    CSV_NEUTRALISE.store(on, Ordering::Relaxed);
+}
+
+/// Writes one diagnostic line to stderr; a closed or full stderr is ignored, never a panic.
+pub fn diag(line: &str) {
+    let mut err = io::stderr().lock();
+    let _ = writeln!(err, "{line}");
+}
+
+/// Writes text to stdout, ignoring a closed pipe.
+pub fn print_quietly(text: &str) {
+    let mut out = io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+/// Characters JSON output escapes beyond what serde_json does: C1 controls and the
+/// bidi and invisible formatting characters a terminal would act on or hide.
+fn needs_escape(c: char) -> bool {
+    matches!(c,
+        '\u{80}'..='\u{9f}'
+        | '\u{ad}'
+        | '\u{61c}'
+        | '\u{180e}'
+        | '\u{200b}'..='\u{200f}'
+        | '\u{2028}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206f}'
+        | '\u{feff}'
+        | '\u{fff9}'..='\u{fffb}')
+}
+
+/// A serde_json formatter that escapes [`needs_escape`] characters as `\uXXXX`.
+struct SafeFormatter<F>(F);
+
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeFormatter<F> {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if needs_escape(c) {
+                w.write_all(&fragment.as_bytes()[start..i])?;
+                // Every escaped character is in the Basic Multilingual Plane.
+                write!(w, "\\u{:04x}", c as u32)?;
+                start = i + c.len_utf8();
+            }
+        }
+        w.write_all(&fragment.as_bytes()[start..])
+    }
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn end_object_key<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_key(w)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+/// Serialises with the safe escapes, through `formatter`.
+fn safe_json<T: Serialize, F: serde_json::ser::Formatter>(
+    value: &T,
+    formatter: F,
+) -> io::Result<String> {
+    let mut buf = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, SafeFormatter(formatter));
+    value.serialize(&mut ser).map_err(io::Error::other)?;
+    String::from_utf8(buf).map_err(io::Error::other)
+}
+
+/// A value as one compact JSON line (no newline), with the safe escapes.
+pub fn json_line<T: Serialize>(value: &T) -> io::Result<String> {
+    safe_json(value, serde_json::ser::CompactFormatter)
+}
 
 /// `-o` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -68,9 +178,13 @@ pub fn relative(t: Timestamp, now: Timestamp) -> String {
     }
 }
 
-/// One CSV field: sanitised, quoted when it holds a comma, quote, line break or edge space.
+/// One CSV field: sanitised, a formula-leading cell defused with `'`, quoted when it
+/// holds a comma, quote, line break or edge space.
 pub fn csv_field(s: &str) -> String {
-    let s = clean(s);
+    let mut s = clean(s);
+    if CSV_NEUTRALISE.load(Ordering::Relaxed) && s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        s = format!("'{s}").into();
+    }
     if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -139,7 +253,7 @@ pub fn table(headers: &[&str], rows: &[Vec<String>], caps: &[usize], color: bool
 
 /// A value as one pretty JSON document, each line indented by `indent` spaces.
 pub fn pretty_json<T: Serialize>(value: &T, indent: usize) -> io::Result<String> {
-    let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+    let text = safe_json(value, serde_json::ser::PrettyFormatter::new())?;
     let pad = " ".repeat(indent);
     Ok(text
         .lines()
@@ -211,7 +325,7 @@ impl<W: Write> SessionWriter<W> {
             }
             Format::Ndjson => {
                 for s in sessions {
-                    serde_json::to_writer(&mut self.out, s).map_err(io::Error::other)?;
+                    self.out.write_all(json_line(s)?.as_bytes())?;
                     self.out.write_all(b"\n")?;
                 }
             }
@@ -268,6 +382,33 @@ fn csv_row(s: &Session) -> [String; 8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_escapes_c1_and_bidi_but_stays_lossless() {
+        let hostile = "a\u{85}b\u{9b}[2Jc\u{202e}d\u{2066}e\u{200b}f\u{feff}gé日";
+        for text in [
+            json_line(&hostile).unwrap(),
+            pretty_json(&hostile, 0).unwrap(),
+        ] {
+            assert!(text.chars().all(|c| !needs_escape(c)), "{text:?}");
+            assert!(
+                text.contains("\\u0085") && text.contains("\\u202e"),
+                "{text}"
+            );
+            assert!(text.contains("é日"), "ordinary text stays: {text}");
+            let back: String = serde_json::from_str(&text).unwrap();
+            assert_eq!(back, hostile);
+        }
+    }
+
+    #[test]
+    fn csv_defuses_formula_cells() {
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("@sum"), "'@sum");
+        assert_eq!(csv_field("+1"), "'+1");
+        assert_eq!(csv_field("-2"), "'-2");
+        assert_eq!(csv_field("a=b"), "a=b");
+    }
 
     fn ts(s: &str) -> Timestamp {
         s.parse().unwrap()

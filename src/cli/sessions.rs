@@ -93,7 +93,7 @@ pub async fn list(ctx: &Ctx, scope: Scope, args: ListArgs) -> Result<(), CliErro
         if let Some(next) = resp.result.last.filter(|l| !l.is_empty())
             && !resp.result.sessions.is_empty()
         {
-            eprintln!("next page: --last {}", clean(&next));
+            super::output::diag(&format!("next page: --last {}", clean(&next)));
         }
         return Ok(());
     }

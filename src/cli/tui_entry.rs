@@ -14,6 +14,12 @@ pub fn options(settings: Settings, log_filter: Option<String>) -> Result<TuiOpti
     {
         return Err(CliError::usage(problem.to_string()));
     }
+    // A token file that cannot be used is named now, not discovered as a missing tab.
+    if settings.client.is_some()
+        && let Some(problem) = &settings.user_token_problem
+    {
+        return Err(CliError::usage(format!("no user token: {problem}")));
+    }
     let mut opts = TuiOptions::demo();
     if let Some(client) = settings.client {
         opts.client = Some(client);

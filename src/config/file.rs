@@ -6,7 +6,7 @@
 //! quit = ["q", "ctrl-c"]
 //! [profiles.work]
 //! domain = "aws.us.pangea.cloud"   # or base_url = "https://authn.{...}"
-//! token_env = "WORK_AUTHN_TOKEN"   # or token_file = "~/.config/authtop/work.token"
+//! token_env = "WORK_AUTHN_TOKEN"   # or token_file = "~/.config/authtop/work.token" (mode 0600)
 //! user_token_file = "~/.config/authtop/work-user.json"
 //! read_only = true
 //! concurrency = 8
@@ -43,8 +43,8 @@ pub struct Profile {
     pub base_url: Option<String>,
     /// Pangea domain, e.g. `aws.us.pangea.cloud`.
     pub domain: Option<String>,
-    /// Allow plain http to a remote host.
-    pub insecure: Option<bool>,
+    /// Allow plain http to a non-loopback host named by an explicit `http://` base_url.
+    pub allow_http: Option<bool>,
     /// Name of an env var holding the service token.
     pub token_env: Option<String>,
     /// A file holding the service token.
@@ -67,6 +67,7 @@ pub struct Profile {
     service_token: Option<toml::Value>,
     user_token: Option<toml::Value>,
     refresh_token: Option<toml::Value>,
+    insecure: Option<toml::Value>,
 }
 
 /// Why the config file cannot be used. Never quotes file content (it may hold a token).
@@ -138,6 +139,19 @@ pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, FileError> {
             ("user_token", &prof.user_token),
             ("refresh_token", &prof.refresh_token),
         ];
+        if prof.insecure.is_some() {
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with("insecure"))
+                .map_or(1, |i| i + 1);
+            return Err(FileError::Invalid {
+                path: p,
+                line,
+                reason: format!(
+                    "profile `{name}` sets `insecure`, which was removed: `domain` always means https://authn.<domain>; for plain http give base_url = \"http://…\" with allow_http = true"
+                ),
+            });
+        }
         if let Some((key, _)) = inline.iter().find(|(_, v)| v.is_some()) {
             return Err(FileError::InlineToken {
                 path: p,
@@ -206,6 +220,18 @@ invalidate = []
         assert!(msg.contains("never stored"), "{msg}");
         assert!(msg.contains("token_env"), "{msg}");
         assert!(!msg.contains("pts_abc"), "{msg}");
+    }
+
+    #[test]
+    fn the_removed_insecure_key_names_its_replacement() {
+        let msg = parse("[profiles.a]\ndomain = \"x\"\ninsecure = true\n", p())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("allow_http") && msg.contains("https://authn."),
+            "{msg}"
+        );
+        assert!(msg.contains("line 3"), "{msg}");
     }
 
     #[test]

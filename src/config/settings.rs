@@ -1,11 +1,15 @@
 //! Resolving flags, env and the selected profile into one [`Settings`].
 //!
-//! Precedence for every setting: command-line flag, then env var, then the profile,
-//! then the built-in default. [`Settings::origins`] records which one won, for
-//! `authtop config show`.
+//! One small resolver per concern, each returning values with where they came from:
+//! [`super::server`] (the server and service token, a pair from one layer),
+//! [`super::user_tokens`] (the user and refresh tokens, from one source) and the
+//! behaviour settings here (flag, then the selected profile, then the default).
+//! [`Settings::origins`] records the winners for `authtop config show`; ambient values
+//! that were set but not used are named in [`Settings::notices`].
 
-use super::file::{self, ConfigFile, FileError, Profile};
-use super::{paths, token_file};
+use super::file::{self, ConfigFile, FileError};
+use super::server::{self, ServerAddr};
+use super::{paths, user_tokens};
 use crate::authn::client::{base_url_from_domain, base_url_from_template};
 use crate::authn::{ClientConfig, Secret};
 use std::collections::BTreeMap;
@@ -21,6 +25,8 @@ pub const DOMAIN_ENV: &str = "PANGEA_DOMAIN";
 pub const USER_TOKEN_ENV: &str = "AUTHTOP_USER_TOKEN";
 /// Env var holding the user's refresh token.
 pub const REFRESH_TOKEN_ENV: &str = "AUTHTOP_REFRESH_TOKEN";
+/// Env var choosing a profile (as explicit as `--profile`).
+pub const PROFILE_ENV: &str = "AUTHTOP_PROFILE";
 
 /// Default bulk concurrency.
 pub const DEFAULT_CONCURRENCY: usize = 8;
@@ -28,8 +34,10 @@ pub const DEFAULT_CONCURRENCY: usize = 8;
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
 /// Default TUI reload interval.
 pub const DEFAULT_AUTO_RELOAD: Duration = Duration::from_secs(30);
-/// Default whole-request timeout.
+/// Default budget of one whole call, retries included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default limit of one attempt.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Where a resolved value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +50,10 @@ pub enum Source {
     Profile(String),
     /// A token pair file.
     TokenFile(PathBuf),
+    /// A file holding the service token.
+    File(PathBuf),
+    /// Standard input.
+    Stdin,
     /// Built in.
     Default,
 }
@@ -53,6 +65,8 @@ impl fmt::Display for Source {
             Source::Env(name) => write!(f, "env {name}"),
             Source::Profile(name) => write!(f, "profile {name}"),
             Source::TokenFile(path) => write!(f, "token file {}", path.display()),
+            Source::File(path) => write!(f, "file {}", path.display()),
+            Source::Stdin => f.write_str("standard input"),
             Source::Default => f.write_str("default"),
         }
     }
@@ -91,16 +105,20 @@ pub struct Inputs {
     pub base_url: Option<Given<String>>,
     /// `--domain` / `PANGEA_DOMAIN`.
     pub domain: Option<Given<String>>,
-    /// `--token` / `PANGEA_AUTHN_TOKEN`.
+    /// `--token` / `PANGEA_AUTHN_TOKEN` / `--service-token-file -` (standard input).
     pub token: Option<Given<Secret>>,
-    /// `--profile`.
+    /// `--service-token-file FILE`.
+    pub service_token_file: Option<Given<PathBuf>>,
+    /// `--profile` / `AUTHTOP_PROFILE`.
     pub profile: Option<Given<String>>,
-    /// `--insecure`.
-    pub insecure: Option<Given<bool>>,
+    /// `--allow-http`.
+    pub allow_http: Option<Given<bool>>,
     /// `--concurrency`.
     pub concurrency: Option<Given<usize>>,
-    /// `--timeout`.
+    /// `--timeout`: the whole call.
     pub timeout: Option<Given<Duration>>,
+    /// `--attempt-timeout`: one attempt.
+    pub attempt_timeout: Option<Given<Duration>>,
     /// `--read-only`.
     pub read_only: Option<Given<bool>>,
     /// `--audit-log`.
@@ -190,12 +208,14 @@ pub struct Settings {
     pub page_size: u32,
     /// TUI reload interval; `None` is off.
     pub auto_reload: Option<Duration>,
-    /// Whole-request timeout.
+    /// Budget of one whole call, retries included.
     pub timeout: Duration,
+    /// Limit of one attempt.
+    pub attempt_timeout: Duration,
     /// Action name -> key specs, for the TUI keymap.
     pub key_overrides: BTreeMap<String, Vec<String>>,
-    /// Warnings to print once (e.g. a token file readable by others).
-    pub warnings: Vec<String>,
+    /// One line each on stderr: ambient values set but not used, or overriding a default.
+    pub notices: Vec<String>,
     /// Where each setting came from.
     pub origins: Vec<Origin>,
 }
@@ -211,26 +231,7 @@ impl Settings {
     }
 }
 
-/// Parses `"30s"`, `"5m"`, `"1h30m"`; `"off"`/`"0"` mean none.
-pub fn parse_interval(text: &str) -> Result<Option<Duration>, String> {
-    let t = text.trim();
-    if t.eq_ignore_ascii_case("off") || t == "0" {
-        return Ok(None);
-    }
-    parse_duration(t).map(Some)
-}
-
-/// Parses a positive duration such as `30s` or `1m30s`.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let d: jiff::SignedDuration = text
-        .trim()
-        .parse()
-        .map_err(|e| format!("`{text}` is not a duration like 30s or 2m: {e}"))?;
-    Duration::try_from(d)
-        .ok()
-        .filter(|d| !d.is_zero())
-        .ok_or_else(|| format!("`{text}` must be a positive duration"))
-}
+pub use super::duration::{parse_duration, parse_interval, parse_positive};
 
 /// Reads the config file named by the inputs (or the default one) and resolves everything.
 pub fn resolve(inputs: &Inputs) -> Result<Settings, ConfigError> {
@@ -260,41 +261,44 @@ pub fn resolve_with(
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| "(no config file)".into());
     let mut origins = Vec::new();
-    let mut warnings = Vec::new();
 
-    // Profile selection: flag, then the file's default_profile, then `default` if present.
-    let (profile_name, profile_source) = match &inputs.profile {
-        Some(g) => (Some(g.value.clone()), g.source.clone()),
+    // Profile selection: --profile or AUTHTOP_PROFILE (explicit), else the file's
+    // default_profile, else `default` if present.
+    let (profile_name, profile_source, explicit) = match &inputs.profile {
+        Some(g) => (Some(g.value.clone()), g.source.clone(), true),
         None => match &file.default_profile {
             Some(name) => (
                 Some(name.clone()),
                 Source::Profile("default_profile".into()),
+                false,
             ),
             None if file.profiles.contains_key("default") => {
-                (Some("default".to_string()), Source::Default)
+                (Some("default".to_string()), Source::Default, false)
             }
-            None => (None, Source::Default),
+            None => (None, Source::Default, false),
         },
     };
-    let profile =
-        match &profile_name {
-            Some(name) => Some(file.profiles.get(name).cloned().ok_or_else(|| {
-                ConfigError::UnknownProfile {
+    let profile = match &profile_name {
+        Some(name) => Some(
+            file.profiles
+                .get(name)
+                .ok_or_else(|| ConfigError::UnknownProfile {
                     name: name.clone(),
                     path: path_text.clone(),
                     available: file.profiles.keys().cloned().collect(),
-                }
-            })?),
-            None => None,
-        };
-    let prof = profile.clone().unwrap_or_default();
-    let pname = profile_name
-        .clone()
-        .unwrap_or_else(|| "default".to_string());
+                })?,
+        ),
+        None => None,
+    };
+    let prof = profile.cloned().unwrap_or_default();
+    let pname = profile_name.unwrap_or_else(|| "default".to_string());
     let from_profile = || Source::Profile(pname.clone());
     origins.push(Origin {
         name: "profile",
-        shown: pname.clone(),
+        shown: format!(
+            "{pname}{}",
+            if explicit { " (chosen explicitly)" } else { "" }
+        ),
         source: profile_source,
     });
     origins.push(Origin {
@@ -310,116 +314,115 @@ pub fn resolve_with(
             .unwrap_or(Source::Default),
     });
 
-    // Service token: flag/env, then the profile's token_env or token_file.
-    let token: Option<(Secret, Source)> = match &inputs.token {
-        Some(g) => Some((g.value.clone(), g.source.clone())),
-        None => profile_token(&prof, &pname, env)?,
-    };
+    let named = profile.map(|p| (pname.as_str(), p));
+    let pair = server::resolve(
+        inputs,
+        named.filter(|_| explicit),
+        named.filter(|_| !explicit),
+        env,
+    )?;
+    let mut notices = pair.notices.clone();
     origins.push(Origin {
         name: "token",
-        shown: token
+        shown: pair
+            .token
             .as_ref()
             .map(|(t, _)| t.masked())
             .unwrap_or_else(|| "(none)".into()),
-        source: token
+        source: pair
+            .token
             .as_ref()
             .map(|(_, s)| s.clone())
             .unwrap_or(Source::Default),
     });
-
-    let insecure = pick(inputs.insecure.clone(), prof.insecure, &from_profile, false);
-    origins.push(origin("insecure", &insecure));
-
-    // Base URL: flags before env before profile; a full URL beats a domain at the same level.
-    let url_choice: Option<(UrlFrom, Source)> = inputs
-        .base_url
-        .clone()
-        .filter(|g| g.source == Source::Flag)
-        .map(|g| (UrlFrom::Template(g.value), g.source))
-        .or_else(|| {
-            inputs
-                .domain
-                .clone()
-                .filter(|g| g.source == Source::Flag)
-                .map(|g| (UrlFrom::Domain(g.value), g.source))
-        })
-        .or_else(|| {
-            inputs
-                .base_url
-                .clone()
-                .map(|g| (UrlFrom::Template(g.value), g.source))
-        })
-        .or_else(|| {
-            inputs
-                .domain
-                .clone()
-                .map(|g| (UrlFrom::Domain(g.value), g.source))
-        })
-        .or_else(|| {
-            prof.base_url
-                .clone()
-                .map(|v| (UrlFrom::Template(v), from_profile()))
-        })
-        .or_else(|| {
-            prof.domain
-                .clone()
-                .map(|v| (UrlFrom::Domain(v), from_profile()))
-        });
     origins.push(Origin {
         name: "server",
-        shown: match &url_choice {
-            Some((UrlFrom::Template(t), _)) => format!("base_url {t}"),
-            Some((UrlFrom::Domain(d), _)) => format!("domain {d}"),
+        shown: match &pair.addr {
+            Some((ServerAddr::Template(t), _)) => format!("base_url {t}"),
+            Some((ServerAddr::Domain(d), _)) => format!("domain {d}"),
             None => "(none: demo mode in the terminal UI)".into(),
         },
-        source: url_choice
+        source: pair
+            .addr
             .as_ref()
             .map(|(_, s)| s.clone())
             .unwrap_or(Source::Default),
     });
 
+    let allow_http = pick(
+        inputs.allow_http.clone(),
+        prof.allow_http,
+        &from_profile,
+        false,
+    );
+    origins.push(origin("allow_http", &allow_http));
     let timeout = pick(inputs.timeout.clone(), None, &from_profile, DEFAULT_TIMEOUT);
     origins.push(Origin {
         name: "timeout",
-        shown: format!("{}s", timeout.0.as_secs_f64()),
+        shown: format!(
+            "{}s (whole call, retries included)",
+            timeout.0.as_secs_f64()
+        ),
         source: timeout.1.clone(),
     });
+    let attempt_timeout = pick(
+        inputs.attempt_timeout.clone(),
+        None,
+        &from_profile,
+        DEFAULT_ATTEMPT_TIMEOUT.min(timeout.0),
+    );
+    origins.push(Origin {
+        name: "attempt_timeout",
+        shown: format!("{}s", attempt_timeout.0.as_secs_f64()),
+        source: attempt_timeout.1.clone(),
+    });
 
-    let has_credentials = token.is_some() || url_choice.is_some();
-    let (client, client_problem) = match (&token, &url_choice) {
-        (Some((tok, _)), Some((from, src))) => {
-            let url = match from {
-                UrlFrom::Template(t) => base_url_from_template(t),
-                UrlFrom::Domain(d) => base_url_from_domain(d, insecure.0),
+    let has_credentials = pair.token.is_some() || pair.addr.is_some() || pair.problem.is_some();
+    let (client, client_problem) = match (&pair.token, &pair.addr, &pair.problem) {
+        (_, _, Some(problem)) => (None, Some(problem.clone())),
+        (Some((tok, _)), Some((addr, src)), None) => {
+            let url = match addr {
+                ServerAddr::Template(t) => base_url_from_template(t),
+                ServerAddr::Domain(d) => {
+                    if d.trim().starts_with("authn.") {
+                        notices.push(format!(
+                            "domain {} already starts with `authn.`: the server is https://authn.{}; give the domain without it",
+                            d.trim(),
+                            d.trim()
+                        ));
+                    }
+                    base_url_from_domain(d)
+                }
             };
             match url {
                 Ok(url) => {
                     let mut cfg = ClientConfig::new(url, tok.clone());
-                    cfg.insecure = insecure.0;
-                    cfg.request_timeout = timeout.0;
+                    cfg.allow_http = allow_http.0;
+                    cfg.request_timeout = attempt_timeout.0;
+                    cfg.call_timeout = Some(timeout.0);
                     cfg.poll_deadline = cfg.poll_deadline.max(timeout.0);
                     (Some(cfg), None)
                 }
                 Err(e) => (
                     None,
                     Some(ConfigError::BadValue {
-                        setting: "base URL",
+                        setting: "server",
                         origin: src.clone(),
                         reason: e.to_string(),
                     }),
                 ),
             }
         }
-        (None, _) => (
+        (None, _, None) => (
             None,
             Some(ConfigError::Missing(format!(
-                "no service token: pass --token, set {TOKEN_ENV}, or set token_env/token_file in a profile"
+                "no service token: pass --service-token-file FILE (or --token), set {TOKEN_ENV} with {DOMAIN_ENV}, or set token_env/token_file in a profile"
             ))),
         ),
-        (Some(_), None) => (
+        (Some(_), None, None) => (
             None,
             Some(ConfigError::Missing(format!(
-                "no server: pass --base-url or --domain, set {DOMAIN_ENV}, or set base_url/domain in a profile"
+                "no server: pass --base-url or --domain, set {DOMAIN_ENV} with {TOKEN_ENV}, or set base_url/domain in a profile"
             ))),
         ),
     };
@@ -493,67 +496,39 @@ pub fn resolve_with(
         source: audit_log.1,
     });
 
-    // User tokens: each from its flag/env; otherwise from the token pair file.
-    let token_file: Option<(PathBuf, Source)> = match &inputs.token_file {
-        Some(g) => Some((g.value.clone(), g.source.clone())),
-        None => prof
-            .user_token_file
-            .as_deref()
-            .map(|p| (paths::expand_home(p), from_profile())),
-    };
-    let mut user_token = inputs
-        .user_token
-        .as_ref()
-        .map(|g| (g.value.clone(), g.source.clone()));
-    let mut refresh_token = inputs
-        .refresh_token
-        .as_ref()
-        .map(|g| (g.value.clone(), g.source.clone()));
-    let mut user_token_problem = None;
-    if let Some((path, _)) = &token_file
-        && (user_token.is_none() || refresh_token.is_none())
-    {
-        match token_file::read(path) {
-            Ok(pair) => {
-                if token_file::readable_by_others(path) {
-                    warnings.push(format!(
-                        "token file {} is readable by other users; run: chmod 600 {}",
-                        path.display(),
-                        path.display()
-                    ));
-                }
-                let src = Source::TokenFile(path.clone());
-                user_token.get_or_insert((pair.user_token, src.clone()));
-                refresh_token.get_or_insert((pair.refresh_token, src));
-            }
-            Err(e) => user_token_problem = Some(e.to_string()),
-        }
-    }
+    let users = user_tokens::resolve(
+        inputs,
+        profile.map(|p| (pname.as_str(), p.user_token_file.as_deref())),
+        explicit,
+    )?;
+    notices.extend(users.notices.iter().cloned());
     origins.push(Origin {
         name: "token_file",
-        shown: token_file
+        shown: users
+            .file
             .as_ref()
             .map(|(p, _)| p.display().to_string())
             .unwrap_or_else(|| "(none)".into()),
-        source: token_file
+        source: users
+            .file
             .as_ref()
             .map(|(_, s)| s.clone())
             .unwrap_or(Source::Default),
     });
     for (name, tok) in [
-        ("user_token", &user_token),
-        ("refresh_token", &refresh_token),
+        ("user_token", &users.user),
+        ("refresh_token", &users.refresh),
     ] {
         origins.push(Origin {
             name,
             shown: tok
                 .as_ref()
-                .map(|(t, _)| t.masked())
+                .map(Secret::masked)
                 .unwrap_or_else(|| "(none)".into()),
-            source: tok
-                .as_ref()
-                .map(|(_, s)| s.clone())
-                .unwrap_or(Source::Default),
+            source: match (tok, &users.source) {
+                (Some(_), Some(s)) => s.clone(),
+                _ => Source::Default,
+            },
         });
     }
 
@@ -577,27 +552,31 @@ pub fn resolve_with(
         client_problem,
         has_credentials,
         read_only: read_only.0,
-        user_token: user_token.map(|(t, _)| t),
-        refresh_token: refresh_token.map(|(t, _)| t),
-        user_token_problem,
-        token_file: token_file.map(|(p, _)| p),
+        user_token: users.user,
+        refresh_token: users.refresh,
+        user_token_problem: users.problem,
+        token_file: users.file.map(|(p, _)| p),
         concurrency: concurrency.0,
         audit_log: audit_log.0,
         page_size: page_size.0,
         auto_reload: auto_reload.0,
         timeout: timeout.0,
+        attempt_timeout: attempt_timeout.0,
         key_overrides,
-        warnings,
+        notices,
         origins,
     })
 }
 
-enum UrlFrom {
-    Template(String),
-    Domain(String),
+/// The notices for ambient variables that were set but not used, and why.
+pub(crate) fn unused_notices(set: &[Option<&str>], why: &str) -> Vec<String> {
+    set.iter()
+        .flatten()
+        .map(|name| format!("{name} is set but not used: {why}"))
+        .collect()
 }
 
-/// Flag/env value, else the profile's, else the default; with its origin.
+/// Flag value, else the profile's, else the default; with its origin.
 fn pick<T>(
     given: Option<Given<T>>,
     profile: Option<T>,
@@ -617,36 +596,6 @@ fn origin<T: fmt::Display>(name: &'static str, v: &(T, Source)) -> Origin {
         shown: v.0.to_string(),
         source: v.1.clone(),
     }
-}
-
-/// The service token a profile points at (`token_env` or `token_file`), if any.
-fn profile_token(
-    prof: &Profile,
-    pname: &str,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Option<(Secret, Source)>, ConfigError> {
-    let source = Source::Profile(pname.to_string());
-    if let Some(var) = &prof.token_env {
-        let value =
-            env(var)
-                .filter(|v| !v.trim().is_empty())
-                .ok_or_else(|| ConfigError::BadValue {
-                    setting: "token_env",
-                    origin: source.clone(),
-                    reason: format!("env var {var} is not set"),
-                })?;
-        return Ok(Some((Secret::new(value.trim()), source)));
-    }
-    if let Some(path) = &prof.token_file {
-        let path = paths::expand_home(path);
-        let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::BadValue {
-            setting: "token_file",
-            origin: source.clone(),
-            reason: format!("{}: {e}", path.display()),
-        })?;
-        return Ok(Some((Secret::new(text.trim()), source)));
-    }
-    Ok(None)
 }
 
 #[cfg(test)]
@@ -698,41 +647,142 @@ mod tests {
         assert!(s.client.is_none());
     }
 
+    const PROD: &str = "pts_prodprodprodprodprodprodprodprod";
+    const AMBIENT: &str = "pts_ambientambientambientambientam";
+
+    fn prod_file() -> ConfigFile {
+        file(
+            "default_profile = \"dev\"\n[profiles.prod]\ndomain = \"aws.us.pangea.cloud\"\ntoken_env = \"PROD_AUTHN_TOKEN\"\n[profiles.dev]\nbase_url = \"http://127.0.0.1:1\"\ntoken_env = \"DEV_TOKEN\"\n",
+        )
+    }
+
+    fn prod_env(name: &str) -> Option<String> {
+        match name {
+            "PROD_AUTHN_TOKEN" => Some(PROD.into()),
+            "DEV_TOKEN" => Some("pts_devdevdevdevdevdevdevdevdevdevde".into()),
+            _ => None,
+        }
+    }
+
+    fn ambient(domain: Option<&str>, token: Option<&str>) -> Inputs {
+        Inputs {
+            domain: domain.map(|d| Given::env(d.to_string(), DOMAIN_ENV)),
+            token: token.map(|t| Given::env(Secret::new(t), TOKEN_ENV)),
+            ..Default::default()
+        }
+    }
+
     #[test]
-    fn env_token_beats_the_profile_token_env_and_neither_is_shown() {
-        let f = file("[profiles.work]\ntoken_env = \"WORK_TOKEN\"\n");
-        let env = |name: &str| {
-            (name == "WORK_TOKEN").then(|| "pts_profileprofileprofileprofile22".to_string())
-        };
+    fn an_explicit_profile_keeps_its_pair_whatever_the_environment_says() {
+        let mut inputs = ambient(Some("http://127.0.0.1:18751"), Some(AMBIENT));
+        inputs.profile = Some(Given::flag("prod".into()));
+        let s = resolve_with(&inputs, None, Some(prod_file()), &prod_env).unwrap();
+        let c = s.client_config().unwrap();
+        assert_eq!(c.base_url, "https://authn.aws.us.pangea.cloud");
+        assert_eq!(c.token.expose(), PROD);
+        assert_eq!(s.notices.len(), 2, "{:?}", s.notices);
+        assert!(s.notices[0].contains("PANGEA_DOMAIN is set but not used"));
+        assert!(s.notices[1].contains("PANGEA_AUTHN_TOKEN"));
+        assert!(s.notices.iter().all(|n| n.contains("`prod` was chosen")));
+        // AUTHTOP_PROFILE is as explicit as --profile.
+        inputs.profile = Some(Given::env("prod".into(), PROFILE_ENV));
+        let s = resolve_with(&inputs, None, Some(prod_file()), &prod_env).unwrap();
+        assert_eq!(s.client_config().unwrap().token.expose(), PROD);
+    }
+
+    #[test]
+    fn the_ambient_pair_beats_a_default_profile_and_says_so() {
+        let inputs = ambient(Some("dev.example.com"), Some(AMBIENT));
+        let s = resolve_with(&inputs, None, Some(prod_file()), &prod_env).unwrap();
+        let c = s.client_config().unwrap();
+        assert_eq!(c.base_url, "https://authn.dev.example.com");
+        assert_eq!(c.token.expose(), AMBIENT);
+        assert_eq!(s.notices.len(), 1);
+        assert!(s.notices[0].contains("instead of default profile `dev`"));
+    }
+
+    #[test]
+    fn half_an_ambient_pair_is_never_mixed_with_another_layer() {
+        // Only the domain is ambient: the default profile's pair is used whole.
+        let inputs = ambient(Some("http://127.0.0.1:18751"), None);
+        let s = resolve_with(&inputs, None, Some(prod_file()), &prod_env).unwrap();
+        let c = s.client_config().unwrap();
+        assert_eq!(c.base_url, "http://127.0.0.1:1");
+        assert!(c.token.expose().starts_with("pts_dev"));
+        assert!(s.notices[0].contains("PANGEA_DOMAIN is set but not used"));
+        // Only the token is ambient and no profile names a server: an error, not a guess.
+        let inputs = ambient(None, Some(AMBIENT));
+        let s = resolve_with(&inputs, None, None, &no_env).unwrap();
+        let e = s.client_config().unwrap_err().to_string();
+        assert!(e.contains("PANGEA_DOMAIN is not"), "{e}");
+        // A server flag never borrows the ambient or profile token.
+        let mut inputs = ambient(None, Some(AMBIENT));
+        inputs.base_url = Some(Given::flag("http://127.0.0.1:2".into()));
+        let s = resolve_with(&inputs, None, Some(prod_file()), &prod_env).unwrap();
+        let e = s.client_config().unwrap_err().to_string();
+        assert!(e.contains("service token is not"), "{e}");
+        assert!(s.notices[0].contains("PANGEA_AUTHN_TOKEN is set but not used"));
+    }
+
+    #[test]
+    fn flags_give_the_whole_pair_and_the_token_is_never_shown() {
+        let mut inputs = ambient(Some("other.example.com"), Some(AMBIENT));
+        inputs.domain = Some(Given::flag("aws.us.pangea.cloud".into()));
+        inputs.token = Some(Given::flag(Secret::new(PROD)));
+        let s = resolve_with(&inputs, None, Some(prod_file()), &prod_env).unwrap();
+        assert_eq!(
+            s.client_config().unwrap().base_url,
+            "https://authn.aws.us.pangea.cloud"
+        );
+        let o = shown(&s, "token");
+        assert_eq!(o.source, Source::Flag);
+        assert_eq!(o.shown, "pts_••••••••");
+        let dbg = format!("{s:?}");
+        assert!(!dbg.contains("prodprod"), "{dbg}");
+    }
+
+    #[test]
+    fn a_token_in_token_env_is_an_error_that_does_not_print_it() {
+        let f = file(
+            "[profiles.a]\ndomain = \"x.io\"\ntoken_env = \"pts_abcdefghijklmnopqrstuvwxyz234567\"\n",
+        );
         let inputs = Inputs {
-            profile: Some(Given::flag("work".into())),
-            token: Some(Given::env(
-                Secret::new("pts_envenvenvenvenvenvenvenvenvenv"),
-                TOKEN_ENV,
-            )),
+            profile: Some(Given::flag("a".into())),
             ..Default::default()
         };
-        let s = resolve_with(&inputs, None, Some(f.clone()), &env).unwrap();
-        let o = shown(&s, "token");
-        assert_eq!(o.source, Source::Env(TOKEN_ENV.into()));
-        assert_eq!(o.shown, "pts_••••••••");
-        assert!(s.has_credentials);
-        // Token but no server: not demo mode, and the reason is spelled out.
+        let e = resolve_with(&inputs, None, Some(f), &no_env)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("looks like a token"), "{e}");
+        assert!(!e.contains("abcdefgh"), "{e}");
+    }
+
+    #[test]
+    fn a_domain_always_means_https_authn_and_a_doubled_prefix_is_named() {
+        let inputs = Inputs {
+            domain: Some(Given::flag("authn.aws.us.pangea.cloud".into())),
+            token: Some(Given::flag(Secret::new(PROD))),
+            allow_http: Some(Given::flag(true)),
+            ..Default::default()
+        };
+        let s = resolve_with(&inputs, None, None, &no_env).unwrap();
+        assert_eq!(
+            s.client_config().unwrap().base_url,
+            "https://authn.authn.aws.us.pangea.cloud"
+        );
+        assert!(s.notices[0].contains("already starts with `authn.`"));
+        let inputs = Inputs {
+            domain: Some(Given::flag("http://10.0.0.1".into())),
+            token: Some(Given::flag(Secret::new(PROD))),
+            ..Default::default()
+        };
+        let s = resolve_with(&inputs, None, None, &no_env).unwrap();
         assert!(
             s.client_config()
                 .unwrap_err()
                 .to_string()
                 .contains("--base-url")
         );
-
-        let inputs = Inputs {
-            profile: Some(Given::flag("work".into())),
-            ..Default::default()
-        };
-        let s = resolve_with(&inputs, None, Some(f), &env).unwrap();
-        assert_eq!(shown(&s, "token").source, Source::Profile("work".into()));
-        let dbg = format!("{s:?}");
-        assert!(!dbg.contains("profileprofile"), "{dbg}");
     }
 
     #[test]
@@ -761,44 +811,76 @@ mod tests {
         assert_eq!(s.key_overrides["help"], vec!["?".to_string()]);
     }
 
-    #[test]
-    fn user_tokens_come_from_the_token_file_unless_given() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.json");
-        token_file::write_atomic(
+    fn pair_file(dir: &Path) -> PathBuf {
+        let path = dir.join("t.json");
+        crate::config::token_file::write_atomic(
             &path,
-            &token_file::TokenPair {
+            &crate::config::token_file::TokenPair {
                 user_token: Secret::new("ptu_fileuserfileuserfileuserfileus"),
                 refresh_token: Secret::new("ptr_filerefrfilerefrfilerefrfilere"),
             },
         )
         .unwrap();
+        path
+    }
+
+    #[test]
+    fn the_token_file_beats_the_environment_and_both_tokens_come_from_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = pair_file(dir.path());
         let inputs = Inputs {
             token_file: Some(Given::flag(path.clone())),
-            user_token: Some(Given::flag(Secret::new(
-                "ptu_flagflagflagflagflagflagflagfl",
-            ))),
+            user_token: Some(Given::env(
+                Secret::new("ptu_stalestalestalestalestalestales"),
+                USER_TOKEN_ENV,
+            )),
             ..Default::default()
         };
         let s = resolve_with(&inputs, None, None, &no_env).unwrap();
         assert_eq!(
             s.user_token.unwrap().expose(),
-            "ptu_flagflagflagflagflagflagflagfl"
+            "ptu_fileuserfileuserfileuserfileus"
         );
         assert_eq!(
             s.refresh_token.unwrap().expose(),
             "ptr_filerefrfilerefrfilerefrfilere"
         );
-        assert_eq!(s.token_file, Some(path));
-        assert!(s.warnings.is_empty());
+        assert_eq!(s.token_file, Some(path.clone()));
+        assert!(s.notices[0].contains("AUTHTOP_USER_TOKEN is set but not used"));
+        // A flag token and a token file together are refused, not mixed.
+        let inputs = Inputs {
+            token_file: Some(Given::flag(path)),
+            user_token: Some(Given::flag(Secret::new(
+                "ptu_flagflagflagflagflagflagflagfl",
+            ))),
+            ..Default::default()
+        };
+        assert!(resolve_with(&inputs, None, None, &no_env).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_token_file_others_can_read_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = pair_file(dir.path());
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let inputs = Inputs {
+            token_file: Some(Given::flag(path)),
+            ..Default::default()
+        };
+        let s = resolve_with(&inputs, None, None, &no_env).unwrap();
+        assert!(s.user_token.is_none());
+        let problem = s.user_token_problem.unwrap();
+        assert!(problem.contains("chmod 600"), "{problem}");
     }
 
     #[test]
     fn durations_parse_and_reject_nonsense() {
         assert_eq!(parse_duration("30s").unwrap(), Duration::from_secs(30));
-        assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
-        assert!(parse_duration("soon").is_err());
-        assert!(parse_duration("-5s").is_err());
+        assert_eq!(parse_duration("1h30m").unwrap(), Duration::from_secs(5400));
+        assert!(parse_positive("soon").is_err());
+        assert!(parse_positive("-5s").is_err());
         assert_eq!(parse_interval("off").unwrap(), None);
     }
 

@@ -1,6 +1,7 @@
 //! `authtop emulator`: the emulator as a standalone server.
 
 use super::{EmulatorConfig, Faults, RunningEmulator};
+pub use crate::config::duration::parse_duration;
 use color_eyre::eyre::{WrapErr, eyre};
 use serde_json::json;
 use std::io::Write;
@@ -54,31 +55,6 @@ pub struct EmulatorArgs {
     /// JSON file (mode 0600).
     #[arg(long)]
     pub tokens_out: Option<PathBuf>,
-}
-
-/// Parses `5ms`, `2s`, `2m`, `48h`, `7d` (a bare number means seconds).
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    let (num, unit) = s.split_at(split);
-    let n: u64 = num
-        .parse()
-        .map_err(|_| format!("`{s}` is not a duration (expected e.g. 5ms, 2s, 2m, 48h, 7d)"))?;
-    let ms = match unit {
-        "ms" => 1,
-        "" | "s" => 1_000,
-        "m" => 60_000,
-        "h" => 3_600_000,
-        "d" => 86_400_000,
-        _ => {
-            return Err(format!(
-                "unknown unit `{unit}` in `{s}` (use ms, s, m, h or d)"
-            ));
-        }
-    };
-    n.checked_mul(ms)
-        .map(Duration::from_millis)
-        .ok_or_else(|| format!("`{s}` is too long"))
 }
 
 /// Parses a fraction from 0 to 1.

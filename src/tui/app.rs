@@ -14,7 +14,7 @@ pub use dialog::{Dialog, Focus, Typed};
 pub use editor::LineEditor;
 pub use log::{Level, MessageLog};
 pub use table::Table;
-pub use token::{RefreshPolicy, TokenState};
+pub use token::{Phase, RefreshPolicy, SignedOut, TokenState};
 
 use crate::authn::Error;
 use crate::authn::model::{Filter, Session, Timestamp};
@@ -65,6 +65,8 @@ pub struct AppInit {
     pub read_only: bool,
     /// A user token is configured (My sessions and Token tabs work).
     pub has_user_token: bool,
+    /// A refresh token is configured, so an expired user token can be renewed.
+    pub has_refresh_token: bool,
     /// A service token is configured (the Sessions tab works).
     pub has_service: bool,
     /// The user token masked to its prefix (`ptu_••••••••`), for the Token tab.
@@ -87,6 +89,7 @@ impl Default for AppInit {
             demo: false,
             read_only: false,
             has_user_token: false,
+            has_refresh_token: true,
             has_service: true,
             token_mask: None,
             auto_reload: Some(Duration::from_secs(30)),
@@ -116,6 +119,7 @@ pub struct App {
     pub(crate) demo: bool,
     pub(crate) read_only: bool,
     pub(crate) has_user_token: bool,
+    pub(crate) has_refresh_token: bool,
     pub(crate) has_service: bool,
     pub(crate) auto_reload: Option<Duration>,
     pub(crate) policy: RefreshPolicy,
@@ -133,6 +137,8 @@ pub struct App {
     pending: HashMap<CommandId, Command>,
     /// Session ids and user ids with actions in flight, with how many.
     busy: HashMap<String, usize>,
+    /// Commands retrying now, with what the worker said (`429, 2/4`).
+    retrying: HashMap<CommandId, String>,
     next_id: CommandId,
     pub(crate) flash: Option<(String, Timestamp)>,
     pub(crate) error: Option<String>,
@@ -173,6 +179,7 @@ impl App {
             demo: init.demo,
             read_only: init.read_only,
             has_user_token: init.has_user_token,
+            has_refresh_token: init.has_refresh_token,
             has_service: init.has_service,
             auto_reload: init.auto_reload,
             policy: init.refresh_policy,
@@ -192,6 +199,7 @@ impl App {
             preview: None,
             pending: HashMap::new(),
             busy: HashMap::new(),
+            retrying: HashMap::new(),
             next_id: 1,
             flash: None,
             error: None,
@@ -358,6 +366,49 @@ impl App {
     /// The user token's state.
     pub fn token(&self) -> &TokenState {
         &self.token
+    }
+
+    /// Retries in progress, e.g. `list: 429, 2/4`, oldest command first.
+    pub fn retries(&self) -> Vec<&str> {
+        let mut ids: Vec<_> = self.retrying.keys().copied().collect();
+        ids.sort_unstable();
+        ids.iter()
+            .filter_map(|id| self.retrying.get(id).map(String::as_str))
+            .collect()
+    }
+
+    /// How fresh the data of the tab shown is, for the header: `offline — retrying in
+    /// 20 s`, `updated 2m ago`; None while it is current.
+    pub fn staleness(&self) -> Option<String> {
+        let t = self.table(self.current_source()?);
+        let updated = t
+            .last_loaded
+            .map(|at| format!("updated {}", clock::ago(at, self.now)));
+        if t.failures > 0 {
+            let retry = match t.retry_at {
+                Some(at) if !self.paused && self.auto_reload.is_some() => {
+                    let secs = (clock::millis(self.now, at) / 1000).max(0);
+                    if secs < 60 {
+                        format!("retrying in {secs} s")
+                    } else {
+                        format!("retrying in {}", clock::short(secs))
+                    }
+                }
+                _ => "press r to retry".to_string(),
+            };
+            let what = if t.unreachable {
+                "offline"
+            } else {
+                "reload failed"
+            };
+            return Some(match updated {
+                Some(u) => format!("{what} — {retry} · {u}"),
+                None => format!("{what} — {retry}"),
+            });
+        }
+        let every = self.auto_reload.unwrap_or(Duration::from_secs(60));
+        let age = clock::millis(t.last_loaded?, self.now);
+        (age >= 2 * i64::try_from(every.as_millis()).unwrap_or(i64::MAX)).then_some(updated?)
     }
 
     /// Auto-reload is paused by the user.
@@ -550,10 +601,22 @@ impl App {
         if let (Some(every), Some(source)) = (self.auto_reload, self.current_source()) {
             let every = i64::try_from(every.as_millis()).unwrap_or(i64::MAX);
             let t = self.table(source);
-            let due = t
-                .last_loaded
-                .is_some_and(|at| clock::millis(at, self.now) >= every);
-            if due && !t.loading && !self.paused && self.dialog.is_none() && self.editing.is_none()
+            // After a failure the back-off decides; otherwise the period since the last
+            // successful load.
+            let due = match t.retry_at {
+                Some(at) => self.now >= at,
+                None => t
+                    .last_loaded
+                    .is_some_and(|at| clock::millis(at, self.now) >= every),
+            };
+            // A signed-out user's list can only fail: stop polling it.
+            let signed_out = source == ListSource::MySessions && self.token.signed_out();
+            if due
+                && !signed_out
+                && !t.loading
+                && !self.paused
+                && self.dialog.is_none()
+                && self.editing.is_none()
             {
                 self.reload(source, out);
             }
@@ -1259,9 +1322,30 @@ impl App {
         };
         if event.is_terminal() {
             self.pending.remove(&event.id);
+            self.retrying.remove(&event.id);
             self.settle(&cmd);
         }
         match event.kind {
+            EventKind::Retrying {
+                reason,
+                attempt,
+                of,
+                ..
+            } => {
+                let what = match &cmd {
+                    Command::List { .. } => "list",
+                    Command::Refresh { .. } => "refresh",
+                    Command::TokenCheck { .. } => "token check",
+                    _ => "action",
+                };
+                self.retrying.insert(
+                    event.id,
+                    format!(
+                        "{what}: retrying ({}, {attempt}/{of})",
+                        sanitize::clean(&reason)
+                    ),
+                );
+            }
             EventKind::Progress {
                 session_id,
                 outcome,
@@ -1274,7 +1358,7 @@ impl App {
                 }
             }
             EventKind::Done(outcome) => self.on_done(&cmd, outcome, out),
-            EventKind::Failed(err) => self.on_failed(&cmd, &err),
+            EventKind::Failed(err) => self.on_failed(&cmd, &err, out),
             EventKind::Cancelled => match &cmd {
                 Command::List {
                     source, generation, ..
@@ -1328,7 +1412,10 @@ impl App {
             .map(|s| (s.id.clone(), s.expire));
         if let Some((id, expire)) = own {
             self.token.own_session = Some(id);
-            self.token.session_expire = Some(expire);
+            // The refresh answer is the authority on when the session ends.
+            if !self.token.session_from_refresh {
+                self.token.session_expire = Some(expire);
+            }
         }
     }
 
@@ -1474,7 +1561,8 @@ impl App {
             }
             Outcome::ClientLoggedOut { request_id } => {
                 self.succeeded(ErrorKey::Action);
-                self.token.signed_out = true;
+                self.token.signed_out = Some(SignedOut::LoggedOut);
+                self.token.retry_at = None;
                 self.token.last_error = Some("this session was logged out".to_string());
                 if let Some(own) = self.token.own_session.clone() {
                     self.remove_sessions(&[own]);
@@ -1489,7 +1577,39 @@ impl App {
                 self.token.failures = 0;
                 self.token.retry_at = None;
                 self.token.last_error = None;
+                if let Some(end) = record.session_expire {
+                    self.token.session_expire = Some(end);
+                    self.token.session_from_refresh = true;
+                }
+                // A refresh that does not move the expiry later (the session caps the
+                // token) cannot be improved on by refreshing again: stop, and say so.
+                let old_expire = self.token.info.as_ref().map(|i| i.expire);
+                let new_expire = record.new_token.expire;
+                let capped = record
+                    .session_expire
+                    .is_some_and(|end| clock::millis(new_expire, end) <= 1_000);
+                self.token.ending =
+                    capped || old_expire.is_some_and(|old| clock::millis(old, new_expire) <= 1_000);
+                if self.token.ending {
+                    self.say(format!(
+                        "this session ends at {} ({}) — sign in again",
+                        new_expire.strftime("%H:%M"),
+                        clock::until(new_expire, self.now)
+                    ));
+                }
+                if let Some(note) = &record.note {
+                    self.error = Some(sanitize::clean(note).into_owned());
+                }
+                // The list that found the token expired is loaded again with the new one,
+                // rather than after a whole back-off period.
+                let reload_mine = self.token.refused_expired
+                    && self.mine.failures > 0
+                    && !self.mine.loading
+                    && self.current_source() == Some(ListSource::MySessions);
                 self.token.learn(record.new_token.clone());
+                if reload_mine {
+                    self.reload(ListSource::MySessions, out);
+                }
                 self.token.history.push(*record);
                 self.find_own_session();
                 // Automatic refreshes show in the Token tab's history; a flash for each one
@@ -1506,7 +1626,7 @@ impl App {
         }
     }
 
-    fn on_failed(&mut self, cmd: &Command, err: &Error) {
+    fn on_failed(&mut self, cmd: &Command, err: &Error, out: &mut Vec<Command>) {
         match cmd {
             Command::List {
                 source, generation, ..
@@ -1517,8 +1637,11 @@ impl App {
                 }
                 t.list_failed();
                 t.load_error = Some(sanitize::clean(&log::cause(err)).into_owned());
+                let every = self.auto_reload;
+                let now = self.now;
+                self.table_mut(*source).back_off(now, every, err);
                 if *source == ListSource::MySessions && err.is_signed_out() {
-                    self.signed_out(err);
+                    self.token_refused(err, out);
                 } else {
                     self.fail(ErrorKey::List(*source), "could not load sessions", err);
                 }
@@ -1580,11 +1703,22 @@ impl App {
             Command::Refresh { .. } => {
                 self.token.refreshing = None;
                 self.token.announce = false;
+                // Only the refresh itself being refused means the session is over.
                 if err.is_signed_out() {
-                    self.signed_out(err);
+                    let why = match err.api_status() {
+                        Some(crate::authn::ApiStatus::ExpiredToken) => SignedOut::Expired,
+                        _ => SignedOut::Revoked,
+                    };
+                    self.signed_out(err, why);
                 } else {
                     self.token.failures += 1;
-                    let wait = token::backoff(self.token.failures);
+                    let remaining = self
+                        .token
+                        .info
+                        .as_ref()
+                        .map(|i| clock::millis(self.now, i.expire));
+                    let wait =
+                        token::retry_delay(self.token.failures, remaining, err.retry_after());
                     let ms = i64::try_from(wait.as_millis()).unwrap_or(i64::MAX);
                     self.token.retry_at = Some(clock::shift(self.now, ms));
                     self.token.last_error = Some(sanitize::clean(&err.to_string()).into_owned());
@@ -1596,7 +1730,7 @@ impl App {
             }
             Command::TokenCheck { .. } => {
                 if err.is_signed_out() {
-                    self.signed_out(err);
+                    self.token_refused(err, out);
                 } else {
                     self.fail(ErrorKey::Token, "checking the user token failed", err);
                 }
@@ -1605,15 +1739,36 @@ impl App {
         }
     }
 
-    fn signed_out(&mut self, err: &Error) {
-        self.token.signed_out = true;
+    /// The active token was refused (`ExpiredToken`/`InvalidToken`) by a list or a
+    /// check. While a refresh token lives that means "refresh now", never "signed out":
+    /// only a refused refresh ends the session.
+    fn token_refused(&mut self, err: &Error, out: &mut Vec<Command>) {
+        if self.token.signed_out() {
+            return;
+        }
+        if !self.has_refresh_token || self.token.ending {
+            let why = match err.api_status() {
+                Some(crate::authn::ApiStatus::ExpiredToken) => SignedOut::Expired,
+                _ => SignedOut::Revoked,
+            };
+            self.signed_out(err, why);
+            return;
+        }
+        self.token.refused_expired = true;
+        if self.token.refreshing.is_none() {
+            // An earlier failure's back-off does not apply: the token is unusable now.
+            self.token.retry_at = None;
+            let id = self.take_id();
+            self.dispatch(Command::Refresh { id }, out);
+        }
+    }
+
+    fn signed_out(&mut self, err: &Error, why: SignedOut) {
+        let text = format!("signed out: {} — sign in again", why.explain());
+        self.token.signed_out = Some(why);
         self.token.retry_at = None;
         self.token.last_error = Some(sanitize::clean(&err.to_string()).into_owned());
-        self.fail(
-            ErrorKey::Token,
-            "signed out: the user token was revoked or has expired",
-            err,
-        );
+        self.fail(ErrorKey::Token, &text, err);
     }
 }
 

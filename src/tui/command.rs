@@ -196,6 +196,10 @@ pub struct RefreshRecord {
     pub latency: Duration,
     /// Pangea request id.
     pub request_id: String,
+    /// When the session ends, as the refresh answer said (a new token never outlives it).
+    pub session_expire: Option<Timestamp>,
+    /// Something the user must know though the refresh worked (the pair was not saved).
+    pub note: Option<String>,
 }
 
 /// What a finished command produced.
@@ -275,6 +279,17 @@ pub enum EventKind {
         /// Items in all.
         total: usize,
     },
+    /// Not terminal: a call of the command failed and is about to be retried.
+    Retrying {
+        /// Why: the HTTP status (`429`) or the transport failure (`timeout`).
+        reason: String,
+        /// The attempt about to be made.
+        attempt: u32,
+        /// Attempts in all.
+        of: u32,
+        /// The wait before it.
+        wait: Duration,
+    },
     /// Terminal: success.
     Done(Outcome),
     /// Terminal: failure, with the cause.
@@ -295,7 +310,10 @@ pub struct Event {
 impl Event {
     /// True if this event ends its command.
     pub fn is_terminal(&self) -> bool {
-        !matches!(self.kind, EventKind::Progress { .. })
+        !matches!(
+            self.kind,
+            EventKind::Progress { .. } | EventKind::Retrying { .. }
+        )
     }
 }
 

@@ -145,7 +145,9 @@ struct Connection {
 
 async fn connect(opts: &TuiOptions) -> Result<Connection> {
     if let Some(config) = &opts.client {
-        let client = Client::new(config.clone()).wrap_err("cannot set up the AuthN client")?;
+        let mut config = config.clone();
+        config.on_retry = Some(worker::retry_hook());
+        let client = Client::new(config).wrap_err("cannot set up the AuthN client")?;
         return Ok(Connection {
             client,
             user_token: opts.user_token.clone(),
@@ -168,11 +170,10 @@ async fn connect(opts: &TuiOptions) -> Result<Connection> {
     .await
     .wrap_err("cannot start the demo emulator")?;
     tracing::info!(base_url = %emulator.base_url(), token_life = ?life, "demo emulator started");
-    let client = Client::new(ClientConfig::new(
-        emulator.base_url(),
-        emulator.service_token(),
-    ))
-    .wrap_err("cannot set up the AuthN client for the demo emulator")?;
+    let mut config = ClientConfig::new(emulator.base_url(), emulator.service_token());
+    config.on_retry = Some(worker::retry_hook());
+    let client =
+        Client::new(config).wrap_err("cannot set up the AuthN client for the demo emulator")?;
     let first = emulator
         .tokens(1)
         .into_iter()
@@ -335,6 +336,7 @@ mod screen {
             demo,
             read_only: opts.read_only,
             has_user_token: user_token.is_some(),
+            has_refresh_token,
             has_service: true,
             token_mask: user_token.map(Secret::masked),
             auto_reload: opts.auto_reload,

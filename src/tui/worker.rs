@@ -1,11 +1,11 @@
 //! The async worker: owns the AuthN client, the user's tokens and the audit log, runs
 //! every [`Command`] in its own task and answers with [`Event`]s. It never sees UI state.
 
+use crate::actions::refresh::{RefreshError, refresh_and_save};
 use crate::actions::{self, Engine, Op, RunInfo, Stop, Target, guard};
 use crate::audit::AuditLog;
 use crate::authn::model::{Filter, SessionListRequest, Timestamp};
 use crate::authn::{ApiError, ApiStatus, Client, Error, Secret, TransportKind};
-use crate::config::token_file::{self, TokenPair};
 use crate::tui::command::{
     Command, CommandId, Event, EventKind, ItemOutcome, ListQuery, ListSource, Outcome, Page,
     RefreshRecord,
@@ -42,6 +42,29 @@ pub struct WorkerHandle {
     pub events: mpsc::UnboundedReceiver<Event>,
     /// The dispatcher; ends after a [`Command::Shutdown`] once in-flight work is over.
     pub join: JoinHandle<()>,
+}
+
+tokio::task_local! {
+    /// The command a task runs and where its events go, for [`retry_hook`].
+    static REPORT: (CommandId, mpsc::UnboundedSender<Event>);
+}
+
+/// A client retry hook that reports each retry as [`EventKind::Retrying`] of the
+/// command whose task made the call (calls outside a command task are not reported).
+pub fn retry_hook() -> crate::authn::RetryHook {
+    Arc::new(|notice: &crate::authn::RetryNotice| {
+        let _ = REPORT.try_with(|(id, tx)| {
+            let _ = tx.send(Event {
+                id: *id,
+                kind: EventKind::Retrying {
+                    reason: notice.reason.clone(),
+                    attempt: notice.next_attempt,
+                    of: notice.max_attempts,
+                    wait: notice.wait,
+                },
+            });
+        });
+    })
 }
 
 /// Starts the worker on the current tokio runtime.
@@ -153,7 +176,8 @@ async fn dispatch(
                     let Some(id) = cmd.id() else { continue };
                     let reply = Reply::new(id, tx.clone());
                     if accepting {
-                        tasks.spawn(run_command(Arc::clone(&shared), cmd, reply));
+                        let report = (id, tx.clone());
+                        tasks.spawn(REPORT.scope(report, run_command(Arc::clone(&shared), cmd, reply)));
                     } else {
                         tracing::info!(id, command = name(&cmd), "refused: shutting down");
                         // Dropping the reply answers Cancelled.
@@ -259,6 +283,7 @@ fn not_yours(session_id: &str, request_id: Option<String>) -> Error {
         ),
         request_id: request_id.unwrap_or_else(|| "-".into()),
         errors: vec![],
+        retry_after: None,
     }))
 }
 
@@ -560,74 +585,66 @@ impl Shared {
         }
     }
 
+    /// Refreshes through the one shared flow ([`crate::actions::refresh`]), then swaps
+    /// the pair in memory.
     async fn refresh(&self) -> Result<Outcome, Error> {
         let _gate = self.refresh_gate.lock().await;
         let (refresh, user, old_token_id) = {
             let t = self.tokens();
-            let refresh = t.refresh.clone().ok_or_else(|| {
-                Error::Config(
-                    "no refresh token: refreshing needs --refresh-token or a token file".into(),
-                )
-            })?;
-            (refresh, t.user.clone(), t.active_id.clone())
+            (t.refresh.clone(), t.user.clone(), t.active_id.clone())
         };
-        let started = Instant::now();
-        let response = self
-            .client
-            .client_session_refresh(&refresh, user.as_ref())
-            .await?;
-        let latency = started.elapsed();
-        let new_refresh = response.result.refresh_token.token;
-        let Some(active) = response.result.active_token else {
-            // The server may have rotated the refresh token; keep it even though the
-            // answer is unusable otherwise.
-            self.store_tokens(user, new_refresh, old_token_id);
+        let result = refresh_and_save(
+            &self.client,
+            refresh.as_ref(),
+            user.as_ref(),
+            self.token_file.as_deref(),
+        )
+        .await;
+        let (done, note) = match result {
+            Ok(done) => (done, None),
+            Err(e) => {
+                let text = e.to_string();
+                match e {
+                    RefreshError::Api(e) => return Err(e),
+                    RefreshError::NotSaved { refreshed, .. } => {
+                        tracing::error!(error = %text, "refreshed, but the token file was not written");
+                        (*refreshed, Some(text))
+                    }
+                    _ => return Err(Error::Config(text)),
+                }
+            }
+        };
+        let active_id = done.active.as_ref().map(|i| i.id.clone());
+        {
+            let mut t = self.tokens();
+            t.user = Some(done.pair.user_token.clone());
+            t.refresh = Some(done.pair.refresh_token.clone());
+            t.active_id = active_id.clone();
+        }
+        let Some(active) = done.active else {
             return Err(Error::Decode {
                 http_status: 200,
-                request_id: Some(response.request_id),
+                request_id: Some(done.request_id),
                 reason: "refresh returned no active token".into(),
                 snippet: String::new(),
             });
         };
-        self.store_tokens(
-            Some(active.token),
-            new_refresh,
-            Some(active.info.id.clone()),
-        );
         tracing::info!(
             old_token_id = old_token_id.as_deref().unwrap_or("unknown"),
-            new_token_id = %active.info.id,
-            expire = %active.info.expire,
+            new_token_id = %active.id,
+            expire = %active.expire,
+            adopted = done.adopted,
             "user token refreshed"
         );
         Ok(Outcome::Refreshed(Box::new(RefreshRecord {
             at: Timestamp::now(),
             old_token_id,
-            new_token: active.info,
-            latency,
-            request_id: response.request_id,
+            new_token: active,
+            latency: done.latency,
+            request_id: done.request_id,
+            session_expire: done.session_expire,
+            note,
         })))
-    }
-
-    /// Replaces the token pair in memory and, when there is one, in the token file.
-    fn store_tokens(&self, user: Option<Secret>, refresh: Secret, active_id: Option<String>) {
-        {
-            let mut t = self.tokens();
-            t.user = user.clone();
-            t.refresh = Some(refresh.clone());
-            t.active_id = active_id;
-        }
-        let (Some(path), Some(user_token)) = (&self.token_file, user) else {
-            return;
-        };
-        let pair = TokenPair {
-            user_token,
-            refresh_token: refresh,
-        };
-        match token_file::write_atomic(path, &pair) {
-            Ok(()) => tracing::info!(path = %path.display(), "token file rewritten"),
-            Err(e) => tracing::error!(error = %e, "could not rewrite the token file"),
-        }
     }
 
     async fn token_check(&self) -> Result<Outcome, Error> {

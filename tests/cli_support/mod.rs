@@ -126,6 +126,16 @@ impl Env {
 
     /// Runs `authtop ARGS` with only the hermetic env plus `extra_env`.
     pub async fn run_raw(&self, args: Vec<String>, extra_env: &[(&str, &str)]) -> Out {
+        self.run_fed(args, extra_env, None).await
+    }
+
+    /// [`Env::run_raw`] with `stdin` written to the process's standard input.
+    pub async fn run_fed(
+        &self,
+        args: Vec<String>,
+        extra_env: &[(&str, &str)],
+        stdin: Option<String>,
+    ) -> Out {
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("authtop"));
         for (k, _) in std::env::vars() {
             if k.starts_with("AUTHTOP_") || k.starts_with("PANGEA_") || k == "NO_COLOR" {
@@ -142,6 +152,9 @@ impl Env {
         let out = tokio::task::spawn_blocking(move || {
             let mut cmd = assert_cmd::Command::from_std(cmd);
             cmd.timeout(Duration::from_secs(90));
+            if let Some(input) = stdin {
+                cmd.write_stdin(input);
+            }
             cmd.output().unwrap()
         })
         .await
@@ -179,6 +192,39 @@ impl Env {
             .filter(|id| self.emu.session_exists(id))
             .collect()
     }
+}
+
+/// Writes a private file (mode 0600), as token files must be.
+pub fn write_private(path: &std::path::Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+}
+
+/// Writes a private token pair file.
+pub fn write_pair(path: &std::path::Path, user: &str, refresh: &str) {
+    write_private(
+        path,
+        &serde_json::json!({"user_token": user, "refresh_token": refresh}).to_string(),
+    );
+}
+
+/// A loopback listener that only counts the connections it is offered (a decoy server
+/// or proxy that must stay untouched): its port and the count.
+pub async fn counting_listener() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let h = hits.clone();
+    tokio::spawn(async move {
+        while let Ok((_conn, _)) = listener.accept().await {
+            h.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
+    (port, hits)
 }
 
 /// A port on loopback with nothing listening.

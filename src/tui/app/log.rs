@@ -100,7 +100,10 @@ pub fn cause(err: &Error) -> String {
                 "{host} closed the connection without answering after {}",
                 tries(*attempts)
             ),
-            TransportKind::Other => format!("cannot talk to {host}: {err}"),
+            TransportKind::Certificate
+            | TransportKind::Dns
+            | TransportKind::Redirect
+            | TransportKind::Other => format!("cannot talk to {host}: {err}"),
         },
         Error::Api(e) => format!("{}: {} (request {})", e.status, e.summary, e.request_id),
         other => other.to_string(),

@@ -16,6 +16,13 @@ pub struct MarkMeta {
     pub email: String,
 }
 
+/// The wait before reload `failures` (1 for the first failure): the period, doubled
+/// each time, at most 16 periods and never over 10 minutes unless the period is longer.
+pub fn reload_backoff(every: std::time::Duration, failures: u32) -> std::time::Duration {
+    let doubled = every.saturating_mul(1 << failures.saturating_sub(1).min(4));
+    doubled.min(std::time::Duration::from_secs(600).max(every))
+}
+
 /// State of one table (Sessions or My sessions).
 #[derive(Debug, Clone)]
 pub struct Table {
@@ -33,6 +40,12 @@ pub struct Table {
     pub(crate) loading: bool,
     pub(crate) loaded_once: bool,
     pub(crate) last_loaded: Option<Timestamp>,
+    /// Consecutive failed loads.
+    pub(crate) failures: u32,
+    /// When the next automatic reload is due after a failure.
+    pub(crate) retry_at: Option<Timestamp>,
+    /// The last failure got no answer from the server (rather than an error answer).
+    pub(crate) unreachable: bool,
     pub(crate) query_text: String,
     pub(crate) filter: Filter,
     pub(crate) query_error: Option<QueryError>,
@@ -64,6 +77,9 @@ impl Table {
             loading: false,
             loaded_once: false,
             last_loaded: None,
+            failures: 0,
+            retry_at: None,
+            unreachable: false,
             query_text: String::new(),
             filter: Filter::default(),
             query_error: None,
@@ -261,6 +277,8 @@ impl Table {
         self.loading = false;
         self.loaded_once = true;
         self.last_loaded = Some(now);
+        self.failures = 0;
+        self.retry_at = None;
         self.selected = keep
             .filter(|_| same_page)
             .and_then(|id| self.rows.iter().position(|s| s.id == id))
@@ -272,6 +290,29 @@ impl Table {
     pub(crate) fn list_failed(&mut self) {
         self.loading = false;
         self.pending_cursors = None;
+    }
+
+    /// Schedules the next automatic reload after a failed one: the auto-reload period
+    /// doubled per consecutive failure (at most 16 times it, or 10 minutes), never
+    /// sooner than the server's `Retry-After`.
+    pub(crate) fn back_off(
+        &mut self,
+        now: Timestamp,
+        every: Option<std::time::Duration>,
+        err: &crate::authn::Error,
+    ) {
+        let retry_after = err.retry_after();
+        self.unreachable = matches!(err, crate::authn::Error::Transport { .. });
+        self.failures += 1;
+        self.retry_at = every.map(|every| {
+            let wait = reload_backoff(every, self.failures).max(retry_after.unwrap_or_default());
+            crate::tui::app::clock::shift(now, i64::try_from(wait.as_millis()).unwrap_or(i64::MAX))
+        });
+    }
+
+    /// Consecutive failed loads.
+    pub fn failures(&self) -> u32 {
+        self.failures
     }
 
     /// The stack for the next page, if there is one and no page change is loading.

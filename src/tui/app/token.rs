@@ -34,6 +34,77 @@ pub fn backoff(failures: u32) -> Duration {
     Duration::from_secs((5u64 << exp).min(60))
 }
 
+/// The wait before retrying a failed refresh: the back-off, but never past the token's
+/// remaining life (a retry after expiry is a retry too late), at least 1 s, and never
+/// shorter than the server's `Retry-After`.
+pub fn retry_delay(
+    failures: u32,
+    remaining_ms: Option<i64>,
+    retry_after: Option<Duration>,
+) -> Duration {
+    let mut wait = backoff(failures);
+    if let Some(ms) = remaining_ms {
+        // Half the remaining life leaves room for one more try before expiry.
+        let cap = Duration::from_millis(u64::try_from(ms / 2).unwrap_or(0));
+        wait = wait.min(cap.max(Duration::from_secs(1)));
+    }
+    wait.max(retry_after.unwrap_or_default())
+}
+
+/// Why the user is signed out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignedOut {
+    /// A refresh was answered `InvalidToken`: revoked (or replaced elsewhere).
+    Revoked,
+    /// A refresh was answered `ExpiredToken`: the session is over.
+    Expired,
+    /// authtop logged this session out on purpose.
+    LoggedOut,
+}
+
+impl SignedOut {
+    /// The sentence the Token tab shows.
+    pub fn explain(&self) -> &'static str {
+        match self {
+            SignedOut::Revoked => "the session was revoked",
+            SignedOut::Expired => "the session has expired",
+            SignedOut::LoggedOut => "this session was logged out from authtop",
+        }
+    }
+}
+
+/// What the Token tab says about the token, one state at a time.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    /// Metadata not known yet.
+    Unchecked,
+    /// Auto-refresh is off; `expired` when the token is past its expiry.
+    AutoOff {
+        /// The token has expired.
+        expired: bool,
+    },
+    /// Valid and scheduled.
+    Ok,
+    /// A refresh is in flight while the token is still valid.
+    Refreshing,
+    /// The token expired (or was refused as expired) and a refresh is in flight.
+    ExpiredRefreshing,
+    /// The last refresh failed; the next try is due at `at`.
+    Retrying {
+        /// When.
+        at: Timestamp,
+        /// Why the last one failed.
+        why: String,
+    },
+    /// Refreshing no longer extends the token: the session ends at `at`.
+    SessionEnding {
+        /// When the token (and with it the session) ends.
+        at: Timestamp,
+    },
+    /// The user must sign in again.
+    SignedOut(SignedOut),
+}
+
 /// The Token tab's state.
 #[derive(Debug, Clone, Default)]
 pub struct TokenState {
@@ -42,12 +113,18 @@ pub struct TokenState {
     pub(crate) own_ids: HashSet<String>,
     pub(crate) own_session: Option<String>,
     pub(crate) session_expire: Option<Timestamp>,
+    /// `session_expire` came from a refresh answer, not from a listed session.
+    pub(crate) session_from_refresh: bool,
     pub(crate) auto: bool,
     pub(crate) refreshing: Option<CommandId>,
     pub(crate) failures: u32,
     pub(crate) retry_at: Option<Timestamp>,
     pub(crate) last_error: Option<String>,
-    pub(crate) signed_out: bool,
+    pub(crate) signed_out: Option<SignedOut>,
+    /// A refresh did not extend the token: refreshing stops, the session is ending.
+    pub(crate) ending: bool,
+    /// The active token was refused as expired and a refresh was asked for because of it.
+    pub(crate) refused_expired: bool,
     pub(crate) history: Vec<RefreshRecord>,
     /// The refresh in flight was asked for with `f`, so its success is flashed.
     pub(crate) announce: bool,
@@ -79,9 +156,52 @@ impl TokenState {
         self.refreshing.is_some()
     }
 
-    /// The token was revoked or expired: the user must sign in again.
+    /// The user must sign in again.
     pub fn signed_out(&self) -> bool {
-        self.signed_out
+        self.signed_out.is_some()
+    }
+
+    /// Why the user must sign in again.
+    pub fn signed_out_reason(&self) -> Option<&SignedOut> {
+        self.signed_out.as_ref()
+    }
+
+    /// Refreshing no longer extends the token.
+    pub fn ending(&self) -> bool {
+        self.ending
+    }
+
+    /// The state to show, at `now`.
+    pub fn phase(&self, now: Timestamp) -> Phase {
+        let expired = self.info.as_ref().is_some_and(|i| i.expire <= now);
+        if let Some(why) = &self.signed_out {
+            return Phase::SignedOut(why.clone());
+        }
+        if self.ending
+            && let Some(info) = &self.info
+        {
+            return Phase::SessionEnding { at: info.expire };
+        }
+        if self.refreshing.is_some() {
+            return if expired || self.refused_expired {
+                Phase::ExpiredRefreshing
+            } else {
+                Phase::Refreshing
+            };
+        }
+        if let Some(at) = self.retry_at {
+            return Phase::Retrying {
+                at,
+                why: self.last_error.clone().unwrap_or_default(),
+            };
+        }
+        if self.info.is_none() {
+            return Phase::Unchecked;
+        }
+        if !self.auto {
+            return Phase::AutoOff { expired };
+        }
+        Phase::Ok
     }
 
     /// Why the last refresh failed.
@@ -112,18 +232,34 @@ impl TokenState {
     /// trigger the next one at once.
     pub fn refresh_at(&self, policy: &RefreshPolicy) -> Option<Timestamp> {
         let info = self.info.as_ref()?;
+        Some(clock::shift(info.expire, -lead_ms(policy, info)))
+    }
+
+    /// The rule [`TokenState::refresh_at`] applies to this token, in words.
+    pub fn rule_text(&self, policy: &RefreshPolicy) -> Option<String> {
+        let info = self.info.as_ref()?;
         let life_ms = clock::millis(info.created_at, info.expire).max(0);
-        let by_fraction = (life_ms as f64 * policy.fraction.clamp(0.0, 1.0)) as i64;
-        let by_margin = i64::try_from(policy.margin.as_millis())
-            .unwrap_or(i64::MAX)
-            .min(life_ms / 2);
-        Some(clock::shift(info.expire, -by_fraction.max(by_margin)))
+        let margin_ms = i64::try_from(policy.margin.as_millis()).unwrap_or(i64::MAX);
+        let pct = (policy.fraction.clamp(0.0, 1.0) * 100.0).round();
+        Some(if margin_ms > life_ms / 2 {
+            format!(
+                "at half its life: it lives {}, less than twice the {} margin",
+                clock::short(life_ms / 1000),
+                clock::short(margin_ms / 1000)
+            )
+        } else {
+            format!(
+                "when {pct:.0}% of its life or {} remain, whichever comes first",
+                clock::short(margin_ms / 1000)
+            )
+        })
     }
 
     /// True when an automatic refresh should start now.
     pub(crate) fn due(&self, policy: &RefreshPolicy, now: Timestamp) -> bool {
         self.auto
-            && !self.signed_out
+            && self.signed_out.is_none()
+            && !self.ending
             && self.refreshing.is_none()
             && self.retry_at.is_none_or(|t| now >= t)
             && self.refresh_at(policy).is_some_and(|t| now >= t)
@@ -133,8 +269,19 @@ impl TokenState {
     pub(crate) fn learn(&mut self, info: TokenInfo) {
         self.own_ids.insert(info.id.clone());
         self.info = Some(info);
-        self.signed_out = false;
+        self.signed_out = None;
+        self.refused_expired = false;
     }
+}
+
+/// How long before expiry the policy refreshes.
+fn lead_ms(policy: &RefreshPolicy, info: &TokenInfo) -> i64 {
+    let life_ms = clock::millis(info.created_at, info.expire).max(0);
+    let by_fraction = (life_ms as f64 * policy.fraction.clamp(0.0, 1.0)) as i64;
+    let by_margin = i64::try_from(policy.margin.as_millis())
+        .unwrap_or(i64::MAX)
+        .min(life_ms / 2);
+    by_fraction.max(by_margin)
 }
 
 #[cfg(test)]
@@ -178,6 +325,27 @@ mod tests {
         assert_eq!(lead(120), 60, "2 min: the minute comes first");
         assert_eq!(lead(30), 15, "30 s: capped at half, not due at issue");
         assert!(lead(30) < 30);
+    }
+
+    #[test]
+    fn retry_delays_stop_short_of_expiry_and_honour_retry_after() {
+        assert_eq!(retry_delay(2, Some(60_000), None), Duration::from_secs(10));
+        assert_eq!(retry_delay(2, Some(8_000), None), Duration::from_secs(4));
+        assert_eq!(retry_delay(2, Some(-5_000), None), Duration::from_secs(1));
+        assert_eq!(
+            retry_delay(1, Some(8_000), Some(Duration::from_secs(7))),
+            Duration::from_secs(7)
+        );
+    }
+
+    #[test]
+    fn the_rule_text_says_what_the_schedule_does() {
+        let long = token_living(900);
+        let text = long.rule_text(&RefreshPolicy::default()).unwrap();
+        assert!(text.contains("20% of its life or 1m"), "{text}");
+        let short = token_living(30);
+        let text = short.rule_text(&RefreshPolicy::default()).unwrap();
+        assert!(text.starts_with("at half its life"), "{text}");
     }
 
     #[test]

@@ -155,6 +155,20 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
             SPINNER[app.spinner % SPINNER.len()]
         )));
     }
+    if let Some(retry) = app.retries().first() {
+        spans.push(Span::styled(
+            format!("  {retry}"),
+            Style::default().fg(Color::Yellow),
+        ));
+    }
+    if let Some(stale) = app.staleness() {
+        let style = if stale.contains(" — ") {
+            Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)
+        } else {
+            Style::default().fg(Color::Yellow)
+        };
+        spans.push(Span::styled(format!("  {stale}"), style));
+    }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 

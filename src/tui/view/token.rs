@@ -1,8 +1,10 @@
 //! The Token tab: masked token, live countdown, refresh schedule, failures and history.
 
 use super::{bold, dim, fit};
-use crate::tui::app::App;
+use crate::authn::model::Timestamp;
 use crate::tui::app::clock;
+use crate::tui::app::{App, Phase};
+use crate::tui::keymap::Action;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -52,25 +54,32 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
                     clock::until(info.expire, now)
                 ),
             ));
-            let life = clock::millis(info.created_at, info.expire).max(1) as f64;
-            let left = clock::millis(now, info.expire).max(0) as f64;
-            ratio = Some((
-                (left / life).clamp(0.0, 1.0),
-                clock::until(info.expire, now),
-            ));
+            let life_ms = clock::millis(info.created_at, info.expire).max(1);
+            let left_ms = clock::millis(now, info.expire).max(0);
+            let label = if left_ms == 0 {
+                "expired".to_string()
+            } else {
+                format!(
+                    "{} left of {}",
+                    clock::short(left_ms / 1000),
+                    clock::short(life_ms / 1000)
+                )
+            };
+            ratio = Some(((left_ms as f64 / life_ms as f64).clamp(0.0, 1.0), label));
         }
         None => top.push(kv("token id", "not checked yet".to_string())),
     }
     let mut below = Vec::new();
-    if let Some(at) = tok.refresh_at(&app.policy) {
+    if let (Some(at), Some(rule)) = (tok.refresh_at(&app.policy), tok.rule_text(&app.policy))
+        && !tok.ending()
+        && !tok.signed_out()
+    {
         below.push(kv(
             "refresh at",
             format!(
-                "{} ({}) — when {:.0}% of its life or {} remain, whichever comes first",
+                "{} ({}) — {rule}",
                 clock::absolute(at),
                 clock::until(at, now).replace("expired", "due"),
-                app.policy.fraction * 100.0,
-                clock::short(app.policy.margin.as_secs() as i64),
             ),
         ));
     }
@@ -89,37 +98,11 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
             "off".to_string()
         },
     ));
-    let state = if tok.signed_out() {
-        Line::from(vec![
-            Span::styled(format!("{:<LABEL$}", "state"), bold()),
-            Span::styled(
-                "SIGNED OUT — the token was revoked or expired; sign in again",
-                Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
-            ),
-        ])
-    } else if tok.is_refreshing() {
-        kv("state", "refreshing…".to_string())
-    } else if let Some(err) = tok.last_error() {
-        let retry = tok
-            .retry_at()
-            .map(|t| {
-                format!(
-                    "; next try {}",
-                    clock::until(t, now).replace("expired", "now")
-                )
-            })
-            .unwrap_or_default();
-        Line::from(vec![
-            Span::styled(format!("{:<LABEL$}", "state"), bold()),
-            Span::styled(
-                fit(&format!("refresh failed: {err}{retry}"), w),
-                Style::default().fg(Color::Red),
-            ),
-        ])
-    } else {
-        kv("state", "ok".to_string())
+    let keys = Keys {
+        refresh: app.keymap().keys_label(Action::RefreshNow),
+        auto: app.keymap().keys_label(Action::ToggleAutoRefresh),
     };
-    below.push(state);
+    below.push(state_line(tok.phase(now), now, w, &keys));
 
     let mut y = area.y;
     let bottom = area.y + area.height;
@@ -139,14 +122,11 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
     if let Some((r, label)) = ratio
         && y < bottom
     {
-        let gauge = Gauge::default()
-            .ratio(r)
-            .label(format!("{label} left of the token's life"))
-            .gauge_style(
-                Style::default()
-                    .fg(Color::Cyan)
-                    .add_modifier(Modifier::BOLD),
-            );
+        let gauge = Gauge::default().ratio(r).label(label).gauge_style(
+            Style::default()
+                .fg(gauge_colour(r))
+                .add_modifier(Modifier::BOLD),
+        );
         frame.render_widget(
             gauge,
             Rect {
@@ -209,6 +189,72 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
             ..area
         },
     );
+}
+
+/// Green with most of the life left, yellow under half, red under a fifth.
+fn gauge_colour(left: f64) -> Color {
+    if left < 0.2 {
+        Color::Red
+    } else if left < 0.5 {
+        Color::Yellow
+    } else {
+        Color::Green
+    }
+}
+
+/// The keys the state line names, as bound.
+struct Keys {
+    refresh: String,
+    auto: String,
+}
+
+/// The `state` line: one distinct text per [`Phase`].
+fn state_line(phase: Phase, now: Timestamp, w: usize, keys: &Keys) -> Line<'static> {
+    let red = Style::default().fg(Color::Red).add_modifier(Modifier::BOLD);
+    let yellow = Style::default().fg(Color::Yellow);
+    let (text, style) = match phase {
+        Phase::Unchecked => ("not checked yet".to_string(), dim()),
+        Phase::Ok => ("ok — refreshed automatically".to_string(), Style::default()),
+        Phase::AutoOff { expired: false } => (
+            format!(
+                "auto-refresh off — press {} to refresh, {} to turn it on",
+                keys.refresh, keys.auto
+            ),
+            yellow,
+        ),
+        Phase::AutoOff { expired: true } => (
+            format!(
+                "EXPIRED — auto-refresh is off; press {} to refresh",
+                keys.refresh
+            ),
+            red,
+        ),
+        Phase::Refreshing => ("refreshing…".to_string(), yellow),
+        Phase::ExpiredRefreshing => ("expired — refreshing…".to_string(), yellow),
+        Phase::Retrying { at, why } => (
+            format!(
+                "retrying {} — refresh failed: {why}",
+                clock::until(at, now).replace("expired", "now")
+            ),
+            Style::default().fg(Color::Red),
+        ),
+        Phase::SessionEnding { at } => (
+            format!(
+                "this session ends at {} ({}) — sign in again",
+                at.strftime("%H:%M"),
+                clock::until(at, now)
+            ),
+            red,
+        ),
+        Phase::SignedOut(why) => (
+            format!("SIGNED OUT — {}; sign in again", why.explain()),
+            red,
+        ),
+    };
+    Line::from(vec![
+        Span::styled(format!("{:<LABEL$}", "state"), bold()),
+        Span::styled(fit(&text, w), style),
+    ])
 }
 
 /// Widths of the history columns (at, old token, new token, new expiry, latency,
