@@ -1,0 +1,4 @@
+//! The AuthN client against scripted servers: polite, hostile, slow and restarted.
+
+mod scripted;
+mod slow_server;

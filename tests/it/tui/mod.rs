@@ -1,0 +1,6 @@
+//! The TUI: the pure `App`, the worker against the emulator, and the binary against
+//! servers that never answer.
+
+mod app;
+mod responsive;
+mod worker;
