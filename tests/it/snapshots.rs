@@ -11,7 +11,24 @@ use authtop::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
+use ratatui::style::{Color, Modifier, Style};
 use std::time::Duration;
+
+/// A focused dialog button.
+fn focused() -> Style {
+    Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+}
+
+/// A destructive confirmation: its title bold red, its frame red.
+fn assert_danger_dialog(buf: &ratatui::buffer::Buffer, title: &str) {
+    assert_style(
+        buf,
+        &format!(" {title} "),
+        Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+    );
+    assert_style(buf, "┌", Style::new().fg(Color::Red));
+    assert_style(buf, "└", Style::new().fg(Color::Red));
+}
 
 fn render(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
@@ -144,7 +161,15 @@ fn token_app() -> App {
 
 #[test]
 fn sessions_table() {
-    insta::assert_snapshot!(render(&table_app(), 120, 30).backend());
+    let t = render(&table_app(), 120, 30);
+    insta::assert_snapshot!(t.backend());
+    let buf = t.backend().buffer();
+    assert_style(buf, "▶", Style::new().add_modifier(Modifier::REVERSED));
+    assert_style(
+        buf,
+        "ID ",
+        Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+    );
 }
 
 #[test]
@@ -160,7 +185,23 @@ fn demo_read_only_header_and_empty_list() {
         100,
         12,
     );
-    insta::assert_snapshot!(render(&app, 100, 12).backend());
+    let t = render(&app, 100, 12);
+    insta::assert_snapshot!(t.backend());
+    // The badges are what tells a demo and a read-only profile apart from the real thing.
+    let buf = t.backend().buffer();
+    assert_style(
+        buf,
+        " DEMO ",
+        Style::new()
+            .fg(Color::Black)
+            .bg(Color::Yellow)
+            .add_modifier(Modifier::BOLD | Modifier::REVERSED),
+    );
+    assert_style(
+        buf,
+        " RO ",
+        Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
+    );
 }
 
 #[test]
@@ -174,14 +215,23 @@ fn narrow_terminal_drops_columns() {
 fn confirm_invalidate() {
     let mut app = loaded(quiet(), sessions(0, 5), None, 100, 24);
     press(&mut app, "jd");
-    insta::assert_snapshot!(render(&app, 100, 24).backend());
+    let t = render(&app, 100, 24);
+    insta::assert_snapshot!(t.backend());
+    let buf = t.backend().buffer();
+    assert_danger_dialog(buf, "Invalidate session");
+    // The safe choice has the focus until the user moves it.
+    assert_style(buf, "▶[ Cancel ]", focused());
 }
 
 #[test]
 fn confirm_logout_user() {
     let mut app = loaded(quiet(), sessions(0, 5), None, 100, 24);
     press(&mut app, "L");
-    insta::assert_snapshot!(render(&app, 100, 24).backend());
+    let t = render(&app, 100, 24);
+    insta::assert_snapshot!(t.backend());
+    let buf = t.backend().buffer();
+    assert_danger_dialog(buf, "Log out user everywhere");
+    assert_style(buf, "▶[ Cancel ]", focused());
 }
 
 #[test]
@@ -192,7 +242,41 @@ fn confirm_bulk_with_hidden_marks() {
     app.update(listed(&next, sessions(5, 9), None), now());
     press(&mut app, " D");
     app.update(code(KeyCode::Tab), now());
-    insta::assert_snapshot!(render(&app, 100, 24).backend());
+    let t = render(&app, 100, 24);
+    insta::assert_snapshot!(t.backend());
+    let buf = t.backend().buffer();
+    assert_danger_dialog(buf, "Invalidate 3 marked sessions");
+    assert_style(buf, "▶[ Invalidate 3 ]", focused());
+    assert!(
+        !cells_of(buf, " [ Cancel ]")
+            .iter()
+            .any(|c| c.modifier.contains(Modifier::REVERSED)),
+        "Cancel lost the focus"
+    );
+}
+
+#[test]
+fn confirm_own_session_warns_in_red() {
+    let (mut app, cmds) = App::new(quiet(), now());
+    app.update(Msg::Resize(100, 24), now());
+    let check = cmds
+        .iter()
+        .find(|c| matches!(c, Command::TokenCheck { .. }))
+        .unwrap();
+    let own = token("pmt_t0001", -600, 900);
+    app.update(
+        event(check, EventKind::Done(Outcome::TokenChecked(Box::new(own)))),
+        now(),
+    );
+    app.update(listed(&cmds[0], sessions(0, 3), None), now());
+    press(&mut app, "jd");
+    let t = render(&app, 100, 24);
+    insta::assert_snapshot!(t.backend());
+    let buf = t.backend().buffer();
+    assert_danger_dialog(buf, "Invalidate session");
+    let danger = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
+    assert_style(buf, "WARNING: This is the session", danger);
+    assert_style(buf, "own user token", danger);
 }
 
 #[test]
@@ -216,7 +300,13 @@ fn help_overlay() {
 
 #[test]
 fn token_tab() {
-    insta::assert_snapshot!(render(&token_app(), 120, 30).backend());
+    let t = render(&token_app(), 120, 30);
+    insta::assert_snapshot!(t.backend());
+    assert_style(
+        t.backend().buffer(),
+        "refresh failed: Timeout",
+        Style::new().fg(Color::Red),
+    );
 }
 
 #[test]
@@ -256,7 +346,15 @@ fn persistent_error() {
         ),
         now(),
     );
-    insta::assert_snapshot!(render(&app, 100, 12).backend());
+    let t = render(&app, 100, 12);
+    insta::assert_snapshot!(t.backend());
+    let buf = t.backend().buffer();
+    assert_style(
+        buf,
+        "✖",
+        Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+    );
+    assert_style(buf, "listing sessions failed", Style::new().fg(Color::Red));
 }
 
 #[test]
@@ -280,7 +378,15 @@ fn query_error_under_the_bar() {
     press(&mut app, "/");
     app.update(Msg::Paste(bad.to_string()), now());
     assert!(app.update(code(KeyCode::Enter), now()).is_empty());
-    insta::assert_snapshot!(render(&app, 100, 12).backend());
+    let t = render(&app, 100, 12);
+    insta::assert_snapshot!(t.backend());
+    let buf = t.backend().buffer();
+    assert_style(
+        buf,
+        "^^^^^^",
+        Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+    );
+    assert_style(buf, "unknown field", Style::new().fg(Color::Red));
 }
 
 /// An API error whose summary, request id and details came from a hostile server.

@@ -4,7 +4,9 @@
 use authtop::authn::model::{Session, Timestamp, TokenInfo};
 use authtop::tui::app::{App, AppInit};
 use authtop::tui::command::{Command, Event, EventKind, ListSource, Msg, Outcome, Page};
+use ratatui::buffer::{Buffer, Cell};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::Style;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -156,3 +158,45 @@ pub fn quiet() -> AppInit {
 
 /// One second.
 pub const SEC: Duration = Duration::from_secs(1);
+
+/// The cells where `text` first appears on screen, left to right; empty when it does not.
+/// Meant for narrow text: a wide character's second cell is not matched.
+pub fn cells_of<'a>(buf: &'a Buffer, text: &str) -> Vec<&'a Cell> {
+    let area = buf.area;
+    for y in area.top()..area.bottom() {
+        let mut line = String::new();
+        let mut starts = Vec::new();
+        for x in area.left()..area.right() {
+            starts.push((line.len(), x));
+            line.push_str(buf[(x, y)].symbol());
+        }
+        if let Some(at) = line.find(text) {
+            return starts
+                .iter()
+                .filter(|(i, _)| (at..at + text.len()).contains(i))
+                .map(|&(_, x)| &buf[(x, y)])
+                .collect();
+        }
+    }
+    Vec::new()
+}
+
+/// Asserts that every cell of the first `text` on screen is drawn as `want` says: its
+/// foreground and background where `want` sets them, and at least its modifiers.
+pub fn assert_style(buf: &Buffer, text: &str, want: Style) {
+    let cells = cells_of(buf, text);
+    assert!(!cells.is_empty(), "{text:?} is not on screen");
+    for cell in cells {
+        let ok = want.fg.is_none_or(|fg| cell.fg == fg)
+            && want.bg.is_none_or(|bg| cell.bg == bg)
+            && cell.modifier.contains(want.add_modifier);
+        assert!(
+            ok,
+            "{text:?}: cell {:?} is drawn {:?} on {:?} with {:?}, wanted {want:?}",
+            cell.symbol(),
+            cell.fg,
+            cell.bg,
+            cell.modifier
+        );
+    }
+}
