@@ -1,8 +1,6 @@
 //! Shared by the CLI tests: an emulator on loopback, the real binary run against it
 //! hermetically, and a check that no token value ever appears in what it wrote.
 
-#![allow(dead_code)]
-
 use super::emulator::{config, start};
 use authtop::emulator::{Faults, RunningEmulator, UserTokens};
 use std::path::PathBuf;

@@ -1,5 +1,4 @@
 //! Starting an emulator on loopback, with options, and talking JSON to it.
-#![allow(dead_code)]
 
 use authtop::emulator::{EmulatorConfig, Faults, RunningEmulator};
 use serde_json::Value;

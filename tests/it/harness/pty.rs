@@ -2,8 +2,6 @@
 //! terminal emulator. The child is killed when the harness is dropped, so a failing
 //! test never leaves it running.
 
-#![allow(dead_code)]
-
 use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -99,6 +97,10 @@ impl Tui {
     }
 
     /// The folder holding the audit log and the log file.
+    #[allow(
+        dead_code,
+        reason = "kept beside its siblings for tests that read other state files"
+    )]
     pub fn state_dir(&self) -> &Path {
         self.state.path()
     }

@@ -1,7 +1,5 @@
 //! A scripted HTTP/1.1 server on 127.0.0.1 that can also misbehave at the byte level.
 
-#![allow(dead_code)]
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
