@@ -257,18 +257,8 @@ fn confirm_bulk_with_hidden_marks() {
 
 #[test]
 fn confirm_own_session_warns_in_red() {
-    let (mut app, cmds) = App::new(quiet(), now());
-    app.update(Msg::Resize(100, 24), now());
-    let check = cmds
-        .iter()
-        .find(|c| matches!(c, Command::TokenCheck { .. }))
-        .unwrap();
     let own = token("pmt_t0001", -600, 900);
-    app.update(
-        event(check, EventKind::Done(Outcome::TokenChecked(Box::new(own)))),
-        now(),
-    );
-    app.update(listed(&cmds[0], sessions(0, 3), None), now());
+    let mut app = with_own_token(own, sessions(0, 3), 100, 24);
     press(&mut app, "jd");
     let t = render(&app, 100, 24);
     insta::assert_snapshot!(t.backend());

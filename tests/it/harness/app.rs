@@ -148,6 +148,23 @@ pub fn loaded(init: AppInit, rows: Vec<Session>, next: Option<&str>, w: u16, h: 
     app
 }
 
+/// A quiet app sized `w` x `h` whose token check found the token `own` (so the session
+/// holding it is the app's own) and whose first Sessions page is `rows`.
+pub fn with_own_token(own: TokenInfo, rows: Vec<Session>, w: u16, h: u16) -> App {
+    let (mut app, cmds) = App::new(quiet(), now());
+    app.update(Msg::Resize(w, h), now());
+    let check = cmds
+        .iter()
+        .find(|c| matches!(c, Command::TokenCheck { .. }))
+        .unwrap();
+    app.update(
+        event(check, EventKind::Done(Outcome::TokenChecked(Box::new(own)))),
+        now(),
+    );
+    app.update(listed(&cmds[0], rows, None), now());
+    app
+}
+
 /// Auto-reload off, so tick tests see only what they are about.
 pub fn quiet() -> AppInit {
     AppInit {

@@ -159,24 +159,8 @@ fn logout_dialog_names_the_user_and_sends_their_identity() {
 
 #[test]
 fn acting_on_the_tuis_own_session_warns() {
-    let (mut app, cmds) = App::new(quiet(), now());
-    app.update(Msg::Resize(120, 30), now());
-    let check = cmds
-        .iter()
-        .find(|c| matches!(c, Command::TokenCheck { .. }))
-        .unwrap();
-    app.update(
-        event(
-            check,
-            EventKind::Done(Outcome::TokenChecked(Box::new(token(
-                "pmt_t0001",
-                -600,
-                900,
-            )))),
-        ),
-        now(),
-    );
-    app.update(listed(&cmds[0], sessions(0, 3), None), now());
+    let own = token("pmt_t0001", -600, 900);
+    let mut app = with_own_token(own, sessions(0, 3), 120, 30);
     app.update(key('d'), now());
     assert!(
         app.dialog().unwrap().warning.is_none(),
