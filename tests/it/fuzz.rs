@@ -381,7 +381,11 @@ fn apply(body: &mut Vec<u8>, m: &Mutation) {
 // ---------------------------------------------------------------- properties
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: cases(),
+        failure_persistence: crate::harness::regressions(),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn arbitrary_bytes(

@@ -14,3 +14,13 @@ pub mod client;
 pub mod emulator;
 pub mod pty;
 pub mod server;
+
+use proptest::test_runner::{FailurePersistence, FileFailurePersistence};
+
+/// Where a property test keeps the failing cases it has found: beside its source file
+/// (`fuzz.rs` -> `fuzz.proptest-regressions`), replayed before any new case.
+pub fn regressions() -> Option<Box<dyn FailurePersistence>> {
+    Some(Box::new(FileFailurePersistence::WithSource(
+        "proptest-regressions",
+    )))
+}
