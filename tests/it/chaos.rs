@@ -9,7 +9,7 @@
 
 use crate::harness::cli::Env;
 use crate::harness::emulator;
-use crate::harness::pty::Tui;
+use crate::harness::pty::{Tui, session_ids};
 use authtop::emulator::{EmulatorConfig, Faults};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
@@ -148,15 +148,6 @@ async fn cli_run(name: &str, n: usize, faults: Faults) -> usize {
     failed
 }
 
-/// Session ids visible on the screen (possibly shortened to fit their column).
-fn session_ids(screen: &str) -> Vec<String> {
-    screen
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .filter(|w| w.starts_with("pmt_") && w.len() > 8)
-        .map(str::to_owned)
-        .collect()
-}
-
 /// The count in the table's "N marked" note, 0 when absent.
 fn marked(screen: &str) -> usize {
     screen
@@ -189,15 +180,10 @@ fn must(what: &str, tui: &Tui, found: Option<String>) -> String {
 fn tui_bulk_invalidate_under_chaos_matches_the_audit_log() {
     let m: usize = if full() { 200 } else { 60 };
     let total = m + 40;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let emu = rt.block_on(emulator::start(EmulatorConfig {
+    let (rt, emu) = emulator::start_on_runtime(EmulatorConfig {
         seed: 11,
         ..emulator::config(total / 4, total, Faults::default())
-    }));
+    });
     let seeded: BTreeSet<String> = emu
         .tokens(usize::MAX)
         .iter()

@@ -1,19 +1,10 @@
 //! The real binary in a pseudo-terminal, in demo mode (no credentials): what a user sees
 //! and what the audit log records.
 
-use crate::harness::pty::Tui;
+use crate::harness::pty::{Tui, session_ids};
 
 const COLS: u16 = 120;
 const ROWS: u16 = 40;
-
-/// Session ids (`pmt_…`) visible on the screen, in screen order.
-fn session_ids(screen: &str) -> Vec<String> {
-    screen
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .filter(|w| w.starts_with("pmt_") && w.len() > 8)
-        .map(str::to_owned)
-        .collect()
-}
 
 /// Whole ASCII email addresses visible on the screen (not cut short to fit a column),
 /// in screen order, without repeats.

@@ -222,15 +222,10 @@ fn screen_shot(tui: &Tui, shots: &mut Vec<String>) {
 
 #[test]
 fn a_tui_session_with_a_refresh_an_error_and_a_panic_leaks_no_token() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let emu = rt.block_on(emulator::start(EmulatorConfig {
+    let (rt, emu) = emulator::start_on_runtime(EmulatorConfig {
         seed: 5,
         ..emulator::config(8, 40, Faults::default())
-    }));
+    });
     let service = emu.service_token().expose().to_owned();
     let mut secrets = vec![service.clone()];
     for u in emu.tokens(usize::MAX) {

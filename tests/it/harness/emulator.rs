@@ -11,6 +11,18 @@ pub async fn start(config: EmulatorConfig) -> RunningEmulator {
         .unwrap()
 }
 
+/// A two-thread runtime and an emulator serving `config` on it, for tests that drive a
+/// pseudo-terminal synchronously. The emulator lives as long as the runtime.
+pub fn start_on_runtime(config: EmulatorConfig) -> (tokio::runtime::Runtime, RunningEmulator) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let emu = rt.block_on(start(config));
+    (rt, emu)
+}
+
 /// Seed 7, `users` users, `sessions` sessions, 15-minute user tokens, 1-day sessions and
 /// `faults`.
 pub fn config(users: usize, sessions: usize, faults: Faults) -> EmulatorConfig {

@@ -236,3 +236,13 @@ impl Drop for Tui {
         }
     }
 }
+
+/// Session ids (`pmt_…`) visible on the screen, in screen order (possibly shortened to fit
+/// their column).
+pub fn session_ids(screen: &str) -> Vec<String> {
+    screen
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| w.starts_with("pmt_") && w.len() > 8)
+        .map(str::to_owned)
+        .collect()
+}
