@@ -5,7 +5,7 @@
 //! token values and for control characters surviving `sanitize::clean`.
 
 use crate::harness::client::fast_config;
-use crate::harness::server::{Reply, Server, envelope, fixture};
+use crate::harness::server::{self, Reply, Server, envelope, fixture};
 use authtop::authn::model::*;
 use authtop::authn::{
     ApiStatus, Client, ClientConfig, Error, ListScope, PageError, Response, Secret, TransportKind,
@@ -177,20 +177,7 @@ fn html(status: u16) -> Reply {
 }
 
 fn page(ids: &[&str], last: Option<&str>) -> Reply {
-    let one = doc(LIST)["result"]["sessions"][0].clone();
-    let sessions: Vec<Value> = ids
-        .iter()
-        .map(|id| {
-            let mut s = one.clone();
-            s["id"] = json!(id);
-            s
-        })
-        .collect();
-    let mut result = json!({ "sessions": sessions });
-    if let Some(l) = last {
-        result["last"] = json!(l);
-    }
-    ok(envelope("Success", "prq_page", "Listed", result))
+    ok(server::page(ids, last))
 }
 
 /// A listing whose summary alone is `size` bytes.

@@ -1,7 +1,7 @@
 //! The AuthN client against scripted servers on 127.0.0.1, polite and hostile.
 
 use crate::harness::client::{fast_client, fast_config};
-use crate::harness::server::{Reply, Server, dead_port, envelope, fixture};
+use crate::harness::server::{Reply, Server, dead_port, envelope, fixture, page};
 use authtop::authn::model::*;
 use authtop::authn::{
     ApiStatus, Call, Client, ClientConfig, Error, ListScope, Secret, TransportKind,
@@ -681,24 +681,6 @@ async fn a_trickling_server_times_out() {
 }
 
 // ---------------------------------------------------------------- pages
-
-fn page(ids: &[&str], last: Option<&str>) -> Vec<u8> {
-    let template: Value = serde_json::from_slice(&fixture("session_list.response.json")).unwrap();
-    let one = template["result"]["sessions"][0].clone();
-    let sessions: Vec<Value> = ids
-        .iter()
-        .map(|id| {
-            let mut s = one.clone();
-            s["id"] = json!(id);
-            s
-        })
-        .collect();
-    let mut result = json!({ "sessions": sessions });
-    if let Some(l) = last {
-        result["last"] = json!(l);
-    }
-    envelope("Success", "prq_page", "Listed", result)
-}
 
 #[tokio::test]
 async fn a_page_walk_stops_on_a_repeated_cursor() {

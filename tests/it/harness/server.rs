@@ -275,3 +275,24 @@ pub fn dead_port() -> u16 {
     drop(l);
     port
 }
+
+/// A successful list page (request id `prq_page`) of copies of the spec's first session,
+/// with these ids and, when given, this `last` cursor.
+pub fn page(ids: &[&str], last: Option<&str>) -> Vec<u8> {
+    let template: serde_json::Value =
+        serde_json::from_slice(&fixture("session_list.response.json")).unwrap();
+    let one = template["result"]["sessions"][0].clone();
+    let sessions: Vec<serde_json::Value> = ids
+        .iter()
+        .map(|id| {
+            let mut s = one.clone();
+            s["id"] = serde_json::json!(id);
+            s
+        })
+        .collect();
+    let mut result = serde_json::json!({ "sessions": sessions });
+    if let Some(l) = last {
+        result["last"] = serde_json::json!(l);
+    }
+    envelope("Success", "prq_page", "Listed", result)
+}
