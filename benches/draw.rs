@@ -3,7 +3,7 @@
 //! `cargo bench --bench draw` times 2000 iterations after warm-up; under `cargo test
 //! --benches` (no `--bench` argument) it runs a handful, just to prove it still works.
 
-#[path = "../tests/tui_fixtures/mod.rs"]
+#[path = "../tests/it/harness/app.rs"]
 mod tui_fixtures;
 
 use authtop::tui::app::{App, AppInit};

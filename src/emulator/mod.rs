@@ -180,7 +180,7 @@ impl RunningEmulator {
         );
         let cfg = config.clone();
         let token = service_token.clone();
-        let store = tokio::task::spawn_blocking(move || {
+        let (store, seeded_at) = tokio::task::spawn_blocking(move || {
             let now = jiff::Timestamp::now().as_microsecond();
             let user_life = micros(cfg.user_token_life);
             let mut store = Store::new(cfg.seed, user_life, token, now);
@@ -193,7 +193,7 @@ impl RunningEmulator {
                 user_life,
                 micros(cfg.refresh_token_life),
             );
-            store
+            (store, now)
         })
         .await
         .map_err(std::io::Error::other)?;
@@ -205,6 +205,12 @@ impl RunningEmulator {
             base_url,
             service_token,
         ));
+        // Seeding a large store takes seconds on a busy machine; that time must not age the
+        // data, so the clock starts at the instant the data describes.
+        shared.clock_offset_us.store(
+            seeded_at - jiff::Timestamp::now().as_microsecond(),
+            Ordering::Relaxed,
+        );
         let app =
             routes::router(shared.clone()).into_make_service_with_connect_info::<KillSwitch>();
         let cancel = CancellationToken::new();
@@ -271,7 +277,8 @@ impl RunningEmulator {
         Ok(())
     }
 
-    /// The emulator's current time (the wall clock plus any [`advance`](Self::advance)).
+    /// The emulator's current time: the wall clock, less the time seeding took, plus any
+    /// [`advance`](Self::advance).
     pub fn now(&self) -> jiff::Timestamp {
         store::ts(self.shared.now())
     }

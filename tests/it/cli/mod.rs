@@ -1,0 +1,7 @@
+//! The CLI binary against the emulator and scripted servers.
+
+mod client;
+mod safety;
+mod sessions;
+mod terminal_safety;
+mod token_refresh;

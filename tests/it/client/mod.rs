@@ -1,0 +1,5 @@
+//! The AuthN client against scripted servers: polite, hostile, slow and restarted.
+
+mod connection;
+mod scripted;
+mod slow_server;

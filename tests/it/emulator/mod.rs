@@ -1,0 +1,5 @@
+//! The emulator over loopback: endpoints, listing and injected faults.
+
+mod api;
+mod faults;
+mod list;

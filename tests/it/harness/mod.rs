@@ -1,0 +1,26 @@
+//! What the integration tests share, one module per kind of thing a test starts.
+//!
+//! - [`app`]: a fixed clock, sessions, key presses and loaded `App`s for pure TUI tests.
+//! - [`cli`]: the real binary run against an emulator in a private folder, with every
+//!   token value checked against what it wrote.
+//! - [`client`]: an AuthN client that retries fast, for tests that must not wait.
+//! - [`emulator`]: starting an emulator (with options) and talking JSON to it.
+//! - [`pty`]: the real binary in a pseudo-terminal, its screen read back.
+//! - [`server`]: a scripted HTTP/1.1 server that can misbehave byte by byte.
+
+pub mod app;
+pub mod cli;
+pub mod client;
+pub mod emulator;
+pub mod pty;
+pub mod server;
+
+use proptest::test_runner::{FailurePersistence, FileFailurePersistence};
+
+/// Where a property test keeps the failing cases it has found: beside its source file
+/// (`fuzz.rs` -> `fuzz.proptest-regressions`), replayed before any new case.
+pub fn regressions() -> Option<Box<dyn FailurePersistence>> {
+    Some(Box::new(FileFailurePersistence::WithSource(
+        "proptest-regressions",
+    )))
+}

@@ -1,0 +1,248 @@
+//! The real `authtop` binary in a pseudo-terminal, with its screen read back through a
+//! terminal emulator. The child is killed when the harness is dropped, so a failing
+//! test never leaves it running.
+
+use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// How long any wait lasts before the test fails with a screen dump.
+pub const PATIENCE: Duration = Duration::from_secs(10);
+
+/// A running `authtop` in a pty.
+pub struct Tui {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    reader: Option<JoinHandle<()>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    _master: Box<dyn MasterPty + Send>,
+    state: tempfile::TempDir,
+}
+
+impl Tui {
+    /// Starts `authtop` (no subcommand, no credentials: demo mode) at `cols` x `rows`,
+    /// with `env` added to a clean environment.
+    pub fn spawn(cols: u16, rows: u16, env: &[(&str, &str)]) -> Self {
+        Self::spawn_with(cols, rows, &[], env)
+    }
+
+    /// Starts `authtop ARGS` at `cols` x `rows`, with `env` added to a clean environment.
+    pub fn spawn_with(cols: u16, rows: u16, args: &[&str], env: &[(&str, &str)]) -> Self {
+        let state = tempfile::tempdir().unwrap();
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_authtop"));
+        cmd.args(args);
+        for (key, _) in std::env::vars_os() {
+            let k = key.to_string_lossy();
+            if k.starts_with("PANGEA_") || k.starts_with("AUTHTOP_") || k.starts_with("XDG_") {
+                cmd.env_remove(&key);
+            }
+        }
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("AUTHTOP_STATE_DIR", state.path());
+        cmd.env("XDG_CONFIG_HOME", state.path().join("config"));
+        cmd.env("HOME", state.path());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.cwd(state.path());
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZeroU16::new(rows).unwrap(),
+            std::num::NonZeroU16::new(cols).unwrap(),
+            0,
+        )));
+        let sink = Arc::clone(&parser);
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let raw_sink = Arc::clone(&raw);
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            // Ends at EOF or EIO, both of which mean the child's side is closed.
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().process(&buf[..n]);
+                raw_sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Self {
+            child,
+            writer,
+            parser,
+            reader: Some(reader),
+            raw,
+            _master: pty.master,
+            state,
+        }
+    }
+
+    /// The child's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().unwrap()
+    }
+
+    /// The folder holding the audit log and the log file.
+    #[allow(
+        dead_code,
+        reason = "kept beside its siblings for tests that read other state files"
+    )]
+    pub fn state_dir(&self) -> &Path {
+        self.state.path()
+    }
+
+    /// The audit log's path.
+    pub fn audit_path(&self) -> PathBuf {
+        self.state.path().join("audit.jsonl")
+    }
+
+    /// The log file's path.
+    pub fn log_path(&self) -> PathBuf {
+        self.state.path().join("authtop.log")
+    }
+
+    /// Types `keys` (raw bytes: `"\r"` is Enter, `"\x1b"` Esc).
+    pub fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// The screen's text, rows joined by newlines.
+    pub fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Every byte the program wrote to the terminal so far (escape sequences included).
+    pub fn raw_output(&self) -> Vec<u8> {
+        self.raw.lock().unwrap().clone()
+    }
+
+    /// Waits until `check` holds for the screen text, for at most `patience`; `None` when
+    /// it never did (the caller decides whether that fails the test).
+    pub fn poll_until(&self, patience: Duration, check: impl Fn(&str) -> bool) -> Option<String> {
+        let deadline = Instant::now() + patience;
+        loop {
+            let text = self.screen();
+            if check(&text) {
+                return Some(text);
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The exit status if the program has ended.
+    pub fn try_exit(&mut self) -> Option<ExitStatus> {
+        self.child.try_wait().ok().flatten()
+    }
+
+    /// True while the program shows the alternate screen.
+    pub fn alternate_screen(&self) -> bool {
+        self.parser.lock().unwrap().screen().alternate_screen()
+    }
+
+    /// Waits until `check` holds for the screen text; fails with the screen after [`PATIENCE`].
+    pub fn wait_until(&mut self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let text = self.screen();
+            if check(&text) {
+                return text;
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("authtop exited ({status:?}) while waiting for {what}; screen:\n{text}");
+            }
+            if Instant::now() > deadline {
+                panic!("waited {PATIENCE:?} for {what}; screen:\n{text}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits until the screen shows `text`.
+    pub fn wait_for(&mut self, text: &str) -> String {
+        self.wait_until(&format!("{text:?} on screen"), |s| s.contains(text))
+    }
+
+    /// Waits until `path` has a line for which `check` holds; returns that line.
+    pub fn wait_for_line(
+        &mut self,
+        path: &Path,
+        what: &str,
+        check: impl Fn(&str) -> bool,
+    ) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            if let Some(line) = text.lines().find(|l| check(l)) {
+                return line.to_owned();
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "waited {PATIENCE:?} for {what} in {}; file:\n{text}\nscreen:\n{}",
+                    path.display(),
+                    self.screen()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits for the child to exit and its last output to be read.
+    pub fn wait_exit(&mut self) -> ExitStatus {
+        let deadline = Instant::now() + PATIENCE;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "authtop did not exit within {PATIENCE:?}; screen:\n{}",
+                    self.screen()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        // The reader ends once the pty reports the other side closed.
+        let reader = self.reader.take().unwrap();
+        while !reader.is_finished() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        status
+    }
+}
+
+impl Drop for Tui {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Session ids (`pmt_…`) visible on the screen, in screen order (possibly shortened to fit
+/// their column).
+pub fn session_ids(screen: &str) -> Vec<String> {
+    screen
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| w.starts_with("pmt_") && w.len() > 8)
+        .map(str::to_owned)
+        .collect()
+}

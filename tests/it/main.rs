@@ -1,0 +1,24 @@
+//! The integration tests: one binary, one module per area, one shared harness.
+//!
+//! Each area talks to the crate the way a user or a caller would: over loopback HTTP to the
+//! emulator or a scripted server, through the real binary, or through `App::update` and the
+//! view. `harness` holds everything two areas would otherwise each write for themselves.
+
+mod harness;
+
+mod actions;
+mod chaos;
+mod cli;
+mod client;
+mod config;
+mod config_resolve;
+mod e2e;
+mod e2e_truth;
+mod emulator;
+mod fuzz;
+mod hostile;
+mod secrets;
+mod snapshots;
+mod spec_fixtures;
+mod tui;
+mod wire;
