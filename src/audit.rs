@@ -97,9 +97,12 @@ pub struct Operator {
 impl Operator {
     /// The operator of this process; `unknown` for what cannot be found.
     pub fn current() -> Self {
-        let user = ["USER", "LOGNAME", "USERNAME"]
-            .iter()
-            .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        let user = os_user()
+            .or_else(|| {
+                ["USER", "LOGNAME", "USERNAME"]
+                    .iter()
+                    .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+            })
             .unwrap_or_else(|| "unknown".into());
         let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
             .ok()
@@ -109,6 +112,32 @@ impl Operator {
             .filter(|h| !h.is_empty())
             .unwrap_or_else(|| "unknown".into());
         Self { user, host }
+    }
+}
+
+/// The account the process runs as, from the kernel rather than the environment: cron and
+/// service managers often leave `USER` unset, and a leftover or forged `USER` must not
+/// name someone else in the audit log. `None` where `/proc` is not there (not Linux).
+fn os_user() -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let uid = std::fs::metadata("/proc/self").ok()?.uid();
+        let name = std::fs::read_to_string("/etc/passwd")
+            .ok()
+            .and_then(|passwd| {
+                passwd.lines().find_map(|line| {
+                    let mut fields = line.split(':');
+                    let name = fields.next()?;
+                    let id: u32 = fields.nth(1)?.parse().ok()?;
+                    (id == uid && !name.is_empty()).then(|| name.to_string())
+                })
+            });
+        Some(name.unwrap_or_else(|| format!("uid {uid}")))
+    }
+    #[cfg(not(unix))]
+    {
+        None
     }
 }
 

@@ -399,3 +399,34 @@ async fn a_second_signal_forces_the_exit() {
 async fn sighup_mid_run_exits_129_with_a_partial_summary() {
     interrupted_run("HUP", 129).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_operator_is_the_account_the_process_runs_as_not_a_leftover_user_variable() {
+    let env = Env::start(2, 4).await;
+    let live = env.live_seeded();
+    let args: Vec<String> = [
+        "sessions",
+        "invalidate",
+        live[0].as_str(),
+        "--yes",
+        "--base-url",
+        env.base_url.as_str(),
+        "--token",
+        env.token.as_str(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    env.run_raw(args, &[("USER", "mallory"), ("LOGNAME", "mallory")])
+        .await
+        .expect_code(0);
+    let lines = env.audit();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    for line in &lines {
+        let user = line["operator"]["user"].as_str().unwrap_or_default();
+        assert!(
+            !user.is_empty() && user != "mallory" && user != "unknown",
+            "{line}"
+        );
+    }
+}
