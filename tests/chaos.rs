@@ -205,6 +205,7 @@ fn tui_bulk_invalidate_under_chaos_matches_the_audit_log() {
                 user_token_life: Duration::from_secs(900),
                 refresh_token_life: Duration::from_secs(86_400),
                 faults: Faults::default(),
+                intelligence: true,
             },
             "127.0.0.1:0".parse().unwrap(),
         ))
