@@ -100,9 +100,7 @@ fn raw_floor(emu: &Emulator, page: usize, runs: usize) -> (Duration, usize) {
             let mut last = String::new();
             pages = 0;
             loop {
-                let mut body = format!(
-                    r#"{{"order":"desc","order_by":"created_at","size":{page}"#
-                );
+                let mut body = format!(r#"{{"order":"desc","order_by":"created_at","size":{page}"#);
                 if !last.is_empty() {
                     body.push_str(&format!(r#","last":"{last}""#));
                 }

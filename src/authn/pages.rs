@@ -4,7 +4,7 @@
 use super::client::{Client, ListScope, PageError, Response, Sent};
 use super::decode;
 use super::error::Error;
-use super::model::{SessionListRequest, SessionListResult};
+use super::model::{ListPage, SessionListRequest};
 use futures::{Stream, StreamExt};
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -44,12 +44,12 @@ fn fingerprint(cursor: &str) -> u64 {
 /// sessions or a cursor already requested; a failed page ends it with the cursor to resume.
 /// With `early`, each next page is requested as soon as the current answer names its
 /// cursor, while the current page is decoded; the outcome is the same page for page.
-pub fn walk(
+pub fn walk<T: ListPage>(
     client: Client,
     scope: ListScope,
     req: SessionListRequest,
     early: bool,
-) -> impl futures::Stream<Item = Result<Response<SessionListResult>, PageError>> + Send + 'static {
+) -> impl futures::Stream<Item = Result<Response<T>, PageError>> + Send + 'static {
     let start = Walk {
         client,
         scope,
@@ -64,7 +64,7 @@ pub fn walk(
             return None;
         }
         let cursor = w.req.last.clone();
-        let page = match fetch(&mut w).await {
+        let page = match fetch::<T>(&mut w).await {
             Ok(page) => page,
             Err(error) => {
                 w.done = true;
@@ -75,10 +75,10 @@ pub fn walk(
         if let Some(c) = &cursor {
             w.seen.insert(fingerprint(c));
         }
-        match page.result.last.as_deref() {
+        match page.result.cursor() {
             Some(next)
                 if !next.is_empty()
-                    && !page.result.sessions.is_empty()
+                    && !page.result.is_empty()
                     && w.seen.insert(fingerprint(next)) =>
             {
                 w.req.last = Some(next.to_string());
@@ -90,7 +90,7 @@ pub fn walk(
 }
 
 /// The page at `w.req.last`: from the early request when it asked for that cursor.
-async fn fetch(w: &mut Walk) -> Result<Response<SessionListResult>, Error> {
+async fn fetch<T: ListPage>(w: &mut Walk) -> Result<Response<T>, Error> {
     let sent = match w.pending.take() {
         Some(mut p) if w.req.last.as_deref() == Some(p.cursor.as_str()) => {
             match (&mut p.task).await {
@@ -230,9 +230,10 @@ mod tests {
         };
         let mut lists = Vec::new();
         for early in [false, true] {
-            let pages: Vec<_> = walk(client.clone(), ListScope::Service, req.clone(), early)
-                .collect()
-                .await;
+            let pages: Vec<Result<Response<crate::authn::model::SessionListResult>, _>> =
+                walk(client.clone(), ListScope::Service, req.clone(), early)
+                    .collect()
+                    .await;
             let ids: Vec<String> = pages
                 .into_iter()
                 .flat_map(|p| p.unwrap().result.sessions)

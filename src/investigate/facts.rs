@@ -4,8 +4,11 @@
 //! "Not provided" and "no risk" are different answers: a session without an
 //! intelligence block has [`Risk::provided`] false, never an empty flag list.
 
+use super::device::Devices;
 use crate::authn::model::{Geolocation, Intelligence, Session};
 use crate::query::{Flag, Verdict};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// The profile key carrying the login's User-Agent.
 pub const USER_AGENT_KEY: &str = "User-Agent";
@@ -27,7 +30,12 @@ pub fn user_agent(s: &Session) -> Option<&str> {
 
 /// `Paris, FR`: city and country code, whichever are known; `None` when neither is.
 pub fn location(s: &Session) -> Option<String> {
-    let g = geolocation(s)?;
+    location_in(intelligence(s))
+}
+
+/// [`location`] from an intelligence block.
+pub fn location_in(intel: Option<&Intelligence>) -> Option<String> {
+    let g = intel?.ip_intel.as_ref()?.geolocation.as_ref()?;
     let city = g.city.as_deref().filter(|c| !c.is_empty());
     let code = g
         .country_code
@@ -74,7 +82,12 @@ pub const NOT_PROVIDED: &str = "n/a";
 impl Risk {
     /// The risk of one session.
     pub fn of(s: &Session) -> Risk {
-        let Some(i) = intelligence(s) else {
+        Risk::of_intel(intelligence(s))
+    }
+
+    /// The risk an intelligence block describes; not provided when there is none.
+    pub fn of_intel(intel: Option<&Intelligence>) -> Risk {
+        let Some(i) = intel else {
             return Risk::default();
         };
         let ip = i.ip_intel.as_ref();
@@ -110,8 +123,14 @@ impl Risk {
     /// The flags worth showing, worst first: `malicious`/`suspicious`, then `vpn`,
     /// `proxy`, `embargo`, `breached`.
     pub fn flags(&self) -> Vec<&'static str> {
-        let mut out: Vec<&'static str> = self.bad_verdict().map(|v| v.as_str()).into_iter().collect();
-        out.extend(Flag::ALL.into_iter().filter(|f| self.has(*f)).map(Flag::name));
+        let mut out: Vec<&'static str> =
+            self.bad_verdict().map(|v| v.as_str()).into_iter().collect();
+        out.extend(
+            Flag::ALL
+                .into_iter()
+                .filter(|f| self.has(*f))
+                .map(Flag::name),
+        );
         out
     }
 
@@ -127,6 +146,72 @@ impl Risk {
             return NOT_PROVIDED.to_string();
         }
         self.flags().join(" ")
+    }
+}
+
+/// The fields authtop works out for a session: the table's LOCATION, DEVICE and RISK,
+/// written as `derived` beside each session in JSON output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Derived {
+    /// `Paris, FR`; null when the server sent no location.
+    pub location: Option<String>,
+    /// `Firefox 128 · Linux`; null when the profile has no User-Agent.
+    pub device: Option<String>,
+    /// The risk flags, worst first; null when the server sent no intelligence.
+    pub risk: Option<Vec<&'static str>>,
+}
+
+/// The parts of a session's JSON that [`Derived`] reads; everything else is skipped.
+#[derive(Deserialize)]
+struct Light<'a> {
+    #[serde(default, borrow)]
+    profile: LightProfile<'a>,
+    #[serde(default)]
+    active_token: Option<LightToken>,
+}
+
+#[derive(Deserialize, Default)]
+struct LightProfile<'a> {
+    #[serde(rename = "User-Agent", default, borrow)]
+    user_agent: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct LightToken {
+    #[serde(default)]
+    intelligence: Option<Intelligence>,
+}
+
+impl Derived {
+    fn from_parts(ua: Option<&str>, intel: Option<&Intelligence>, devices: &mut Devices) -> Self {
+        let risk = Risk::of_intel(intel);
+        Derived {
+            location: location_in(intel),
+            device: ua
+                .map(|ua| devices.get(ua).label())
+                .filter(|d| !d.is_empty()),
+            risk: risk.provided.then(|| risk.flags()),
+        }
+    }
+
+    /// The derived fields of a session.
+    pub fn of(s: &Session, devices: &mut Devices) -> Self {
+        Self::from_parts(user_agent(s), intelligence(s), devices)
+    }
+
+    /// The derived fields of a session given as JSON text, reading only the profile's
+    /// User-Agent and the active token's intelligence.
+    pub fn of_json(json: &str, devices: &mut Devices) -> Result<Self, serde_json::Error> {
+        let light: Light<'_> = serde_json::from_str(json)?;
+        let intel = light
+            .active_token
+            .as_ref()
+            .and_then(|t| t.intelligence.as_ref());
+        Ok(Self::from_parts(
+            light.profile.user_agent.as_deref(),
+            intel,
+            devices,
+        ))
     }
 }
 
@@ -188,5 +273,33 @@ mod tests {
             ..Default::default()
         })));
         assert_eq!(bad.compact(), "malicious vpn embargo breached");
+    }
+
+    #[test]
+    fn derived_fields_read_the_same_from_a_session_and_from_its_json() {
+        let mut s = session(Some(Intelligence {
+            ip_intel: Some(IpIntel {
+                is_proxy: Some(true),
+                geolocation: Some(Geolocation {
+                    city: Some("Lyon".into()),
+                    country_code: Some("FR".into()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }));
+        s.profile.insert(USER_AGENT_KEY.into(), "curl/8.8.0".into());
+        let mut devices = Devices::new();
+        let typed = Derived::of(&s, &mut devices);
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(Derived::of_json(&json, &mut devices).unwrap(), typed);
+        assert_eq!(
+            serde_json::to_value(&typed).unwrap(),
+            serde_json::json!({"location": "Lyon, FR", "device": "curl 8", "risk": ["proxy"]})
+        );
+        let bare = session(None);
+        let d = Derived::of(&bare, &mut devices);
+        assert_eq!((d.location, d.device, d.risk), (None, None, None));
     }
 }

@@ -160,7 +160,8 @@ impl Insights {
         for (h, n) in &self.hours {
             *merged.entry(h.div_euclid(per)).or_default() += n;
         }
-        let (Some((&first, _)), Some((&last, _))) = (merged.first_key_value(), merged.last_key_value())
+        let (Some((&first, _)), Some((&last, _))) =
+            (merged.first_key_value(), merged.last_key_value())
         else {
             return Vec::new();
         };

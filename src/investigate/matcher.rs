@@ -100,9 +100,7 @@ fn check(c: &Check, s: &Session, devices: &mut Devices) -> bool {
                     .flatten(),
             )
         }),
-        Check::City(t) => {
-            facts::geolocation(s).is_some_and(|g| t.any(g.city.as_deref()))
-        }
+        Check::City(t) => facts::geolocation(s).is_some_and(|g| t.any(g.city.as_deref())),
         Check::UserAgent(t) => facts::user_agent(s).is_some_and(|ua| t.any([ua])),
         Check::Device(t) => facts::user_agent(s).is_some_and(|ua| {
             let d = devices.get(ua);
@@ -162,24 +160,62 @@ mod tests {
         let geo = |s: &Session| facts::geolocation(s).cloned();
         let ua = |s: &Session| facts::user_agent(s).unwrap_or("").to_string();
         let cases: Vec<(&str, usize)> = vec![
-            ("country=US", by(&|s| geo(s).and_then(|g| g.country_code).as_deref() == Some("US"))),
-            ("country=us,fr", by(&|s| matches!(geo(s).and_then(|g| g.country_code).as_deref(), Some("US" | "FR")))),
-            ("country=France", by(&|s| geo(s).and_then(|g| g.country).as_deref() == Some("France"))),
-            ("city~par", by(&|s| geo(s).and_then(|g| g.city).is_some_and(|c| c.to_lowercase().contains("par")))),
+            (
+                "country=US",
+                by(&|s| geo(s).and_then(|g| g.country_code).as_deref() == Some("US")),
+            ),
+            (
+                "country=us,fr",
+                by(&|s| {
+                    matches!(
+                        geo(s).and_then(|g| g.country_code).as_deref(),
+                        Some("US" | "FR")
+                    )
+                }),
+            ),
+            (
+                "country=France",
+                by(&|s| geo(s).and_then(|g| g.country).as_deref() == Some("France")),
+            ),
+            (
+                "city~par",
+                by(&|s| {
+                    geo(s)
+                        .and_then(|g| g.city)
+                        .is_some_and(|c| c.to_lowercase().contains("par"))
+                }),
+            ),
             ("vpn", by(&|s| Risk::of(s).vpn)),
-            ("vpn=false", by(&|s| Risk::of(s).provided && !Risk::of(s).vpn)),
+            (
+                "vpn=false",
+                by(&|s| Risk::of(s).provided && !Risk::of(s).vpn),
+            ),
             ("proxy", by(&|s| Risk::of(s).proxy)),
             ("embargo", by(&|s| Risk::of(s).embargo)),
             ("breached", by(&|s| Risk::of(s).breached)),
-            ("risk=malicious,suspicious", by(&|s| Risk::of(s).bad_verdict().is_some())),
+            (
+                "risk=malicious,suspicious",
+                by(&|s| Risk::of(s).bad_verdict().is_some()),
+            ),
             ("ua~curl", by(&|s| ua(s).contains("curl"))),
-            ("ua~CURL,python", by(&|s| ua(s).contains("curl") || ua(s).contains("python"))),
+            (
+                "ua~CURL,python",
+                by(&|s| ua(s).contains("curl") || ua(s).contains("python")),
+            ),
             ("device~firefox", by(&|s| ua(s).contains("Firefox/"))),
-            ("device~iOS", by(&|s| ua(s).contains("iPhone OS") || ua(s).contains("CPU OS"))),
+            (
+                "device~iOS",
+                by(&|s| ua(s).contains("iPhone OS") || ua(s).contains("CPU OS")),
+            ),
             ("profile.User-Agent~curl", by(&|s| ua(s).contains("curl"))),
             ("profile.first_name?", all.len()),
             ("!profile.first_name?", 0),
-            ("vpn country=US", by(&|s| Risk::of(s).vpn && geo(s).and_then(|g| g.country_code).as_deref() == Some("US"))),
+            (
+                "vpn country=US",
+                by(&|s| {
+                    Risk::of(s).vpn && geo(s).and_then(|g| g.country_code).as_deref() == Some("US")
+                }),
+            ),
         ];
         for (q, want) in cases {
             assert_eq!(count(&all, q), want, "{q}");
@@ -198,7 +234,13 @@ mod tests {
         if let Some(t) = s.active_token.as_mut() {
             t.intelligence = None;
         }
-        for q in ["vpn", "vpn=false", "country=US", "risk=benign,unknown,malicious,suspicious", "city~a"] {
+        for q in [
+            "vpn",
+            "vpn=false",
+            "country=US",
+            "risk=benign,unknown,malicious,suspicious",
+            "city~a",
+        ] {
             let query = compile_query(q, "2026-01-01T00:00:00Z".parse().unwrap()).unwrap();
             assert!(!Matcher::new(&query.local).matches(&s), "{q}");
         }

@@ -75,7 +75,12 @@ impl RiskSummary {
             Some(Verdict::Unknown) => 1,
             _ => 0,
         };
-        (verdict, self.embargo > 0, self.breached, self.vpn + self.proxy)
+        (
+            verdict,
+            self.embargo > 0,
+            self.breached,
+            self.vpn + self.proxy,
+        )
     }
 }
 
@@ -172,7 +177,10 @@ impl FromStr for UserColumn {
             })
             .ok_or_else(|| {
                 let names: Vec<_> = UserColumn::ALL.iter().map(|c| c.name()).collect();
-                format!("unknown column `{s}` (expected one of {})", names.join(", "))
+                format!(
+                    "unknown column `{s}` (expected one of {})",
+                    names.join(", ")
+                )
             })
     }
 }
