@@ -35,7 +35,10 @@ fn fraction(part: usize, whole: usize) -> f64 {
 fn assert_complete(i: &Value) {
     let keys = |v: &Value| -> BTreeSet<String> { v.as_object().unwrap().keys().cloned().collect() };
     let set = |k: &[&str]| -> BTreeSet<String> { k.iter().map(|s| s.to_string()).collect() };
-    assert_eq!(keys(i), set(&["embargo", "ip_intel", "domain_intel", "user_intel"]));
+    assert_eq!(
+        keys(i),
+        set(&["embargo", "ip_intel", "domain_intel", "user_intel"])
+    );
     let ip = &i["ip_intel"];
     assert_eq!(
         keys(ip),
@@ -45,7 +48,10 @@ fn assert_complete(i: &Value) {
     for rep in [&ip["reputation"], &i["domain_intel"]["reputation"]] {
         assert!(rep["category"].is_array() && rep["score"].is_i64(), "{rep}");
         let v = rep["verdict"].as_str().unwrap();
-        assert!(["malicious", "suspicious", "unknown", "benign"].contains(&v), "{v}");
+        assert!(
+            ["malicious", "suspicious", "unknown", "benign"].contains(&v),
+            "{v}"
+        );
     }
     let geo = &ip["geolocation"];
     for k in ["country", "city", "postal_code", "country_code"] {
@@ -90,8 +96,14 @@ async fn list_items_carry_a_realistic_mix_of_intelligence() {
     );
     assert!((0.85..=0.95).contains(&share), "most sessions: {share}");
     assert!((0.02..=0.07).contains(&vpn), "a few percent VPN: {vpn}");
-    assert!((0.015..=0.05).contains(&proxy), "a few percent proxy: {proxy}");
-    assert!((0.004..=0.025).contains(&bad), "about one percent bad: {bad}");
+    assert!(
+        (0.015..=0.05).contains(&proxy),
+        "a few percent proxy: {proxy}"
+    );
+    assert!(
+        (0.004..=0.025).contains(&bad),
+        "about one percent bad: {bad}"
+    );
     assert!(malicious > 0);
     assert!(
         embargo > 0 && fraction(embargo, n) < 0.03,
@@ -145,7 +157,10 @@ async fn list_items_carry_a_realistic_mix_of_intelligence() {
     ] {
         assert!(has(needle) > 0, "no {needle}");
     }
-    let scripts = fraction(has("curl/") + has("python-requests/") + has("pangea-"), all.len());
+    let scripts = fraction(
+        has("curl/") + has("python-requests/") + has("pangea-"),
+        all.len(),
+    );
     assert!((0.01..=0.10).contains(&scripts), "scripts {scripts}");
     e.emu.shutdown().await;
 }
@@ -154,10 +169,8 @@ async fn list_items_carry_a_realistic_mix_of_intelligence() {
 async fn token_check_and_refresh_answer_the_same_block_as_the_list() {
     let e = Emu::start(config(true)).await;
     let all = all_sessions(&e).await;
-    let by_id: BTreeMap<&str, &Value> = all
-        .iter()
-        .map(|s| (s["id"].as_str().unwrap(), s))
-        .collect();
+    let by_id: BTreeMap<&str, &Value> =
+        all.iter().map(|s| (s["id"].as_str().unwrap(), s)).collect();
     let mut checked = 0;
     for u in e.emu.tokens(40) {
         for t in &u.sessions {
@@ -178,8 +191,14 @@ async fn token_check_and_refresh_answer_the_same_block_as_the_list() {
                     )
                     .await;
                 assert_eq!(r.status(), "Success", "{}", r.body);
-                assert_eq!(r.result()["active_token"].get("intelligence"), listed.as_ref());
-                assert_eq!(r.result()["refresh_token"].get("intelligence"), listed.as_ref());
+                assert_eq!(
+                    r.result()["active_token"].get("intelligence"),
+                    listed.as_ref()
+                );
+                assert_eq!(
+                    r.result()["refresh_token"].get("intelligence"),
+                    listed.as_ref()
+                );
                 checked += 1;
             }
         }
