@@ -152,7 +152,7 @@ pub const PROFILE: FieldInfo = FieldInfo {
     ops: &[Op::Eq, Op::Contains, Op::Exists],
     kind: ValueKind::Profile,
     side: Side::Server,
-    help: "a profile entry; profile.Name? is set, !profile.Name? is not (names with - _ or digits, e.g. profile.User-Agent, are checked locally)",
+    help: "profile entry; profile.Name? set, !profile.Name? unset",
 };
 
 /// Every filterable field (spec 5.1), in help order.
@@ -309,7 +309,7 @@ pub const FIELDS: &[FieldInfo] = &[
         ops: &[Op::Eq, Op::In],
         kind: ValueKind::Verdict,
         side: Side::Local,
-        help: "IP reputation verdict: malicious, suspicious, unknown, benign",
+        help: "IP verdict: malicious suspicious unknown benign",
     },
     FieldInfo {
         name: "device",
@@ -318,7 +318,7 @@ pub const FIELDS: &[FieldInfo] = &[
         ops: LOCAL_TEXT_OPS,
         kind: ValueKind::Text,
         side: Side::Local,
-        help: "browser and OS from the User-Agent (device~Firefox, device~iOS)",
+        help: "browser and OS (device~Firefox, device~iOS)",
     },
     FieldInfo {
         name: "ua",
@@ -421,6 +421,12 @@ static HELP: LazyLock<String> = LazyLock::new(|| {
     for f in FIELDS.iter().filter(|f| f.side == Side::Local) {
         out.push_str(&line(f));
     }
+    out.push_str(&format!(
+        "  {:<width$}  {:<18}  {}\n",
+        "profile.Other-Name",
+        "= ~ ?",
+        "profile keys with - _ or digits (profile.User-Agent~curl)"
+    ));
     out.push_str(
         "\nExample: acme created>now-1d scope=admin\n\
          Example: created>now-1h country=FR,DE vpn device~Firefox profile.User-Agent~curl\n\
