@@ -82,50 +82,53 @@ fn emulator(sessions: usize, latency: Duration) -> Emulator {
 }
 
 /// The raw fetch floor: every page of the unfiltered list, newest first, over one
-/// keep-alive connection, each next cursor found by a byte search (nothing is parsed).
-/// Returns the best of `runs` walks and the pages fetched.
-fn raw_floor(emu: &Emulator, page: usize, runs: usize) -> (Duration, usize) {
+/// keep-alive connection opened for the walk (as a CLI process opens its own), each next
+/// cursor found by a byte search (nothing is parsed). Returns the time and the pages.
+fn raw_floor(emu: &Emulator, page: usize) -> (Duration, usize) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
     rt.block_on(async {
-        let http = reqwest::Client::new();
         let url = format!("{}/v2/session/list", emu.base_url);
         let bearer = format!("Bearer {}", emu.token);
-        let mut best = Duration::MAX;
+        let http = reqwest::Client::new();
+        let start = Instant::now();
+        let mut last = String::new();
         let mut pages = 0;
-        for _ in 0..runs {
-            let start = Instant::now();
-            let mut last = String::new();
-            pages = 0;
-            loop {
-                let mut body = format!(r#"{{"order":"desc","order_by":"created_at","size":{page}"#);
-                if !last.is_empty() {
-                    body.push_str(&format!(r#","last":"{last}""#));
-                }
-                body.push('}');
-                let bytes = http
-                    .post(&url)
-                    .header("authorization", &bearer)
-                    .header("content-type", "application/json")
-                    .body(body)
-                    .send()
-                    .await
-                    .expect("emulator answers")
-                    .bytes()
-                    .await
-                    .expect("body");
-                pages += 1;
-                last = cursor(&bytes);
-                if last.is_empty() || pages > 100_000 {
-                    break;
-                }
+        loop {
+            let mut body = format!(r#"{{"order":"desc","order_by":"created_at","size":{page}"#);
+            if !last.is_empty() {
+                body.push_str(&format!(r#","last":"{last}""#));
             }
-            best = best.min(start.elapsed());
+            body.push('}');
+            let bytes = http
+                .post(&url)
+                .header("authorization", &bearer)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .expect("emulator answers")
+                .bytes()
+                .await
+                .expect("body");
+            pages += 1;
+            last = cursor(&bytes);
+            if last.is_empty() || pages > 100_000 {
+                break;
+            }
         }
-        (best, pages)
+        (start.elapsed(), pages)
     })
+}
+
+/// Alternating floor and CLI runs per size.
+const ROUNDS: usize = 5;
+
+fn median(v: &mut [Duration]) -> Duration {
+    v.sort();
+    v[v.len() / 2]
 }
 
 /// The `last` cursor of a list answer, by a byte search for its key.
@@ -207,21 +210,25 @@ fn main() {
     for n in [s.list_small, s.list_big] {
         let emu = emulator(n, s.list_latency);
         // Warm the emulator's and the kernel's caches alike for both measurements.
-        let _ = raw_floor(&emu, s.page, 1);
-        let (floor, fetched) = raw_floor(&emu, s.page, 3);
-        let mut walls = Vec::new();
+        let _ = raw_floor(&emu, s.page);
+        // Floor and CLI runs alternate, so a change in the machine's load falls on both.
+        let (mut floors, mut walls) = (Vec::new(), Vec::new());
+        let mut fetched = 0;
         let mut kib = 0;
-        for _ in 0..3 {
+        for _ in 0..ROUNDS {
+            let (floor, pages) = raw_floor(&emu, s.page);
+            floors.push(floor);
+            fetched = pages;
             let (wall, k) = run(&emu, &list_args);
             walls.push(wall);
             kib = kib.max(k);
         }
-        walls.sort();
-        let wall = walls[walls.len() / 2];
+        let floor = median(&mut floors);
+        let wall = median(&mut walls);
         let pages = n.div_ceil(s.page) + 1;
         let ideal = s.list_latency * pages as u32;
         println!(
-            "  {n:>7} sessions: {:>8.3} s (median of 3); raw fetch floor {:.3} s ({fetched} pages, best of 3): ratio {:.2} (target <= 1.15); {pages} pages x {:?} = {:.3} s, ratio {:.2}; peak RSS {} KiB",
+            "  {n:>7} sessions: {:>8.3} s; raw fetch floor {:.3} s ({fetched} pages); medians of {ROUNDS} alternating runs: ratio {:.2} (target <= 1.15); {pages} pages x {:?} = {:.3} s, ratio {:.2}; peak RSS {} KiB",
             wall.as_secs_f64(),
             floor.as_secs_f64(),
             wall.as_secs_f64() / floor.as_secs_f64(),

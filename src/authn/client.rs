@@ -375,6 +375,15 @@ impl Client {
         }
     }
 
+    /// A plain successful list page decoded in one pass, without awaiting anything (so it
+    /// can run off the async workers); the answer back when it needs the full path.
+    pub(super) fn list_decoded<T: ListPage>(sent: Sent) -> Result<Response<T>, Sent> {
+        match decode::success::<T>(&sent.raw, &sent.red, sent.attempts) {
+            Some(done) => Ok(done),
+            None => Err(sent),
+        }
+    }
+
     /// A list page from its undecoded answer: what `session_list` would have returned
     /// (or the same page with its sessions kept as JSON text).
     pub(super) async fn list_concluded<T: ListPage>(

@@ -493,7 +493,10 @@ mod tests {
         let want = serde_json::from_slice::<Value>(&body).unwrap()["result"]["last"]
             .as_str()
             .map(str::to_string);
-        assert_eq!(peek_cursor(&raw(200, std::str::from_utf8(&body).unwrap())), want);
+        assert_eq!(
+            peek_cursor(&raw(200, std::str::from_utf8(&body).unwrap())),
+            want
+        );
     }
 
     #[test]

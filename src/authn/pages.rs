@@ -114,6 +114,19 @@ async fn fetch<T: ListPage>(w: &mut Walk) -> Result<Response<T>, Error> {
         let task = tokio::spawn(async move { client.list_sent(&scope, &req).await });
         w.pending = Some(Pending { cursor: next, task });
     }
+    // A page of a thousand sessions takes milliseconds to decode: done on the blocking
+    // pool, the async workers stay free to send the request just started and read its
+    // answer, which is what a walk waits on.
+    let sent = match tokio::task::spawn_blocking(move || Client::list_decoded::<T>(sent)).await {
+        Ok(Ok(page)) => return Ok(page),
+        Ok(Err(sent)) => sent,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(_) => {
+            return Err(Error::Config(
+                "the runtime shut down while a page was decoded".into(),
+            ));
+        }
+    };
     w.client.list_concluded(sent).await
 }
 

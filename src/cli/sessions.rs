@@ -155,6 +155,8 @@ pub async fn list(ctx: &Ctx, scope: Scope, args: ListArgs) -> Result<(), CliErro
     if args.explain {
         return explain(ctx, &query);
     }
+    // Every format shows each session's device.
+    investigate::device::warm_up();
     let client = ctx.client()?;
     let size = args.size.unwrap_or(if query.has_local() {
         COLLECT_PAGE_SIZE
@@ -213,8 +215,15 @@ where
     S: Stream<Item = Result<Response<T>, PageError>>,
 {
     let mut pages = std::pin::pin!(pages);
+    // Writing a page is milliseconds of work: told to the runtime, which moves the walk's
+    // requests to another worker meanwhile.
+    let multi_thread = tokio::runtime::Handle::current().runtime_flavor()
+        == tokio::runtime::RuntimeFlavor::MultiThread;
     while let Some(page) = pages.next().await {
         match page {
+            Ok(resp) if multi_thread => {
+                tokio::task::block_in_place(|| write(&mut writer, &resp.result))?
+            }
             Ok(resp) => write(&mut writer, &resp.result)?,
             Err(e) => {
                 // Close the output so what was written still parses.

@@ -95,6 +95,7 @@ pub async fn run(ctx: &Ctx, args: UsersArgs) -> Result<(), CliError> {
     if args.explain {
         return sessions::explain(ctx, &query);
     }
+    crate::investigate::device::warm_up();
     let client = ctx.client()?;
     let req = SessionListRequest {
         filter: (!query.server.is_empty()).then(|| query.server.clone()),

@@ -61,6 +61,12 @@ static EXTRACTORS: LazyLock<Option<Extractors>> = LazyLock::new(|| {
     Some(Extractors { ua, os })
 });
 
+/// Compiles the rules on a thread of their own (tens of milliseconds), so a caller that
+/// will parse User-Agents soon does not wait for them on its first.
+pub fn warm_up() {
+    std::thread::spawn(|| LazyLock::force(&EXTRACTORS));
+}
+
 /// The product token of a User-Agent the rules do not know: `pangea-go/5.7.0` → `pangea-go 5`.
 fn product(ua: &str) -> String {
     let first = ua.split_whitespace().next().unwrap_or("");
@@ -121,7 +127,7 @@ pub fn parse(ua: &str) -> Device {
 /// answers and starts over when full, so memory stays flat however many sessions pass.
 #[derive(Default)]
 pub struct Devices {
-    seen: HashMap<Box<str>, Arc<Device>>,
+    seen: HashMap<Box<str>, (Arc<Device>, Arc<str>)>,
 }
 
 impl std::fmt::Debug for Devices {
@@ -141,15 +147,25 @@ impl Devices {
 
     /// The device of `ua`, parsed once per distinct string.
     pub fn get(&mut self, ua: &str) -> Arc<Device> {
-        if let Some(d) = self.seen.get(ua) {
-            return d.clone();
+        self.entry(ua).0.clone()
+    }
+
+    /// [`Device::label`] of `ua`, made once per distinct string.
+    pub fn label(&mut self, ua: &str) -> Arc<str> {
+        self.entry(ua).1.clone()
+    }
+
+    fn entry(&mut self, ua: &str) -> &(Arc<Device>, Arc<str>) {
+        if !self.seen.contains_key(ua) {
+            if self.seen.len() >= Self::CAPACITY {
+                self.seen.clear();
+            }
+            let d = parse(ua);
+            let label = Arc::from(d.label());
+            self.seen.insert(ua.into(), (Arc::new(d), label));
         }
-        if self.seen.len() >= Self::CAPACITY {
-            self.seen.clear();
-        }
-        let d = Arc::new(parse(ua));
-        self.seen.insert(ua.into(), d.clone());
-        d
+        // Inserted just above when missing.
+        &self.seen[ua]
     }
 }
 

@@ -423,9 +423,7 @@ static HELP: LazyLock<String> = LazyLock::new(|| {
     }
     out.push_str(&format!(
         "  {:<width$}  {:<18}  {}\n",
-        "profile.Other-Name",
-        "= ~ ?",
-        "profile keys with - _ or digits (profile.User-Agent~curl)"
+        "profile.Other-Name", "= ~ ?", "profile keys with - _ or digits (profile.User-Agent~curl)"
     ));
     out.push_str(
         "\nExample: acme created>now-1d scope=admin\n\
