@@ -26,6 +26,7 @@ fn config(faults: Faults) -> EmulatorConfig {
         user_token_life: Duration::from_secs(600),
         refresh_token_life: Duration::from_secs(86_400),
         faults,
+        intelligence: true,
     }
 }
 
