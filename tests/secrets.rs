@@ -237,6 +237,7 @@ fn a_tui_session_with_a_refresh_an_error_and_a_panic_leaks_no_token() {
                 user_token_life: Duration::from_secs(900),
                 refresh_token_life: Duration::from_secs(86_400),
                 faults: Faults::default(),
+                intelligence: true,
             },
             "127.0.0.1:0".parse().unwrap(),
         ))
