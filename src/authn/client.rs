@@ -377,10 +377,10 @@ impl Client {
 
     /// A plain successful list page decoded in one pass, without awaiting anything (so it
     /// can run off the async workers); the answer back when it needs the full path.
-    pub(super) fn list_decoded<T: ListPage>(sent: Sent) -> Result<Response<T>, Sent> {
+    pub(super) fn list_decoded<T: ListPage>(sent: Sent) -> Result<Response<T>, Box<Sent>> {
         match decode::success::<T>(&sent.raw, &sent.red, sent.attempts) {
             Some(done) => Ok(done),
-            None => Err(sent),
+            None => Err(Box::new(sent)),
         }
     }
 

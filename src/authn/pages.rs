@@ -119,7 +119,7 @@ async fn fetch<T: ListPage>(w: &mut Walk) -> Result<Response<T>, Error> {
     // answer, which is what a walk waits on.
     let sent = match tokio::task::spawn_blocking(move || Client::list_decoded::<T>(sent)).await {
         Ok(Ok(page)) => return Ok(page),
-        Ok(Err(sent)) => sent,
+        Ok(Err(sent)) => *sent,
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
         Err(_) => {
             return Err(Error::Config(
