@@ -223,15 +223,27 @@ fn main() {
             walls.push(wall);
             kib = kib.max(k);
         }
+        // Each CLI run against the floor run just before it, under the same load.
+        let mut pairs: Vec<f64> = floors
+            .iter()
+            .zip(&walls)
+            .map(|(f, w)| w.as_secs_f64() / f.as_secs_f64())
+            .collect();
+        pairs.sort_by(f64::total_cmp);
         let floor = median(&mut floors);
         let wall = median(&mut walls);
         let pages = n.div_ceil(s.page) + 1;
         let ideal = s.list_latency * pages as u32;
         println!(
-            "  {n:>7} sessions: {:>8.3} s; raw fetch floor {:.3} s ({fetched} pages); medians of {ROUNDS} alternating runs: ratio {:.2} (target <= 1.15); {pages} pages x {:?} = {:.3} s, ratio {:.2}; peak RSS {} KiB",
+            "  {n:>7} sessions: {:>8.3} s; raw fetch floor {:.3} s ({fetched} pages); medians of {ROUNDS} alternating runs: ratio {:.2} (target <= 1.15; run by run {}); {pages} pages x {:?} = {:.3} s, ratio {:.2}; peak RSS {} KiB",
             wall.as_secs_f64(),
             floor.as_secs_f64(),
             wall.as_secs_f64() / floor.as_secs_f64(),
+            pairs
+                .iter()
+                .map(|r| format!("{r:.2}"))
+                .collect::<Vec<_>>()
+                .join(" "),
             s.list_latency,
             ideal.as_secs_f64(),
             wall.as_secs_f64() / ideal.as_secs_f64(),
