@@ -7,6 +7,7 @@ pub mod authn;
 pub mod cli;
 pub mod config;
 pub mod emulator;
+pub mod investigate;
 pub mod query;
 pub mod sanitize;
 pub mod tui;

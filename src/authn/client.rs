@@ -383,6 +383,18 @@ impl Client {
         super::pages::read_ahead(super::pages::walk(self.clone(), scope, req, true))
     }
 
+    /// [`Client::pages_ahead`] with each page's sessions kept as the JSON text the server
+    /// sent (scrubbed of this client's tokens like every answer), so output can pass them
+    /// through without building and re-serialising each one.
+    pub fn raw_pages_ahead(
+        &self,
+        scope: ListScope,
+        req: SessionListRequest,
+    ) -> impl futures::Stream<Item = Result<Response<RawSessionList>, PageError>> + Send + 'static
+    {
+        super::pages::read_ahead(super::pages::walk(self.clone(), scope, req, true))
+    }
+
     /// A call whose result is an endpoint type: a plain success is decoded in one pass.
     async fn run_typed<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<Response<T>, Error> {
         self.run(call, decode::typed, Some(decode::success::<T>))
@@ -458,17 +470,23 @@ impl Client {
         }
     }
 
-    /// A list page from its undecoded answer: what `session_list` would have returned.
-    pub(super) async fn list_concluded(
+    /// A plain successful list page decoded in one pass, without awaiting anything (so it
+    /// can run off the async workers); the answer back when it needs the full path.
+    pub(super) fn list_decoded<T: ListPage>(sent: Sent) -> Result<Response<T>, Box<Sent>> {
+        match decode::success::<T>(&sent.raw, &sent.red, sent.attempts) {
+            Some(done) => Ok(done),
+            None => Err(Box::new(sent)),
+        }
+    }
+
+    /// A list page from its undecoded answer: what `session_list` would have returned
+    /// (or the same page with its sessions kept as JSON text).
+    pub(super) async fn list_concluded<T: ListPage>(
         &self,
         sent: Sent,
-    ) -> Result<Response<SessionListResult>, Error> {
-        self.conclude(
-            sent,
-            decode::typed,
-            Some(decode::success::<SessionListResult>),
-        )
-        .await
+    ) -> Result<Response<T>, Error> {
+        self.conclude(sent, decode::typed, Some(decode::success::<T>))
+            .await
     }
 
     /// The envelope of the final answer, polling `/request/{id}` while the call is queued.

@@ -433,6 +433,46 @@ pub struct SessionListResult {
     pub count: Option<u64>,
 }
 
+/// A list result whose sessions are kept as the JSON text the server sent (already
+/// scrubbed of the call's tokens), for output that passes them through unparsed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RawSessionList {
+    /// This page, one JSON object text per session.
+    pub sessions: Vec<Box<serde_json::value::RawValue>>,
+    /// Cursor for the next page; missing or empty on the last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<String>,
+    /// All sessions matched (service list only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+}
+
+/// What a page walk needs from a list result, typed or raw.
+pub trait ListPage: serde::de::DeserializeOwned + Send + 'static {
+    /// The cursor of the next page as sent (may be empty).
+    fn cursor(&self) -> Option<&str>;
+    /// True when the page has no sessions.
+    fn is_empty(&self) -> bool;
+}
+
+impl ListPage for SessionListResult {
+    fn cursor(&self) -> Option<&str> {
+        self.last.as_deref()
+    }
+    fn is_empty(&self) -> bool {
+        self.sessions.is_empty()
+    }
+}
+
+impl ListPage for RawSessionList {
+    fn cursor(&self) -> Option<&str> {
+        self.last.as_deref()
+    }
+    fn is_empty(&self) -> bool {
+        self.sessions.is_empty()
+    }
+}
+
 /// Result of refresh.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RefreshResult {

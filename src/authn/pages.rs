@@ -4,7 +4,7 @@
 use super::client::{Client, ListScope, PageError, Response, Sent};
 use super::decode;
 use super::error::Error;
-use super::model::{SessionListRequest, SessionListResult};
+use super::model::{ListPage, SessionListRequest};
 use futures::{Stream, StreamExt};
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -48,12 +48,12 @@ fn fingerprint(cursor: &str) -> u64 {
 /// requested ends it with an error saying the listing is incomplete.
 /// With `early`, each next page is requested as soon as the current answer names its
 /// cursor, while the current page is decoded; the outcome is the same page for page.
-pub fn walk(
+pub fn walk<T: ListPage>(
     client: Client,
     scope: ListScope,
     req: SessionListRequest,
     early: bool,
-) -> impl futures::Stream<Item = Result<Response<SessionListResult>, PageError>> + Send + 'static {
+) -> impl futures::Stream<Item = Result<Response<T>, PageError>> + Send + 'static {
     let start = Walk {
         client,
         scope,
@@ -79,7 +79,7 @@ pub fn walk(
             ));
         }
         let cursor = w.req.last.clone();
-        let page = match fetch(&mut w).await {
+        let page = match fetch::<T>(&mut w).await {
             Ok(page) => page,
             Err(error) => {
                 w.done = true;
@@ -90,15 +90,15 @@ pub fn walk(
         if let Some(c) = &cursor {
             w.seen.insert(fingerprint(c));
         }
-        match page.result.last.as_deref() {
+        match page.result.cursor() {
             Some(next)
                 if !next.is_empty()
-                    && !page.result.sessions.is_empty()
+                    && !page.result.is_empty()
                     && w.seen.insert(fingerprint(next)) =>
             {
                 w.req.last = Some(next.to_string());
             }
-            Some(next) if !next.is_empty() && !page.result.sessions.is_empty() => {
+            Some(next) if !next.is_empty() && !page.result.is_empty() => {
                 w.repeated = Some(Error::Decode {
                     http_status: 200,
                     request_id: Some(page.request_id.clone()),
@@ -115,7 +115,7 @@ pub fn walk(
 }
 
 /// The page at `w.req.last`: from the early request when it asked for that cursor.
-async fn fetch(w: &mut Walk) -> Result<Response<SessionListResult>, Error> {
+async fn fetch<T: ListPage>(w: &mut Walk) -> Result<Response<T>, Error> {
     let sent = match w.pending.take() {
         Some(mut p) if w.req.last.as_deref() == Some(p.cursor.as_str()) => {
             match (&mut p.task).await {
@@ -139,6 +139,19 @@ async fn fetch(w: &mut Walk) -> Result<Response<SessionListResult>, Error> {
         let task = tokio::spawn(async move { client.list_sent(&scope, &req).await });
         w.pending = Some(Pending { cursor: next, task });
     }
+    // A page of a thousand sessions takes milliseconds to decode: done on the blocking
+    // pool, the async workers stay free to send the request just started and read its
+    // answer, which is what a walk waits on.
+    let sent = match tokio::task::spawn_blocking(move || Client::list_decoded::<T>(sent)).await {
+        Ok(Ok(page)) => return Ok(page),
+        Ok(Err(sent)) => *sent,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(_) => {
+            return Err(Error::Config(
+                "the runtime shut down while a page was decoded".into(),
+            ));
+        }
+    };
     w.client.list_concluded(sent).await
 }
 
@@ -255,9 +268,10 @@ mod tests {
         };
         let mut lists = Vec::new();
         for early in [false, true] {
-            let pages: Vec<_> = walk(client.clone(), ListScope::Service, req.clone(), early)
-                .collect()
-                .await;
+            let pages: Vec<Result<Response<crate::authn::model::SessionListResult>, _>> =
+                walk(client.clone(), ListScope::Service, req.clone(), early)
+                    .collect()
+                    .await;
             let ids: Vec<String> = pages
                 .into_iter()
                 .flat_map(|p| p.unwrap().result.sessions)

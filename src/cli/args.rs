@@ -122,6 +122,8 @@ pub enum SessionsCmd {
     Invalidate(InvalidateArgs),
     /// End every session of users, by id or by email.
     Logout(LogoutArgs),
+    /// Sessions matching a query grouped by user: count, countries, devices, last login, risk.
+    Users(UsersArgs),
 }
 
 /// `authtop client …`.
@@ -182,10 +184,31 @@ pub struct ListArgs {
     /// Start at this cursor (printed by a previous page).
     #[arg(long, value_name = "CURSOR")]
     pub last: Option<String>,
-    /// Walk every page.
+    /// Walk every page (a query with local terms always does).
     #[arg(long)]
     pub all: bool,
-    /// Print the compiled filter and exit without a request.
+    /// Print the server filter and the local terms and exit without a request.
+    #[arg(long)]
+    pub explain: bool,
+}
+
+/// `sessions users`.
+#[derive(Debug, Clone, Args)]
+pub struct UsersArgs {
+    /// Query terms, server and local, e.g. `created>now-1d vpn`.
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Order by this column: email, identity, sessions, countries, devices, last_login, risk
+    /// [default: sessions, most first].
+    #[arg(long, value_name = "COLUMN")]
+    pub order_by: Option<crate::investigate::UserColumn>,
+    /// Ascending order (the default is descending).
+    #[arg(long)]
+    pub asc: bool,
+    /// Sessions per page requested while walking [default: 1000].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub size: Option<u32>,
+    /// Print the server filter and the local terms and exit without a request.
     #[arg(long)]
     pub explain: bool,
 }

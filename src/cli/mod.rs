@@ -30,6 +30,7 @@ pub mod exit;
 pub mod output;
 pub mod sessions;
 pub mod tui_entry;
+pub mod users;
 
 pub use args::Cli;
 pub use exit::{CliError, Exit};
@@ -95,6 +96,7 @@ pub fn command() -> clap::Command {
     Cli::command().mut_subcommand("sessions", |s| {
         s.mut_subcommand("list", |c| c.after_long_help(query_help))
             .mut_subcommand("invalidate", |c| c.after_long_help(query_help))
+            .mut_subcommand("users", |c| c.after_long_help(query_help))
     })
 }
 
@@ -182,6 +184,7 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         }
         Command::Sessions(SessionsCmd::Invalidate(a)) => sessions::invalidate(ctx, a).await,
         Command::Sessions(SessionsCmd::Logout(a)) => sessions::logout(ctx, a).await,
+        Command::Sessions(SessionsCmd::Users(a)) => users::run(ctx, a).await,
         Command::Client(ClientCmd::List(a)) => {
             let token = client_cmd::user_token(ctx)?;
             sessions::list(ctx, sessions::Scope::Client(token), a).await

@@ -10,10 +10,19 @@
 //! A closed stdout ends the command quietly; diagnostics never panic.
 //! A streamed table keeps the column widths of its first page; longer values on
 //! later pages are cut with an ellipsis.
+//!
+//! Every format carries what authtop works out for a session ([`Derived`]): LOCATION,
+//! DEVICE and RISK columns in the table and CSV, a `derived` object beside each session
+//! in JSON. NDJSON from a raw page ([`SessionWriter::batch_raw`]) writes each session's
+//! JSON as the server sent it (already scrubbed of tokens) with `derived` appended, and
+//! only re-encodes one that holds a line break or a character unsafe for a terminal.
 
 use crate::authn::model::{Session, Timestamp};
+use crate::investigate::Devices;
+use crate::investigate::facts::{Derived, NOT_PROVIDED};
 use crate::sanitize::{clean, fit, width};
 use serde::Serialize;
+use serde_json::value::RawValue;
 use std::io::{self, IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -262,9 +271,11 @@ pub fn pretty_json<T: Serialize>(value: &T, indent: usize) -> io::Result<String>
         .join("\n"))
 }
 
-const SESSION_HEADERS: [&str; 5] = ["ID", "EMAIL", "IDENTITY", "CREATED", "EXPIRES"];
-const SESSION_CAPS: [usize; 5] = [40, 40, 40, 12, 12];
-const SESSION_CSV: [&str; 8] = [
+const SESSION_HEADERS: [&str; 8] = [
+    "ID", "EMAIL", "IDENTITY", "CREATED", "EXPIRES", "LOCATION", "DEVICE", "RISK",
+];
+const SESSION_CAPS: [usize; 8] = [40, 40, 40, 12, 12, 24, 28, 28];
+const SESSION_CSV: [&str; 11] = [
     "id",
     "type",
     "email",
@@ -273,6 +284,9 @@ const SESSION_CSV: [&str; 8] = [
     "expire",
     "active_token_id",
     "active_token_expire",
+    "location",
+    "device",
+    "risk",
 ];
 
 /// Writes sessions in one format, a batch at a time, holding none of them.
@@ -283,6 +297,7 @@ pub struct SessionWriter<W: Write> {
     color: bool,
     widths: Option<Vec<usize>>,
     written: usize,
+    devices: Devices,
 }
 
 impl<W: Write> SessionWriter<W> {
@@ -295,6 +310,7 @@ impl<W: Write> SessionWriter<W> {
             color,
             widths: None,
             written: 0,
+            devices: Devices::new(),
         }
     }
 
@@ -302,7 +318,10 @@ impl<W: Write> SessionWriter<W> {
     pub fn batch(&mut self, sessions: &[Session]) -> io::Result<()> {
         match self.format {
             Format::Table => {
-                let rows: Vec<Vec<String>> = sessions.iter().map(|s| self.table_row(s)).collect();
+                let mut rows: Vec<Vec<String>> = Vec::with_capacity(sessions.len());
+                for s in sessions {
+                    rows.push(self.table_row(s));
+                }
                 if self.widths.is_none() {
                     let widths = layout(&SESSION_HEADERS, &rows, &SESSION_CAPS);
                     self.out
@@ -319,13 +338,30 @@ impl<W: Write> SessionWriter<W> {
                 for s in sessions {
                     let sep = if self.written == 0 { "[\n" } else { ",\n" };
                     self.out.write_all(sep.as_bytes())?;
-                    self.out.write_all(pretty_json(s, 2)?.as_bytes())?;
+                    let derived = Derived::of(s, &mut self.devices);
+                    self.out.write_all(
+                        pretty_json(
+                            &WithDerived {
+                                session: s,
+                                derived,
+                            },
+                            2,
+                        )?
+                        .as_bytes(),
+                    )?;
                     self.written += 1;
                 }
             }
             Format::Ndjson => {
                 for s in sessions {
-                    self.out.write_all(json_line(s)?.as_bytes())?;
+                    let derived = Derived::of(s, &mut self.devices);
+                    self.out.write_all(
+                        json_line(&WithDerived {
+                            session: s,
+                            derived,
+                        })?
+                        .as_bytes(),
+                    )?;
                     self.out.write_all(b"\n")?;
                 }
             }
@@ -335,7 +371,9 @@ impl<W: Write> SessionWriter<W> {
                     self.widths = Some(Vec::new());
                 }
                 for s in sessions {
-                    self.out.write_all(csv_record(&csv_row(s)).as_bytes())?;
+                    let derived = Derived::of(s, &mut self.devices);
+                    self.out
+                        .write_all(csv_record(&csv_row(s, &derived)).as_bytes())?;
                 }
             }
         }
@@ -354,19 +392,106 @@ impl<W: Write> SessionWriter<W> {
         Ok(self.out)
     }
 
-    fn table_row(&self, s: &Session) -> Vec<String> {
+    fn table_row(&mut self, s: &Session) -> Vec<String> {
+        let derived = Derived::of(s, &mut self.devices);
+        let [location, device, risk] = derived_cells(&derived);
         vec![
             s.id.clone(),
             s.email.clone(),
             s.identity.clone(),
             relative(s.created_at, self.now),
             relative(s.expire, self.now),
+            location,
+            device,
+            risk,
         ]
+    }
+
+    /// Writes one raw page: NDJSON passes each session's JSON through with `derived`
+    /// appended; every other format reads the sessions and writes them as [`batch`] does.
+    ///
+    /// [`batch`]: SessionWriter::batch
+    pub fn batch_raw(&mut self, sessions: &[Box<RawValue>]) -> io::Result<()> {
+        if self.format != Format::Ndjson {
+            let typed = sessions
+                .iter()
+                .map(|raw| serde_json::from_str::<Session>(raw.get()))
+                .collect::<Result<Vec<Session>, _>>()
+                .map_err(unreadable)?;
+            return self.batch(&typed);
+        }
+        for raw in sessions {
+            self.raw_line(raw.get())?;
+        }
+        self.out.flush()
+    }
+
+    /// One NDJSON line from a session's JSON text.
+    fn raw_line(&mut self, text: &str) -> io::Result<()> {
+        let derived = Derived::of_json(text, &mut self.devices).map_err(unreadable)?;
+        let reencode = text.contains(['\n', '\r'])
+            || (!text.is_ascii()
+                && text
+                    .chars()
+                    .any(|c| crate::sanitize::is_unsafe(c) || needs_escape(c)));
+        if reencode {
+            let session: Session = serde_json::from_str(text).map_err(unreadable)?;
+            self.out.write_all(
+                json_line(&WithDerived {
+                    session: &session,
+                    derived,
+                })?
+                .as_bytes(),
+            )?;
+            return self.out.write_all(b"\n");
+        }
+        // The text is one JSON object (Derived read it as one): its closing brace is last.
+        let body = text.trim_end();
+        let open = body
+            .strip_suffix('}')
+            .ok_or_else(|| unreadable("not an object"))?;
+        self.out.write_all(open.as_bytes())?;
+        if open.trim_end() != "{" {
+            self.out.write_all(b",")?;
+        }
+        self.out.write_all(b"\"derived\":")?;
+        self.out.write_all(json_line(&derived)?.as_bytes())?;
+        self.out.write_all(b"}\n")
     }
 }
 
-fn csv_row(s: &Session) -> [String; 8] {
+/// A session with the fields authtop works out for it, as JSON output writes it.
+#[derive(Serialize)]
+struct WithDerived<'a> {
+    #[serde(flatten)]
+    session: &'a Session,
+    derived: Derived,
+}
+
+/// An answer's session that cannot be read, as an output error.
+fn unreadable(e: impl std::fmt::Display) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!("a session in the answer cannot be read: {e}"),
+    )
+}
+
+/// LOCATION, DEVICE and RISK as table and CSV cells; RISK reads `n/a` when the server
+/// sent no intelligence and is empty when it sent a clean one.
+pub fn derived_cells(d: &Derived) -> [String; 3] {
+    [
+        d.location.clone().unwrap_or_default(),
+        d.device.clone().unwrap_or_default(),
+        match &d.risk {
+            None => NOT_PROVIDED.to_string(),
+            Some(flags) => flags.join(" "),
+        },
+    ]
+}
+
+fn csv_row(s: &Session, derived: &Derived) -> [String; 11] {
     let token = s.active_token.as_ref();
+    let [location, device, risk] = derived_cells(derived);
     [
         s.id.clone(),
         s.kind.clone(),
@@ -376,6 +501,9 @@ fn csv_row(s: &Session) -> [String; 8] {
         s.expire.to_string(),
         token.map(|t| t.id.clone()).unwrap_or_default(),
         token.map(|t| t.expire.to_string()).unwrap_or_default(),
+        location,
+        device,
+        risk,
     ]
 }
 

@@ -4,16 +4,20 @@ use super::args::{InvalidateArgs, ListArgs, LogoutArgs};
 use super::output::{Format, SessionWriter, pretty_json, relative, table};
 use super::{CliError, Ctx, Exit, bulk};
 use crate::actions::{Op, Target, guard};
-use crate::authn::model::{Filter, Order, OrderBy, Session, SessionListRequest, Timestamp};
-use crate::authn::{Client, ListScope, Secret};
-use crate::query::{self, QueryError};
+use crate::authn::model::{
+    Filter, ListPage, Order, OrderBy, Session, SessionListRequest, Timestamp,
+};
+use crate::authn::{Client, ListScope, PageError, Response, Secret};
+use crate::investigate::{self, Matcher, Progress, WalkError};
+use crate::query::{self, Query, QueryError};
 use crate::sanitize::{clean, width};
-use futures::StreamExt;
+use futures::{Stream, StreamExt};
 use std::collections::BTreeSet;
 use std::io::Write;
+use std::ops::ControlFlow;
 
-/// Page size used when walking a query's matches to collect ids.
-const COLLECT_PAGE_SIZE: u32 = 1000;
+/// Page size used when walking a query's matches to collect ids or check local terms.
+pub const COLLECT_PAGE_SIZE: u32 = 1000;
 /// Sessions shown by a dry run.
 const SAMPLE: usize = 10;
 
@@ -59,30 +63,122 @@ pub fn compile(query: &str, now: Timestamp) -> Result<Filter, CliError> {
     query::compile(query, now).map_err(|e| CliError::usage(query_error_display(query, &e)))
 }
 
+/// Compiles the query words into their server and local parts, as [`compile`] does.
+pub fn compile_query(query: &str, now: Timestamp) -> Result<Query, CliError> {
+    query::compile_query(query, now).map_err(|e| CliError::usage(query_error_display(query, &e)))
+}
+
+/// The request for the first page of a walk.
+pub fn walk_request(query: &Query, args: &ListArgs, size: u32) -> SessionListRequest {
+    SessionListRequest {
+        filter: filter_opt(query.server.clone()),
+        last: args.last.clone().filter(|l| !l.is_empty()),
+        order: Some(if args.asc { Order::Asc } else { Order::Desc }),
+        order_by: Some(args.order_by.unwrap_or(OrderBy::CreatedAt)),
+        size: Some(size),
+    }
+}
+
+/// Walks every page `req` matches through the query's local terms, handing each page's
+/// matches to `each`; progress goes to stderr on a terminal and a failed page names the
+/// cursor to resume from. Returns the final progress.
+pub async fn walk_local(
+    ctx: &Ctx,
+    client: &Client,
+    scope: ListScope,
+    req: SessionListRequest,
+    query: &Query,
+    mut each: impl FnMut(Vec<Session>) -> Result<(), CliError>,
+) -> Result<Progress, CliError> {
+    let mut matcher = Matcher::new(&query.local);
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let mut failed: Option<CliError> = None;
+    let outcome = investigate::walk(client, scope, req, &mut matcher, &cancel, |page, p| {
+        if ctx.term.progress {
+            eprint!(
+                "\rwalking: {} pages, {} sessions scanned, {} matched",
+                p.pages, p.scanned, p.matches
+            );
+        }
+        match each(page) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
+                failed = Some(e);
+                ControlFlow::Break(())
+            }
+        }
+    })
+    .await;
+    if ctx.term.progress {
+        eprintln!();
+    }
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    match outcome {
+        Ok(o) => Ok(o.progress),
+        Err(WalkError {
+            error,
+            resume_from,
+            progress,
+        }) => Err(page_failure(&error, resume_from.as_deref(), Some(progress))),
+    }
+}
+
+/// The error for a walk that stopped at a failed page.
+fn page_failure(
+    error: &crate::authn::Error,
+    resume_from: Option<&str>,
+    progress: Option<Progress>,
+) -> CliError {
+    let mut msg = error.to_string();
+    if let Some(p) = progress {
+        msg.push_str(&format!(
+            "\n{} pages read before the failure: {} sessions scanned, {} matched",
+            p.pages, p.scanned, p.matches
+        ));
+    }
+    if let Some(cursor) = resume_from {
+        msg.push_str(&format!("\nresume with: --last {cursor}"));
+    }
+    CliError::new(Exit::for_error(error), msg)
+}
+
 fn filter_opt(filter: Filter) -> Option<Filter> {
     (!filter.is_empty()).then_some(filter)
 }
 
-/// `sessions list` / `client list`.
+/// `sessions list` / `client list`. A query with local terms walks every page the server
+/// part matches and prints the sessions the local part accepts.
 pub async fn list(ctx: &Ctx, scope: Scope, args: ListArgs) -> Result<(), CliError> {
     let now = Timestamp::now();
-    let query = args.query.join(" ");
-    let filter = compile(&query, now)?;
+    let query = compile_query(&args.query.join(" "), now)?;
     if args.explain {
-        return explain(ctx, &filter);
+        return explain(ctx, &query);
     }
+    // Every format shows each session's device.
+    investigate::device::warm_up();
     let client = ctx.client()?;
-    let req = SessionListRequest {
-        filter: filter_opt(filter),
-        last: args.last.filter(|l| !l.is_empty()),
-        order: Some(if args.asc { Order::Asc } else { Order::Desc }),
-        order_by: Some(args.order_by.unwrap_or(OrderBy::CreatedAt)),
-        size: Some(args.size.unwrap_or(ctx.settings.page_size)),
-    };
+    let size = args.size.unwrap_or(if query.has_local() {
+        COLLECT_PAGE_SIZE
+    } else {
+        ctx.settings.page_size
+    });
+    let req = walk_request(&query, &args, size);
     // Buffered: stdout is line-buffered, and a write per row costs a syscall per session.
     // The writer flushes after every batch, so rows still appear page by page.
     let out = std::io::BufWriter::with_capacity(64 << 10, std::io::stdout().lock());
     let mut writer = SessionWriter::new(out, ctx.format, now, ctx.term.color);
+    if query.has_local() {
+        let walked = walk_local(ctx, &client, scope.list_scope(), req, &query, |page| {
+            writer.batch(&page).map_err(CliError::from)
+        })
+        .await;
+        // Close the output so what was written still parses, also after a failure.
+        drop(writer.finish()?);
+        walked?;
+        return Ok(());
+    }
     if !args.all {
         let resp = match &scope {
             Scope::Service => client.session_list(&req).await?,
@@ -98,19 +194,42 @@ pub async fn list(ctx: &Ctx, scope: Scope, args: ListArgs) -> Result<(), CliErro
         return Ok(());
     }
     // Nothing changes the sessions while they are listed, so the next page may be on its
-    // way while this one is written.
-    let mut pages = std::pin::pin!(client.pages_ahead(scope.list_scope(), req));
+    // way while this one is written. NDJSON passes each session's JSON through.
+    if ctx.format == Format::Ndjson {
+        let pages = client.raw_pages_ahead(scope.list_scope(), req);
+        write_pages(writer, pages, |w, page| w.batch_raw(&page.sessions)).await
+    } else {
+        let pages = client.pages_ahead(scope.list_scope(), req);
+        write_pages(writer, pages, |w, page| w.batch(&page.sessions)).await
+    }
+}
+
+/// Writes every page of a walk; a failed page closes the output and names the cursor.
+async fn write_pages<W, T, S>(
+    mut writer: SessionWriter<W>,
+    pages: S,
+    mut write: impl FnMut(&mut SessionWriter<W>, &T) -> std::io::Result<()>,
+) -> Result<(), CliError>
+where
+    W: Write,
+    T: ListPage,
+    S: Stream<Item = Result<Response<T>, PageError>>,
+{
+    let mut pages = std::pin::pin!(pages);
+    // Writing a page is milliseconds of work: told to the runtime, which moves the walk's
+    // requests to another worker meanwhile.
+    let multi_thread = tokio::runtime::Handle::current().runtime_flavor()
+        == tokio::runtime::RuntimeFlavor::MultiThread;
     while let Some(page) = pages.next().await {
         match page {
-            Ok(resp) => writer.batch(&resp.result.sessions)?,
+            Ok(resp) if multi_thread => {
+                tokio::task::block_in_place(|| write(&mut writer, &resp.result))?
+            }
+            Ok(resp) => write(&mut writer, &resp.result)?,
             Err(e) => {
                 // Close the output so what was written still parses.
                 drop(writer.finish()?);
-                let mut msg = e.error.to_string();
-                if let Some(cursor) = &e.resume_from {
-                    msg.push_str(&format!("\nresume with: --last {cursor}"));
-                }
-                return Err(CliError::new(Exit::for_error(&e.error), msg));
+                return Err(page_failure(&e.error, e.resume_from.as_deref(), None));
             }
         }
     }
@@ -118,16 +237,30 @@ pub async fn list(ctx: &Ctx, scope: Scope, args: ListArgs) -> Result<(), CliErro
     Ok(())
 }
 
-fn explain(ctx: &Ctx, filter: &Filter) -> Result<(), CliError> {
+/// Prints the server filter and the local terms (`--explain`).
+pub fn explain(ctx: &Ctx, query: &Query) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
+    let local: Vec<String> = query.local.iter().map(ToString::to_string).collect();
     match ctx.format {
-        Format::Json | Format::Ndjson => writeln!(out, "{}", pretty_json(filter, 0)?)?,
+        Format::Json | Format::Ndjson => {
+            let v = serde_json::json!({ "filter": query.server, "local": local });
+            writeln!(out, "{}", pretty_json(&v, 0)?)?
+        }
         Format::Table | Format::Csv => {
-            let text = query::explain(filter);
-            if filter.is_empty() || text.is_empty() {
-                writeln!(out, "(no filter: every session)")?;
+            let text = query::explain(&query.server);
+            if query.server.is_empty() || text.is_empty() {
+                writeln!(out, "server filter: (no filter: every session)")?;
             } else {
-                writeln!(out, "{text}")?;
+                writeln!(out, "server filter: {text}")?;
+            }
+            if query.has_local() {
+                writeln!(
+                    out,
+                    "local terms:   {} (checked on every session the filter matches)",
+                    query.explain_local()
+                )?;
+            } else {
+                writeln!(out, "local terms:   {}", query::NO_LOCAL)?;
             }
         }
     }

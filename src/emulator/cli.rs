@@ -51,6 +51,9 @@ pub struct EmulatorArgs {
     /// Fraction (0 to 1) whose connection is closed without a response.
     #[arg(long, default_value_t = 0.0, value_parser = parse_rate)]
     pub drop_rate: f64,
+    /// Send no intelligence blocks (a project without the intelligence add-ons).
+    #[arg(long)]
+    pub no_intelligence: bool,
     /// Write the base URL, the service token and the seeded users' live tokens to this
     /// JSON file (mode 0600).
     #[arg(long)]
@@ -87,6 +90,7 @@ impl EmulatorArgs {
                 async_rate: self.async_rate,
                 drop_rate: self.drop_rate,
             },
+            intelligence: !self.no_intelligence,
         }
     }
 }

@@ -10,6 +10,9 @@
 //!   `request_id`; malformed JSON is a `ValidationError` (`BadFormat` at `/`).
 //! * Bearer: only the service token (printed at start, derived from the seed) is
 //!   accepted, on every endpoint including the client ones.
+//! * Intelligence: by default most sessions' active tokens carry a complete block
+//!   (spec 4.4) in list items, token check and refresh answers ([`intel`]);
+//!   [`EmulatorConfig::intelligence`] off sends none.
 //! * Data: seeded users and sessions (see [`seed`]); defaults are 60 users, 300
 //!   sessions, 15-minute user tokens and 7-day sessions ([`EmulatorConfig::demo`]
 //!   uses 2-minute user tokens so refreshes show). Users carry a `username` and an
@@ -44,6 +47,7 @@ pub mod cursor;
 pub mod faults;
 pub mod filter;
 pub mod ids;
+pub mod intel;
 pub mod matcher;
 pub mod render;
 pub mod routes;
@@ -94,6 +98,9 @@ pub struct EmulatorConfig {
     pub refresh_token_life: Duration,
     /// Faults.
     pub faults: Faults,
+    /// Give most sessions' active tokens an intelligence block (as with Pangea's
+    /// intelligence add-ons); off, no answer carries one.
+    pub intelligence: bool,
 }
 
 impl Default for EmulatorConfig {
@@ -106,6 +113,7 @@ impl Default for EmulatorConfig {
             user_token_life: Duration::from_secs(15 * 60),
             refresh_token_life: Duration::from_secs(7 * 86_400),
             faults: Faults::default(),
+            intelligence: true,
         }
     }
 }
@@ -192,6 +200,7 @@ impl RunningEmulator {
                 now,
                 user_life,
                 micros(cfg.refresh_token_life),
+                cfg.intelligence,
             );
             (store, now)
         })

@@ -131,7 +131,7 @@ pub struct TokenView<'a> {
     pub now: i64,
     /// The secret value, for refresh results only.
     pub value: Option<&'a str>,
-    /// Whether to add `enabled` and `intelligence` (token check and refresh results).
+    /// Whether to add `enabled` (token check and refresh results).
     pub full: bool,
 }
 
@@ -192,7 +192,8 @@ impl Serialize for TokenView<'_> {
             },
         )?;
         m.serialize_entry("created_at", &Stamp(self.created))?;
-        if let (true, Some(intel)) = (self.full, &self.rec.intelligence) {
+        // Lists carry it too: an investigation reads it from every row.
+        if let Some(intel) = &self.rec.intelligence {
             m.serialize_entry("intelligence", intel)?;
         }
         m.end()

@@ -1,10 +1,12 @@
 //! Deterministic demo data: users with real-looking (and non-ASCII) names, sessions from
-//! varied browsers spread over the past days, some with scopes and intelligence.
-//! Everything comes from the seed; times are relative to the start instant only.
+//! varied browsers and tools spread over the past days, some with scopes, most with an
+//! intelligence block (see [`super::intel`]). Everything comes from the seed; times are relative
+//! to the start instant only.
 
 use super::ids::new_id;
+use super::intel::Habits;
 use super::store::{Active, SECOND, SessionRec, Store, User};
-use crate::authn::model::{DomainIntel, Geolocation, Intelligence, IpIntel, Profile, Reputation};
+use crate::authn::model::Profile;
 use std::sync::Arc;
 
 const FIRST: &[&str] = &[
@@ -91,17 +93,6 @@ const DEPARTMENTS: &[&str] = &[
 const LOCALES: &[&str] = &["en-US", "ja-JP", "da-DK", "fr-FR", "pt-BR", "de-DE"];
 const EMOJI: &[&str] = &["🌸", "🚀", "🦊", "☕", "🎧", "🌊", "🍀", "⚡"];
 
-/// Browsers and devices users log in from.
-pub const USER_AGENTS: &[&str] = &[
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
-    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
-    "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
-    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.71 Mobile Safari/537.36",
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.2592.68",
-    "Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
-    "curl/8.8.0",
-];
 const SCOPES: &[&str] = &[
     "read",
     "write",
@@ -110,15 +101,6 @@ const SCOPES: &[&str] = &[
     "sessions:*",
     "profile/edit",
 ];
-const PLACES: &[(&str, &str, &str, f64, f64, &str)] = &[
-    ("United States", "Portland", "US", 45.52, -122.68, "97201"),
-    ("Japan", "Tokyo", "JP", 35.68, 139.69, "100-0001"),
-    ("Denmark", "København", "DK", 55.68, 12.57, "1050"),
-    ("Brazil", "São Paulo", "BR", -23.55, -46.63, "01000-000"),
-    ("Nigeria", "Lagos", "NG", 6.52, 3.38, "100001"),
-    ("Germany", "München", "DE", 48.14, 11.58, "80331"),
-];
-
 fn ascii_fold(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars() {
@@ -199,48 +181,10 @@ fn user(rng: &mut fastrand::Rng, i: usize) -> User {
     }
 }
 
-fn intelligence(rng: &mut fastrand::Rng) -> Intelligence {
-    let (country, city, code, lat, lon, postal) = *pick(rng, PLACES);
-    let bad = rng.u8(..6) == 0;
-    let verdict = |rng: &mut fastrand::Rng, bad: bool| Reputation {
-        category: Some(if bad {
-            vec!["Malware".into()]
-        } else {
-            Vec::new()
-        }),
-        score: Some(if bad {
-            70 + rng.i64(..30)
-        } else {
-            rng.i64(..10)
-        }),
-        verdict: Some(if bad { "malicious" } else { "benign" }.into()),
-    };
-    Intelligence {
-        embargo: Some(false),
-        ip_intel: Some(IpIntel {
-            is_bad: Some(bad),
-            is_vpn: Some(rng.u8(..5) == 0),
-            is_proxy: Some(rng.u8(..8) == 0),
-            reputation: Some(verdict(rng, bad)),
-            geolocation: Some(Geolocation {
-                country: Some(country.into()),
-                city: Some(city.into()),
-                latitude: Some(lat),
-                longitude: Some(lon),
-                postal_code: Some(postal.into()),
-                country_code: Some(code.into()),
-            }),
-        }),
-        domain_intel: Some(DomainIntel {
-            is_bad: Some(false),
-            reputation: Some(verdict(rng, false)),
-        }),
-        user_intel: Some(rng.u8(..10) == 0),
-    }
-}
-
 /// Fills `store` with `users` users and `sessions` sessions from `seed`. The first ten
-/// users get at least three sessions each when there are enough sessions.
+/// users get at least three sessions each when there are enough sessions. With
+/// `intelligence`, most sessions' active tokens carry a complete intelligence block.
+#[allow(clippy::too_many_arguments)]
 pub fn populate(
     store: &mut Store,
     seed: u64,
@@ -249,10 +193,16 @@ pub fn populate(
     now: i64,
     user_life: i64,
     refresh_life: i64,
+    intelligence: bool,
 ) {
     let mut rng = fastrand::Rng::with_seed(seed);
+    // Places, devices and risk come from a generator of their own, so turning
+    // intelligence off changes nothing else about the data.
+    let mut habits_rng = fastrand::Rng::with_seed(seed ^ 0x1a7e_1119_e9ce);
+    let mut habits: Vec<Habits> = Vec::with_capacity(users);
     let mut seen = std::collections::HashSet::new();
     for i in 0..users {
+        habits.push(Habits::new(&mut habits_rng));
         let mut u = user(&mut rng, i);
         if !seen.insert(u.email.clone()) {
             u.email = u.email.replacen('@', &format!("{i}@"), 1);
@@ -287,16 +237,16 @@ pub fn populate(
                 }
             }
         }
-        let intel = (rng.u8(..4) == 0).then(|| Box::new(intelligence(&mut rng)));
+        let (user_agent, intel) = habits[owner].login(&mut habits_rng);
         let expire = created_at + refresh_life;
         let rec = SessionRec {
             id: Arc::from(new_id(&mut rng, "pmt")),
             user: owner,
             created_at,
             expire,
-            user_agent: USER_AGENTS[rng.usize(..USER_AGENTS.len())],
+            user_agent,
             scopes,
-            intelligence: intel,
+            intelligence: intel.filter(|_| intelligence),
             refresh: new_id(&mut rng, "ptr"),
             active: Active {
                 id: new_id(&mut rng, "pmt"),

@@ -9,12 +9,13 @@
 
 use super::cursor::{Cursor, KeyRef, SortKey, fingerprint};
 use super::ids;
+use super::intel::Intel;
 use super::matcher::Matcher;
 use super::render::{SessionView, TokenView};
 use super::validate::ListQuery;
 use super::{SessionTokens, UserTokens};
 use crate::authn::Secret;
-use crate::authn::model::{Intelligence, Order, OrderBy, Profile, TokenInfo};
+use crate::authn::model::{Order, OrderBy, Profile, TokenInfo};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
@@ -66,8 +67,8 @@ pub struct SessionRec {
     pub user_agent: &'static str,
     /// Scopes granted.
     pub scopes: Vec<String>,
-    /// Login risk signals, complete or absent.
-    pub intelligence: Option<Box<Intelligence>>,
+    /// Login risk signals, rendered complete on the active token, or absent.
+    pub intelligence: Option<Intel>,
     /// `ptr_…` value.
     pub refresh: String,
     /// Current active token.
@@ -727,7 +728,7 @@ mod tests {
     fn store() -> Store {
         let life = 900 * SECOND;
         let mut s = Store::new(7, life, "pts_test".into(), NOW);
-        seed::populate(&mut s, 7, 200, 2000, NOW, life, 7 * 86_400 * SECOND);
+        seed::populate(&mut s, 7, 200, 2000, NOW, life, 7 * 86_400 * SECOND, true);
         s
     }
 

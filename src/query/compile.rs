@@ -1,22 +1,33 @@
 //! Turning terms into filter keys: field lookup, operator checks, values, conflicts.
 
-use super::QueryError;
-use super::fields::{self, FieldInfo, Op, PROFILE, ValueKind, profile_name};
+use super::fields::{self, FieldInfo, Op, PROFILE, Side, ValueKind, profile_name};
 use super::lexer::{self, Item, RawOp, Spanned, Term};
-use super::time;
+use super::local;
+use super::{Query, QueryError, time};
 use crate::authn::model::{Filter, Timestamp};
 use crate::sanitize;
 use serde_json::Value;
 use std::ops::Range;
 
-/// Compiles a whole line; see [`super::compile`].
-pub(crate) fn compile(input: &str, now: Timestamp) -> Result<Filter, QueryError> {
-    let mut filter = Filter::default();
+/// Compiles a whole line into its server and local parts; see [`super::compile_query`].
+pub(crate) fn compile(input: &str, now: Timestamp) -> Result<Query, QueryError> {
+    let mut query = Query {
+        text: input.to_string(),
+        server: Filter::default(),
+        local: Vec::new(),
+        sides: Vec::new(),
+    };
     for spanned in lexer::terms(input)? {
+        if let Some(term) = local::term(input, &spanned)? {
+            query.local.push(term);
+            query.sides.push((spanned.span, Side::Local));
+            continue;
+        }
         let cond = condition(input, &spanned, now)?;
-        insert(&mut filter, cond, spanned.span)?;
+        insert(&mut query.server, cond, spanned.span.clone())?;
+        query.sides.push((spanned.span, Side::Server));
     }
-    Ok(filter)
+    Ok(query)
 }
 
 /// One compiled term: the wire key and what it is set to.
@@ -91,7 +102,7 @@ fn resolve(input: &str, key: Range<usize>) -> Result<(Field, Option<Op>), QueryE
             return Err(QueryError::new(
                 name_span,
                 format!(
-                    "bad profile field name `{}`: expected letters A-Z a-z only, e.g. profile.City",
+                    "bad profile field name `{}`: expected letters, digits, `-` or `_`, e.g. profile.City or profile.User-Agent",
                     shown(pname)
                 ),
             ));

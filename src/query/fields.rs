@@ -88,6 +88,19 @@ pub enum ValueKind {
     Scopes,
     /// A profile entry, `profile.Name`.
     Profile,
+    /// A yes/no property of a login: the bare name means `=true`.
+    Flag,
+    /// A reputation verdict: `malicious`, `suspicious`, `unknown` or `benign`.
+    Verdict,
+}
+
+/// Who decides a term: the server's filter, or authtop on every row of the answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Side {
+    /// Sent in the `filter` object.
+    Server,
+    /// Checked locally on each session the server returns (the API cannot filter it).
+    Local,
 }
 
 /// One filterable field as the help screen and the compiler see it.
@@ -103,6 +116,8 @@ pub struct FieldInfo {
     pub ops: &'static [Op],
     /// What the values are.
     pub kind: ValueKind,
+    /// Whether the server filters it or authtop checks it.
+    pub side: Side,
     /// One line for help screens.
     pub help: &'static str,
 }
@@ -127,6 +142,7 @@ impl FieldInfo {
 
 const TEXT_OPS: &[Op] = &[Op::Eq, Op::In, Op::Contains];
 const TIME_OPS: &[Op] = &[Op::Eq, Op::Gt, Op::Gte, Op::Lt, Op::Lte];
+const LOCAL_TEXT_OPS: &[Op] = &[Op::Eq, Op::In, Op::Contains];
 
 /// The profile pseudo-field; its wire key is `profile_<Name>`.
 pub const PROFILE: FieldInfo = FieldInfo {
@@ -135,7 +151,8 @@ pub const PROFILE: FieldInfo = FieldInfo {
     wire: "profile_",
     ops: &[Op::Eq, Op::Contains, Op::Exists],
     kind: ValueKind::Profile,
-    help: "a profile entry (Name is letters only); profile.Name? is set, !profile.Name? is not",
+    side: Side::Server,
+    help: "profile entry; profile.Name? set, !profile.Name? unset",
 };
 
 /// Every filterable field (spec 5.1), in help order.
@@ -146,6 +163,7 @@ pub const FIELDS: &[FieldInfo] = &[
         wire: "email",
         ops: TEXT_OPS,
         kind: ValueKind::Text,
+        side: Side::Server,
         help: "the owner's email; a bare word means email~word",
     },
     FieldInfo {
@@ -154,6 +172,7 @@ pub const FIELDS: &[FieldInfo] = &[
         wire: "identity",
         ops: TEXT_OPS,
         kind: ValueKind::Text,
+        side: Side::Server,
         help: "the owner's user id (pui_…)",
     },
     FieldInfo {
@@ -162,6 +181,7 @@ pub const FIELDS: &[FieldInfo] = &[
         wire: "id",
         ops: TEXT_OPS,
         kind: ValueKind::Text,
+        side: Side::Server,
         help: "the session id (pmt_…)",
     },
     FieldInfo {
@@ -170,6 +190,7 @@ pub const FIELDS: &[FieldInfo] = &[
         wire: "type",
         ops: TEXT_OPS,
         kind: ValueKind::Text,
+        side: Side::Server,
         help: "the record type (session)",
     },
     FieldInfo {
@@ -178,6 +199,7 @@ pub const FIELDS: &[FieldInfo] = &[
         wire: "username",
         ops: TEXT_OPS,
         kind: ValueKind::Text,
+        side: Side::Server,
         help: "the owner's username",
     },
     FieldInfo {
@@ -186,6 +208,7 @@ pub const FIELDS: &[FieldInfo] = &[
         wire: "active_token_id",
         ops: TEXT_OPS,
         kind: ValueKind::Text,
+        side: Side::Server,
         help: "the id of the session's active token (pmt_…)",
     },
     FieldInfo {
@@ -194,6 +217,7 @@ pub const FIELDS: &[FieldInfo] = &[
         wire: "created_at",
         ops: TIME_OPS,
         kind: ValueKind::Time,
+        side: Side::Server,
         help: "login time",
     },
     FieldInfo {
@@ -202,6 +226,7 @@ pub const FIELDS: &[FieldInfo] = &[
         wire: "expire",
         ops: TIME_OPS,
         kind: ValueKind::Time,
+        side: Side::Server,
         help: "when the session ends",
     },
     FieldInfo {
@@ -210,6 +235,7 @@ pub const FIELDS: &[FieldInfo] = &[
         wire: "scopes",
         ops: &[Op::Eq],
         kind: ValueKind::Scopes,
+        side: Side::Server,
         help: "scopes; scope=a,b means all listed are present",
     },
     FieldInfo {
@@ -218,9 +244,91 @@ pub const FIELDS: &[FieldInfo] = &[
         wire: "enabled",
         ops: &[Op::Eq],
         kind: ValueKind::Bool,
+        side: Side::Server,
         help: "whether the session is enabled: true or false",
     },
     PROFILE,
+    FieldInfo {
+        name: "country",
+        aliases: &[],
+        wire: "country",
+        ops: LOCAL_TEXT_OPS,
+        kind: ValueKind::Text,
+        side: Side::Local,
+        help: "login country: ISO code or name (country=FR,DE)",
+    },
+    FieldInfo {
+        name: "city",
+        aliases: &[],
+        wire: "city",
+        ops: LOCAL_TEXT_OPS,
+        kind: ValueKind::Text,
+        side: Side::Local,
+        help: "login city (city~Paris)",
+    },
+    FieldInfo {
+        name: "vpn",
+        aliases: &[],
+        wire: "vpn",
+        ops: &[Op::Eq],
+        kind: ValueKind::Flag,
+        side: Side::Local,
+        help: "logged in through a VPN (vpn, vpn=false)",
+    },
+    FieldInfo {
+        name: "proxy",
+        aliases: &[],
+        wire: "proxy",
+        ops: &[Op::Eq],
+        kind: ValueKind::Flag,
+        side: Side::Local,
+        help: "logged in through a proxy",
+    },
+    FieldInfo {
+        name: "embargo",
+        aliases: &["embargoed"],
+        wire: "embargo",
+        ops: &[Op::Eq],
+        kind: ValueKind::Flag,
+        side: Side::Local,
+        help: "logged in from an embargoed country",
+    },
+    FieldInfo {
+        name: "breached",
+        aliases: &[],
+        wire: "breached",
+        ops: &[Op::Eq],
+        kind: ValueKind::Flag,
+        side: Side::Local,
+        help: "the user is known to be breached",
+    },
+    FieldInfo {
+        name: "risk",
+        aliases: &["verdict"],
+        wire: "risk",
+        ops: &[Op::Eq, Op::In],
+        kind: ValueKind::Verdict,
+        side: Side::Local,
+        help: "IP verdict: malicious suspicious unknown benign",
+    },
+    FieldInfo {
+        name: "device",
+        aliases: &[],
+        wire: "device",
+        ops: LOCAL_TEXT_OPS,
+        kind: ValueKind::Text,
+        side: Side::Local,
+        help: "browser and OS (device~Firefox, device~iOS)",
+    },
+    FieldInfo {
+        name: "ua",
+        aliases: &["user_agent"],
+        wire: "ua",
+        ops: LOCAL_TEXT_OPS,
+        kind: ValueKind::Text,
+        side: Side::Local,
+        help: "the raw User-Agent (ua~curl)",
+    },
 ];
 
 /// The field named `name` (case-insensitive), not counting `profile.Name`.
@@ -293,16 +401,33 @@ static HELP: LazyLock<String> = LazyLock::new(|| {
         .map(|f| f.names().collect::<Vec<_>>().join(", ").len())
         .max()
         .unwrap_or(0);
-    for f in FIELDS {
+    let line = |f: &FieldInfo| {
         let names = f.names().collect::<Vec<_>>().join(", ");
-        out.push_str(&format!(
-            "  {names:<width$}  {:<18}  {}\n",
-            f.ops_syntax(),
-            f.help
-        ));
+        let ops = if f.kind == ValueKind::Flag {
+            "(bare) =".to_string()
+        } else {
+            f.ops_syntax()
+        };
+        format!("  {names:<width$}  {ops:<18}  {}\n", f.help)
+    };
+    for f in FIELDS.iter().filter(|f| f.side == Side::Server) {
+        out.push_str(&line(f));
     }
     out.push_str(
+        "\nLocal fields: the API cannot filter these, so authtop sends the rest of the query\n\
+         and checks them on every matching session (a list means any of; text is\n\
+         case-insensitive; a bare vpn, proxy, embargo or breached means =true):\n",
+    );
+    for f in FIELDS.iter().filter(|f| f.side == Side::Local) {
+        out.push_str(&line(f));
+    }
+    out.push_str(&format!(
+        "  {:<width$}  {:<18}  {}\n",
+        "profile.Other-Name", "= ~ ?", "profile keys with - _ or digits (profile.User-Agent~curl)"
+    ));
+    out.push_str(
         "\nExample: acme created>now-1d scope=admin\n\
+         Example: created>now-1h country=FR,DE vpn device~Firefox profile.User-Agent~curl\n\
          Wire keys as shown by --explain (created_at__gt=\"…\") are accepted too.\n",
     );
     out

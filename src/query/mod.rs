@@ -12,6 +12,12 @@
 //! * wire keys are accepted as typed (`created_at__gt="…"`, `scopes=["a"]`), so the output
 //!   of [`explain`] compiles back to the same filter.
 //!
+//! Local terms ask what the API cannot filter (`country=FR`, `city~Paris`, `vpn`, `proxy`,
+//! `embargo`, `breached`, `risk=malicious,suspicious`, `device~Firefox`, `ua~curl`, and
+//! profile keys the server's letters-only `profile_<Name>` cannot name, such as
+//! `profile.User-Agent~curl`). [`compile_query`] splits a line into the server's
+//! [`Filter`] and the [`LocalTerm`]s a caller checks on each session it receives.
+//!
 //! Repeating a key merges `~` substrings and `scope` lists (all must match anyway) and
 //! is an error for anything else, unless the value is the same. Values cannot be empty.
 //! [`FIELDS`] lists what each field accepts; [`help_text`] is the user-facing summary.
@@ -20,12 +26,14 @@ mod compile;
 mod explain;
 mod fields;
 mod lexer;
+mod local;
 #[cfg(test)]
 mod tests;
 mod time;
 
 pub use explain::{NO_FILTER, explain};
-pub use fields::{FIELDS, FieldInfo, Op, PROFILE, ValueKind, help_text};
+pub use fields::{FIELDS, FieldInfo, Op, PROFILE, Side, ValueKind, help_text};
+pub use local::{Flag, LocalTerm, ProfileTest, TextTest, Verdict};
 
 use crate::authn::model::{Filter, Timestamp};
 use crate::sanitize;
@@ -77,7 +85,61 @@ impl QueryError {
     }
 }
 
-/// Compiles a query line; `now` anchors `now-2h` style times. Never does I/O or panics.
-pub fn compile(input: &str, now: Timestamp) -> Result<Filter, QueryError> {
+/// A compiled query: what the server filters and what is checked on each session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    /// The line it was compiled from.
+    pub text: String,
+    /// The filter sent with every page request.
+    pub server: Filter,
+    /// Conditions checked on each session the server returns, all of which must hold.
+    pub local: Vec<LocalTerm>,
+    /// Each term's byte range in [`Query::text`] and who decides it, in order.
+    pub sides: Vec<(Range<usize>, Side)>,
+}
+
+/// What an empty local part explains as.
+pub const NO_LOCAL: &str = "(no local terms)";
+
+impl Query {
+    /// True when some term must be checked locally, so every matching page is walked.
+    pub fn has_local(&self) -> bool {
+        !self.local.is_empty()
+    }
+
+    /// The same line compiled again against `now`, so `created>now-5m` slides on reload.
+    pub fn at(&self, now: Timestamp) -> Result<Query, QueryError> {
+        compile_query(&self.text, now)
+    }
+
+    /// The local part as a query line that compiles back to the same terms.
+    pub fn explain_local(&self) -> String {
+        if self.local.is_empty() {
+            return NO_LOCAL.to_string();
+        }
+        let terms: Vec<String> = self.local.iter().map(ToString::to_string).collect();
+        terms.join(" ")
+    }
+}
+
+/// Compiles a query line into its server filter and local terms; `now` anchors `now-2h`
+/// style times. Never does I/O or panics.
+pub fn compile_query(input: &str, now: Timestamp) -> Result<Query, QueryError> {
     compile::compile(input, now)
+}
+
+/// Compiles a query line that must be answered by the server alone; a local term is an
+/// error pointing at it. `now` anchors `now-2h` style times. Never does I/O or panics.
+pub fn compile(input: &str, now: Timestamp) -> Result<Filter, QueryError> {
+    let query = compile::compile(input, now)?;
+    match query.sides.iter().find(|(_, side)| *side == Side::Local) {
+        None => Ok(query.server),
+        Some((span, _)) => Err(QueryError::new(
+            span.clone(),
+            format!(
+                "`{}` is checked locally on every session, which this view cannot do: it sends only server filters",
+                compile::shown(&input[span.clone()])
+            ),
+        )),
+    }
 }

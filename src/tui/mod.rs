@@ -164,6 +164,7 @@ async fn connect(opts: &TuiOptions) -> Result<Connection> {
             user_token_life: life,
             refresh_token_life: Duration::from_secs(7 * 86_400),
             faults: Faults::default(),
+            intelligence: true,
         },
         ([127, 0, 0, 1], 0).into(),
     )

@@ -207,6 +207,7 @@ async fn emulator(sessions: usize, latency_ms: u64) -> RunningEmulator {
                 latency: Duration::from_millis(latency_ms),
                 ..Faults::default()
             },
+            intelligence: true,
         },
         "127.0.0.1:0".parse().unwrap(),
     )

@@ -145,7 +145,7 @@ async fn explain_prints_the_filter_and_sends_nothing() {
         .await;
     json.expect_code(0);
     assert!(
-        json.json()
+        json.json()["filter"]
             .as_object()
             .unwrap()
             .keys()

@@ -184,20 +184,27 @@ proptest! {
             w.batch(page).unwrap();
         }
         let text = String::from_utf8(w.finish().unwrap()).unwrap();
+        let mut devices = authtop::investigate::Devices::new();
         let rows: Vec<Vec<String>> = pages
             .iter()
             .flatten()
             .map(|s| {
+                let derived = authtop::investigate::facts::Derived::of(s, &mut devices);
+                let [location, device, risk] = authtop::cli::output::derived_cells(&derived);
                 vec![
                     s.id.clone(),
                     s.email.clone(),
                     s.identity.clone(),
                     relative(s.created_at),
                     relative(s.expire),
+                    location,
+                    device,
+                    risk,
                 ]
             })
             .collect();
-        check_table(&text, &["ID", "EMAIL", "IDENTITY", "CREATED", "EXPIRES"], &rows);
+        let headers = ["ID", "EMAIL", "IDENTITY", "CREATED", "EXPIRES", "LOCATION", "DEVICE", "RISK"];
+        check_table(&text, &headers, &rows);
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub fn config(users: usize, sessions: usize, faults: Faults) -> EmulatorConfig {
         user_token_life: Duration::from_secs(900),
         refresh_token_life: Duration::from_secs(86_400),
         faults,
+        intelligence: true,
     }
 }
 

@@ -33,6 +33,7 @@ fn refreshes_ride_out_faults_without_a_false_sign_out() {
                     throttle_rate: 0.20,
                     ..Faults::default()
                 },
+                intelligence: true,
             },
             "127.0.0.1:0".parse().unwrap(),
         ))

@@ -359,6 +359,7 @@ async fn the_worker_reports_retries_in_progress() {
                 throttle_rate: 1.0,
                 ..Faults::default()
             },
+            intelligence: true,
         },
         "127.0.0.1:0".parse().unwrap(),
     )

@@ -1,0 +1,494 @@
+//! What a session says about where it came from and how risky it is, read from its
+//! active token's intelligence block (spec 4.4) and its profile's `User-Agent`.
+//!
+//! "Not provided" and "no risk" are different answers: a session without an
+//! intelligence block has [`Risk::provided`] false, never an empty flag list.
+
+use super::device::Devices;
+use crate::authn::model::{Geolocation, Intelligence, Session};
+use crate::query::{Flag, Verdict};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+/// The profile key carrying the login's User-Agent.
+pub const USER_AGENT_KEY: &str = "User-Agent";
+
+/// The active token's intelligence block, when the server sent one.
+pub fn intelligence(s: &Session) -> Option<&Intelligence> {
+    s.active_token.as_ref()?.intelligence.as_ref()
+}
+
+/// Where the login's address is.
+pub fn geolocation(s: &Session) -> Option<&Geolocation> {
+    intelligence(s)?.ip_intel.as_ref()?.geolocation.as_ref()
+}
+
+/// The login's User-Agent, when the profile carries one.
+pub fn user_agent(s: &Session) -> Option<&str> {
+    s.profile.get(USER_AGENT_KEY).map(String::as_str)
+}
+
+/// `Paris, FR`: city and country code, whichever are known; `None` when neither is.
+pub fn location(s: &Session) -> Option<String> {
+    location_in(intelligence(s))
+}
+
+/// [`location`] from an intelligence block.
+pub fn location_in(intel: Option<&Intelligence>) -> Option<String> {
+    let g = intel?.ip_intel.as_ref()?.geolocation.as_ref()?;
+    place(
+        g.city.as_deref(),
+        g.country_code.as_deref().or(g.country.as_deref()),
+    )
+}
+
+/// `city, code` from whichever is known and not empty.
+fn place(city: Option<&str>, code: Option<&str>) -> Option<String> {
+    let city = city.filter(|c| !c.is_empty());
+    let code = code.filter(|c| !c.is_empty());
+    match (city, code) {
+        (Some(city), Some(code)) => Some(format!("{city}, {code}")),
+        (Some(one), None) | (None, Some(one)) => Some(one.to_string()),
+        (None, None) => None,
+    }
+}
+
+/// The country code of the login (upper case), else the country name.
+pub fn country(s: &Session) -> Option<String> {
+    let g = geolocation(s)?;
+    g.country_code
+        .as_deref()
+        .filter(|c| !c.is_empty())
+        .map(str::to_ascii_uppercase)
+        .or_else(|| g.country.clone().filter(|c| !c.is_empty()))
+}
+
+/// A login's risk signals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Risk {
+    /// The server sent an intelligence block; every other field is false/`None` when not.
+    pub provided: bool,
+    /// The IP's reputation verdict.
+    pub verdict: Option<Verdict>,
+    /// Through a VPN.
+    pub vpn: bool,
+    /// Through a proxy.
+    pub proxy: bool,
+    /// From an embargoed country.
+    pub embargo: bool,
+    /// The user is known to be breached.
+    pub breached: bool,
+}
+
+/// What [`Risk::compact`] says when the server sent no intelligence.
+pub const NOT_PROVIDED: &str = "n/a";
+
+impl Risk {
+    /// The risk of one session.
+    pub fn of(s: &Session) -> Risk {
+        Risk::of_intel(intelligence(s))
+    }
+
+    /// The risk an intelligence block describes; not provided when there is none.
+    pub fn of_intel(intel: Option<&Intelligence>) -> Risk {
+        let Some(i) = intel else {
+            return Risk::default();
+        };
+        let ip = i.ip_intel.as_ref();
+        Risk {
+            provided: true,
+            verdict: ip
+                .and_then(|ip| ip.reputation.as_ref())
+                .and_then(|r| r.verdict.as_deref())
+                .and_then(Verdict::parse),
+            vpn: ip.and_then(|ip| ip.is_vpn).unwrap_or(false),
+            proxy: ip.and_then(|ip| ip.is_proxy).unwrap_or(false),
+            embargo: i.embargo.unwrap_or(false),
+            breached: i.user_intel.unwrap_or(false),
+        }
+    }
+
+    /// Whether a flag is set.
+    pub fn has(&self, flag: Flag) -> bool {
+        match flag {
+            Flag::Vpn => self.vpn,
+            Flag::Proxy => self.proxy,
+            Flag::Embargo => self.embargo,
+            Flag::Breached => self.breached,
+        }
+    }
+
+    /// The bad verdict, if the verdict is one worth flagging.
+    pub fn bad_verdict(&self) -> Option<Verdict> {
+        self.verdict
+            .filter(|v| matches!(v, Verdict::Malicious | Verdict::Suspicious))
+    }
+
+    /// The flags worth showing, worst first: `malicious`/`suspicious`, then `vpn`,
+    /// `proxy`, `embargo`, `breached`.
+    pub fn flags(&self) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> =
+            self.bad_verdict().map(|v| v.as_str()).into_iter().collect();
+        out.extend(
+            Flag::ALL
+                .into_iter()
+                .filter(|f| self.has(*f))
+                .map(Flag::name),
+        );
+        out
+    }
+
+    /// True when any flag is shown.
+    pub fn is_flagged(&self) -> bool {
+        self.bad_verdict().is_some() || Flag::ALL.into_iter().any(|f| self.has(f))
+    }
+
+    /// The flags separated by spaces; empty when clean, [`NOT_PROVIDED`] when the server
+    /// sent no intelligence.
+    pub fn compact(&self) -> String {
+        if !self.provided {
+            return NOT_PROVIDED.to_string();
+        }
+        self.flags().join(" ")
+    }
+}
+
+/// The fields authtop works out for a session: the table's LOCATION, DEVICE and RISK,
+/// written as `derived` beside each session in JSON output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Derived {
+    /// `Paris, FR`; null when the server sent no location.
+    pub location: Option<String>,
+    /// `Firefox 128 · Linux`; null when the profile has no User-Agent.
+    pub device: Option<String>,
+    /// The risk flags, worst first; null when the server sent no intelligence.
+    pub risk: Option<Vec<&'static str>>,
+}
+
+/// The parts of a session's JSON that [`Derived`] reads, borrowed where the text allows;
+/// everything else is skipped. Mirrors the model's names and types for those parts.
+#[derive(Deserialize)]
+struct Light<'a> {
+    #[serde(default, borrow)]
+    profile: LightProfile<'a>,
+    #[serde(default, borrow)]
+    active_token: Option<LightToken<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+struct LightProfile<'a> {
+    #[serde(rename = "User-Agent", default, borrow)]
+    user_agent: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct LightToken<'a> {
+    #[serde(default, borrow)]
+    intelligence: Option<LightIntel<'a>>,
+}
+
+#[derive(Deserialize)]
+struct LightIntel<'a> {
+    #[serde(default)]
+    embargo: Option<bool>,
+    #[serde(default, borrow)]
+    ip_intel: Option<LightIp<'a>>,
+    #[serde(default)]
+    user_intel: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct LightIp<'a> {
+    #[serde(default)]
+    is_vpn: Option<bool>,
+    #[serde(default)]
+    is_proxy: Option<bool>,
+    #[serde(default, borrow)]
+    reputation: Option<LightReputation<'a>>,
+    #[serde(default, borrow)]
+    geolocation: Option<LightGeo<'a>>,
+}
+
+#[derive(Deserialize)]
+struct LightReputation<'a> {
+    #[serde(default, borrow)]
+    verdict: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct LightGeo<'a> {
+    #[serde(default, borrow)]
+    country: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    city: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    country_code: Option<Cow<'a, str>>,
+}
+
+impl Derived {
+    fn from_parts(
+        ua: Option<&str>,
+        risk: Risk,
+        location: Option<String>,
+        devices: &mut Devices,
+    ) -> Self {
+        Derived {
+            location,
+            device: ua
+                .map(|ua| devices.label(ua).to_string())
+                .filter(|d| !d.is_empty()),
+            risk: risk.provided.then(|| risk.flags()),
+        }
+    }
+
+    /// The derived fields of a session.
+    pub fn of(s: &Session, devices: &mut Devices) -> Self {
+        Self::from_parts(user_agent(s), Risk::of(s), location(s), devices)
+    }
+
+    /// The derived fields of a session given as JSON text, reading only the profile's
+    /// User-Agent and the active token's intelligence (what [`Derived::of`] reads).
+    pub fn of_json(json: &str, devices: &mut Devices) -> Result<Self, serde_json::Error> {
+        // Most of a session is profile text Derived does not need: the two values it reads
+        // are found by their keys and only they are parsed. Anything not shaped as
+        // expected goes through the full parse below.
+        if let Some(parts) = json::session_parts(json) {
+            let ua: Option<Cow<'_, str>> =
+                parts.user_agent.map(serde_json::from_str).transpose()?;
+            // Reads the one value at the start and ignores what follows it.
+            let intel: Option<LightIntel<'_>> = match parts.intelligence {
+                Some(rest) => Option::deserialize(&mut serde_json::Deserializer::from_str(rest))?,
+                None => None,
+            };
+            return Ok(Self::from_light(ua.as_deref(), intel, devices));
+        }
+        let light: Light<'_> = serde_json::from_str(json)?;
+        let intel = light.active_token.and_then(|t| t.intelligence);
+        Ok(Self::from_light(
+            light.profile.user_agent.as_deref(),
+            intel,
+            devices,
+        ))
+    }
+
+    fn from_light(ua: Option<&str>, intel: Option<LightIntel<'_>>, devices: &mut Devices) -> Self {
+        let (risk, location) = match intel {
+            None => (Risk::default(), None),
+            Some(i) => {
+                let ip = i.ip_intel.as_ref();
+                let risk = Risk {
+                    provided: true,
+                    verdict: ip
+                        .and_then(|ip| ip.reputation.as_ref())
+                        .and_then(|r| r.verdict.as_deref())
+                        .and_then(Verdict::parse),
+                    vpn: ip.and_then(|ip| ip.is_vpn).unwrap_or(false),
+                    proxy: ip.and_then(|ip| ip.is_proxy).unwrap_or(false),
+                    embargo: i.embargo.unwrap_or(false),
+                    breached: i.user_intel.unwrap_or(false),
+                };
+                let location = ip.and_then(|ip| ip.geolocation.as_ref()).and_then(|g| {
+                    place(
+                        g.city.as_deref(),
+                        g.country_code.as_deref().or(g.country.as_deref()),
+                    )
+                });
+                (risk, location)
+            }
+        };
+        Self::from_parts(ua, risk, location, devices)
+    }
+}
+
+/// Finding two members in JSON text already known to be well formed (a raw value
+/// serde_json has read) by searching for their keys, not by parsing around them.
+///
+/// A key's quoted name can only appear unescaped as a key: inside a string its quotes
+/// are escaped. So `"User-Agent":` preceded by `{` or `,` is a profile key; the first
+/// one is the session's own profile (which comes before its active token, whose profile
+/// repeats the same login's), and the last `"intelligence":` is the active token's.
+mod json {
+    use memchr::memmem;
+
+    /// Where a session's `profile."User-Agent"` string and `active_token.intelligence`
+    /// value are, each `None` when absent.
+    pub(super) struct Parts<'a> {
+        /// The User-Agent as a JSON string token, quotes included.
+        pub user_agent: Option<&'a str>,
+        /// The text from the intelligence value to the end of the session.
+        pub intelligence: Option<&'a str>,
+    }
+
+    /// The two parts, or `None` when the text is not shaped as expected (the caller then
+    /// parses the whole session).
+    pub(super) fn session_parts(text: &str) -> Option<Parts<'_>> {
+        let b = text.as_bytes();
+        if b.first() != Some(&b'{') {
+            return None;
+        }
+        let ua = match value_at(b, memmem::find(b, b"\"User-Agent\"")) {
+            Some(Some(start)) => Some(text.get(start..string_end(b, start)?)?),
+            Some(None) => None,
+            None => return None,
+        };
+        let intel = match value_at(b, memmem::rfind(b, b"\"intelligence\"")) {
+            Some(Some(start)) => Some(text.get(start..)?),
+            Some(None) => None,
+            None => return None,
+        };
+        Some(Parts {
+            user_agent: ua,
+            intelligence: intel,
+        })
+    }
+
+    /// Where the value of the key found at `at` starts: `Some(None)` for no key, `None`
+    /// when what was found is not a key followed by a colon.
+    fn value_at(b: &[u8], at: Option<usize>) -> Option<Option<usize>> {
+        let Some(at) = at else {
+            return Some(None);
+        };
+        let before = b[..at].iter().rev().find(|c| !c.is_ascii_whitespace());
+        if !matches!(before, Some(b'{' | b',')) {
+            return None;
+        }
+        let name_end = at + 1 + memchr::memchr(b'"', b.get(at + 1..)?)? + 1;
+        let colon = space(b, name_end);
+        if b.get(colon) != Some(&b':') {
+            return None;
+        }
+        Some(Some(space(b, colon + 1)))
+    }
+
+    fn space(b: &[u8], mut i: usize) -> usize {
+        while matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            i += 1;
+        }
+        i
+    }
+
+    /// Just past the string starting at `i`.
+    fn string_end(b: &[u8], i: usize) -> Option<usize> {
+        if b.get(i) != Some(&b'"') {
+            return None;
+        }
+        let mut j = i + 1;
+        loop {
+            j += memchr::memchr2(b'"', b'\\', b.get(j..)?)?;
+            match b[j] {
+                b'\\' => j += 2,
+                _ => return Some(j + 1),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::authn::model::{IpIntel, Reputation, TokenInfo};
+
+    fn session(intel: Option<Intelligence>) -> Session {
+        let t: crate::authn::model::Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        Session {
+            id: "pmt_x".into(),
+            kind: "session".into(),
+            life: 1,
+            expire: t,
+            identity: "pui_x".into(),
+            email: "a@x.io".into(),
+            scopes: None,
+            profile: Default::default(),
+            created_at: t,
+            active_token: Some(TokenInfo {
+                id: "pmt_y".into(),
+                kind: "user".into(),
+                life: 1,
+                expire: t,
+                enabled: None,
+                identity: "pui_x".into(),
+                email: "a@x.io".into(),
+                scopes: None,
+                profile: Default::default(),
+                created_at: t,
+                intelligence: intel,
+                audience: None,
+                client_id: None,
+                claims: None,
+            }),
+        }
+    }
+
+    #[test]
+    fn not_provided_is_not_clean() {
+        let none = Risk::of(&session(None));
+        assert!(!none.provided);
+        assert_eq!(none.compact(), NOT_PROVIDED);
+        let clean = Risk::of(&session(Some(Intelligence::default())));
+        assert!(clean.provided && !clean.is_flagged());
+        assert_eq!(clean.compact(), "");
+        let bad = Risk::of(&session(Some(Intelligence {
+            embargo: Some(true),
+            ip_intel: Some(IpIntel {
+                is_vpn: Some(true),
+                reputation: Some(Reputation {
+                    verdict: Some("Malicious".into()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            user_intel: Some(true),
+            ..Default::default()
+        })));
+        assert_eq!(bad.compact(), "malicious vpn embargo breached");
+    }
+
+    #[test]
+    fn derived_fields_read_the_same_from_a_session_and_from_its_json() {
+        let mut s = session(Some(Intelligence {
+            ip_intel: Some(IpIntel {
+                is_proxy: Some(true),
+                geolocation: Some(Geolocation {
+                    city: Some("Lyon".into()),
+                    country_code: Some("FR".into()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }));
+        s.profile.insert(USER_AGENT_KEY.into(), "curl/8.8.0".into());
+        let mut devices = Devices::new();
+        let typed = Derived::of(&s, &mut devices);
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(Derived::of_json(&json, &mut devices).unwrap(), typed);
+        assert_eq!(
+            serde_json::to_value(&typed).unwrap(),
+            serde_json::json!({"location": "Lyon, FR", "device": "curl 8", "risk": ["proxy"]})
+        );
+        // the skipping reader and the full parse agree, also on odd shapes
+        for text in [
+            json.clone(),
+            serde_json::to_string_pretty(&s).unwrap(),
+            r#"{"profile":{"User-Agent":"curl\/8.8.0"},"active_token":null}"#.to_string(),
+            r#"{"active_token":{"intelligence":null}}"#.to_string(),
+            r#"{"a":[{"b":"}]\"{"}],"profile":{"x\"y":"1","User-Agent":"curl/7.1"}}"#.to_string(),
+            // a key's name inside a string is not a key
+            r#"{"profile":{"note":"\"User-Agent\":\"x\"","User-Agent":"curl/7.1"}}"#.to_string(),
+            r#"{}"#.to_string(),
+        ] {
+            let fast = Derived::of_json(&text, &mut devices).unwrap();
+            let light: Light<'_> = serde_json::from_str(&text).unwrap();
+            let slow = Derived::from_light(
+                light.profile.user_agent.as_deref(),
+                light.active_token.and_then(|t| t.intelligence),
+                &mut devices,
+            );
+            assert_eq!(fast, slow, "{text}");
+        }
+        assert!(Derived::of_json("[1]", &mut devices).is_err());
+        let bare = session(None);
+        let d = Derived::of(&bare, &mut devices);
+        assert_eq!((d.location, d.device, d.risk), (None, None, None));
+    }
+}

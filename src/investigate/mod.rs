@@ -1,0 +1,25 @@
+//! Investigating a query's whole result: which sessions come from where, on what, and
+//! how risky they are. No terminal types here: the CLI prints what these build, and a
+//! terminal view can draw the same.
+//!
+//! * [`facts`]: location, User-Agent and risk flags of one session;
+//! * [`device`]: browser and OS from a User-Agent (the `ua-parser` crate, uap-core rules);
+//! * [`matcher`]: a query's local terms checked on one session;
+//! * [`walk`]: every matching page streamed through the local terms, with progress and
+//!   cancellation, one page in memory at a time;
+//! * [`users`]: sessions grouped by user;
+//! * [`insights`]: logins over time, top countries and devices, risk, expiring soon.
+
+pub mod device;
+pub mod facts;
+pub mod insights;
+pub mod matcher;
+pub mod users;
+pub mod walk;
+
+pub use device::{Device, Devices};
+pub use facts::Risk;
+pub use insights::{Bucket, Insights};
+pub use matcher::Matcher;
+pub use users::{UserColumn, UserRow, Users};
+pub use walk::{Outcome, Progress, WalkError, walk};
