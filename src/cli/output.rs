@@ -11,7 +11,9 @@
 //! A streamed table keeps the column widths of its first page; longer values on
 //! later pages are cut with an ellipsis.
 
+use super::columns::{CSV_DEFAULT, Column, TABLE_DEFAULT};
 use crate::authn::model::{Session, Timestamp};
+use crate::color::{ColorChoice, ColorEnv};
 use crate::sanitize::{clean, fit, width};
 use serde::Serialize;
 use std::io::{self, IsTerminal, Write};
@@ -143,17 +145,19 @@ pub struct Term {
     pub color: bool,
     /// Progress lines on stderr.
     pub progress: bool,
+    /// Stdout is a terminal: a person reads it, so totals and "nothing found" are worded.
+    pub stdout_tty: bool,
 }
 
 impl Term {
-    /// Colour only on a terminal with `NO_COLOR` unset or empty; progress only when both
-    /// stdout and stderr are terminals (piped output stays plain end to end).
-    pub fn detect() -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    /// Colour as `choice` decides for stdout ([`ColorChoice::enabled`]); progress only
+    /// when both stdout and stderr are terminals (piped output stays plain end to end).
+    pub fn detect(choice: ColorChoice) -> Self {
         let stdout_tty = io::stdout().is_terminal();
         Self {
-            color: stdout_tty && !no_color,
+            color: choice.enabled(stdout_tty, ColorEnv::from_process()),
             progress: stdout_tty && io::stderr().is_terminal(),
+            stdout_tty,
         }
     }
 }
@@ -262,19 +266,6 @@ pub fn pretty_json<T: Serialize>(value: &T, indent: usize) -> io::Result<String>
         .join("\n"))
 }
 
-const SESSION_HEADERS: [&str; 5] = ["ID", "EMAIL", "IDENTITY", "CREATED", "EXPIRES"];
-const SESSION_CAPS: [usize; 5] = [40, 40, 40, 12, 12];
-const SESSION_CSV: [&str; 8] = [
-    "id",
-    "type",
-    "email",
-    "identity",
-    "created_at",
-    "expire",
-    "active_token_id",
-    "active_token_expire",
-];
-
 /// Writes sessions in one format, a batch at a time, holding none of them.
 pub struct SessionWriter<W: Write> {
     out: W,
@@ -283,6 +274,18 @@ pub struct SessionWriter<W: Write> {
     color: bool,
     widths: Option<Vec<usize>>,
     written: usize,
+    select: SessionColumns,
+}
+
+/// Which columns a session table or CSV shows, and whether with a header line.
+#[derive(Debug, Clone, Default)]
+pub struct SessionColumns {
+    /// `--columns`; `None` is the format's default set.
+    pub columns: Option<Vec<Column>>,
+    /// `--no-headers`.
+    pub no_headers: bool,
+    /// An empty table prints nothing at all (on a terminal the caller says so in words).
+    pub nothing_when_empty: bool,
 }
 
 impl<W: Write> SessionWriter<W> {
@@ -295,20 +298,41 @@ impl<W: Write> SessionWriter<W> {
             color,
             widths: None,
             written: 0,
+            select: SessionColumns::default(),
+        }
+    }
+
+    /// The same writer showing `select`'s columns.
+    pub fn with_columns(mut self, select: SessionColumns) -> Self {
+        self.select = select;
+        self
+    }
+
+    /// Sessions written so far.
+    pub fn rows(&self) -> usize {
+        self.written
+    }
+
+    fn columns(&self) -> &[Column] {
+        match (&self.select.columns, self.format) {
+            (Some(c), _) => c,
+            (None, Format::Csv) => CSV_DEFAULT,
+            (None, _) => TABLE_DEFAULT,
         }
     }
 
     /// Writes one batch and flushes, so a reader sees rows as pages arrive.
     pub fn batch(&mut self, sessions: &[Session]) -> io::Result<()> {
+        let cols = self.columns().to_vec();
         match self.format {
+            // The header waits for the first rows, so their widths shape the table.
+            Format::Table if sessions.is_empty() => {}
             Format::Table => {
-                let rows: Vec<Vec<String>> = sessions.iter().map(|s| self.table_row(s)).collect();
-                if self.widths.is_none() {
-                    let widths = layout(&SESSION_HEADERS, &rows, &SESSION_CAPS);
-                    self.out
-                        .write_all(table_line(&SESSION_HEADERS, &widths, self.color).as_bytes())?;
-                    self.widths = Some(widths);
-                }
+                let rows: Vec<Vec<String>> = sessions
+                    .iter()
+                    .map(|s| cols.iter().map(|c| c.table_cell(s, self.now)).collect())
+                    .collect();
+                self.table_header(&cols, &rows)?;
                 let widths = self.widths.as_deref().unwrap_or_default();
                 for r in &rows {
                     self.out
@@ -322,6 +346,7 @@ impl<W: Write> SessionWriter<W> {
                     self.out.write_all(pretty_json(s, 2)?.as_bytes())?;
                     self.written += 1;
                 }
+                return self.out.flush();
             }
             Format::Ndjson => {
                 for s in sessions {
@@ -331,15 +356,41 @@ impl<W: Write> SessionWriter<W> {
             }
             Format::Csv => {
                 if self.widths.is_none() {
-                    self.out.write_all(csv_record(&SESSION_CSV).as_bytes())?;
+                    if !self.select.no_headers {
+                        let headers: Vec<&str> = cols.iter().map(|c| c.csv_header()).collect();
+                        self.out.write_all(csv_record(&headers).as_bytes())?;
+                    }
                     self.widths = Some(Vec::new());
                 }
                 for s in sessions {
-                    self.out.write_all(csv_record(&csv_row(s)).as_bytes())?;
+                    let row: Vec<String> = cols.iter().map(|c| c.csv_cell(s)).collect();
+                    self.out.write_all(csv_record(&row).as_bytes())?;
                 }
             }
         }
+        self.written += sessions.len();
         self.out.flush()
+    }
+
+    /// Sets the table's widths from its first rows and writes the header, once.
+    fn table_header(&mut self, cols: &[Column], rows: &[Vec<String>]) -> io::Result<()> {
+        if self.widths.is_some() {
+            return Ok(());
+        }
+        let headers: Vec<&str> = cols.iter().map(|c| c.header()).collect();
+        let caps: Vec<usize> = cols.iter().map(|c| c.cap()).collect();
+        // Without a header line, the header's width must not widen a column either.
+        let widths = if self.select.no_headers {
+            layout(&vec![""; cols.len()], rows, &caps)
+        } else {
+            layout(&headers, rows, &caps)
+        };
+        if !self.select.no_headers {
+            self.out
+                .write_all(table_line(&headers, &widths, self.color).as_bytes())?;
+        }
+        self.widths = Some(widths);
+        Ok(())
     }
 
     /// Closes the output (the JSON array, or the header of an empty table/CSV).
@@ -347,36 +398,16 @@ impl<W: Write> SessionWriter<W> {
         match self.format {
             Format::Json if self.written == 0 => self.out.write_all(b"[]\n")?,
             Format::Json => self.out.write_all(b"\n]\n")?,
-            Format::Table | Format::Csv if self.widths.is_none() => self.batch(&[])?,
+            Format::Table if self.widths.is_none() && !self.select.nothing_when_empty => {
+                let cols = self.columns().to_vec();
+                self.table_header(&cols, &[])?;
+            }
+            Format::Csv if self.widths.is_none() => self.batch(&[])?,
             _ => {}
         }
         self.out.flush()?;
         Ok(self.out)
     }
-
-    fn table_row(&self, s: &Session) -> Vec<String> {
-        vec![
-            s.id.clone(),
-            s.email.clone(),
-            s.identity.clone(),
-            relative(s.created_at, self.now),
-            relative(s.expire, self.now),
-        ]
-    }
-}
-
-fn csv_row(s: &Session) -> [String; 8] {
-    let token = s.active_token.as_ref();
-    [
-        s.id.clone(),
-        s.kind.clone(),
-        s.email.clone(),
-        s.identity.clone(),
-        s.created_at.to_string(),
-        s.expire.to_string(),
-        token.map(|t| t.id.clone()).unwrap_or_default(),
-        token.map(|t| t.expire.to_string()).unwrap_or_default(),
-    ]
 }
 
 #[cfg(test)]

@@ -82,17 +82,27 @@ pub async fn list(ctx: &Ctx, scope: Scope, args: ListArgs) -> Result<(), CliErro
     // Buffered: stdout is line-buffered, and a write per row costs a syscall per session.
     // The writer flushes after every batch, so rows still appear page by page.
     let out = std::io::BufWriter::with_capacity(64 << 10, std::io::stdout().lock());
-    let mut writer = SessionWriter::new(out, ctx.format, now, ctx.term.color);
+    let worded = ctx.format == Format::Table && ctx.term.stdout_tty;
+    let mut writer = SessionWriter::new(out, ctx.format, now, ctx.term.color).with_columns(
+        super::output::SessionColumns {
+            columns: args.columns.clone(),
+            no_headers: args.no_headers,
+            nothing_when_empty: worded,
+        },
+    );
     if !args.all {
         let resp = match &scope {
             Scope::Service => client.session_list(&req).await?,
             Scope::Client(t) => client.client_session_list(t, &req).await?,
         };
         writer.batch(&resp.result.sessions)?;
+        let rows = writer.rows();
         drop(writer.finish()?);
-        if let Some(next) = resp.result.last.filter(|l| !l.is_empty())
-            && !resp.result.sessions.is_empty()
-        {
+        let next = resp.result.last.filter(|l| !l.is_empty() && rows > 0);
+        if worded {
+            super::total::print(rows, next.is_some());
+        }
+        if let Some(next) = next {
             super::output::diag(&format!("next page: --last {}", clean(&next)));
         }
         return Ok(());
@@ -114,7 +124,11 @@ pub async fn list(ctx: &Ctx, scope: Scope, args: ListArgs) -> Result<(), CliErro
             }
         }
     }
+    let rows = writer.rows();
     drop(writer.finish()?);
+    if worded {
+        super::total::print(rows, false);
+    }
     Ok(())
 }
 
@@ -162,10 +176,8 @@ pub async fn invalidate(ctx: &Ctx, args: InvalidateArgs) -> Result<(), CliError>
     ctx.refuse_if_read_only("sessions invalidate")?;
     let refused = |e: guard::Refused| CliError::usage(e.to_string());
     if !args.session_ids.is_empty() {
-        let targets: Vec<Target> = dedup(args.session_ids)
-            .into_iter()
-            .map(Target::id)
-            .collect();
+        let ids = super::ids_stdin::expand(args.session_ids)?;
+        let targets: Vec<Target> = dedup(ids).into_iter().map(Target::id).collect();
         guard::max(targets.len(), args.max).map_err(refused)?;
         let client = ctx.client()?;
         let report = bulk::run(

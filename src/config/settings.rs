@@ -131,6 +131,8 @@ pub struct Inputs {
     pub refresh_token: Option<Given<Secret>>,
     /// `--token-file`.
     pub token_file: Option<Given<PathBuf>>,
+    /// `--color`.
+    pub color: Option<Given<crate::color::ColorChoice>>,
 }
 
 /// A configuration that cannot be used as it stands.
@@ -206,6 +208,8 @@ pub struct Settings {
     pub audit_log: PathBuf,
     /// Rows per page.
     pub page_size: u32,
+    /// Colour choice; [`crate::color::ColorChoice::enabled`] turns it into yes or no.
+    pub color: crate::color::ColorChoice,
     /// TUI reload interval; `None` is off.
     pub auto_reload: Option<Duration>,
     /// Budget of one whole call, retries included.
@@ -466,6 +470,14 @@ pub fn resolve_with(
     }
     origins.push(origin("page_size", &page_size));
 
+    let color = match (inputs.color.clone(), prof.color, file.color) {
+        (Some(g), _, _) => (g.value, g.source),
+        (None, Some(c), _) => (c, from_profile()),
+        (None, None, Some(c)) => (c, Source::File(config_path.clone().unwrap_or_default())),
+        (None, None, None) => (crate::color::ColorChoice::Auto, Source::Default),
+    };
+    origins.push(origin("color", &color));
+
     let auto_reload = match &prof.auto_reload {
         Some(text) => (
             parse_interval(text).map_err(|reason| ConfigError::BadValue {
@@ -559,6 +571,7 @@ pub fn resolve_with(
         concurrency: concurrency.0,
         audit_log: audit_log.0,
         page_size: page_size.0,
+        color: color.0,
         auto_reload: auto_reload.0,
         timeout: timeout.0,
         attempt_timeout: attempt_timeout.0,

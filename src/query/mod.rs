@@ -25,7 +25,7 @@ mod tests;
 mod time;
 
 pub use explain::{NO_FILTER, explain};
-pub use fields::{FIELDS, FieldInfo, Op, PROFILE, ValueKind, help_text};
+pub use fields::{FIELDS, FieldInfo, Op, PROFILE, ValueKind, closest, help_text, lookup, suggest};
 
 use crate::authn::model::{Filter, Timestamp};
 use crate::sanitize;
