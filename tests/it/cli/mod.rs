@@ -1,6 +1,7 @@
 //! The CLI binary against the emulator and scripted servers.
 
 mod client;
+mod polish;
 mod safety;
 mod sessions;
 mod terminal_safety;
