@@ -113,13 +113,12 @@ pub fn described() -> clap::Command {
         c.after_long_help(query_help)
             .mut_arg("columns", |a| a.long_help(columns_help.clone()))
     };
-    let cmd = Cli::command()
+    Cli::command()
         .mut_subcommand("sessions", |s| {
             s.mut_subcommand("list", list)
                 .mut_subcommand("invalidate", |c| c.after_long_help(query_help))
         })
-        .mut_subcommand("client", |s| s.mut_subcommand("list", list));
-    cmd
+        .mut_subcommand("client", |s| s.mut_subcommand("list", list))
 }
 
 /// Parses the command line, runs it, and returns the exit code.
