@@ -8,7 +8,8 @@ use crate::authn::Secret;
 use crate::authn::model::OrderBy;
 use crate::color::ColorChoice;
 use crate::config::settings::{
-    DOMAIN_ENV, PROFILE_ENV, REFRESH_TOKEN_ENV, TOKEN_ENV, USER_TOKEN_ENV, parse_positive,
+    DOMAIN_ENV, MAX_PAGE_SIZE, PROFILE_ENV, REFRESH_TOKEN_ENV, TOKEN_ENV, USER_TOKEN_ENV,
+    parse_positive,
 };
 use crate::config::{Given, Inputs, Source, paths::CONFIG_ENV};
 use clap::parser::ValueSource;
@@ -204,9 +205,6 @@ pub struct ListArgs {
     #[arg(long)]
     pub no_headers: bool,
 }
-
-/// The API's largest page (`--size`).
-pub const MAX_PAGE_SIZE: u32 = 1000;
 
 /// `sessions invalidate`.
 #[derive(Debug, Clone, Args)]

@@ -75,11 +75,14 @@ impl TypedValueParser for OrderByParser {
         })
     }
 
+    /// Names and aliases alike, so completion offers `expires` as well as `expire`.
     fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
-        Some(Box::new(orderable().map(|(f, _)| {
-            PossibleValue::new(f.name)
-                .aliases(f.aliases.iter().copied())
-                .help(f.help)
+        Some(Box::new(orderable().flat_map(|(f, _)| {
+            std::iter::once(PossibleValue::new(f.name).help(f.help)).chain(
+                f.aliases
+                    .iter()
+                    .map(move |a| PossibleValue::new(*a).help(format!("same as {}", f.name))),
+            )
         })))
     }
 }

@@ -151,12 +151,14 @@ pub struct Term {
 
 impl Term {
     /// Colour as `choice` decides for stdout ([`ColorChoice::enabled`]); progress only
-    /// when both stdout and stderr are terminals (piped output stays plain end to end).
+    /// when both stdout and stderr are terminals (piped output stays plain end to end)
+    /// that understand the line-erase escape (not `TERM=dumb`).
     pub fn detect(choice: ColorChoice) -> Self {
         let stdout_tty = io::stdout().is_terminal();
+        let env = ColorEnv::from_process();
         Self {
-            color: choice.enabled(stdout_tty, ColorEnv::from_process()),
-            progress: stdout_tty && io::stderr().is_terminal(),
+            color: choice.enabled(stdout_tty, env),
+            progress: stdout_tty && io::stderr().is_terminal() && !env.dumb,
             stdout_tty,
         }
     }

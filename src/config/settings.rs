@@ -32,6 +32,8 @@ pub const PROFILE_ENV: &str = "AUTHTOP_PROFILE";
 pub const DEFAULT_CONCURRENCY: usize = 8;
 /// Default rows per page.
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
+/// The largest page the API serves (`--size`, `page_size`).
+pub const MAX_PAGE_SIZE: u32 = 1000;
 /// Default TUI reload interval.
 pub const DEFAULT_AUTO_RELOAD: Duration = Duration::from_secs(30);
 /// Default budget of one whole call, retries included.
@@ -461,11 +463,11 @@ pub fn resolve_with(
     origins.push(origin("concurrency", &concurrency));
 
     let page_size = pick(None, prof.page_size, &from_profile, DEFAULT_PAGE_SIZE);
-    if page_size.0 == 0 {
+    if page_size.0 == 0 || page_size.0 > MAX_PAGE_SIZE {
         return Err(ConfigError::BadValue {
             setting: "page_size",
             origin: page_size.1,
-            reason: "must be at least 1".into(),
+            reason: format!("must be 1 to {MAX_PAGE_SIZE}"),
         });
     }
     origins.push(origin("page_size", &page_size));

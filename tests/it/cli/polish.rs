@@ -102,7 +102,7 @@ async fn order_by_values_are_in_help_and_completions() {
         .unwrap()
         .to_string();
     for name in [
-        "created", "expire", "email", "identity", "id", "type", "token",
+        "created", "expire", "expires", "email", "identity", "user", "id", "type", "token",
     ] {
         assert!(
             order_help.contains(&format!("- {name}:")),
@@ -114,8 +114,9 @@ async fn order_by_values_are_in_help_and_completions() {
         .await;
     bash.expect_code(0);
     assert!(
-        bash.stdout
-            .contains("email identity id type token created expire"),
+        bash.stdout.contains(
+            "email identity user id type token active_token_id created created_at expire expires"
+        ),
         "--order-by values are not completed"
     );
 }
@@ -131,6 +132,17 @@ async fn a_page_larger_than_1000_is_a_usage_error_and_nothing_is_sent() {
     env.run(&["sessions", "list", "--size", "1000", "-o", "json"])
         .await
         .expect_code(0);
+    // The profile's page_size has the same bound.
+    let before = env.emu.request_count();
+    std::fs::write(env.config_path(), "[profiles.default]\npage_size = 5000\n").unwrap();
+    let out = env.run(&["sessions", "list"]).await;
+    out.expect_code(2);
+    assert!(
+        out.stderr.contains("page_size") && out.stderr.contains("1 to 1000"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.emu.request_count(), before);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -395,6 +407,20 @@ fn colour_follows_the_flag_the_config_no_color_and_term_dumb() {
         assert!(screen.contains("ID"), "{screen}");
         assert!(!has_escape(&raw), "{args:?} {env:?} wrote escapes");
     }
+    // A bulk run's progress line erases with an escape: not on a dumb terminal.
+    let ids: Vec<String> = emu
+        .tokens(usize::MAX)
+        .iter()
+        .flat_map(|u| u.sessions.iter().map(|s| s.session_id.clone()))
+        .collect();
+    let (screen, raw, code) = on_terminal(
+        &emu,
+        &["sessions", "invalidate", &ids[0], &ids[1]],
+        &[("TERM", "dumb")],
+    );
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("invalidated"), "{screen}");
+    assert!(!has_escape(&raw), "a dumb terminal got escapes:\n{screen}");
     // The config key, and --color always beating NO_COLOR.
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("config.toml");
