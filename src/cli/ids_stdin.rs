@@ -1,7 +1,7 @@
 //! `sessions invalidate -`: session ids from standard input.
 
 use super::CliError;
-use std::io::BufRead;
+use std::io::{BufRead, IsTerminal};
 
 /// The ids in `input`, one per line; blank lines and `#` comments are skipped. No id at
 /// all is a usage error, so an empty pipe never turns into a silent no-op.
@@ -36,7 +36,11 @@ pub fn expand(ids: Vec<String>) -> Result<Vec<String>, CliError> {
                     .to_string(),
             ));
         }
-        return read(std::io::stdin().lock());
+        let stdin = std::io::stdin();
+        if stdin.is_terminal() {
+            super::output::diag("authtop: reading session ids, one a line; end with Ctrl-D");
+        }
+        return read(stdin.lock());
     }
     Ok(ids)
 }

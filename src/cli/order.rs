@@ -4,7 +4,6 @@
 use crate::authn::model::OrderBy;
 use crate::query::{self, FieldInfo};
 use clap::builder::{PossibleValue, TypedValueParser};
-use clap::error::{ContextKind, ContextValue, ErrorKind};
 
 /// The column a catalogue field orders by, when the list can be ordered by it.
 fn column(field: &FieldInfo) -> Option<OrderBy> {
@@ -60,19 +59,9 @@ impl TypedValueParser for OrderByParser {
         arg: Option<&clap::Arg>,
         value: &std::ffi::OsStr,
     ) -> Result<OrderBy, clap::Error> {
-        let text = value.to_string_lossy();
-        parse(&text).map_err(|message| {
-            let flag = arg
-                .map(|a| a.to_string())
-                .unwrap_or_else(|| "--order-by".into());
-            let mut e = clap::Error::raw(ErrorKind::InvalidValue, format!("{flag}: {message}\n"))
-                .with_cmd(cmd);
-            e.insert(
-                ContextKind::InvalidValue,
-                ContextValue::String(text.into_owned()),
-            );
-            e
-        })
+        // A plain function parser words the error as clap does for every other flag.
+        let plain: fn(&str) -> Result<OrderBy, String> = parse;
+        plain.parse_ref(cmd, arg, value)
     }
 
     /// Names and aliases alike, so completion offers `expires` as well as `expire`.
