@@ -252,6 +252,27 @@ pub fn parse(name: &str) -> Result<Column, String> {
     ))
 }
 
+/// `--columns` and `--no-headers` shape tables and CSV only; with JSON they would be
+/// silently ignored, so that is a usage error instead.
+pub fn check_format(
+    format: super::output::Format,
+    columns: bool,
+    no_headers: bool,
+) -> Result<(), super::CliError> {
+    use super::output::Format;
+    let flag = match (columns, no_headers) {
+        (true, _) => "--columns",
+        (false, true) => "--no-headers",
+        (false, false) => return Ok(()),
+    };
+    match format {
+        Format::Table | Format::Csv => Ok(()),
+        Format::Json | Format::Ndjson => Err(super::CliError::usage(format!(
+            "{flag} applies to -o table and -o csv; JSON always carries every field"
+        ))),
+    }
+}
+
 /// Every column name, for help text.
 pub fn names_help() -> String {
     SPECS.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")

@@ -68,6 +68,7 @@ pub async fn list(ctx: &Ctx, scope: Scope, args: ListArgs) -> Result<(), CliErro
     let now = Timestamp::now();
     let query = args.query.join(" ");
     let filter = compile(&query, now)?;
+    super::columns::check_format(ctx.format, args.columns.is_some(), args.no_headers)?;
     if args.explain {
         return explain(ctx, &filter);
     }

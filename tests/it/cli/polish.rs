@@ -370,6 +370,17 @@ async fn columns_and_no_headers_shape_table_and_csv() {
     assert!(!table.stdout.contains("ID"));
 
     let before = env.emu.request_count();
+    for json in ["json", "ndjson"] {
+        let out = env
+            .run(&["sessions", "list", "-o", json, "--columns", "id"])
+            .await;
+        out.expect_code(2);
+        assert!(
+            out.stderr.contains("--columns applies to"),
+            "{}",
+            out.stderr
+        );
+    }
     let bad = env
         .run(&["sessions", "list", "--columns", "id,emial"])
         .await;
