@@ -184,29 +184,33 @@ pub fn relative(t: Timestamp, now: Timestamp) -> String {
     }
 }
 
-/// One CSV field: sanitised, a formula-leading cell defused with `'`, quoted when it
-/// holds a comma, quote, line break or edge space.
-pub fn csv_field(s: &str) -> String {
-    let mut s = clean(s);
+/// A CSV cell's text before quoting: sanitised, a formula-leading cell defused with `'`.
+fn csv_text(s: &str) -> String {
+    let s = clean(s);
     if CSV_NEUTRALISE.load(Ordering::Relaxed) && s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        s = format!("'{s}").into();
-    }
-    if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
-        format!("\"{}\"", s.replace('"', "\"\""))
+        format!("'{s}")
     } else {
         s.into_owned()
     }
 }
 
-/// One CSV record with CRLF, as RFC 4180 says.
-pub fn csv_record<S: AsRef<str>>(fields: &[S]) -> String {
-    let mut line = fields
-        .iter()
-        .map(|f| csv_field(f.as_ref()))
-        .collect::<Vec<_>>()
-        .join(",");
-    line.push_str("\r\n");
+/// One CSV field as written: [`csv_text`], quoted per RFC 4180 when it needs it.
+pub fn csv_field(s: &str) -> String {
+    let mut line = csv_record(&[s]);
+    line.truncate(line.trim_end_matches("\r\n").len());
     line
+}
+
+/// One CSV record with CRLF, as RFC 4180 says; the `csv` crate does the quoting.
+pub fn csv_record<S: AsRef<str>>(fields: &[S]) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .buffer_capacity(256)
+        .from_writer(Vec::new());
+    // Writing into memory cannot fail; an error would only leave the record empty.
+    let _ = w.write_record(fields.iter().map(|f| csv_text(f.as_ref())));
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// Column widths: each the widest cell (sanitised) or header, at most its cap.
@@ -477,7 +481,8 @@ mod tests {
         assert_eq!(csv_field("plain"), "plain");
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field(" pad"), "\" pad\"");
+        // Spaces are part of a field (RFC 4180): kept, and no reason to quote.
+        assert_eq!(csv_field(" pad "), " pad ");
         assert_eq!(csv_record(&["a", "b,c"]), "a,\"b,c\"\r\n");
         // A line break from the server would split the record in a terminal: replaced.
         let f = csv_field("x\u{1b}[2Jy\nz");
