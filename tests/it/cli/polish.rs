@@ -466,6 +466,26 @@ async fn color_always_colours_a_pipe_and_auto_does_not() {
     );
     let bad = env.run(&["sessions", "list", "--color", "sometimes"]).await;
     bad.expect_code(2);
+    // `config show` says what was chosen and where it came from.
+    std::fs::write(env.config_path(), "color = \"always\"\n").unwrap();
+    let shown = env.run(&["config", "show"]).await;
+    shown.expect_code(0);
+    let line = shown
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("color"))
+        .unwrap_or_default();
+    assert!(
+        line.contains("always") && line.contains("config.toml"),
+        "{}",
+        shown.stdout
+    );
+    let from_config = env.run(&["sessions", "list"]).await;
+    assert!(
+        from_config.stdout.starts_with("\u{1b}[1mID"),
+        "{:?}",
+        from_config.stdout
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
