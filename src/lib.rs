@@ -5,6 +5,7 @@ pub mod actions;
 pub mod audit;
 pub mod authn;
 pub mod cli;
+pub mod color;
 pub mod config;
 pub mod emulator;
 pub mod investigate;

@@ -1,11 +1,15 @@
 //! The command line, as clap definitions, and how it maps to [`Inputs`].
 
+use super::columns::Column;
 use super::exit::EXIT_CODES_HELP;
+use super::order::OrderByParser;
 use super::output::Format;
 use crate::authn::Secret;
 use crate::authn::model::OrderBy;
+use crate::color::ColorChoice;
 use crate::config::settings::{
-    DOMAIN_ENV, PROFILE_ENV, REFRESH_TOKEN_ENV, TOKEN_ENV, USER_TOKEN_ENV, parse_positive,
+    DOMAIN_ENV, MAX_PAGE_SIZE, PROFILE_ENV, REFRESH_TOKEN_ENV, TOKEN_ENV, USER_TOKEN_ENV,
+    parse_positive,
 };
 use crate::config::{Given, Inputs, Source, paths::CONFIG_ENV};
 use clap::parser::ValueSource;
@@ -87,6 +91,10 @@ pub struct GlobalArgs {
     /// JSON file {"user_token", "refresh_token"} (mode 0600); rewritten after a refresh.
     #[arg(long, global = true, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
+    /// Colour and bold: auto is on a terminal only, never with NO_COLOR set or TERM=dumb
+    /// [default: the config's `color`, else auto].
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
 }
 
 /// Subcommands.
@@ -104,11 +112,13 @@ pub enum Command {
     /// The configuration file and the resolved settings.
     #[command(subcommand)]
     Config(ConfigCmd),
-    /// Print a shell completion script.
+    /// Print a shell completion script (`--profile` offers the config's profiles).
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
     },
+    /// Print the manual page (roff), e.g. `authtop man | man -l -`.
+    Man,
     /// Run the local AuthN emulator.
     Emulator(crate::emulator::cli::EmulatorArgs),
 }
@@ -169,8 +179,8 @@ pub struct ListArgs {
     /// Query terms, e.g. `email~acme created>now-2h`.
     #[arg(value_name = "QUERY")]
     pub query: Vec<String>,
-    /// Order by this column.
-    #[arg(long, value_name = "FIELD")]
+    /// Order by this field (the query language's names and aliases) [default: created].
+    #[arg(long, value_name = "FIELD", value_parser = OrderByParser)]
     pub order_by: Option<OrderBy>,
     /// Ascending order.
     #[arg(long, conflicts_with = "desc")]
@@ -178,8 +188,8 @@ pub struct ListArgs {
     /// Descending order (the default).
     #[arg(long)]
     pub desc: bool,
-    /// Rows per page [default: the profile's page_size, 50].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    /// Rows per page, 1 to 1000 [default: the profile's page_size, 50].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_PAGE_SIZE)))]
     pub size: Option<u32>,
     /// Start at this cursor (printed by a previous page).
     #[arg(long, value_name = "CURSOR")]
@@ -190,6 +200,12 @@ pub struct ListArgs {
     /// Print the server filter and the local terms and exit without a request.
     #[arg(long)]
     pub explain: bool,
+    /// Table and CSV columns, comma-separated, in order (`--help` lists them).
+    #[arg(long, value_name = "NAME,…", value_delimiter = ',', value_parser = super::columns::parse)]
+    pub columns: Option<Vec<Column>>,
+    /// Table and CSV without the header line.
+    #[arg(long)]
+    pub no_headers: bool,
 }
 
 /// `sessions users`.
@@ -217,7 +233,8 @@ pub struct UsersArgs {
 #[derive(Debug, Clone, Args)]
 #[command(group = clap::ArgGroup::new("targets").required(true).args(["session_ids", "query", "all"]))]
 pub struct InvalidateArgs {
-    /// Sessions to end.
+    /// Sessions to end; `-` reads them from standard input, one per line (blank lines
+    /// and `#` comments are skipped).
     #[arg(value_name = "SESSION_ID")]
     pub session_ids: Vec<String>,
     /// End every session matching this query (a dry run unless --yes). A blank query is
@@ -315,6 +332,7 @@ impl GlobalArgs {
                 secret(&self.refresh_token),
             ),
             token_file: self.token_file.clone().map(Given::flag),
+            color: self.color.map(Given::flag),
         })
     }
 }

@@ -25,10 +25,15 @@
 pub mod args;
 pub mod bulk;
 pub mod client_cmd;
+pub mod columns;
 pub mod config_cmd;
 pub mod exit;
+pub mod help;
+pub mod ids_stdin;
+pub mod order;
 pub mod output;
 pub mod sessions;
+pub mod total;
 pub mod tui_entry;
 pub mod users;
 
@@ -90,14 +95,32 @@ impl Ctx {
     }
 }
 
-/// The clap command, with the query language's reference under the commands that take a query.
+/// The clap command as parsed and shown by `--help`: global options described once.
 pub fn command() -> clap::Command {
+    help::shape_global_options(described())
+}
+
+/// The clap command with the query language's reference under the commands that take a
+/// query and the column list under `--columns`; every global option on every command
+/// (what completion scripts and the manual page need).
+pub fn described() -> clap::Command {
     let query_help = crate::query::help_text();
-    Cli::command().mut_subcommand("sessions", |s| {
-        s.mut_subcommand("list", |c| c.after_long_help(query_help))
-            .mut_subcommand("invalidate", |c| c.after_long_help(query_help))
-            .mut_subcommand("users", |c| c.after_long_help(query_help))
-    })
+    let columns_help = format!(
+        "Table and CSV columns, comma-separated, in order: {}.\n\
+         Default: id,email,identity,created,expire,location,device,risk for a table, all of them for CSV.",
+        columns::names_help()
+    );
+    let list = |c: clap::Command| {
+        c.after_long_help(query_help)
+            .mut_arg("columns", |a| a.long_help(columns_help.clone()))
+    };
+    Cli::command()
+        .mut_subcommand("sessions", |s| {
+            s.mut_subcommand("list", list)
+                .mut_subcommand("invalidate", |c| c.after_long_help(query_help))
+                .mut_subcommand("users", |c| c.after_long_help(query_help))
+        })
+        .mut_subcommand("client", |s| s.mut_subcommand("list", list))
 }
 
 /// Parses the command line, runs it, and returns the exit code.
@@ -143,8 +166,17 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<(), CliError> {
     output::set_csv_neutralise(!cli.global.csv_keep_formulas);
     let command = match cli.command {
         Some(Command::Completions { shell }) => {
-            let mut cmd = command();
-            clap_complete::generate(shell, &mut cmd, "authtop", &mut std::io::stdout());
+            let profiles = help::profile_names(cli.global.config.as_deref());
+            let mut cmd = help::with_profiles(described(), profiles);
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "authtop", &mut script);
+            output::print_quietly(&String::from_utf8_lossy(&script));
+            return Ok(());
+        }
+        Some(Command::Man) => {
+            let page = help::man_page(described())
+                .map_err(|e| CliError::other(format!("manual page: {e}")))?;
+            output::print_quietly(&String::from_utf8_lossy(&page));
             return Ok(());
         }
         Some(Command::Emulator(args)) => {
@@ -168,10 +200,11 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<(), CliError> {
         return runtime()?.block_on(tui_entry::run_tui(settings));
     };
     init_logging();
+    let settings_color = settings.color;
     let ctx = Ctx {
         settings,
         format: cli.global.output,
-        term: Term::detect(),
+        term: Term::detect(settings_color),
     };
     runtime()?.block_on(dispatch(&ctx, command))
 }
@@ -198,9 +231,10 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             client_cmd::check(ctx, token_value).await
         }
         Command::Config(ConfigCmd::Show) => config_cmd::show(ctx),
-        Command::Config(ConfigCmd::Path) | Command::Completions { .. } | Command::Emulator(_) => {
-            Ok(())
-        }
+        Command::Config(ConfigCmd::Path)
+        | Command::Completions { .. }
+        | Command::Man
+        | Command::Emulator(_) => Ok(()),
     }
 }
 

@@ -17,7 +17,9 @@
 //! JSON as the server sent it (already scrubbed of tokens) with `derived` appended, and
 //! only re-encodes one that holds a line break or a character unsafe for a terminal.
 
+use super::columns::{CSV_DEFAULT, Column, TABLE_DEFAULT};
 use crate::authn::model::{Session, Timestamp};
+use crate::color::{ColorChoice, ColorEnv};
 use crate::investigate::Devices;
 use crate::investigate::facts::{Derived, NOT_PROVIDED};
 use crate::sanitize::{clean, fit, width};
@@ -152,17 +154,21 @@ pub struct Term {
     pub color: bool,
     /// Progress lines on stderr.
     pub progress: bool,
+    /// Stdout is a terminal: a person reads it, so totals and "nothing found" are worded.
+    pub stdout_tty: bool,
 }
 
 impl Term {
-    /// Colour only on a terminal with `NO_COLOR` unset or empty; progress only when both
-    /// stdout and stderr are terminals (piped output stays plain end to end).
-    pub fn detect() -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    /// Colour as `choice` decides for stdout ([`ColorChoice::enabled`]); progress only
+    /// when both stdout and stderr are terminals (piped output stays plain end to end)
+    /// that understand the line-erase escape (not `TERM=dumb`).
+    pub fn detect(choice: ColorChoice) -> Self {
         let stdout_tty = io::stdout().is_terminal();
+        let env = ColorEnv::from_process();
         Self {
-            color: stdout_tty && !no_color,
-            progress: stdout_tty && io::stderr().is_terminal(),
+            color: choice.enabled(stdout_tty, env),
+            progress: stdout_tty && io::stderr().is_terminal() && !env.dumb,
+            stdout_tty,
         }
     }
 }
@@ -187,29 +193,33 @@ pub fn relative(t: Timestamp, now: Timestamp) -> String {
     }
 }
 
-/// One CSV field: sanitised, a formula-leading cell defused with `'`, quoted when it
-/// holds a comma, quote, line break or edge space.
-pub fn csv_field(s: &str) -> String {
-    let mut s = clean(s);
+/// A CSV cell's text before quoting: sanitised, a formula-leading cell defused with `'`.
+fn csv_text(s: &str) -> String {
+    let s = clean(s);
     if CSV_NEUTRALISE.load(Ordering::Relaxed) && s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        s = format!("'{s}").into();
-    }
-    if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
-        format!("\"{}\"", s.replace('"', "\"\""))
+        format!("'{s}")
     } else {
         s.into_owned()
     }
 }
 
-/// One CSV record with CRLF, as RFC 4180 says.
-pub fn csv_record<S: AsRef<str>>(fields: &[S]) -> String {
-    let mut line = fields
-        .iter()
-        .map(|f| csv_field(f.as_ref()))
-        .collect::<Vec<_>>()
-        .join(",");
-    line.push_str("\r\n");
+/// One CSV field as written: [`csv_text`], quoted per RFC 4180 when it needs it.
+pub fn csv_field(s: &str) -> String {
+    let mut line = csv_record(&[s]);
+    line.truncate(line.trim_end_matches("\r\n").len());
     line
+}
+
+/// One CSV record with CRLF, as RFC 4180 says; the `csv` crate does the quoting.
+pub fn csv_record<S: AsRef<str>>(fields: &[S]) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .buffer_capacity(256)
+        .from_writer(Vec::new());
+    // Writing into memory cannot fail; an error would only leave the record empty.
+    let _ = w.write_record(fields.iter().map(|f| csv_text(f.as_ref())));
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// Column widths: each the widest cell (sanitised) or header, at most its cap.
@@ -271,24 +281,6 @@ pub fn pretty_json<T: Serialize>(value: &T, indent: usize) -> io::Result<String>
         .join("\n"))
 }
 
-const SESSION_HEADERS: [&str; 8] = [
-    "ID", "EMAIL", "IDENTITY", "CREATED", "EXPIRES", "LOCATION", "DEVICE", "RISK",
-];
-const SESSION_CAPS: [usize; 8] = [40, 40, 40, 12, 12, 24, 28, 28];
-const SESSION_CSV: [&str; 11] = [
-    "id",
-    "type",
-    "email",
-    "identity",
-    "created_at",
-    "expire",
-    "active_token_id",
-    "active_token_expire",
-    "location",
-    "device",
-    "risk",
-];
-
 /// Writes sessions in one format, a batch at a time, holding none of them.
 pub struct SessionWriter<W: Write> {
     out: W,
@@ -298,6 +290,18 @@ pub struct SessionWriter<W: Write> {
     widths: Option<Vec<usize>>,
     written: usize,
     devices: Devices,
+    select: SessionColumns,
+}
+
+/// Which columns a session table or CSV shows, and whether with a header line.
+#[derive(Debug, Clone, Default)]
+pub struct SessionColumns {
+    /// `--columns`; `None` is the format's default set.
+    pub columns: Option<Vec<Column>>,
+    /// `--no-headers`.
+    pub no_headers: bool,
+    /// An empty table prints nothing at all (on a terminal the caller says so in words).
+    pub nothing_when_empty: bool,
 }
 
 impl<W: Write> SessionWriter<W> {
@@ -311,23 +315,44 @@ impl<W: Write> SessionWriter<W> {
             widths: None,
             written: 0,
             devices: Devices::new(),
+            select: SessionColumns::default(),
+        }
+    }
+
+    /// The same writer showing `select`'s columns.
+    pub fn with_columns(mut self, select: SessionColumns) -> Self {
+        self.select = select;
+        self
+    }
+
+    /// Sessions written so far.
+    pub fn rows(&self) -> usize {
+        self.written
+    }
+
+    fn columns(&self) -> &[Column] {
+        match (&self.select.columns, self.format) {
+            (Some(c), _) => c,
+            (None, Format::Csv) => CSV_DEFAULT,
+            (None, _) => TABLE_DEFAULT,
         }
     }
 
     /// Writes one batch and flushes, so a reader sees rows as pages arrive.
     pub fn batch(&mut self, sessions: &[Session]) -> io::Result<()> {
+        let cols = self.columns().to_vec();
         match self.format {
+            // The header waits for the first rows, so their widths shape the table.
+            Format::Table if sessions.is_empty() => {}
             Format::Table => {
-                let mut rows: Vec<Vec<String>> = Vec::with_capacity(sessions.len());
-                for s in sessions {
-                    rows.push(self.table_row(s));
-                }
-                if self.widths.is_none() {
-                    let widths = layout(&SESSION_HEADERS, &rows, &SESSION_CAPS);
-                    self.out
-                        .write_all(table_line(&SESSION_HEADERS, &widths, self.color).as_bytes())?;
-                    self.widths = Some(widths);
-                }
+                let rows: Vec<Vec<String>> = sessions
+                    .iter()
+                    .map(|s| {
+                        let d = Derived::of(s, &mut self.devices);
+                        cols.iter().map(|c| c.table_cell(s, &d, self.now)).collect()
+                    })
+                    .collect();
+                self.table_header(&cols, &rows)?;
                 let widths = self.widths.as_deref().unwrap_or_default();
                 for r in &rows {
                     self.out
@@ -351,6 +376,7 @@ impl<W: Write> SessionWriter<W> {
                     )?;
                     self.written += 1;
                 }
+                return self.out.flush();
             }
             Format::Ndjson => {
                 for s in sessions {
@@ -367,17 +393,42 @@ impl<W: Write> SessionWriter<W> {
             }
             Format::Csv => {
                 if self.widths.is_none() {
-                    self.out.write_all(csv_record(&SESSION_CSV).as_bytes())?;
+                    if !self.select.no_headers {
+                        let headers: Vec<&str> = cols.iter().map(|c| c.csv_header()).collect();
+                        self.out.write_all(csv_record(&headers).as_bytes())?;
+                    }
                     self.widths = Some(Vec::new());
                 }
                 for s in sessions {
-                    let derived = Derived::of(s, &mut self.devices);
-                    self.out
-                        .write_all(csv_record(&csv_row(s, &derived)).as_bytes())?;
+                    let d = Derived::of(s, &mut self.devices);
+                    let row: Vec<String> = cols.iter().map(|c| c.csv_cell(s, &d)).collect();
+                    self.out.write_all(csv_record(&row).as_bytes())?;
                 }
             }
         }
+        self.written += sessions.len();
         self.out.flush()
+    }
+
+    /// Sets the table's widths from its first rows and writes the header, once.
+    fn table_header(&mut self, cols: &[Column], rows: &[Vec<String>]) -> io::Result<()> {
+        if self.widths.is_some() {
+            return Ok(());
+        }
+        let headers: Vec<&str> = cols.iter().map(|c| c.header()).collect();
+        let caps: Vec<usize> = cols.iter().map(|c| c.cap()).collect();
+        // Without a header line, the header's width must not widen a column either.
+        let widths = if self.select.no_headers {
+            layout(&vec![""; cols.len()], rows, &caps)
+        } else {
+            layout(&headers, rows, &caps)
+        };
+        if !self.select.no_headers {
+            self.out
+                .write_all(table_line(&headers, &widths, self.color).as_bytes())?;
+        }
+        self.widths = Some(widths);
+        Ok(())
     }
 
     /// Closes the output (the JSON array, or the header of an empty table/CSV).
@@ -385,26 +436,15 @@ impl<W: Write> SessionWriter<W> {
         match self.format {
             Format::Json if self.written == 0 => self.out.write_all(b"[]\n")?,
             Format::Json => self.out.write_all(b"\n]\n")?,
-            Format::Table | Format::Csv if self.widths.is_none() => self.batch(&[])?,
+            Format::Table if self.widths.is_none() && !self.select.nothing_when_empty => {
+                let cols = self.columns().to_vec();
+                self.table_header(&cols, &[])?;
+            }
+            Format::Csv if self.widths.is_none() => self.batch(&[])?,
             _ => {}
         }
         self.out.flush()?;
         Ok(self.out)
-    }
-
-    fn table_row(&mut self, s: &Session) -> Vec<String> {
-        let derived = Derived::of(s, &mut self.devices);
-        let [location, device, risk] = derived_cells(&derived);
-        vec![
-            s.id.clone(),
-            s.email.clone(),
-            s.identity.clone(),
-            relative(s.created_at, self.now),
-            relative(s.expire, self.now),
-            location,
-            device,
-            risk,
-        ]
     }
 
     /// Writes one raw page: NDJSON passes each session's JSON through with `derived`
@@ -489,24 +529,6 @@ pub fn derived_cells(d: &Derived) -> [String; 3] {
     ]
 }
 
-fn csv_row(s: &Session, derived: &Derived) -> [String; 11] {
-    let token = s.active_token.as_ref();
-    let [location, device, risk] = derived_cells(derived);
-    [
-        s.id.clone(),
-        s.kind.clone(),
-        s.email.clone(),
-        s.identity.clone(),
-        s.created_at.to_string(),
-        s.expire.to_string(),
-        token.map(|t| t.id.clone()).unwrap_or_default(),
-        token.map(|t| t.expire.to_string()).unwrap_or_default(),
-        location,
-        device,
-        risk,
-    ]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -572,7 +594,8 @@ mod tests {
         assert_eq!(csv_field("plain"), "plain");
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field(" pad"), "\" pad\"");
+        // Spaces are part of a field (RFC 4180): kept, and no reason to quote.
+        assert_eq!(csv_field(" pad "), " pad ");
         assert_eq!(csv_record(&["a", "b,c"]), "a,\"b,c\"\r\n");
         // A line break from the server would split the record in a terminal: replaced.
         let f = csv_field("x\u{1b}[2Jy\nz");

@@ -153,6 +153,7 @@ fn filter_opt(filter: Filter) -> Option<Filter> {
 pub async fn list(ctx: &Ctx, scope: Scope, args: ListArgs) -> Result<(), CliError> {
     let now = Timestamp::now();
     let query = compile_query(&args.query.join(" "), now)?;
+    super::columns::check_format(ctx.format, args.columns.is_some(), args.no_headers)?;
     if args.explain {
         return explain(ctx, &query);
     }
@@ -168,15 +169,26 @@ pub async fn list(ctx: &Ctx, scope: Scope, args: ListArgs) -> Result<(), CliErro
     // Buffered: stdout is line-buffered, and a write per row costs a syscall per session.
     // The writer flushes after every batch, so rows still appear page by page.
     let out = std::io::BufWriter::with_capacity(64 << 10, std::io::stdout().lock());
-    let mut writer = SessionWriter::new(out, ctx.format, now, ctx.term.color);
+    let worded = ctx.format == Format::Table && ctx.term.stdout_tty;
+    let mut writer = SessionWriter::new(out, ctx.format, now, ctx.term.color).with_columns(
+        super::output::SessionColumns {
+            columns: args.columns.clone(),
+            no_headers: args.no_headers,
+            nothing_when_empty: worded,
+        },
+    );
     if query.has_local() {
         let walked = walk_local(ctx, &client, scope.list_scope(), req, &query, |page| {
             writer.batch(&page).map_err(CliError::from)
         })
         .await;
+        let rows = writer.rows();
         // Close the output so what was written still parses, also after a failure.
         drop(writer.finish()?);
         walked?;
+        if worded {
+            super::total::print(rows, false);
+        }
         return Ok(());
     }
     if !args.all {
@@ -185,10 +197,13 @@ pub async fn list(ctx: &Ctx, scope: Scope, args: ListArgs) -> Result<(), CliErro
             Scope::Client(t) => client.client_session_list(t, &req).await?,
         };
         writer.batch(&resp.result.sessions)?;
+        let rows = writer.rows();
         drop(writer.finish()?);
-        if let Some(next) = resp.result.last.filter(|l| !l.is_empty())
-            && !resp.result.sessions.is_empty()
-        {
+        let next = resp.result.last.filter(|l| !l.is_empty() && rows > 0);
+        if worded {
+            super::total::print(rows, next.is_some());
+        }
+        if let Some(next) = next {
             super::output::diag(&format!("next page: --last {}", clean(&next)));
         }
         return Ok(());
@@ -197,17 +212,19 @@ pub async fn list(ctx: &Ctx, scope: Scope, args: ListArgs) -> Result<(), CliErro
     // way while this one is written. NDJSON passes each session's JSON through.
     if ctx.format == Format::Ndjson {
         let pages = client.raw_pages_ahead(scope.list_scope(), req);
-        write_pages(writer, pages, |w, page| w.batch_raw(&page.sessions)).await
+        write_pages(writer, pages, worded, |w, page| w.batch_raw(&page.sessions)).await
     } else {
         let pages = client.pages_ahead(scope.list_scope(), req);
-        write_pages(writer, pages, |w, page| w.batch(&page.sessions)).await
+        write_pages(writer, pages, worded, |w, page| w.batch(&page.sessions)).await
     }
 }
 
 /// Writes every page of a walk; a failed page closes the output and names the cursor.
+/// `worded`: a table on a terminal, which ends with the total in words.
 async fn write_pages<W, T, S>(
     mut writer: SessionWriter<W>,
     pages: S,
+    worded: bool,
     mut write: impl FnMut(&mut SessionWriter<W>, &T) -> std::io::Result<()>,
 ) -> Result<(), CliError>
 where
@@ -233,7 +250,11 @@ where
             }
         }
     }
+    let rows = writer.rows();
     drop(writer.finish()?);
+    if worded {
+        super::total::print(rows, false);
+    }
     Ok(())
 }
 
@@ -295,10 +316,8 @@ pub async fn invalidate(ctx: &Ctx, args: InvalidateArgs) -> Result<(), CliError>
     ctx.refuse_if_read_only("sessions invalidate")?;
     let refused = |e: guard::Refused| CliError::usage(e.to_string());
     if !args.session_ids.is_empty() {
-        let targets: Vec<Target> = dedup(args.session_ids)
-            .into_iter()
-            .map(Target::id)
-            .collect();
+        let ids = super::ids_stdin::expand(args.session_ids)?;
+        let targets: Vec<Target> = dedup(ids).into_iter().map(Target::id).collect();
         guard::max(targets.len(), args.max).map_err(refused)?;
         let client = ctx.client()?;
         let report = bulk::run(

@@ -2,6 +2,7 @@
 //!
 //! ```toml
 //! default_profile = "work"
+//! color = "auto"                  # never | auto | always (a profile may override it)
 //! [keys]                      # action name -> key specs, for every profile
 //! quit = ["q", "ctrl-c"]
 //! [profiles.work]
@@ -30,6 +31,8 @@ pub struct ConfigFile {
     /// Key overrides shared by every profile.
     #[serde(default)]
     pub keys: BTreeMap<String, Vec<String>>,
+    /// Colour: `never`, `auto` or `always` (a profile may override it).
+    pub color: Option<crate::color::ColorChoice>,
     /// Named profiles.
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
@@ -57,6 +60,8 @@ pub struct Profile {
     pub concurrency: Option<usize>,
     /// Rows per page.
     pub page_size: Option<u32>,
+    /// Colour: `never`, `auto` or `always`.
+    pub color: Option<crate::color::ColorChoice>,
     /// TUI reload interval (`"30s"`, or `"off"`).
     pub auto_reload: Option<String>,
     /// Key overrides for this profile.

@@ -32,6 +32,8 @@ pub const PROFILE_ENV: &str = "AUTHTOP_PROFILE";
 pub const DEFAULT_CONCURRENCY: usize = 8;
 /// Default rows per page.
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
+/// The largest page the API serves (`--size`, `page_size`).
+pub const MAX_PAGE_SIZE: u32 = 1000;
 /// Default TUI reload interval.
 pub const DEFAULT_AUTO_RELOAD: Duration = Duration::from_secs(30);
 /// Default budget of one whole call, retries included.
@@ -131,6 +133,8 @@ pub struct Inputs {
     pub refresh_token: Option<Given<Secret>>,
     /// `--token-file`.
     pub token_file: Option<Given<PathBuf>>,
+    /// `--color`.
+    pub color: Option<Given<crate::color::ColorChoice>>,
 }
 
 /// A configuration that cannot be used as it stands.
@@ -206,6 +210,8 @@ pub struct Settings {
     pub audit_log: PathBuf,
     /// Rows per page.
     pub page_size: u32,
+    /// Colour choice; [`crate::color::ColorChoice::enabled`] turns it into yes or no.
+    pub color: crate::color::ColorChoice,
     /// TUI reload interval; `None` is off.
     pub auto_reload: Option<Duration>,
     /// Budget of one whole call, retries included.
@@ -457,14 +463,22 @@ pub fn resolve_with(
     origins.push(origin("concurrency", &concurrency));
 
     let page_size = pick(None, prof.page_size, &from_profile, DEFAULT_PAGE_SIZE);
-    if page_size.0 == 0 {
+    if page_size.0 == 0 || page_size.0 > MAX_PAGE_SIZE {
         return Err(ConfigError::BadValue {
             setting: "page_size",
             origin: page_size.1,
-            reason: "must be at least 1".into(),
+            reason: format!("must be 1 to {MAX_PAGE_SIZE}"),
         });
     }
     origins.push(origin("page_size", &page_size));
+
+    let color = match (inputs.color.clone(), prof.color, file.color) {
+        (Some(g), _, _) => (g.value, g.source),
+        (None, Some(c), _) => (c, from_profile()),
+        (None, None, Some(c)) => (c, Source::File(config_path.clone().unwrap_or_default())),
+        (None, None, None) => (crate::color::ColorChoice::Auto, Source::Default),
+    };
+    origins.push(origin("color", &color));
 
     let auto_reload = match &prof.auto_reload {
         Some(text) => (
@@ -559,6 +573,7 @@ pub fn resolve_with(
         concurrency: concurrency.0,
         audit_log: audit_log.0,
         page_size: page_size.0,
+        color: color.0,
         auto_reload: auto_reload.0,
         timeout: timeout.0,
         attempt_timeout: attempt_timeout.0,

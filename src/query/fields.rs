@@ -348,11 +348,16 @@ pub(crate) fn profile_name(key: &str) -> Option<&str> {
 
 /// The accepted field name closest to `name`, if it is close enough to be a typo.
 pub fn suggest(name: &str) -> Option<&'static str> {
+    closest(name, FIELDS.iter().flat_map(|f| f.names()))
+}
+
+/// The candidate closest to `name` (case-insensitive), if it is close enough to be a
+/// typo: the same measure as [`suggest`], for other name lists.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let name = name.to_ascii_lowercase();
     let limit = (name.chars().count() / 3).clamp(1, 2);
-    FIELDS
-        .iter()
-        .flat_map(|f| f.names())
+    candidates
+        .into_iter()
         .map(|candidate| (distance(&name, &candidate.to_ascii_lowercase()), candidate))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)

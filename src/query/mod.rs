@@ -32,7 +32,9 @@ mod tests;
 mod time;
 
 pub use explain::{NO_FILTER, explain};
-pub use fields::{FIELDS, FieldInfo, Op, PROFILE, Side, ValueKind, help_text};
+pub use fields::{
+    FIELDS, FieldInfo, Op, PROFILE, Side, ValueKind, closest, help_text, lookup, suggest,
+};
 pub use local::{Flag, LocalTerm, ProfileTest, TextTest, Verdict};
 
 use crate::authn::model::{Filter, Timestamp};

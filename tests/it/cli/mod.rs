@@ -2,6 +2,7 @@
 
 mod client;
 mod investigate;
+mod polish;
 mod safety;
 mod sessions;
 mod terminal_safety;
