@@ -3,7 +3,9 @@
 pub mod app;
 pub mod command;
 pub mod keymap;
+pub mod layout;
 pub mod run;
+pub mod strings;
 pub mod view;
 pub mod worker;
 
@@ -302,13 +304,16 @@ mod screen {
     use crate::authn::Secret;
     use crate::authn::model::Timestamp;
     use crate::tui::app::{App, AppInit, RefreshPolicy};
-    use crate::tui::command::{Command, Msg};
+    use crate::tui::command::{Command, Effect, Msg};
     use crate::tui::keymap::Keymap;
     use crate::tui::run::Screen;
 
     impl Screen for App {
         fn update(&mut self, msg: Msg, now: Timestamp) -> Vec<Command> {
             App::update(self, msg, now)
+        }
+        fn take_effects(&mut self) -> Vec<Effect> {
+            App::take_effects(self)
         }
         fn should_quit(&self) -> bool {
             App::should_quit(self)

@@ -169,9 +169,6 @@ async fn dispatch(
                         tasks.abort_all();
                     }
                 }
-                Some(Command::Clipboard(_)) => {
-                    tracing::debug!("clipboard command ignored: the run loop owns the terminal");
-                }
                 Some(cmd) => {
                     let Some(id) = cmd.id() else { continue };
                     let reply = Reply::new(id, tx.clone());
@@ -208,7 +205,6 @@ fn name(cmd: &Command) -> &'static str {
         Command::UserScope { .. } => "user_scope",
         Command::Refresh { .. } => "refresh",
         Command::TokenCheck { .. } => "token_check",
-        Command::Clipboard(_) => "clipboard",
         Command::Shutdown { .. } => "shutdown",
     }
 }
@@ -237,7 +233,7 @@ async fn run_command(shared: Arc<Shared>, cmd: Command, reply: Reply) {
         Command::ClientLogout { .. } => shared.client_logout().await,
         Command::Refresh { .. } => shared.refresh().await,
         Command::TokenCheck { .. } => shared.token_check().await,
-        Command::Clipboard(_) | Command::Shutdown { .. } => return,
+        Command::Shutdown { .. } => return,
     };
     let elapsed_ms = started.elapsed().as_millis() as u64;
     match result {

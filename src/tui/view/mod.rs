@@ -16,24 +16,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-/// Lines above the table (header, tabs, query, query info).
-const TOP: u16 = 4;
-/// Lines below the table (status, hints).
-const BOTTOM: u16 = 2;
-
 /// Spinner frames, advanced on ticks while anything is in flight.
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-
-/// Rows of table body that fit in a terminal `height` lines tall (after the column header).
-pub fn table_height(height: u16) -> usize {
-    usize::from(height.saturating_sub(TOP + BOTTOM + 1))
-}
-
-/// Cells of text across the detail view in a terminal `width` cells wide (inside its
-/// borders and left padding).
-pub fn detail_width(width: u16) -> usize {
-    usize::from(width.saturating_sub(3))
-}
 
 /// Draws the whole screen.
 pub fn draw(app: &App, frame: &mut Frame) {

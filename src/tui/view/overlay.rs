@@ -14,8 +14,9 @@ use ratatui::widgets::{Block, Clear, Padding, Paragraph, Wrap};
 /// A confirmation, centred, with Cancel and the action as buttons.
 pub(super) fn dialog(d: &Dialog, frame: &mut Frame, area: Rect) {
     let danger = Style::default().fg(Color::Red).add_modifier(Modifier::BOLD);
-    let mut lines: Vec<Line> = d.lines.iter().map(|l| Line::raw(clean(l))).collect();
-    if let Some(w) = &d.warning {
+    let words = d.ask.wording();
+    let mut lines: Vec<Line> = words.lines.iter().map(|l| Line::raw(clean(l))).collect();
+    if let Some(w) = d.warning() {
         lines.push(Line::default());
         lines.push(Line::from(vec![
             Span::styled("⚠ WARNING: ", danger),
@@ -44,7 +45,7 @@ pub(super) fn dialog(d: &Dialog, frame: &mut Frame, area: Rect) {
     lines.push(Line::from(vec![
         button("Cancel", d.focus == Focus::Cancel),
         Span::raw("   "),
-        button(&clean(&d.confirm_label), d.focus == Focus::Confirm),
+        button(&clean(&words.confirm), d.focus == Focus::Confirm),
     ]));
     lines.push(Line::from(Span::styled(
         if d.typed.is_some() {
@@ -59,7 +60,7 @@ pub(super) fn dialog(d: &Dialog, frame: &mut Frame, area: Rect) {
     let rect = centered(area, width, height);
     let block = Block::bordered()
         .padding(Padding::left(1))
-        .title(Span::styled(format!(" {} ", clean(&d.title)), danger))
+        .title(Span::styled(format!(" {} ", clean(&words.title)), danger))
         .border_style(Style::default().fg(Color::Red));
     frame.render_widget(Clear, rect);
     frame.render_widget(
