@@ -6,6 +6,7 @@ pub mod audit;
 pub mod authn;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod emulator;
 pub mod query;
 pub mod sanitize;
