@@ -5,6 +5,7 @@ pub mod actions;
 pub mod audit;
 pub mod authn;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod emulator;

@@ -7,7 +7,7 @@
 //! (dialogs), `flight` (commands in flight, the tick), `outcome` (worker events) and
 //! `status` (flashes, errors, the log).
 
-pub mod clock;
+pub use crate::clock;
 mod confirm;
 pub mod detail;
 pub mod dialog;

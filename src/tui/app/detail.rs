@@ -1,6 +1,6 @@
 //! The detail view of one session: its fields as labelled lines, and the raw JSON form.
 
-use super::clock;
+use crate::clock;
 use crate::authn::model::{Intelligence, Session, Timestamp, TokenInfo};
 use crate::sanitize;
 use crate::tui::command::ListSource;

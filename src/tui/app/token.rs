@@ -1,7 +1,7 @@
 //! What the app knows about its user token: metadata (never the value), the refresh
 //! schedule, failures with back-off, and the refresh history.
 
-use super::clock;
+use crate::clock;
 use crate::authn::model::{Timestamp, TokenInfo};
 use crate::tui::command::{CommandId, RefreshRecord};
 use std::collections::HashSet;

@@ -5,7 +5,7 @@ use crate::authn::model::Timestamp;
 use crate::authn::model::{Filter, Order, OrderBy, Session};
 use crate::sanitize;
 use crate::tui::app::App;
-use crate::tui::app::clock;
+use crate::clock;
 use crate::tui::app::table::{Table, scroll_offset};
 use crate::tui::command::ListSource;
 use ratatui::Frame;

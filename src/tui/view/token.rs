@@ -2,7 +2,7 @@
 
 use super::{bold, dim, fit};
 use crate::authn::model::Timestamp;
-use crate::tui::app::clock;
+use crate::clock;
 use crate::tui::app::{App, Phase};
 use crate::tui::keymap::Action;
 use ratatui::Frame;
