@@ -7,7 +7,7 @@ use crate::actions::{Op, Target, guard};
 use crate::authn::model::{Filter, Order, OrderBy, Session, SessionListRequest, Timestamp};
 use crate::authn::{Client, ListScope, Secret};
 use crate::query::{self, QueryError};
-use crate::sanitize::{clean, width};
+use crate::sanitize::clean;
 use futures::StreamExt;
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -38,14 +38,7 @@ impl Scope {
 /// The query with a caret line under the offending span.
 pub fn query_error_display(query: &str, err: &QueryError) -> String {
     let shown = clean(query);
-    let start = err.span.start.min(query.len());
-    let end = err.span.end.clamp(start, query.len());
-    let pad = query.get(..start).map(|p| width(&clean(p))).unwrap_or(0);
-    let marks = query
-        .get(start..end)
-        .map(|p| width(&clean(p)))
-        .unwrap_or(0)
-        .max(1);
+    let (pad, marks) = err.caret(query);
     format!(
         "query error: {}\n  {shown}\n  {}{}",
         err.message,

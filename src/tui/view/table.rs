@@ -350,15 +350,7 @@ fn info_line(app: &App, t: &Table, frame: &mut Frame, area: Rect) {
     }
     let line = match (t.query_error(), app.editor()) {
         (Some(err), Some(e)) => {
-            let text = e.text();
-            let start = err.span.start.min(text.len());
-            let end = err.span.end.clamp(start, text.len());
-            let pad = text.get(..start).map(sanitize::width).unwrap_or(0);
-            let carets = text
-                .get(start..end)
-                .map(sanitize::width)
-                .unwrap_or(0)
-                .max(1);
+            let (pad, carets) = err.caret(&e.text());
             Line::from(vec![
                 Span::raw(" ".repeat(2 + pad)),
                 Span::styled(
