@@ -5,7 +5,7 @@ use super::output::{Format, SessionWriter, pretty_json, relative, table};
 use super::{CliError, Ctx, Exit, bulk};
 use crate::actions::{Op, Target, guard};
 use crate::authn::model::{Filter, Order, OrderBy, Session, SessionListRequest, Timestamp};
-use crate::authn::{Client, ListScope, Secret};
+use crate::authn::{Client, ListScope};
 use crate::query::{self, QueryError};
 use crate::sanitize::clean;
 use futures::StreamExt;
@@ -16,24 +16,6 @@ use std::io::Write;
 const COLLECT_PAGE_SIZE: u32 = 1000;
 /// Sessions shown by a dry run.
 const SAMPLE: usize = 10;
-
-/// Which list endpoint a command reads.
-#[derive(Debug, Clone)]
-pub enum Scope {
-    /// Every session of the project.
-    Service,
-    /// The sessions of the owner of this user token.
-    Client(Secret),
-}
-
-impl Scope {
-    fn list_scope(&self) -> ListScope {
-        match self {
-            Scope::Service => ListScope::Service,
-            Scope::Client(t) => ListScope::Client(t.clone()),
-        }
-    }
-}
 
 /// The query with a caret line under the offending span.
 pub fn query_error_display(query: &str, err: &QueryError) -> String {
@@ -57,7 +39,7 @@ fn filter_opt(filter: Filter) -> Option<Filter> {
 }
 
 /// `sessions list` / `client list`.
-pub async fn list(ctx: &Ctx, scope: Scope, args: ListArgs) -> Result<(), CliError> {
+pub async fn list(ctx: &Ctx, scope: ListScope, args: ListArgs) -> Result<(), CliError> {
     let now = Timestamp::now();
     let query = args.query.join(" ");
     let filter = compile(&query, now)?;
@@ -78,8 +60,8 @@ pub async fn list(ctx: &Ctx, scope: Scope, args: ListArgs) -> Result<(), CliErro
     let mut writer = SessionWriter::new(out, ctx.format, now, ctx.term.color);
     if !args.all {
         let resp = match &scope {
-            Scope::Service => client.session_list(&req).await?,
-            Scope::Client(t) => client.client_session_list(t, &req).await?,
+            ListScope::Service => client.session_list(&req).await?,
+            ListScope::Client(t) => client.client_session_list(t, &req).await?,
         };
         writer.batch(&resp.result.sessions)?;
         drop(writer.finish()?);
@@ -92,7 +74,7 @@ pub async fn list(ctx: &Ctx, scope: Scope, args: ListArgs) -> Result<(), CliErro
     }
     // Nothing changes the sessions while they are listed, so the next page may be on its
     // way while this one is written.
-    let mut pages = std::pin::pin!(client.pages_ahead(scope.list_scope(), req));
+    let mut pages = std::pin::pin!(client.pages_ahead(scope, req));
     while let Some(page) = pages.next().await {
         match page {
             Ok(resp) => writer.batch(&resp.result.sessions)?,
