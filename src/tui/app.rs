@@ -30,6 +30,7 @@ pub use token::{Phase, RefreshPolicy, SignedOut, TokenState};
 
 use crate::authn::Error;
 use crate::authn::model::{Filter, Session, Timestamp};
+use crate::config::defaults;
 use crate::sanitize;
 use crate::tui::command::{
     CensusResult, Command, CommandId, Effect, Event, EventKind, ItemOutcome, ListSource, Msg,
@@ -105,9 +106,9 @@ impl Default for AppInit {
             has_refresh_token: true,
             has_service: true,
             token_mask: None,
-            auto_reload: Some(Duration::from_secs(30)),
+            auto_reload: Some(defaults::AUTO_RELOAD),
             refresh_policy: RefreshPolicy::default(),
-            page_size: 50,
+            page_size: defaults::PAGE_SIZE,
             keymap: Keymap::default(),
         }
     }

@@ -10,6 +10,7 @@ pub mod view;
 pub mod worker;
 
 use crate::audit::AuditLog;
+use crate::config::defaults;
 use crate::authn::{Client, ClientConfig, Secret};
 use color_eyre::eyre::{Result, WrapErr, eyre};
 use std::collections::BTreeMap;
@@ -67,16 +68,16 @@ impl TuiOptions {
             user_token: None,
             refresh_token: None,
             token_file: None,
-            concurrency: 8,
+            concurrency: defaults::CONCURRENCY,
             audit_log: None,
             log_file: None,
             log_filter: "info".into(),
-            auto_reload: Some(Duration::from_secs(30)),
-            page_size: 50,
-            refresh_fraction: 0.2,
-            refresh_margin: Duration::from_secs(60),
+            auto_reload: Some(defaults::AUTO_RELOAD),
+            page_size: defaults::PAGE_SIZE,
+            refresh_fraction: defaults::REFRESH_FRACTION,
+            refresh_margin: defaults::REFRESH_MARGIN,
             key_overrides: BTreeMap::new(),
-            demo_user_token_life: Duration::from_secs(120),
+            demo_user_token_life: defaults::DEMO_TOKEN_LIFE,
         }
     }
 }

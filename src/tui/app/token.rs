@@ -2,6 +2,7 @@
 //! schedule, failures with back-off, and the refresh history.
 
 use crate::clock;
+use crate::config::defaults;
 use crate::authn::model::{Timestamp, TokenInfo};
 use crate::tui::command::{CommandId, RefreshRecord};
 use std::collections::HashSet;
@@ -21,8 +22,8 @@ pub struct RefreshPolicy {
 impl Default for RefreshPolicy {
     fn default() -> Self {
         Self {
-            fraction: 0.2,
-            margin: Duration::from_secs(60),
+            fraction: defaults::REFRESH_FRACTION,
+            margin: defaults::REFRESH_MARGIN,
             auto: true,
         }
     }
