@@ -125,7 +125,11 @@ mod tests {
             "rounding carries into the next unit"
         );
         assert_eq!(ago(3 * 3600 + 100), "3h ago");
-        assert_eq!(ago(3600 + 40 * 60), "2h ago", "1h40m rounds to the nearest hour");
+        assert_eq!(
+            ago(3600 + 40 * 60),
+            "2h ago",
+            "1h40m rounds to the nearest hour"
+        );
         assert_eq!(ago(3600 + 20 * 60), "1h ago");
         assert_eq!(ago(2 * 86_400 + 3600), "2d ago");
         assert_eq!(ago(0), "now");

@@ -10,8 +10,8 @@ pub mod view;
 pub mod worker;
 
 use crate::audit::AuditLog;
-use crate::config::defaults;
 use crate::authn::{Client, ClientConfig, Secret};
+use crate::config::defaults;
 use color_eyre::eyre::{Result, WrapErr, eyre};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

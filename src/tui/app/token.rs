@@ -1,9 +1,9 @@
 //! What the app knows about its user token: metadata (never the value), the refresh
 //! schedule, failures with back-off, and the refresh history.
 
+use crate::authn::model::{Timestamp, TokenInfo};
 use crate::clock;
 use crate::config::defaults;
-use crate::authn::model::{Timestamp, TokenInfo};
 use crate::tui::command::{CommandId, RefreshRecord};
 use std::collections::HashSet;
 use std::time::Duration;

@@ -3,10 +3,10 @@
 
 mod detail;
 mod overlay;
+mod style;
 mod table;
 mod token;
 
-use crate::sanitize;
 use crate::tui::app::{App, Level, Tab};
 use crate::tui::command::ListSource;
 use crate::tui::keymap::ActionInfo;
@@ -15,6 +15,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use style::{bold, clean, dim, reverse};
 
 /// Spinner frames, advanced on ticks while anything is in flight.
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -84,33 +85,11 @@ fn split_rows(area: Rect) -> Rows {
     }
 }
 
-/// Server text made safe and cut to `max` cells.
-pub(crate) fn fit(s: &str, max: usize) -> String {
-    sanitize::fit(s, max)
-}
-
-/// Server text made safe.
-pub(crate) fn clean(s: &str) -> String {
-    sanitize::clean(s).into_owned()
-}
-
-pub(crate) fn bold() -> Style {
-    Style::default().add_modifier(Modifier::BOLD)
-}
-
-pub(crate) fn dim() -> Style {
-    Style::default().add_modifier(Modifier::DIM)
-}
-
 fn demo_style() -> Style {
     Style::default()
         .fg(Color::Black)
         .bg(Color::Yellow)
         .add_modifier(Modifier::BOLD | Modifier::REVERSED)
-}
-
-pub(crate) fn reverse() -> Style {
-    Style::default().add_modifier(Modifier::REVERSED)
 }
 
 fn header(app: &App, frame: &mut Frame, area: Rect) {
@@ -259,23 +238,4 @@ fn hints(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::raw(format!(" {label}  ")));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)).style(dim()), area);
-}
-
-/// Lines a paragraph takes when wrapped at `width` cells (approximate: by cell count).
-pub(crate) fn wrapped_height(lines: &[Line], width: u16) -> u16 {
-    let width = usize::from(width).max(1);
-    let rows: usize = lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
-    u16::try_from(rows).unwrap_or(u16::MAX)
-}
-
-/// A rectangle of at most `w` x `h` centred in `area`.
-pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    }
 }

@@ -1,7 +1,7 @@
 //! Things drawn over the screen: confirmation dialogs, the help overlay, the message log
 //! and the list of marked rows.
 
-use super::{bold, centered, clean, dim, reverse, wrapped_height};
+use super::style::{bold, centered, clean, dim, reverse, wrapped_height};
 use crate::tui::app::{App, Dialog, Focus, Level};
 use crate::tui::command::ListSource;
 use crate::tui::keymap::REGISTRY;

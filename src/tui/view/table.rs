@@ -1,11 +1,11 @@
 //! The query bar and the session table. Only the visible window of rows is ever touched.
 
-use super::{bold, clean, dim, fit, reverse};
+use super::style::{bold, clean, dim, fit, reverse};
 use crate::authn::model::Timestamp;
 use crate::authn::model::{Filter, Order, OrderBy, Session};
+use crate::clock;
 use crate::sanitize;
 use crate::tui::app::App;
-use crate::clock;
 use crate::tui::app::table::{Table, scroll_offset};
 use crate::tui::command::ListSource;
 use ratatui::Frame;

@@ -1,6 +1,6 @@
 //! The Token tab: masked token, live countdown, refresh schedule, failures and history.
 
-use super::{bold, dim, fit};
+use super::style::{bold, dim, fit};
 use crate::authn::model::Timestamp;
 use crate::clock;
 use crate::tui::app::{App, Phase};
