@@ -23,6 +23,9 @@ pub const NO_PREV_PAGE: &str = "already on the first page";
 pub const NOTHING_MARKED: &str = "nothing marked (Space marks a row)";
 /// A user-token action without a user token.
 pub const NO_USER_TOKEN: &str = "no user token configured";
+/// The Token tab without a user token.
+pub const NO_USER_TOKEN_TAB: &str =
+    "No user token: pass --user-token (and --refresh-token) to watch and refresh one.";
 /// `f` while a refresh runs.
 pub const REFRESH_IN_FLIGHT: &str = "a refresh is already in flight";
 /// `L` on a row without a user.

@@ -10,6 +10,7 @@ mod token;
 use crate::tui::app::{App, Level, Tab};
 use crate::tui::command::ListSource;
 use crate::tui::keymap::ActionInfo;
+use crate::tui::strings;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -192,10 +193,7 @@ fn status(app: &App, frame: &mut Frame, area: Rect) {
     } else if app.demo {
         Line::from(vec![
             Span::styled(" DEMO ", demo_style()),
-            Span::styled(
-                " emulator data — set PANGEA_AUTHN_TOKEN and PANGEA_DOMAIN to manage a real project",
-                bold(),
-            ),
+            Span::styled(strings::DEMO_HINT, bold()),
         ])
     } else {
         Line::default()
