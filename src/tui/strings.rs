@@ -71,6 +71,140 @@ pub fn waiting_for(n: usize) -> String {
     )
 }
 
+/// The status line while a quit waits, with a bulk run's progress when one runs.
+pub fn quitting(n: usize, bulk: Option<(usize, usize)>) -> String {
+    let bulk = bulk
+        .map(|(done, total)| format!(" (bulk {done}/{total} finished)"))
+        .unwrap_or_default();
+    format!(
+        " quitting: waiting for {n} action{}{bulk} — press q again to force",
+        plural(n)
+    )
+}
+
+/// The status line during a bulk run.
+pub fn bulk_progress(done: usize, total: usize) -> String {
+    format!(" invalidating sessions: {done}/{total} finished")
+}
+
+/// After an error in the status line: how to dismiss it and see all of it.
+pub fn error_keys(log_key: &str) -> String {
+    format!("  (esc dismisses · {log_key} log)")
+}
+
+/// A dialog's key hint.
+pub const DIALOG_KEYS: &str = "y confirm · n/esc cancel · tab move focus";
+/// A dialog's key hint when a count must be typed.
+pub const DIALOG_TYPED_KEYS: &str = "type the count, then enter · esc cancel";
+
+/// The prompt of a typed confirmation.
+pub fn type_count(expected: &str) -> String {
+    format!("Type {expected} to confirm: ")
+}
+
+/// The help overlay's title.
+pub const HELP_TITLE: &str = " help — esc or ? closes ";
+/// The help overlay's notes under the keys.
+pub const HELP_NOTES: [&str; 2] = [
+    "Dialogs: y confirm · n/esc cancel · tab move focus",
+    "Query:   enter apply · esc cancel",
+];
+/// The message log while empty.
+pub const NO_MESSAGES: &str = "no messages yet";
+
+/// The message log's title.
+pub fn messages_title(n: usize) -> String {
+    format!(" messages ({n}) — j/k scroll · esc closes ")
+}
+
+/// Which query marks were made under: `no query`, or ``query `…` ``.
+pub fn marked_under(query: &str) -> String {
+    if query.trim().is_empty() {
+        "no query".to_string()
+    } else {
+        format!("query `{query}`")
+    }
+}
+
+/// The marked-rows overlay's title.
+pub fn marks_title(n: usize, under: &str) -> String {
+    format!(" {n} marked under {under} — esc closes · U unmarks all ")
+}
+
+/// The Sessions tab without a service token.
+pub const NO_SERVICE_TOKEN: &str =
+    "No service token: set PANGEA_AUTHN_TOKEN and PANGEA_DOMAIN to list every session.";
+/// A table waiting for its page.
+pub const LOADING: &str = "loading…";
+/// An empty table without a query.
+pub const NO_SESSIONS: &str = "no sessions";
+/// An empty table under a query.
+pub const NO_MATCHES: &str = "no sessions match the query";
+/// The query bar without a query.
+pub const NO_QUERY_HINT: &str = "no query — press / to filter";
+
+/// An empty table whose load failed.
+pub fn could_not_load(cause: &str, reload_key: &str) -> String {
+    format!("could not load: {cause} — {reload_key} retries, @ shows the full error")
+}
+
+/// The query info line's marks.
+pub fn marked_count(n: usize, hidden: usize) -> String {
+    if hidden > 0 {
+        format!("{n} marked ({hidden} not visible)")
+    } else {
+        format!("{n} marked")
+    }
+}
+
+/// The Token tab before the token was looked up.
+pub const NOT_CHECKED: &str = "not checked yet";
+/// The Token tab before the session's expiry is known.
+pub const NOT_LOADED: &str = "not loaded yet";
+/// The Token tab's state: all well.
+pub const STATE_OK: &str = "ok — refreshed automatically";
+/// The Token tab's state: a refresh in flight.
+pub const REFRESHING: &str = "refreshing…";
+/// The Token tab's state: expired, a refresh in flight.
+pub const EXPIRED_REFRESHING: &str = "expired — refreshing…";
+
+/// The Token tab's state: auto-refresh off.
+pub fn auto_off(refresh_key: &str, auto_key: &str) -> String {
+    format!("auto-refresh off — press {refresh_key} to refresh, {auto_key} to turn it on")
+}
+
+/// The Token tab's state: expired with auto-refresh off.
+pub fn expired_auto_off(refresh_key: &str) -> String {
+    format!("EXPIRED — auto-refresh is off; press {refresh_key} to refresh")
+}
+
+/// The Token tab's state: a failed refresh waiting to retry.
+pub fn state_retrying(when: &str, why: &str) -> String {
+    format!("retrying {when} — refresh failed: {why}")
+}
+
+/// The Token tab's state: signed out.
+pub fn state_signed_out(why: &str) -> String {
+    format!("SIGNED OUT — {why}; sign in again")
+}
+
+/// Why the user is signed out: the session was revoked.
+pub const REVOKED: &str = "the session was revoked";
+/// Why the user is signed out: the session expired.
+pub const EXPIRED: &str = "the session has expired";
+/// Why the user is signed out: `O` logged it out.
+pub const LOGGED_OUT_HERE: &str = "this session was logged out from authtop";
+
+/// The refresh rule for a token too short-lived for the margin.
+pub fn rule_half_life(life: &str, margin: &str) -> String {
+    format!("at half its life: it lives {life}, less than twice the {margin} margin")
+}
+
+/// The refresh rule: a share of the life or a margin, whichever comes first.
+pub fn rule_fraction(pct: f64, margin: &str) -> String {
+    format!("when {pct:.0}% of its life or {margin} remain, whichever comes first")
+}
+
 /// `U` pressed.
 pub fn marks_cleared(n: usize) -> String {
     format!("{n} mark{} cleared", plural(n))
@@ -294,10 +428,9 @@ pub fn logout_user_dialog(
 
 /// `D`: how many, under which query, how many are on other pages.
 pub fn marked_dialog(n: usize, query: &str, hidden: usize) -> Wording {
-    let query = if query.trim().is_empty() {
-        "no query".to_string()
-    } else {
-        format!("the query `{query}`")
+    let query = match marked_under(query) {
+        q if query.trim().is_empty() => q,
+        q => format!("the {q}"),
     };
     Wording {
         title: format!("Invalidate {n} marked session{}", plural(n)),

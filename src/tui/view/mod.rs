@@ -166,17 +166,7 @@ fn status(app: &App, frame: &mut Frame, area: Rect) {
         .keys_label(crate::tui::keymap::Action::MessageLog);
     let line = if app.quitting() {
         let n = app.destructive_in_flight();
-        let bulk = app
-            .progress()
-            .map(|(done, total)| format!(" (bulk {done}/{total} finished)"))
-            .unwrap_or_default();
-        Line::from(Span::styled(
-            format!(
-                " quitting: waiting for {n} action{}{bulk} — press q again to force",
-                if n == 1 { "" } else { "s" }
-            ),
-            bold(),
-        ))
+        Line::from(Span::styled(strings::quitting(n, app.progress()), bold()))
     } else if let Some((Level::Error, err)) = app.status_message() {
         Line::from(vec![
             Span::styled(
@@ -184,10 +174,10 @@ fn status(app: &App, frame: &mut Frame, area: Rect) {
                 Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
             ),
             Span::styled(clean(err), Style::default().fg(Color::Red)),
-            Span::styled(format!("  (esc dismisses · {log_key} log)"), dim()),
+            Span::styled(strings::error_keys(&log_key), dim()),
         ])
     } else if let Some((done, total)) = app.progress() {
-        Line::from(format!(" invalidating sessions: {done}/{total} finished"))
+        Line::from(strings::bulk_progress(done, total))
     } else if let Some((_, msg)) = app.status_message() {
         Line::from(format!(" {}", clean(msg)))
     } else if app.demo {

@@ -5,6 +5,7 @@ use super::style::{bold, centered, clean, dim, reverse, wrapped_height};
 use crate::tui::app::{App, Dialog, Focus, Level};
 use crate::tui::command::ListSource;
 use crate::tui::keymap::REGISTRY;
+use crate::tui::strings;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -27,7 +28,7 @@ pub(super) fn dialog(d: &Dialog, frame: &mut Frame, area: Rect) {
     if let Some(t) = &d.typed {
         let ok = t.matches();
         lines.push(Line::from(vec![
-            Span::styled(format!("Type {} to confirm: ", t.expected), bold()),
+            Span::styled(strings::type_count(&t.expected), bold()),
             Span::styled(format!("{}▏", t.input), if ok { bold() } else { danger }),
         ]));
         lines.push(Line::default());
@@ -49,9 +50,9 @@ pub(super) fn dialog(d: &Dialog, frame: &mut Frame, area: Rect) {
     ]));
     lines.push(Line::from(Span::styled(
         if d.typed.is_some() {
-            "type the count, then enter · esc cancel"
+            strings::DIALOG_TYPED_KEYS
         } else {
-            "y confirm · n/esc cancel · tab move focus"
+            strings::DIALOG_KEYS
         },
         dim(),
     )));
@@ -105,10 +106,7 @@ pub(super) fn help(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(spans));
     }
     lines.push(Line::default());
-    for note in [
-        "Dialogs: y confirm · n/esc cancel · tab move focus",
-        "Query:   enter apply · esc cancel",
-    ] {
+    for note in strings::HELP_NOTES {
         lines.push(Line::from(Span::styled(note, dim())));
     }
     // Borders and the left padding take three cells.
@@ -123,7 +121,7 @@ pub(super) fn help(app: &App, frame: &mut Frame, area: Rect) {
             .block(
                 Block::bordered()
                     .padding(Padding::left(1))
-                    .title(" help — esc or ? closes "),
+                    .title(strings::HELP_TITLE),
             )
             .wrap(Wrap { trim: false }),
         rect,
@@ -175,12 +173,9 @@ pub(super) fn messages(app: &App, frame: &mut Frame, area: Rect) {
         }
     }
     if lines.is_empty() {
-        lines.push(Line::from(Span::styled("no messages yet", dim())));
+        lines.push(Line::from(Span::styled(strings::NO_MESSAGES, dim())));
     }
-    let title = format!(
-        " messages ({}) — j/k scroll · esc closes ",
-        log.entries().len()
-    );
+    let title = strings::messages_title(log.entries().len());
     listing(frame, area, title, lines, log.scroll());
 }
 
@@ -189,11 +184,7 @@ pub(super) fn marks(app: &App, frame: &mut Frame, area: Rect) {
     let t = app.table(ListSource::Sessions);
     let mut ids: Vec<&String> = t.marks().iter().collect();
     ids.sort();
-    let query = if t.query_text().trim().is_empty() {
-        "no query".to_string()
-    } else {
-        format!("query `{}`", clean(t.query_text()))
-    };
+    let query = strings::marked_under(&clean(t.query_text()));
     let lines: Vec<Line<'static>> = ids
         .into_iter()
         .map(|id| {
@@ -207,9 +198,6 @@ pub(super) fn marks(app: &App, frame: &mut Frame, area: Rect) {
             ])
         })
         .collect();
-    let title = format!(
-        " {} marked under {query} — esc closes · U unmarks all ",
-        t.marks().len()
-    );
+    let title = strings::marks_title(t.marks().len(), &query);
     listing(frame, area, title, lines, 0);
 }

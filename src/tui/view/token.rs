@@ -117,7 +117,7 @@ fn token_lines(app: &App, w: usize) -> (Vec<Line<'static>>, Option<(f64, String)
             };
             ratio = Some(((left_ms as f64 / life_ms as f64).clamp(0.0, 1.0), label));
         }
-        None => top.push(kv("token id", "not checked yet".to_string())),
+        None => top.push(kv("token id", strings::NOT_CHECKED.to_string())),
     }
     (top, ratio)
 }
@@ -144,7 +144,7 @@ fn schedule_lines(app: &App, w: usize) -> Vec<Line<'static>> {
         "session expiry",
         match tok.session_expire() {
             Some(t) => format!("{} ({})", clock::absolute(t), clock::until(t, now)),
-            None => "not loaded yet".to_string(),
+            None => strings::NOT_LOADED.to_string(),
         },
     ));
     below.push(kv(
@@ -231,43 +231,21 @@ fn state_line(phase: Phase, now: Timestamp, w: usize, keys: &Keys) -> Line<'stat
     let red = Style::default().fg(Color::Red).add_modifier(Modifier::BOLD);
     let yellow = Style::default().fg(Color::Yellow);
     let (text, style) = match phase {
-        Phase::Unchecked => ("not checked yet".to_string(), dim()),
-        Phase::Ok => ("ok — refreshed automatically".to_string(), Style::default()),
-        Phase::AutoOff { expired: false } => (
-            format!(
-                "auto-refresh off — press {} to refresh, {} to turn it on",
-                keys.refresh, keys.auto
-            ),
-            yellow,
-        ),
-        Phase::AutoOff { expired: true } => (
-            format!(
-                "EXPIRED — auto-refresh is off; press {} to refresh",
-                keys.refresh
-            ),
-            red,
-        ),
-        Phase::Refreshing => ("refreshing…".to_string(), yellow),
-        Phase::ExpiredRefreshing => ("expired — refreshing…".to_string(), yellow),
+        Phase::Unchecked => (strings::NOT_CHECKED.to_string(), dim()),
+        Phase::Ok => (strings::STATE_OK.to_string(), Style::default()),
+        Phase::AutoOff { expired: false } => (strings::auto_off(&keys.refresh, &keys.auto), yellow),
+        Phase::AutoOff { expired: true } => (strings::expired_auto_off(&keys.refresh), red),
+        Phase::Refreshing => (strings::REFRESHING.to_string(), yellow),
+        Phase::ExpiredRefreshing => (strings::EXPIRED_REFRESHING.to_string(), yellow),
         Phase::Retrying { at, why } => (
-            format!(
-                "retrying {} — refresh failed: {why}",
-                clock::until(at, now).replace("expired", "now")
-            ),
+            strings::state_retrying(&clock::until(at, now).replace("expired", "now"), &why),
             Style::default().fg(Color::Red),
         ),
         Phase::SessionEnding { at } => (
-            format!(
-                "this session ends at {} ({}) — sign in again",
-                at.strftime("%H:%M"),
-                clock::until(at, now)
-            ),
+            strings::session_ends(&at.strftime("%H:%M").to_string(), &clock::until(at, now)),
             red,
         ),
-        Phase::SignedOut(why) => (
-            format!("SIGNED OUT — {}; sign in again", why.explain()),
-            red,
-        ),
+        Phase::SignedOut(why) => (strings::state_signed_out(why.explain()), red),
     };
     Line::from(vec![
         Span::styled(format!("{:<LABEL$}", "state"), bold()),
