@@ -111,7 +111,8 @@ fn main() {
         key_us[1] / key_us[0]
     );
     // Progress events of a bulk run: the cost of one must not grow with the run's size.
-    let runs = if full { [1_000, 20_000] } else { [50, 500] };
+    // Above the typed-count threshold, so `bulk_in_flight` confirms by typing the count.
+    let runs = if full { [1_000, 20_000] } else { [150, 1_500] };
     let mut event_us = Vec::new();
     for n in runs {
         let (mut app, bulk, ids) = bulk_in_flight(n);
