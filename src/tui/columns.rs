@@ -76,7 +76,7 @@ const REST: u16 = u16::MAX;
 #[rustfmt::skip]
 pub const CATALOGUE: &[ColInfo] = &[
     ColInfo { col: Col::Id, name: "id", title: "ID", min: 2, max: 2, default: true, keep: 1, about: "session id (whole or not at all)" },
-    ColInfo { col: Col::Email, name: "email", title: "EMAIL", min: 12, max: 40, default: true, keep: 9, about: "the user's email" },
+    ColInfo { col: Col::Email, name: "email", title: "EMAIL", min: 16, max: 40, default: true, keep: 9, about: "the user's email" },
     ColInfo { col: Col::Identity, name: "identity", title: "IDENTITY", min: 8, max: 8, default: true, keep: 2, about: "the user's id (whole or not at all)" },
     ColInfo { col: Col::Type, name: "type", title: "TYPE", min: 7, max: 8, default: true, keep: 0, about: "record type" },
     ColInfo { col: Col::Created, name: "created", title: "CREATED", min: TIME, max: TIME, default: true, keep: 7, about: "login time, relative" },
@@ -199,6 +199,9 @@ pub fn risk_width(r: &Risk) -> u16 {
     u16::try_from((n * 4).saturating_sub(1)).unwrap_or(u16::MAX)
 }
 
+/// Cells the email gets before columns that go before the times are dropped for it.
+const EMAIL_WANT: u16 = 22;
+
 /// Width of the marker column: selection, mark, in-flight.
 pub const MARKER: u16 = 3;
 
@@ -221,16 +224,36 @@ pub fn fit(width: u16, shown: &[Col], widest: Widest) -> Vec<(Col, u16)> {
     let need = |cols: &[(Col, u16)]| -> u32 {
         cols.iter().map(|c| u32::from(c.1) + 1).sum::<u32>() + u32::from(MARKER)
     };
-    while need(&cols) > u32::from(width) {
-        let Some(drop) = cols
-            .iter()
+    let lowest = |cols: &[(Col, u16)]| {
+        cols.iter()
             .enumerate()
             .min_by_key(|(_, c)| c.0.info().keep)
-            .map(|(i, _)| i)
-        else {
+            .map(|(i, c)| (i, c.0.info().keep))
+    };
+    while need(&cols) > u32::from(width) {
+        let Some((drop, _)) = lowest(&cols) else {
             break;
         };
         cols.remove(drop);
+    }
+    // The email is the one column people read: before it is cut short, the columns that
+    // go before the times make room for it.
+    let spare = u32::from(width).saturating_sub(need(&cols));
+    let email = cols
+        .iter()
+        .find(|c| c.0 == Col::Email)
+        .map(|c| u32::from(c.1));
+    if let Some(w) = email
+        && w + spare < u32::from(EMAIL_WANT)
+    {
+        while need(&cols) + u32::from(EMAIL_WANT) - w > u32::from(width) {
+            match lowest(&cols) {
+                Some((drop, keep)) if keep < Col::Created.info().keep => {
+                    cols.remove(drop);
+                }
+                _ => break,
+            }
+        }
     }
     let mut extra = u32::from(width).saturating_sub(need(&cols));
     for grow in GROW {

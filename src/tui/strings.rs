@@ -525,6 +525,8 @@ pub const DIALOG_TOO_SMALL: &str =
     "the terminal is too small to show this dialog's buttons: enlarge it to confirm (esc cancels)";
 /// Shown in place of the buttons when they do not fit.
 pub const DIALOG_ENLARGE: &str = "enlarge the terminal to confirm · esc cancels";
+/// A dialog's key hint on a narrow terminal.
+pub const DIALOG_KEYS_SHORT: &str = "y yes · n/esc no · tab focus";
 /// A dialog's key hint when its body scrolls.
 pub const DIALOG_SCROLL_KEYS: &str = "j/k scroll";
 /// The help overlay's title.

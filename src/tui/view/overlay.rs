@@ -48,13 +48,15 @@ pub(super) fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
         }
     };
     let fits = layout::dialog_buttons_fit((area.width, area.height));
-    let keys = if d.typed.is_some() {
-        strings::DIALOG_TYPED_KEYS
-    } else {
-        strings::DIALOG_KEYS
-    };
     let width = area.width.saturating_sub(2).clamp(1, 77);
     let inner = width.saturating_sub(3);
+    let keys = match d.typed {
+        Some(_) => strings::DIALOG_TYPED_KEYS,
+        None if usize::from(inner) < strings::DIALOG_KEYS.chars().count() => {
+            strings::DIALOG_KEYS_SHORT
+        }
+        None => strings::DIALOG_KEYS,
+    };
     let body_h = wrapped_height(&body, inner);
     let mut foot: Vec<Line> = if fits {
         vec![

@@ -401,7 +401,13 @@ fn info_line(app: &App, t: &Table, frame: &mut Frame, area: Rect) {
         (_, Some(_)) => {
             // While typing: the filter in force and, when it differs, what Enter would
             // send, both exactly as sent.
-            let full = |f: &Filter| clean(&crate::query::explain(f));
+            let full = |f: &Filter| {
+                if f.is_empty() {
+                    "none".to_string()
+                } else {
+                    clean(&crate::query::explain(f))
+                }
+            };
             let text = match app.query_preview() {
                 Some(preview) if preview != t.filter() => {
                     format!("  filter {} → {} on enter", full(t.filter()), full(preview))
