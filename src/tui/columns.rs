@@ -82,7 +82,7 @@ pub const CATALOGUE: &[ColInfo] = &[
     ColInfo { col: Col::Created, name: "created", title: "CREATED", min: TIME, max: TIME, default: true, keep: 7, about: "login time, relative" },
     ColInfo { col: Col::Expire, name: "expire", title: "EXPIRES", min: TIME, max: TIME, default: true, keep: 8, about: "session expiry, relative" },
     ColInfo { col: Col::Location, name: "location", title: "LOCATION", min: 10, max: 22, default: true, keep: 6, about: "city and country of the login" },
-    ColInfo { col: Col::Device, name: "device", title: "DEVICE", min: 10, max: 26, default: true, keep: 5, about: "browser and OS of the login" },
+    ColInfo { col: Col::Device, name: "device", title: "DEVICE", min: 12, max: 26, default: true, keep: 5, about: "browser and OS of the login" },
     ColInfo { col: Col::Risk, name: "risk", title: "RISK", min: 4, max: 4, default: true, keep: 4, about: "risk flags: MAL SUS VPN PRX EMB BRE" },
     ColInfo { col: Col::Scopes, name: "scopes", title: "SCOPES", min: 8, max: REST, default: true, keep: 3, about: "scopes" },
     ColInfo { col: Col::LoginTime, name: "login_time", title: "LOGIN-TIME", min: STAMP, max: STAMP, default: false, keep: 4, about: "the profile's Login-Time" },
@@ -200,7 +200,7 @@ pub fn risk_width(r: &Risk) -> u16 {
 }
 
 /// Cells the email gets before columns that go before the times are dropped for it.
-const EMAIL_WANT: u16 = 22;
+const EMAIL_WANT: u16 = 28;
 
 /// Width of the marker column: selection, mark, in-flight.
 pub const MARKER: u16 = 3;

@@ -54,7 +54,7 @@ fn row(n: usize) -> Session {
             embargo: Some(n % 50 == 7),
             user_intel: Some(n % 50 == 8),
             ip_intel: Some(IpIntel {
-                is_vpn: Some(n % 2 == 0),
+                is_vpn: Some(n.is_multiple_of(2)),
                 is_proxy: Some(n % 50 == 6),
                 reputation: Some(Reputation {
                     verdict: verdict.map(str::to_string),
