@@ -92,13 +92,15 @@ pub const CATALOGUE: &[ColInfo] = &[
     ColInfo { col: Col::ExpireAt, name: "expire_at", title: "EXPIRES AT", min: STAMP, max: STAMP, default: false, keep: 4, about: "session expiry, UTC" },
 ];
 
-/// Spare width is handed out in this order, each column up to its `max`.
-const GROW: [Col; 5] = [
-    Col::Email,
-    Col::Location,
-    Col::Device,
-    Col::Type,
-    Col::Scopes,
+/// Spare width is handed out in this order, each column up to the width given (at most
+/// its `max`): a readable email first, then whole places and devices, then the rest.
+const GROW: [(Col, u16); 6] = [
+    (Col::Email, 30),
+    (Col::Location, 22),
+    (Col::Device, 26),
+    (Col::Type, 8),
+    (Col::Email, 40),
+    (Col::Scopes, REST),
 ];
 
 impl Col {
@@ -256,9 +258,9 @@ pub fn fit(width: u16, shown: &[Col], widest: Widest) -> Vec<(Col, u16)> {
         }
     }
     let mut extra = u32::from(width).saturating_sub(need(&cols));
-    for grow in GROW {
+    for (grow, upto) in GROW {
         if let Some(c) = cols.iter_mut().find(|c| c.0 == grow) {
-            let max = u32::from(grow.info().max);
+            let max = u32::from(grow.info().max.min(upto));
             let add = extra.min(max.saturating_sub(u32::from(c.1)));
             extra -= add;
             c.1 = u16::try_from(u32::from(c.1) + add).unwrap_or(u16::MAX);
