@@ -71,7 +71,8 @@ pub fn copied(id: &str) -> String {
 /// `q` with destructive actions in flight.
 pub fn waiting_for(n: usize) -> String {
     format!(
-        "waiting for {n} action{} — press q again to force",
+        "waiting for {} action{} — press q again to force",
+        num(n),
         plural(n)
     )
 }
@@ -82,7 +83,8 @@ pub fn quitting(n: usize, bulk: Option<(usize, usize)>) -> String {
         .map(|(done, total)| format!(" (bulk {}/{} finished)", num(done), num(total)))
         .unwrap_or_default();
     format!(
-        " quitting: waiting for {n} action{}{bulk} — press q again to force",
+        " quitting: waiting for {} action{}{bulk} — press q again to force",
+        num(n),
         plural(n)
     )
 }
@@ -123,7 +125,7 @@ pub const NO_MESSAGES: &str = "no messages yet";
 
 /// The message log's title.
 pub fn messages_title(n: usize) -> String {
-    format!(" messages ({n}) — j/k scroll · esc closes ")
+    format!(" messages ({}) — j/k scroll · esc closes ", num(n))
 }
 
 /// Which query marks were made under: `no query`, or ``query `…` ``.
@@ -137,7 +139,10 @@ pub fn marked_under(query: &str) -> String {
 
 /// The marked-rows overlay's title.
 pub fn marks_title(n: usize, under: &str) -> String {
-    format!(" {n} marked under {under} — esc closes · U unmarks all ")
+    format!(
+        " {} marked under {under} — esc closes · U unmarks all ",
+        num(n)
+    )
 }
 
 /// The Sessions tab without a service token.
@@ -216,13 +221,14 @@ pub fn rule_fraction(pct: f64, margin: &str) -> String {
 
 /// `U` pressed.
 pub fn marks_cleared(n: usize) -> String {
-    format!("{n} mark{} cleared", plural(n))
+    format!("{} mark{} cleared", num(n), plural(n))
 }
 
 /// A new query dropped the marks made under the old one.
 pub fn marks_cleared_by_query(n: usize) -> String {
     format!(
-        "{n} mark{} cleared: marks belong to the query they were made under",
+        "{} mark{} cleared: marks belong to the query they were made under",
+        num(n),
         plural(n)
     )
 }
@@ -418,8 +424,9 @@ pub fn logout_user_dialog(
 ) -> Wording {
     let scope = match total {
         Ok(n) => format!(
-            "Every session of this user ends: {} in all, {on_page} on this page.",
-            crate::number::thousands(n)
+            "Every session of this user ends: {} in all, {} on this page.",
+            crate::number::thousands(n),
+            num(on_page)
         ),
         Err(cause) => format!(
             "Every session of this user ends: the total is unknown (counting failed: {cause}); {on_page} on this page."
@@ -428,7 +435,8 @@ pub fn logout_user_dialog(
     let mut lines = vec![format!("user      {email} ({user_id})"), scope];
     if marked > 0 {
         lines.push(format!(
-            "{marked} of your marked rows belong to this user; their marks are dropped."
+            "{} of your marked rows belong to this user; their marks are dropped.",
+            num(marked)
         ));
     }
     Wording {

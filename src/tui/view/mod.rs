@@ -123,8 +123,9 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
     let n = app.in_flight();
     if n > 0 {
         spans.push(Span::raw(format!(
-            "  {} {n} in flight",
-            SPINNER[app.spinner % SPINNER.len()]
+            "  {} {} in flight",
+            SPINNER[app.spinner % SPINNER.len()],
+            crate::number::thousands_usize(n)
         )));
     }
     if let Some(retry) = app.retries().first() {
