@@ -2,18 +2,7 @@
 
 use super::output::print_quietly;
 
-/// `1234` as `1,234`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::number::thousands_usize as thousands;
 
 /// The words for `rows` sessions listed; `more` when further pages exist.
 pub fn line(rows: usize, more: bool) -> String {

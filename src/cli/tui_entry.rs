@@ -35,6 +35,11 @@ pub fn options(settings: Settings, log_filter: Option<String>) -> Result<TuiOpti
     opts.page_size = settings.page_size;
     opts.auto_reload = settings.auto_reload;
     opts.key_overrides = settings.key_overrides;
+    opts.theme = settings.theme;
+    opts.color = settings.color.enabled(
+        std::io::IsTerminal::is_terminal(&std::io::stdout()),
+        crate::color::ColorEnv::from_process(),
+    );
     if let Some(filter) = log_filter {
         opts.log_filter = filter;
     }

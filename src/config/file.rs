@@ -5,6 +5,12 @@
 //! color = "auto"                  # never | auto | always (a profile may override it)
 //! [keys]                      # action name -> key specs, for every profile
 //! quit = ["q", "ctrl-c"]
+//! [theme]                     # TUI colours: names, #rrggbb or 0-255
+//! danger = "red"
+//! warning = "yellow"
+//! expiring = "light-yellow"
+//! admin = "magenta"
+//! badge = "yellow"
 //! [profiles.work]
 //! domain = "aws.us.pangea.cloud"   # or base_url = "https://authn.{...}"
 //! token_env = "WORK_AUTHN_TOKEN"   # or token_file = "~/.config/authtop/work.token" (mode 0600)
@@ -33,6 +39,9 @@ pub struct ConfigFile {
     pub keys: BTreeMap<String, Vec<String>>,
     /// Colour: `never`, `auto` or `always` (a profile may override it).
     pub color: Option<crate::color::ColorChoice>,
+    /// What colour each meaning is drawn in, in the TUI.
+    #[serde(default)]
+    pub theme: crate::config::ThemeConfig,
     /// Named profiles.
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,

@@ -7,7 +7,9 @@ pub mod paths;
 pub mod secret_file;
 pub mod server;
 pub mod settings;
+pub mod theme;
 pub mod token_file;
 pub mod user_tokens;
 
 pub use settings::{ConfigError, Given, Inputs, Origin, Settings, Source, resolve};
+pub use theme::ThemeConfig;

@@ -213,6 +213,8 @@ pub struct Settings {
     pub attempt_timeout: Duration,
     /// Action name -> key specs, for the TUI keymap.
     pub key_overrides: BTreeMap<String, Vec<String>>,
+    /// The TUI's colours (`[theme]`).
+    pub theme: crate::config::ThemeConfig,
     /// One line each on stderr: ambient values set but not used, or overriding a default.
     pub notices: Vec<String>,
     /// Where each setting came from.
@@ -571,6 +573,7 @@ pub fn resolve_with(
         timeout: timeout.0,
         attempt_timeout: attempt_timeout.0,
         key_overrides,
+        theme: file.theme.clone(),
         notices,
         origins,
     })

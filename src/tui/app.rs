@@ -8,6 +8,7 @@
 //! `status` (flashes, errors, the log).
 
 pub use crate::clock;
+mod columns;
 mod confirm;
 pub mod detail;
 pub mod dialog;
@@ -32,6 +33,7 @@ use crate::authn::Error;
 use crate::authn::model::{Filter, Session, Timestamp};
 use crate::config::defaults;
 use crate::sanitize;
+use crate::tui::columns::Col;
 use crate::tui::command::{
     CensusResult, Command, CommandId, Effect, Event, EventKind, ItemOutcome, ListSource, Msg,
     Outcome, Page, RefreshRecord,
@@ -39,6 +41,7 @@ use crate::tui::command::{
 use crate::tui::keymap::{Action, Context, Keymap};
 use crate::tui::layout;
 use crate::tui::strings;
+use crate::tui::theme::Theme;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -93,6 +96,11 @@ pub struct AppInit {
     pub page_size: u32,
     /// Key bindings.
     pub keymap: Keymap,
+    // Layout, columns and colour.
+    /// Colours (monochrome when colour is off).
+    pub theme: Theme,
+    /// The columns chosen for this profile (None: the defaults).
+    pub columns: Option<Vec<Col>>,
 }
 
 impl Default for AppInit {
@@ -110,6 +118,8 @@ impl Default for AppInit {
             refresh_policy: RefreshPolicy::default(),
             page_size: defaults::PAGE_SIZE,
             keymap: Keymap::default(),
+            theme: Theme::default(),
+            columns: None,
         }
     }
 }
@@ -174,6 +184,13 @@ pub struct App {
     quit: bool,
     /// What the run loop does itself (clipboard, quit), drained after each update.
     effects: Vec<Effect>,
+    // Layout, columns and colour.
+    pub(crate) theme: Theme,
+    pub(crate) columns: Vec<Col>,
+    /// The column picker is open, with its cursor on this catalogue entry.
+    pub(crate) picker: Option<usize>,
+    /// Lines of help scrolled past.
+    pub(crate) help_scroll: usize,
 }
 
 impl App {
@@ -232,6 +249,10 @@ impl App {
             quit_requested: false,
             quit: false,
             effects: Vec::new(),
+            theme: init.theme,
+            columns: init.columns.unwrap_or_else(crate::tui::columns::defaults),
+            picker: None,
+            help_scroll: 0,
         };
         let mut out = Vec::new();
         if app.has_service {
@@ -439,6 +460,26 @@ impl App {
     /// The bindings in force (without dangerous actions in read-only mode).
     pub fn keymap(&self) -> &Keymap {
         &self.keymap
+    }
+
+    /// The colours in force.
+    pub fn theme(&self) -> &Theme {
+        &self.theme
+    }
+
+    /// The columns chosen for the session tables (a narrow terminal shows fewer).
+    pub fn columns(&self) -> &[Col] {
+        &self.columns
+    }
+
+    /// The column picker's cursor, while it is open.
+    pub fn picker(&self) -> Option<usize> {
+        self.picker
+    }
+
+    /// Lines of help scrolled past.
+    pub fn help_scroll(&self) -> usize {
+        self.help_scroll
     }
 
     /// The last `now` given to the app (drawing uses it for relative times).

@@ -150,6 +150,13 @@ impl Command {
 pub enum Effect {
     /// Copy text to the terminal clipboard (OSC 52).
     Clipboard(String),
+    /// Remember the columns chosen for a profile (by their names) for the next start.
+    SaveColumns {
+        /// The profile.
+        profile: String,
+        /// The column names, in display order.
+        columns: Vec<String>,
+    },
     /// Stop the loop; `force` abandons in-flight work.
     Quit {
         /// Abandon in-flight work.

@@ -92,6 +92,9 @@ pub enum Action {
     Help,
     /// Quit (waits for in-flight actions; again to force).
     Quit,
+    // Layout, columns and colour.
+    /// Open the column picker (also `:columns`).
+    Columns,
 }
 
 /// What the registry knows about one action.
@@ -167,6 +170,8 @@ pub const REGISTRY: &[ActionInfo] = &[
     info!(RefreshNow, "refresh", "refresh_now", ["f"], "refresh the token now", false, true, &[Token]),
     info!(ToggleAutoRefresh, "auto-refresh", "toggle_auto_refresh", ["A"], "auto-refresh on/off", false, true, &[Token]),
     info!(PauseReload, "pause", "pause_reload", ["p"], "pause / resume auto-reload", false, false, TABLES),
+    // Layout, columns and colour.
+    info!(Columns, "columns", "columns", ["C"], "choose the columns shown (saved per profile)", false, false, TABLES),
     info!(NextTab, "next tab", "next_tab", ["tab"], "next tab", false, false, &[Sessions, MySessions, Token]),
     info!(TabSessions, "sessions", "tab_sessions", ["1"], "Sessions tab", false, false, &[Sessions, MySessions, Token]),
     info!(TabMine, "my sessions", "tab_my_sessions", ["2"], "My sessions tab", false, false, &[Sessions, MySessions, Token]),

@@ -17,3 +17,18 @@ pub fn table_height(height: u16) -> usize {
 pub fn detail_width(width: u16) -> usize {
     usize::from(width.saturating_sub(3))
 }
+
+/// The smallest terminal a dialog keeps its buttons and key hints on screen in; below it
+/// the dialog says so and nothing confirms it.
+pub const DIALOG_MIN: (u16, u16) = (36, 8);
+
+/// A dialog's buttons and key hints are on screen in a terminal of this size.
+pub fn dialog_buttons_fit((width, height): (u16, u16)) -> bool {
+    width >= DIALOG_MIN.0 && height >= DIALOG_MIN.1
+}
+
+/// The most lines the help overlay can scroll: every action, the notes and the query
+/// reference, one per line (the drawing stops at what its layout really needs).
+pub fn help_scroll_max(actions: usize, reference: usize) -> usize {
+    actions + reference + 4
+}

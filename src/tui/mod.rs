@@ -1,11 +1,14 @@
 //! The terminal UI: pure state and drawing, an async worker, and the run loop.
 
 pub mod app;
+pub mod columns;
 pub mod command;
 pub mod keymap;
 pub mod layout;
+pub mod prefs;
 pub mod run;
 pub mod strings;
+pub mod theme;
 pub mod view;
 pub mod worker;
 
@@ -53,6 +56,10 @@ pub struct TuiOptions {
     pub refresh_margin: Duration,
     /// Key overrides: action name to key specs (empty list unbinds).
     pub key_overrides: BTreeMap<String, Vec<String>>,
+    /// The `[theme]` colours.
+    pub theme: crate::config::ThemeConfig,
+    /// Colour is on (from `--color`, `NO_COLOR`, `TERM=dumb`).
+    pub color: bool,
     /// Demo mode: life of the demo user's token (the `AUTHTOP_DEMO_TOKEN_LIFE` env var wins).
     pub demo_user_token_life: Duration,
 }
@@ -78,6 +85,8 @@ impl TuiOptions {
             refresh_margin: defaults::REFRESH_MARGIN,
             key_overrides: BTreeMap::new(),
             demo_user_token_life: defaults::DEMO_TOKEN_LIFE,
+            theme: crate::config::ThemeConfig::default(),
+            color: true,
         }
     }
 }
@@ -136,6 +145,8 @@ const QUIT_GRACE: Duration = Duration::from_secs(3);
 /// Runs the TUI until the user quits.
 pub async fn run(opts: TuiOptions) -> Result<()> {
     run::install_panic_hook();
+    // The DEVICE column parses User-Agents as pages arrive; the rules compile meanwhile.
+    crate::investigate::device::warm_up();
     let state = crate::config::paths::state_dir();
     let log_path = opts
         .log_file
@@ -243,6 +254,7 @@ mod screen {
     use crate::tui::command::{Command, Effect, Msg};
     use crate::tui::keymap::Keymap;
     use crate::tui::run::Screen;
+    use crate::tui::theme::Theme;
 
     impl Screen for App {
         fn update(&mut self, msg: Msg, now: Timestamp) -> Vec<Command> {
@@ -271,6 +283,10 @@ mod screen {
         for w in &warnings {
             tracing::warn!(warning = %w, "key override ignored");
         }
+        let (theme, theme_warnings) = Theme::from_config(&opts.theme, opts.color);
+        for w in &theme_warnings {
+            tracing::warn!(warning = %w, "theme colour ignored");
+        }
         let init = AppInit {
             profile: opts.profile.clone(),
             host: host.to_owned(),
@@ -288,6 +304,11 @@ mod screen {
             },
             page_size: opts.page_size,
             keymap,
+            theme,
+            columns: crate::tui::prefs::load_columns(
+                &crate::config::paths::state_dir(),
+                &opts.profile,
+            ),
         };
         App::new(init, Timestamp::now())
     }

@@ -171,6 +171,12 @@ impl<W: Write> Router<'_, W> {
                     }
                 }
                 Effect::Quit { force } => self.force_quit |= force,
+                Effect::SaveColumns { profile, columns } => {
+                    let dir = crate::config::paths::state_dir();
+                    if let Err(e) = crate::tui::prefs::save_columns(&dir, &profile, &columns) {
+                        tracing::warn!(error = %e, "could not save the columns chosen");
+                    }
+                }
             }
         }
     }

@@ -8,6 +8,11 @@ use crate::sanitize;
 pub const OWN_WARNING: &str =
     "This touches the session of authtop's own user token (★ you): it signs authtop's user out.";
 
+/// A count with thousands separators.
+fn num(n: usize) -> String {
+    crate::number::thousands_usize(n)
+}
+
 /// `s` when `n` is not one.
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
@@ -66,7 +71,8 @@ pub fn copied(id: &str) -> String {
 /// `q` with destructive actions in flight.
 pub fn waiting_for(n: usize) -> String {
     format!(
-        "waiting for {n} action{} — press q again to force",
+        "waiting for {} action{} — press q again to force",
+        num(n),
         plural(n)
     )
 }
@@ -74,17 +80,22 @@ pub fn waiting_for(n: usize) -> String {
 /// The status line while a quit waits, with a bulk run's progress when one runs.
 pub fn quitting(n: usize, bulk: Option<(usize, usize)>) -> String {
     let bulk = bulk
-        .map(|(done, total)| format!(" (bulk {done}/{total} finished)"))
+        .map(|(done, total)| format!(" (bulk {}/{} finished)", num(done), num(total)))
         .unwrap_or_default();
     format!(
-        " quitting: waiting for {n} action{}{bulk} — press q again to force",
+        " quitting: waiting for {} action{}{bulk} — press q again to force",
+        num(n),
         plural(n)
     )
 }
 
 /// The status line during a bulk run.
 pub fn bulk_progress(done: usize, total: usize) -> String {
-    format!(" invalidating sessions: {done}/{total} finished")
+    format!(
+        " invalidating sessions: {}/{} finished",
+        num(done),
+        num(total)
+    )
 }
 
 /// After an error in the status line: how to dismiss it and see all of it.
@@ -114,7 +125,7 @@ pub const NO_MESSAGES: &str = "no messages yet";
 
 /// The message log's title.
 pub fn messages_title(n: usize) -> String {
-    format!(" messages ({n}) — j/k scroll · esc closes ")
+    format!(" messages ({}) — j/k scroll · esc closes ", num(n))
 }
 
 /// Which query marks were made under: `no query`, or ``query `…` ``.
@@ -128,7 +139,10 @@ pub fn marked_under(query: &str) -> String {
 
 /// The marked-rows overlay's title.
 pub fn marks_title(n: usize, under: &str) -> String {
-    format!(" {n} marked under {under} — esc closes · U unmarks all ")
+    format!(
+        " {} marked under {under} — esc closes · U unmarks all ",
+        num(n)
+    )
 }
 
 /// The Sessions tab without a service token.
@@ -151,9 +165,9 @@ pub fn could_not_load(cause: &str, reload_key: &str) -> String {
 /// The query info line's marks.
 pub fn marked_count(n: usize, hidden: usize) -> String {
     if hidden > 0 {
-        format!("{n} marked ({hidden} not visible)")
+        format!("{} marked ({} not visible)", num(n), num(hidden))
     } else {
-        format!("{n} marked")
+        format!("{} marked", num(n))
     }
 }
 
@@ -207,13 +221,14 @@ pub fn rule_fraction(pct: f64, margin: &str) -> String {
 
 /// `U` pressed.
 pub fn marks_cleared(n: usize) -> String {
-    format!("{n} mark{} cleared", plural(n))
+    format!("{} mark{} cleared", num(n), plural(n))
 }
 
 /// A new query dropped the marks made under the old one.
 pub fn marks_cleared_by_query(n: usize) -> String {
     format!(
-        "{n} mark{} cleared: marks belong to the query they were made under",
+        "{} mark{} cleared: marks belong to the query they were made under",
+        num(n),
         plural(n)
     )
 }
@@ -301,7 +316,7 @@ pub fn bulk_summary(
     stopped: Option<&str>,
 ) -> String {
     let total = done + already_gone + failed + not_attempted;
-    let mut text = format!("invalidated {done} of {total}");
+    let mut text = format!("invalidated {} of {}", num(done), num(total));
     if already_gone > 0 {
         text.push_str(&format!(", {already_gone} already gone"));
     }
@@ -408,7 +423,11 @@ pub fn logout_user_dialog(
     marked: usize,
 ) -> Wording {
     let scope = match total {
-        Ok(n) => format!("Every session of this user ends: {n} in all, {on_page} on this page."),
+        Ok(n) => format!(
+            "Every session of this user ends: {} in all, {} on this page.",
+            crate::number::thousands(n),
+            num(on_page)
+        ),
         Err(cause) => format!(
             "Every session of this user ends: the total is unknown (counting failed: {cause}); {on_page} on this page."
         ),
@@ -416,7 +435,8 @@ pub fn logout_user_dialog(
     let mut lines = vec![format!("user      {email} ({user_id})"), scope];
     if marked > 0 {
         lines.push(format!(
-            "{marked} of your marked rows belong to this user; their marks are dropped."
+            "{} of your marked rows belong to this user; their marks are dropped.",
+            num(marked)
         ));
     }
     Wording {
@@ -433,19 +453,23 @@ pub fn marked_dialog(n: usize, query: &str, hidden: usize) -> Wording {
         q => format!("the {q}"),
     };
     Wording {
-        title: format!("Invalidate {n} marked session{}", plural(n)),
+        title: format!("Invalidate {} marked session{}", num(n), plural(n)),
         lines: vec![
             format!(
-                "{n} marked session{} will end (marked under {query}).",
+                "{} marked session{} will end (marked under {query}).",
+                num(n),
                 plural(n)
             ),
             if hidden == 0 {
                 "All of them are on this page.".to_string()
             } else {
-                format!("{hidden} of them are on other pages of this query (M lists them).")
+                format!(
+                    "{} of them are on other pages of this query (M lists them).",
+                    num(hidden)
+                )
             },
         ],
-        confirm: format!("Invalidate {n}"),
+        confirm: format!("Invalidate {}", num(n)),
     }
 }
 
@@ -454,8 +478,10 @@ pub fn query_dialog(query: &str, n: usize, users: usize, sample: &[(String, Stri
     let mut lines = vec![
         format!("query     {query}"),
         format!(
-            "{n} session{} of {users} user{} match (counted by the server).",
+            "{} session{} of {} user{} match (counted by the server).",
+            num(n),
             plural(n),
+            num(users),
             plural(users)
         ),
     ];
@@ -463,12 +489,12 @@ pub fn query_dialog(query: &str, n: usize, users: usize, sample: &[(String, Stri
         lines.push(format!("  {id}  {email}"));
     }
     if n > sample.len() {
-        lines.push(format!("  … and {} more", n - sample.len()));
+        lines.push(format!("  … and {} more", num(n - sample.len())));
     }
     Wording {
-        title: format!("Invalidate {n} matching session{}", plural(n)),
+        title: format!("Invalidate {} matching session{}", num(n), plural(n)),
         lines,
-        confirm: format!("Invalidate {n}"),
+        confirm: format!("Invalidate {}", num(n)),
     }
 }
 
@@ -498,4 +524,55 @@ pub struct Wording {
     pub lines: Vec<String>,
     /// Label of the confirm button.
     pub confirm: String,
+}
+
+// Layout, columns and colour.
+
+/// `y` or Enter in a dialog whose buttons do not fit the terminal.
+pub const DIALOG_TOO_SMALL: &str =
+    "the terminal is too small to show this dialog's buttons: enlarge it to confirm (esc cancels)";
+/// Shown in place of the buttons when they do not fit.
+pub const DIALOG_ENLARGE: &str = "enlarge the terminal to confirm · esc cancels";
+/// A dialog's key hint on a narrow terminal.
+pub const DIALOG_KEYS_SHORT: &str = "y yes · n/esc no · tab focus";
+/// A dialog's key hint when its body scrolls.
+pub const DIALOG_SCROLL_KEYS: &str = "j/k scroll";
+/// The help overlay's title.
+pub const HELP_SCROLL_TITLE: &str = " help — j/k pgup/pgdn scroll · esc or ? closes ";
+/// The heading of the query reference in the help overlay.
+pub const HELP_QUERY_HEADING: &str = "Query reference";
+/// The heading of the risk codes in the help overlay.
+pub const HELP_RISK: &str = "Risk: MAL malicious · SUS suspicious · VPN · PRX proxy · EMB embargo · BRE breached · n/a not provided";
+/// The column picker's title.
+pub const PICKER_TITLE: &str = " columns — space shows/hides · esc closes ";
+/// The column picker's note.
+pub const PICKER_NOTE: &str = "narrow terminals drop columns: type, id, identity, scopes, risk, device, location, times, email last";
+
+/// A column shown or hidden from the picker.
+pub fn column_toggled(name: &str, shown: bool) -> String {
+    format!("column {name} {}", if shown { "shown" } else { "hidden" })
+}
+
+/// The info line's page: `page 2 of 2,000`, or `page 2` with `›` when more follow.
+pub fn page_of(page: &str, of: Option<&str>, more: bool) -> String {
+    match (of, more) {
+        (Some(n), _) => format!("page {page} of {n}"),
+        (None, true) => format!("page {page} ›"),
+        (None, false) => format!("page {page}"),
+    }
+}
+
+/// The info line's match count.
+pub fn matched(n: &str) -> String {
+    format!("{n} matched")
+}
+
+/// The info line's order: `order created ▼`.
+pub fn order(by: &str, arrow: &str) -> String {
+    format!("order {by} {arrow}")
+}
+
+/// The info line's row position: `[12/50]`.
+pub fn position(row: &str, of: &str) -> String {
+    format!("[{row}/{of}]")
 }

@@ -202,7 +202,7 @@ fn tui_bulk_invalidate_under_chaos_matches_the_audit_log() {
         .collect();
     let base_url = emu.base_url();
     let token = emu.service_token().expose().to_owned();
-    let mut tui = Tui::spawn_with(140, 40, &["--base-url", &base_url, "--token", &token], &[]);
+    let mut tui = Tui::spawn_with(200, 40, &["--base-url", &base_url, "--token", &token], &[]);
     let patience = Duration::from_secs(20);
 
     // Marks whole pages with `a` while a whole page is still wanted, then single rows.

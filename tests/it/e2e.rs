@@ -3,7 +3,7 @@
 
 use crate::harness::pty::{Tui, session_ids};
 
-const COLS: u16 = 120;
+const COLS: u16 = 200;
 const ROWS: u16 = 40;
 
 /// Whole ASCII email addresses visible on the screen (not cut short to fit a column),

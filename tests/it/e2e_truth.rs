@@ -11,7 +11,7 @@ fn a_dead_server_shows_could_not_load_with_the_cause_and_the_log_has_the_rest() 
     };
     let base = format!("http://127.0.0.1:{port}");
     let mut tui = Tui::spawn_with(
-        120,
+        200,
         36,
         &[
             "--base-url",
@@ -48,7 +48,7 @@ fn session_ids(screen: &str) -> usize {
 
 #[test]
 fn demo_l_states_the_servers_total_and_my_sessions_marks_you() {
-    let mut tui = Tui::spawn(120, 40, &[]);
+    let mut tui = Tui::spawn(200, 40, &[]);
     tui.wait_until("session rows", |s| session_ids(s) >= 5);
     tui.send("L");
     let dialog = tui.wait_for("in all,");

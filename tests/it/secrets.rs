@@ -249,7 +249,7 @@ fn a_tui_session_with_a_refresh_an_error_and_a_panic_leaks_no_token() {
     );
     let base_url = emu.base_url();
     let mut tui = Tui::spawn_with(
-        140,
+        200,
         40,
         &[
             "--base-url",

@@ -38,9 +38,28 @@ impl App {
             }
         }
         let confirm = match key.code {
+            // A confirmation the user cannot see is never given blind.
+            KeyCode::Char('y' | 'Y') if !ctrl && !layout::dialog_buttons_fit(self.size) => {
+                self.say(strings::DIALOG_TOO_SMALL.to_string());
+                None
+            }
             KeyCode::Char('y' | 'Y') if !ctrl => Some(true),
+            KeyCode::Char('j') | KeyCode::Down | KeyCode::PageDown => {
+                dialog.scroll = dialog.scroll.saturating_add(1);
+                None
+            }
+            KeyCode::Char('k') | KeyCode::Up | KeyCode::PageUp => {
+                dialog.scroll = dialog.scroll.saturating_sub(1);
+                None
+            }
             KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(false),
             KeyCode::Char('c') if ctrl => Some(false),
+            KeyCode::Enter
+                if dialog.focus == Focus::Confirm && !layout::dialog_buttons_fit(self.size) =>
+            {
+                self.say(strings::DIALOG_TOO_SMALL.to_string());
+                None
+            }
             KeyCode::Enter => Some(dialog.focus == Focus::Confirm),
             KeyCode::Tab
             | KeyCode::BackTab

@@ -121,6 +121,8 @@ pub struct Dialog {
     pub focus: Focus,
     /// A count the user must type before confirming (large bulk actions).
     pub typed: Option<Typed>,
+    /// Lines of the body scrolled past, when it is taller than the screen allows.
+    pub scroll: usize,
 }
 
 /// A typed confirmation: the dialog confirms only once `input` equals `expected`.
@@ -154,6 +156,7 @@ impl Dialog {
             command,
             focus: Focus::Cancel,
             typed: None,
+            scroll: 0,
         }
     }
 

@@ -19,11 +19,11 @@ impl App {
             return;
         }
         if self.help {
-            match action {
-                Some(Action::Quit) => self.quit(),
-                Some(Action::Help | Action::Back) => self.help = false,
-                _ => {}
-            }
+            self.on_help_key(key, action);
+            return;
+        }
+        if self.picker.is_some() {
+            self.on_picker_key(key, action);
             return;
         }
         if let Some(action) = action {
@@ -170,8 +170,12 @@ impl App {
             Action::TabSessions => self.switch(Tab::Sessions, out),
             Action::TabMine => self.switch(Tab::MySessions, out),
             Action::TabToken => self.switch(Tab::Token, out),
-            Action::Help => self.help = true,
+            Action::Help => {
+                self.help = true;
+                self.help_scroll = 0;
+            }
             Action::Quit => self.quit(),
+            Action::Columns => self.open_picker(),
             _ => {}
         }
     }

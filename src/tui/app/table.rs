@@ -3,8 +3,11 @@
 
 use crate::authn::model::{Filter, Order, OrderBy, Session, Timestamp};
 use crate::query::QueryError;
+use crate::tui::columns::Widest;
 use crate::tui::command::{ListQuery, ListSource, Page};
 use std::collections::{HashMap, HashSet};
+
+pub use facts::RowFacts;
 
 /// Who a marked row belongs to, kept so marks off the page can still be listed and a
 /// user's marks dropped when the user is logged out.
@@ -60,6 +63,10 @@ pub struct Table {
     pub(crate) load_error: Option<String>,
     /// Ids on the page shown, so counting marks off the page costs O(marks).
     page_ids: HashSet<String>,
+    /// What each row of the page says about where it came from, worked out once per page.
+    pub(crate) facts: HashMap<String, RowFacts>,
+    /// The page's widest values of the columns shown whole or not at all.
+    pub(crate) widest: Widest,
 }
 
 impl Table {
@@ -90,7 +97,19 @@ impl Table {
             mark_meta: HashMap::new(),
             load_error: None,
             page_ids: HashSet::new(),
+            facts: HashMap::new(),
+            widest: Widest::default(),
         }
+    }
+
+    /// LOCATION, DEVICE and RISK of a row of the page.
+    pub fn facts(&self, id: &str) -> Option<&RowFacts> {
+        self.facts.get(id)
+    }
+
+    /// The page's widest ids, identities, token ids and risk flags.
+    pub fn widest(&self) -> Widest {
+        self.widest
     }
 
     /// Which list this table shows.
@@ -263,6 +282,7 @@ impl Table {
         let mut same_page = true;
         self.rows = page.sessions;
         self.page_ids = self.rows.iter().map(|s| s.id.clone()).collect();
+        (self.facts, self.widest) = facts::of_page(&self.rows);
         self.next = page.next.filter(|c| !c.is_empty());
         self.count = page.count;
         if let Some(c) = self.pending_cursors.take() {
@@ -407,4 +427,58 @@ pub fn scroll_offset(offset: usize, selected: usize, viewport: usize, len: usize
         offset = selected + 1 - viewport;
     }
     offset
+}
+
+mod facts {
+    //! The derived columns of a page, worked out when it arrives so drawing a frame
+    //! costs the same whatever the page holds.
+    use crate::authn::model::Session;
+    use crate::investigate::device::Devices;
+    use crate::investigate::facts::{Risk, location, user_agent};
+    use crate::sanitize;
+    use crate::tui::columns::{Widest, risk_width};
+    use std::collections::HashMap;
+
+    /// LOCATION, DEVICE and RISK of one session.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct RowFacts {
+        /// `Paris, FR`; None when the server sent no location.
+        pub location: Option<String>,
+        /// `Firefox 128 · Linux`; None without a User-Agent.
+        pub device: Option<String>,
+        /// The risk signals.
+        pub risk: Risk,
+    }
+
+    fn cells(s: &str) -> u16 {
+        u16::try_from(sanitize::width(&sanitize::clean(s))).unwrap_or(u16::MAX)
+    }
+
+    /// The facts of every row, by session id, and the page's widest values.
+    pub(super) fn of_page(rows: &[Session]) -> (HashMap<String, RowFacts>, Widest) {
+        let mut devices = Devices::new();
+        let mut widest = Widest::default();
+        let mut facts = HashMap::with_capacity(rows.len());
+        for s in rows {
+            let risk = Risk::of(s);
+            widest.id = widest.id.max(cells(&s.id));
+            widest.identity = widest.identity.max(cells(&s.identity));
+            if let Some(t) = &s.active_token {
+                widest.token = widest.token.max(cells(&t.id));
+            }
+            widest.risk = widest.risk.max(risk_width(&risk));
+            let device = user_agent(s)
+                .map(|ua| devices.label(ua).to_string())
+                .filter(|d| !d.is_empty());
+            facts.insert(
+                s.id.clone(),
+                RowFacts {
+                    location: location(s),
+                    device,
+                    risk,
+                },
+            );
+        }
+        (facts, widest)
+    }
 }

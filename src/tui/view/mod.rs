@@ -13,7 +13,7 @@ use crate::tui::keymap::ActionInfo;
 use crate::tui::strings;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use style::{bold, clean, dim, reverse};
@@ -57,8 +57,23 @@ pub fn draw(app: &App, frame: &mut Frame) {
     if app.help_open() {
         overlay::help(app, frame, area);
     }
+    if let Some(at) = app.picker() {
+        overlay::picker(app, at, frame, area);
+    }
     if let Some(d) = app.dialog() {
-        overlay::dialog(d, frame, area);
+        overlay::dialog(app, d, frame, area);
+    }
+    if !app.theme().color {
+        monochrome(frame);
+    }
+}
+
+/// Colour off: every cell loses its colours and keeps its bold, reverse and underline,
+/// whichever screen drew it, so the choice holds on screens that pick colours themselves.
+fn monochrome(frame: &mut Frame) {
+    for cell in &mut frame.buffer_mut().content {
+        cell.fg = ratatui::style::Color::Reset;
+        cell.bg = ratatui::style::Color::Reset;
     }
 }
 
@@ -86,13 +101,6 @@ fn split_rows(area: Rect) -> Rows {
     }
 }
 
-fn demo_style() -> Style {
-    Style::default()
-        .fg(Color::Black)
-        .bg(Color::Yellow)
-        .add_modifier(Modifier::BOLD | Modifier::REVERSED)
-}
-
 fn header(app: &App, frame: &mut Frame, area: Rect) {
     let mut spans = vec![Span::styled(
         " authtop ",
@@ -100,7 +108,7 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
     )];
     if app.demo {
         spans.push(Span::raw(" "));
-        spans.push(Span::styled(" DEMO ", demo_style()));
+        spans.push(Span::styled(" DEMO ", app.theme().badge()));
     }
     spans.extend([
         Span::raw(" "),
@@ -115,21 +123,19 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
     let n = app.in_flight();
     if n > 0 {
         spans.push(Span::raw(format!(
-            "  {} {n} in flight",
-            SPINNER[app.spinner % SPINNER.len()]
+            "  {} {} in flight",
+            SPINNER[app.spinner % SPINNER.len()],
+            crate::number::thousands_usize(n)
         )));
     }
     if let Some(retry) = app.retries().first() {
-        spans.push(Span::styled(
-            format!("  {retry}"),
-            Style::default().fg(Color::Yellow),
-        ));
+        spans.push(Span::styled(format!("  {retry}"), app.theme().warning()));
     }
     if let Some(stale) = app.staleness() {
         let style = if stale.contains(" — ") {
-            Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)
+            app.theme().danger()
         } else {
-            Style::default().fg(Color::Yellow)
+            app.theme().warning()
         };
         spans.push(Span::styled(format!("  {stale}"), style));
     }
@@ -169,11 +175,8 @@ fn status(app: &App, frame: &mut Frame, area: Rect) {
         Line::from(Span::styled(strings::quitting(n, app.progress()), bold()))
     } else if let Some((Level::Error, err)) = app.status_message() {
         Line::from(vec![
-            Span::styled(
-                " ✖ ",
-                Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
-            ),
-            Span::styled(clean(err), Style::default().fg(Color::Red)),
+            Span::styled(" ✖ ", app.theme().danger()),
+            Span::styled(clean(err), app.theme().danger_plain()),
             Span::styled(strings::error_keys(&log_key), dim()),
         ])
     } else if let Some((done, total)) = app.progress() {
@@ -182,7 +185,7 @@ fn status(app: &App, frame: &mut Frame, area: Rect) {
         Line::from(format!(" {}", clean(msg)))
     } else if app.demo {
         Line::from(vec![
-            Span::styled(" DEMO ", demo_style()),
+            Span::styled(" DEMO ", app.theme().badge()),
             Span::styled(strings::DEMO_HINT, bold()),
         ])
     } else {

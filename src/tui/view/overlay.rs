@@ -3,35 +3,39 @@
 
 use super::style::{bold, centered, clean, dim, reverse, wrapped_height};
 use crate::tui::app::{App, Dialog, Focus, Level};
+use crate::tui::columns::CATALOGUE;
 use crate::tui::command::ListSource;
 use crate::tui::keymap::REGISTRY;
+use crate::tui::layout;
 use crate::tui::strings;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Padding, Paragraph, Wrap};
 
-/// A confirmation, centred, with Cancel and the action as buttons.
-pub(super) fn dialog(d: &Dialog, frame: &mut Frame, area: Rect) {
-    let danger = Style::default().fg(Color::Red).add_modifier(Modifier::BOLD);
+/// A confirmation, centred, with Cancel and the action as buttons. The buttons and the
+/// key hints always stay on screen (down to [`layout::DIALOG_MIN`]); a body taller than
+/// the room left scrolls instead.
+pub(super) fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
+    let theme = app.theme();
+    let danger = theme.danger();
     let words = d.ask.wording();
-    let mut lines: Vec<Line> = words.lines.iter().map(|l| Line::raw(clean(l))).collect();
+    let mut body: Vec<Line> = words.lines.iter().map(|l| Line::raw(clean(l))).collect();
     if let Some(w) = d.warning() {
-        lines.push(Line::default());
-        lines.push(Line::from(vec![
+        body.push(Line::default());
+        body.push(Line::from(vec![
             Span::styled("⚠ WARNING: ", danger),
             Span::styled(clean(w), danger),
         ]));
     }
-    lines.push(Line::default());
     if let Some(t) = &d.typed {
         let ok = t.matches();
-        lines.push(Line::from(vec![
+        body.push(Line::default());
+        body.push(Line::from(vec![
             Span::styled(strings::type_count(&t.expected), bold()),
             Span::styled(format!("{}▏", t.input), if ok { bold() } else { danger }),
         ]));
-        lines.push(Line::default());
     }
     let button = |label: &str, focused: bool| {
         if focused {
@@ -43,36 +47,72 @@ pub(super) fn dialog(d: &Dialog, frame: &mut Frame, area: Rect) {
             Span::raw(format!(" [ {label} ]"))
         }
     };
-    lines.push(Line::from(vec![
-        button("Cancel", d.focus == Focus::Cancel),
-        Span::raw("   "),
-        button(&clean(&words.confirm), d.focus == Focus::Confirm),
-    ]));
-    lines.push(Line::from(Span::styled(
-        if d.typed.is_some() {
-            strings::DIALOG_TYPED_KEYS
-        } else {
-            strings::DIALOG_KEYS
-        },
-        dim(),
-    )));
-    let width = area.width.saturating_sub(4).clamp(1, 77);
-    let height = wrapped_height(&lines, width.saturating_sub(3)).saturating_add(2);
+    let fits = layout::dialog_buttons_fit((area.width, area.height));
+    let width = area.width.saturating_sub(2).clamp(1, 77);
+    let inner = width.saturating_sub(3);
+    let keys = match d.typed {
+        Some(_) => strings::DIALOG_TYPED_KEYS,
+        None if usize::from(inner) < strings::DIALOG_KEYS.chars().count() => {
+            strings::DIALOG_KEYS_SHORT
+        }
+        None => strings::DIALOG_KEYS,
+    };
+    let body_h = wrapped_height(&body, inner);
+    let mut foot: Vec<Line> = if fits {
+        vec![
+            Line::from(vec![
+                button("Cancel", d.focus == Focus::Cancel),
+                Span::raw("   "),
+                button(&clean(&words.confirm), d.focus == Focus::Confirm),
+            ]),
+            Line::from(Span::styled(keys, dim())),
+        ]
+    } else {
+        vec![Line::from(Span::styled(strings::DIALOG_ENLARGE, danger))]
+    };
+    // Room for the body: the screen less the borders, the footer and a spacer line.
+    let foot_h = wrapped_height(&foot, inner);
+    let room = area.height.saturating_sub(2 + foot_h + 1).max(1);
+    let scrolls = body_h > room;
+    if scrolls && fits {
+        foot.push(Line::from(Span::styled(strings::DIALOG_SCROLL_KEYS, dim())));
+    }
+    let foot_h = wrapped_height(&foot, inner);
+    let room = area.height.saturating_sub(2 + foot_h + 1).max(1);
+    let shown_h = body_h.min(room);
+    let scroll = u16::try_from(d.scroll)
+        .unwrap_or(u16::MAX)
+        .min(body_h.saturating_sub(shown_h));
+    let height = (shown_h + 1 + foot_h + 2).min(area.height);
     let rect = centered(area, width, height);
     let block = Block::bordered()
         .padding(Padding::left(1))
         .title(Span::styled(format!(" {} ", clean(&words.title)), danger))
-        .border_style(Style::default().fg(Color::Red));
+        .border_style(theme.danger_plain());
     frame.render_widget(Clear, rect);
+    let inside = block.inner(rect);
+    frame.render_widget(block, rect);
+    let body_area = Rect {
+        height: shown_h.min(inside.height),
+        ..inside
+    };
     frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        rect,
+        Paragraph::new(body)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        body_area,
     );
+    let foot_area = Rect {
+        y: inside.bottom().saturating_sub(foot_h),
+        height: foot_h.min(inside.height),
+        ..inside
+    };
+    frame.render_widget(Paragraph::new(foot).wrap(Wrap { trim: false }), foot_area);
 }
 
-/// Every bound action of the current screen, straight from the registry.
+/// Every bound action of the current screen, straight from the registry, then the risk
+/// codes and the query reference (from the query catalogue): one column, or two when
+/// the keys fit side by side; no blank lines; scrolled by `j`/`k`, PgUp/PgDn.
 pub(super) fn help(app: &App, frame: &mut Frame, area: Rect) {
     let ctx = app.context();
     let keymap = app.keymap();
@@ -86,9 +126,15 @@ pub(super) fn help(app: &App, frame: &mut Frame, area: Rect) {
         .map(|(k, _)| k.chars().count())
         .max()
         .unwrap_or(0)
-        + 2;
-    let entry_w = key_w + entries.iter().map(|(_, h)| h.len()).max().unwrap_or(0) + 2;
-    let two = area.width as usize >= entry_w * 2 + 4 && entries.len() > 8;
+        + 1;
+    let help_w = entries
+        .iter()
+        .map(|(_, h)| h.chars().count())
+        .max()
+        .unwrap_or(0);
+    let entry_w = key_w + help_w + 2;
+    let usable = usize::from(area.width.saturating_sub(5));
+    let two = usable >= entry_w * 2 && entries.len() > 8;
     let per_col = if two {
         entries.len().div_ceil(2)
     } else {
@@ -100,20 +146,78 @@ pub(super) fn help(app: &App, frame: &mut Frame, area: Rect) {
         for col in 0..(if two { 2 } else { 1 }) {
             if let Some((k, h)) = entries.get(col * per_col + row) {
                 spans.push(Span::styled(format!("{k:<key_w$}"), bold()));
-                spans.push(Span::raw(format!("{h:<w$}", w = entry_w - key_w)));
+                let pad = if col == 0 && two { entry_w - key_w } else { 0 };
+                spans.push(Span::raw(format!("{h:<pad$}")));
             }
         }
         lines.push(Line::from(spans));
     }
-    lines.push(Line::default());
     for note in strings::HELP_NOTES {
         lines.push(Line::from(Span::styled(note, dim())));
     }
-    // Borders and the left padding take three cells.
-    let widest = lines.iter().map(Line::width).max().unwrap_or(0);
-    let width = u16::try_from(widest + 3).unwrap_or(u16::MAX).max(40);
-    let width = width.min(area.width);
-    let height = wrapped_height(&lines, width.saturating_sub(3)).saturating_add(2);
+    lines.push(Line::from(Span::styled(strings::HELP_RISK, dim())));
+    lines.push(Line::from(Span::styled(
+        strings::HELP_QUERY_HEADING,
+        bold(),
+    )));
+    for l in crate::query::help_text().lines() {
+        if !l.trim().is_empty() {
+            lines.push(Line::raw(l.to_string()));
+        }
+    }
+    let width = area.width.saturating_sub(2).max(1);
+    let inner_h = area.height.saturating_sub(2);
+    let total = wrapped_height(&lines, width.saturating_sub(3));
+    let height = total.saturating_add(2).min(area.height);
+    let scroll = u16::try_from(app.help_scroll())
+        .unwrap_or(u16::MAX)
+        .min(total.saturating_sub(inner_h));
+    let rect = centered(area, width, height);
+    let title = if total > inner_h {
+        strings::HELP_SCROLL_TITLE
+    } else {
+        strings::HELP_TITLE
+    };
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(Block::bordered().padding(Padding::left(1)).title(title))
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        rect,
+    );
+}
+
+/// The column picker: every column with whether it is shown.
+pub(super) fn picker(app: &App, at: usize, frame: &mut Frame, area: Rect) {
+    let shown = app.columns();
+    let mut lines: Vec<Line> = CATALOGUE
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let on = shown.contains(&c.col);
+            let text = format!(
+                "{} [{}] {:<12} {}",
+                if i == at { '▶' } else { ' ' },
+                if on { 'x' } else { ' ' },
+                c.name,
+                c.about
+            );
+            if i == at {
+                Line::from(Span::styled(text, reverse()))
+            } else {
+                Line::raw(text)
+            }
+        })
+        .collect();
+    lines.push(Line::from(Span::styled(strings::PICKER_NOTE, dim())));
+    let width = area.width.saturating_sub(2).clamp(1, 72);
+    let total = wrapped_height(&lines, width.saturating_sub(3));
+    let inner_h = area.height.saturating_sub(2);
+    let height = total.saturating_add(2).min(area.height);
+    // Keep the cursor in view.
+    let cursor = u16::try_from(at).unwrap_or(u16::MAX);
+    let scroll = cursor.saturating_sub(inner_h.saturating_sub(1));
     let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
     frame.render_widget(
@@ -121,9 +225,10 @@ pub(super) fn help(app: &App, frame: &mut Frame, area: Rect) {
             .block(
                 Block::bordered()
                     .padding(Padding::left(1))
-                    .title(strings::HELP_TITLE),
+                    .title(Span::styled(strings::PICKER_TITLE, bold())),
             )
-            .wrap(Wrap { trim: false }),
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
         rect,
     );
 }
@@ -153,7 +258,7 @@ fn listing(frame: &mut Frame, area: Rect, title: String, lines: Vec<Line<'static
 /// The message log, newest at the bottom; failures in red with their details below.
 pub(super) fn messages(app: &App, frame: &mut Frame, area: Rect) {
     let log = app.messages();
-    let red = Style::default().fg(Color::Red);
+    let red = app.theme().danger_plain();
     let mut lines: Vec<Line<'static>> = Vec::with_capacity(log.line_count());
     for e in log.entries() {
         let time = e.at.strftime("%H:%M:%S").to_string();

@@ -167,7 +167,7 @@ fn logout_dialog_names_the_user_and_sends_their_identity() {
     assert!(
         d.lines()
             .iter()
-            .any(|l| l.contains("1608 in all, 1 on this page")),
+            .any(|l| l.contains("1,608 in all, 1 on this page")),
         "the dialog states the server's total: {:?}",
         d.lines()
     );
@@ -638,11 +638,13 @@ fn info_line(app: &App) -> String {
 #[test]
 fn the_compiled_filter_is_previewed_while_typing_and_nothing_is_sent() {
     let mut app = loaded(quiet(), sessions(0, 3), None, 120, 30);
+    // No filter: the line holds only the facts, page first.
     assert!(
-        info_line(&app).contains("filter none"),
+        info_line(&app).starts_with("  page 1 · order created_at ▼ · [1/3]"),
         "{}",
         info_line(&app)
     );
+    assert!(!info_line(&app).contains("filter"), "{}", info_line(&app));
     app.update(key('/'), now());
     assert_eq!(app.query_preview(), Some(&Default::default()));
 
@@ -690,8 +692,9 @@ fn the_compiled_filter_is_previewed_while_typing_and_nothing_is_sent() {
 
     assert!(app.update(code(KeyCode::Esc), now()).is_empty());
     assert_eq!(app.query_preview(), None);
+    // Back to the facts alone: no filter is in force.
     assert!(
-        info_line(&app).contains("filter none"),
+        info_line(&app).starts_with("  page 1 ·") && !info_line(&app).contains("filter"),
         "{}",
         info_line(&app)
     );

@@ -54,7 +54,7 @@ fn refreshes_ride_out_faults_without_a_false_sign_out() {
     let base_url = emu.base_url();
     let service = emu.service_token().expose().to_string();
     let mut tui = Tui::spawn_with(
-        140,
+        200,
         40,
         &[
             "--base-url",

@@ -99,7 +99,7 @@ fn l_states_the_users_total_from_the_server_and_drops_their_marks() {
     logout_dialog(&mut app, 1608);
     let d = app.dialog().unwrap();
     let text = d.lines().join("\n");
-    assert!(text.contains("1608 in all, 2 on this page"), "{text}");
+    assert!(text.contains("1,608 in all, 2 on this page"), "{text}");
     assert!(text.contains("marked rows belong to this user"), "{text}");
     let cmd = only(app.update(key('y'), now()));
     let cmds = app.update(
