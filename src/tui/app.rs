@@ -27,6 +27,7 @@ pub mod complete;
 pub mod history;
 pub mod menu;
 mod paging;
+mod pickers;
 pub use history::{History, Recall};
 pub use menu::{Menu, MenuItem, MenuKind};
 
@@ -217,7 +218,7 @@ impl App {
         } else {
             init.keymap
         };
-        menu::hide_unavailable(&mut keymap, init.read_only, init.has_user_token);
+        Self::hide_unavailable(&mut keymap, init.read_only, init.has_user_token);
         let tab = if init.has_service || !init.has_user_token {
             Tab::Sessions
         } else {
@@ -562,8 +563,7 @@ impl App {
 
     /// The order in force on the tab shown: column and direction (None on the Token tab).
     pub fn ordering(&self) -> Option<(crate::authn::model::OrderBy, crate::authn::model::Order)> {
-        self.current_source()
-            .map(|s| self.table(s).ordering())
+        self.current_source().map(|s| self.table(s).ordering())
     }
 
     /// Puts an error from outside the app (a failed profile switch) in the status line

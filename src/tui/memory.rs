@@ -32,7 +32,9 @@ pub fn history_path(state: &Path, profile: &str) -> PathBuf {
 
 /// The remembered query, order and tab of a profile.
 pub fn recall_path(state: &Path, profile: &str) -> PathBuf {
-    state.join("tui").join(format!("{}.json", file_stem(profile)))
+    state
+        .join("tui")
+        .join(format!("{}.json", file_stem(profile)))
 }
 
 /// A profile's history, oldest first; a missing or unreadable file is an empty history.

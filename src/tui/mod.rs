@@ -68,7 +68,9 @@ pub struct TuiOptions {
 
 /// Resolves the options of a profile by name, for `:profile NAME`.
 #[derive(Clone)]
-pub struct ProfileSwitch(pub Arc<dyn Fn(&str) -> std::result::Result<TuiOptions, String> + Send + Sync>);
+pub struct ProfileSwitch(
+    pub Arc<dyn Fn(&str) -> std::result::Result<TuiOptions, String> + Send + Sync>,
+);
 
 impl std::fmt::Debug for ProfileSwitch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

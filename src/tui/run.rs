@@ -135,8 +135,7 @@ impl Drop for TerminalGuard {
 }
 
 /// OSC 52 wrapped in tmux's DCS passthrough (every ESC inside doubled), so the sequence
-/// reaches the outer terminal; tmux forwards it only with `allow-passthrough on`, and
-/// handles a bare OSC 52 itself only with `set-clipboard on`.
+/// reaches the outer terminal; tmux forwards it only with `allow-passthrough on`.
 pub fn tmux_osc52(bytes: &[u8]) -> Vec<u8> {
     use base64::Engine;
     let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
@@ -177,16 +176,19 @@ impl<W: Write> Router<'_, W> {
             match effect {
                 Effect::Clipboard(text) => {
                     let tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
-                    let written = if tmux {
-                        self.clipboard
+                    // Inside tmux both forms go: tmux takes the bare one itself with
+                    // `set-clipboard on`, and passes the wrapped one to the outer terminal
+                    // with `allow-passthrough on`; the same text set twice is harmless.
+                    let mut written = execute!(
+                        self.clipboard,
+                        CopyToClipboard::to_clipboard_from(text.as_bytes())
+                    );
+                    if tmux && written.is_ok() {
+                        written = self
+                            .clipboard
                             .write_all(&tmux_osc52(text.as_bytes()))
-                            .and_then(|()| self.clipboard.flush())
-                    } else {
-                        execute!(
-                            self.clipboard,
-                            CopyToClipboard::to_clipboard_from(text.as_bytes())
-                        )
-                    };
+                            .and_then(|()| self.clipboard.flush());
+                    }
                     if let Err(e) = written {
                         tracing::warn!(error = %e, "could not write to the clipboard");
                     }

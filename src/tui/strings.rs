@@ -549,7 +549,7 @@ pub fn copied_field(field: &str, value: &str, tmux: bool) -> String {
     let value = sanitize::clean(value);
     if tmux {
         format!(
-            "{field} {value} sent to the clipboard through tmux (unconfirmed: needs `set -g set-clipboard on`)"
+            "{field} {value} sent to the clipboard through tmux (unconfirmed: needs set-clipboard on or allow-passthrough on)"
         )
     } else {
         format!("{field} {value} sent to the terminal clipboard (OSC 52; unconfirmed)")
@@ -558,7 +558,9 @@ pub fn copied_field(field: &str, value: &str, tmux: bool) -> String {
 
 /// A key whose action read-only mode withholds.
 pub fn read_only_key(label: &str) -> String {
-    format!("read-only mode: `{label}` changes sessions, so it is off (--read-only or the profile's read_only)")
+    format!(
+        "read-only mode: `{label}` changes sessions, so it is off (--read-only or the profile's read_only)"
+    )
 }
 
 /// Marking in read-only mode.

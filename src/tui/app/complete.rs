@@ -98,8 +98,14 @@ mod tests {
             among("pro", ["profile", "project", "zeta"]),
             Completion::Choices(vec!["profile".into(), "project".into()])
         );
-        assert_eq!(among("z", ["profile", "zeta"]), Completion::Extend("zeta".into()));
-        assert_eq!(among("prof", ["profile", "profiles"]), Completion::Extend("profile".into()));
+        assert_eq!(
+            among("z", ["profile", "zeta"]),
+            Completion::Extend("zeta".into())
+        );
+        assert_eq!(
+            among("prof", ["profile", "profiles"]),
+            Completion::Extend("profile".into())
+        );
         assert_eq!(among("x", ["profile"]), Completion::None);
     }
 }

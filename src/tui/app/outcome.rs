@@ -230,7 +230,12 @@ impl App {
             .detail
             .as_ref()
             .filter(|d| d.source == source)
-            .and_then(|d| self.table(source).rows.iter().find(|s| s.id == d.session.id))
+            .and_then(|d| {
+                self.table(source)
+                    .rows
+                    .iter()
+                    .find(|s| s.id == d.session.id)
+            })
             .cloned();
         if let (Some(fresh), Some(d)) = (fresh, &mut self.detail) {
             d.session = fresh;

@@ -3,6 +3,7 @@
 
 mod app;
 mod imports;
+mod keys;
 mod refresh_pty;
 mod responsive;
 mod token_states;
