@@ -4,6 +4,7 @@
 mod app;
 mod imports;
 mod keys;
+mod profile_pty;
 mod refresh_pty;
 mod responsive;
 mod token_states;
