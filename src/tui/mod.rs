@@ -66,11 +66,12 @@ pub struct TuiOptions {
     pub switcher: Option<ProfileSwitch>,
 }
 
+/// The function behind [`ProfileSwitch`]: a profile name to its options, or why not.
+pub type ResolveProfile = dyn Fn(&str) -> std::result::Result<TuiOptions, String> + Send + Sync;
+
 /// Resolves the options of a profile by name, for `:profile NAME`.
 #[derive(Clone)]
-pub struct ProfileSwitch(
-    pub Arc<dyn Fn(&str) -> std::result::Result<TuiOptions, String> + Send + Sync>,
-);
+pub struct ProfileSwitch(pub Arc<ResolveProfile>);
 
 impl std::fmt::Debug for ProfileSwitch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -27,7 +27,7 @@ impl App {
             Step::Prev | Step::PrevToBottom => {
                 t.prev_cursors().ok_or(strings::NO_PREV_PAGE.to_string())
             }
-            Step::To(n) if n == 0 => Err(strings::not_a_page("0")),
+            Step::To(0) => Err(strings::not_a_page("0")),
             Step::To(n) if n == shown => Err(strings::already_on_page(n)),
             Step::To(n) if n < shown => Ok(t.cursors[..n].to_vec()),
             Step::To(n) => match t.next_cursors() {
