@@ -153,7 +153,7 @@ pub const REGISTRY: &[ActionInfo] = &[
     info!(NextPage, "next page", "next_page", ["]"], "next page", false, true, TABLES),
     info!(PrevPage, "prev page", "prev_page", ["["], "previous page", false, false, TABLES),
     info!(Query, "query", "query", ["/"], "edit the query", false, true, TABLES),
-    info!(NextOrder, "order", "next_order", ["s"], "order by a column, either direction (picker)", false, true, TABLES),
+    info!(NextOrder, "order", "next_order", ["s"], "order by a column (picker)", false, true, TABLES),
     info!(FlipOrder, "flip", "flip_order", ["S"], "flip the order direction", false, false, TABLES),
     info!(Reload, "reload", "reload", ["r"], "reload the page", false, false, TABLES),
     info!(Open, "detail", "open", ["enter"], "session detail", false, true, TABLES),
@@ -169,7 +169,7 @@ pub const REGISTRY: &[ActionInfo] = &[
     info!(UnmarkAll, "unmark all", "unmark_all", ["U"], "unmark every row", false, false, &[Sessions]),
     info!(MessageLog, "messages", "message_log", ["@"], "message log: every outcome, ids, request ids", false, false, EVERYWHERE),
     info!(LogoutSelf, "logout self", "logout_self", ["O"], "log out this TUI's own session", true, true, &[MySessions, Token]),
-    info!(Copy, "copy", "copy", ["y"], "copy a field (id, email, user, token id, request id, User-Agent)", false, false, &[Sessions, MySessions, Detail]),
+    info!(Copy, "copy", "copy", ["y"], "copy a field (menu)", false, false, &[Sessions, MySessions, Detail]),
     info!(RefreshNow, "refresh", "refresh_now", ["f"], "refresh the token now", false, true, &[Token]),
     info!(ToggleAutoRefresh, "auto-refresh", "toggle_auto_refresh", ["A"], "auto-refresh on/off", false, true, &[Token]),
     info!(PauseReload, "pause", "pause_reload", ["p"], "pause / resume auto-reload", false, false, TABLES),
@@ -182,7 +182,7 @@ pub const REGISTRY: &[ActionInfo] = &[
 
     // Paging by number and the command line.
     info!(JumpPage, "page #", "jump_page", ["#"], "jump to page N", false, false, TABLES),
-    info!(CommandLine, "command", "command_line", [":"], "command line (:profile, :q, :export, :columns, :page)", false, false, EVERYWHERE),
+    info!(CommandLine, "command", "command_line", [":"], "command line (:profile, :q…)", false, false, EVERYWHERE),
 ];
 
 impl Action {

@@ -107,7 +107,7 @@ pub const HELP_TITLE: &str = " help — esc or ? closes ";
 /// The help overlay's notes under the keys.
 pub const HELP_NOTES: [&str; 2] = [
     "Dialogs: y confirm · n/esc cancel · tab move focus",
-    "Query:   enter apply · esc cancel",
+    "Query:   enter apply · esc cancel · ↑/↓ history · tab completes fields and operators",
 ];
 /// The message log while empty.
 pub const NO_MESSAGES: &str = "no messages yet";
