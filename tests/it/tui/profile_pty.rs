@@ -77,3 +77,42 @@ fn colon_profile_switches_to_the_other_projects_rows() {
     tui.send("q");
     assert!(tui.wait_exit().success());
 }
+
+#[test]
+fn query_order_and_history_come_back_and_fresh_starts_clean() {
+    let state = tempfile::tempdir().unwrap();
+    let dir = state.path().to_str().unwrap().to_string();
+    let env = [("AUTHTOP_STATE_DIR", dir.as_str())];
+
+    let mut tui = Tui::spawn_with(140, 40, &[], &env);
+    tui.wait_until("rows", |s| !session_ids(s).is_empty());
+    tui.send("/email~a\r");
+    tui.wait_for("email~a");
+    tui.send("s");
+    tui.wait_for("Order by");
+    tui.send("m");
+    tui.wait_for("order email ▲");
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+    let history = std::fs::read_to_string(state.path().join("history/demo.txt")).unwrap();
+    assert_eq!(history, "email~a\n");
+
+    let mut tui = Tui::spawn_with(140, 40, &[], &env);
+    let screen = tui.wait_for("order email ▲");
+    assert!(screen.contains("email~a"), "{screen}");
+    // The editor's Up brings the query back from the file.
+    tui.send("/\x15");
+    tui.send("\x1b[A");
+    tui.wait_until("the query from the history", |s| {
+        s.lines().any(|l| l.starts_with("/ email~a"))
+    });
+    // Ctrl-c quits from inside the editor too.
+    tui.send("\x03");
+    assert!(tui.wait_exit().success());
+
+    let mut tui = Tui::spawn_with(140, 40, &["--fresh"], &env);
+    let screen = tui.wait_for("no query");
+    assert!(screen.contains("order created_at ▼"), "{screen}");
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+}
