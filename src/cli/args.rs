@@ -27,6 +27,10 @@ pub struct Cli {
     /// What to do; none starts the terminal UI.
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Terminal UI: start clean, without the last query, order and tab of this profile
+    /// (and without remembering this run's).
+    #[arg(long)]
+    pub fresh: bool,
 }
 
 /// Shown above the usage: where secrets should come from.

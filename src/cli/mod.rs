@@ -190,14 +190,20 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<(), CliError> {
         }
         other => other,
     };
-    let settings = crate::config::resolve(&cli.global.inputs(matches)?)?;
+    let inputs = cli.global.inputs(matches)?;
+    let settings = crate::config::resolve(&inputs)?;
     for n in &settings.notices {
         output::diag(&format!("authtop: notice: {}", clean(n)));
     }
     let Some(command) = command else {
         // Error reports for the TUI path; the run loop chains its terminal restore onto it.
         let _ = color_eyre::install();
-        return runtime()?.block_on(tui_entry::run_tui(settings));
+        let memory = tui_entry::Memory {
+            fresh: cli.fresh,
+            profiles: help::profile_names(cli.global.config.as_deref()),
+            inputs,
+        };
+        return runtime()?.block_on(tui_entry::run_tui(settings, memory));
     };
     init_logging();
     let settings_color = settings.color;

@@ -2,7 +2,9 @@
 
 use super::{CliError, LOG_ENV};
 use crate::config::Settings;
-use crate::tui::TuiOptions;
+use crate::config::settings::{Given, Inputs};
+use crate::tui::{ProfileSwitch, TuiOptions};
+use std::sync::Arc;
 
 /// The TUI's options from the resolved settings. `None` when credentials are configured
 /// but incomplete, so a typo never silently shows demo data; demo mode (no client) when
@@ -46,10 +48,42 @@ pub fn options(settings: Settings, log_filter: Option<String>) -> Result<TuiOpti
     Ok(opts)
 }
 
+/// What the TUI needs to remember per profile and to switch profiles.
+#[derive(Debug, Clone, Default)]
+pub struct Memory {
+    /// `--fresh`: neither restore nor save the last query, order and tab.
+    pub fresh: bool,
+    /// The config file's profiles.
+    pub profiles: Vec<String>,
+    /// The flags and environment of this run, resolved again for another profile.
+    pub inputs: Inputs,
+}
+
+/// `:profile NAME`: this run's flags and environment with the profile replaced, resolved
+/// by the same rules as `authtop --profile NAME`. A profile without a server is refused
+/// rather than turned into demo mode.
+pub fn switcher(inputs: Inputs) -> ProfileSwitch {
+    ProfileSwitch(Arc::new(move |name: &str| {
+        let mut inputs = inputs.clone();
+        inputs.profile = Some(Given::flag(name.to_string()));
+        let settings = crate::config::resolve(&inputs).map_err(|e| e.to_string())?;
+        let opts = options(settings, None).map_err(|e| e.to_string())?;
+        if opts.client.is_none() {
+            return Err(format!("profile {name} names no server"));
+        }
+        Ok(opts)
+    }))
+}
+
 /// Starts the terminal UI (`AUTHTOP_LOG` sets the level of its log file).
-pub async fn run_tui(settings: Settings) -> Result<(), CliError> {
+pub async fn run_tui(settings: Settings, memory: Memory) -> Result<(), CliError> {
     let filter = std::env::var(LOG_ENV).ok().filter(|v| !v.trim().is_empty());
     let mut opts = options(settings, filter)?;
+    opts.fresh = memory.fresh;
+    opts.profiles = memory.profiles;
+    if opts.client.is_some() {
+        opts.switcher = Some(switcher(memory.inputs));
+    }
     let demo = if opts.client.is_none() {
         let demo = crate::demo::start(opts.demo_user_token_life)
             .await

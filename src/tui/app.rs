@@ -22,6 +22,16 @@ mod status;
 pub mod table;
 pub mod token;
 
+// Keys, menus, the command line and what is remembered.
+mod command_line;
+pub mod complete;
+pub mod history;
+pub mod menu;
+mod paging;
+mod pickers;
+pub use history::{History, Recall};
+pub use menu::{Menu, MenuItem, MenuKind};
+
 pub use detail::{DetailView, Field};
 pub use dialog::{Ask, Dialog, Focus, Typed};
 pub use editor::LineEditor;
@@ -101,6 +111,16 @@ pub struct AppInit {
     pub theme: Theme,
     /// The columns chosen for this profile (None: the defaults).
     pub columns: Option<Vec<Col>>,
+
+    // Keys, menus, the command line and what is remembered.
+    /// Running inside tmux (the clipboard goes through it, unconfirmed).
+    pub in_tmux: bool,
+    /// Profile names of the config file, for `:profile`.
+    pub profiles: Vec<String>,
+    /// This profile's query history, oldest first.
+    pub history: Vec<String>,
+    /// The query, order and tab of the last run (None: start clean).
+    pub recall: Option<Recall>,
 }
 
 impl Default for AppInit {
@@ -120,6 +140,10 @@ impl Default for AppInit {
             keymap: Keymap::default(),
             theme: Theme::default(),
             columns: None,
+            in_tmux: false,
+            profiles: Vec::new(),
+            history: Vec::new(),
+            recall: None,
         }
     }
 }
@@ -191,16 +215,27 @@ pub struct App {
     pub(crate) picker: Option<usize>,
     /// Lines of help scrolled past.
     pub(crate) help_scroll: usize,
+
+    // Keys, menus, the command line and what is remembered.
+    /// The bindings before read-only mode withheld some, to say why a key does nothing.
+    pub(crate) withheld: Keymap,
+    pub(crate) in_tmux: bool,
+    pub(crate) menu: Option<Menu>,
+    pub(crate) command_line: Option<LineEditor>,
+    pub(crate) history: History,
+    pub(crate) profiles: Vec<String>,
 }
 
 impl App {
     /// Builds the state and the commands to run at start (first page, token check).
     pub fn new(init: AppInit, now: Timestamp) -> (App, Vec<Command>) {
-        let keymap = if init.read_only {
+        let withheld = init.keymap.clone();
+        let mut keymap = if init.read_only {
             init.keymap.without_danger()
         } else {
             init.keymap
         };
+        Self::hide_unavailable(&mut keymap, init.read_only, init.has_user_token);
         let tab = if init.has_service || !init.has_user_token {
             Tab::Sessions
         } else {
@@ -253,13 +288,22 @@ impl App {
             columns: init.columns.unwrap_or_else(crate::tui::columns::defaults),
             picker: None,
             help_scroll: 0,
+            withheld,
+            in_tmux: init.in_tmux,
+            menu: None,
+            command_line: None,
+            history: History::new(init.history),
+            profiles: init.profiles,
         };
+        if let Some(recall) = &init.recall {
+            app.restore(recall, now);
+        }
         let mut out = Vec::new();
         if app.has_service {
             app.load(ListSource::Sessions, vec![None], &mut out);
         }
         if app.has_user_token {
-            if !app.has_service {
+            if !app.has_service || app.tab == Tab::MySessions {
                 app.load(ListSource::MySessions, vec![None], &mut out);
             }
             let id = app.take_id();
@@ -538,6 +582,85 @@ impl App {
             Tab::Sessions => Some(ListSource::Sessions),
             Tab::MySessions => Some(ListSource::MySessions),
             Tab::Token => None,
+        }
+    }
+
+    // Keys, menus, the command line and what is remembered.
+
+    /// The open menu (order picker, copy), if any.
+    pub fn menu(&self) -> Option<&Menu> {
+        self.menu.as_ref()
+    }
+
+    /// The `:` command line, while typing.
+    pub fn command_line(&self) -> Option<&LineEditor> {
+        self.command_line.as_ref()
+    }
+
+    /// This profile's query history, oldest first.
+    pub fn history(&self) -> &[String] {
+        self.history.entries()
+    }
+
+    /// The order in force on the tab shown: column and direction (None on the Token tab).
+    pub fn ordering(&self) -> Option<(crate::authn::model::OrderBy, crate::authn::model::Order)> {
+        self.current_source().map(|s| self.table(s).ordering())
+    }
+
+    /// Puts an error from outside the app (a failed profile switch) in the status line
+    /// and the message log.
+    pub fn report_error(&mut self, text: String) {
+        self.log.push(self.now, Level::Error, text.clone(), vec![]);
+        self.error = Some(text);
+    }
+
+    /// The profile in use.
+    pub fn profile(&self) -> &str {
+        &self.profile
+    }
+
+    /// What to remember of this run for the next: the Sessions query, its order, the tab.
+    pub fn recall(&self) -> Recall {
+        let t = &self.sessions;
+        Recall {
+            query: t.query_text.clone(),
+            order_by: t.order_by.as_str().to_string(),
+            order: match t.order {
+                crate::authn::model::Order::Asc => "asc".into(),
+                crate::authn::model::Order::Desc => "desc".into(),
+            },
+            tab: match self.tab {
+                Tab::Sessions => "sessions",
+                Tab::MySessions => "mine",
+                Tab::Token => "token",
+            }
+            .into(),
+        }
+    }
+
+    /// Takes back what the last run remembered; anything that no longer parses is left
+    /// at its default rather than refused.
+    fn restore(&mut self, recall: &Recall, now: Timestamp) {
+        let t = &mut self.sessions;
+        if let Ok(filter) = crate::query::compile(&recall.query, now) {
+            t.query_text = recall.query.clone();
+            t.filter = filter;
+        }
+        if let Ok(by) = recall.order_by.parse() {
+            t.order_by = by;
+        }
+        match recall.order.as_str() {
+            "asc" => t.order = crate::authn::model::Order::Asc,
+            "desc" => t.order = crate::authn::model::Order::Desc,
+            _ => {}
+        }
+        let tab = match recall.tab.as_str() {
+            "mine" => Tab::MySessions,
+            "token" => Tab::Token,
+            _ => Tab::Sessions,
+        };
+        if self.tabs().contains(&tab) && (tab != Tab::Sessions || self.has_service) {
+            self.tab = tab;
         }
     }
 

@@ -162,6 +162,17 @@ pub enum Effect {
         /// Abandon in-flight work.
         force: bool,
     },
+
+    // What is remembered, and switching profiles.
+    /// Add an applied query to the profile's history file.
+    RecordQuery {
+        /// Whose history.
+        profile: String,
+        /// The query line.
+        query: String,
+    },
+    /// Reconnect with another profile (the app checked nothing destructive is running).
+    SwitchProfile(String),
 }
 
 /// A page as the worker delivers it.

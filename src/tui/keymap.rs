@@ -95,6 +95,12 @@ pub enum Action {
     // Layout, columns and colour.
     /// Open the column picker (also `:columns`).
     Columns,
+
+    // Paging by number and the command line.
+    /// Jump to a page by its number (a small prompt).
+    JumpPage,
+    /// Open the `:` command line.
+    CommandLine,
 }
 
 /// What the registry knows about one action.
@@ -150,14 +156,14 @@ pub const REGISTRY: &[ActionInfo] = &[
     info!(NextPage, "next page", "next_page", ["]"], "next page", false, true, TABLES),
     info!(PrevPage, "prev page", "prev_page", ["["], "previous page", false, false, TABLES),
     info!(Query, "query", "query", ["/"], "edit the query", false, true, TABLES),
-    info!(NextOrder, "order", "next_order", ["s"], "order by the next column", false, true, TABLES),
+    info!(NextOrder, "order", "next_order", ["s"], "order by a column (picker)", false, true, TABLES),
     info!(FlipOrder, "flip", "flip_order", ["S"], "flip the order direction", false, false, TABLES),
     info!(Reload, "reload", "reload", ["r"], "reload the page", false, false, TABLES),
     info!(Open, "detail", "open", ["enter"], "session detail", false, true, TABLES),
     info!(Back, "back", "back", ["esc"], "back / dismiss error", false, true, EVERYWHERE),
     info!(ToggleJson, "json", "toggle_json", ["J"], "raw JSON on/off", false, true, &[Detail]),
-    info!(Invalidate, "invalidate", "invalidate", ["d"], "invalidate the session", true, true, TABLES),
-    info!(LogoutUser, "logout user", "logout_user", ["L"], "log the user out everywhere", true, true, &[Sessions]),
+    info!(Invalidate, "invalidate", "invalidate", ["d"], "invalidate the session", true, true, MOVING),
+    info!(LogoutUser, "logout user", "logout_user", ["L"], "log the user out everywhere", true, true, &[Sessions, Detail]),
     info!(Mark, "mark", "mark", ["space"], "mark / unmark the row", false, false, &[Sessions]),
     info!(MarkPage, "mark page", "mark_page", ["a"], "mark / unmark the page", false, false, &[Sessions]),
     info!(InvalidateMarked, "invalidate marked", "invalidate_marked", ["D"], "invalidate marked sessions", true, true, &[Sessions]),
@@ -166,7 +172,7 @@ pub const REGISTRY: &[ActionInfo] = &[
     info!(UnmarkAll, "unmark all", "unmark_all", ["U"], "unmark every row", false, false, &[Sessions]),
     info!(MessageLog, "messages", "message_log", ["@"], "message log: every outcome, ids, request ids", false, false, EVERYWHERE),
     info!(LogoutSelf, "logout self", "logout_self", ["O"], "log out this TUI's own session", true, true, &[MySessions, Token]),
-    info!(Copy, "copy id", "copy", ["y"], "copy the session id", false, false, &[Sessions, MySessions, Detail]),
+    info!(Copy, "copy", "copy", ["y"], "copy a field (menu)", false, false, &[Sessions, MySessions, Detail]),
     info!(RefreshNow, "refresh", "refresh_now", ["f"], "refresh the token now", false, true, &[Token]),
     info!(ToggleAutoRefresh, "auto-refresh", "toggle_auto_refresh", ["A"], "auto-refresh on/off", false, true, &[Token]),
     info!(PauseReload, "pause", "pause_reload", ["p"], "pause / resume auto-reload", false, false, TABLES),
@@ -178,6 +184,10 @@ pub const REGISTRY: &[ActionInfo] = &[
     info!(TabToken, "token", "tab_token", ["3"], "Token tab", false, false, &[Sessions, MySessions, Token]),
     info!(Help, "help", "help", ["?"], "this help", false, true, EVERYWHERE),
     info!(Quit, "quit", "quit", ["q", "ctrl-c"], "quit (again to force)", false, true, EVERYWHERE),
+
+    // Paging by number and the command line.
+    info!(JumpPage, "page #", "jump_page", ["#"], "jump to page N", false, false, TABLES),
+    info!(CommandLine, "command", "command_line", [":"], "command line (:profile, :q…)", false, false, EVERYWHERE),
 ];
 
 impl Action {
@@ -336,6 +346,16 @@ impl Keymap {
     pub fn without_danger(mut self) -> Keymap {
         self.bindings.retain(|a, _| !a.info().danger);
         self
+    }
+
+    /// Removes every key of an action (read-only mode hides marking this way).
+    pub fn unbind(&mut self, action: Action) {
+        self.bindings.remove(&action);
+    }
+
+    /// The action a config name stands for (`export`, `columns`), if the registry has it.
+    pub fn action_named(name: &str) -> Option<Action> {
+        REGISTRY.iter().find(|i| i.name == name).map(|i| i.action)
     }
 
     /// True if the action has at least one key.

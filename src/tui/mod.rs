@@ -5,6 +5,7 @@ pub mod columns;
 pub mod command;
 pub mod keymap;
 pub mod layout;
+pub mod memory;
 pub mod prefs;
 pub mod run;
 pub mod strings;
@@ -62,6 +63,27 @@ pub struct TuiOptions {
     pub color: bool,
     /// Demo mode: life of the demo user's token (the `AUTHTOP_DEMO_TOKEN_LIFE` env var wins).
     pub demo_user_token_life: Duration,
+
+    // Remembering, and switching profiles.
+    /// Start clean: neither restore nor save the last query, order and tab (`--fresh`).
+    pub fresh: bool,
+    /// The config file's profile names, for `:profile`.
+    pub profiles: Vec<String>,
+    /// Resolves another profile's options by the command line's rules (None: no switching).
+    pub switcher: Option<ProfileSwitch>,
+}
+
+/// The function behind [`ProfileSwitch`]: a profile name to its options, or why not.
+pub type ResolveProfile = dyn Fn(&str) -> std::result::Result<TuiOptions, String> + Send + Sync;
+
+/// Resolves the options of a profile by name, for `:profile NAME`.
+#[derive(Clone)]
+pub struct ProfileSwitch(pub Arc<ResolveProfile>);
+
+impl std::fmt::Debug for ProfileSwitch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProfileSwitch")
+    }
 }
 
 impl TuiOptions {
@@ -87,6 +109,9 @@ impl TuiOptions {
             demo_user_token_life: defaults::DEMO_TOKEN_LIFE,
             theme: crate::config::ThemeConfig::default(),
             color: true,
+            fresh: false,
+            profiles: Vec::new(),
+            switcher: None,
         }
     }
 }
@@ -168,26 +193,31 @@ pub async fn run(opts: TuiOptions) -> Result<()> {
         "starting the TUI"
     );
 
-    let conn = connect(&opts)?;
-    let (mut app, initial) = screen::new_app(
-        &opts,
-        conn.client.host(),
-        conn.user_token.as_ref(),
-        conn.refresh_token.is_some(),
-        opts.demo,
-    );
-    let mut handle = worker::spawn(worker::WorkerContext {
-        client: conn.client,
-        profile: opts.profile.clone(),
-        user_token: conn.user_token,
-        refresh_token: conn.refresh_token,
-        token_file: opts.token_file.clone(),
-        audit,
-        concurrency: opts.concurrency,
-    });
-
-    let exit = {
-        let mut guard = run::TerminalGuard::enter()?;
+    let mut opts = opts;
+    let mut switch_error: Option<String> = None;
+    let mut guard = run::TerminalGuard::enter()?;
+    let (exit, app, handle) = loop {
+        let conn = connect(&opts)?;
+        let (mut app, initial) = screen::new_app(
+            &opts,
+            conn.client.host(),
+            conn.user_token.as_ref(),
+            conn.refresh_token.is_some(),
+            opts.demo,
+        );
+        if let Some(e) = switch_error.take() {
+            app.report_error(e);
+        }
+        let handle = worker::spawn(worker::WorkerContext {
+            client: conn.client,
+            profile: opts.profile.clone(),
+            user_token: conn.user_token,
+            refresh_token: conn.refresh_token,
+            token_file: opts.token_file.clone(),
+            audit: audit.clone(),
+            concurrency: opts.concurrency,
+        });
+        let mut handle = handle;
         let input = ratatui::crossterm::event::EventStream::new();
         let result = run::event_loop(
             &mut guard.terminal,
@@ -199,9 +229,35 @@ pub async fn run(opts: TuiOptions) -> Result<()> {
             initial,
         )
         .await;
-        drop(guard);
-        result
+        if !opts.fresh
+            && let Err(e) = memory::save_recall(&state, &opts.profile, &app.recall())
+        {
+            tracing::warn!(error = %e, "query, order and tab not remembered");
+        }
+        let Ok(run::LoopExit::SwitchProfile(name)) = &result else {
+            break (result, app, handle);
+        };
+        // The app refused to switch while destructive work ran; a refresh still in
+        // flight is waited for, so its new token pair is saved.
+        stop_worker(handle, app.in_flight_to_finish() == 0).await;
+        let resolved = match &opts.switcher {
+            Some(switch) => (switch.0)(name),
+            None => Err(strings::NO_PROFILE_SWITCH.to_string()),
+        };
+        match resolved {
+            Ok(next) => {
+                tracing::info!(from = %opts.profile, to = %next.profile, "profile switched");
+                let (fresh, profiles, switcher) =
+                    (opts.fresh, opts.profiles.clone(), opts.switcher.clone());
+                opts = next;
+                opts.fresh = fresh;
+                opts.profiles = profiles;
+                opts.switcher = switcher;
+            }
+            Err(e) => switch_error = Some(strings::switch_failed(name, &e)),
+        }
     };
+    drop(guard);
 
     // Reads still in flight are abandoned at once: waiting for them gains nothing and
     // would keep the shell waiting after the screen is already restored.
@@ -279,6 +335,7 @@ mod screen {
         has_refresh_token: bool,
         demo: bool,
     ) -> (App, Vec<Command>) {
+        let state = crate::config::paths::state_dir();
         let (keymap, warnings) = Keymap::with_overrides(&opts.key_overrides);
         for w in &warnings {
             tracing::warn!(warning = %w, "key override ignored");
@@ -309,6 +366,12 @@ mod screen {
                 &crate::config::paths::state_dir(),
                 &opts.profile,
             ),
+            in_tmux: std::env::var_os("TMUX").is_some_and(|v| !v.is_empty()),
+            profiles: opts.profiles.clone(),
+            history: crate::tui::memory::load_history(&state, &opts.profile),
+            recall: (!opts.fresh)
+                .then(|| crate::tui::memory::load_recall(&state, &opts.profile))
+                .flatten(),
         };
         App::new(init, Timestamp::now())
     }

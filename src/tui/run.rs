@@ -38,7 +38,7 @@ pub trait Screen {
 }
 
 /// Why the loop ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoopExit {
     /// The app asked to quit; `force` if it asked to abandon in-flight work.
     Quit {
@@ -49,6 +49,8 @@ pub enum LoopExit {
     Signal(&'static str, i32),
     /// The terminal's input ended (the pty closed).
     InputClosed,
+    /// `:profile NAME`: reconnect with that profile.
+    SwitchProfile(String),
 }
 
 /// Test hook: names a key (a keymap spec such as `F12`) that makes the run loop panic on
@@ -132,6 +134,14 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// OSC 52 wrapped in tmux's DCS passthrough (every ESC inside doubled), so the sequence
+/// reaches the outer terminal; tmux forwards it only with `allow-passthrough on`.
+pub fn tmux_osc52(bytes: &[u8]) -> Vec<u8> {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+    format!("\x1bPtmux;\x1b\x1b]52;c;{b64}\x07\x1b\\").into_bytes()
+}
+
 /// Turns a terminal event into a message: key presses (not releases or repeats' releases),
 /// pastes and resizes; everything else is dropped.
 pub fn to_msg(event: TermEvent) -> Option<Msg> {
@@ -148,6 +158,8 @@ struct Router<'a, W: Write> {
     commands: &'a mpsc::UnboundedSender<Command>,
     clipboard: &'a mut W,
     force_quit: bool,
+    /// `:profile NAME` was accepted: the loop ends so the TUI reconnects.
+    switch_to: Option<String>,
 }
 
 impl<W: Write> Router<'_, W> {
@@ -163,10 +175,21 @@ impl<W: Write> Router<'_, W> {
         for effect in effects {
             match effect {
                 Effect::Clipboard(text) => {
-                    if let Err(e) = execute!(
+                    let tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
+                    // Inside tmux both forms go: tmux takes the bare one itself with
+                    // `set-clipboard on`, and passes the wrapped one to the outer terminal
+                    // with `allow-passthrough on`; the same text set twice is harmless.
+                    let mut written = execute!(
                         self.clipboard,
                         CopyToClipboard::to_clipboard_from(text.as_bytes())
-                    ) {
+                    );
+                    if tmux && written.is_ok() {
+                        written = self
+                            .clipboard
+                            .write_all(&tmux_osc52(text.as_bytes()))
+                            .and_then(|()| self.clipboard.flush());
+                    }
+                    if let Err(e) = written {
                         tracing::warn!(error = %e, "could not write to the clipboard");
                     }
                 }
@@ -177,6 +200,13 @@ impl<W: Write> Router<'_, W> {
                         tracing::warn!(error = %e, "could not save the columns chosen");
                     }
                 }
+                Effect::RecordQuery { profile, query } => {
+                    let state = crate::config::paths::state_dir();
+                    if let Err(e) = crate::tui::memory::record_query(&state, &profile, &query) {
+                        tracing::warn!(error = %e, "query history not saved");
+                    }
+                }
+                Effect::SwitchProfile(name) => self.switch_to = Some(name),
             }
         }
     }
@@ -212,6 +242,7 @@ where
         commands,
         clipboard,
         force_quit: false,
+        switch_to: None,
     };
     router.route(initial);
     let size = terminal
@@ -231,6 +262,9 @@ where
             return Ok(LoopExit::Quit {
                 force: router.force_quit,
             });
+        }
+        if let Some(name) = router.switch_to.take() {
+            return Ok(LoopExit::SwitchProfile(name));
         }
         terminal
             .draw(|frame| screen.draw(frame))

@@ -98,12 +98,18 @@ impl App {
                     .any(|s| s.identity == user_id && self.is_own_session(s)))
     }
 
+    /// The session an action means: the one in the detail view, else the selected row.
+    fn acted_on(&self) -> Option<(ListSource, Session)> {
+        if let Some(d) = &self.detail {
+            return Some((d.source, d.session.clone()));
+        }
+        let source = self.current_source()?;
+        Some((source, self.table(source).selected()?.clone()))
+    }
+
     /// `d`: the selected row of the table shown.
     pub(crate) fn confirm_invalidate(&mut self) {
-        let Some(source) = self.current_source() else {
-            return;
-        };
-        let Some(row) = self.table(source).selected().cloned() else {
+        let Some((source, row)) = self.acted_on() else {
             return;
         };
         let own = self.is_own_session(&row);
@@ -124,9 +130,10 @@ impl App {
     /// `L`: asks the server how many sessions the user has; the dialog opens with it.
     pub(crate) fn confirm_logout_user(&mut self, out: &mut Vec<Command>) {
         if self.tab != Tab::Sessions {
+            self.say(strings::LOGOUT_USER_ON_SESSIONS);
             return;
         }
-        let Some(row) = self.sessions.selected().cloned() else {
+        let Some((_, row)) = self.acted_on() else {
             return;
         };
         if row.identity.is_empty() {

@@ -27,6 +27,14 @@ impl LineEditor {
         self.chars[..self.cursor].iter().collect()
     }
 
+    /// Replaces the `n` characters before the cursor with `text` (Tab completion).
+    pub fn replace_before_cursor(&mut self, n: usize, text: &str) {
+        let start = self.cursor.saturating_sub(n);
+        self.chars.drain(start..self.cursor);
+        self.cursor = start;
+        self.insert(text);
+    }
+
     /// Inserts text at the cursor; line breaks become spaces and other controls are dropped.
     pub fn insert(&mut self, text: &str) {
         for c in text.chars() {

@@ -5,6 +5,28 @@ use super::*;
 
 impl App {
     pub(crate) fn on_key(&mut self, key: KeyEvent, out: &mut Vec<Command>) {
+        // Ctrl-c quits from anywhere, whatever `quit` is bound to: a remap must never
+        // leave the terminal without its usual way out.
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            self.menu = None;
+            self.command_line = None;
+            if let Some(source) = self.current_source()
+                && self.editing.is_some()
+            {
+                self.stop_editing(source);
+            }
+            self.dialog = None;
+            self.quit();
+            return;
+        }
+        if self.menu.is_some() {
+            self.on_menu_key(key, out);
+            return;
+        }
+        if self.command_line.is_some() {
+            self.on_command_key(key, out);
+            return;
+        }
         if self.dialog.is_some() {
             self.on_dialog_key(key, out);
             return;
@@ -26,8 +48,9 @@ impl App {
             self.on_picker_key(key, action);
             return;
         }
-        if let Some(action) = action {
-            self.act(action, out);
+        match action {
+            Some(action) => self.act(action, out),
+            None => self.explain_unbound(&key),
         }
     }
 
@@ -71,6 +94,9 @@ impl App {
                 self.stop_editing(source);
                 self.quit();
             }
+            KeyCode::Up => self.browse_history(true),
+            KeyCode::Down => self.browse_history(false),
+            KeyCode::Tab => self.complete_query(),
             KeyCode::Enter => {
                 let text = self
                     .editing
@@ -84,12 +110,23 @@ impl App {
                     Ok(filter) => {
                         t.query_error = None;
                         let changed = t.query_text != text || t.filter != filter;
-                        t.query_text = text;
+                        t.query_text = text.clone();
                         t.filter = filter;
                         // Marks belong to the query they were made under.
                         let cleared = if changed { t.clear_marks() } else { 0 };
+                        if changed {
+                            t.to_top = true;
+                            t.queued.clear();
+                        }
                         self.editing = None;
                         self.preview = None;
+                        self.history.push(&text);
+                        if !text.trim().is_empty() {
+                            self.effects.push(Effect::RecordQuery {
+                                profile: self.profile.clone(),
+                                query: text.clone(),
+                            });
+                        }
                         if cleared > 0 {
                             self.note(strings::marks_cleared_by_query(cleared), vec![]);
                         }
@@ -110,6 +147,7 @@ impl App {
     /// Closes the query editor; the query in force stays as it was.
     pub(crate) fn stop_editing(&mut self, source: ListSource) {
         self.editing = None;
+        self.history.stop();
         self.preview = None;
         self.table_mut(source).query_error = None;
     }
@@ -133,6 +171,7 @@ impl App {
     /// the actions every tab shares. Each handler says whether it took the action.
     pub(crate) fn act(&mut self, action: Action, out: &mut Vec<Command>) {
         if self.read_only && action.info().danger {
+            self.say(strings::read_only_key(action.info().label));
             return;
         }
         if self.detail.is_some() {
@@ -176,6 +215,8 @@ impl App {
             }
             Action::Quit => self.quit(),
             Action::Columns => self.open_picker(),
+            Action::CommandLine => self.open_command_line(""),
+            Action::JumpPage if self.current_source().is_some() => self.open_command_line("page "),
             _ => {}
         }
     }
@@ -192,12 +233,6 @@ impl App {
         if wants_mine && !self.mine.loaded_once && !self.mine.loading {
             self.load(ListSource::MySessions, vec![None], out);
         }
-    }
-
-    /// Copies a session id through the terminal (the run loop does it).
-    pub(crate) fn copy(&mut self, id: String) {
-        self.say(strings::copied(&id));
-        self.effects.push(Effect::Clipboard(id));
     }
 
     /// Quits now, or waits for destructive actions in flight (a second quit forces).

@@ -138,7 +138,10 @@ impl App {
                 source,
                 page,
                 ..
-            } => self.on_listed(cmd, generation, source, page),
+            } => {
+                self.on_listed(cmd, generation, source, page);
+                self.after_page(source, out);
+            }
             Outcome::Invalidated {
                 session_id,
                 already_gone,
@@ -222,6 +225,21 @@ impl App {
         let t = self.table_mut(source);
         t.apply_page(page, now, v);
         t.load_error = None;
+        // The detail view shows the newest copy of its session, not the one it opened with.
+        let fresh = self
+            .detail
+            .as_ref()
+            .filter(|d| d.source == source)
+            .and_then(|d| {
+                self.table(source)
+                    .rows
+                    .iter()
+                    .find(|s| s.id == d.session.id)
+            })
+            .cloned();
+        if let (Some(fresh), Some(d)) = (fresh, &mut self.detail) {
+            d.session = fresh;
+        }
         self.succeeded(ErrorKey::List(source));
         self.find_own_session();
     }

@@ -67,6 +67,29 @@ pub struct Table {
     pub(crate) facts: HashMap<String, RowFacts>,
     /// The page's widest values of the columns shown whole or not at all.
     pub(crate) widest: Widest,
+
+    // Page steps and where the selection lands.
+    /// Page steps pressed while a page was loading, applied in order once it lands.
+    pub(crate) queued: std::collections::VecDeque<Step>,
+    /// The page being loaded was reached by `k` on the top row: select its last row.
+    pub(crate) land_bottom: bool,
+    /// A new query or order: the selection starts at the top whatever it was on.
+    pub(crate) to_top: bool,
+    /// The request id of the call that returned the page shown.
+    pub(crate) request_id: Option<String>,
+}
+
+/// A page step: `]`, `[`, or a jump to a page by its number (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// The next page.
+    Next,
+    /// The previous page.
+    Prev,
+    /// The previous page, selecting its last row (`k` on the top row).
+    PrevToBottom,
+    /// Page N.
+    To(usize),
 }
 
 impl Table {
@@ -99,6 +122,10 @@ impl Table {
             page_ids: HashSet::new(),
             facts: HashMap::new(),
             widest: Widest::default(),
+            queued: std::collections::VecDeque::new(),
+            land_bottom: false,
+            to_top: false,
+            request_id: None,
         }
     }
 
@@ -180,6 +207,16 @@ impl Table {
     /// Order direction.
     pub fn order(&self) -> Order {
         self.order
+    }
+
+    /// Order column and direction together, for the info line.
+    pub fn ordering(&self) -> (OrderBy, Order) {
+        (self.order_by, self.order)
+    }
+
+    /// Page steps waiting for the page that is loading.
+    pub fn queued_steps(&self) -> usize {
+        self.queued.len()
     }
 
     /// Ids of marked sessions (on any page).
@@ -283,6 +320,7 @@ impl Table {
         self.rows = page.sessions;
         self.page_ids = self.rows.iter().map(|s| s.id.clone()).collect();
         (self.facts, self.widest) = facts::of_page(&self.rows);
+        self.request_id = Some(page.request_id).filter(|r| !r.is_empty());
         self.next = page.next.filter(|c| !c.is_empty());
         self.count = page.count;
         if let Some(c) = self.pending_cursors.take() {
@@ -303,6 +341,13 @@ impl Table {
             .filter(|_| same_page)
             .and_then(|id| self.rows.iter().position(|s| s.id == id))
             .unwrap_or(self.selected);
+        if std::mem::take(&mut self.to_top) {
+            self.selected = 0;
+            self.offset = 0;
+        }
+        if std::mem::take(&mut self.land_bottom) && !same_page {
+            self.selected = self.rows.len().saturating_sub(1);
+        }
         self.clamp(viewport);
     }
 
@@ -310,6 +355,9 @@ impl Table {
     pub(crate) fn list_failed(&mut self) {
         self.loading = false;
         self.pending_cursors = None;
+        // Steps counted from a page that never came would land somewhere unintended.
+        self.queued.clear();
+        self.land_bottom = false;
     }
 
     /// Schedules the next automatic reload after a failed one: the auto-reload period

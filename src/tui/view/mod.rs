@@ -2,6 +2,7 @@
 //! [`crate::sanitize`] here, and widths are measured in terminal cells.
 
 mod detail;
+mod menu;
 mod overlay;
 mod style;
 mod table;
@@ -63,6 +64,10 @@ pub fn draw(app: &App, frame: &mut Frame) {
     if let Some(d) = app.dialog() {
         overlay::dialog(app, d, frame, area);
     }
+    if let Some(m) = app.menu() {
+        menu::menu(m, frame, area);
+    }
+    menu::command_line(app, frame, rows.status);
     if !app.theme().color {
         monochrome(frame);
     }

@@ -276,12 +276,13 @@ fn the_cursor_stack_walks_forward_and_back_and_resets_on_query_or_order_change()
     app.update(listed(&back, sessions(3, 6), Some("c3")), now());
     assert_eq!(app.table(ListSource::Sessions).page_number(), 2);
 
-    let reordered = only(app.update(key('s'), now()));
+    assert!(app.update(key('s'), now()).is_empty(), "s opens the picker");
+    let reordered = only(app.update(key('E'), now()));
     assert_eq!(cursor_of(&reordered), None);
     let Command::List { query, .. } = &reordered else {
         unreachable!()
     };
-    assert_eq!(query.order_by, OrderBy::CreatedAt.next());
+    assert_eq!(query.order_by, OrderBy::Expire);
     app.update(listed(&reordered, sessions(0, 3), Some("x2")), now());
     assert_eq!(app.table(ListSource::Sessions).page_number(), 1);
     assert!(
@@ -294,6 +295,7 @@ fn the_cursor_stack_walks_forward_and_back_and_resets_on_query_or_order_change()
         unreachable!()
     };
     assert_eq!((query.order, query.cursor.clone()), (Order::Asc, None));
+    assert_eq!(query.order_by, OrderBy::Expire);
 }
 
 #[test]
@@ -577,8 +579,8 @@ fn read_only_mode_has_no_destructive_keys() {
         assert!(!app.keymap().is_bound(a), "{a:?}");
     }
     assert!(
-        app.keymap().is_bound(Action::Mark),
-        "marking itself is harmless"
+        !app.keymap().is_bound(Action::Mark),
+        "marking is hidden: nothing could act on the marks"
     );
 }
 
@@ -771,9 +773,12 @@ fn detail_view_opens_toggles_json_and_goes_back() {
     assert_eq!(app.detail().unwrap().scroll(), 1);
     assert!(
         app.update(key('d'), now()).is_empty(),
-        "no invalidate from the detail view"
+        "d asks first, from the detail view too"
     );
+    assert!(app.dialog().is_some());
+    app.update(code(KeyCode::Esc), now());
     assert!(app.dialog().is_none());
+    assert!(app.detail().is_some());
     app.update(code(KeyCode::Esc), now());
     assert!(app.detail().is_none());
 }
@@ -786,6 +791,8 @@ fn y_copies_the_selected_id() {
         app.update(key('y'), now()).is_empty(),
         "nothing for the worker"
     );
+    assert!(app.take_effects().is_empty(), "y opens the copy menu");
+    app.update(key('i'), now());
     assert_eq!(
         app.take_effects(),
         [Effect::Clipboard("pmt_s0000".to_string())]
@@ -1136,6 +1143,7 @@ fn not_found_counts_as_already_gone_and_other_failures_stay_with_the_request_id(
 fn flashes_clear_after_a_few_seconds() {
     let mut app = loaded(quiet(), sessions(0, 3), None, 120, 30);
     app.update(key('y'), now());
+    app.update(key('i'), now());
     assert!(app.flash().is_some());
     app.update(Msg::Tick, at(4));
     assert!(app.flash().is_some());

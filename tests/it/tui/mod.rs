@@ -3,7 +3,9 @@
 
 mod app;
 mod imports;
+mod keys;
 mod layout;
+mod profile_pty;
 mod refresh_pty;
 mod responsive;
 mod token_states;

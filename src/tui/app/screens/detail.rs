@@ -6,7 +6,7 @@ use crate::tui::keymap::Action;
 use crate::tui::layout;
 
 /// Takes the detail view's own actions (the view is open).
-pub(crate) fn handle(app: &mut App, action: Action, _out: &mut Vec<Command>) -> bool {
+pub(crate) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> bool {
     let step = app.viewport().max(1);
     let width = layout::detail_width(app.size.0);
     let now = app.now;
@@ -23,12 +23,12 @@ pub(crate) fn handle(app: &mut App, action: Action, _out: &mut Vec<Command>) -> 
         Action::PageUp => d.scroll = d.scroll.saturating_sub(step),
         Action::ToggleJson => d.toggle_json(),
         Action::Back => app.detail = None,
-        Action::Copy => {
-            let id = d.session.id.clone();
-            app.copy(id);
-        }
+        Action::Copy => app.open_copy_menu(),
+        // The session shown, not whatever row the table has selected behind it.
+        Action::Invalidate => app.confirm_invalidate(),
+        Action::LogoutUser => app.confirm_logout_user(out),
         // Everything else but the shared help, log and quit is ignored here.
-        Action::Help | Action::MessageLog | Action::Quit => return false,
+        Action::Help | Action::MessageLog | Action::Quit | Action::CommandLine => return false,
         _ => {}
     }
     true

@@ -1,9 +1,9 @@
 //! What every table tab does: move, page, query, order, reload, open, invalidate, copy.
 
+use crate::tui::app::table::Step;
 use crate::tui::app::{App, DetailView, LineEditor};
 use crate::tui::command::Command;
 use crate::tui::keymap::Action;
-use crate::tui::strings;
 
 /// Takes the actions every table shares; `false` for anything else.
 pub(super) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> bool {
@@ -14,6 +14,7 @@ pub(super) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> b
         return is_list_action(action);
     };
     match action {
+        Action::Down | Action::Up if app.move_across_pages(s, action == Action::Down, out) => {}
         Action::Down | Action::Up | Action::Top | Action::Bottom => {
             let t = app.table_mut(s);
             match action {
@@ -32,31 +33,16 @@ pub(super) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> b
             };
             app.table_mut(s).move_by(delta, viewport);
         }
-        Action::NextPage | Action::PrevPage => {
-            let t = app.table(s);
-            let stack = if action == Action::NextPage {
-                t.next_cursors()
-            } else {
-                t.prev_cursors()
-            };
-            match stack {
-                Some(c) => app.load(s, c, out),
-                None if action == Action::NextPage => app.say(strings::NO_NEXT_PAGE),
-                None => app.say(strings::NO_PREV_PAGE),
-            }
-        }
+        Action::NextPage => app.page_step(s, Step::Next, out),
+        Action::PrevPage => app.page_step(s, Step::Prev, out),
         Action::Query => {
             app.editing = Some(LineEditor::new(&app.table(s).query_text));
             app.recompile();
         }
-        Action::NextOrder | Action::FlipOrder => {
-            let t = app.table_mut(s);
-            if action == Action::NextOrder {
-                t.order_by = t.order_by.next();
-            } else {
-                t.order = t.order.flip();
-            }
-            app.load(s, vec![None], out);
+        Action::NextOrder => app.open_order_menu(s),
+        Action::FlipOrder => {
+            let (by, order) = app.table(s).ordering();
+            app.set_order(s, by, order.flip(), out);
         }
         Action::Reload => app.reload(s, out),
         Action::Open => {
@@ -65,11 +51,7 @@ pub(super) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> b
             }
         }
         Action::Invalidate => app.confirm_invalidate(),
-        Action::Copy => {
-            if let Some(id) = app.table(s).selected().map(|r| r.id.clone()) {
-                app.copy(id);
-            }
-        }
+        Action::Copy => app.open_copy_menu(),
         _ => return false,
     }
     true
