@@ -240,9 +240,30 @@ impl Driver {
         let mut order = Order::default();
         for _ in 0..plan.orders {
             order_by = order_by.next();
-            let want = format!("order {order_by} ");
-            self.key("s order by next column", press('s'), info_settled(want))
-                .await?;
+            self.key(
+                "s open the order picker",
+                press('s'),
+                Box::new(|b| (0..b.area.height).any(|y| line(b, y).contains("Order by"))),
+            )
+            .await?;
+            // The picker's letter for the column, lower case: ascending.
+            let letter = match order_by {
+                OrderBy::CreatedAt => 'c',
+                OrderBy::Expire => 'e',
+                OrderBy::Email => 'm',
+                OrderBy::Identity => 'u',
+                OrderBy::Id => 'i',
+                OrderBy::Type => 't',
+                OrderBy::ActiveTokenId => 'k',
+            };
+            order = Order::Asc;
+            let want = format!("order {order_by} {}", arrow(order));
+            self.key(
+                "s+letter: order by a column",
+                press(letter),
+                info_settled(want),
+            )
+            .await?;
         }
         for _ in 0..plan.flips {
             order = order.flip();
