@@ -219,12 +219,12 @@ impl Driver {
     }
 
     async fn script(&mut self, plan: &Plan) -> Result<(), String> {
-        self.until(info_settled("page 1 ·".into())).await?;
+        self.until(info_settled("page 1 ".into())).await?;
         for n in 2..=plan.pages + 1 {
             self.key(
                 "] next page",
                 press(']'),
-                info_settled(format!("page {n} ·")),
+                info_settled(format!("page {n} ")),
             )
             .await?;
         }
@@ -232,7 +232,7 @@ impl Driver {
             self.key(
                 "[ prev page",
                 press('['),
-                info_settled(format!("page {n} ·")),
+                info_settled(format!("page {n} ")),
             )
             .await?;
         }
@@ -271,7 +271,7 @@ impl Driver {
                 special(KeyCode::Enter, KeyModifiers::NONE),
                 Box::new(|b| {
                     let l = line(b, INFO_LINE);
-                    !l.contains("filter none") && !l.contains("loading…") && l.contains("page 1")
+                    l.contains("filter ") && !l.contains("loading…") && l.contains("page 1 ")
                 }),
             )
             .await?;
@@ -291,7 +291,11 @@ impl Driver {
             self.key(
                 "enter: clear the query",
                 special(KeyCode::Enter, KeyModifiers::NONE),
-                info_settled("filter none".into()),
+                Box::new(|b| {
+                    // No filter in force: the info line holds the facts alone.
+                    let l = line(b, INFO_LINE);
+                    !l.contains("filter ") && !l.contains("loading…") && l.contains("page 1 ")
+                }),
             )
             .await?;
         }
