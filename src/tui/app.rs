@@ -14,6 +14,7 @@ pub mod dialog;
 pub mod editor;
 mod flight;
 mod input;
+pub mod investigate;
 pub mod log;
 mod outcome;
 mod screens;
@@ -24,6 +25,7 @@ pub mod token;
 pub use detail::{DetailView, Field};
 pub use dialog::{Ask, Dialog, Focus, Typed};
 pub use editor::LineEditor;
+pub use investigate::{Bar, Chart, InsightsView, UsersView, WalkState};
 pub use log::{Level, MessageLog};
 pub use table::Table;
 pub use token::{Phase, RefreshPolicy, SignedOut, TokenState};
@@ -123,6 +125,10 @@ pub enum Tab {
     MySessions,
     /// The user token.
     Token,
+    /// The current query's sessions by user.
+    Users,
+    /// The current query's sessions as charts.
+    Insights,
 }
 
 /// The whole UI state.
@@ -163,8 +169,8 @@ pub struct App {
     flash_is_outcome: bool,
     /// The marked-rows overlay is shown.
     pub(crate) marks_open: bool,
-    /// The row `L` was pressed on, while its user's sessions are counted.
-    scope_row: Option<Session>,
+    /// The user (identity, email) `L` was pressed on, while their sessions are counted.
+    scope_row: Option<(String, String)>,
     pub(crate) progress: Option<(usize, usize)>,
     pub(crate) paused: bool,
     pub(crate) spinner: usize,
@@ -174,6 +180,17 @@ pub struct App {
     quit: bool,
     /// What the run loop does itself (clipboard, quit), drained after each update.
     effects: Vec<Effect>,
+    // ---- Investigation: walks, users, insights ----
+    /// The walk in flight.
+    walk: Option<WalkState>,
+    /// The Sessions query last walked or loaded, with its server and local parts.
+    query: Option<crate::query::Query>,
+    pub(crate) users: UsersView,
+    pub(crate) insights: InsightsView,
+    /// Latest-wins generation of aggregate walks.
+    aggregate_generation: u64,
+    /// The query text the Users and Insights figures were built for.
+    aggregated_for: Option<String>,
 }
 
 impl App {
@@ -232,6 +249,12 @@ impl App {
             quit_requested: false,
             quit: false,
             effects: Vec::new(),
+            walk: None,
+            query: None,
+            users: UsersView::default(),
+            insights: InsightsView::default(),
+            aggregate_generation: 0,
+            aggregated_for: None,
         };
         let mut out = Vec::new();
         if app.has_service {
@@ -470,6 +493,9 @@ impl App {
             tabs.push(Tab::MySessions);
         }
         tabs.push(Tab::Token);
+        if self.has_service {
+            tabs.extend([Tab::Users, Tab::Insights]);
+        }
         tabs
     }
 
@@ -482,6 +508,8 @@ impl App {
             Tab::Sessions => Context::Sessions,
             Tab::MySessions => Context::MySessions,
             Tab::Token => Context::Token,
+            Tab::Users => Context::Users,
+            Tab::Insights => Context::Insights,
         }
     }
 
@@ -496,7 +524,7 @@ impl App {
             Tab::Sessions if !self.has_service => None,
             Tab::Sessions => Some(ListSource::Sessions),
             Tab::MySessions => Some(ListSource::MySessions),
-            Tab::Token => None,
+            Tab::Token | Tab::Users | Tab::Insights => None,
         }
     }
 

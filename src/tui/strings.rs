@@ -499,3 +499,65 @@ pub struct Wording {
     /// Label of the confirm button.
     pub confirm: String,
 }
+
+// ---- Investigation: walks, users, insights ----
+
+/// A walk of a query's pages failed.
+pub const WALK_FAILED: &str = "walking the query's pages failed";
+
+/// `Enter` on a bar no query can ask for.
+pub const BAR_HAS_NO_TERM: &str = "no query term asks for this bar";
+
+/// The Users and Insights tabs before their first walk.
+pub const NO_FIGURES_YET: &str = "no figures yet: walking the query's sessions…";
+
+/// The Users tab without a service token.
+pub const NEEDS_SERVICE: &str = "needs a service token (every session of the project)";
+
+/// Marks a term the server filters, in the query bar legend.
+pub const SERVER_SIDE: &str = "server";
+
+/// Marks a term checked here on each session, in the query bar legend.
+pub const LOCAL_SIDE: &str = "local";
+
+/// A walk was stopped by the user.
+pub fn walk_cancelled(scanned: u64, matches: u64) -> String {
+    format!(
+        "walk cancelled after {} sessions scanned ({} matches); the table is unchanged",
+        thousands(scanned),
+        thousands(matches)
+    )
+}
+
+/// A walk reached the last page.
+pub fn walk_done(pages: u64, scanned: u64, matches: u64) -> String {
+    format!(
+        "walked {} pages: {} sessions scanned, {} matches",
+        thousands(pages),
+        thousands(scanned),
+        thousands(matches)
+    )
+}
+
+/// The gauge's words while a walk runs.
+pub fn walk_progress(pages: u64, scanned: u64, matches: u64, cancel_key: &str) -> String {
+    format!(
+        "walking: {} pages, {} sessions scanned, {} matches — {cancel_key} cancels",
+        thousands(pages),
+        thousands(scanned),
+        thousands(matches)
+    )
+}
+
+/// A count with thousands separators (`100,000`).
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -79,7 +79,7 @@ impl App {
                     .unwrap_or_default();
                 let now = self.now;
                 let t = self.table_mut(source);
-                match crate::query::compile(&text, now) {
+                match compile_for(source, &text, now) {
                     Err(e) => t.query_error = Some(e),
                     Ok(filter) => {
                         t.query_error = None;
@@ -120,7 +120,7 @@ impl App {
         let (Some(e), Some(source)) = (&self.editing, self.current_source()) else {
             return;
         };
-        let compiled = crate::query::compile(&e.text(), self.now);
+        let compiled = compile_for(source, &e.text(), self.now);
         let (preview, error) = match compiled {
             Ok(filter) => (Some(filter), None),
             Err(err) => (None, Some(err)),
@@ -149,6 +149,7 @@ impl App {
     /// Actions that mean the same on every tab.
     fn act_anywhere(&mut self, action: Action, out: &mut Vec<Command>) {
         match action {
+            Action::Back if self.cancel_walk(out) => {}
             Action::Back => {
                 self.error = None;
                 self.error_at = None;
@@ -170,6 +171,8 @@ impl App {
             Action::TabSessions => self.switch(Tab::Sessions, out),
             Action::TabMine => self.switch(Tab::MySessions, out),
             Action::TabToken => self.switch(Tab::Token, out),
+            Action::TabUsers => self.switch(Tab::Users, out),
+            Action::TabInsights => self.switch(Tab::Insights, out),
             Action::Help => self.help = true,
             Action::Quit => self.quit(),
             _ => {}
@@ -187,6 +190,9 @@ impl App {
             || (tab == Tab::Token && self.has_user_token && self.token.own_session.is_none());
         if wants_mine && !self.mine.loaded_once && !self.mine.loading {
             self.load(ListSource::MySessions, vec![None], out);
+        }
+        if matches!(tab, Tab::Users | Tab::Insights) {
+            self.ensure_aggregate(out);
         }
     }
 
@@ -209,5 +215,18 @@ impl App {
             self.quit_requested = true;
             self.say(strings::waiting_for(n));
         }
+    }
+}
+
+/// The server filter of a query line for a table: the Sessions table takes local terms
+/// too (they are walked), the user's own list only what its server can filter.
+pub(crate) fn compile_for(
+    source: ListSource,
+    text: &str,
+    now: Timestamp,
+) -> Result<Filter, crate::query::QueryError> {
+    match source {
+        ListSource::Sessions => crate::query::compile_query(text, now).map(|q| q.server),
+        ListSource::MySessions => crate::query::compile(text, now),
     }
 }

@@ -2,6 +2,11 @@
 //! method of [`Shared`] per command, each ending in an [`Outcome`] or an [`Error`].
 
 use super::*;
+use crate::authn::ListScope;
+use crate::investigate::{Bucket, Insights, Matcher, UserColumn, Users, walk};
+use crate::tui::command::{Figures, WalkGoal, WalkRequest, Walked};
+use std::ops::ControlFlow;
+use tokio_util::sync::CancellationToken;
 
 /// The error of an item that did not end its target.
 fn item_error(outcome: actions::Outcome, host: &str) -> Error {
@@ -66,6 +71,7 @@ impl Shared {
             token_file: ctx.token_file,
             engine: Engine::new(client_for_engine, ctx.audit, ctx.concurrency),
             owners: Mutex::default(),
+            walks: Mutex::default(),
         }
     }
 
@@ -413,5 +419,110 @@ impl Shared {
             }
         }
         Ok(Outcome::TokenChecked(Box::new(info)))
+    }
+}
+
+// ---- Walks of a whole result ----
+
+/// Countries and devices the Insights tab names.
+const TOP: usize = 10;
+
+impl Shared {
+    fn walks(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<CommandId, CancellationToken>> {
+        // Only inserts and removes happen under the lock, so a poisoned map is still whole.
+        self.walks.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(super) fn start_walk(&self, id: CommandId) {
+        self.walks().insert(id, CancellationToken::new());
+    }
+
+    pub(super) fn cancel_walk(&self, id: CommandId) {
+        if let Some(token) = self.walks().get(&id) {
+            token.cancel();
+        }
+    }
+
+    /// Streams every page through the local terms, keeping the matches or only the
+    /// aggregates; None when it was cancelled.
+    pub(super) async fn walk(
+        &self,
+        id: CommandId,
+        req: WalkRequest,
+        reply: &Reply,
+    ) -> Result<Option<Outcome>, Error> {
+        let cancel = self.walks().get(&id).cloned().unwrap_or_default();
+        let result = self.walk_pages(&req, &cancel, reply).await;
+        self.walks().remove(&id);
+        Ok(result?.map(|walked| Outcome::Walked(Box::new(walked))))
+    }
+
+    async fn walk_pages(
+        &self,
+        req: &WalkRequest,
+        cancel: &CancellationToken,
+        reply: &Reply,
+    ) -> Result<Option<Walked>, Error> {
+        let list = SessionListRequest {
+            filter: (!req.query.server.is_empty()).then(|| req.query.server.clone()),
+            last: None,
+            order: Some(req.order),
+            order_by: Some(req.order_by),
+            size: Some(req.size),
+        };
+        let mut matcher = Matcher::new(&req.query.local);
+        let mut matches = Vec::new();
+        let mut users = Users::new();
+        let mut insights = Insights::new(req.now);
+        let goal = req.goal;
+        let outcome = walk(
+            &self.client,
+            ListScope::Service,
+            list,
+            &mut matcher,
+            cancel,
+            |page, progress| {
+                match goal {
+                    WalkGoal::Matches => matches.extend(page),
+                    WalkGoal::Aggregate => {
+                        for s in &page {
+                            users.add(s);
+                            insights.add(s);
+                        }
+                    }
+                }
+                reply.progress(EventKind::Walking(progress));
+                ControlFlow::Continue(())
+            },
+        )
+        .await
+        .map_err(|e| e.error)?;
+        if !outcome.complete {
+            return Ok(None);
+        }
+        let figures = (goal == WalkGoal::Aggregate).then(|| Figures {
+            hours: insights.logins(Bucket::Hour),
+            days: insights.logins(Bucket::Day),
+            countries: insights.top_countries(TOP),
+            devices: insights.top_devices(TOP),
+            risk: *insights.risk(),
+            expiring: insights.expiring().clone(),
+            total: insights.total(),
+        });
+        let users = users
+            .rows(UserColumn::Sessions, crate::authn::model::Order::Desc)
+            .into_iter()
+            .cloned()
+            .collect();
+        Ok(Some(Walked {
+            generation: req.generation,
+            goal,
+            progress: outcome.progress,
+            matches,
+            users,
+            figures,
+        }))
     }
 }

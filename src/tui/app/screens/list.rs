@@ -32,6 +32,22 @@ pub(super) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> b
             };
             app.table_mut(s).move_by(delta, viewport);
         }
+        Action::NextPage | Action::PrevPage if app.table(s).is_local() => {
+            let t = app.table_mut(s);
+            let page = if action == Action::NextPage {
+                if !t.has_more() {
+                    app.say(strings::NO_NEXT_PAGE);
+                    return true;
+                }
+                t.local_page + 1
+            } else if t.local_page == 0 {
+                app.say(strings::NO_PREV_PAGE);
+                return true;
+            } else {
+                t.local_page - 1
+            };
+            t.show_local_page(page, viewport);
+        }
         Action::NextPage | Action::PrevPage => {
             let t = app.table(s);
             let stack = if action == Action::NextPage {

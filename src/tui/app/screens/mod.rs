@@ -6,7 +6,9 @@ pub(super) mod detail;
 mod list;
 mod mine;
 mod sessions;
+mod insights;
 mod token;
+mod users;
 
 use super::{App, Tab};
 use crate::tui::command::Command;
@@ -20,6 +22,8 @@ const SCREENS: &[(Tab, Handler)] = &[
     (Tab::Sessions, sessions::handle),
     (Tab::MySessions, mine::handle),
     (Tab::Token, token::handle),
+    (Tab::Users, users::handle),
+    (Tab::Insights, insights::handle),
 ];
 
 /// The handler of a tab (a tab without one takes nothing).

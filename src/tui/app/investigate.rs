@@ -1,0 +1,434 @@
+//! Walks of a whole result and what is built from them: the local matches the Sessions
+//! table pages through, the Users tab's rows and the Insights tab's bars.
+
+use super::*;
+use crate::authn::model::Order;
+use crate::investigate::insights::{country_term, device_term};
+use crate::investigate::{Progress, UserColumn, UserRow};
+use crate::query::Query;
+use crate::tui::command::{Figures, WalkGoal, WalkRequest, Walked};
+
+/// A walk in flight.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WalkState {
+    /// Its command id (what `Esc` cancels).
+    pub id: CommandId,
+    /// What it keeps.
+    pub goal: WalkGoal,
+    /// Pages, sessions scanned and matches so far.
+    pub progress: Progress,
+}
+
+/// The Users tab: one row per user of the current query, ordered by a column.
+#[derive(Debug, Clone)]
+pub struct UsersView {
+    pub(crate) rows: Vec<UserRow>,
+    pub(crate) column: UserColumn,
+    pub(crate) order: Order,
+    pub(crate) selected: usize,
+    pub(crate) offset: usize,
+}
+
+impl Default for UsersView {
+    fn default() -> Self {
+        // Most sessions first: the question in an incident is who holds the most.
+        Self {
+            rows: Vec::new(),
+            column: UserColumn::Sessions,
+            order: Order::Desc,
+            selected: 0,
+            offset: 0,
+        }
+    }
+}
+
+impl UsersView {
+    /// The rows in the order shown.
+    pub fn rows(&self) -> &[UserRow] {
+        &self.rows
+    }
+
+    /// The ordering column and direction.
+    pub fn ordering(&self) -> (UserColumn, Order) {
+        (self.column, self.order)
+    }
+
+    /// Index of the selected row.
+    pub fn selected_index(&self) -> usize {
+        self.selected
+    }
+
+    /// First visible row.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The selected user.
+    pub fn selected(&self) -> Option<&UserRow> {
+        self.rows.get(self.selected)
+    }
+
+    fn sort(&mut self) {
+        let keep = self.selected().map(|r| r.identity.clone());
+        let (column, order) = (self.column, self.order);
+        self.rows.sort_by(|a, b| match order {
+            Order::Asc => column.compare(a, b),
+            Order::Desc => column.compare(b, a),
+        });
+        self.selected = keep
+            .and_then(|id| self.rows.iter().position(|r| r.identity == id))
+            .unwrap_or(0);
+    }
+
+    pub(crate) fn move_by(&mut self, delta: isize, viewport: usize) {
+        let max = self.rows.len().saturating_sub(1);
+        self.selected = self.selected.saturating_add_signed(delta).min(max);
+        self.offset = table::scroll_offset(self.offset, self.selected, viewport, self.rows.len());
+    }
+}
+
+/// Time buckets of the logins chart.
+pub use crate::investigate::Bucket;
+
+/// Which chart a bar belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chart {
+    /// Logins over time.
+    Logins,
+    /// Top countries.
+    Countries,
+    /// Top devices.
+    Devices,
+    /// Risk breakdown.
+    Risk,
+    /// Sessions expiring soon.
+    Expiring,
+}
+
+/// One bar of the Insights tab and the query term it stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bar {
+    /// Its chart.
+    pub chart: Chart,
+    /// Its label.
+    pub label: String,
+    /// Its height.
+    pub value: u64,
+    /// What `Enter` adds to the query (None: nothing a query can ask).
+    pub term: Option<String>,
+}
+
+/// Time buckets the logins chart shows (the latest).
+pub const LOGIN_BARS: usize = 24;
+
+/// The Insights tab: the figures, the bucket width and the selected bar.
+#[derive(Debug, Clone)]
+pub struct InsightsView {
+    pub(crate) figures: Option<Figures>,
+    pub(crate) bucket: Bucket,
+    pub(crate) selected: usize,
+}
+
+impl Default for InsightsView {
+    fn default() -> Self {
+        Self {
+            figures: None,
+            bucket: Bucket::Hour,
+            selected: 0,
+        }
+    }
+}
+
+impl InsightsView {
+    /// The figures of the last complete walk.
+    pub fn figures(&self) -> Option<&Figures> {
+        self.figures.as_ref()
+    }
+
+    /// Per hour or per day.
+    pub fn bucket(&self) -> Bucket {
+        self.bucket
+    }
+
+    /// Index of the selected bar in [`InsightsView::bars`].
+    pub fn selected_index(&self) -> usize {
+        self.selected
+    }
+
+    /// Every bar, chart by chart, in the order drawn.
+    pub fn bars(&self) -> Vec<Bar> {
+        let Some(f) = &self.figures else {
+            return Vec::new();
+        };
+        let mut bars = Vec::new();
+        let (series, secs, fmt) = match self.bucket {
+            Bucket::Hour => (&f.hours, 3_600, "%d %Hh"),
+            Bucket::Day => (&f.days, 86_400, "%m-%d"),
+        };
+        let from = series.len().saturating_sub(LOGIN_BARS);
+        for (start, n) in &series[from..] {
+            let end = clock::shift(*start, secs * 1000);
+            bars.push(Bar {
+                chart: Chart::Logins,
+                label: start.strftime(fmt).to_string(),
+                value: *n,
+                term: Some(format!("created>={start} created<{end}")),
+            });
+        }
+        for (c, n) in &f.countries {
+            bars.push(bar(Chart::Countries, c, *n, Some(country_term(c))));
+        }
+        for (d, n) in &f.devices {
+            bars.push(bar(Chart::Devices, d, *n, Some(device_term(d))));
+        }
+        let r = &f.risk;
+        for (label, n, term) in [
+            ("malicious", r.malicious, Some("risk=malicious")),
+            ("suspicious", r.suspicious, Some("risk=suspicious")),
+            ("vpn", r.vpn, Some("vpn")),
+            ("proxy", r.proxy, Some("proxy")),
+            ("embargo", r.embargo, Some("embargo")),
+            ("breached", r.breached, Some("breached")),
+            ("not provided", r.not_provided, None),
+        ] {
+            bars.push(bar(Chart::Risk, label, n, term.map(str::to_string)));
+        }
+        let e = &f.expiring;
+        for (label, n, term) in [
+            ("1 hour", e.within_hour, "expire<now+1h"),
+            ("1 day", e.within_day, "expire<now+1d"),
+            ("1 week", e.within_week, "expire<now+1w"),
+        ] {
+            bars.push(bar(Chart::Expiring, label, n, Some(term.to_string())));
+        }
+        bars
+    }
+}
+
+fn bar(chart: Chart, label: &str, value: u64, term: Option<String>) -> Bar {
+    Bar {
+        chart,
+        label: label.to_string(),
+        value,
+        term,
+    }
+}
+
+impl App {
+    /// The walk in flight, if any.
+    pub fn walk(&self) -> Option<&WalkState> {
+        self.walk.as_ref()
+    }
+
+    /// The Users tab's state.
+    pub fn users(&self) -> &UsersView {
+        &self.users
+    }
+
+    /// The Insights tab's state.
+    pub fn insights(&self) -> &InsightsView {
+        &self.insights
+    }
+
+    /// The Sessions table's query as last applied, with its server and local parts.
+    pub fn query(&self) -> Option<&Query> {
+        self.query.as_ref()
+    }
+
+    /// Starts a walk of the Sessions query re-evaluated at `now` (a walk already in
+    /// flight is cancelled first: the newest wins).
+    pub(crate) fn start_walk(&mut self, goal: WalkGoal, out: &mut Vec<Command>) {
+        self.cancel_walk(out);
+        let text = self.sessions.query_text.clone();
+        let query = match crate::query::compile_query(&text, self.now) {
+            Ok(q) => q,
+            Err(e) => {
+                self.sessions.query_error = Some(e);
+                return;
+            }
+        };
+        let generation = match goal {
+            WalkGoal::Matches => {
+                let t = &mut self.sessions;
+                t.generation += 1;
+                t.loading = true;
+                t.filter = query.server.clone();
+                t.generation
+            }
+            WalkGoal::Aggregate => {
+                self.aggregate_generation += 1;
+                self.aggregate_generation
+            }
+        };
+        let id = self.take_id();
+        let t = &self.sessions;
+        let walk = WalkRequest {
+            generation,
+            query: query.clone(),
+            order_by: t.order_by,
+            order: t.order,
+            size: t.page_size,
+            goal,
+            now: self.now,
+        };
+        self.query = Some(query);
+        self.walk = Some(WalkState {
+            id,
+            goal,
+            progress: Progress::default(),
+        });
+        self.dispatch(
+            Command::Walk {
+                id,
+                walk: Box::new(walk),
+            },
+            out,
+        );
+    }
+
+    /// Asks the worker to stop the walk in flight; true if there was one.
+    pub(crate) fn cancel_walk(&mut self, out: &mut Vec<Command>) -> bool {
+        let Some(w) = &self.walk else {
+            return false;
+        };
+        // The walk answers Cancelled itself; the cancel has no answer of its own.
+        out.push(Command::CancelWalk { walk: w.id });
+        true
+    }
+
+    pub(crate) fn on_walk_progress(&mut self, id: CommandId, progress: Progress) {
+        if let Some(w) = self.walk.as_mut().filter(|w| w.id == id) {
+            w.progress = progress;
+        }
+    }
+
+    pub(crate) fn on_walk_ended(&mut self, cmd: &Command) {
+        if self.walk.as_ref().and_then(|w| cmd.id().filter(|id| *id == w.id)).is_some() {
+            self.walk = None;
+        }
+        if let Command::Walk { walk, .. } = cmd
+            && walk.goal == WalkGoal::Matches
+            && self.sessions.generation == walk.generation
+        {
+            self.sessions.list_failed();
+        }
+    }
+
+    pub(crate) fn on_walk_cancelled(&mut self, cmd: &Command) {
+        let progress = self.walk.as_ref().map(|w| w.progress).unwrap_or_default();
+        self.on_walk_ended(cmd);
+        self.say(strings::walk_cancelled(progress.scanned, progress.matches));
+    }
+
+    pub(crate) fn on_walked(&mut self, cmd: &Command, walked: Walked) {
+        self.on_walk_ended(cmd);
+        match walked.goal {
+            WalkGoal::Matches => {
+                if walked.generation != self.sessions.generation {
+                    return;
+                }
+                let v = self.viewport();
+                let now = self.now;
+                self.sessions.apply_matches(walked.matches, now, v);
+                self.succeeded(ErrorKey::List(ListSource::Sessions));
+            }
+            WalkGoal::Aggregate => {
+                if walked.generation != self.aggregate_generation {
+                    return;
+                }
+                self.aggregated_for = Some(self.sessions.query_text.clone());
+                self.users.rows = walked.users;
+                self.users.sort();
+                self.users.selected = 0;
+                self.users.offset = 0;
+                self.insights.figures = walked.figures;
+                self.insights.selected = 0;
+            }
+        }
+        let p = walked.progress;
+        self.say(strings::walk_done(p.pages, p.scanned, p.matches));
+    }
+
+    /// Walks for the Users and Insights tabs unless their figures are of the query in force.
+    pub(crate) fn ensure_aggregate(&mut self, out: &mut Vec<Command>) {
+        let fresh = self.aggregated_for.as_deref() == Some(self.sessions.query_text.as_str());
+        let walking = self
+            .walk
+            .as_ref()
+            .is_some_and(|w| w.goal == WalkGoal::Aggregate);
+        if !fresh && !walking && self.has_service {
+            self.start_walk(WalkGoal::Aggregate, out);
+        }
+    }
+
+    /// Replaces the Sessions query and applies it (a walk when it has local terms).
+    pub(crate) fn apply_sessions_query(&mut self, text: String, out: &mut Vec<Command>) {
+        let t = &mut self.sessions;
+        if t.query_text != text {
+            let cleared = t.clear_marks();
+            if cleared > 0 {
+                self.note(strings::marks_cleared_by_query(cleared), vec![]);
+            }
+        }
+        self.sessions.query_text = text;
+        self.sessions.query_error = None;
+        self.aggregated_for = None;
+        self.tab = Tab::Sessions;
+        self.load(ListSource::Sessions, vec![None], out);
+    }
+
+    /// Users tab: the next column to order by, or the other direction.
+    pub(crate) fn order_users(&mut self, next_column: bool) {
+        let u = &mut self.users;
+        if next_column {
+            let all = UserColumn::ALL;
+            let i = all.iter().position(|c| *c == u.column).unwrap_or(0);
+            u.column = all[(i + 1) % all.len()];
+        } else {
+            u.order = u.order.flip();
+        }
+        u.sort();
+        let v = self.viewport();
+        self.users.move_by(0, v);
+    }
+
+    /// Users tab, `Enter`: the Sessions tab with the query set to that user.
+    pub(crate) fn open_user(&mut self, out: &mut Vec<Command>) {
+        if let Some(id) = self.users.selected().map(|r| r.identity.clone()) {
+            self.apply_sessions_query(format!("identity={id}"), out);
+        }
+    }
+
+    /// Insights tab, `Enter`: the selected bar's term added to the query.
+    pub(crate) fn add_bar_term(&mut self, out: &mut Vec<Command>) {
+        let bars = self.insights.bars();
+        let Some(bar) = bars.get(self.insights.selected) else {
+            return;
+        };
+        let Some(term) = &bar.term else {
+            self.say(strings::BAR_HAS_NO_TERM);
+            return;
+        };
+        let text = match self.sessions.query_text.trim() {
+            "" => term.clone(),
+            q => format!("{q} {term}"),
+        };
+        self.apply_sessions_query(text, out);
+    }
+
+    /// Insights tab: move the bar selection.
+    pub(crate) fn move_bar(&mut self, delta: isize) {
+        let n = self.insights.bars().len();
+        let i = &mut self.insights.selected;
+        *i = i.saturating_add_signed(delta).min(n.saturating_sub(1));
+    }
+
+    /// Users tab `L`: the guarded log-out flow for the selected user.
+    pub(crate) fn logout_selected_user(&mut self, out: &mut Vec<Command>) {
+        if let Some(r) = self.users.selected() {
+            let (identity, email) = (r.identity.clone(), r.email.clone());
+            self.confirm_logout(identity, email, out);
+        }
+    }
+}
+
