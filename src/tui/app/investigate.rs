@@ -162,7 +162,7 @@ impl InsightsView {
         };
         let mut bars = Vec::new();
         let (series, secs, fmt) = match self.bucket {
-            Bucket::Hour => (&f.hours, 3_600, "%d %Hh"),
+            Bucket::Hour => (&f.hours, 3_600, "%H:00"),
             Bucket::Day => (&f.days, 86_400, "%m-%d"),
         };
         let from = series.len().saturating_sub(LOGIN_BARS);

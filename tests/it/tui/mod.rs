@@ -3,6 +3,7 @@
 
 mod app;
 mod imports;
+mod investigate;
 mod refresh_pty;
 mod responsive;
 mod token_states;
