@@ -2,17 +2,9 @@
 
 use super::output::print_quietly;
 
-/// `1234` as `1,234`.
+/// `1234` as `1,234` (the TUI's counts read the same).
 pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::tui::strings::thousands(u64::try_from(n).unwrap_or(u64::MAX))
 }
 
 /// The words for `rows` sessions listed; `more` when further pages exist.

@@ -520,6 +520,15 @@ pub const SERVER_SIDE: &str = "server";
 /// Marks a term checked here on each session, in the query bar legend.
 pub const LOCAL_SIDE: &str = "local";
 
+/// The Token tab when the server sent no intelligence with the token.
+pub const INTEL_NOT_PROVIDED: &str = "not provided by the server";
+
+/// The Token tab's risk line when intelligence was sent and nothing is flagged.
+pub const NOTHING_FLAGGED: &str = "nothing flagged";
+
+/// Title of the Token tab's life chart.
+pub const LIFE_CHART_TITLE: &str = " life left over time (▲ refresh) ";
+
 /// A walk was stopped by the user.
 pub fn walk_cancelled(scanned: u64, matches: u64) -> String {
     format!(
@@ -554,7 +563,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -114,7 +114,12 @@ impl App {
     }
 
     /// Counts a user's sessions on the server, then opens the log-out dialog.
-    pub(crate) fn confirm_logout(&mut self, identity: String, email: String, out: &mut Vec<Command>) {
+    pub(crate) fn confirm_logout(
+        &mut self,
+        identity: String,
+        email: String,
+        out: &mut Vec<Command>,
+    ) {
         if identity.is_empty() {
             self.say(strings::NO_USER_ON_ROW);
             return;

@@ -2,217 +2,9 @@
 //! table pages through, the Users tab's rows and the Insights tab's bars.
 
 use super::*;
-use crate::authn::model::Order;
-use crate::investigate::insights::{country_term, device_term};
-use crate::investigate::{Progress, UserColumn, UserRow};
+use crate::investigate::{Progress, UserColumn};
 use crate::query::Query;
-use crate::tui::command::{Figures, WalkGoal, WalkRequest, Walked};
-
-/// A walk in flight.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WalkState {
-    /// Its command id (what `Esc` cancels).
-    pub id: CommandId,
-    /// What it keeps.
-    pub goal: WalkGoal,
-    /// Pages, sessions scanned and matches so far.
-    pub progress: Progress,
-}
-
-/// The Users tab: one row per user of the current query, ordered by a column.
-#[derive(Debug, Clone)]
-pub struct UsersView {
-    pub(crate) rows: Vec<UserRow>,
-    pub(crate) column: UserColumn,
-    pub(crate) order: Order,
-    pub(crate) selected: usize,
-    pub(crate) offset: usize,
-}
-
-impl Default for UsersView {
-    fn default() -> Self {
-        // Most sessions first: the question in an incident is who holds the most.
-        Self {
-            rows: Vec::new(),
-            column: UserColumn::Sessions,
-            order: Order::Desc,
-            selected: 0,
-            offset: 0,
-        }
-    }
-}
-
-impl UsersView {
-    /// The rows in the order shown.
-    pub fn rows(&self) -> &[UserRow] {
-        &self.rows
-    }
-
-    /// The ordering column and direction.
-    pub fn ordering(&self) -> (UserColumn, Order) {
-        (self.column, self.order)
-    }
-
-    /// Index of the selected row.
-    pub fn selected_index(&self) -> usize {
-        self.selected
-    }
-
-    /// First visible row.
-    pub fn offset(&self) -> usize {
-        self.offset
-    }
-
-    /// The selected user.
-    pub fn selected(&self) -> Option<&UserRow> {
-        self.rows.get(self.selected)
-    }
-
-    fn sort(&mut self) {
-        let keep = self.selected().map(|r| r.identity.clone());
-        let (column, order) = (self.column, self.order);
-        self.rows.sort_by(|a, b| match order {
-            Order::Asc => column.compare(a, b),
-            Order::Desc => column.compare(b, a),
-        });
-        self.selected = keep
-            .and_then(|id| self.rows.iter().position(|r| r.identity == id))
-            .unwrap_or(0);
-    }
-
-    pub(crate) fn move_by(&mut self, delta: isize, viewport: usize) {
-        let max = self.rows.len().saturating_sub(1);
-        self.selected = self.selected.saturating_add_signed(delta).min(max);
-        self.offset = table::scroll_offset(self.offset, self.selected, viewport, self.rows.len());
-    }
-}
-
-/// Time buckets of the logins chart.
-pub use crate::investigate::Bucket;
-
-/// Which chart a bar belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Chart {
-    /// Logins over time.
-    Logins,
-    /// Top countries.
-    Countries,
-    /// Top devices.
-    Devices,
-    /// Risk breakdown.
-    Risk,
-    /// Sessions expiring soon.
-    Expiring,
-}
-
-/// One bar of the Insights tab and the query term it stands for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Bar {
-    /// Its chart.
-    pub chart: Chart,
-    /// Its label.
-    pub label: String,
-    /// Its height.
-    pub value: u64,
-    /// What `Enter` adds to the query (None: nothing a query can ask).
-    pub term: Option<String>,
-}
-
-/// Time buckets the logins chart shows (the latest).
-pub const LOGIN_BARS: usize = 24;
-
-/// The Insights tab: the figures, the bucket width and the selected bar.
-#[derive(Debug, Clone)]
-pub struct InsightsView {
-    pub(crate) figures: Option<Figures>,
-    pub(crate) bucket: Bucket,
-    pub(crate) selected: usize,
-}
-
-impl Default for InsightsView {
-    fn default() -> Self {
-        Self {
-            figures: None,
-            bucket: Bucket::Hour,
-            selected: 0,
-        }
-    }
-}
-
-impl InsightsView {
-    /// The figures of the last complete walk.
-    pub fn figures(&self) -> Option<&Figures> {
-        self.figures.as_ref()
-    }
-
-    /// Per hour or per day.
-    pub fn bucket(&self) -> Bucket {
-        self.bucket
-    }
-
-    /// Index of the selected bar in [`InsightsView::bars`].
-    pub fn selected_index(&self) -> usize {
-        self.selected
-    }
-
-    /// Every bar, chart by chart, in the order drawn.
-    pub fn bars(&self) -> Vec<Bar> {
-        let Some(f) = &self.figures else {
-            return Vec::new();
-        };
-        let mut bars = Vec::new();
-        let (series, secs, fmt) = match self.bucket {
-            Bucket::Hour => (&f.hours, 3_600, "%H:00"),
-            Bucket::Day => (&f.days, 86_400, "%m-%d"),
-        };
-        let from = series.len().saturating_sub(LOGIN_BARS);
-        for (start, n) in &series[from..] {
-            let end = clock::shift(*start, secs * 1000);
-            bars.push(Bar {
-                chart: Chart::Logins,
-                label: start.strftime(fmt).to_string(),
-                value: *n,
-                term: Some(format!("created>={start} created<{end}")),
-            });
-        }
-        for (c, n) in &f.countries {
-            bars.push(bar(Chart::Countries, c, *n, Some(country_term(c))));
-        }
-        for (d, n) in &f.devices {
-            bars.push(bar(Chart::Devices, d, *n, Some(device_term(d))));
-        }
-        let r = &f.risk;
-        for (label, n, term) in [
-            ("malicious", r.malicious, Some("risk=malicious")),
-            ("suspicious", r.suspicious, Some("risk=suspicious")),
-            ("vpn", r.vpn, Some("vpn")),
-            ("proxy", r.proxy, Some("proxy")),
-            ("embargo", r.embargo, Some("embargo")),
-            ("breached", r.breached, Some("breached")),
-            ("not provided", r.not_provided, None),
-        ] {
-            bars.push(bar(Chart::Risk, label, n, term.map(str::to_string)));
-        }
-        let e = &f.expiring;
-        for (label, n, term) in [
-            ("1 hour", e.within_hour, "expire<now+1h"),
-            ("1 day", e.within_day, "expire<now+1d"),
-            ("1 week", e.within_week, "expire<now+1w"),
-        ] {
-            bars.push(bar(Chart::Expiring, label, n, Some(term.to_string())));
-        }
-        bars
-    }
-}
-
-fn bar(chart: Chart, label: &str, value: u64, term: Option<String>) -> Bar {
-    Bar {
-        chart,
-        label: label.to_string(),
-        value,
-        term,
-    }
-}
+use crate::tui::command::{WalkGoal, WalkRequest, Walked};
 
 impl App {
     /// The walk in flight, if any.
@@ -303,7 +95,12 @@ impl App {
     }
 
     pub(crate) fn on_walk_ended(&mut self, cmd: &Command) {
-        if self.walk.as_ref().and_then(|w| cmd.id().filter(|id| *id == w.id)).is_some() {
+        if self
+            .walk
+            .as_ref()
+            .and_then(|w| cmd.id().filter(|id| *id == w.id))
+            .is_some()
+        {
             self.walk = None;
         }
         if let Command::Walk { walk, .. } = cmd
@@ -431,4 +228,3 @@ impl App {
         }
     }
 }
-

@@ -337,7 +337,11 @@ impl App {
                     let t = &mut self.sessions;
                     t.load_error = Some(sanitize::clean(&log::cause(err)).into_owned());
                 }
-                self.fail(ErrorKey::List(ListSource::Sessions), strings::WALK_FAILED, err);
+                self.fail(
+                    ErrorKey::List(ListSource::Sessions),
+                    strings::WALK_FAILED,
+                    err,
+                );
             }
             Command::List {
                 source, generation, ..

@@ -86,7 +86,10 @@ pub(super) fn walk_gauge(app: &App, goal: WalkGoal, frame: &mut Frame, area: Rec
 }
 
 fn lines(area: Rect) -> (Rect, Rect) {
-    let top = Rect { height: area.height.min(1), ..area };
+    let top = Rect {
+        height: area.height.min(1),
+        ..area
+    };
     let rest = Rect {
         y: area.y.saturating_add(1),
         height: area.height.saturating_sub(1),
@@ -120,7 +123,11 @@ pub(super) fn users(app: &App, frame: &mut Frame, area: Rect) {
         (UserColumn::Risk, "RISK", 20),
     ];
     // Narrow terminals drop devices, then countries, then identity.
-    let drop = [UserColumn::Devices, UserColumn::Countries, UserColumn::Identity];
+    let drop = [
+        UserColumn::Devices,
+        UserColumn::Countries,
+        UserColumn::Identity,
+    ];
     let mut cols: Vec<_> = widths.to_vec();
     let total = |c: &[(UserColumn, &str, u16)]| c.iter().map(|(_, _, w)| w + 1).sum::<u16>();
     for d in drop {
@@ -137,18 +144,18 @@ pub(super) fn users(app: &App, frame: &mut Frame, area: Rect) {
             ""
         };
         header.push(Span::styled(
-            format!("{:<width$} ", format!("{name}{arrow}"), width = usize::from(*w)),
+            format!(
+                "{:<width$} ",
+                format!("{name}{arrow}"),
+                width = usize::from(*w)
+            ),
             bold(),
         ));
     }
     let mut out = vec![Line::from(header)];
     let rows = usize::from(body.height.saturating_sub(1));
-    let offset = crate::tui::app::table::scroll_offset(
-        u.offset(),
-        u.selected_index(),
-        rows,
-        u.rows().len(),
-    );
+    let offset =
+        crate::tui::app::table::scroll_offset(u.offset(), u.selected_index(), rows, u.rows().len());
     let now = app.now();
     for (i, r) in u.rows().iter().enumerate().skip(offset).take(rows) {
         let mut spans = Vec::new();
@@ -157,7 +164,10 @@ pub(super) fn users(app: &App, frame: &mut Frame, area: Rect) {
             let (text, style) = match c {
                 UserColumn::Email => (fit(&r.email, w), Style::default()),
                 UserColumn::Identity => (fit(&r.identity, w), dim()),
-                UserColumn::Sessions => (format!("{:>8}", strings::thousands(r.sessions)), Style::default()),
+                UserColumn::Sessions => (
+                    format!("{:>8}", strings::thousands(r.sessions)),
+                    Style::default(),
+                ),
                 UserColumn::Countries => (fit(&set(&r.countries), w), Style::default()),
                 UserColumn::Devices => (fit(&set(&r.devices), w), Style::default()),
                 UserColumn::LastLogin => (
@@ -190,10 +200,7 @@ fn set(s: &std::collections::BTreeSet<String>) -> String {
 
 /// Red for a bad verdict or an embargo, yellow for the rest.
 pub(super) fn risk_style(flags: &[&str]) -> Style {
-    if flags
-        .iter()
-        .any(|f| matches!(*f, "malicious" | "embargo"))
-    {
+    if flags.iter().any(|f| matches!(*f, "malicious" | "embargo")) {
         Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)
     } else if flags.is_empty() {
         Style::default()
@@ -213,7 +220,9 @@ fn empty_text(app: &App) -> &'static str {
 }
 
 fn query_legend(app: &App, frame: &mut Frame, area: Rect) {
-    let text = app.table(crate::tui::command::ListSource::Sessions).query_text();
+    let text = app
+        .table(crate::tui::command::ListSource::Sessions)
+        .query_text();
     let mut spans = vec![Span::styled("/ ", bold())];
     if text.is_empty() {
         spans.push(Span::styled(strings::NO_QUERY_HINT, dim()));
@@ -250,7 +259,9 @@ pub(super) fn insights(app: &App, frame: &mut Frame, area: Rect) {
         .iter()
         .map(|(i, b)| {
             let style = if *i == selected {
-                Style::default().fg(Color::Yellow).add_modifier(Modifier::REVERSED)
+                Style::default()
+                    .fg(Color::Yellow)
+                    .add_modifier(Modifier::REVERSED)
             } else {
                 Style::default().fg(Color::Green)
             };
@@ -285,7 +296,10 @@ pub(super) fn insights(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn indexed(bars: &[Bar], chart: Chart) -> Vec<(usize, &Bar)> {
-    bars.iter().enumerate().filter(|(_, b)| b.chart == chart).collect()
+    bars.iter()
+        .enumerate()
+        .filter(|(_, b)| b.chart == chart)
+        .collect()
 }
 
 /// A chart of horizontal bars: label, bar, value; the selected one reversed.

@@ -7,7 +7,7 @@ use authtop::investigate::insights::{Expiring, RiskBreakdown};
 use authtop::investigate::users::RiskSummary;
 use authtop::investigate::{Progress, UserColumn, UserRow};
 use authtop::query::Verdict;
-use authtop::tui::app::{Ask, App, Tab};
+use authtop::tui::app::{App, Ask, Tab};
 use authtop::tui::command::{
     Command, EventKind, Figures, ListSource, Msg, Outcome, WalkGoal, Walked,
 };
@@ -61,7 +61,12 @@ fn progress(cmd: &Command, pages: u64, scanned: u64, matches: u64) -> Msg {
     )
 }
 
-fn walked(cmd: &Command, matches: Vec<Session>, users: Vec<UserRow>, figures: Option<Figures>) -> Msg {
+fn walked(
+    cmd: &Command,
+    matches: Vec<Session>,
+    users: Vec<UserRow>,
+    figures: Option<Figures>,
+) -> Msg {
     let Command::Walk { walk, .. } = cmd else {
         panic!("not a walk: {cmd:?}");
     };
@@ -139,7 +144,9 @@ fn users() -> Vec<UserRow> {
 
 fn figures() -> Figures {
     Figures {
-        hours: (0..6).map(|h| (at(-6 * 3600 + h * 3600), (h as u64 + 1) * 10)).collect(),
+        hours: (0..6)
+            .map(|h| (at(-6 * 3600 + h * 3600), (h as u64 + 1) * 10))
+            .collect(),
         days: vec![(at(-86_400), 50), (now(), 160)],
         countries: vec![("US".into(), 90), ("FR".into(), 40), ("DE".into(), 12)],
         devices: vec![("Firefox".into(), 80), ("curl".into(), 30)],
@@ -195,7 +202,10 @@ fn a_local_term_sends_the_server_part_and_walks_with_a_gauge_esc_cancels() {
 
     app.update(progress(&walk, 2, 2000, 17), now());
     let w = app.walk().expect("walk shown");
-    assert_eq!((w.progress.pages, w.progress.scanned, w.progress.matches), (2, 2000, 17));
+    assert_eq!(
+        (w.progress.pages, w.progress.scanned, w.progress.matches),
+        (2, 2000, 17)
+    );
     let screen = render(&app, 120, 30);
     let text = screen_text(&screen);
     assert!(
@@ -204,11 +214,24 @@ fn a_local_term_sends_the_server_part_and_walks_with_a_gauge_esc_cancels() {
     );
 
     let cmds = app.update(code(KeyCode::Esc), now());
-    assert_eq!(cmds, vec![Command::CancelWalk { walk: walk.id().unwrap() }]);
+    assert_eq!(
+        cmds,
+        vec![Command::CancelWalk {
+            walk: walk.id().unwrap()
+        }]
+    );
     app.update(event(&walk, EventKind::Cancelled), now());
     assert!(app.walk().is_none());
-    assert_eq!(ids(&app), before, "a cancelled walk leaves the table as it was");
-    assert!(app.flash().unwrap().contains("walk cancelled after 2,000 sessions scanned"));
+    assert_eq!(
+        ids(&app),
+        before,
+        "a cancelled walk leaves the table as it was"
+    );
+    assert!(
+        app.flash()
+            .unwrap()
+            .contains("walk cancelled after 2,000 sessions scanned")
+    );
     assert!(!app.table(ListSource::Sessions).is_loading());
     assert_eq!(app.in_flight(), in_flight, "the walk ended exactly once");
 }
@@ -256,7 +279,11 @@ fn a_failed_walk_says_why_and_stops_loading() {
     app.update(event(&walk, EventKind::Failed(err)), now());
     assert!(app.walk().is_none());
     assert!(!app.table(ListSource::Sessions).is_loading());
-    assert!(app.error().unwrap().contains("walking the query's pages failed"));
+    assert!(
+        app.error()
+            .unwrap()
+            .contains("walking the query's pages failed")
+    );
 }
 
 #[test]
@@ -295,10 +322,16 @@ fn the_users_tab_walks_the_query_and_orders_by_any_column() {
     assert_eq!(req.goal, WalkGoal::Aggregate);
     app.update(walked(&walk, vec![], users(), Some(figures())), now());
     // Most sessions first by default.
-    assert_eq!(emails(&app), ["bob@example.com", "cy@example.com", "ann@example.com"]);
+    assert_eq!(
+        emails(&app),
+        ["bob@example.com", "cy@example.com", "ann@example.com"]
+    );
     assert_eq!(app.users().ordering(), (UserColumn::Sessions, Order::Desc));
     press(&mut app, "S");
-    assert_eq!(emails(&app), ["ann@example.com", "cy@example.com", "bob@example.com"]);
+    assert_eq!(
+        emails(&app),
+        ["ann@example.com", "cy@example.com", "bob@example.com"]
+    );
     press(&mut app, "s");
     assert_eq!(app.users().ordering().0, UserColumn::Countries);
     assert_eq!(emails(&app)[0], "ann@example.com");
@@ -321,7 +354,10 @@ fn enter_on_a_user_opens_their_sessions() {
     assert_eq!(app.users().selected().unwrap().email, "cy@example.com");
     let cmds = app.update(code(KeyCode::Enter), now());
     assert_eq!(app.tab(), Tab::Sessions);
-    assert_eq!(app.table(ListSource::Sessions).query_text(), "identity=pui_u0003");
+    assert_eq!(
+        app.table(ListSource::Sessions).query_text(),
+        "identity=pui_u0003"
+    );
     let list = lists(&cmds);
     assert_eq!(list.len(), 1);
     let Command::List { query, .. } = &list[0] else {

@@ -3,10 +3,10 @@
 //! (`App::act_anywhere`). A new tab is a module here plus one line in [`SCREENS`].
 
 pub(super) mod detail;
+mod insights;
 mod list;
 mod mine;
 mod sessions;
-mod insights;
 mod token;
 mod users;
 
