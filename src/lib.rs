@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod emulator;
 pub mod investigate;
+pub mod output;
 pub mod query;
 pub mod sanitize;
 pub mod tui;

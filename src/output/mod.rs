@@ -17,7 +17,9 @@
 //! JSON as the server sent it (already scrubbed of tokens) with `derived` appended, and
 //! only re-encodes one that holds a line break or a character unsafe for a terminal.
 
-use super::columns::{CSV_DEFAULT, Column, TABLE_DEFAULT};
+pub mod columns;
+
+use columns::{CSV_DEFAULT, Column, TABLE_DEFAULT};
 use crate::authn::model::{Session, Timestamp};
 use crate::color::{ColorChoice, ColorEnv};
 use crate::investigate::Devices;
