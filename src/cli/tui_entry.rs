@@ -34,6 +34,7 @@ pub fn options(settings: Settings, log_filter: Option<String>) -> Result<TuiOpti
     opts.audit_log = Some(settings.audit_log);
     opts.page_size = settings.page_size;
     opts.auto_reload = settings.auto_reload;
+    opts.export_dir = settings.export_dir;
     opts.key_overrides = settings.key_overrides;
     if let Some(filter) = log_filter {
         opts.log_filter = filter;

@@ -64,6 +64,8 @@ pub struct Profile {
     pub color: Option<crate::color::ColorChoice>,
     /// TUI reload interval (`"30s"`, or `"off"`).
     pub auto_reload: Option<String>,
+    /// Where the TUI writes exports (default: `exports` in the state folder).
+    pub export_dir: Option<PathBuf>,
     /// Key overrides for this profile.
     #[serde(default)]
     pub keys: BTreeMap<String, Vec<String>>,

@@ -19,12 +19,12 @@
 
 pub mod columns;
 
-use columns::{CSV_DEFAULT, Column, TABLE_DEFAULT};
 use crate::authn::model::{Session, Timestamp};
 use crate::color::{ColorChoice, ColorEnv};
 use crate::investigate::Devices;
 use crate::investigate::facts::{Derived, NOT_PROVIDED};
 use crate::sanitize::{clean, fit, width};
+use columns::{CSV_DEFAULT, Column, TABLE_DEFAULT};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use std::io::{self, IsTerminal, Write};

@@ -33,7 +33,7 @@ pub use log::{Level, MessageLog};
 pub use table::Table;
 pub use token::{LifeChart, Phase, RefreshPolicy, SignedOut, TokenState};
 pub use users::UsersView;
-pub use walk::WalkState;
+pub use walk::{ExportPick, WalkState};
 
 use crate::authn::Error;
 use crate::authn::model::{Filter, Session, Timestamp};
@@ -100,6 +100,8 @@ pub struct AppInit {
     pub page_size: u32,
     /// Key bindings.
     pub keymap: Keymap,
+    /// Where exports are written.
+    pub export_dir: std::path::PathBuf,
 }
 
 impl Default for AppInit {
@@ -117,6 +119,7 @@ impl Default for AppInit {
             refresh_policy: RefreshPolicy::default(),
             page_size: defaults::PAGE_SIZE,
             keymap: Keymap::default(),
+            export_dir: std::path::PathBuf::from("exports"),
         }
     }
 }
@@ -196,6 +199,10 @@ pub struct App {
     aggregate_generation: u64,
     /// The query text the Users and Insights figures were built for.
     aggregated_for: Option<String>,
+    /// Where exports are written.
+    pub(crate) export_dir: std::path::PathBuf,
+    /// The export picker, while open.
+    pub(crate) export_pick: Option<ExportPick>,
 }
 
 impl App {
@@ -260,6 +267,8 @@ impl App {
             insights: InsightsView::default(),
             aggregate_generation: 0,
             aggregated_for: None,
+            export_dir: init.export_dir,
+            export_pick: None,
         };
         let mut out = Vec::new();
         if app.has_service {

@@ -373,6 +373,19 @@ pub enum WalkGoal {
     Matches,
     /// Only the per-user and insight aggregates: memory flat in the number of sessions.
     Aggregate,
+    /// Each page written to a file as it arrives (see [`WalkRequest::export`]).
+    Export,
+}
+
+/// Where and how a walk of goal [`WalkGoal::Export`] writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportSpec {
+    /// CSV or NDJSON.
+    pub format: crate::output::Format,
+    /// The folder; the file is named after the moment and the format.
+    pub dir: std::path::PathBuf,
+    /// Only these session ids (the marked rows); None: every match.
+    pub only: Option<Vec<String>>,
 }
 
 /// One walk: the query (already evaluated at `now`), the order and page size, the goal.
@@ -392,6 +405,8 @@ pub struct WalkRequest {
     pub goal: WalkGoal,
     /// "Expiring soon" is measured from here.
     pub now: Timestamp,
+    /// For [`WalkGoal::Export`]: the file to write.
+    pub export: Option<ExportSpec>,
 }
 
 /// The figures the Insights tab draws.
@@ -428,4 +443,6 @@ pub struct Walked {
     pub users: Vec<UserRow>,
     /// The insight figures ([`WalkGoal::Aggregate`] only).
     pub figures: Option<Figures>,
+    /// The file written and its rows ([`WalkGoal::Export`] only).
+    pub written: Option<(std::path::PathBuf, u64)>,
 }

@@ -107,6 +107,8 @@ pub enum Action {
     AddBarTerm,
     /// Insights tab: logins per hour or per day.
     ToggleBucket,
+    /// Write the query's whole result (or the marked rows) to a CSV or NDJSON file.
+    Export,
 }
 
 /// What the registry knows about one action.
@@ -197,6 +199,7 @@ pub const REGISTRY: &[ActionInfo] = &[
     info!(OpenUser, "sessions", "open_user", ["enter"], "that user's sessions", false, true, &[Users]),
     info!(AddBarTerm, "add to query", "add_bar_term", ["enter"], "add the bar's term to the query", false, true, &[Insights]),
     info!(ToggleBucket, "hour/day", "toggle_bucket", ["b"], "logins per hour or per day", false, true, &[Insights]),
+    info!(Export, "export", "export", ["e"], "export the query's result or the marked rows (CSV / NDJSON)", false, true, &[Sessions]),
 ];
 
 impl Action {

@@ -529,6 +529,26 @@ pub const NOTHING_FLAGGED: &str = "nothing flagged";
 /// Title of the Token tab's life chart.
 pub const LIFE_CHART_TITLE: &str = " life left over time (▲ refresh) ";
 
+/// Title of the export picker.
+pub const EXPORT_TITLE: &str = " Export ";
+
+/// The export picker's keys.
+pub const EXPORT_KEYS: &str = "c csv · n ndjson · m marked/all · enter write · esc close";
+
+/// The export picker's scope line.
+pub fn export_scope(marked_only: bool, marks: usize) -> String {
+    if marked_only {
+        format!("only the {} marked rows", thousands(marks as u64))
+    } else {
+        "every session the query matches (every page, local terms applied)".to_string()
+    }
+}
+
+/// An export finished.
+pub fn exported(rows: &u64, path: &str) -> String {
+    format!("exported {} sessions to {path}", thousands(*rows))
+}
+
 /// A walk was stopped by the user.
 pub fn walk_cancelled(scanned: u64, matches: u64) -> String {
     format!(

@@ -13,6 +13,10 @@ impl App {
             self.on_editor_key(key, out);
             return;
         }
+        if self.export_pick.is_some() {
+            self.on_export_key(key, out);
+            return;
+        }
         let action = self.keymap.lookup(&key, self.context());
         if self.log.open || self.marks_open {
             self.on_overlay_key(key, action);

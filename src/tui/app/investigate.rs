@@ -3,8 +3,9 @@
 
 use super::*;
 use crate::investigate::{Progress, UserColumn};
+use crate::output::Format;
 use crate::query::Query;
-use crate::tui::command::{WalkGoal, WalkRequest, Walked};
+use crate::tui::command::{ExportSpec, WalkGoal, WalkRequest, Walked};
 
 impl App {
     /// The walk in flight, if any.
@@ -30,6 +31,15 @@ impl App {
     /// Starts a walk of the Sessions query re-evaluated at `now` (a walk already in
     /// flight is cancelled first: the newest wins).
     pub(crate) fn start_walk(&mut self, goal: WalkGoal, out: &mut Vec<Command>) {
+        self.start_walk_with(goal, None, out);
+    }
+
+    fn start_walk_with(
+        &mut self,
+        goal: WalkGoal,
+        export: Option<ExportSpec>,
+        out: &mut Vec<Command>,
+    ) {
         self.cancel_walk(out);
         let text = self.sessions.query_text.clone();
         let query = match crate::query::compile_query(&text, self.now) {
@@ -47,7 +57,7 @@ impl App {
                 t.filter = query.server.clone();
                 t.generation
             }
-            WalkGoal::Aggregate => {
+            WalkGoal::Aggregate | WalkGoal::Export => {
                 self.aggregate_generation += 1;
                 self.aggregate_generation
             }
@@ -62,6 +72,7 @@ impl App {
             size: t.page_size,
             goal,
             now: self.now,
+            export,
         };
         self.query = Some(query);
         self.walk = Some(WalkState {
@@ -120,6 +131,13 @@ impl App {
     pub(crate) fn on_walked(&mut self, cmd: &Command, walked: Walked) {
         self.on_walk_ended(cmd);
         match walked.goal {
+            WalkGoal::Export => {
+                if let Some((path, rows)) = &walked.written {
+                    let text = strings::exported(rows, &path.display().to_string());
+                    self.note(text, vec![]);
+                }
+                return;
+            }
             WalkGoal::Matches => {
                 if walked.generation != self.sessions.generation {
                     return;
@@ -226,5 +244,63 @@ impl App {
             let (identity, email) = (r.identity.clone(), r.email.clone());
             self.confirm_logout(identity, email, out);
         }
+    }
+}
+
+impl App {
+    /// `e`: the export picker (CSV or NDJSON; the whole result or the marked rows).
+    pub(crate) fn open_export(&mut self) {
+        if !self.has_service {
+            self.say(strings::NEEDS_SERVICE);
+            return;
+        }
+        let marks = self.sessions.marks.len();
+        self.export_pick = Some(ExportPick {
+            format: Format::Csv,
+            marked_only: marks > 0,
+            marks,
+        });
+    }
+
+    /// The export picker, while open.
+    pub fn export_pick(&self) -> Option<&ExportPick> {
+        self.export_pick.as_ref()
+    }
+
+    /// Keys in the export picker: format, scope, go, close.
+    pub(crate) fn on_export_key(&mut self, key: KeyEvent, out: &mut Vec<Command>) {
+        let Some(pick) = self.export_pick.as_mut() else {
+            return;
+        };
+        match key.code {
+            KeyCode::Esc => self.export_pick = None,
+            KeyCode::Char('c') => pick.format = Format::Csv,
+            KeyCode::Char('n') => pick.format = Format::Ndjson,
+            KeyCode::Tab | KeyCode::Left | KeyCode::Right => {
+                pick.format = match pick.format {
+                    Format::Csv => Format::Ndjson,
+                    _ => Format::Csv,
+                };
+            }
+            KeyCode::Char('m') if pick.marks > 0 => pick.marked_only = !pick.marked_only,
+            KeyCode::Enter => {
+                let pick = *pick;
+                self.export_pick = None;
+                self.start_export(pick, out);
+            }
+            _ => {}
+        }
+    }
+
+    fn start_export(&mut self, pick: ExportPick, out: &mut Vec<Command>) {
+        let only = pick
+            .marked_only
+            .then(|| self.sessions.marks.iter().cloned().collect::<Vec<_>>());
+        let spec = ExportSpec {
+            format: pick.format,
+            dir: self.export_dir.clone(),
+            only,
+        };
+        self.start_walk_with(WalkGoal::Export, Some(spec), out);
     }
 }

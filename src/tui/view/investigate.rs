@@ -60,8 +60,8 @@ pub(super) fn query_spans(app: &App, text: &str) -> Vec<Span<'static>> {
 }
 
 /// The gauge of a walk of `goal` in flight, drawn in `area` (one line); false when none.
-pub(super) fn walk_gauge(app: &App, goal: WalkGoal, frame: &mut Frame, area: Rect) -> bool {
-    let Some(w) = app.walk().filter(|w| w.goal == goal) else {
+pub(super) fn walk_gauge(app: &App, goals: &[WalkGoal], frame: &mut Frame, area: Rect) -> bool {
+    let Some(w) = app.walk().filter(|w| goals.contains(&w.goal)) else {
         return false;
     };
     if area.height == 0 {
@@ -101,7 +101,7 @@ fn lines(area: Rect) -> (Rect, Rect) {
 /// Draws the Users tab.
 pub(super) fn users(app: &App, frame: &mut Frame, area: Rect) {
     let (top, body) = lines(area);
-    if !walk_gauge(app, WalkGoal::Aggregate, frame, top) {
+    if !walk_gauge(app, &[WalkGoal::Aggregate], frame, top) {
         query_legend(app, frame, top);
     }
     let u = app.users();
@@ -235,7 +235,7 @@ fn query_legend(app: &App, frame: &mut Frame, area: Rect) {
 /// Draws the Insights tab.
 pub(super) fn insights(app: &App, frame: &mut Frame, area: Rect) {
     let (top, body) = lines(area);
-    if !walk_gauge(app, WalkGoal::Aggregate, frame, top) {
+    if !walk_gauge(app, &[WalkGoal::Aggregate], frame, top) {
         query_legend(app, frame, top);
     }
     if body.height == 0 {
@@ -336,4 +336,41 @@ fn hbars(bars: &[(usize, &Bar)], selected: usize, title: &str, frame: &mut Frame
         lines.push(line);
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The export picker: format and scope, with its keys.
+pub(super) fn export_picker(pick: &crate::tui::app::ExportPick, frame: &mut Frame, area: Rect) {
+    use crate::output::Format;
+    let r = super::style::centered(area, 64, 7);
+    frame.render_widget(ratatui::widgets::Clear, r);
+    let block = Block::bordered()
+        .title(strings::EXPORT_TITLE)
+        .padding(ratatui::widgets::Padding::horizontal(1));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let choice = |f: Format, name: &'static str| {
+        if pick.format == f {
+            Span::styled(format!(" {name} "), reverse().add_modifier(Modifier::BOLD))
+        } else {
+            Span::raw(format!(" {name} "))
+        }
+    };
+    let lines = vec![
+        Line::from(vec![
+            Span::styled("format  ", bold()),
+            choice(Format::Csv, "CSV"),
+            Span::raw(" "),
+            choice(Format::Ndjson, "NDJSON"),
+        ]),
+        Line::from(vec![
+            Span::styled("rows    ", bold()),
+            Span::raw(strings::export_scope(pick.marked_only, pick.marks)),
+        ]),
+        Line::default(),
+        Line::from(Span::styled(strings::EXPORT_KEYS, dim())),
+    ];
+    frame.render_widget(
+        Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }),
+        inner,
+    );
 }

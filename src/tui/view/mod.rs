@@ -63,6 +63,9 @@ pub fn draw(app: &App, frame: &mut Frame) {
     if let Some(d) = app.dialog() {
         overlay::dialog(d, frame, area);
     }
+    if let Some(p) = app.export_pick() {
+        investigate::export_picker(p, frame, area);
+    }
 }
 
 struct Rows {

@@ -273,7 +273,10 @@ pub(super) fn draw(app: &App, source: ListSource, frame: &mut Frame, area: Rect)
     let walking = source == ListSource::Sessions
         && super::investigate::walk_gauge(
             app,
-            crate::tui::command::WalkGoal::Matches,
+            &[
+                crate::tui::command::WalkGoal::Matches,
+                crate::tui::command::WalkGoal::Export,
+            ],
             frame,
             line(1),
         );

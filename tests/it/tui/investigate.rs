@@ -73,7 +73,7 @@ fn walked(
     // An aggregate walk counts every session it scanned as a match of the query.
     let n = match walk.goal {
         WalkGoal::Matches => matches.len() as u64,
-        WalkGoal::Aggregate => 3000,
+        WalkGoal::Aggregate | WalkGoal::Export => 3000,
     };
     event(
         cmd,
@@ -88,6 +88,7 @@ fn walked(
             matches,
             users,
             figures,
+            written: None,
         }))),
     )
 }
@@ -530,4 +531,116 @@ fn the_query_bar_colours_server_and_local_terms() {
     assert_style(buf, "email~example", Style::new().fg(Color::Cyan));
     assert_style(buf, "vpn", Style::new().fg(Color::Magenta));
     assert!(screen_text(&t).contains("server · local"));
+}
+
+// ---- Export ----
+
+#[test]
+fn e_picks_a_format_and_exports_the_whole_result_with_progress_and_the_path() {
+    let mut app = loaded(init(), sessions(0, 5), None, 120, 30);
+    let l = lists(&query(&mut app, "email~user"));
+    app.update(listed(&l[0], sessions(1, 4), None), now());
+    let shown = ids(&app);
+    assert!(press(&mut app, "e").is_empty());
+    let pick = *app.export_pick().expect("the picker is open");
+    assert_eq!(pick.format, authtop::output::Format::Csv);
+    assert!(!pick.marked_only, "nothing marked: the whole result");
+    let t = render(&app, 120, 30);
+    assert!(screen_text(&t).contains("every session the query matches"));
+    press(&mut app, "n");
+    let cmds = app.update(code(KeyCode::Enter), now());
+    assert!(app.export_pick().is_none());
+    let walk = the_walk(&cmds);
+    let Command::Walk { walk: req, .. } = &walk else {
+        unreachable!()
+    };
+    assert_eq!(req.goal, WalkGoal::Export);
+    let spec = req.export.as_ref().unwrap();
+    assert_eq!(spec.format, authtop::output::Format::Ndjson);
+    assert_eq!(spec.dir, std::path::PathBuf::from("exports"));
+    assert_eq!(spec.only, None);
+    assert_eq!(
+        serde_json::to_value(&req.query.server).unwrap(),
+        serde_json::json!({"email__contains": ["user"]})
+    );
+    app.update(progress(&walk, 4, 4000, 4000), now());
+    let t = render(&app, 120, 30);
+    assert!(screen_text(&t).contains("walking: 4 pages, 4,000 sessions scanned"));
+    let Command::Walk { walk: req, .. } = &walk else {
+        unreachable!()
+    };
+    let done = event(
+        &walk,
+        EventKind::Done(Outcome::Walked(Box::new(Walked {
+            generation: req.generation,
+            goal: WalkGoal::Export,
+            progress: Progress {
+                pages: 5,
+                scanned: 4321,
+                matches: 4321,
+            },
+            matches: vec![],
+            users: vec![],
+            figures: None,
+            written: Some(("/state/exports/sessions-1.ndjson".into(), 4321)),
+        }))),
+    );
+    app.update(done, now());
+    assert!(app.walk().is_none());
+    assert_eq!(
+        app.flash(),
+        Some("exported 4,321 sessions to /state/exports/sessions-1.ndjson")
+    );
+    assert_eq!(ids(&app), shown, "the table is untouched");
+}
+
+#[test]
+fn e_with_marks_exports_only_the_marked_rows_unless_m_says_all() {
+    let mut app = loaded(init(), sessions(0, 5), None, 120, 30);
+    press(&mut app, "  ");
+    press(&mut app, "e");
+    let pick = *app.export_pick().unwrap();
+    assert!(pick.marked_only);
+    assert_eq!(pick.marks, 2);
+    let cmds = app.update(code(KeyCode::Enter), now());
+    let Command::Walk { walk, .. } = the_walk(&cmds) else {
+        unreachable!()
+    };
+    let mut only = walk.export.unwrap().only.unwrap();
+    only.sort();
+    assert_eq!(only, ["pmt_s0000", "pmt_s0001"]);
+
+    press(&mut app, "e");
+    press(&mut app, "m");
+    let cmds = app.update(code(KeyCode::Enter), now());
+    let Command::Walk { walk, .. } = the_walk(&cmds) else {
+        unreachable!()
+    };
+    assert_eq!(walk.export.unwrap().only, None);
+}
+
+#[test]
+fn esc_closes_the_export_picker_and_cancels_a_running_export() {
+    let mut app = loaded(init(), sessions(0, 5), None, 120, 30);
+    press(&mut app, "e");
+    assert!(app.update(code(KeyCode::Esc), now()).is_empty());
+    assert!(app.export_pick().is_none());
+    press(&mut app, "e");
+    let walk = the_walk(&app.update(code(KeyCode::Enter), now()));
+    let cmds = app.update(code(KeyCode::Esc), now());
+    assert_eq!(
+        cmds,
+        vec![Command::CancelWalk {
+            walk: walk.id().unwrap()
+        }]
+    );
+    app.update(event(&walk, EventKind::Cancelled), now());
+    assert!(app.walk().is_none());
+}
+
+#[test]
+fn export_is_an_action_of_the_registry() {
+    let info = authtop::tui::keymap::Action::Export.info();
+    assert_eq!(info.name, "export");
+    assert_eq!(info.keys, ["e"]);
 }

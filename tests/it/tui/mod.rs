@@ -8,4 +8,5 @@ mod refresh_pty;
 mod responsive;
 mod token_states;
 mod truth;
+mod walks;
 mod worker;
