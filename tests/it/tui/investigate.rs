@@ -644,3 +644,147 @@ fn export_is_an_action_of_the_registry() {
     assert_eq!(info.name, "export");
     assert_eq!(info.keys, ["e"]);
 }
+
+// ---- Detail intelligence and the Token tab's chart ----
+
+use authtop::authn::model::{DomainIntel, Geolocation, Intelligence, IpIntel, Reputation};
+use authtop::tui::command::RefreshRecord;
+
+fn risky() -> Intelligence {
+    Intelligence {
+        embargo: Some(true),
+        ip_intel: Some(IpIntel {
+            is_bad: Some(true),
+            is_vpn: Some(true),
+            is_proxy: Some(false),
+            reputation: Some(Reputation {
+                category: Some(vec!["botnet".into()]),
+                score: Some(97),
+                verdict: Some("malicious".into()),
+            }),
+            geolocation: Some(Geolocation {
+                country: Some("North Korea".into()),
+                city: Some("Pyongyang".into()),
+                country_code: Some("KP".into()),
+                ..Geolocation::default()
+            }),
+        }),
+        domain_intel: Some(DomainIntel {
+            is_bad: Some(false),
+            reputation: Some(Reputation {
+                category: None,
+                score: Some(0),
+                verdict: Some("benign".into()),
+            }),
+        }),
+        user_intel: Some(true),
+    }
+}
+
+#[test]
+fn detail_intelligence_is_spelled_out_in_colour_at_two_sizes() {
+    for (w, h) in [(100, 40), (64, 44)] {
+        let mut s = session(3);
+        s.active_token.as_mut().unwrap().intelligence = Some(risky());
+        let mut app = loaded(init(), vec![s], None, w, h);
+        app.update(code(KeyCode::Enter), now());
+        let t = render(&app, w, h);
+        insta::assert_snapshot!(format!("detail_intelligence_{w}x{h}"), t.backend());
+        let buf = t.backend().buffer();
+        let danger = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
+        assert_style(buf, "malicious (score 97)", danger);
+        assert_style(buf, "yes — from an embargoed location", danger);
+        assert_style(buf, "yes — through a VPN", Style::new().fg(Color::Yellow));
+        assert_style(buf, "Pyongyang, North Korea (KP)", Style::new());
+    }
+}
+
+#[test]
+fn detail_without_intelligence_says_the_server_provided_none() {
+    let mut app = loaded(init(), vec![session(1)], None, 100, 40);
+    app.update(code(KeyCode::Enter), now());
+    let text = screen_text(&render(&app, 100, 40));
+    assert!(
+        text.contains("intelligence: not provided by the server"),
+        "{text}"
+    );
+}
+
+/// The Token tab after a check an hour ago and five refreshes ten minutes apart.
+fn refreshed_token_app(w: u16, h: u16) -> App {
+    let (mut app, cmds) = App::new(init(), at(-3600));
+    app.update(Msg::Resize(w, h), at(-3600));
+    let check = cmds
+        .iter()
+        .find(|c| matches!(c, Command::TokenCheck { .. }))
+        .unwrap();
+    app.update(
+        event(
+            check,
+            EventKind::Done(Outcome::TokenChecked(Box::new(token(
+                "pmt_t0000",
+                -3600,
+                -2700,
+            )))),
+        ),
+        at(-3600),
+    );
+    press(&mut app, "3");
+    for (n, r) in [-3000, -2400, -1800, -1200, -600].into_iter().enumerate() {
+        let cmd = app.update(key('f'), at(r)).remove(0);
+        let mut new_token = token(&format!("pmt_t000{}", n + 1), r, r + 900);
+        if n == 4 {
+            let mut intel = risky();
+            intel.embargo = Some(false);
+            intel.user_intel = Some(false);
+            new_token.intelligence = Some(intel);
+        }
+        app.update(
+            event(
+                &cmd,
+                EventKind::Done(Outcome::Refreshed(Box::new(RefreshRecord {
+                    at: at(r),
+                    old_token_id: None,
+                    new_token,
+                    latency: std::time::Duration::from_millis(40),
+                    request_id: format!("prq_{n}"),
+                    session_expire: None,
+                    note: None,
+                }))),
+            ),
+            at(r),
+        );
+    }
+    app.update(Msg::Tick, now());
+    app
+}
+
+#[test]
+fn token_tab_charts_life_left_with_each_refresh_marked_at_two_sizes() {
+    for (w, h) in [(120, 30), (80, 26)] {
+        let app = refreshed_token_app(w, h);
+        let chart = app.token().life_chart(now(), 100).unwrap();
+        assert_eq!(chart.marks.len(), 5, "one mark per refresh");
+        // Life left falls between refreshes and jumps back up at each one.
+        let before = chart.values[chart.marks[4] - 1];
+        let after = chart.values[chart.marks[4]];
+        assert!(after > before, "{before} then {after}");
+        assert_eq!(*chart.values.last().unwrap(), 300, "five minutes left now");
+        let t = render(&app, w, h);
+        insta::assert_snapshot!(format!("token_chart_{w}x{h}"), t.backend());
+        let buf = t.backend().buffer();
+        // The marks under the chart (the title's own ▲ is plain).
+        let marks: Vec<_> = buf
+            .content
+            .iter()
+            .filter(|c| c.symbol() == "▲" && c.fg == Color::Cyan)
+            .collect();
+        assert_eq!(marks.len(), 5);
+        assert_style(
+            buf,
+            "malicious vpn",
+            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+        );
+        assert_style(buf, "Pyongyang, KP", Style::new());
+    }
+}
