@@ -8,5 +8,6 @@ mod refresh_pty;
 mod responsive;
 mod token_states;
 mod truth;
+mod walk_pty;
 mod walks;
 mod worker;
