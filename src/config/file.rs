@@ -13,6 +13,7 @@
 //! concurrency = 8
 //! page_size = 50
 //! auto_reload = "30s"              # or "off"
+//! export_dir = "/srv/incident"    # where the TUI writes exports (default: exports/ in the state folder)
 //! [profiles.work.keys]             # merged over the top-level [keys]
 //! ```
 //!
