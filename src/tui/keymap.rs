@@ -199,7 +199,7 @@ pub const REGISTRY: &[ActionInfo] = &[
     info!(OpenUser, "sessions", "open_user", ["enter"], "that user's sessions", false, true, &[Users]),
     info!(AddBarTerm, "add to query", "add_bar_term", ["enter"], "add the bar's term to the query", false, true, &[Insights]),
     info!(ToggleBucket, "hour/day", "toggle_bucket", ["b"], "logins per hour or per day", false, true, &[Insights]),
-    info!(Export, "export", "export", ["e"], "export the query's result or the marked rows (CSV / NDJSON)", false, true, &[Sessions]),
+    info!(Export, "export", "export", ["e"], "export the query's result or the marked rows (CSV / NDJSON)", false, false, &[Sessions]),
 ];
 
 impl Action {
