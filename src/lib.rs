@@ -12,6 +12,7 @@ pub mod demo;
 pub mod emulator;
 pub mod investigate;
 pub mod number;
+pub mod output;
 pub mod query;
 pub mod sanitize;
 pub mod tui;

@@ -1,5 +1,7 @@
 //! Set-up shared by the benchmarks that run against an in-process emulator.
 
+pub mod watch;
+
 use authtop::emulator::{EmulatorConfig, RunningEmulator};
 use std::time::{Duration, Instant};
 

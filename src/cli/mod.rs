@@ -25,13 +25,13 @@
 pub mod args;
 pub mod bulk;
 pub mod client_cmd;
-pub mod columns;
+pub use crate::output::columns;
 pub mod config_cmd;
 pub mod exit;
 pub mod help;
 pub mod ids_stdin;
 pub mod order;
-pub mod output;
+pub use crate::output;
 pub mod sessions;
 pub mod total;
 pub mod tui_entry;

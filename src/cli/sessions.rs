@@ -128,7 +128,7 @@ fn filter_opt(filter: Filter) -> Option<Filter> {
 pub async fn list(ctx: &Ctx, scope: ListScope, args: ListArgs) -> Result<(), CliError> {
     let now = Timestamp::now();
     let query = compile_query(&args.query.join(" "), now)?;
-    super::columns::check_format(ctx.format, args.columns.is_some(), args.no_headers)?;
+    check_format(ctx.format, args.columns.is_some(), args.no_headers)?;
     if args.explain {
         return explain(ctx, &query);
     }
@@ -468,6 +468,27 @@ async fn user_for_email(client: &Client, email: &str) -> Result<String, CliError
                 all.join(", ")
             )))
         }
+    }
+}
+
+/// `--columns` and `--no-headers` shape tables and CSV only; with JSON they would be
+/// silently ignored, so that is a usage error instead.
+pub fn check_format(
+    format: crate::output::Format,
+    columns: bool,
+    no_headers: bool,
+) -> Result<(), super::CliError> {
+    use crate::output::Format;
+    let flag = match (columns, no_headers) {
+        (true, _) => "--columns",
+        (false, true) => "--no-headers",
+        (false, false) => return Ok(()),
+    };
+    match format {
+        Format::Table | Format::Csv => Ok(()),
+        Format::Json | Format::Ndjson => Err(super::CliError::usage(format!(
+            "{flag} applies to -o table and -o csv; JSON always carries every field"
+        ))),
     }
 }
 

@@ -36,6 +36,7 @@ pub fn options(settings: Settings, log_filter: Option<String>) -> Result<TuiOpti
     opts.audit_log = Some(settings.audit_log);
     opts.page_size = settings.page_size;
     opts.auto_reload = settings.auto_reload;
+    opts.export_dir = settings.export_dir;
     opts.key_overrides = settings.key_overrides;
     opts.theme = settings.theme;
     opts.color = settings.color.enabled(

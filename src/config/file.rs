@@ -19,6 +19,7 @@
 //! concurrency = 8
 //! page_size = 50
 //! auto_reload = "30s"              # or "off"
+//! export_dir = "/srv/incident"    # where the TUI writes exports (default: exports/ in the state folder)
 //! [profiles.work.keys]             # merged over the top-level [keys]
 //! ```
 //!
@@ -73,6 +74,8 @@ pub struct Profile {
     pub color: Option<crate::color::ColorChoice>,
     /// TUI reload interval (`"30s"`, or `"off"`).
     pub auto_reload: Option<String>,
+    /// Where the TUI writes exports (default: `exports` in the state folder).
+    pub export_dir: Option<PathBuf>,
     /// Key overrides for this profile.
     #[serde(default)]
     pub keys: BTreeMap<String, Vec<String>>,

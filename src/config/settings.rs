@@ -207,6 +207,8 @@ pub struct Settings {
     pub color: crate::color::ColorChoice,
     /// TUI reload interval; `None` is off.
     pub auto_reload: Option<Duration>,
+    /// Where the TUI writes exports; `None` is `exports` in the state folder.
+    pub export_dir: Option<PathBuf>,
     /// Budget of one whole call, retries included.
     pub timeout: Duration,
     /// Limit of one attempt.
@@ -570,6 +572,7 @@ pub fn resolve_with(
         page_size: page_size.0,
         color: color.0,
         auto_reload: auto_reload.0,
+        export_dir: prof.export_dir.clone(),
         timeout: timeout.0,
         attempt_timeout: attempt_timeout.0,
         key_overrides,

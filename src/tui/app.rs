@@ -15,12 +15,16 @@ pub mod dialog;
 pub mod editor;
 mod flight;
 mod input;
+pub mod insights;
+mod investigate;
 pub mod log;
 mod outcome;
 mod screens;
 mod status;
 pub mod table;
 pub mod token;
+pub mod users;
+pub mod walk;
 
 // Keys, menus, the command line and what is remembered.
 mod command_line;
@@ -35,9 +39,12 @@ pub use menu::{Menu, MenuItem, MenuKind};
 pub use detail::{DetailView, Field};
 pub use dialog::{Ask, Dialog, Focus, Typed};
 pub use editor::LineEditor;
+pub use insights::{Bar, Chart, InsightsView};
 pub use log::{Level, MessageLog};
 pub use table::Table;
-pub use token::{Phase, RefreshPolicy, SignedOut, TokenState};
+pub use token::{LifeChart, Phase, RefreshPolicy, SignedOut, TokenState};
+pub use users::UsersView;
+pub use walk::{ExportPick, WalkState};
 
 use crate::authn::Error;
 use crate::authn::model::{Filter, Session, Timestamp};
@@ -121,6 +128,8 @@ pub struct AppInit {
     pub history: Vec<String>,
     /// The query, order and tab of the last run (None: start clean).
     pub recall: Option<Recall>,
+    /// Where exports are written.
+    pub export_dir: std::path::PathBuf,
 }
 
 impl Default for AppInit {
@@ -144,6 +153,7 @@ impl Default for AppInit {
             profiles: Vec::new(),
             history: Vec::new(),
             recall: None,
+            export_dir: std::path::PathBuf::from("exports"),
         }
     }
 }
@@ -157,6 +167,10 @@ pub enum Tab {
     MySessions,
     /// The user token.
     Token,
+    /// The current query's sessions by user.
+    Users,
+    /// The current query's sessions as charts.
+    Insights,
 }
 
 /// The whole UI state.
@@ -197,8 +211,8 @@ pub struct App {
     flash_is_outcome: bool,
     /// The marked-rows overlay is shown.
     pub(crate) marks_open: bool,
-    /// The row `L` was pressed on, while its user's sessions are counted.
-    scope_row: Option<Session>,
+    /// The user (identity, email) `L` was pressed on, while their sessions are counted.
+    scope_row: Option<(String, String)>,
     pub(crate) progress: Option<(usize, usize)>,
     pub(crate) paused: bool,
     pub(crate) spinner: usize,
@@ -224,6 +238,21 @@ pub struct App {
     pub(crate) command_line: Option<LineEditor>,
     pub(crate) history: History,
     pub(crate) profiles: Vec<String>,
+    // ---- Investigation: walks, users, insights ----
+    /// The walk in flight.
+    walk: Option<WalkState>,
+    /// The Sessions query last walked or loaded, with its server and local parts.
+    query: Option<crate::query::Query>,
+    pub(crate) users: UsersView,
+    pub(crate) insights: InsightsView,
+    /// Latest-wins generation of aggregate walks.
+    aggregate_generation: u64,
+    /// The query text the Users and Insights figures were built for.
+    aggregated_for: Option<String>,
+    /// Where exports are written.
+    pub(crate) export_dir: std::path::PathBuf,
+    /// The export picker, while open.
+    pub(crate) export_pick: Option<ExportPick>,
 }
 
 impl App {
@@ -294,6 +323,14 @@ impl App {
             command_line: None,
             history: History::new(init.history),
             profiles: init.profiles,
+            walk: None,
+            query: None,
+            users: UsersView::default(),
+            insights: InsightsView::default(),
+            aggregate_generation: 0,
+            aggregated_for: None,
+            export_dir: init.export_dir,
+            export_pick: None,
         };
         if let Some(recall) = &init.recall {
             app.restore(recall, now);
@@ -555,6 +592,9 @@ impl App {
             tabs.push(Tab::MySessions);
         }
         tabs.push(Tab::Token);
+        if self.has_service {
+            tabs.extend([Tab::Users, Tab::Insights]);
+        }
         tabs
     }
 
@@ -567,6 +607,8 @@ impl App {
             Tab::Sessions => Context::Sessions,
             Tab::MySessions => Context::MySessions,
             Tab::Token => Context::Token,
+            Tab::Users => Context::Users,
+            Tab::Insights => Context::Insights,
         }
     }
 
@@ -581,7 +623,7 @@ impl App {
             Tab::Sessions if !self.has_service => None,
             Tab::Sessions => Some(ListSource::Sessions),
             Tab::MySessions => Some(ListSource::MySessions),
-            Tab::Token => None,
+            Tab::Token | Tab::Users | Tab::Insights => None,
         }
     }
 
@@ -630,7 +672,9 @@ impl App {
                 crate::authn::model::Order::Desc => "desc".into(),
             },
             tab: match self.tab {
-                Tab::Sessions => "sessions",
+                // Users and Insights are built by a walk started on switching to them, so a
+                // run starts on the table they were drawn from.
+                Tab::Sessions | Tab::Users | Tab::Insights => "sessions",
                 Tab::MySessions => "mine",
                 Tab::Token => "token",
             }

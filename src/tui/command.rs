@@ -7,6 +7,9 @@
 
 use crate::authn::Error;
 use crate::authn::model::{Filter, Order, OrderBy, Session, Timestamp, TokenInfo};
+use crate::investigate::insights::{Expiring, RiskBreakdown};
+use crate::investigate::{Progress, UserRow};
+use crate::query::Query;
 use ratatui::crossterm::event::KeyEvent;
 use std::time::Duration;
 
@@ -108,6 +111,19 @@ pub enum Command {
         /// Command id.
         id: CommandId,
     },
+    /// Walk every page the query's server part matches, applying its local terms; reports
+    /// [`EventKind::Walking`] after each page and ends in [`Outcome::Walked`].
+    Walk {
+        /// Command id.
+        id: CommandId,
+        /// What to walk and what to keep.
+        walk: Box<WalkRequest>,
+    },
+    /// Stop a walk in flight; the walk itself answers (Cancelled), this has no answer.
+    CancelWalk {
+        /// The walk's command id.
+        walk: CommandId,
+    },
     /// Stop after in-flight work (or at once when `force`); sent by the TUI's owner when
     /// the loop has ended, never by the app.
     Shutdown {
@@ -128,8 +144,9 @@ impl Command {
             | Command::UserScope { id, .. }
             | Command::ClientLogout { id }
             | Command::Refresh { id }
-            | Command::TokenCheck { id } => Some(*id),
-            Command::Shutdown { .. } => None,
+            | Command::TokenCheck { id }
+            | Command::Walk { id, .. } => Some(*id),
+            Command::Shutdown { .. } | Command::CancelWalk { .. } => None,
         }
     }
 
@@ -292,6 +309,8 @@ pub enum Outcome {
     Refreshed(Box<RefreshRecord>),
     /// The user token's metadata.
     TokenChecked(Box<TokenInfo>),
+    /// A walk reached the last page.
+    Walked(Box<Walked>),
 }
 
 /// What happened to a command.
@@ -319,6 +338,8 @@ pub enum EventKind {
         /// The wait before it.
         wait: Duration,
     },
+    /// Not terminal: a walk received another page.
+    Walking(Progress),
     /// Terminal: success.
     Done(Outcome),
     /// Terminal: failure, with the cause.
@@ -341,7 +362,7 @@ impl Event {
     pub fn is_terminal(&self) -> bool {
         !matches!(
             self.kind,
-            EventKind::Progress { .. } | EventKind::Retrying { .. }
+            EventKind::Progress { .. } | EventKind::Retrying { .. } | EventKind::Walking(_)
         )
     }
 }
@@ -359,4 +380,87 @@ pub enum Msg {
     Resize(u16, u16),
     /// A worker event.
     Worker(Event),
+}
+
+// ---- Walks of a whole result (local terms, users, insights) ----
+
+/// What a walk keeps of the sessions it sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WalkGoal {
+    /// The sessions the local terms accept, for the table to page through.
+    Matches,
+    /// Only the per-user and insight aggregates: memory flat in the number of sessions.
+    Aggregate,
+    /// Each page written to a file as it arrives (see [`WalkRequest::export`]).
+    Export,
+}
+
+/// Where and how a walk of goal [`WalkGoal::Export`] writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportSpec {
+    /// CSV or NDJSON.
+    pub format: crate::output::Format,
+    /// The folder; the file is named after the moment and the format.
+    pub dir: std::path::PathBuf,
+    /// Only these session ids (the marked rows); None: every match.
+    pub only: Option<Vec<String>>,
+}
+
+/// One walk: the query (already evaluated at `now`), the order and page size, the goal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WalkRequest {
+    /// Latest-wins generation of the view that asked.
+    pub generation: u64,
+    /// Server filter and local terms.
+    pub query: Query,
+    /// Column.
+    pub order_by: OrderBy,
+    /// Direction.
+    pub order: Order,
+    /// Page size of each request.
+    pub size: u32,
+    /// What to keep.
+    pub goal: WalkGoal,
+    /// "Expiring soon" is measured from here.
+    pub now: Timestamp,
+    /// For [`WalkGoal::Export`]: the file to write.
+    pub export: Option<ExportSpec>,
+}
+
+/// The figures the Insights tab draws.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Figures {
+    /// Logins per hour (bucket start, count).
+    pub hours: Vec<(Timestamp, u64)>,
+    /// Logins per day.
+    pub days: Vec<(Timestamp, u64)>,
+    /// Top countries, most first.
+    pub countries: Vec<(String, u64)>,
+    /// Top browsers or clients, most first.
+    pub devices: Vec<(String, u64)>,
+    /// Sessions by risk signal.
+    pub risk: RiskBreakdown,
+    /// Sessions by how soon they end.
+    pub expiring: Expiring,
+    /// Sessions counted.
+    pub total: u64,
+}
+
+/// What a finished walk produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Walked {
+    /// Generation echoed from the request.
+    pub generation: u64,
+    /// The goal echoed from the request.
+    pub goal: WalkGoal,
+    /// Pages, sessions scanned and matches.
+    pub progress: Progress,
+    /// The matches ([`WalkGoal::Matches`] only), in server order.
+    pub matches: Vec<Session>,
+    /// One row per user ([`WalkGoal::Aggregate`] only).
+    pub users: Vec<UserRow>,
+    /// The insight figures ([`WalkGoal::Aggregate`] only).
+    pub figures: Option<Figures>,
+    /// The file written and its rows ([`WalkGoal::Export`] only).
+    pub written: Option<(std::path::PathBuf, u64)>,
 }

@@ -17,6 +17,10 @@ pub enum Context {
     Token,
     /// The detail view of one session.
     Detail,
+    /// The users of the current query.
+    Users,
+    /// The charts of the current query.
+    Insights,
 }
 
 /// Something a key can do.
@@ -101,6 +105,19 @@ pub enum Action {
     JumpPage,
     /// Open the `:` command line.
     CommandLine,
+    // ---- Investigation ----
+    /// Show the Users tab.
+    TabUsers,
+    /// Show the Insights tab.
+    TabInsights,
+    /// Users tab: show that user's sessions.
+    OpenUser,
+    /// Insights tab: add the selected bar's term to the query.
+    AddBarTerm,
+    /// Insights tab: logins per hour or per day.
+    ToggleBucket,
+    /// Write the query's whole result (or the marked rows) to a CSV or NDJSON file.
+    Export,
 }
 
 /// What the registry knows about one action.
@@ -124,10 +141,13 @@ pub struct ActionInfo {
     pub contexts: &'static [Context],
 }
 
-use Context::{Detail, MySessions, Sessions, Token};
+use Context::{Detail, Insights, MySessions, Sessions, Token, Users};
 const TABLES: &[Context] = &[Sessions, MySessions];
-const MOVING: &[Context] = &[Sessions, MySessions, Detail];
-const EVERYWHERE: &[Context] = &[Sessions, MySessions, Token, Detail];
+const MOVING: &[Context] = &[Sessions, MySessions, Detail, Users, Insights];
+const EVERYWHERE: &[Context] = &[Sessions, MySessions, Token, Detail, Users, Insights];
+const TABS: &[Context] = &[Sessions, MySessions, Token, Users, Insights];
+const ORDERING: &[Context] = &[Sessions, MySessions, Users];
+const RELOADING: &[Context] = &[Sessions, MySessions, Users, Insights];
 
 macro_rules! info {
     ($action:ident, $label:literal, $name:literal, [$($key:literal),*], $help:literal, $danger:literal, $hint:literal, $ctx:expr) => {
@@ -156,14 +176,14 @@ pub const REGISTRY: &[ActionInfo] = &[
     info!(NextPage, "next page", "next_page", ["]"], "next page", false, true, TABLES),
     info!(PrevPage, "prev page", "prev_page", ["["], "previous page", false, false, TABLES),
     info!(Query, "query", "query", ["/"], "edit the query", false, true, TABLES),
-    info!(NextOrder, "order", "next_order", ["s"], "order by a column (picker)", false, true, TABLES),
-    info!(FlipOrder, "flip", "flip_order", ["S"], "flip the order direction", false, false, TABLES),
-    info!(Reload, "reload", "reload", ["r"], "reload the page", false, false, TABLES),
+    info!(NextOrder, "order", "next_order", ["s"], "order by a column (picker)", false, true, ORDERING),
+    info!(FlipOrder, "flip", "flip_order", ["S"], "flip the order direction", false, false, ORDERING),
+    info!(Reload, "reload", "reload", ["r"], "reload the page", false, false, RELOADING),
     info!(Open, "detail", "open", ["enter"], "session detail", false, true, TABLES),
     info!(Back, "back", "back", ["esc"], "back / dismiss error", false, true, EVERYWHERE),
     info!(ToggleJson, "json", "toggle_json", ["J"], "raw JSON on/off", false, true, &[Detail]),
-    info!(Invalidate, "invalidate", "invalidate", ["d"], "invalidate the session", true, true, MOVING),
-    info!(LogoutUser, "logout user", "logout_user", ["L"], "log the user out everywhere", true, true, &[Sessions, Detail]),
+    info!(Invalidate, "invalidate", "invalidate", ["d"], "invalidate the session", true, true, &[Sessions, MySessions, Detail]),
+    info!(LogoutUser, "logout user", "logout_user", ["L"], "log the user out everywhere", true, true, &[Sessions, Detail, Users]),
     info!(Mark, "mark", "mark", ["space"], "mark / unmark the row", false, false, &[Sessions]),
     info!(MarkPage, "mark page", "mark_page", ["a"], "mark / unmark the page", false, false, &[Sessions]),
     info!(InvalidateMarked, "invalidate marked", "invalidate_marked", ["D"], "invalidate marked sessions", true, true, &[Sessions]),
@@ -178,16 +198,23 @@ pub const REGISTRY: &[ActionInfo] = &[
     info!(PauseReload, "pause", "pause_reload", ["p"], "pause / resume auto-reload", false, false, TABLES),
     // Layout, columns and colour.
     info!(Columns, "columns", "columns", ["C"], "choose the columns shown (saved per profile)", false, false, TABLES),
-    info!(NextTab, "next tab", "next_tab", ["tab"], "next tab", false, false, &[Sessions, MySessions, Token]),
-    info!(TabSessions, "sessions", "tab_sessions", ["1"], "Sessions tab", false, false, &[Sessions, MySessions, Token]),
-    info!(TabMine, "my sessions", "tab_my_sessions", ["2"], "My sessions tab", false, false, &[Sessions, MySessions, Token]),
-    info!(TabToken, "token", "tab_token", ["3"], "Token tab", false, false, &[Sessions, MySessions, Token]),
+    info!(NextTab, "next tab", "next_tab", ["tab"], "next tab", false, false, TABS),
+    info!(TabSessions, "sessions", "tab_sessions", ["1"], "Sessions tab", false, false, TABS),
+    info!(TabMine, "my sessions", "tab_my_sessions", ["2"], "My sessions tab", false, false, TABS),
+    info!(TabToken, "token", "tab_token", ["3"], "Token tab", false, false, TABS),
     info!(Help, "help", "help", ["?"], "this help", false, true, EVERYWHERE),
     info!(Quit, "quit", "quit", ["q", "ctrl-c"], "quit (again to force)", false, true, EVERYWHERE),
 
     // Paging by number and the command line.
     info!(JumpPage, "page #", "jump_page", ["#"], "jump to page N", false, false, TABLES),
     info!(CommandLine, "command", "command_line", [":"], "command line (:profile, :q…)", false, false, EVERYWHERE),
+    // ---- Investigation ----
+    info!(TabUsers, "users", "tab_users", ["4"], "Users tab: the query's sessions by user", false, false, TABS),
+    info!(TabInsights, "insights", "tab_insights", ["5"], "Insights tab: the query's sessions as charts", false, false, TABS),
+    info!(OpenUser, "sessions", "open_user", ["enter"], "that user's sessions", false, true, &[Users]),
+    info!(AddBarTerm, "add to query", "add_bar_term", ["enter"], "add the bar's term to the query", false, true, &[Insights]),
+    info!(ToggleBucket, "hour/day", "toggle_bucket", ["b"], "logins per hour or per day", false, true, &[Insights]),
+    info!(Export, "export", "export", ["e"], "export the query's result or the marked rows (CSV / NDJSON)", false, false, &[Sessions]),
 ];
 
 impl Action {

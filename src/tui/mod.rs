@@ -51,6 +51,8 @@ pub struct TuiOptions {
     pub auto_reload: Option<Duration>,
     /// Rows per page.
     pub page_size: u32,
+    /// Where exports go; None is `exports` in the state folder.
+    pub export_dir: Option<std::path::PathBuf>,
     /// Refresh when this fraction of the token's life remains...
     pub refresh_fraction: f64,
     /// ...or this much time, whichever comes first.
@@ -103,6 +105,7 @@ impl TuiOptions {
             log_filter: "info".into(),
             auto_reload: Some(defaults::AUTO_RELOAD),
             page_size: defaults::PAGE_SIZE,
+            export_dir: None,
             refresh_fraction: defaults::REFRESH_FRACTION,
             refresh_margin: defaults::REFRESH_MARGIN,
             key_overrides: BTreeMap::new(),
@@ -372,6 +375,10 @@ mod screen {
             recall: (!opts.fresh)
                 .then(|| crate::tui::memory::load_recall(&state, &opts.profile))
                 .flatten(),
+            export_dir: opts
+                .export_dir
+                .clone()
+                .unwrap_or_else(|| crate::config::paths::state_dir().join("exports")),
         };
         App::new(init, Timestamp::now())
     }

@@ -100,6 +100,8 @@ struct Shared {
     refresh_gate: tokio::sync::Mutex<()>,
     token_file: Option<PathBuf>,
     engine: Engine,
+    /// Cancellation of each walk in flight, by command id.
+    walks: Mutex<std::collections::HashMap<CommandId, tokio_util::sync::CancellationToken>>,
     /// Owner and email of sessions seen in lists, so audit lines can name them.
     owners: Mutex<std::collections::HashMap<String, (String, String)>>,
 }
@@ -171,8 +173,13 @@ async fn dispatch(
                         tasks.abort_all();
                     }
                 }
+                Some(Command::CancelWalk { walk }) => shared.cancel_walk(walk),
                 Some(cmd) => {
                     let Some(id) = cmd.id() else { continue };
+                    if let Command::Walk { .. } = cmd {
+                        // Registered before the task starts, so a cancel sent at once finds it.
+                        shared.start_walk(id);
+                    }
                     let reply = Reply::new(id, tx.clone());
                     if accepting {
                         let report = (id, tx.clone());
@@ -207,6 +214,8 @@ fn name(cmd: &Command) -> &'static str {
         Command::UserScope { .. } => "user_scope",
         Command::Refresh { .. } => "refresh",
         Command::TokenCheck { .. } => "token_check",
+        Command::Walk { .. } => "walk",
+        Command::CancelWalk { .. } => "cancel_walk",
         Command::Shutdown { .. } => "shutdown",
     }
 }
@@ -235,7 +244,16 @@ async fn run_command(shared: Arc<Shared>, cmd: Command, reply: Reply) {
         Command::ClientLogout { .. } => shared.client_logout().await,
         Command::Refresh { .. } => shared.refresh().await,
         Command::TokenCheck { .. } => shared.token_check().await,
-        Command::Shutdown { .. } => return,
+        Command::Walk { walk, .. } => match shared.walk(id, *walk, &reply).await {
+            Ok(Some(outcome)) => Ok(outcome),
+            Ok(None) => {
+                tracing::info!(id, command, "walk cancelled");
+                reply.finish(EventKind::Cancelled);
+                return;
+            }
+            Err(e) => Err(e),
+        },
+        Command::Shutdown { .. } | Command::CancelWalk { .. } => return,
     };
     let elapsed_ms = started.elapsed().as_millis() as u64;
     match result {

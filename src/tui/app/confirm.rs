@@ -136,17 +136,27 @@ impl App {
         let Some((_, row)) = self.acted_on() else {
             return;
         };
-        if row.identity.is_empty() {
+        self.confirm_logout(row.identity, row.email, out);
+    }
+
+    /// Counts a user's sessions on the server, then opens the log-out dialog.
+    pub(crate) fn confirm_logout(
+        &mut self,
+        identity: String,
+        email: String,
+        out: &mut Vec<Command>,
+    ) {
+        if identity.is_empty() {
             self.say(strings::NO_USER_ON_ROW);
             return;
         }
         let id = self.take_id();
-        self.say(strings::counting_sessions_of(&row.email));
-        self.scope_row = Some(row.clone());
+        self.say(strings::counting_sessions_of(&email));
+        self.scope_row = Some((identity.clone(), email));
         self.dispatch(
             Command::UserScope {
                 id,
-                user_id: row.identity,
+                user_id: identity,
             },
             out,
         );
@@ -154,18 +164,19 @@ impl App {
 
     /// The log-out dialog, with the server's total (or why it is unknown).
     pub(crate) fn open_logout_dialog(&mut self, user_id: &str, total: Result<u64, String>) {
-        let row = self
+        let email = self
             .scope_row
             .take()
-            .filter(|r| r.identity == user_id)
+            .filter(|(identity, _)| identity == user_id)
+            .map(|(_, email)| email)
             .or_else(|| {
                 self.sessions
                     .rows
                     .iter()
                     .find(|s| s.identity == user_id)
-                    .cloned()
-            });
-        let email = row.map(|r| r.email).unwrap_or_default();
+                    .map(|s| s.email.clone())
+            })
+            .unwrap_or_default();
         let on_page = self
             .sessions
             .rows

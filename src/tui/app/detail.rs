@@ -14,6 +14,24 @@ pub struct Field {
     pub value: String,
     /// A section heading rather than a field.
     pub heading: bool,
+    /// What the value means for risk, for its colour.
+    pub tone: Tone,
+}
+
+/// How worrying a value is: the detail view colours it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tone {
+    /// Nothing to say.
+    #[default]
+    Plain,
+    /// Known good.
+    Good,
+    /// Worth a look (VPN, proxy, a suspicious verdict).
+    Warn,
+    /// Bad (a malicious verdict, an embargoed location, a breached user).
+    Danger,
+    /// The server sent nothing.
+    Missing,
 }
 
 /// The open detail view.
@@ -84,7 +102,7 @@ impl DetailView {
                     let label = sanitize::fit(&f.label, LABEL - 1);
                     for (i, piece) in wrap(&f.value, value_width).into_iter().enumerate() {
                         let label = if i == 0 { label.clone() } else { String::new() };
-                        out.push(field(&label, piece));
+                        out.push(toned(&label, piece, f.tone));
                     }
                 }
                 out
@@ -160,6 +178,7 @@ fn field(label: &str, value: impl Into<String>) -> Field {
         label: label.to_string(),
         value: value.into(),
         heading: false,
+        tone: Tone::Plain,
     }
 }
 
@@ -168,6 +187,7 @@ fn heading(label: &str) -> Field {
         label: label.to_string(),
         value: String::new(),
         heading: true,
+        tone: Tone::Plain,
     }
 }
 
@@ -232,42 +252,113 @@ fn token_fields(t: &TokenInfo, now: Timestamp, out: &mut Vec<Field>) {
     ));
     out.push(field("enabled", flag(t.enabled)));
     out.push(field("scopes", list(&t.scopes)));
-    out.push(section("intelligence", t.intelligence.is_some()));
-    if let Some(i) = &t.intelligence {
-        intel_fields(i, out);
+    out.extend(intelligence_fields(t.intelligence.as_ref()));
+}
+
+fn toned(label: &str, value: impl Into<String>, tone: Tone) -> Field {
+    Field {
+        tone,
+        ..field(label, value)
     }
 }
 
-fn intel_fields(i: &Intelligence, out: &mut Vec<Field>) {
-    out.push(field("embargo", flag(i.embargo)));
-    out.push(field("breached user", flag(i.user_intel)));
-    if let Some(ip) = &i.ip_intel {
-        out.push(field(
-            "ip",
-            format!(
-                "bad {} · vpn {} · proxy {}",
-                flag(ip.is_bad),
-                flag(ip.is_vpn),
-                flag(ip.is_proxy)
-            ),
-        ));
-        if let Some(r) = &ip.reputation {
-            out.push(field("ip reputation", reputation(r)));
+/// A yes/no signal spelled out: `yes` in `bad` tone, `no` good, absent missing.
+fn signal(label: &str, v: Option<bool>, yes: &str, bad: Tone) -> Field {
+    match v {
+        Some(true) => toned(label, format!("yes — {yes}"), bad),
+        Some(false) => toned(label, "no", Tone::Good),
+        None => toned(label, strings_not_sent(), Tone::Missing),
+    }
+}
+
+fn strings_not_sent() -> &'static str {
+    "not sent"
+}
+
+/// The intelligence section of a token: location, IP verdict, VPN and proxy, embargo,
+/// domain and breached user, spelled out and toned; one line saying the server provided
+/// none when it is absent (which is not the same as "no risk").
+pub fn intelligence_fields(intel: Option<&Intelligence>) -> Vec<Field> {
+    let Some(i) = intel else {
+        return vec![heading("intelligence: not provided by the server")];
+    };
+    let mut out = vec![heading("intelligence")];
+    let ip = i.ip_intel.as_ref();
+    let place = ip.and_then(|ip| ip.geolocation.as_ref()).map(|g| {
+        let mut parts: Vec<&str> = [&g.city, &g.country]
+            .into_iter()
+            .filter_map(|v| v.as_deref())
+            .collect();
+        let code = g.country_code.as_deref().map(|c| format!("({c})"));
+        if let Some(c) = &code {
+            parts.push(c);
         }
-        if let Some(g) = &ip.geolocation {
-            let place: Vec<&str> = [&g.city, &g.country, &g.country_code]
-                .into_iter()
-                .filter_map(|v| v.as_deref())
-                .collect();
-            out.push(field("location", place.join(", ")));
+        parts.join(", ").replace(", (", " (")
+    });
+    out.push(match place {
+        Some(p) if !p.is_empty() => field("location", p),
+        _ => toned("location", strings_not_sent(), Tone::Missing),
+    });
+    match ip {
+        None => out.push(toned("ip", strings_not_sent(), Tone::Missing)),
+        Some(ip) => {
+            let verdict = ip
+                .reputation
+                .as_ref()
+                .map(reputation)
+                .unwrap_or_else(|| strings_not_sent().to_string());
+            let tone = match ip
+                .reputation
+                .as_ref()
+                .and_then(|r| r.verdict.as_deref())
+                .and_then(crate::query::Verdict::parse)
+            {
+                Some(crate::query::Verdict::Malicious) => Tone::Danger,
+                Some(crate::query::Verdict::Suspicious) => Tone::Warn,
+                Some(crate::query::Verdict::Benign) => Tone::Good,
+                Some(crate::query::Verdict::Unknown) => Tone::Plain,
+                None => Tone::Missing,
+            };
+            out.push(toned("ip verdict", verdict, tone));
+            out.push(signal(
+                "ip known bad",
+                ip.is_bad,
+                "listed as bad",
+                Tone::Danger,
+            ));
+            out.push(signal("vpn", ip.is_vpn, "through a VPN", Tone::Warn));
+            out.push(signal("proxy", ip.is_proxy, "through a proxy", Tone::Warn));
         }
     }
-    if let Some(d) = &i.domain_intel {
-        out.push(field("domain", format!("bad {}", flag(d.is_bad))));
-        if let Some(r) = &d.reputation {
-            out.push(field("domain reputation", reputation(r)));
+    out.push(signal(
+        "embargo",
+        i.embargo,
+        "from an embargoed location",
+        Tone::Danger,
+    ));
+    match &i.domain_intel {
+        None => out.push(toned("domain", strings_not_sent(), Tone::Missing)),
+        Some(d) => {
+            let rep = d
+                .reputation
+                .as_ref()
+                .map(reputation)
+                .unwrap_or_else(|| strings_not_sent().to_string());
+            let (text, tone) = match d.is_bad {
+                Some(true) => (format!("bad — {rep}"), Tone::Danger),
+                Some(false) => (rep, Tone::Good),
+                None => (rep, Tone::Plain),
+            };
+            out.push(toned("domain", text, tone));
         }
     }
+    out.push(signal(
+        "breached user",
+        i.user_intel,
+        "credentials seen in a breach",
+        Tone::Danger,
+    ));
+    out
 }
 
 fn reputation(r: &crate::authn::model::Reputation) -> String {

@@ -42,6 +42,21 @@ impl App {
         cursors: Vec<Option<String>>,
         out: &mut Vec<Command>,
     ) {
+        // Relative times slide: the line is compiled again against this moment.
+        let now = self.now;
+        let text = self.table(source).query_text.clone();
+        if source == ListSource::Sessions
+            && let Ok(q) = crate::query::compile_query(&text, now)
+        {
+            if q.has_local() {
+                self.start_walk(crate::tui::command::WalkGoal::Matches, out);
+                return;
+            }
+            self.query = Some(q);
+        }
+        if let Ok(filter) = input::compile_for(source, &text, now) {
+            self.table_mut(source).filter = filter;
+        }
         let id = self.take_id();
         let (generation, query) = self.table_mut(source).request(cursors);
         self.dispatch(
@@ -58,6 +73,10 @@ impl App {
     pub(crate) fn reload(&mut self, source: ListSource, out: &mut Vec<Command>) {
         let cursors = self.table(source).cursors.clone();
         self.load(source, cursors, out);
+        if matches!(self.tab, Tab::Users | Tab::Insights) {
+            self.aggregated_for = None;
+            self.ensure_aggregate(out);
+        }
     }
 
     pub(crate) fn on_tick(&mut self, out: &mut Vec<Command>) {

@@ -35,6 +35,10 @@ impl App {
             self.on_editor_key(key, out);
             return;
         }
+        if self.export_pick.is_some() {
+            self.on_export_key(key, out);
+            return;
+        }
         let action = self.keymap.lookup(&key, self.context());
         if self.log.open || self.marks_open {
             self.on_overlay_key(key, action);
@@ -105,7 +109,7 @@ impl App {
                     .unwrap_or_default();
                 let now = self.now;
                 let t = self.table_mut(source);
-                match crate::query::compile(&text, now) {
+                match compile_for(source, &text, now) {
                     Err(e) => t.query_error = Some(e),
                     Ok(filter) => {
                         t.query_error = None;
@@ -158,7 +162,7 @@ impl App {
         let (Some(e), Some(source)) = (&self.editing, self.current_source()) else {
             return;
         };
-        let compiled = crate::query::compile(&e.text(), self.now);
+        let compiled = compile_for(source, &e.text(), self.now);
         let (preview, error) = match compiled {
             Ok(filter) => (Some(filter), None),
             Err(err) => (None, Some(err)),
@@ -188,6 +192,7 @@ impl App {
     /// Actions that mean the same on every tab.
     fn act_anywhere(&mut self, action: Action, out: &mut Vec<Command>) {
         match action {
+            Action::Back if self.cancel_walk(out) => {}
             Action::Back => {
                 self.error = None;
                 self.error_at = None;
@@ -209,6 +214,8 @@ impl App {
             Action::TabSessions => self.switch(Tab::Sessions, out),
             Action::TabMine => self.switch(Tab::MySessions, out),
             Action::TabToken => self.switch(Tab::Token, out),
+            Action::TabUsers => self.switch(Tab::Users, out),
+            Action::TabInsights => self.switch(Tab::Insights, out),
             Action::Help => {
                 self.help = true;
                 self.help_scroll = 0;
@@ -233,6 +240,9 @@ impl App {
         if wants_mine && !self.mine.loaded_once && !self.mine.loading {
             self.load(ListSource::MySessions, vec![None], out);
         }
+        if matches!(tab, Tab::Users | Tab::Insights) {
+            self.ensure_aggregate(out);
+        }
     }
 
     /// Quits now, or waits for destructive actions in flight (a second quit forces).
@@ -248,5 +258,18 @@ impl App {
             self.quit_requested = true;
             self.say(strings::waiting_for(n));
         }
+    }
+}
+
+/// The server filter of a query line for a table: the Sessions table takes local terms
+/// too (they are walked), the user's own list only what its server can filter.
+pub(crate) fn compile_for(
+    source: ListSource,
+    text: &str,
+    now: Timestamp,
+) -> Result<Filter, crate::query::QueryError> {
+    match source {
+        ListSource::Sessions => crate::query::compile_query(text, now).map(|q| q.server),
+        ListSource::MySessions => crate::query::compile(text, now),
     }
 }

@@ -21,7 +21,7 @@ impl App {
             EventKind::Done(outcome) => self.on_done(&cmd, outcome, out),
             EventKind::Failed(err) => self.on_failed(&cmd, &err, out),
             EventKind::Cancelled => self.on_cancelled(&cmd),
-            EventKind::Progress { .. } | EventKind::Retrying { .. } => {}
+            EventKind::Progress { .. } | EventKind::Retrying { .. } | EventKind::Walking(_) => {}
         }
         if self.quit_requested && !self.quit && self.destructive_in_flight() == 0 {
             self.quit = true;
@@ -34,6 +34,10 @@ impl App {
         let Some(cmd) = self.pending.get(&event.id) else {
             return;
         };
+        if let EventKind::Walking(progress) = event.kind {
+            self.on_walk_progress(event.id, progress);
+            return;
+        }
         match event.kind {
             EventKind::Retrying {
                 reason,
@@ -43,6 +47,7 @@ impl App {
             } => {
                 let what = match cmd {
                     Command::List { .. } => "list",
+                    Command::Walk { .. } => "walk",
                     Command::Refresh { .. } => "refresh",
                     Command::TokenCheck { .. } => "token check",
                     _ => "action",
@@ -61,7 +66,10 @@ impl App {
                     self.remove_sessions(&[session_id]);
                 }
             }
-            EventKind::Done(_) | EventKind::Failed(_) | EventKind::Cancelled => {}
+            EventKind::Done(_)
+            | EventKind::Failed(_)
+            | EventKind::Cancelled
+            | EventKind::Walking(_) => {}
         }
     }
 
@@ -82,6 +90,7 @@ impl App {
             Command::Census { .. } | Command::UserScope { .. } => {
                 self.scope_row = None;
             }
+            Command::Walk { .. } => self.on_walk_cancelled(cmd),
             _ => self.note(strings::ACTION_CANCELLED, vec![]),
         }
     }
@@ -190,6 +199,7 @@ impl App {
                 self.note(strings::logged_out_self(&request_id), vec![]);
             }
             Outcome::Refreshed(record) => self.on_refreshed(*record, out),
+            Outcome::Walked(walked) => self.on_walked(cmd, *walked),
             Outcome::TokenChecked(info) => {
                 self.succeeded(ErrorKey::Token);
                 self.token.learn(*info);
@@ -338,6 +348,19 @@ impl App {
 
     fn on_failed(&mut self, cmd: &Command, err: &Error, out: &mut Vec<Command>) {
         match cmd {
+            Command::CancelWalk { .. } => {}
+            Command::Walk { walk, .. } => {
+                self.on_walk_ended(cmd);
+                if walk.goal == crate::tui::command::WalkGoal::Matches {
+                    let t = &mut self.sessions;
+                    t.load_error = Some(sanitize::clean(&log::cause(err)).into_owned());
+                }
+                self.fail(
+                    ErrorKey::List(ListSource::Sessions),
+                    strings::WALK_FAILED,
+                    err,
+                );
+            }
             Command::List {
                 source, generation, ..
             } => {

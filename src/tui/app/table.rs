@@ -77,6 +77,10 @@ pub struct Table {
     pub(crate) to_top: bool,
     /// The request id of the call that returned the page shown.
     pub(crate) request_id: Option<String>,
+    /// Every match of a query with local terms, paged through here rather than by cursor.
+    pub(crate) local: Option<Vec<Session>>,
+    /// The local page shown (0-based).
+    pub(crate) local_page: usize,
 }
 
 /// A page step: `]`, `[`, or a jump to a page by its number (1-based).
@@ -126,6 +130,8 @@ impl Table {
             land_bottom: false,
             to_top: false,
             request_id: None,
+            local: None,
+            local_page: 0,
         }
     }
 
@@ -166,12 +172,23 @@ impl Table {
 
     /// 1-based number of the page shown.
     pub fn page_number(&self) -> usize {
+        if self.local.is_some() {
+            return self.local_page + 1;
+        }
         self.cursors.len()
     }
 
-    /// The server gave a cursor for a further page.
+    /// The server gave a cursor for a further page (or further local matches wait).
     pub fn has_more(&self) -> bool {
+        if let Some(all) = &self.local {
+            return (self.local_page + 1) * (self.page_size as usize) < all.len();
+        }
         self.next.is_some()
+    }
+
+    /// True while the table pages through a walk's local matches.
+    pub fn is_local(&self) -> bool {
+        self.local.is_some()
     }
 
     /// Total matches, when the server says.
@@ -317,6 +334,8 @@ impl Table {
     pub(crate) fn apply_page(&mut self, page: Page, now: Timestamp, viewport: usize) {
         let keep = self.selected().map(|s| s.id.clone());
         let mut same_page = true;
+        self.local = None;
+        self.local_page = 0;
         self.rows = page.sessions;
         self.page_ids = self.rows.iter().map(|s| s.id.clone()).collect();
         (self.facts, self.widest) = facts::of_page(&self.rows);
@@ -349,6 +368,47 @@ impl Table {
             self.selected = self.rows.len().saturating_sub(1);
         }
         self.clamp(viewport);
+    }
+
+    /// A walk's matches: kept whole and shown a page at a time, from the first.
+    pub(crate) fn apply_matches(&mut self, matches: Vec<Session>, now: Timestamp, viewport: usize) {
+        self.count = Some(matches.len() as u64);
+        self.local = Some(matches);
+        self.cursors = vec![None];
+        self.pending_cursors = None;
+        self.next = None;
+        self.loading = false;
+        self.loaded_once = true;
+        self.last_loaded = Some(now);
+        self.failures = 0;
+        self.retry_at = None;
+        self.load_error = None;
+        let keep = self.selected().map(|s| s.id.clone());
+        self.show_local_page(self.local_page, viewport);
+        if let Some(i) = keep.and_then(|id| self.rows.iter().position(|s| s.id == id)) {
+            self.selected = i;
+            self.clamp(viewport);
+        }
+    }
+
+    /// Shows local page `page` (clamped to the last); false when there are no local matches.
+    pub(crate) fn show_local_page(&mut self, page: usize, viewport: usize) -> bool {
+        let Some(all) = &self.local else {
+            return false;
+        };
+        let size = self.page_size as usize;
+        let last = all.len().saturating_sub(1) / size;
+        let page = page.min(last);
+        let changed = page != self.local_page;
+        self.local_page = page;
+        self.rows = all.iter().skip(page * size).take(size).cloned().collect();
+        self.page_ids = self.rows.iter().map(|s| s.id.clone()).collect();
+        if changed {
+            self.selected = 0;
+            self.offset = 0;
+        }
+        self.clamp(viewport);
+        true
     }
 
     /// The list failed: the page shown stays what it was.
@@ -441,6 +501,9 @@ impl Table {
         let keep = self.selected().map(|s| s.id.clone());
         let before = self.selected;
         self.rows.retain(|s| !gone.contains(s.id.as_str()));
+        if let Some(all) = &mut self.local {
+            all.retain(|s| !gone.contains(s.id.as_str()));
+        }
         self.page_ids.retain(|s| !gone.contains(s.as_str()));
         self.marks.retain(|m| !gone.contains(m.as_str()));
         self.mark_meta.retain(|m, _| !gone.contains(m.as_str()));

@@ -128,6 +128,8 @@ pub struct TokenState {
     /// The active token was refused as expired and a refresh was asked for because of it.
     pub(crate) refused_expired: bool,
     pub(crate) history: Vec<RefreshRecord>,
+    /// The first token learnt (created, expires): where the life chart starts.
+    pub(crate) life_start: Option<(Timestamp, Timestamp)>,
     /// The refresh in flight was asked for with `f`, so its success is flashed.
     pub(crate) announce: bool,
 }
@@ -264,6 +266,9 @@ impl TokenState {
     /// Records a new token (from a check or a refresh).
     pub(crate) fn learn(&mut self, info: TokenInfo) {
         self.own_ids.insert(info.id.clone());
+        if self.life_start.is_none() {
+            self.life_start = Some((info.created_at, info.expire));
+        }
         self.info = Some(info);
         self.signed_out = None;
         self.refused_expired = false;
@@ -348,5 +353,66 @@ mod tests {
     fn backoff_doubles_and_caps_at_a_minute() {
         let secs: Vec<u64> = (1..=6).map(|n| backoff(n).as_secs()).collect();
         assert_eq!(secs, [5, 10, 20, 40, 60, 60]);
+    }
+}
+
+/// The token's remaining life over time, one value per column, and the columns where a
+/// refresh happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LifeChart {
+    /// Seconds of life left at each column's moment.
+    pub values: Vec<u64>,
+    /// Columns holding a refresh.
+    pub marks: Vec<usize>,
+    /// When the first column starts.
+    pub from: Timestamp,
+}
+
+impl TokenState {
+    /// The remaining life from the first token learnt until `now`, sampled over
+    /// `columns`; None before any token is known or when no time has passed.
+    pub fn life_chart(&self, now: Timestamp, columns: usize) -> Option<LifeChart> {
+        let (first_start, first_expire) = self.life_start?;
+        let mut segments: Vec<(i64, i64)> =
+            vec![(first_start.as_second(), first_expire.as_second())];
+        segments.extend(
+            self.history
+                .iter()
+                .map(|r| (r.at.as_second(), r.new_token.expire.as_second())),
+        );
+        segments.sort_unstable();
+        let from = segments[0].0;
+        let span = now.as_second() - from;
+        if span <= 0 || columns == 0 {
+            return None;
+        }
+        let cols = i64::try_from(columns).ok()?;
+        let values = (0..cols)
+            .map(|c| {
+                // The end of each column's slice, so the last column is `now`.
+                let t = from + span * (c + 1) / cols;
+                let expire = segments
+                    .iter()
+                    .rev()
+                    .find(|(start, _)| *start <= t)
+                    .map_or(0, |(_, e)| *e);
+                u64::try_from(expire - t).unwrap_or(0)
+            })
+            .collect();
+        let marks = self
+            .history
+            .iter()
+            .filter_map(|r| {
+                let off = r.at.as_second() - from;
+                (0..=span)
+                    .contains(&off)
+                    .then(|| usize::try_from((off * cols / span).min(cols - 1)).unwrap_or(0))
+            })
+            .collect();
+        Some(LifeChart {
+            values,
+            marks,
+            from: first_start,
+        })
     }
 }

@@ -2,6 +2,7 @@
 //! [`crate::sanitize`] here, and widths are measured in terminal cells.
 
 mod detail;
+mod investigate;
 mod menu;
 mod overlay;
 mod style;
@@ -45,6 +46,8 @@ pub fn draw(app: &App, frame: &mut Frame) {
             Tab::Sessions => table::draw(app, ListSource::Sessions, frame, body),
             Tab::MySessions => table::draw(app, ListSource::MySessions, frame, body),
             Tab::Token => token::draw(app, frame, body),
+            Tab::Users => investigate::users(app, frame, body),
+            Tab::Insights => investigate::insights(app, frame, body),
         }
     }
     status(app, frame, rows.status);
@@ -68,6 +71,9 @@ pub fn draw(app: &App, frame: &mut Frame) {
         menu::menu(m, frame, area);
     }
     menu::command_line(app, frame, rows.status);
+    if let Some(p) = app.export_pick() {
+        investigate::export_picker(p, frame, area);
+    }
     if !app.theme().color {
         monochrome(frame);
     }
@@ -155,6 +161,8 @@ fn tabs(app: &App, frame: &mut Frame, area: Rect) {
             Tab::Sessions => (Action::TabSessions, "Sessions"),
             Tab::MySessions => (Action::TabMine, "My sessions"),
             Tab::Token => (Action::TabToken, "Token"),
+            Tab::Users => (Action::TabUsers, "Users"),
+            Tab::Insights => (Action::TabInsights, "Insights"),
         };
         let key = app.keymap().keys_label(action);
         let text = format!(" {key} {name} ");

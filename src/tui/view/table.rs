@@ -304,7 +304,19 @@ pub(super) fn draw(app: &App, source: ListSource, frame: &mut Frame, area: Rect)
         ..area
     };
     query_line(app, t, frame, line(0));
-    info_line(app, t, frame, line(1));
+    let walking = source == ListSource::Sessions
+        && super::investigate::walk_gauge(
+            app,
+            &[
+                crate::tui::command::WalkGoal::Matches,
+                crate::tui::command::WalkGoal::Export,
+            ],
+            frame,
+            line(1),
+        );
+    if !walking {
+        info_line(app, t, frame, line(1));
+    }
     let table_area = Rect {
         y: area.y.saturating_add(2),
         height: area.height.saturating_sub(2),
@@ -367,16 +379,23 @@ fn query_line(app: &App, t: &Table, frame: &mut Frame, area: Rect) {
             if x < (area.x + area.width) as usize {
                 frame.set_cursor_position((x as u16, area.y));
             }
-            Line::from(vec![Span::styled("/ ", bold()), Span::raw(e.text())])
+            let mut spans = vec![Span::styled("/ ", bold())];
+            if t.source() == ListSource::Sessions {
+                spans.extend(super::investigate::query_spans(app, &e.text()));
+            } else {
+                spans.push(Span::raw(e.text()));
+            }
+            Line::from(spans)
         }
         None if t.query_text().is_empty() => Line::from(vec![
             Span::styled("/ ", bold()),
             Span::styled(strings::NO_QUERY_HINT, dim()),
         ]),
-        None => Line::from(vec![
-            Span::styled("/ ", bold()),
-            Span::raw(t.query_text().to_string()),
-        ]),
+        None => {
+            let mut spans = vec![Span::styled("/ ", bold())];
+            spans.extend(super::investigate::query_spans(app, t.query_text()));
+            Line::from(spans)
+        }
     };
     frame.render_widget(Paragraph::new(line), area);
 }

@@ -69,6 +69,21 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
         y += 1;
     }
     put(frame, below, &mut y);
+    let intel = intelligence_lines(app, w);
+    put(frame, intel, &mut y);
+    // The life chart takes five lines when the history still gets a few rows below it.
+    if y + 10 < bottom {
+        life_chart(
+            app,
+            frame,
+            Rect {
+                y,
+                height: 5,
+                ..area
+            },
+        );
+        y += 5;
+    }
     if y + 2 >= bottom {
         return;
     }
@@ -274,6 +289,74 @@ fn latency(d: std::time::Duration) -> String {
         ms @ 0..10_000 => format!("{ms} ms"),
         _ => format!("{} s", d.as_secs()),
     }
+}
+
+/// Where the token was used from and how risky that is, as the server's intelligence
+/// says; says so when the server sent none.
+fn intelligence_lines(app: &App, w: usize) -> Vec<Line<'static>> {
+    let Some(info) = app.token().info() else {
+        return Vec::new();
+    };
+    let intel = info.intelligence.as_ref();
+    let risk = crate::investigate::Risk::of_intel(intel);
+    if !risk.provided {
+        return vec![kv("intelligence", strings::INTEL_NOT_PROVIDED.to_string()).style(dim())];
+    }
+    let place = crate::investigate::facts::location_in(intel)
+        .unwrap_or_else(|| strings::INTEL_NOT_PROVIDED.to_string());
+    let flags = risk.flags();
+    let (text, style) = if flags.is_empty() {
+        (
+            strings::NOTHING_FLAGGED.to_string(),
+            Style::default().fg(Color::Green),
+        )
+    } else {
+        (flags.join(" "), super::investigate::risk_style(&flags))
+    };
+    vec![
+        kv("location", fit(&place, w)),
+        Line::from(vec![
+            Span::styled(format!("{:<LABEL$}", "risk"), bold()),
+            Span::styled(text, style),
+        ]),
+    ]
+}
+
+/// The token's remaining life over time as a sparkline, each refresh marked under it.
+fn life_chart(app: &App, frame: &mut Frame, area: Rect) {
+    let block = Block::bordered()
+        .padding(Padding::left(1))
+        .title(strings::LIFE_CHART_TITLE);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(chart) = app.token().life_chart(app.now(), usize::from(inner.width)) else {
+        return;
+    };
+    let spark = ratatui::widgets::Sparkline::default()
+        .data(&chart.values)
+        .style(Style::default().fg(Color::Green));
+    frame.render_widget(
+        spark,
+        Rect {
+            height: inner.height.saturating_sub(1),
+            ..inner
+        },
+    );
+    let mut marks = vec![' '; usize::from(inner.width)];
+    for m in &chart.marks {
+        if let Some(c) = marks.get_mut(*m) {
+            *c = '▲';
+        }
+    }
+    let line: String = marks.into_iter().collect();
+    frame.render_widget(
+        Paragraph::new(Span::styled(line, Style::default().fg(Color::Cyan))),
+        Rect {
+            y: inner.y + inner.height.saturating_sub(1),
+            height: 1,
+            ..inner
+        },
+    );
 }
 
 #[cfg(test)]

@@ -2,6 +2,12 @@
 //! method of [`Shared`] per command, each ending in an [`Outcome`] or an [`Error`].
 
 use super::*;
+use crate::authn::ListScope;
+use crate::investigate::{Bucket, Insights, Matcher, UserColumn, Users, walk};
+use crate::output::{Format, SessionWriter};
+use crate::tui::command::{ExportSpec, Figures, WalkGoal, WalkRequest, Walked};
+use std::ops::ControlFlow;
+use tokio_util::sync::CancellationToken;
 
 /// The error of an item that did not end its target.
 fn item_error(outcome: actions::Outcome, host: &str) -> Error {
@@ -66,6 +72,7 @@ impl Shared {
             token_file: ctx.token_file,
             engine: Engine::new(client_for_engine, ctx.audit, ctx.concurrency),
             owners: Mutex::default(),
+            walks: Mutex::default(),
         }
     }
 
@@ -413,5 +420,224 @@ impl Shared {
             }
         }
         Ok(Outcome::TokenChecked(Box::new(info)))
+    }
+}
+
+// ---- Walks of a whole result ----
+
+/// Countries and devices the Insights tab names.
+const TOP: usize = 10;
+
+impl Shared {
+    fn walks(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<CommandId, CancellationToken>> {
+        // Only inserts and removes happen under the lock, so a poisoned map is still whole.
+        self.walks.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(super) fn start_walk(&self, id: CommandId) {
+        self.walks().insert(id, CancellationToken::new());
+    }
+
+    pub(super) fn cancel_walk(&self, id: CommandId) {
+        if let Some(token) = self.walks().get(&id) {
+            token.cancel();
+        }
+    }
+
+    /// Streams every page through the local terms, keeping the matches or only the
+    /// aggregates; None when it was cancelled.
+    pub(super) async fn walk(
+        &self,
+        id: CommandId,
+        req: WalkRequest,
+        reply: &Reply,
+    ) -> Result<Option<Outcome>, Error> {
+        let cancel = self.walks().get(&id).cloned().unwrap_or_default();
+        let result = self.walk_pages(&req, &cancel, reply).await;
+        self.walks().remove(&id);
+        Ok(result?.map(|walked| Outcome::Walked(Box::new(walked))))
+    }
+
+    async fn walk_pages(
+        &self,
+        req: &WalkRequest,
+        cancel: &CancellationToken,
+        reply: &Reply,
+    ) -> Result<Option<Walked>, Error> {
+        let list = SessionListRequest {
+            filter: (!req.query.server.is_empty()).then(|| req.query.server.clone()),
+            last: None,
+            order: Some(req.order),
+            order_by: Some(req.order_by),
+            size: Some(req.size),
+        };
+        let mut export = match (&req.goal, &req.export) {
+            (WalkGoal::Export, Some(spec)) => Some(Export::create(spec, req.now)?),
+            (WalkGoal::Export, None) => {
+                return Err(Error::Config("an export without a file to write".into()));
+            }
+            _ => None,
+        };
+        let mut write_error: Option<std::io::Error> = None;
+        let mut matcher = Matcher::new(&req.query.local);
+        let mut matches = Vec::new();
+        let mut users = Users::new();
+        let mut insights = Insights::new(req.now);
+        let goal = req.goal;
+        let outcome = walk(
+            &self.client,
+            ListScope::Service,
+            list,
+            &mut matcher,
+            cancel,
+            |page, mut progress| {
+                match goal {
+                    WalkGoal::Export => {
+                        if let Some(x) = export.as_mut() {
+                            if let Err(e) = x.write(page) {
+                                write_error = Some(e);
+                                return ControlFlow::Break(());
+                            }
+                            progress.matches = x.rows;
+                        }
+                    }
+                    WalkGoal::Matches => matches.extend(page),
+                    WalkGoal::Aggregate => {
+                        for s in &page {
+                            users.add(s);
+                            insights.add(s);
+                        }
+                    }
+                }
+                reply.progress(EventKind::Walking(progress));
+                ControlFlow::Continue(())
+            },
+        )
+        .await
+        .map_err(|e| e.error);
+        let outcome = match (outcome, write_error) {
+            (_, Some(e)) => {
+                let path = export.as_ref().map(|x| x.path.clone()).unwrap_or_default();
+                if let Some(x) = export {
+                    x.discard();
+                }
+                return Err(write_failed(&path, &e));
+            }
+            (Err(e), None) => {
+                if let Some(x) = export {
+                    x.discard();
+                }
+                return Err(e);
+            }
+            (Ok(o), None) => o,
+        };
+        if !outcome.complete {
+            // A cancelled export leaves no half-written file behind.
+            if let Some(x) = export {
+                x.discard();
+            }
+            return Ok(None);
+        }
+        let written = match export {
+            Some(x) => Some(x.finish()?),
+            None => None,
+        };
+        let figures = (goal == WalkGoal::Aggregate).then(|| Figures {
+            hours: insights.logins(Bucket::Hour),
+            days: insights.logins(Bucket::Day),
+            countries: insights.top_countries(TOP),
+            devices: insights.top_devices(TOP),
+            risk: *insights.risk(),
+            expiring: insights.expiring().clone(),
+            total: insights.total(),
+        });
+        let users = users
+            .rows(UserColumn::Sessions, crate::authn::model::Order::Desc)
+            .into_iter()
+            .cloned()
+            .collect();
+        Ok(Some(Walked {
+            generation: req.generation,
+            goal,
+            progress: outcome.progress,
+            matches,
+            users,
+            figures,
+            written,
+        }))
+    }
+}
+
+/// A file being written by an export walk: one page at a time, nothing kept.
+struct Export {
+    path: PathBuf,
+    writer: SessionWriter<std::io::BufWriter<std::fs::File>>,
+    only: Option<std::collections::HashSet<String>>,
+    rows: u64,
+}
+
+fn write_failed(path: &std::path::Path, e: &std::io::Error) -> Error {
+    Error::Config(format!("could not write {}: {e}", path.display()))
+}
+
+impl Export {
+    /// Creates the folder and a new file named after `now` and the format.
+    fn create(spec: &ExportSpec, now: Timestamp) -> Result<Self, Error> {
+        std::fs::create_dir_all(&spec.dir).map_err(|e| write_failed(&spec.dir, &e))?;
+        let ext = match spec.format {
+            Format::Ndjson => "ndjson",
+            _ => "csv",
+        };
+        let stamp = now.strftime("%Y%m%dT%H%M%SZ");
+        let mut path = spec.dir.join(format!("sessions-{stamp}.{ext}"));
+        let mut n = 1;
+        // Two exports in one second get two files; an existing file is never replaced.
+        let file = loop {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(f) => break f,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => {
+                    n += 1;
+                    path = spec.dir.join(format!("sessions-{stamp}-{n}.{ext}"));
+                }
+                Err(e) => return Err(write_failed(&path, &e)),
+            }
+        };
+        let writer = SessionWriter::new(std::io::BufWriter::new(file), spec.format, now, false);
+        Ok(Self {
+            path,
+            writer,
+            only: spec.only.as_ref().map(|ids| ids.iter().cloned().collect()),
+            rows: 0,
+        })
+    }
+
+    fn write(&mut self, mut page: Vec<crate::authn::model::Session>) -> std::io::Result<()> {
+        if let Some(only) = &self.only {
+            page.retain(|s| only.contains(&s.id));
+        }
+        self.rows += page.len() as u64;
+        self.writer.batch(&page)
+    }
+
+    fn finish(self) -> Result<(PathBuf, u64), Error> {
+        let path = self.path;
+        let rows = self.rows;
+        self.writer
+            .finish()
+            .and_then(|mut w| std::io::Write::flush(&mut w))
+            .map_err(|e| write_failed(&path, &e))?;
+        Ok((path, rows))
+    }
+
+    fn discard(self) {
+        drop(self.writer);
+        // Best effort: the file may already be gone.
+        let _ = std::fs::remove_file(&self.path);
     }
 }

@@ -517,6 +517,13 @@ fn colon_commands_quit_page_and_suggest() {
     app.update(code(KeyCode::Enter), now());
     if Keymap::action_named("export").is_none() {
         assert!(status(&app).contains("not available"), "{}", status(&app));
+    } else {
+        assert!(
+            app.export_pick().is_some(),
+            "`:export` opens the export picker"
+        );
+        app.update(code(KeyCode::Esc), now());
+        assert!(app.export_pick().is_none());
     }
     app.update(key(':'), now());
     typed(&mut app, "columns");

@@ -3,6 +3,7 @@
 
 mod app;
 mod imports;
+mod investigate;
 mod keys;
 mod layout;
 mod profile_pty;
@@ -10,4 +11,6 @@ mod refresh_pty;
 mod responsive;
 mod token_states;
 mod truth;
+mod walk_pty;
+mod walks;
 mod worker;

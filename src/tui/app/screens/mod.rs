@@ -3,10 +3,12 @@
 //! (`App::act_anywhere`). A new tab is a module here plus one line in [`SCREENS`].
 
 pub(super) mod detail;
+mod insights;
 mod list;
 mod mine;
 mod sessions;
 mod token;
+mod users;
 
 use super::{App, Tab};
 use crate::tui::command::Command;
@@ -20,6 +22,8 @@ const SCREENS: &[(Tab, Handler)] = &[
     (Tab::Sessions, sessions::handle),
     (Tab::MySessions, mine::handle),
     (Tab::Token, token::handle),
+    (Tab::Users, users::handle),
+    (Tab::Insights, insights::handle),
 ];
 
 /// The handler of a tab (a tab without one takes nothing).

@@ -32,6 +32,7 @@ pub(super) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> b
             }
         }
         Action::InvalidateMarked => app.confirm_bulk(),
+        Action::Export => app.open_export(),
         Action::ActOnQuery => app.confirm_act_on_query(out),
         Action::ShowMarks => {
             if app.sessions.marks.is_empty() {

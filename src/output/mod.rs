@@ -17,12 +17,14 @@
 //! JSON as the server sent it (already scrubbed of tokens) with `derived` appended, and
 //! only re-encodes one that holds a line break or a character unsafe for a terminal.
 
-use super::columns::{CSV_DEFAULT, Column, TABLE_DEFAULT};
+pub mod columns;
+
 use crate::authn::model::{Session, Timestamp};
 use crate::color::{ColorChoice, ColorEnv};
 use crate::investigate::Devices;
 use crate::investigate::facts::{Derived, NOT_PROVIDED};
 use crate::sanitize::{clean, fit, width};
+use columns::{CSV_DEFAULT, Column, TABLE_DEFAULT};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use std::io::{self, IsTerminal, Write};

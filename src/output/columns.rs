@@ -5,7 +5,7 @@
 //! in CSV (exact values). Unknown names get the closest one, by the query language's
 //! measure.
 
-use super::output::{derived_cells, json_line, relative};
+use super::{derived_cells, json_line, relative};
 use crate::authn::model::{Session, Timestamp};
 use crate::investigate::facts::Derived;
 
@@ -295,27 +295,6 @@ pub fn parse(name: &str) -> Result<Column, String> {
         crate::sanitize::clean(name),
         all.join(", ")
     ))
-}
-
-/// `--columns` and `--no-headers` shape tables and CSV only; with JSON they would be
-/// silently ignored, so that is a usage error instead.
-pub fn check_format(
-    format: super::output::Format,
-    columns: bool,
-    no_headers: bool,
-) -> Result<(), super::CliError> {
-    use super::output::Format;
-    let flag = match (columns, no_headers) {
-        (true, _) => "--columns",
-        (false, true) => "--no-headers",
-        (false, false) => return Ok(()),
-    };
-    match format {
-        Format::Table | Format::Csv => Ok(()),
-        Format::Json | Format::Ndjson => Err(super::CliError::usage(format!(
-            "{flag} applies to -o table and -o csv; JSON always carries every field"
-        ))),
-    }
 }
 
 /// Every column name, for help text.

@@ -1,0 +1,306 @@
+//! Walks of a whole result and what is built from them: the local matches the Sessions
+//! table pages through, the Users tab's rows and the Insights tab's bars.
+
+use super::*;
+use crate::investigate::{Progress, UserColumn};
+use crate::output::Format;
+use crate::query::Query;
+use crate::tui::command::{ExportSpec, WalkGoal, WalkRequest, Walked};
+
+impl App {
+    /// The walk in flight, if any.
+    pub fn walk(&self) -> Option<&WalkState> {
+        self.walk.as_ref()
+    }
+
+    /// The Users tab's state.
+    pub fn users(&self) -> &UsersView {
+        &self.users
+    }
+
+    /// The Insights tab's state.
+    pub fn insights(&self) -> &InsightsView {
+        &self.insights
+    }
+
+    /// The Sessions table's query as last applied, with its server and local parts.
+    pub fn query(&self) -> Option<&Query> {
+        self.query.as_ref()
+    }
+
+    /// Starts a walk of the Sessions query re-evaluated at `now` (a walk already in
+    /// flight is cancelled first: the newest wins).
+    pub(crate) fn start_walk(&mut self, goal: WalkGoal, out: &mut Vec<Command>) {
+        self.start_walk_with(goal, None, out);
+    }
+
+    fn start_walk_with(
+        &mut self,
+        goal: WalkGoal,
+        export: Option<ExportSpec>,
+        out: &mut Vec<Command>,
+    ) {
+        self.cancel_walk(out);
+        let text = self.sessions.query_text.clone();
+        let query = match crate::query::compile_query(&text, self.now) {
+            Ok(q) => q,
+            Err(e) => {
+                self.sessions.query_error = Some(e);
+                return;
+            }
+        };
+        let generation = match goal {
+            WalkGoal::Matches => {
+                let t = &mut self.sessions;
+                t.generation += 1;
+                t.loading = true;
+                t.filter = query.server.clone();
+                t.generation
+            }
+            WalkGoal::Aggregate | WalkGoal::Export => {
+                self.aggregate_generation += 1;
+                self.aggregate_generation
+            }
+        };
+        let id = self.take_id();
+        let t = &self.sessions;
+        let walk = WalkRequest {
+            generation,
+            query: query.clone(),
+            order_by: t.order_by,
+            order: t.order,
+            size: t.page_size,
+            goal,
+            now: self.now,
+            export,
+        };
+        self.query = Some(query);
+        self.walk = Some(WalkState {
+            id,
+            goal,
+            progress: Progress::default(),
+        });
+        self.dispatch(
+            Command::Walk {
+                id,
+                walk: Box::new(walk),
+            },
+            out,
+        );
+    }
+
+    /// Asks the worker to stop the walk in flight; true if there was one.
+    pub(crate) fn cancel_walk(&mut self, out: &mut Vec<Command>) -> bool {
+        let Some(w) = &self.walk else {
+            return false;
+        };
+        // The walk answers Cancelled itself; the cancel has no answer of its own.
+        out.push(Command::CancelWalk { walk: w.id });
+        true
+    }
+
+    pub(crate) fn on_walk_progress(&mut self, id: CommandId, progress: Progress) {
+        if let Some(w) = self.walk.as_mut().filter(|w| w.id == id) {
+            w.progress = progress;
+        }
+    }
+
+    pub(crate) fn on_walk_ended(&mut self, cmd: &Command) {
+        if self
+            .walk
+            .as_ref()
+            .and_then(|w| cmd.id().filter(|id| *id == w.id))
+            .is_some()
+        {
+            self.walk = None;
+        }
+        if let Command::Walk { walk, .. } = cmd
+            && walk.goal == WalkGoal::Matches
+            && self.sessions.generation == walk.generation
+        {
+            self.sessions.list_failed();
+        }
+    }
+
+    pub(crate) fn on_walk_cancelled(&mut self, cmd: &Command) {
+        let progress = self.walk.as_ref().map(|w| w.progress).unwrap_or_default();
+        self.on_walk_ended(cmd);
+        self.say(strings::walk_cancelled(progress.scanned, progress.matches));
+    }
+
+    pub(crate) fn on_walked(&mut self, cmd: &Command, walked: Walked) {
+        self.on_walk_ended(cmd);
+        match walked.goal {
+            WalkGoal::Export => {
+                if let Some((path, rows)) = &walked.written {
+                    let text = strings::exported(rows, &path.display().to_string());
+                    self.note(text, vec![]);
+                }
+                return;
+            }
+            WalkGoal::Matches => {
+                if walked.generation != self.sessions.generation {
+                    return;
+                }
+                let v = self.viewport();
+                let now = self.now;
+                self.sessions.apply_matches(walked.matches, now, v);
+                self.succeeded(ErrorKey::List(ListSource::Sessions));
+            }
+            WalkGoal::Aggregate => {
+                if walked.generation != self.aggregate_generation {
+                    return;
+                }
+                self.aggregated_for = Some(self.sessions.query_text.clone());
+                self.users.rows = walked.users;
+                self.users.sort();
+                self.users.selected = 0;
+                self.users.offset = 0;
+                self.insights.figures = walked.figures;
+                self.insights.selected = 0;
+            }
+        }
+        let p = walked.progress;
+        self.say(strings::walk_done(p.pages, p.scanned, p.matches));
+    }
+
+    /// Walks for the Users and Insights tabs unless their figures are of the query in force.
+    pub(crate) fn ensure_aggregate(&mut self, out: &mut Vec<Command>) {
+        let fresh = self.aggregated_for.as_deref() == Some(self.sessions.query_text.as_str());
+        let walking = self
+            .walk
+            .as_ref()
+            .is_some_and(|w| w.goal == WalkGoal::Aggregate);
+        if !fresh && !walking && self.has_service {
+            self.start_walk(WalkGoal::Aggregate, out);
+        }
+    }
+
+    /// Replaces the Sessions query and applies it (a walk when it has local terms).
+    pub(crate) fn apply_sessions_query(&mut self, text: String, out: &mut Vec<Command>) {
+        let t = &mut self.sessions;
+        if t.query_text != text {
+            let cleared = t.clear_marks();
+            if cleared > 0 {
+                self.note(strings::marks_cleared_by_query(cleared), vec![]);
+            }
+        }
+        self.sessions.query_text = text;
+        self.sessions.query_error = None;
+        self.aggregated_for = None;
+        self.tab = Tab::Sessions;
+        self.load(ListSource::Sessions, vec![None], out);
+    }
+
+    /// Users tab: the next column to order by, or the other direction.
+    pub(crate) fn order_users(&mut self, next_column: bool) {
+        let u = &mut self.users;
+        if next_column {
+            let all = UserColumn::ALL;
+            let i = all.iter().position(|c| *c == u.column).unwrap_or(0);
+            u.column = all[(i + 1) % all.len()];
+        } else {
+            u.order = u.order.flip();
+        }
+        u.sort();
+        let v = self.viewport();
+        self.users.move_by(0, v);
+    }
+
+    /// Users tab, `Enter`: the Sessions tab with the query set to that user.
+    pub(crate) fn open_user(&mut self, out: &mut Vec<Command>) {
+        if let Some(id) = self.users.selected().map(|r| r.identity.clone()) {
+            self.apply_sessions_query(format!("identity={id}"), out);
+        }
+    }
+
+    /// Insights tab, `Enter`: the selected bar's term added to the query.
+    pub(crate) fn add_bar_term(&mut self, out: &mut Vec<Command>) {
+        let bars = self.insights.bars();
+        let Some(bar) = bars.get(self.insights.selected) else {
+            return;
+        };
+        let Some(term) = &bar.term else {
+            self.say(strings::BAR_HAS_NO_TERM);
+            return;
+        };
+        let text = match self.sessions.query_text.trim() {
+            "" => term.clone(),
+            q => format!("{q} {term}"),
+        };
+        self.apply_sessions_query(text, out);
+    }
+
+    /// Insights tab: move the bar selection.
+    pub(crate) fn move_bar(&mut self, delta: isize) {
+        let n = self.insights.bars().len();
+        let i = &mut self.insights.selected;
+        *i = i.saturating_add_signed(delta).min(n.saturating_sub(1));
+    }
+
+    /// Users tab `L`: the guarded log-out flow for the selected user.
+    pub(crate) fn logout_selected_user(&mut self, out: &mut Vec<Command>) {
+        if let Some(r) = self.users.selected() {
+            let (identity, email) = (r.identity.clone(), r.email.clone());
+            self.confirm_logout(identity, email, out);
+        }
+    }
+}
+
+impl App {
+    /// `e`: the export picker (CSV or NDJSON; the whole result or the marked rows).
+    pub(crate) fn open_export(&mut self) {
+        if !self.has_service {
+            self.say(strings::NEEDS_SERVICE);
+            return;
+        }
+        let marks = self.sessions.marks.len();
+        self.export_pick = Some(ExportPick {
+            format: Format::Csv,
+            marked_only: marks > 0,
+            marks,
+        });
+    }
+
+    /// The export picker, while open.
+    pub fn export_pick(&self) -> Option<&ExportPick> {
+        self.export_pick.as_ref()
+    }
+
+    /// Keys in the export picker: format, scope, go, close.
+    pub(crate) fn on_export_key(&mut self, key: KeyEvent, out: &mut Vec<Command>) {
+        let Some(pick) = self.export_pick.as_mut() else {
+            return;
+        };
+        match key.code {
+            KeyCode::Esc => self.export_pick = None,
+            KeyCode::Char('c') => pick.format = Format::Csv,
+            KeyCode::Char('n') => pick.format = Format::Ndjson,
+            KeyCode::Tab | KeyCode::Left | KeyCode::Right => {
+                pick.format = match pick.format {
+                    Format::Csv => Format::Ndjson,
+                    _ => Format::Csv,
+                };
+            }
+            KeyCode::Char('m') if pick.marks > 0 => pick.marked_only = !pick.marked_only,
+            KeyCode::Enter => {
+                let pick = *pick;
+                self.export_pick = None;
+                self.start_export(pick, out);
+            }
+            _ => {}
+        }
+    }
+
+    fn start_export(&mut self, pick: ExportPick, out: &mut Vec<Command>) {
+        let only = pick
+            .marked_only
+            .then(|| self.sessions.marks.iter().cloned().collect::<Vec<_>>());
+        let spec = ExportSpec {
+            format: pick.format,
+            dir: self.export_dir.clone(),
+            only,
+        };
+        self.start_walk_with(WalkGoal::Export, Some(spec), out);
+    }
+}

@@ -1,0 +1,297 @@
+//! Walks in the worker against the emulator: local matches, aggregates and exports
+//! against ground truth read from the sessions themselves, and a cancel that ends the
+//! walk once and leaves no file.
+
+use crate::harness;
+use authtop::audit::AuditLog;
+use authtop::authn::model::{Order, OrderBy, Session, Timestamp};
+use authtop::authn::{Client, ClientConfig};
+use authtop::emulator::{EmulatorConfig, Faults, RunningEmulator};
+use authtop::output::Format;
+use authtop::query::compile_query;
+use authtop::tui::command::{
+    Command, Event, EventKind, ExportSpec, Outcome, WalkGoal, WalkRequest, Walked,
+};
+use authtop::tui::worker::{self, WorkerContext, WorkerHandle};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+const PATIENCE: Duration = Duration::from_secs(30);
+
+async fn emulator() -> RunningEmulator {
+    let cfg = EmulatorConfig {
+        intelligence: true,
+        ..harness::emulator::config(40, 800, Faults::default())
+    };
+    harness::emulator::start(cfg).await
+}
+
+fn spawn(emu: &RunningEmulator, dir: &std::path::Path) -> WorkerHandle {
+    let client = Client::new(ClientConfig::new(emu.base_url(), emu.service_token())).unwrap();
+    worker::spawn(WorkerContext {
+        client,
+        profile: "test".into(),
+        user_token: None,
+        refresh_token: None,
+        token_file: None,
+        audit: Arc::new(AuditLog::open(&dir.join("audit.jsonl")).unwrap()),
+        concurrency: 2,
+    })
+}
+
+/// Every session the emulator holds, read page by page through the client.
+async fn all_sessions(emu: &RunningEmulator) -> Vec<Session> {
+    let client = Client::new(ClientConfig::new(emu.base_url(), emu.service_token())).unwrap();
+    let mut out = Vec::new();
+    let mut last = None;
+    loop {
+        let req = authtop::authn::model::SessionListRequest {
+            filter: None,
+            last: last.clone(),
+            order: None,
+            order_by: None,
+            size: Some(1000),
+        };
+        let page = client.session_list(&req).await.unwrap();
+        out.extend(page.result.sessions);
+        match page.result.last.filter(|l| !l.is_empty()) {
+            Some(l) => last = Some(l),
+            None => return out,
+        }
+    }
+}
+
+fn vpn(s: &Session) -> bool {
+    s.active_token
+        .as_ref()
+        .and_then(|t| t.intelligence.as_ref())
+        .and_then(|i| i.ip_intel.as_ref())
+        .and_then(|ip| ip.is_vpn)
+        == Some(true)
+}
+
+fn request(text: &str, goal: WalkGoal, size: u32, export: Option<ExportSpec>) -> WalkRequest {
+    let now = Timestamp::now();
+    WalkRequest {
+        generation: 1,
+        query: compile_query(text, now).unwrap(),
+        order_by: OrderBy::default(),
+        order: Order::default(),
+        size,
+        goal,
+        now,
+        export,
+    }
+}
+
+/// Sends a walk and collects its events until the terminal one.
+async fn run(
+    h: &mut WorkerHandle,
+    id: u64,
+    walk: WalkRequest,
+    cancel_after: Option<u64>,
+) -> Vec<Event> {
+    h.commands
+        .send(Command::Walk {
+            id,
+            walk: Box::new(walk),
+        })
+        .unwrap();
+    let mut events = Vec::new();
+    loop {
+        let e = tokio::time::timeout(PATIENCE, h.events.recv())
+            .await
+            .expect("the walk answers in time")
+            .expect("the worker is running");
+        if let (EventKind::Walking(p), Some(n)) = (&e.kind, cancel_after)
+            && p.pages == n
+        {
+            h.commands.send(Command::CancelWalk { walk: id }).unwrap();
+        }
+        let done = e.is_terminal();
+        events.push(e);
+        if done {
+            return events;
+        }
+    }
+}
+
+fn walked(events: &[Event]) -> &Walked {
+    match &events.last().unwrap().kind {
+        EventKind::Done(Outcome::Walked(w)) => w,
+        other => panic!("not walked: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_local_term_walk_keeps_exactly_the_sessions_that_match() {
+    let emu = emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = spawn(&emu, dir.path());
+    let truth: BTreeSet<String> = all_sessions(&emu)
+        .await
+        .into_iter()
+        .filter(vpn)
+        .map(|s| s.id)
+        .collect();
+    assert!(
+        !truth.is_empty() && truth.len() < 800,
+        "a few VPN sessions: {}",
+        truth.len()
+    );
+    let events = run(
+        &mut h,
+        1,
+        request("vpn", WalkGoal::Matches, 100, None),
+        None,
+    )
+    .await;
+    let w = walked(&events);
+    let got: BTreeSet<String> = w.matches.iter().map(|s| s.id.clone()).collect();
+    assert_eq!(got, truth);
+    assert_eq!(w.progress.scanned, 800);
+    assert_eq!(w.progress.pages, 8);
+    let pages: Vec<u64> = events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Walking(p) => Some(p.pages),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        pages,
+        (1..=8).collect::<Vec<_>>(),
+        "progress after every page"
+    );
+    assert_eq!(events.iter().filter(|e| e.is_terminal()).count(), 1);
+}
+
+#[tokio::test]
+async fn an_aggregate_walk_counts_every_user_and_keeps_no_session() {
+    let emu = emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = spawn(&emu, dir.path());
+    let all = all_sessions(&emu).await;
+    let users: BTreeSet<&str> = all.iter().map(|s| s.identity.as_str()).collect();
+    let events = run(&mut h, 1, request("", WalkGoal::Aggregate, 250, None), None).await;
+    let w = walked(&events);
+    assert!(w.matches.is_empty());
+    assert_eq!(w.users.len(), users.len());
+    assert_eq!(w.users.iter().map(|u| u.sessions).sum::<u64>(), 800);
+    let f = w.figures.as_ref().unwrap();
+    assert_eq!(f.total, 800);
+    assert_eq!(f.risk.vpn, all.iter().filter(|s| vpn(s)).count() as u64);
+}
+
+#[tokio::test]
+async fn an_export_writes_every_match_as_ndjson_and_says_where() {
+    let emu = emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let exports = dir.path().join("exports");
+    let mut h = spawn(&emu, dir.path());
+    let truth: BTreeSet<String> = all_sessions(&emu)
+        .await
+        .into_iter()
+        .filter(vpn)
+        .map(|s| s.id)
+        .collect();
+    let spec = ExportSpec {
+        format: Format::Ndjson,
+        dir: exports.clone(),
+        only: None,
+    };
+    let events = run(
+        &mut h,
+        1,
+        request("vpn", WalkGoal::Export, 100, Some(spec)),
+        None,
+    )
+    .await;
+    let (path, rows) = walked(&events).written.clone().unwrap();
+    assert!(path.starts_with(&exports));
+    assert_eq!(rows as usize, truth.len());
+    let text = std::fs::read_to_string(&path).unwrap();
+    let ids: BTreeSet<String> = text
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(ids, truth);
+
+    // Only the marked rows, as CSV: a header and one record each.
+    let only: Vec<String> = truth.iter().take(3).cloned().collect();
+    let spec = ExportSpec {
+        format: Format::Csv,
+        dir: exports.clone(),
+        only: Some(only.clone()),
+    };
+    let events = run(
+        &mut h,
+        2,
+        request("", WalkGoal::Export, 500, Some(spec)),
+        None,
+    )
+    .await;
+    let (csv_path, rows) = walked(&events).written.clone().unwrap();
+    assert_ne!(csv_path, path, "a second export never replaces the first");
+    assert_eq!(rows, 3);
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    assert_eq!(csv.lines().count(), 4, "{csv}");
+    for id in &only {
+        assert!(csv.contains(id.as_str()));
+    }
+}
+
+#[tokio::test]
+async fn a_cancelled_export_ends_once_and_leaves_no_file() {
+    let emu = emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let exports = dir.path().join("exports");
+    let mut h = spawn(&emu, dir.path());
+    let spec = ExportSpec {
+        format: Format::Csv,
+        dir: exports.clone(),
+        only: None,
+    };
+    let events = run(
+        &mut h,
+        9,
+        request("", WalkGoal::Export, 10, Some(spec)),
+        Some(2),
+    )
+    .await;
+    assert_eq!(events.last().unwrap().kind, EventKind::Cancelled);
+    assert_eq!(events.iter().filter(|e| e.is_terminal()).count(), 1);
+    let left: Vec<_> = std::fs::read_dir(&exports).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[tokio::test]
+async fn an_export_to_a_folder_that_cannot_be_made_fails_with_the_path() {
+    let emu = emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, "not a folder").unwrap();
+    let mut h = spawn(&emu, dir.path());
+    let spec = ExportSpec {
+        format: Format::Csv,
+        dir: blocker.join("exports"),
+        only: None,
+    };
+    let events = run(
+        &mut h,
+        3,
+        request("", WalkGoal::Export, 100, Some(spec)),
+        None,
+    )
+    .await;
+    match &events.last().unwrap().kind {
+        EventKind::Failed(e) => assert!(e.to_string().contains("exports"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+}
