@@ -16,6 +16,7 @@
 //! of the spawning process into the child's figure across exec, so an in-process emulator
 //! holding 100,000 sessions would be counted as the CLI's memory.
 
+use std::os::unix::fs::PermissionsExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -145,11 +146,18 @@ fn cursor(body: &[u8]) -> String {
 /// Runs the binary to completion; returns wall time and peak RSS in KiB.
 fn run(emu: &Emulator, args: &[&str]) -> (Duration, u64) {
     let state = tempfile::tempdir().expect("tempdir");
+    // A server named on the command line takes its token from the command line too.
+    let token_file = state.path().join("service-token");
+    std::fs::write(&token_file, &emu.token).expect("write the token file");
+    std::fs::set_permissions(&token_file, std::fs::Permissions::from_mode(0o600))
+        .expect("token file mode");
     let start = Instant::now();
     let child = Command::new(BIN)
         .args(args)
         .args(["--base-url", &emu.base_url])
-        .env("PANGEA_AUTHN_TOKEN", &emu.token)
+        .arg("--service-token-file")
+        .arg(&token_file)
+        .env_remove("PANGEA_AUTHN_TOKEN")
         .env("AUTHTOP_STATE_DIR", state.path())
         .env("AUTHTOP_CONFIG", state.path().join("none.toml"))
         .stdout(Stdio::null())
