@@ -7,10 +7,10 @@ use super::output::Format;
 use crate::authn::Secret;
 use crate::authn::model::OrderBy;
 use crate::color::ColorChoice;
-use crate::config::settings::{
-    DOMAIN_ENV, MAX_PAGE_SIZE, PROFILE_ENV, REFRESH_TOKEN_ENV, TOKEN_ENV, USER_TOKEN_ENV,
-    parse_positive,
+use crate::config::inputs::{
+    DOMAIN_ENV, PROFILE_ENV, REFRESH_TOKEN_ENV, TOKEN_ENV, USER_TOKEN_ENV,
 };
+use crate::config::settings::{MAX_PAGE_SIZE, parse_positive};
 use crate::config::{Given, Inputs, Source, paths::CONFIG_ENV};
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args, Parser, Subcommand};

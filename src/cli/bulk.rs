@@ -4,7 +4,8 @@
 
 use super::output::{Format, csv_record, pretty_json, table};
 use super::{CliError, Ctx, Exit};
-use crate::actions::signals::{self, Sig};
+use crate::actions::signals;
+use crate::actions::stop::Sig;
 use crate::actions::{
     Engine, Item, Op, Outcome, Progress, Report, RunInfo, Stop, StopReason, Target,
 };

@@ -7,7 +7,7 @@ use crate::actions::refresh::{RefreshError, refresh_and_save};
 use crate::actions::{Op, Target};
 use crate::authn::model::{Filter, Session, SessionListRequest, Timestamp, TokenInfo};
 use crate::authn::{Client, Secret};
-use crate::config::settings::USER_TOKEN_ENV;
+use crate::config::inputs::USER_TOKEN_ENV;
 use crate::sanitize::clean;
 use serde::Serialize;
 use std::io::Write;

@@ -1,7 +1,9 @@
 //! Profiles, environment and config file; where tokens come from.
 
 pub mod duration;
+pub mod error;
 pub mod file;
+pub mod inputs;
 pub mod paths;
 pub mod secret_file;
 pub mod server;
@@ -9,4 +11,6 @@ pub mod settings;
 pub mod token_file;
 pub mod user_tokens;
 
-pub use settings::{ConfigError, Given, Inputs, Origin, Settings, Source, resolve};
+pub use error::ConfigError;
+pub use inputs::{Given, Inputs, Source};
+pub use settings::{Origin, Settings, resolve};
