@@ -1,4 +1,6 @@
 //! Frame and key-press cost with 100 and with 100,000 rows loaded: both should be flat.
+//! Also the cost of one bulk progress event with 1,000 and with 20,000 sessions in the run:
+//! flat too, since an event reads its command in place instead of copying its ids.
 //!
 //! `cargo bench --bench draw` times 2000 iterations after warm-up; under `cargo test
 //! --benches` (no `--bench` argument) it runs a handful, just to prove it still works.
@@ -7,6 +9,7 @@
 mod tui_fixtures;
 
 use authtop::tui::app::{App, AppInit};
+use authtop::tui::command::{CensusResult, Command, EventKind, ItemOutcome, Outcome};
 use authtop::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -27,6 +30,36 @@ fn app_with(rows: usize) -> App {
         app.update(key('j'), now());
     }
     app
+}
+
+/// An app with a bulk invalidation of `n` sessions in flight, started the way a user does
+/// (a query, `X`, the typed count), and the ids it acts on.
+fn bulk_in_flight(n: usize) -> (App, Command, Vec<String>) {
+    let mut app = loaded(quiet(), sessions(0, 10), None, 200, 50);
+    app.update(key('/'), now());
+    for c in "email~example".chars() {
+        app.update(key(c), now());
+    }
+    let list = app.update(code(ratatui::crossterm::event::KeyCode::Enter), now());
+    app.update(listed(&list[0], sessions(0, 10), None), now());
+    let census = app.update(key('X'), now()).remove(0);
+    let ids: Vec<String> = (0..n).map(|i| format!("pmt_b{i:06}")).collect();
+    let result = CensusResult {
+        query: "email~example".into(),
+        session_ids: ids.clone(),
+        users: 1,
+        sample: sessions(0, 5),
+    };
+    let done = EventKind::Done(Outcome::Census(Box::new(result)));
+    app.update(event(&census, done), now());
+    for c in n.to_string().chars() {
+        app.update(key(c), now());
+    }
+    let bulk = app
+        .update(code(ratatui::crossterm::event::KeyCode::Enter), now())
+        .remove(0);
+    assert!(matches!(bulk, Command::BulkInvalidate { .. }), "{bulk:?}");
+    (app, bulk, ids)
 }
 
 /// Mean microseconds per call of `op` over `iters` runs, after `warm` unmeasured ones.
@@ -76,5 +109,32 @@ fn main() {
         SIZES[0],
         draw_us[1] / draw_us[0],
         key_us[1] / key_us[0]
+    );
+    // Progress events of a bulk run: the cost of one must not grow with the run's size.
+    // Above the typed-count threshold, so `bulk_in_flight` confirms by typing the count.
+    let runs = if full { [1_000, 20_000] } else { [150, 1_500] };
+    let mut event_us = Vec::new();
+    for n in runs {
+        let (mut app, bulk, ids) = bulk_in_flight(n);
+        let start = Instant::now();
+        for (i, id) in ids.iter().enumerate() {
+            let kind = EventKind::Progress {
+                session_id: id.clone(),
+                outcome: ItemOutcome::Done,
+                finished: i + 1,
+                total: n,
+            };
+            black_box(app.update(event(&bulk, kind), now()));
+        }
+        let us = start.elapsed().as_secs_f64() * 1e6 / n as f64;
+        assert_eq!(app.progress(), Some((n, n)));
+        println!("bulk progress event, {n:>6} in the run: {us:9.3} µs/event");
+        event_us.push(us);
+    }
+    println!(
+        "ratio {}/{} in the run: progress event {:.2}x (flat is 1.0)",
+        runs[1],
+        runs[0],
+        event_us[1] / event_us[0]
     );
 }

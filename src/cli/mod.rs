@@ -213,14 +213,14 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
     use args::{ClientCmd, SessionsCmd, TokenCmd};
     match command {
         Command::Sessions(SessionsCmd::List(a)) => {
-            sessions::list(ctx, sessions::Scope::Service, a).await
+            sessions::list(ctx, crate::authn::ListScope::Service, a).await
         }
         Command::Sessions(SessionsCmd::Invalidate(a)) => sessions::invalidate(ctx, a).await,
         Command::Sessions(SessionsCmd::Logout(a)) => sessions::logout(ctx, a).await,
         Command::Sessions(SessionsCmd::Users(a)) => users::run(ctx, a).await,
         Command::Client(ClientCmd::List(a)) => {
             let token = client_cmd::user_token(ctx)?;
-            sessions::list(ctx, sessions::Scope::Client(token), a).await
+            sessions::list(ctx, crate::authn::ListScope::Client(token), a).await
         }
         Command::Client(ClientCmd::Invalidate { session_id }) => {
             client_cmd::invalidate(ctx, session_id).await

@@ -173,25 +173,8 @@ impl Term {
     }
 }
 
-/// `"3h ago"`, `"in 2d"`, `"now"`: the largest whole unit, for tables.
-pub fn relative(t: Timestamp, now: Timestamp) -> String {
-    let secs = t.as_second() - now.as_second();
-    let a = secs.unsigned_abs();
-    if a == 0 {
-        return "now".into();
-    }
-    let amount = match a {
-        0..60 => format!("{a}s"),
-        60..3600 => format!("{}m", a / 60),
-        3600..86400 => format!("{}h", a / 3600),
-        _ => format!("{}d", a / 86400),
-    };
-    if secs > 0 {
-        format!("in {amount}")
-    } else {
-        format!("{amount} ago")
-    }
-}
+/// `"3h ago"`, `"in 2d"`, `"now"`: the one relative-time formatter, shared with the TUI.
+pub use crate::clock::ago_coarse as relative;
 
 /// A CSV cell's text before quoting: sanitised, a formula-leading cell defused with `'`.
 fn csv_text(s: &str) -> String {
@@ -582,6 +565,11 @@ mod tests {
     #[test]
     fn relative_times_use_the_largest_unit() {
         let now = ts("2026-01-01T00:00:00Z");
+        assert_eq!(
+            relative(ts("2025-12-31T22:20:00Z"), now),
+            "2h ago",
+            "1h40m: the same rounding as the TUI"
+        );
         assert_eq!(relative(ts("2025-12-31T21:00:00Z"), now), "3h ago");
         assert_eq!(relative(ts("2026-01-03T01:00:00Z"), now), "in 2d");
         assert_eq!(relative(ts("2026-01-01T00:00:45Z"), now), "in 45s");

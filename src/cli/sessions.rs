@@ -7,10 +7,10 @@ use crate::actions::{Op, Target, guard};
 use crate::authn::model::{
     Filter, ListPage, Order, OrderBy, Session, SessionListRequest, Timestamp,
 };
-use crate::authn::{Client, ListScope, PageError, Response, Secret};
+use crate::authn::{Client, ListScope, PageError, Response};
 use crate::investigate::{self, Matcher, Progress, WalkError};
 use crate::query::{self, Query, QueryError};
-use crate::sanitize::{clean, width};
+use crate::sanitize::clean;
 use futures::{Stream, StreamExt};
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -21,35 +21,10 @@ pub const COLLECT_PAGE_SIZE: u32 = 1000;
 /// Sessions shown by a dry run.
 const SAMPLE: usize = 10;
 
-/// Which list endpoint a command reads.
-#[derive(Debug, Clone)]
-pub enum Scope {
-    /// Every session of the project.
-    Service,
-    /// The sessions of the owner of this user token.
-    Client(Secret),
-}
-
-impl Scope {
-    fn list_scope(&self) -> ListScope {
-        match self {
-            Scope::Service => ListScope::Service,
-            Scope::Client(t) => ListScope::Client(t.clone()),
-        }
-    }
-}
-
 /// The query with a caret line under the offending span.
 pub fn query_error_display(query: &str, err: &QueryError) -> String {
     let shown = clean(query);
-    let start = err.span.start.min(query.len());
-    let end = err.span.end.clamp(start, query.len());
-    let pad = query.get(..start).map(|p| width(&clean(p))).unwrap_or(0);
-    let marks = query
-        .get(start..end)
-        .map(|p| width(&clean(p)))
-        .unwrap_or(0)
-        .max(1);
+    let (pad, marks) = err.caret(query);
     format!(
         "query error: {}\n  {shown}\n  {}{}",
         err.message,
@@ -150,7 +125,7 @@ fn filter_opt(filter: Filter) -> Option<Filter> {
 
 /// `sessions list` / `client list`. A query with local terms walks every page the server
 /// part matches and prints the sessions the local part accepts.
-pub async fn list(ctx: &Ctx, scope: Scope, args: ListArgs) -> Result<(), CliError> {
+pub async fn list(ctx: &Ctx, scope: ListScope, args: ListArgs) -> Result<(), CliError> {
     let now = Timestamp::now();
     let query = compile_query(&args.query.join(" "), now)?;
     super::columns::check_format(ctx.format, args.columns.is_some(), args.no_headers)?;
@@ -178,7 +153,7 @@ pub async fn list(ctx: &Ctx, scope: Scope, args: ListArgs) -> Result<(), CliErro
         },
     );
     if query.has_local() {
-        let walked = walk_local(ctx, &client, scope.list_scope(), req, &query, |page| {
+        let walked = walk_local(ctx, &client, scope.clone(), req, &query, |page| {
             writer.batch(&page).map_err(CliError::from)
         })
         .await;
@@ -193,8 +168,8 @@ pub async fn list(ctx: &Ctx, scope: Scope, args: ListArgs) -> Result<(), CliErro
     }
     if !args.all {
         let resp = match &scope {
-            Scope::Service => client.session_list(&req).await?,
-            Scope::Client(t) => client.client_session_list(t, &req).await?,
+            ListScope::Service => client.session_list(&req).await?,
+            ListScope::Client(t) => client.client_session_list(t, &req).await?,
         };
         writer.batch(&resp.result.sessions)?;
         let rows = writer.rows();
@@ -211,10 +186,10 @@ pub async fn list(ctx: &Ctx, scope: Scope, args: ListArgs) -> Result<(), CliErro
     // Nothing changes the sessions while they are listed, so the next page may be on its
     // way while this one is written. NDJSON passes each session's JSON through.
     if ctx.format == Format::Ndjson {
-        let pages = client.raw_pages_ahead(scope.list_scope(), req);
+        let pages = client.raw_pages_ahead(scope.clone(), req);
         write_pages(writer, pages, worded, |w, page| w.batch_raw(&page.sessions)).await
     } else {
-        let pages = client.pages_ahead(scope.list_scope(), req);
+        let pages = client.pages_ahead(scope.clone(), req);
         write_pages(writer, pages, worded, |w, page| w.batch(&page.sessions)).await
     }
 }

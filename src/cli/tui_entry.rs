@@ -23,6 +23,7 @@ pub fn options(settings: Settings, log_filter: Option<String>) -> Result<TuiOpti
     let mut opts = TuiOptions::demo();
     if let Some(client) = settings.client {
         opts.client = Some(client);
+        opts.demo = false;
         opts.profile = settings.profile;
         opts.user_token = settings.user_token;
         opts.refresh_token = settings.refresh_token;
@@ -43,10 +44,23 @@ pub fn options(settings: Settings, log_filter: Option<String>) -> Result<TuiOpti
 /// Starts the terminal UI (`AUTHTOP_LOG` sets the level of its log file).
 pub async fn run_tui(settings: Settings) -> Result<(), CliError> {
     let filter = std::env::var(LOG_ENV).ok().filter(|v| !v.trim().is_empty());
-    let opts = options(settings, filter)?;
-    crate::tui::run(opts)
-        .await
-        .map_err(|e| CliError::other(format!("{e:#}")))
+    let mut opts = options(settings, filter)?;
+    let demo = if opts.client.is_none() {
+        let demo = crate::demo::start(opts.demo_user_token_life)
+            .await
+            .map_err(|e| CliError::other(format!("cannot start the demo emulator: {e}")))?;
+        opts.client = Some(demo.client.clone());
+        opts.user_token = demo.user_token.clone();
+        opts.refresh_token = demo.refresh_token.clone();
+        Some(demo)
+    } else {
+        None
+    };
+    let result = crate::tui::run(opts).await;
+    if let Some(demo) = demo {
+        demo.emulator.shutdown().await;
+    }
+    result.map_err(|e| CliError::other(format!("{e:#}")))
 }
 
 #[cfg(test)]

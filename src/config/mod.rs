@@ -1,5 +1,6 @@
 //! Profiles, environment and config file; where tokens come from.
 
+pub mod defaults;
 pub mod duration;
 pub mod error;
 pub mod file;

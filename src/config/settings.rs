@@ -19,18 +19,11 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// Default bulk concurrency.
-pub const DEFAULT_CONCURRENCY: usize = 8;
-/// Default rows per page.
-pub const DEFAULT_PAGE_SIZE: u32 = 50;
-/// The largest page the API serves (`--size`, `page_size`).
-pub const MAX_PAGE_SIZE: u32 = 1000;
-/// Default TUI reload interval.
-pub const DEFAULT_AUTO_RELOAD: Duration = Duration::from_secs(30);
-/// Default budget of one whole call, retries included.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-/// Default limit of one attempt.
-pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+pub use super::defaults::{
+    ATTEMPT_TIMEOUT as DEFAULT_ATTEMPT_TIMEOUT, AUTO_RELOAD as DEFAULT_AUTO_RELOAD,
+    CONCURRENCY as DEFAULT_CONCURRENCY, MAX_PAGE_SIZE, PAGE_SIZE as DEFAULT_PAGE_SIZE,
+    TIMEOUT as DEFAULT_TIMEOUT,
+};
 
 /// One line of `authtop config show`: a setting, its shown (redacted) value and its origin.
 #[derive(Debug, Clone, PartialEq, Eq)]

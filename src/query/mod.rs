@@ -52,6 +52,22 @@ pub struct QueryError {
 }
 
 impl QueryError {
+    /// Where the carets go under `input` as it is drawn (sanitised): the cells before
+    /// the offending span and the cells it covers (at least one). Every caret display
+    /// (CLI, TUI, [`QueryError::render`]) lines up through this.
+    pub fn caret(&self, input: &str) -> (usize, usize) {
+        let start = self.span.start.min(input.len());
+        let end = self.span.end.clamp(start, input.len());
+        let (before, marked) = match (input.get(..start), input.get(start..end)) {
+            (Some(before), Some(marked)) => (before, marked),
+            _ => ("", input),
+        };
+        // `clean` swaps characters one for one, so cleaned widths line the carets up.
+        let pad = sanitize::width(&sanitize::clean(before));
+        let carets = sanitize::width(&sanitize::clean(marked)).max(1);
+        (pad, carets)
+    }
+
     /// An error at `span` saying `message`.
     pub(crate) fn new(span: Range<usize>, message: impl Into<String>) -> Self {
         Self {
@@ -68,15 +84,7 @@ impl QueryError {
     /// bad time `yesterday` for `created`: expected …
     /// ```
     pub fn render(&self, input: &str) -> String {
-        let start = self.span.start.min(input.len());
-        let end = self.span.end.clamp(start, input.len());
-        let (before, marked) = match (input.get(..start), input.get(start..end)) {
-            (Some(before), Some(marked)) => (before, marked),
-            _ => ("", input),
-        };
-        // `clean` swaps characters one for one, so cleaned widths line the carets up.
-        let pad = sanitize::width(&sanitize::clean(before));
-        let carets = sanitize::width(&sanitize::clean(marked)).max(1);
+        let (pad, carets) = self.caret(input);
         format!(
             "{}\n{}{}\n{}",
             sanitize::clean(input),

@@ -37,7 +37,7 @@ pub struct ListQuery {
     pub cursor: Option<String>,
 }
 
-/// Work for the worker (or, for [`Command::Clipboard`], for the run loop's terminal).
+/// Work for the worker. What the run loop does itself is an [`Effect`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     /// Fetch one page; `generation` lets the app drop results it no longer wants.
@@ -108,9 +108,8 @@ pub enum Command {
         /// Command id.
         id: CommandId,
     },
-    /// Copy text to the terminal clipboard (OSC 52); handled by the run loop, not the worker.
-    Clipboard(String),
-    /// Stop after in-flight work (or at once when `force`).
+    /// Stop after in-flight work (or at once when `force`); sent by the TUI's owner when
+    /// the loop has ended, never by the app.
     Shutdown {
         /// Abandon in-flight work.
         force: bool,
@@ -118,7 +117,7 @@ pub enum Command {
 }
 
 impl Command {
-    /// The id of a command that the worker answers; None for run-loop-only commands.
+    /// The id of a command that the worker answers; None for [`Command::Shutdown`].
     pub fn id(&self) -> Option<CommandId> {
         match self {
             Command::List { id, .. }
@@ -130,7 +129,7 @@ impl Command {
             | Command::ClientLogout { id }
             | Command::Refresh { id }
             | Command::TokenCheck { id } => Some(*id),
-            Command::Clipboard(_) | Command::Shutdown { .. } => None,
+            Command::Shutdown { .. } => None,
         }
     }
 
@@ -144,6 +143,18 @@ impl Command {
                 | Command::ClientLogout { .. }
         )
     }
+}
+
+/// What the run loop does itself, apart from the worker's [`Command`]s.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Copy text to the terminal clipboard (OSC 52).
+    Clipboard(String),
+    /// Stop the loop; `force` abandons in-flight work.
+    Quit {
+        /// Abandon in-flight work.
+        force: bool,
+    },
 }
 
 /// A page as the worker delivers it.

@@ -3,30 +3,28 @@
 pub mod app;
 pub mod command;
 pub mod keymap;
+pub mod layout;
 pub mod run;
+pub mod strings;
 pub mod view;
 pub mod worker;
 
 use crate::audit::AuditLog;
 use crate::authn::{Client, ClientConfig, Secret};
-use crate::emulator::{EmulatorConfig, Faults, RunningEmulator};
+use crate::config::defaults;
 use color_eyre::eyre::{Result, WrapErr, eyre};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Overrides the demo user token's life in demo mode (e.g. `5s`), so refreshes can be
-/// watched (and tested) without waiting minutes.
-pub const DEMO_TOKEN_LIFE_ENV: &str = "AUTHTOP_DEMO_TOKEN_LIFE";
-/// Overrides the folder of the audit log and the log file.
-pub const STATE_DIR_ENV: &str = "AUTHTOP_STATE_DIR";
-
 /// Everything the TUI needs; built by the CLI from flags, env and profile.
 #[derive(Debug, Clone)]
 pub struct TuiOptions {
-    /// Where to connect; None = demo mode against an embedded emulator.
+    /// Where to connect; None until the entry has started the demo (see [`crate::demo`]).
     pub client: Option<ClientConfig>,
+    /// The server is the demo emulator (shown in the header).
+    pub demo: bool,
     /// Profile name, shown and audited.
     pub profile: String,
     /// Hide destructive actions.
@@ -64,39 +62,24 @@ impl TuiOptions {
     pub fn demo() -> Self {
         Self {
             client: None,
+            demo: true,
             profile: "demo".into(),
             read_only: false,
             user_token: None,
             refresh_token: None,
             token_file: None,
-            concurrency: 8,
+            concurrency: defaults::CONCURRENCY,
             audit_log: None,
             log_file: None,
             log_filter: "info".into(),
-            auto_reload: Some(Duration::from_secs(30)),
-            page_size: 50,
-            refresh_fraction: 0.2,
-            refresh_margin: Duration::from_secs(60),
+            auto_reload: Some(defaults::AUTO_RELOAD),
+            page_size: defaults::PAGE_SIZE,
+            refresh_fraction: defaults::REFRESH_FRACTION,
+            refresh_margin: defaults::REFRESH_MARGIN,
             key_overrides: BTreeMap::new(),
-            demo_user_token_life: Duration::from_secs(120),
+            demo_user_token_life: defaults::DEMO_TOKEN_LIFE,
         }
     }
-}
-
-/// The folder for the audit log and the log file: `$AUTHTOP_STATE_DIR`, else the
-/// platform state folder (`~/.local/state/authtop`).
-pub fn state_dir() -> Result<PathBuf> {
-    if let Some(dir) = std::env::var_os(STATE_DIR_ENV).filter(|d| !d.is_empty()) {
-        return Ok(PathBuf::from(dir));
-    }
-    use etcetera::BaseStrategy;
-    let base = etcetera::choose_base_strategy()
-        .map_err(|e| eyre!("cannot find the home folder for the state folder: {e}"))?;
-    let dir = base
-        .state_dir()
-        .unwrap_or_else(|| base.data_dir())
-        .join("authtop");
-    Ok(dir)
 }
 
 /// Sends tracing output to `path` (never to the terminal the TUI owns). The guard must
@@ -125,66 +108,24 @@ fn init_logging(path: &Path, filter: &str) -> Result<tracing_appender::non_block
     Ok(guard)
 }
 
-/// The demo user token life: the env override when set and valid, else `default`.
-fn demo_token_life(default: Duration) -> Duration {
-    std::env::var(DEMO_TOKEN_LIFE_ENV)
-        .ok()
-        .and_then(|v| v.trim().parse::<jiff::SignedDuration>().ok())
-        .and_then(|d| Duration::try_from(d).ok())
-        .filter(|d| !d.is_zero())
-        .unwrap_or(default)
-}
-
-/// Where the TUI connects and as whom, after demo mode is resolved.
+/// Where the TUI connects and as whom.
 struct Connection {
     client: Client,
     user_token: Option<Secret>,
     refresh_token: Option<Secret>,
-    demo: Option<RunningEmulator>,
 }
 
-async fn connect(opts: &TuiOptions) -> Result<Connection> {
-    if let Some(config) = &opts.client {
-        let mut config = config.clone();
-        config.on_retry = Some(worker::retry_hook());
-        let client = Client::new(config).wrap_err("cannot set up the AuthN client")?;
-        return Ok(Connection {
-            client,
-            user_token: opts.user_token.clone(),
-            refresh_token: opts.refresh_token.clone(),
-            demo: None,
-        });
-    }
-    let life = demo_token_life(opts.demo_user_token_life);
-    let emulator = RunningEmulator::start(
-        EmulatorConfig {
-            seed: 42,
-            users: 40,
-            sessions: 300,
-            user_token_life: life,
-            refresh_token_life: Duration::from_secs(7 * 86_400),
-            faults: Faults::default(),
-            intelligence: true,
-        },
-        ([127, 0, 0, 1], 0).into(),
-    )
-    .await
-    .wrap_err("cannot start the demo emulator")?;
-    tracing::info!(base_url = %emulator.base_url(), token_life = ?life, "demo emulator started");
-    let mut config = ClientConfig::new(emulator.base_url(), emulator.service_token());
+fn connect(opts: &TuiOptions) -> Result<Connection> {
+    let mut config = opts
+        .client
+        .clone()
+        .ok_or_else(|| eyre!("no server to connect to (demo mode starts its emulator first)"))?;
     config.on_retry = Some(worker::retry_hook());
-    let client =
-        Client::new(config).wrap_err("cannot set up the AuthN client for the demo emulator")?;
-    let first = emulator
-        .tokens(1)
-        .into_iter()
-        .next()
-        .and_then(|u| u.sessions.into_iter().next());
+    let client = Client::new(config).wrap_err("cannot set up the AuthN client")?;
     Ok(Connection {
         client,
-        user_token: first.as_ref().map(|s| s.user_token.clone()),
-        refresh_token: first.map(|s| s.refresh_token),
-        demo: Some(emulator),
+        user_token: opts.user_token.clone(),
+        refresh_token: opts.refresh_token.clone(),
     })
 }
 
@@ -192,11 +133,10 @@ async fn connect(opts: &TuiOptions) -> Result<Connection> {
 /// already waited for by the app) before abandoning it.
 const QUIT_GRACE: Duration = Duration::from_secs(3);
 
-/// Runs the TUI until the user quits; with `opts.client == None`, against an embedded
-/// emulator with seeded data (demo mode).
+/// Runs the TUI until the user quits.
 pub async fn run(opts: TuiOptions) -> Result<()> {
     run::install_panic_hook();
-    let state = state_dir()?;
+    let state = crate::config::paths::state_dir();
     let log_path = opts
         .log_file
         .clone()
@@ -212,18 +152,18 @@ pub async fn run(opts: TuiOptions) -> Result<()> {
     );
     tracing::info!(
         profile = %opts.profile,
-        demo = opts.client.is_none(),
+        demo = opts.demo,
         read_only = opts.read_only,
         "starting the TUI"
     );
 
-    let conn = connect(&opts).await?;
+    let conn = connect(&opts)?;
     let (mut app, initial) = screen::new_app(
         &opts,
         conn.client.host(),
         conn.user_token.as_ref(),
         conn.refresh_token.is_some(),
-        conn.demo.is_some(),
+        opts.demo,
     );
     let mut handle = worker::spawn(worker::WorkerContext {
         client: conn.client,
@@ -257,9 +197,6 @@ pub async fn run(opts: TuiOptions) -> Result<()> {
     let force =
         !matches!(exit, Ok(run::LoopExit::Quit { force: false })) || app.in_flight_to_finish() == 0;
     stop_worker(handle, force).await;
-    if let Some(emulator) = conn.demo {
-        emulator.shutdown().await;
-    }
     match exit? {
         run::LoopExit::Signal(name, number) => {
             tracing::info!(signal = name, "stopped by a signal");
@@ -303,13 +240,16 @@ mod screen {
     use crate::authn::Secret;
     use crate::authn::model::Timestamp;
     use crate::tui::app::{App, AppInit, RefreshPolicy};
-    use crate::tui::command::{Command, Msg};
+    use crate::tui::command::{Command, Effect, Msg};
     use crate::tui::keymap::Keymap;
     use crate::tui::run::Screen;
 
     impl Screen for App {
         fn update(&mut self, msg: Msg, now: Timestamp) -> Vec<Command> {
             App::update(self, msg, now)
+        }
+        fn take_effects(&mut self) -> Vec<Effect> {
+            App::take_effects(self)
         }
         fn should_quit(&self) -> bool {
             App::should_quit(self)

@@ -5,7 +5,7 @@
 //! SIGHUP (the loop returns, so the guard runs).
 
 use crate::authn::model::Timestamp;
-use crate::tui::command::{Command, Event, Msg};
+use crate::tui::command::{Command, Effect, Event, Msg};
 use crate::tui::keymap::KeyCombo;
 use color_eyre::eyre::{Result, WrapErr};
 use futures::{Stream, StreamExt};
@@ -29,6 +29,8 @@ use tokio::sync::mpsc;
 pub trait Screen {
     /// Applies one message at `now`; returns the commands it produced.
     fn update(&mut self, msg: Msg, now: Timestamp) -> Vec<Command>;
+    /// What the loop must do itself since the last call (copy, quit).
+    fn take_effects(&mut self) -> Vec<Effect>;
     /// True once the loop should stop.
     fn should_quit(&self) -> bool;
     /// Draws the whole screen.
@@ -141,7 +143,7 @@ pub fn to_msg(event: TermEvent) -> Option<Msg> {
     }
 }
 
-/// Where the loop sends the app's commands.
+/// Where the loop sends the app's commands, and what it does with its effects.
 struct Router<'a, W: Write> {
     commands: &'a mpsc::UnboundedSender<Command>,
     clipboard: &'a mut W,
@@ -151,8 +153,16 @@ struct Router<'a, W: Write> {
 impl<W: Write> Router<'_, W> {
     fn route(&mut self, commands: Vec<Command>) {
         for command in commands {
-            match command {
-                Command::Clipboard(text) => {
+            if self.commands.send(command).is_err() {
+                tracing::error!("the worker has stopped; a command was not sent");
+            }
+        }
+    }
+
+    fn apply(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::Clipboard(text) => {
                     if let Err(e) = execute!(
                         self.clipboard,
                         CopyToClipboard::to_clipboard_from(text.as_bytes())
@@ -160,14 +170,15 @@ impl<W: Write> Router<'_, W> {
                         tracing::warn!(error = %e, "could not write to the clipboard");
                     }
                 }
-                Command::Shutdown { force } => self.force_quit |= force,
-                other => {
-                    if self.commands.send(other).is_err() {
-                        tracing::error!("the worker has stopped; a command was not sent");
-                    }
-                }
+                Effect::Quit { force } => self.force_quit |= force,
             }
         }
+    }
+
+    /// Feeds one message to the screen and carries out what it asks for.
+    fn step<S: Screen>(&mut self, screen: &mut S, msg: Msg) {
+        self.route(screen.update(msg, Timestamp::now()));
+        self.apply(screen.take_effects());
     }
 }
 
@@ -200,7 +211,7 @@ where
     let size = terminal
         .size()
         .wrap_err("could not read the terminal size")?;
-    router.route(screen.update(Msg::Resize(size.width, size.height), Timestamp::now()));
+    router.step(screen, Msg::Resize(size.width, size.height));
 
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -248,10 +259,10 @@ where
         {
             panic!("deliberate panic: the {DEBUG_PANIC_KEY_ENV} key was pressed");
         }
-        router.route(screen.update(msg, Timestamp::now()));
+        router.step(screen, msg);
         for _ in 0..EVENT_BATCH {
             match events.try_recv() {
-                Ok(ev) => router.route(screen.update(Msg::Worker(ev), Timestamp::now())),
+                Ok(ev) => router.step(screen, Msg::Worker(ev)),
                 Err(_) => break,
             }
         }
@@ -270,6 +281,7 @@ mod tests {
     #[derive(Default)]
     struct Probe {
         seen: Vec<Msg>,
+        effects: Vec<Effect>,
         quit: bool,
         draws: std::cell::Cell<usize>,
     }
@@ -280,14 +292,19 @@ mod tests {
             match msg {
                 Msg::Key(k) if k.code == KeyCode::Char('q') => {
                     self.quit = true;
-                    vec![Command::Shutdown { force: true }]
+                    self.effects.push(Effect::Quit { force: true });
+                    vec![]
                 }
                 Msg::Key(k) if k.code == KeyCode::Char('y') => {
-                    vec![Command::Clipboard("pmt_abc".into())]
+                    self.effects.push(Effect::Clipboard("pmt_abc".into()));
+                    vec![]
                 }
                 Msg::Key(k) if k.code == KeyCode::Char('t') => vec![Command::TokenCheck { id: 9 }],
                 _ => vec![],
             }
+        }
+        fn take_effects(&mut self) -> Vec<Effect> {
+            std::mem::take(&mut self.effects)
         }
         fn should_quit(&self) -> bool {
             self.quit

@@ -1,7 +1,7 @@
 //! The detail view of one session: its fields as labelled lines, and the raw JSON form.
 
-use super::clock;
 use crate::authn::model::{Intelligence, Session, Timestamp, TokenInfo};
+use crate::clock;
 use crate::sanitize;
 use crate::tui::command::ListSource;
 

@@ -306,7 +306,7 @@ impl Table {
         self.failures += 1;
         self.retry_at = every.map(|every| {
             let wait = reload_backoff(every, self.failures).max(retry_after.unwrap_or_default());
-            crate::tui::app::clock::shift(now, i64::try_from(wait.as_millis()).unwrap_or(i64::MAX))
+            crate::clock::shift(now, i64::try_from(wait.as_millis()).unwrap_or(i64::MAX))
         });
     }
 

@@ -1,9 +1,11 @@
 //! What the app knows about its user token: metadata (never the value), the refresh
 //! schedule, failures with back-off, and the refresh history.
 
-use super::clock;
 use crate::authn::model::{Timestamp, TokenInfo};
+use crate::clock;
+use crate::config::defaults;
 use crate::tui::command::{CommandId, RefreshRecord};
+use crate::tui::strings;
 use std::collections::HashSet;
 use std::time::Duration;
 
@@ -21,8 +23,8 @@ pub struct RefreshPolicy {
 impl Default for RefreshPolicy {
     fn default() -> Self {
         Self {
-            fraction: 0.2,
-            margin: Duration::from_secs(60),
+            fraction: defaults::REFRESH_FRACTION,
+            margin: defaults::REFRESH_MARGIN,
             auto: true,
         }
     }
@@ -66,9 +68,9 @@ impl SignedOut {
     /// The sentence the Token tab shows.
     pub fn explain(&self) -> &'static str {
         match self {
-            SignedOut::Revoked => "the session was revoked",
-            SignedOut::Expired => "the session has expired",
-            SignedOut::LoggedOut => "this session was logged out from authtop",
+            SignedOut::Revoked => strings::REVOKED,
+            SignedOut::Expired => strings::EXPIRED,
+            SignedOut::LoggedOut => strings::LOGGED_OUT_HERE,
         }
     }
 }
@@ -241,17 +243,11 @@ impl TokenState {
         let life_ms = clock::millis(info.created_at, info.expire).max(0);
         let margin_ms = i64::try_from(policy.margin.as_millis()).unwrap_or(i64::MAX);
         let pct = (policy.fraction.clamp(0.0, 1.0) * 100.0).round();
+        let (life, margin) = (clock::short(life_ms / 1000), clock::short(margin_ms / 1000));
         Some(if margin_ms > life_ms / 2 {
-            format!(
-                "at half its life: it lives {}, less than twice the {} margin",
-                clock::short(life_ms / 1000),
-                clock::short(margin_ms / 1000)
-            )
+            strings::rule_half_life(&life, &margin)
         } else {
-            format!(
-                "when {pct:.0}% of its life or {} remain, whichever comes first",
-                clock::short(margin_ms / 1000)
-            )
+            strings::rule_fraction(pct, &margin)
         })
     }
 

@@ -1,6 +1,6 @@
 //! The detail view of one session: labelled fields, or the raw JSON, wrapped to the panel.
 
-use super::{bold, fit};
+use super::style::{bold, fit};
 use crate::tui::app::App;
 use crate::tui::app::detail::LABEL;
 use ratatui::Frame;

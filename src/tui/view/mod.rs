@@ -3,37 +3,23 @@
 
 mod detail;
 mod overlay;
+mod style;
 mod table;
 mod token;
 
-use crate::sanitize;
 use crate::tui::app::{App, Level, Tab};
 use crate::tui::command::ListSource;
 use crate::tui::keymap::ActionInfo;
+use crate::tui::strings;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-
-/// Lines above the table (header, tabs, query, query info).
-const TOP: u16 = 4;
-/// Lines below the table (status, hints).
-const BOTTOM: u16 = 2;
+use style::{bold, clean, dim, reverse};
 
 /// Spinner frames, advanced on ticks while anything is in flight.
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-
-/// Rows of table body that fit in a terminal `height` lines tall (after the column header).
-pub fn table_height(height: u16) -> usize {
-    usize::from(height.saturating_sub(TOP + BOTTOM + 1))
-}
-
-/// Cells of text across the detail view in a terminal `width` cells wide (inside its
-/// borders and left padding).
-pub fn detail_width(width: u16) -> usize {
-    usize::from(width.saturating_sub(3))
-}
 
 /// Draws the whole screen.
 pub fn draw(app: &App, frame: &mut Frame) {
@@ -100,33 +86,11 @@ fn split_rows(area: Rect) -> Rows {
     }
 }
 
-/// Server text made safe and cut to `max` cells.
-pub(crate) fn fit(s: &str, max: usize) -> String {
-    sanitize::fit(s, max)
-}
-
-/// Server text made safe.
-pub(crate) fn clean(s: &str) -> String {
-    sanitize::clean(s).into_owned()
-}
-
-pub(crate) fn bold() -> Style {
-    Style::default().add_modifier(Modifier::BOLD)
-}
-
-pub(crate) fn dim() -> Style {
-    Style::default().add_modifier(Modifier::DIM)
-}
-
 fn demo_style() -> Style {
     Style::default()
         .fg(Color::Black)
         .bg(Color::Yellow)
         .add_modifier(Modifier::BOLD | Modifier::REVERSED)
-}
-
-pub(crate) fn reverse() -> Style {
-    Style::default().add_modifier(Modifier::REVERSED)
 }
 
 fn header(app: &App, frame: &mut Frame, area: Rect) {
@@ -202,17 +166,7 @@ fn status(app: &App, frame: &mut Frame, area: Rect) {
         .keys_label(crate::tui::keymap::Action::MessageLog);
     let line = if app.quitting() {
         let n = app.destructive_in_flight();
-        let bulk = app
-            .progress()
-            .map(|(done, total)| format!(" (bulk {done}/{total} finished)"))
-            .unwrap_or_default();
-        Line::from(Span::styled(
-            format!(
-                " quitting: waiting for {n} action{}{bulk} — press q again to force",
-                if n == 1 { "" } else { "s" }
-            ),
-            bold(),
-        ))
+        Line::from(Span::styled(strings::quitting(n, app.progress()), bold()))
     } else if let Some((Level::Error, err)) = app.status_message() {
         Line::from(vec![
             Span::styled(
@@ -220,19 +174,16 @@ fn status(app: &App, frame: &mut Frame, area: Rect) {
                 Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
             ),
             Span::styled(clean(err), Style::default().fg(Color::Red)),
-            Span::styled(format!("  (esc dismisses · {log_key} log)"), dim()),
+            Span::styled(strings::error_keys(&log_key), dim()),
         ])
     } else if let Some((done, total)) = app.progress() {
-        Line::from(format!(" invalidating sessions: {done}/{total} finished"))
+        Line::from(strings::bulk_progress(done, total))
     } else if let Some((_, msg)) = app.status_message() {
         Line::from(format!(" {}", clean(msg)))
     } else if app.demo {
         Line::from(vec![
             Span::styled(" DEMO ", demo_style()),
-            Span::styled(
-                " emulator data — set PANGEA_AUTHN_TOKEN and PANGEA_DOMAIN to manage a real project",
-                bold(),
-            ),
+            Span::styled(strings::DEMO_HINT, bold()),
         ])
     } else {
         Line::default()
@@ -275,23 +226,4 @@ fn hints(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::raw(format!(" {label}  ")));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)).style(dim()), area);
-}
-
-/// Lines a paragraph takes when wrapped at `width` cells (approximate: by cell count).
-pub(crate) fn wrapped_height(lines: &[Line], width: u16) -> u16 {
-    let width = usize::from(width).max(1);
-    let rows: usize = lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
-    u16::try_from(rows).unwrap_or(u16::MAX)
-}
-
-/// A rectangle of at most `w` x `h` centred in `area`.
-pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    }
 }

@@ -1,10 +1,11 @@
 //! Things drawn over the screen: confirmation dialogs, the help overlay, the message log
 //! and the list of marked rows.
 
-use super::{bold, centered, clean, dim, reverse, wrapped_height};
+use super::style::{bold, centered, clean, dim, reverse, wrapped_height};
 use crate::tui::app::{App, Dialog, Focus, Level};
 use crate::tui::command::ListSource;
 use crate::tui::keymap::REGISTRY;
+use crate::tui::strings;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -14,8 +15,9 @@ use ratatui::widgets::{Block, Clear, Padding, Paragraph, Wrap};
 /// A confirmation, centred, with Cancel and the action as buttons.
 pub(super) fn dialog(d: &Dialog, frame: &mut Frame, area: Rect) {
     let danger = Style::default().fg(Color::Red).add_modifier(Modifier::BOLD);
-    let mut lines: Vec<Line> = d.lines.iter().map(|l| Line::raw(clean(l))).collect();
-    if let Some(w) = &d.warning {
+    let words = d.ask.wording();
+    let mut lines: Vec<Line> = words.lines.iter().map(|l| Line::raw(clean(l))).collect();
+    if let Some(w) = d.warning() {
         lines.push(Line::default());
         lines.push(Line::from(vec![
             Span::styled("⚠ WARNING: ", danger),
@@ -26,7 +28,7 @@ pub(super) fn dialog(d: &Dialog, frame: &mut Frame, area: Rect) {
     if let Some(t) = &d.typed {
         let ok = t.matches();
         lines.push(Line::from(vec![
-            Span::styled(format!("Type {} to confirm: ", t.expected), bold()),
+            Span::styled(strings::type_count(&t.expected), bold()),
             Span::styled(format!("{}▏", t.input), if ok { bold() } else { danger }),
         ]));
         lines.push(Line::default());
@@ -44,13 +46,13 @@ pub(super) fn dialog(d: &Dialog, frame: &mut Frame, area: Rect) {
     lines.push(Line::from(vec![
         button("Cancel", d.focus == Focus::Cancel),
         Span::raw("   "),
-        button(&clean(&d.confirm_label), d.focus == Focus::Confirm),
+        button(&clean(&words.confirm), d.focus == Focus::Confirm),
     ]));
     lines.push(Line::from(Span::styled(
         if d.typed.is_some() {
-            "type the count, then enter · esc cancel"
+            strings::DIALOG_TYPED_KEYS
         } else {
-            "y confirm · n/esc cancel · tab move focus"
+            strings::DIALOG_KEYS
         },
         dim(),
     )));
@@ -59,7 +61,7 @@ pub(super) fn dialog(d: &Dialog, frame: &mut Frame, area: Rect) {
     let rect = centered(area, width, height);
     let block = Block::bordered()
         .padding(Padding::left(1))
-        .title(Span::styled(format!(" {} ", clean(&d.title)), danger))
+        .title(Span::styled(format!(" {} ", clean(&words.title)), danger))
         .border_style(Style::default().fg(Color::Red));
     frame.render_widget(Clear, rect);
     frame.render_widget(
@@ -104,10 +106,7 @@ pub(super) fn help(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(spans));
     }
     lines.push(Line::default());
-    for note in [
-        "Dialogs: y confirm · n/esc cancel · tab move focus",
-        "Query:   enter apply · esc cancel",
-    ] {
+    for note in strings::HELP_NOTES {
         lines.push(Line::from(Span::styled(note, dim())));
     }
     // Borders and the left padding take three cells.
@@ -122,7 +121,7 @@ pub(super) fn help(app: &App, frame: &mut Frame, area: Rect) {
             .block(
                 Block::bordered()
                     .padding(Padding::left(1))
-                    .title(" help — esc or ? closes "),
+                    .title(strings::HELP_TITLE),
             )
             .wrap(Wrap { trim: false }),
         rect,
@@ -174,12 +173,9 @@ pub(super) fn messages(app: &App, frame: &mut Frame, area: Rect) {
         }
     }
     if lines.is_empty() {
-        lines.push(Line::from(Span::styled("no messages yet", dim())));
+        lines.push(Line::from(Span::styled(strings::NO_MESSAGES, dim())));
     }
-    let title = format!(
-        " messages ({}) — j/k scroll · esc closes ",
-        log.entries().len()
-    );
+    let title = strings::messages_title(log.entries().len());
     listing(frame, area, title, lines, log.scroll());
 }
 
@@ -188,11 +184,7 @@ pub(super) fn marks(app: &App, frame: &mut Frame, area: Rect) {
     let t = app.table(ListSource::Sessions);
     let mut ids: Vec<&String> = t.marks().iter().collect();
     ids.sort();
-    let query = if t.query_text().trim().is_empty() {
-        "no query".to_string()
-    } else {
-        format!("query `{}`", clean(t.query_text()))
-    };
+    let query = strings::marked_under(&clean(t.query_text()));
     let lines: Vec<Line<'static>> = ids
         .into_iter()
         .map(|id| {
@@ -206,9 +198,6 @@ pub(super) fn marks(app: &App, frame: &mut Frame, area: Rect) {
             ])
         })
         .collect();
-    let title = format!(
-        " {} marked under {query} — esc closes · U unmarks all ",
-        t.marks().len()
-    );
+    let title = strings::marks_title(t.marks().len(), &query);
     listing(frame, area, title, lines, 0);
 }

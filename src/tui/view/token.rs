@@ -1,10 +1,11 @@
 //! The Token tab: masked token, live countdown, refresh schedule, failures and history.
 
-use super::{bold, dim, fit};
+use super::style::{bold, dim, fit};
 use crate::authn::model::Timestamp;
-use crate::tui::app::clock;
+use crate::clock;
 use crate::tui::app::{App, Phase};
 use crate::tui::keymap::Action;
+use crate::tui::strings;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -25,84 +26,14 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
     if area.height == 0 {
         return;
     }
-    let now = app.now();
-    let tok = app.token();
     if !app.has_user_token {
-        let msg =
-            "No user token: pass --user-token (and --refresh-token) to watch and refresh one.";
-        frame.render_widget(Paragraph::new(msg).style(dim()), area);
+        let msg = Paragraph::new(strings::NO_USER_TOKEN_TAB).style(dim());
+        frame.render_widget(msg, area);
         return;
     }
     let w = usize::from(area.width).saturating_sub(LABEL);
-    let mut top = vec![kv(
-        "user token",
-        tok.mask().unwrap_or("••••••••").to_string(),
-    )];
-    let mut ratio = None;
-    match tok.info() {
-        Some(info) => {
-            top.push(kv("token id", fit(&info.id, w)));
-            top.push(kv(
-                "user",
-                fit(&format!("{} ({})", info.email, info.identity), w),
-            ));
-            top.push(kv(
-                "expires",
-                format!(
-                    "{} ({})",
-                    clock::absolute(info.expire),
-                    clock::until(info.expire, now)
-                ),
-            ));
-            let life_ms = clock::millis(info.created_at, info.expire).max(1);
-            let left_ms = clock::millis(now, info.expire).max(0);
-            let label = if left_ms == 0 {
-                "expired".to_string()
-            } else {
-                format!(
-                    "{} left of {}",
-                    clock::short(left_ms / 1000),
-                    clock::short(life_ms / 1000)
-                )
-            };
-            ratio = Some(((left_ms as f64 / life_ms as f64).clamp(0.0, 1.0), label));
-        }
-        None => top.push(kv("token id", "not checked yet".to_string())),
-    }
-    let mut below = Vec::new();
-    if let (Some(at), Some(rule)) = (tok.refresh_at(&app.policy), tok.rule_text(&app.policy))
-        && !tok.ending()
-        && !tok.signed_out()
-    {
-        below.push(kv(
-            "refresh at",
-            format!(
-                "{} ({}) — {rule}",
-                clock::absolute(at),
-                clock::until(at, now).replace("expired", "due"),
-            ),
-        ));
-    }
-    below.push(kv(
-        "session expiry",
-        match tok.session_expire() {
-            Some(t) => format!("{} ({})", clock::absolute(t), clock::until(t, now)),
-            None => "not loaded yet".to_string(),
-        },
-    ));
-    below.push(kv(
-        "auto-refresh",
-        if tok.auto() {
-            "on".to_string()
-        } else {
-            "off".to_string()
-        },
-    ));
-    let keys = Keys {
-        refresh: app.keymap().keys_label(Action::RefreshNow),
-        auto: app.keymap().keys_label(Action::ToggleAutoRefresh),
-    };
-    below.push(state_line(tok.phase(now), now, w, &keys));
+    let (top, ratio) = token_lines(app, w);
+    let below = schedule_lines(app, w);
 
     let mut y = area.y;
     let bottom = area.y + area.height;
@@ -141,12 +72,106 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
     if y + 2 >= bottom {
         return;
     }
+    let history = Rect {
+        y: y + 1,
+        height: bottom - y - 1,
+        ..area
+    };
+    draw_history(app, frame, history);
+}
+
+/// The token itself: mask, id, user, expiry; and the gauge's share of life left.
+fn token_lines(app: &App, w: usize) -> (Vec<Line<'static>>, Option<(f64, String)>) {
+    let now = app.now();
+    let tok = app.token();
+    let mut top = vec![kv(
+        "user token",
+        tok.mask().unwrap_or("••••••••").to_string(),
+    )];
+    let mut ratio = None;
+    match tok.info() {
+        Some(info) => {
+            top.push(kv("token id", fit(&info.id, w)));
+            top.push(kv(
+                "user",
+                fit(&format!("{} ({})", info.email, info.identity), w),
+            ));
+            top.push(kv(
+                "expires",
+                format!(
+                    "{} ({})",
+                    clock::absolute(info.expire),
+                    clock::until(info.expire, now)
+                ),
+            ));
+            let life_ms = clock::millis(info.created_at, info.expire).max(1);
+            let left_ms = clock::millis(now, info.expire).max(0);
+            let label = if left_ms == 0 {
+                "expired".to_string()
+            } else {
+                format!(
+                    "{} left of {}",
+                    clock::short(left_ms / 1000),
+                    clock::short(life_ms / 1000)
+                )
+            };
+            ratio = Some(((left_ms as f64 / life_ms as f64).clamp(0.0, 1.0), label));
+        }
+        None => top.push(kv("token id", strings::NOT_CHECKED.to_string())),
+    }
+    (top, ratio)
+}
+
+/// When the next refresh is due, the session's end, auto-refresh, and the state line.
+fn schedule_lines(app: &App, w: usize) -> Vec<Line<'static>> {
+    let now = app.now();
+    let tok = app.token();
+    let mut below = Vec::new();
+    if let (Some(at), Some(rule)) = (tok.refresh_at(&app.policy), tok.rule_text(&app.policy))
+        && !tok.ending()
+        && !tok.signed_out()
+    {
+        below.push(kv(
+            "refresh at",
+            format!(
+                "{} ({}) — {rule}",
+                clock::absolute(at),
+                clock::until(at, now).replace("expired", "due"),
+            ),
+        ));
+    }
+    below.push(kv(
+        "session expiry",
+        match tok.session_expire() {
+            Some(t) => format!("{} ({})", clock::absolute(t), clock::until(t, now)),
+            None => strings::NOT_LOADED.to_string(),
+        },
+    ));
+    below.push(kv(
+        "auto-refresh",
+        if tok.auto() {
+            "on".to_string()
+        } else {
+            "off".to_string()
+        },
+    ));
+    let keys = Keys {
+        refresh: app.keymap().keys_label(Action::RefreshNow),
+        auto: app.keymap().keys_label(Action::ToggleAutoRefresh),
+    };
+    below.push(state_line(tok.phase(now), now, w, &keys));
+    below
+}
+
+/// The refresh history, newest first, as many rows as fit.
+fn draw_history(app: &App, frame: &mut Frame, area: Rect) {
+    let tok = app.token();
     let widths = history_widths(area.width.saturating_sub(3));
     let rows: Vec<Row> = tok
         .history()
         .iter()
         .rev()
-        .take(usize::from(bottom - y).saturating_sub(3))
+        .take(usize::from(area.height).saturating_sub(2))
         .map(|r| {
             let cells = [
                 clock::absolute(r.at),
@@ -181,14 +206,7 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 .padding(Padding::left(1))
                 .title(format!(" refresh history ({}) ", tok.history().len())),
         );
-    frame.render_widget(
-        table,
-        Rect {
-            y: y + 1,
-            height: bottom - y - 1,
-            ..area
-        },
-    );
+    frame.render_widget(table, area);
 }
 
 /// Green with most of the life left, yellow under half, red under a fifth.
@@ -213,43 +231,21 @@ fn state_line(phase: Phase, now: Timestamp, w: usize, keys: &Keys) -> Line<'stat
     let red = Style::default().fg(Color::Red).add_modifier(Modifier::BOLD);
     let yellow = Style::default().fg(Color::Yellow);
     let (text, style) = match phase {
-        Phase::Unchecked => ("not checked yet".to_string(), dim()),
-        Phase::Ok => ("ok — refreshed automatically".to_string(), Style::default()),
-        Phase::AutoOff { expired: false } => (
-            format!(
-                "auto-refresh off — press {} to refresh, {} to turn it on",
-                keys.refresh, keys.auto
-            ),
-            yellow,
-        ),
-        Phase::AutoOff { expired: true } => (
-            format!(
-                "EXPIRED — auto-refresh is off; press {} to refresh",
-                keys.refresh
-            ),
-            red,
-        ),
-        Phase::Refreshing => ("refreshing…".to_string(), yellow),
-        Phase::ExpiredRefreshing => ("expired — refreshing…".to_string(), yellow),
+        Phase::Unchecked => (strings::NOT_CHECKED.to_string(), dim()),
+        Phase::Ok => (strings::STATE_OK.to_string(), Style::default()),
+        Phase::AutoOff { expired: false } => (strings::auto_off(&keys.refresh, &keys.auto), yellow),
+        Phase::AutoOff { expired: true } => (strings::expired_auto_off(&keys.refresh), red),
+        Phase::Refreshing => (strings::REFRESHING.to_string(), yellow),
+        Phase::ExpiredRefreshing => (strings::EXPIRED_REFRESHING.to_string(), yellow),
         Phase::Retrying { at, why } => (
-            format!(
-                "retrying {} — refresh failed: {why}",
-                clock::until(at, now).replace("expired", "now")
-            ),
+            strings::state_retrying(&clock::until(at, now).replace("expired", "now"), &why),
             Style::default().fg(Color::Red),
         ),
         Phase::SessionEnding { at } => (
-            format!(
-                "this session ends at {} ({}) — sign in again",
-                at.strftime("%H:%M"),
-                clock::until(at, now)
-            ),
+            strings::session_ends(&at.strftime("%H:%M").to_string(), &clock::until(at, now)),
             red,
         ),
-        Phase::SignedOut(why) => (
-            format!("SIGNED OUT — {}; sign in again", why.explain()),
-            red,
-        ),
+        Phase::SignedOut(why) => (strings::state_signed_out(why.explain()), red),
     };
     Line::from(vec![
         Span::styled(format!("{:<LABEL$}", "state"), bold()),

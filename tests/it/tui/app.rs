@@ -5,7 +5,7 @@ use authtop::authn::model::{Order, OrderBy};
 use authtop::authn::{ApiError, ApiStatus, Error, TransportKind};
 use authtop::tui::app::{App, AppInit, Focus, RefreshPolicy, Tab, clock};
 use authtop::tui::command::{
-    Command, Event, EventKind, ItemOutcome, ListSource, Msg, Outcome, RefreshRecord,
+    Command, Effect, Event, EventKind, ItemOutcome, ListSource, Msg, Outcome, RefreshRecord,
 };
 use authtop::tui::keymap::{Action, Keymap};
 use ratatui::Terminal;
@@ -84,8 +84,13 @@ fn d_then_y_invalidates_the_selected_session() {
     );
     let dialog = app.dialog().unwrap();
     assert_eq!(dialog.focus, Focus::Cancel);
-    assert!(dialog.lines.iter().any(|l| l.contains("pmt_s0001")));
-    assert!(dialog.lines.iter().any(|l| l.contains("user1@example.com")));
+    assert!(dialog.lines().iter().any(|l| l.contains("pmt_s0001")));
+    assert!(
+        dialog
+            .lines()
+            .iter()
+            .any(|l| l.contains("user1@example.com"))
+    );
     let cmd = only(app.update(key('y'), now()));
     assert!(matches!(
         &cmd,
@@ -155,18 +160,18 @@ fn logout_dialog_names_the_user_and_sends_their_identity() {
     scope_answer(&mut app, 1608);
     let d = app.dialog().unwrap();
     assert!(
-        d.lines
+        d.lines()
             .iter()
             .any(|l| l.contains("user2@example.com (pui_u0002)"))
     );
     assert!(
-        d.lines
+        d.lines()
             .iter()
             .any(|l| l.contains("1608 in all, 1 on this page")),
         "the dialog states the server's total: {:?}",
-        d.lines
+        d.lines()
     );
-    assert!(d.warning.is_none());
+    assert!(d.warning().is_none());
     let cmd = only(app.update(key('y'), now()));
     assert!(matches!(&cmd, Command::Logout { user_id, .. } if user_id == "pui_u0002"));
     app.update(
@@ -188,7 +193,7 @@ fn acting_on_the_tuis_own_session_warns() {
     let mut app = with_own_token(own, sessions(0, 3), 120, 30);
     app.update(key('d'), now());
     assert!(
-        app.dialog().unwrap().warning.is_none(),
+        app.dialog().unwrap().warning().is_none(),
         "row 0 is someone else"
     );
     app.update(key('n'), now());
@@ -197,8 +202,7 @@ fn acting_on_the_tuis_own_session_warns() {
     assert!(
         app.dialog()
             .unwrap()
-            .warning
-            .as_deref()
+            .warning()
             .unwrap()
             .contains("own user token")
     );
@@ -319,13 +323,13 @@ fn marks_survive_paging_and_the_bulk_dialog_counts_the_hidden_ones() {
 
     app.update(key('D'), now());
     let d = app.dialog().unwrap();
-    assert!(d.title.contains("3 marked"), "{}", d.title);
+    assert!(d.title().contains("3 marked"), "{}", d.title());
     assert!(
-        d.lines
+        d.lines()
             .iter()
             .any(|l| l.contains("2 of them are on other pages")),
         "{:?}",
-        d.lines
+        d.lines()
     );
     let cmd = only(app.update(key('y'), now()));
     let Command::BulkInvalidate { session_ids, .. } = &cmd else {
@@ -734,7 +738,7 @@ fn selection_survives_a_reload_by_session_id() {
 #[test]
 fn paging_keys_move_by_the_visible_height() {
     let mut app = loaded(quiet(), sessions(0, 100), None, 120, 30);
-    let height = authtop::tui::view::table_height(30);
+    let height = authtop::tui::layout::table_height(30);
     app.update(code(KeyCode::PageDown), now());
     assert_eq!(app.table(ListSource::Sessions).selected_index(), height);
     app.update(key('G'), now());
@@ -775,9 +779,13 @@ fn detail_view_opens_toggles_json_and_goes_back() {
 fn y_copies_the_selected_id() {
     let mut app = loaded(quiet(), sessions(0, 3), None, 120, 30);
     app.update(key('k'), now());
+    assert!(
+        app.update(key('y'), now()).is_empty(),
+        "nothing for the worker"
+    );
     assert_eq!(
-        only(app.update(key('y'), now())),
-        Command::Clipboard("pmt_s0000".to_string())
+        app.take_effects(),
+        [Effect::Clipboard("pmt_s0000".to_string())]
     );
 }
 
@@ -1074,7 +1082,8 @@ fn quit_waits_for_destructive_work_and_a_second_q_forces() {
         now(),
     );
     assert!(app.should_quit(), "quits once the action finished");
-    assert_eq!(cmds, [Command::Shutdown { force: false }]);
+    assert!(cmds.is_empty(), "nothing for the worker");
+    assert_eq!(app.take_effects(), [Effect::Quit { force: false }]);
 
     let mut app = loaded(quiet(), sessions(0, 3), None, 120, 30);
     app.update(key('d'), now());
@@ -1085,17 +1094,16 @@ fn quit_waits_for_destructive_work_and_a_second_q_forces() {
         now(),
     );
     assert!(app.should_quit());
-    assert_eq!(cmds, [Command::Shutdown { force: true }]);
+    assert!(cmds.is_empty(), "nothing for the worker");
+    assert_eq!(app.take_effects(), [Effect::Quit { force: true }]);
 }
 
 #[test]
 fn quit_with_nothing_destructive_in_flight_is_immediate() {
     let (mut app, _) = App::new(quiet(), now());
     assert_eq!(app.in_flight(), 2, "the first list and the token check");
-    assert_eq!(
-        app.update(key('q'), now()),
-        [Command::Shutdown { force: false }]
-    );
+    assert!(app.update(key('q'), now()).is_empty());
+    assert_eq!(app.take_effects(), [Effect::Quit { force: false }]);
     assert!(app.should_quit());
 }
 
@@ -1138,8 +1146,8 @@ fn client_logout_confirms_with_a_warning_and_signs_out() {
     app.update(key('3'), now());
     app.update(key('O'), now());
     let d = app.dialog().unwrap();
-    assert!(d.warning.is_some());
-    assert!(d.lines.iter().any(|l| l.contains("alice@example.com")));
+    assert!(d.warning().is_some());
+    assert!(d.lines().iter().any(|l| l.contains("alice@example.com")));
     let cmd = only(app.update(key('y'), now()));
     assert!(matches!(cmd, Command::ClientLogout { .. }));
     app.update(
@@ -1182,7 +1190,8 @@ fn ctrl_c_quits_even_while_editing_the_query() {
         Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
         now(),
     );
-    assert_eq!(cmds, [Command::Shutdown { force: false }]);
+    assert!(cmds.is_empty(), "nothing for the worker");
+    assert_eq!(app.take_effects(), [Effect::Quit { force: false }]);
     assert!(app.should_quit());
 }
 

@@ -98,7 +98,7 @@ fn l_states_the_users_total_from_the_server_and_drops_their_marks() {
     app.update(key('g'), now());
     logout_dialog(&mut app, 1608);
     let d = app.dialog().unwrap();
-    let text = d.lines.join("\n");
+    let text = d.lines().join("\n");
     assert!(text.contains("1608 in all, 2 on this page"), "{text}");
     assert!(text.contains("marked rows belong to this user"), "{text}");
     let cmd = only(app.update(key('y'), now()));
@@ -131,7 +131,7 @@ fn a_failed_count_still_opens_the_dialog_saying_the_total_is_unknown() {
     let mut app = loaded(quiet(), sessions(0, 3), None, 120, 30);
     let ask = only(app.update(key('L'), now()));
     app.update(event(&ask, EventKind::Failed(refused())), now());
-    let text = app.dialog().unwrap().lines.join("\n");
+    let text = app.dialog().unwrap().lines().join("\n");
     assert!(text.contains("total is unknown"), "{text}");
     assert!(text.contains("connection refused by 127.0.0.1:1"), "{text}");
 }
@@ -196,16 +196,16 @@ fn the_own_session_is_marked_and_every_destructive_dialog_warns_the_same() {
     // d on the own row.
     app.update(key('j'), now());
     app.update(key('d'), now());
-    warnings.push(app.dialog().unwrap().warning.clone());
+    warnings.push(app.dialog().unwrap().warning().map(str::to_string));
     app.update(key('n'), now());
     // L on its user.
     logout_dialog(&mut app, 4);
-    warnings.push(app.dialog().unwrap().warning.clone());
+    warnings.push(app.dialog().unwrap().warning().map(str::to_string));
     app.update(key('n'), now());
     // D with it marked.
     app.update(key(' '), now());
     app.update(key('D'), now());
-    warnings.push(app.dialog().unwrap().warning.clone());
+    warnings.push(app.dialog().unwrap().warning().map(str::to_string));
     app.update(key('n'), now());
     // X on a query matching it.
     app.update(key('/'), now());
@@ -227,12 +227,12 @@ fn the_own_session_is_marked_and_every_destructive_dialog_warns_the_same() {
         ),
         now(),
     );
-    warnings.push(app.dialog().unwrap().warning.clone());
+    warnings.push(app.dialog().unwrap().warning().map(str::to_string));
     app.update(key('n'), now());
     // O on the Token tab.
     app.update(key('3'), now());
     app.update(key('O'), now());
-    warnings.push(app.dialog().unwrap().warning.clone());
+    warnings.push(app.dialog().unwrap().warning().map(str::to_string));
 
     assert_eq!(warnings.len(), 5);
     for w in &warnings {
@@ -274,7 +274,7 @@ fn x_acts_on_the_querys_matches_with_the_servers_count_and_a_typed_confirmation(
         now(),
     );
     let d = app.dialog().unwrap();
-    let text = d.lines.join("\n");
+    let text = d.lines().join("\n");
     assert!(
         text.contains(&format!("{n} sessions of 17 users match")),
         "{text}"

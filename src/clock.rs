@@ -1,4 +1,5 @@
-//! Time arithmetic and the short relative times the screens show.
+//! Time arithmetic and the relative times the TUI and the CLI show ("9m ago", "in 2d").
+//! One formatter for both, so a time reads the same on the screen and in a script's output.
 
 use crate::authn::model::Timestamp;
 
@@ -54,7 +55,10 @@ pub fn ago(t: Timestamp, now: Timestamp) -> String {
     ago_in(t, now, short)
 }
 
-/// [`ago`] in one unit, for table cells: `9m ago`, `now`.
+/// [`ago`] in one unit, for table cells and CLI columns: `9m ago`, `in 2d`, `now`.
+///
+/// Rounding rule: to the nearest unit ([`coarse`]), so 1h40m ago reads `2h ago` and
+/// 59m40s ago reads `1h ago`; under a minute, whole seconds.
 pub fn ago_coarse(t: Timestamp, now: Timestamp) -> String {
     ago_in(t, now, coarse)
 }
@@ -121,6 +125,12 @@ mod tests {
             "rounding carries into the next unit"
         );
         assert_eq!(ago(3 * 3600 + 100), "3h ago");
+        assert_eq!(
+            ago(3600 + 40 * 60),
+            "2h ago",
+            "1h40m rounds to the nearest hour"
+        );
+        assert_eq!(ago(3600 + 20 * 60), "1h ago");
         assert_eq!(ago(2 * 86_400 + 3600), "2d ago");
         assert_eq!(ago(0), "now");
         assert_eq!(ago(-30), "in 30s", "a creation time ahead of the clock");

@@ -1,0 +1,65 @@
+//! Demo mode: an in-process emulator with seeded data, so authtop runs without a Pangea
+//! project. Started by the binary's entry before the TUI; the TUI only sees a server
+//! address and tokens, as it would for a real project.
+
+use crate::authn::{ClientConfig, Secret};
+use crate::emulator::{EmulatorConfig, Faults, RunningEmulator};
+use std::time::Duration;
+
+/// Overrides the demo user token's life in demo mode (e.g. `5s`), so refreshes can be
+/// watched (and tested) without waiting minutes.
+pub const DEMO_TOKEN_LIFE_ENV: &str = "AUTHTOP_DEMO_TOKEN_LIFE";
+
+/// A running demo server and the first seeded user's token pair.
+pub struct Demo {
+    /// The emulator; shut it down when the TUI has closed.
+    pub emulator: RunningEmulator,
+    /// Where to connect, with the emulator's service token.
+    pub client: ClientConfig,
+    /// The first seeded user's active token.
+    pub user_token: Option<Secret>,
+    /// Its refresh token.
+    pub refresh_token: Option<Secret>,
+}
+
+/// Starts the demo emulator on a free loopback port. `default_life` is the demo user
+/// token's life unless [`DEMO_TOKEN_LIFE_ENV`] names another.
+pub async fn start(default_life: Duration) -> std::io::Result<Demo> {
+    let life = token_life(default_life);
+    let emulator = RunningEmulator::start(
+        EmulatorConfig {
+            seed: 42,
+            users: 40,
+            sessions: 300,
+            user_token_life: life,
+            refresh_token_life: Duration::from_secs(7 * 86_400),
+            faults: Faults::default(),
+            intelligence: true,
+        },
+        ([127, 0, 0, 1], 0).into(),
+    )
+    .await?;
+    tracing::info!(base_url = %emulator.base_url(), token_life = ?life, "demo emulator started");
+    let client = ClientConfig::new(emulator.base_url(), emulator.service_token());
+    let first = emulator
+        .tokens(1)
+        .into_iter()
+        .next()
+        .and_then(|u| u.sessions.into_iter().next());
+    Ok(Demo {
+        client,
+        user_token: first.as_ref().map(|s| s.user_token.clone()),
+        refresh_token: first.map(|s| s.refresh_token),
+        emulator,
+    })
+}
+
+/// The demo user token life: the env override when set and valid, else `default`.
+fn token_life(default: Duration) -> Duration {
+    std::env::var(DEMO_TOKEN_LIFE_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<jiff::SignedDuration>().ok())
+        .and_then(|d| Duration::try_from(d).ok())
+        .filter(|d| !d.is_zero())
+        .unwrap_or(default)
+}

@@ -1,0 +1,271 @@
+//! Confirmations: opening each dialog with what it will do, and the keys inside one.
+
+use super::*;
+
+impl App {
+    /// Keys while a dialog is open: only an explicit yes (or the typed count) confirms.
+    pub(crate) fn on_dialog_key(&mut self, key: KeyEvent, out: &mut Vec<Command>) {
+        let Some(dialog) = &mut self.dialog else {
+            return;
+        };
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if let Some(typed) = &mut dialog.typed {
+            // A count to type: digits go to it, and only Enter on a match confirms.
+            match key.code {
+                KeyCode::Char(c) if c.is_ascii_digit() && !ctrl => {
+                    if typed.input.len() < 12 {
+                        typed.input.push(c);
+                    }
+                    return;
+                }
+                KeyCode::Backspace => {
+                    typed.input.pop();
+                    return;
+                }
+                KeyCode::Char('y' | 'Y') if !ctrl => return,
+                KeyCode::Enter if !typed.matches() => {
+                    let text = strings::type_to_confirm(&typed.expected);
+                    self.say(text);
+                    return;
+                }
+                KeyCode::Enter => {
+                    if let Some(d) = self.dialog.take() {
+                        self.dispatch(d.command, out);
+                    }
+                    return;
+                }
+                _ => {}
+            }
+        }
+        let confirm = match key.code {
+            KeyCode::Char('y' | 'Y') if !ctrl => Some(true),
+            KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(false),
+            KeyCode::Char('c') if ctrl => Some(false),
+            KeyCode::Enter => Some(dialog.focus == Focus::Confirm),
+            KeyCode::Tab
+            | KeyCode::BackTab
+            | KeyCode::Left
+            | KeyCode::Right
+            | KeyCode::Char('h' | 'l') => {
+                dialog.toggle_focus();
+                None
+            }
+            _ => None,
+        };
+        match confirm {
+            Some(true) => {
+                if let Some(d) = self.dialog.take() {
+                    self.dispatch(d.command, out);
+                }
+            }
+            Some(false) => self.dialog = None,
+            None => {}
+        }
+    }
+
+    /// True if the user owns authtop's own user token.
+    pub(crate) fn owns_the_tui_token(&self, user_id: &str) -> bool {
+        !user_id.is_empty()
+            && (self
+                .token
+                .info
+                .as_ref()
+                .is_some_and(|t| t.identity == user_id)
+                || self
+                    .sessions
+                    .rows
+                    .iter()
+                    .chain(self.mine.rows.iter())
+                    .any(|s| s.identity == user_id && self.is_own_session(s)))
+    }
+
+    /// `d`: the selected row of the table shown.
+    pub(crate) fn confirm_invalidate(&mut self) {
+        let Some(source) = self.current_source() else {
+            return;
+        };
+        let Some(row) = self.table(source).selected().cloned() else {
+            return;
+        };
+        let own = self.is_own_session(&row);
+        let id = self.take_id();
+        let ask = Ask::Invalidate {
+            session_id: row.id.clone(),
+            email: row.email,
+            user_id: row.identity,
+        };
+        let command = Command::Invalidate {
+            id,
+            source,
+            session_id: row.id,
+        };
+        self.dialog = Some(Dialog::new(ask, own, command));
+    }
+
+    /// `L`: asks the server how many sessions the user has; the dialog opens with it.
+    pub(crate) fn confirm_logout_user(&mut self, out: &mut Vec<Command>) {
+        if self.tab != Tab::Sessions {
+            return;
+        }
+        let Some(row) = self.sessions.selected().cloned() else {
+            return;
+        };
+        if row.identity.is_empty() {
+            self.say(strings::NO_USER_ON_ROW);
+            return;
+        }
+        let id = self.take_id();
+        self.say(strings::counting_sessions_of(&row.email));
+        self.scope_row = Some(row.clone());
+        self.dispatch(
+            Command::UserScope {
+                id,
+                user_id: row.identity,
+            },
+            out,
+        );
+    }
+
+    /// The log-out dialog, with the server's total (or why it is unknown).
+    pub(crate) fn open_logout_dialog(&mut self, user_id: &str, total: Result<u64, String>) {
+        let row = self
+            .scope_row
+            .take()
+            .filter(|r| r.identity == user_id)
+            .or_else(|| {
+                self.sessions
+                    .rows
+                    .iter()
+                    .find(|s| s.identity == user_id)
+                    .cloned()
+            });
+        let email = row.map(|r| r.email).unwrap_or_default();
+        let on_page = self
+            .sessions
+            .rows
+            .iter()
+            .filter(|s| s.identity == user_id)
+            .count();
+        let marked = self
+            .sessions
+            .mark_meta
+            .values()
+            .filter(|m| m.identity == user_id)
+            .count();
+        let own = self.owns_the_tui_token(user_id);
+        let id = self.take_id();
+        let ask = Ask::LogoutUser {
+            email,
+            user_id: user_id.to_string(),
+            total,
+            on_page,
+            marked,
+        };
+        let command = Command::Logout {
+            id,
+            user_id: user_id.to_string(),
+        };
+        self.dialog = Some(Dialog::new(ask, own, command));
+    }
+
+    /// `D`: the marked rows, wherever they are.
+    pub(crate) fn confirm_bulk(&mut self) {
+        let t = &self.sessions;
+        if t.marks.is_empty() {
+            self.say(strings::NOTHING_MARKED);
+            return;
+        }
+        let mut ids: Vec<String> = t.marks.iter().cloned().collect();
+        ids.sort();
+        let own = ids.iter().any(|id| {
+            self.token.own_session.as_deref() == Some(id.as_str())
+                || t.rows.iter().any(|s| &s.id == id && self.is_own_session(s))
+        });
+        let ask = Ask::Marked {
+            count: ids.len(),
+            query: t.query_text.clone(),
+            hidden: t.marks_not_visible(),
+        };
+        let id = self.take_id();
+        let command = Command::BulkInvalidate {
+            id,
+            session_ids: ids,
+            query: None,
+        };
+        self.dialog = Some(Dialog::new(ask, own, command));
+    }
+
+    /// `X`: asks the server for everything the query matches; the dialog opens with it.
+    pub(crate) fn confirm_act_on_query(&mut self, out: &mut Vec<Command>) {
+        if self.tab != Tab::Sessions {
+            return;
+        }
+        let t = &self.sessions;
+        if t.query_text.trim().is_empty() || t.filter.is_empty() {
+            self.say(strings::QUERY_FIRST);
+            return;
+        }
+        let (filter, query) = (t.filter.clone(), t.query_text.clone());
+        let id = self.take_id();
+        self.say(strings::COUNTING_MATCHES);
+        self.dispatch(Command::Census { id, filter, query }, out);
+    }
+
+    /// The act-on-query dialog, once the server has counted.
+    pub(crate) fn open_query_dialog(&mut self, census: CensusResult) {
+        let n = census.session_ids.len();
+        if n == 0 {
+            self.note(strings::nothing_matches(&census.query), vec![]);
+            return;
+        }
+        if census.query != self.sessions.query_text {
+            self.say(strings::QUERY_CHANGED);
+            return;
+        }
+        let own = self
+            .token
+            .own_session
+            .as_ref()
+            .is_some_and(|s| census.session_ids.contains(s));
+        let ask = Ask::Query {
+            query: census.query.clone(),
+            count: n,
+            users: census.users,
+            sample: census
+                .sample
+                .iter()
+                .take(SAMPLE_SHOWN)
+                .map(|s| (s.id.clone(), s.email.clone()))
+                .collect(),
+        };
+        let id = self.take_id();
+        let command = Command::BulkInvalidate {
+            id,
+            session_ids: census.session_ids,
+            query: Some(census.query),
+        };
+        let mut dialog = Dialog::new(ask, own, command);
+        if n > TYPE_COUNT_ABOVE {
+            dialog.typed = Some(dialog::Typed::new(n.to_string()));
+        }
+        self.dialog = Some(dialog);
+    }
+
+    /// `O`: authtop's own session.
+    pub(crate) fn confirm_logout_self(&mut self) {
+        if !self.has_user_token {
+            self.say(strings::NO_USER_TOKEN);
+            return;
+        }
+        let ask = Ask::LogoutSelf {
+            who: self
+                .token
+                .info
+                .as_ref()
+                .map(|t| (t.email.clone(), t.identity.clone())),
+            mask: self.token.mask.clone(),
+        };
+        let id = self.take_id();
+        self.dialog = Some(Dialog::new(ask, true, Command::ClientLogout { id }));
+    }
+}

@@ -1,0 +1,213 @@
+//! Key dispatch: which layer gets a key (dialog, editor, overlay, help, the detail view,
+//! the tab shown, then keys every tab shares).
+
+use super::*;
+
+impl App {
+    pub(crate) fn on_key(&mut self, key: KeyEvent, out: &mut Vec<Command>) {
+        if self.dialog.is_some() {
+            self.on_dialog_key(key, out);
+            return;
+        }
+        if self.editing.is_some() {
+            self.on_editor_key(key, out);
+            return;
+        }
+        let action = self.keymap.lookup(&key, self.context());
+        if self.log.open || self.marks_open {
+            self.on_overlay_key(key, action);
+            return;
+        }
+        if self.help {
+            match action {
+                Some(Action::Quit) => self.quit(),
+                Some(Action::Help | Action::Back) => self.help = false,
+                _ => {}
+            }
+            return;
+        }
+        if let Some(action) = action {
+            self.act(action, out);
+        }
+    }
+
+    /// Keys while the message log or the marked rows are shown: scroll, close, quit.
+    pub(crate) fn on_overlay_key(&mut self, key: KeyEvent, action: Option<Action>) {
+        match (key.code, action) {
+            (_, Some(Action::Quit)) => self.quit(),
+            (KeyCode::Esc, _)
+            | (_, Some(Action::MessageLog | Action::ShowMarks | Action::Back)) => {
+                self.log.open = false;
+                self.marks_open = false;
+            }
+            (KeyCode::Char('k') | KeyCode::Up, _) => {
+                self.log.scroll = self.log.scroll.saturating_add(1)
+            }
+            (KeyCode::Char('j') | KeyCode::Down, _) => {
+                self.log.scroll = self.log.scroll.saturating_sub(1)
+            }
+            (KeyCode::PageUp, _) => {
+                self.log.scroll = self.log.scroll.saturating_add(self.viewport().max(1))
+            }
+            (KeyCode::PageDown, _) => {
+                self.log.scroll = self.log.scroll.saturating_sub(self.viewport().max(1))
+            }
+            (KeyCode::Char('G') | KeyCode::End, _) => self.log.scroll = 0,
+            (KeyCode::Char('g') | KeyCode::Home, _) => self.log.scroll = self.log.line_count(),
+            _ => {}
+        }
+    }
+
+    pub(crate) fn on_editor_key(&mut self, key: KeyEvent, out: &mut Vec<Command>) {
+        let Some(source) = self.current_source() else {
+            self.editing = None;
+            return;
+        };
+        match key.code {
+            KeyCode::Esc => self.stop_editing(source),
+            _ if key.modifiers.contains(KeyModifiers::CONTROL)
+                && self.keymap.lookup(&key, self.context()) == Some(Action::Quit) =>
+            {
+                self.stop_editing(source);
+                self.quit();
+            }
+            KeyCode::Enter => {
+                let text = self
+                    .editing
+                    .as_ref()
+                    .map(LineEditor::text)
+                    .unwrap_or_default();
+                let now = self.now;
+                let t = self.table_mut(source);
+                match crate::query::compile(&text, now) {
+                    Err(e) => t.query_error = Some(e),
+                    Ok(filter) => {
+                        t.query_error = None;
+                        let changed = t.query_text != text || t.filter != filter;
+                        t.query_text = text;
+                        t.filter = filter;
+                        // Marks belong to the query they were made under.
+                        let cleared = if changed { t.clear_marks() } else { 0 };
+                        self.editing = None;
+                        self.preview = None;
+                        if cleared > 0 {
+                            self.note(strings::marks_cleared_by_query(cleared), vec![]);
+                        }
+                        self.load(source, vec![None], out);
+                    }
+                }
+            }
+            _ => {
+                if let Some(e) = &mut self.editing
+                    && e.handle(&key)
+                {
+                    self.recompile();
+                }
+            }
+        }
+    }
+
+    /// Closes the query editor; the query in force stays as it was.
+    pub(crate) fn stop_editing(&mut self, source: ListSource) {
+        self.editing = None;
+        self.preview = None;
+        self.table_mut(source).query_error = None;
+    }
+
+    /// Compiles the query being typed, so the filter it would send (or why it would not)
+    /// shows before Enter. Pure and cheap, so it runs on every edit.
+    pub(crate) fn recompile(&mut self) {
+        let (Some(e), Some(source)) = (&self.editing, self.current_source()) else {
+            return;
+        };
+        let compiled = crate::query::compile(&e.text(), self.now);
+        let (preview, error) = match compiled {
+            Ok(filter) => (Some(filter), None),
+            Err(err) => (None, Some(err)),
+        };
+        self.preview = preview;
+        self.table_mut(source).query_error = error;
+    }
+
+    /// An action from the keymap: the detail view when open, else the tab shown, then
+    /// the actions every tab shares. Each handler says whether it took the action.
+    pub(crate) fn act(&mut self, action: Action, out: &mut Vec<Command>) {
+        if self.read_only && action.info().danger {
+            return;
+        }
+        if self.detail.is_some() {
+            if !screens::detail::handle(self, action, out) {
+                self.act_anywhere(action, out);
+            }
+            return;
+        }
+        if !(screens::handler(self.tab))(self, action, out) {
+            self.act_anywhere(action, out);
+        }
+    }
+
+    /// Actions that mean the same on every tab.
+    fn act_anywhere(&mut self, action: Action, out: &mut Vec<Command>) {
+        match action {
+            Action::Back => {
+                self.error = None;
+                self.error_at = None;
+                self.progress = None;
+            }
+            Action::MessageLog => {
+                self.log.open = true;
+                self.log.scroll = 0;
+            }
+            Action::PauseReload => {
+                self.paused = !self.paused;
+                self.say(strings::auto_reload(self.paused));
+            }
+            Action::NextTab => {
+                let tabs = self.tabs();
+                let i = tabs.iter().position(|t| *t == self.tab).unwrap_or(0);
+                self.switch(tabs[(i + 1) % tabs.len()], out);
+            }
+            Action::TabSessions => self.switch(Tab::Sessions, out),
+            Action::TabMine => self.switch(Tab::MySessions, out),
+            Action::TabToken => self.switch(Tab::Token, out),
+            Action::Help => self.help = true,
+            Action::Quit => self.quit(),
+            _ => {}
+        }
+    }
+
+    pub(crate) fn switch(&mut self, tab: Tab, out: &mut Vec<Command>) {
+        if !self.tabs().contains(&tab) {
+            return;
+        }
+        self.tab = tab;
+        // The Token tab shows the expiry of the token's session, which only a list tells:
+        // the user's own sessions are the one page sure to hold it.
+        let wants_mine = tab == Tab::MySessions
+            || (tab == Tab::Token && self.has_user_token && self.token.own_session.is_none());
+        if wants_mine && !self.mine.loaded_once && !self.mine.loading {
+            self.load(ListSource::MySessions, vec![None], out);
+        }
+    }
+
+    /// Copies a session id through the terminal (the run loop does it).
+    pub(crate) fn copy(&mut self, id: String) {
+        self.say(strings::copied(&id));
+        self.effects.push(Effect::Clipboard(id));
+    }
+
+    /// Quits now, or waits for destructive actions in flight (a second quit forces).
+    pub(crate) fn quit(&mut self) {
+        let n = self.destructive_in_flight();
+        if n == 0 {
+            self.quit = true;
+            self.effects.push(Effect::Quit { force: false });
+        } else if self.quit_requested {
+            self.quit = true;
+            self.effects.push(Effect::Quit { force: true });
+        } else {
+            self.quit_requested = true;
+            self.say(strings::waiting_for(n));
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! The My sessions tab: the user's own sessions, and logging this session out.
+
+use crate::tui::app::App;
+use crate::tui::command::Command;
+use crate::tui::keymap::Action;
+
+/// Takes the My sessions tab's actions.
+pub(super) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> bool {
+    if super::list::handle(app, action, out) {
+        return true;
+    }
+    match action {
+        Action::LogoutSelf => app.confirm_logout_self(),
+        _ => return false,
+    }
+    true
+}
