@@ -2,7 +2,6 @@
 //! servers that never answer.
 
 mod app;
-mod imports;
 mod refresh_pty;
 mod responsive;
 mod token_states;
