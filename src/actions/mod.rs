@@ -7,6 +7,7 @@
 pub mod guard;
 pub mod refresh;
 pub mod signals;
+pub mod stop;
 
 use crate::audit::{AuditAction, AuditOutcome, AuditRecord, AuditSink, Operator, Phase};
 use crate::authn::{Acted, Call, Client, Error, Secret};
@@ -15,7 +16,7 @@ use futures::stream::FuturesUnordered;
 use serde::Serialize;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio_util::sync::CancellationToken;
+pub use stop::{Stop, StopReason};
 
 /// What to do to each target.
 #[derive(Debug, Clone)]
@@ -140,63 +141,6 @@ impl Item {
             Outcome::NotAttempted => Some("not sent: the run stopped first".into()),
             Outcome::NotFound | Outcome::Done => None,
         }
-    }
-}
-
-/// Why a run stopped before every target was sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StopReason {
-    /// A signal (SIGINT, SIGTERM, SIGHUP) asked the process to stop.
-    Signal(signals::Sig),
-    /// An audit line could not be written: nothing more is sent without a record.
-    AuditFailed(String),
-    /// The caller cancelled (the TUI quitting).
-    Cancelled,
-}
-
-impl std::fmt::Display for StopReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StopReason::Signal(s) => write!(f, "interrupted by {}", s.name()),
-            StopReason::AuditFailed(e) => write!(f, "the audit log could not be written: {e}"),
-            StopReason::Cancelled => f.write_str("cancelled"),
-        }
-    }
-}
-
-/// A stop request shared by a run and whoever may stop it (signal handler, UI).
-#[derive(Debug, Clone, Default)]
-pub struct Stop {
-    token: CancellationToken,
-    reason: Arc<std::sync::Mutex<Option<StopReason>>>,
-}
-
-impl Stop {
-    /// A stop nobody has asked for yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Asks the run to stop dispatching; the first reason wins.
-    pub fn stop(&self, reason: StopReason) {
-        {
-            let mut r = self.reason.lock().unwrap_or_else(|e| e.into_inner());
-            r.get_or_insert(reason);
-        }
-        self.token.cancel();
-    }
-
-    /// Why it was asked to stop, if it was.
-    pub fn reason(&self) -> Option<StopReason> {
-        self.reason
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-
-    /// Resolves once a stop is asked for.
-    pub async fn stopped(&self) {
-        self.token.cancelled().await;
     }
 }
 

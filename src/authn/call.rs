@@ -8,6 +8,15 @@ use super::model::*;
 use super::secret::Secret;
 use serde::Serialize;
 
+/// Which list a page walk reads.
+#[derive(Debug, Clone)]
+pub enum ListScope {
+    /// `/v2/session/list`: every session of the project.
+    Service,
+    /// `/v2/client/session/list`: the sessions of the owner of this user token.
+    Client(Secret),
+}
+
 /// One API call with its arguments.
 #[derive(Debug, Clone, Copy)]
 pub enum Call<'a> {

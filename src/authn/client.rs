@@ -1,11 +1,12 @@
 //! The AuthN HTTP client: one method per endpoint, retries, 202 polling.
 
-use super::call::Call;
+use super::call::{Call, ListScope};
 use super::decode::{self, ResultDecoder};
 use super::error::{Error, TransportKind};
 use super::model::*;
 use super::redact::Redactor;
-use super::retry::{is_retryable_error, is_retryable_status};
+use super::response::Response;
+use super::retry::{RetryHook, RetryNotice, RetryPolicy, is_retryable_error, is_retryable_status};
 use super::secret::Secret;
 use super::transport::{self, Limits, RETRIED_IDS_HEADER, Raw};
 use super::url;
@@ -41,45 +42,6 @@ pub struct Acted {
 
 /// Reads a plain success in one pass, or declines (see [`decode::success`]).
 type FastDecoder<T> = fn(&Raw, &Redactor, u32) -> Option<Response<T>>;
-
-/// How retries back off (spec 6.2, plus 429 and connection failures for idempotent calls).
-#[derive(Debug, Clone)]
-pub struct RetryPolicy {
-    /// Attempts in all, the first included.
-    pub max_attempts: u32,
-    /// Delay before the first retry; doubles each time.
-    pub base_delay: Duration,
-    /// Cap on one delay (also caps a server's Retry-After).
-    pub max_delay: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            max_attempts: 4,
-            base_delay: Duration::from_millis(500),
-            max_delay: Duration::from_secs(8),
-        }
-    }
-}
-
-/// A retry about to be made, for a caller that shows retries in progress.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RetryNotice {
-    /// The path called.
-    pub path: String,
-    /// Why: the HTTP status (`429`) or the transport failure (`timeout`).
-    pub reason: String,
-    /// The attempt about to be made (2 for the first retry).
-    pub next_attempt: u32,
-    /// Attempts in all.
-    pub max_attempts: u32,
-    /// The wait before it.
-    pub wait: Duration,
-}
-
-/// Called before each retry.
-pub type RetryHook = Arc<dyn Fn(&RetryNotice) + Send + Sync>;
 
 /// Everything a [`Client`] needs.
 #[derive(Clone)]
@@ -137,38 +99,6 @@ pub fn base_url_from_template(template: &str) -> Result<String, Error> {
 /// Always `https://authn.<domain>`.
 pub fn base_url_from_domain(domain: &str) -> Result<String, Error> {
     url::from_domain(domain)
-}
-
-/// A successful call: the result plus what identifies it.
-#[derive(Debug, Clone)]
-pub struct Response<T> {
-    /// `prq_…`.
-    pub request_id: String,
-    /// Server's text.
-    pub summary: String,
-    /// The endpoint result.
-    pub result: T,
-    /// Attempts made (1 when no retry was needed).
-    pub attempts: u32,
-}
-
-/// Which list a page walk reads.
-#[derive(Debug, Clone)]
-pub enum ListScope {
-    /// `/v2/session/list`: every session of the project.
-    Service,
-    /// `/v2/client/session/list`: the sessions of the owner of this user token.
-    Client(Secret),
-}
-
-/// A page walk that failed, with the cursor to resume from (`--last`).
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{error}")]
-pub struct PageError {
-    /// Why the page failed.
-    pub error: Error,
-    /// Cursor of the page that failed (None: it was the first page).
-    pub resume_from: Option<String>,
 }
 
 /// A cheap-to-clone AuthN client.
@@ -357,42 +287,6 @@ impl Client {
     /// `/v2/client/token/check`.
     pub async fn token_check(&self, token: &Secret) -> Result<Response<TokenInfo>, Error> {
         self.run_typed(Call::TokenCheck { token }).await
-    }
-
-    /// Walks every page from `req.last` on, stopping on any end-of-list signal (spec 5.3).
-    pub fn pages(
-        &self,
-        scope: ListScope,
-        req: SessionListRequest,
-    ) -> impl futures::Stream<Item = Result<Response<SessionListResult>, PageError>> + Send + 'static
-    {
-        super::pages::walk(self.clone(), scope, req, false)
-    }
-
-    /// [`Client::pages`], with each next page requested as soon as an answer names it and
-    /// decoded while the caller handles the current one (two decoded pages and one answer
-    /// in memory at most). Only for callers that do not change the sessions between pages:
-    /// the next page may already have been read, and one request past a failed page may
-    /// have been sent.
-    pub fn pages_ahead(
-        &self,
-        scope: ListScope,
-        req: SessionListRequest,
-    ) -> impl futures::Stream<Item = Result<Response<SessionListResult>, PageError>> + Send + 'static
-    {
-        super::pages::read_ahead(super::pages::walk(self.clone(), scope, req, true))
-    }
-
-    /// [`Client::pages_ahead`] with each page's sessions kept as the JSON text the server
-    /// sent (scrubbed of this client's tokens like every answer), so output can pass them
-    /// through without building and re-serialising each one.
-    pub fn raw_pages_ahead(
-        &self,
-        scope: ListScope,
-        req: SessionListRequest,
-    ) -> impl futures::Stream<Item = Result<Response<RawSessionList>, PageError>> + Send + 'static
-    {
-        super::pages::read_ahead(super::pages::walk(self.clone(), scope, req, true))
     }
 
     /// A call whose result is an endpoint type: a plain success is decoded in one pass.

@@ -8,10 +8,10 @@
 
 mod strict;
 
-use super::client::Response;
 use super::error::{ApiError, ApiStatus, Error};
 use super::model::{Envelope, ErrorField, STATUS_ACCEPTED, STATUS_SUCCESS, ValidationErrors};
 use super::redact::Redactor;
+use super::response::Response;
 pub use super::transport::Raw;
 use serde::de::DeserializeOwned;
 use serde_json::Value;

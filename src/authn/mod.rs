@@ -7,15 +7,15 @@ pub mod error;
 pub mod model;
 mod pages;
 pub mod redact;
+pub mod response;
 mod retry;
 pub mod secret;
 mod transport;
 pub mod url;
 
-pub use call::Call;
-pub use client::{
-    Acted, Client, ClientConfig, ListScope, PageError, Response, RetryHook, RetryNotice,
-    RetryPolicy,
-};
+pub use call::{Call, ListScope};
+pub use client::{Acted, Client, ClientConfig};
 pub use error::{ApiError, ApiStatus, Error, TransportKind};
+pub use response::{PageError, Response};
+pub use retry::{RetryHook, RetryNotice, RetryPolicy};
 pub use secret::Secret;

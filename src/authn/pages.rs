@@ -1,14 +1,55 @@
 //! Walking a session list page by page (spec 5.3), one page in memory at a time, or
 //! with the next page already on its way while the caller handles the current one.
 
-use super::client::{Client, ListScope, PageError, Response, Sent};
+use super::call::ListScope;
+use super::client::{Client, Sent};
 use super::decode;
 use super::error::Error;
 use super::model::{ListPage, SessionListRequest};
+use super::model::{RawSessionList, SessionListResult};
+use super::response::{PageError, Response};
 use futures::{Stream, StreamExt};
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use tokio::task::JoinHandle;
+
+impl Client {
+    /// Walks every page from `req.last` on, stopping on any end-of-list signal (spec 5.3).
+    pub fn pages(
+        &self,
+        scope: ListScope,
+        req: SessionListRequest,
+    ) -> impl futures::Stream<Item = Result<Response<SessionListResult>, PageError>> + Send + 'static
+    {
+        walk(self.clone(), scope, req, false)
+    }
+
+    /// [`Client::pages`], with each next page requested as soon as an answer names it and
+    /// decoded while the caller handles the current one (two decoded pages and one answer
+    /// in memory at most). Only for callers that do not change the sessions between pages:
+    /// the next page may already have been read, and one request past a failed page may
+    /// have been sent.
+    pub fn pages_ahead(
+        &self,
+        scope: ListScope,
+        req: SessionListRequest,
+    ) -> impl futures::Stream<Item = Result<Response<SessionListResult>, PageError>> + Send + 'static
+    {
+        read_ahead(walk(self.clone(), scope, req, true))
+    }
+
+    /// [`Client::pages_ahead`] with each page's sessions kept as the JSON text the server
+    /// sent (scrubbed of this client's tokens like every answer), so output can pass them
+    /// through without building and re-serialising each one.
+    pub fn raw_pages_ahead(
+        &self,
+        scope: ListScope,
+        req: SessionListRequest,
+    ) -> impl futures::Stream<Item = Result<Response<RawSessionList>, PageError>> + Send + 'static
+    {
+        read_ahead(walk(self.clone(), scope, req, true))
+    }
+}
 
 struct Walk {
     client: Client,

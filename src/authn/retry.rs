@@ -1,8 +1,47 @@
 //! When to retry and how long to wait (spec 6.2, plus 429 and connection failures).
 
-use super::client::RetryPolicy;
 use super::error::{Error, TransportKind};
+use std::sync::Arc;
 use std::time::Duration;
+
+/// How retries back off (spec 6.2, plus 429 and connection failures for idempotent calls).
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included.
+    pub max_attempts: u32,
+    /// Delay before the first retry; doubles each time.
+    pub base_delay: Duration,
+    /// Cap on one delay (also caps a server's Retry-After).
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(8),
+        }
+    }
+}
+
+/// A retry about to be made, for a caller that shows retries in progress.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryNotice {
+    /// The path called.
+    pub path: String,
+    /// Why: the HTTP status (`429`) or the transport failure (`timeout`).
+    pub reason: String,
+    /// The attempt about to be made (2 for the first retry).
+    pub next_attempt: u32,
+    /// Attempts in all.
+    pub max_attempts: u32,
+    /// The wait before it.
+    pub wait: Duration,
+}
+
+/// Called before each retry.
+pub type RetryHook = Arc<dyn Fn(&RetryNotice) + Send + Sync>;
 
 /// HTTP codes worth another attempt of an idempotent call.
 pub fn is_retryable_status(status: u16) -> bool {

@@ -1,17 +1,17 @@
 //! The command line, as clap definitions, and how it maps to [`Inputs`].
 
-use super::columns::Column;
 use super::exit::EXIT_CODES_HELP;
 use super::order::OrderByParser;
-use super::output::Format;
 use crate::authn::Secret;
 use crate::authn::model::OrderBy;
 use crate::color::ColorChoice;
-use crate::config::settings::{
-    DOMAIN_ENV, MAX_PAGE_SIZE, PROFILE_ENV, REFRESH_TOKEN_ENV, TOKEN_ENV, USER_TOKEN_ENV,
-    parse_positive,
+use crate::config::inputs::{
+    DOMAIN_ENV, PROFILE_ENV, REFRESH_TOKEN_ENV, TOKEN_ENV, USER_TOKEN_ENV,
 };
+use crate::config::settings::{MAX_PAGE_SIZE, parse_positive};
 use crate::config::{Given, Inputs, Source, paths::CONFIG_ENV};
+use crate::output::Format;
+use crate::output::columns::Column;
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -205,7 +205,7 @@ pub struct ListArgs {
     #[arg(long)]
     pub explain: bool,
     /// Table and CSV columns, comma-separated, in order (`--help` lists them).
-    #[arg(long, value_name = "NAME,…", value_delimiter = ',', value_parser = super::columns::parse)]
+    #[arg(long, value_name = "NAME,…", value_delimiter = ',', value_parser = crate::output::columns::parse)]
     pub columns: Option<Vec<Column>>,
     /// Table and CSV without the header line.
     #[arg(long)]

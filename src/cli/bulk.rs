@@ -2,13 +2,15 @@
 //! handling, draws a progress line on a terminal stderr, and prints the summary (partial
 //! when stopped) in the output format with the matching exit status.
 
-use super::output::{Format, csv_record, pretty_json, table};
-use super::{CliError, Ctx, Exit};
-use crate::actions::signals::{self, Sig};
+use super::ctx::Ctx;
+use super::exit::{CliError, Exit};
+use crate::actions::signals;
+use crate::actions::stop::Sig;
 use crate::actions::{
     Engine, Item, Op, Outcome, Progress, Report, RunInfo, Stop, StopReason, Target,
 };
 use crate::authn::Client;
+use crate::output::{Format, csv_record, pretty_json, table};
 use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;

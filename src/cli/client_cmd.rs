@@ -1,13 +1,15 @@
 //! `authtop client invalidate|logout|refresh` and `authtop token check`: calls made with
 //! a user's tokens (the service token is still the Bearer, spec 1.3).
 
-use super::output::{Format, csv_record, json_line, pretty_json, relative, table};
-use super::{CliError, Ctx, Exit, bulk};
+use super::bulk;
+use super::ctx::Ctx;
+use super::exit::{CliError, Exit};
 use crate::actions::refresh::{RefreshError, refresh_and_save};
 use crate::actions::{Op, Target};
 use crate::authn::model::{Filter, Session, SessionListRequest, Timestamp, TokenInfo};
 use crate::authn::{Client, Secret};
-use crate::config::settings::USER_TOKEN_ENV;
+use crate::config::inputs::USER_TOKEN_ENV;
+use crate::output::{Format, csv_record, json_line, pretty_json, relative, table};
 use crate::sanitize::clean;
 use serde::Serialize;
 use std::io::Write;

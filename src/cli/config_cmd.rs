@@ -1,8 +1,9 @@
 //! `authtop config path|show`.
 
-use super::output::{Format, csv_record, diag, json_line, pretty_json, print_quietly, table};
-use super::{CliError, Ctx};
+use super::ctx::Ctx;
+use super::exit::CliError;
 use crate::config::{Inputs, paths};
+use crate::output::{Format, csv_record, diag, json_line, pretty_json, print_quietly, table};
 use std::io::Write;
 
 /// `config path`: the file that is (or would be) read; works even when it is invalid.

@@ -64,8 +64,8 @@ impl Exit {
     }
 
     /// The status of a run stopped by a signal.
-    pub fn for_signal(sig: crate::actions::signals::Sig) -> Exit {
-        use crate::actions::signals::Sig;
+    pub fn for_signal(sig: crate::actions::stop::Sig) -> Exit {
+        use crate::actions::stop::Sig;
         match sig {
             Sig::Int => Exit::Interrupted,
             Sig::Term => Exit::Terminated,
@@ -150,7 +150,7 @@ impl From<std::io::Error> for CliError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::actions::signals::Sig;
+    use crate::actions::stop::Sig;
     use crate::authn::{ApiError, ApiStatus, TransportKind};
 
     fn api(status: &str) -> Error {

@@ -1,6 +1,6 @@
 //! `sessions invalidate -`: session ids from standard input.
 
-use super::CliError;
+use super::exit::CliError;
 use std::io::{BufRead, IsTerminal};
 
 /// The ids in `input`, one per line; blank lines and `#` comments are skipped. No id at
@@ -38,7 +38,7 @@ pub fn expand(ids: Vec<String>) -> Result<Vec<String>, CliError> {
         }
         let stdin = std::io::stdin();
         if stdin.is_terminal() {
-            super::output::diag("authtop: reading session ids, one a line; end with Ctrl-D");
+            crate::output::diag("authtop: reading session ids, one a line; end with Ctrl-D");
         }
         return read(stdin.lock());
     }

@@ -27,9 +27,11 @@ pub mod bulk;
 pub mod client_cmd;
 pub use crate::output::columns;
 pub mod config_cmd;
+pub mod ctx;
 pub mod exit;
 pub mod help;
 pub mod ids_stdin;
+pub mod logging;
 pub mod order;
 pub use crate::output;
 pub mod sessions;
@@ -38,62 +40,15 @@ pub mod tui_entry;
 pub mod users;
 
 pub use args::Cli;
+pub use ctx::Ctx;
 pub use exit::{CliError, Exit};
+pub use logging::LOG_ENV;
 
-use crate::audit::AuditLog;
-use crate::authn::Client;
-use crate::config::Settings;
 use crate::sanitize::clean;
 use args::{Command, ConfigCmd};
 use clap::{CommandFactory, FromArgMatches};
-use output::{Format, Term};
+use output::Term;
 use std::process::ExitCode;
-
-/// Env var enabling tracing to stderr (an `EnvFilter` directive).
-pub const LOG_ENV: &str = "AUTHTOP_LOG";
-
-/// What every command gets: the resolved settings and how to print.
-#[derive(Debug, Clone)]
-pub struct Ctx {
-    /// Resolved settings.
-    pub settings: Settings,
-    /// `-o`.
-    pub format: Format,
-    /// Colour and progress permissions.
-    pub term: Term,
-}
-
-impl Ctx {
-    /// A client for the configured server, or a usage error saying what is missing.
-    pub fn client(&self) -> Result<Client, CliError> {
-        let cfg = self.settings.client_config()?;
-        Client::new(cfg.clone()).map_err(CliError::from)
-    }
-
-    /// Exit 7 before any request when the profile is read-only.
-    pub fn refuse_if_read_only(&self, what: &str) -> Result<(), CliError> {
-        if self.settings.read_only {
-            return Err(CliError::new(
-                Exit::ReadOnly,
-                format!(
-                    "refused: `{what}` is destructive and profile `{}` is read-only (nothing was sent)",
-                    self.settings.profile
-                ),
-            ));
-        }
-        Ok(())
-    }
-
-    /// Opens the audit log; done before the first destructive request so a broken log stops it.
-    pub fn audit_log(&self) -> Result<AuditLog, CliError> {
-        AuditLog::open(&self.settings.audit_log).map_err(|e| {
-            CliError::other(format!(
-                "cannot open the audit log {}: {e} (nothing was sent)",
-                self.settings.audit_log.display()
-            ))
-        })
-    }
-}
 
 /// The clap command as parsed and shown by `--help`: global options described once.
 pub fn command() -> clap::Command {
@@ -180,7 +135,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<(), CliError> {
             return Ok(());
         }
         Some(Command::Emulator(args)) => {
-            init_logging();
+            logging::init_logging();
             return runtime()?
                 .block_on(crate::emulator::cli::run(args))
                 .map_err(|e| CliError::other(format!("{e:#}")));
@@ -205,7 +160,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<(), CliError> {
         };
         return runtime()?.block_on(tui_entry::run_tui(settings, memory));
     };
-    init_logging();
+    logging::init_logging();
     let settings_color = settings.color;
     let ctx = Ctx {
         settings,
@@ -242,25 +197,4 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         | Command::Man
         | Command::Emulator(_) => Ok(()),
     }
-}
-
-/// Tracing to stderr at the `AUTHTOP_LOG` level; nothing when unset.
-fn init_logging() {
-    let Some(directive) = std::env::var(LOG_ENV).ok().filter(|v| !v.trim().is_empty()) else {
-        return;
-    };
-    let filter = match tracing_subscriber::EnvFilter::try_new(&directive) {
-        Ok(f) => f,
-        Err(e) => {
-            output::diag(&format!(
-                "authtop: warning: {LOG_ENV}={directive:?} ignored: {e}"
-            ));
-            return;
-        }
-    };
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .try_init();
 }

@@ -1,14 +1,16 @@
 //! `authtop sessions list|invalidate|logout` (and the list half of `client list`).
 
 use super::args::{InvalidateArgs, ListArgs, LogoutArgs};
-use super::output::{Format, SessionWriter, pretty_json, relative, table};
-use super::{CliError, Ctx, Exit, bulk};
+use super::bulk;
+use super::ctx::Ctx;
+use super::exit::{CliError, Exit};
 use crate::actions::{Op, Target, guard};
 use crate::authn::model::{
     Filter, ListPage, Order, OrderBy, Session, SessionListRequest, Timestamp,
 };
 use crate::authn::{Client, ListScope, PageError, Response};
 use crate::investigate::{self, Matcher, Progress, WalkError};
+use crate::output::{Format, SessionWriter, pretty_json, relative, table};
 use crate::query::{self, Query, QueryError};
 use crate::sanitize::clean;
 use futures::{Stream, StreamExt};
@@ -146,7 +148,7 @@ pub async fn list(ctx: &Ctx, scope: ListScope, args: ListArgs) -> Result<(), Cli
     let out = std::io::BufWriter::with_capacity(64 << 10, std::io::stdout().lock());
     let worded = ctx.format == Format::Table && ctx.term.stdout_tty;
     let mut writer = SessionWriter::new(out, ctx.format, now, ctx.term.color).with_columns(
-        super::output::SessionColumns {
+        crate::output::SessionColumns {
             columns: args.columns.clone(),
             no_headers: args.no_headers,
             nothing_when_empty: worded,
@@ -179,7 +181,7 @@ pub async fn list(ctx: &Ctx, scope: ListScope, args: ListArgs) -> Result<(), Cli
             super::total::print(rows, next.is_some());
         }
         if let Some(next) = next {
-            super::output::diag(&format!("next page: --last {}", clean(&next)));
+            crate::output::diag(&format!("next page: --last {}", clean(&next)));
         }
         return Ok(());
     }
@@ -477,7 +479,7 @@ pub fn check_format(
     format: crate::output::Format,
     columns: bool,
     no_headers: bool,
-) -> Result<(), super::CliError> {
+) -> Result<(), super::exit::CliError> {
     use crate::output::Format;
     let flag = match (columns, no_headers) {
         (true, _) => "--columns",
@@ -486,7 +488,7 @@ pub fn check_format(
     };
     match format {
         Format::Table | Format::Csv => Ok(()),
-        Format::Json | Format::Ndjson => Err(super::CliError::usage(format!(
+        Format::Json | Format::Ndjson => Err(super::exit::CliError::usage(format!(
             "{flag} applies to -o table and -o csv; JSON always carries every field"
         ))),
     }

@@ -1,6 +1,6 @@
 //! The closing line of a session list on a terminal: how many, or that there are none.
 
-use super::output::print_quietly;
+use crate::output::print_quietly;
 
 pub use crate::number::thousands_usize as thousands;
 

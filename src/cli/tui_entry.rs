@@ -1,8 +1,9 @@
 //! The no-subcommand path: resolved settings to the terminal UI.
 
-use super::{CliError, LOG_ENV};
+use super::exit::CliError;
+use super::logging::LOG_ENV;
 use crate::config::Settings;
-use crate::config::settings::{Given, Inputs};
+use crate::config::{Given, Inputs};
 use crate::tui::{ProfileSwitch, TuiOptions};
 use std::sync::Arc;
 

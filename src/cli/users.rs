@@ -1,13 +1,14 @@
 //! `authtop sessions users [QUERY]`: the sessions a query matches, grouped by user.
 
 use super::args::UsersArgs;
-use super::output::{Format, csv_record, pretty_json, relative, table};
+use super::ctx::Ctx;
+use super::exit::CliError;
 use super::sessions::{self, COLLECT_PAGE_SIZE};
-use super::{CliError, Ctx};
 use crate::authn::ListScope;
 use crate::authn::model::{Order, OrderBy, SessionListRequest, Timestamp};
 use crate::investigate::facts::NOT_PROVIDED;
 use crate::investigate::users::{RiskSummary, UserRow, Users};
+use crate::output::{Format, csv_record, pretty_json, relative, table};
 use serde::Serialize;
 use std::io::Write;
 

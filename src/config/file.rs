@@ -42,7 +42,7 @@ pub struct ConfigFile {
     pub color: Option<crate::color::ColorChoice>,
     /// What colour each meaning is drawn in, in the TUI.
     #[serde(default)]
-    pub theme: crate::config::ThemeConfig,
+    pub theme: crate::config::theme::ThemeConfig,
     /// Named profiles.
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,

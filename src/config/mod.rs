@@ -2,7 +2,9 @@
 
 pub mod defaults;
 pub mod duration;
+pub mod error;
 pub mod file;
+pub mod inputs;
 pub mod paths;
 pub mod secret_file;
 pub mod server;
@@ -11,5 +13,7 @@ pub mod theme;
 pub mod token_file;
 pub mod user_tokens;
 
-pub use settings::{ConfigError, Given, Inputs, Origin, Settings, Source, resolve};
+pub use error::ConfigError;
+pub use inputs::{Given, Inputs, Source};
+pub use settings::{Origin, Settings, resolve};
 pub use theme::ThemeConfig;

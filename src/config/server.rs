@@ -6,9 +6,10 @@
 //! layer that gives only half the pair is an error, never completed from another layer:
 //! that is how a leftover variable would send one project's token to another server.
 
+use super::error::ConfigError;
 use super::file::Profile;
+use super::inputs::{DOMAIN_ENV, Inputs, Source, TOKEN_ENV, unused_notices};
 use super::secret_file;
-use super::settings::{ConfigError, DOMAIN_ENV, Inputs, Source, TOKEN_ENV, unused_notices};
 use crate::authn::Secret;
 use std::path::PathBuf;
 

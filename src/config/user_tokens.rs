@@ -7,9 +7,8 @@
 //! that does not exist yet is only where a refresh saves the pair; both tokens then
 //! come from the flags, or else from the environment.
 
-use super::settings::{
-    ConfigError, Inputs, REFRESH_TOKEN_ENV, Source, USER_TOKEN_ENV, unused_notices,
-};
+use super::error::ConfigError;
+use super::inputs::{Given, Inputs, REFRESH_TOKEN_ENV, Source, USER_TOKEN_ENV, unused_notices};
 use super::{paths, token_file};
 use crate::authn::Secret;
 use std::path::PathBuf;
@@ -39,8 +38,8 @@ pub fn resolve(
     explicit: bool,
 ) -> Result<UserTokens, ConfigError> {
     let is_env = |s: &Source| matches!(s, Source::Env(_));
-    let flag = |g: &Option<super::Given<Secret>>| g.clone().filter(|g| !is_env(&g.source));
-    let env = |g: &Option<super::Given<Secret>>| g.clone().filter(|g| is_env(&g.source));
+    let flag = |g: &Option<Given<Secret>>| g.clone().filter(|g| !is_env(&g.source));
+    let env = |g: &Option<Given<Secret>>| g.clone().filter(|g| is_env(&g.source));
     let (flag_user, flag_refresh) = (flag(&inputs.user_token), flag(&inputs.refresh_token));
     let (env_user, env_refresh) = (env(&inputs.user_token), env(&inputs.refresh_token));
     let ambient_names = [

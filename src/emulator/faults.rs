@@ -1,7 +1,6 @@
 //! Injected faults, drawn from a seeded generator so a run repeats, and the listener
 //! that lets a handler drop its connection without answering.
 
-use super::Faults;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
@@ -11,6 +10,23 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
+
+/// Injected faults; every rate is a fraction from 0 to 1, drawn from a seeded generator.
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    /// Added to every response.
+    pub latency: Duration,
+    /// Uniform extra latency in 0..=jitter.
+    pub jitter: Duration,
+    /// 5xx answers.
+    pub error_rate: f64,
+    /// 429 with Retry-After.
+    pub throttle_rate: f64,
+    /// 202, answered later by the poll endpoint.
+    pub async_rate: f64,
+    /// Connection closed with no response.
+    pub drop_rate: f64,
+}
 
 /// Seconds a throttled client is told to wait (`Retry-After`); small so tests and demos
 /// recover quickly.

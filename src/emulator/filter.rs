@@ -1,7 +1,7 @@
 //! The `filter` object of the list endpoints (spec 5.1): validated and compiled in one
 //! pass into conditions the store evaluates per session.
 
-use super::validate::{Errors, json_type_code};
+use super::errors::{Errors, json_type_code};
 use serde_json::Value;
 
 /// A text column a filter can name.

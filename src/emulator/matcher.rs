@@ -2,7 +2,7 @@
 //! session matches costs a flag lookup plus the conditions on the session itself.
 
 use super::filter::{Cond, TextField, TimeField};
-use super::store::{SESSION_TYPE, SessionRec, User};
+use super::records::{SESSION_TYPE, SessionRec, User};
 
 /// The conditions of one filter, with the verdict on each owner already taken.
 pub struct Matcher<'q> {

@@ -14,8 +14,7 @@
 //!   (spec 4.4) in list items, token check and refresh answers ([`intel`]);
 //!   [`EmulatorConfig::intelligence`] off sends none.
 //! * Data: seeded users and sessions (see [`seed`]); defaults are 60 users, 300
-//!   sessions, 15-minute user tokens and 7-day sessions ([`EmulatorConfig::demo`]
-//!   uses 2-minute user tokens so refreshes show). Users carry a `username` and an
+//!   sessions, 15-minute user tokens and 7-day sessions. Users carry a `username` and an
 //!   `enabled` flag for filters but not in their profile.
 //! * Lists: default page size 20 ([`validate::DEFAULT_PAGE_SIZE`]), maximum 1000
 //!   ([`validate::MAX_PAGE_SIZE`]); larger is a `ValidationError` at `/size`. Default
@@ -44,11 +43,13 @@
 
 pub mod cli;
 pub mod cursor;
+pub mod errors;
 pub mod faults;
 pub mod filter;
 pub mod ids;
 pub mod intel;
 pub mod matcher;
+pub mod records;
 pub mod render;
 pub mod routes;
 pub mod seed;
@@ -56,7 +57,9 @@ pub mod store;
 pub mod validate;
 
 use crate::authn::Secret;
+pub use faults::Faults;
 use faults::{FaultListener, FaultState, KillSwitch};
+pub use records::{SessionTokens, UserTokens};
 use routes::{Shared, lock};
 use std::fmt;
 use std::net::SocketAddr;
@@ -65,23 +68,6 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 use store::Store;
 use tokio_util::sync::CancellationToken;
-
-/// Injected faults; every rate is a fraction from 0 to 1, drawn from a seeded generator.
-#[derive(Debug, Clone, Default)]
-pub struct Faults {
-    /// Added to every response.
-    pub latency: Duration,
-    /// Uniform extra latency in 0..=jitter.
-    pub jitter: Duration,
-    /// 5xx answers.
-    pub error_rate: f64,
-    /// 429 with Retry-After.
-    pub throttle_rate: f64,
-    /// 202, answered later by the poll endpoint.
-    pub async_rate: f64,
-    /// Connection closed with no response.
-    pub drop_rate: f64,
-}
 
 /// What the emulator serves.
 #[derive(Debug, Clone)]
@@ -116,38 +102,6 @@ impl Default for EmulatorConfig {
             intelligence: true,
         }
     }
-}
-
-impl EmulatorConfig {
-    /// The TUI's demo data: the defaults with 2-minute user tokens, so refreshes show.
-    pub fn demo() -> Self {
-        Self {
-            user_token_life: Duration::from_secs(120),
-            ..Self::default()
-        }
-    }
-}
-
-/// Live tokens of one seeded session.
-#[derive(Debug, Clone)]
-pub struct SessionTokens {
-    /// `pmt_…`.
-    pub session_id: String,
-    /// Active token value.
-    pub user_token: Secret,
-    /// Refresh token value.
-    pub refresh_token: Secret,
-}
-
-/// A seeded user and the tokens of their sessions.
-#[derive(Debug, Clone)]
-pub struct UserTokens {
-    /// `pui_…`.
-    pub user_id: String,
-    /// Email.
-    pub email: String,
-    /// Sessions.
-    pub sessions: Vec<SessionTokens>,
 }
 
 /// A running emulator.
@@ -289,7 +243,7 @@ impl RunningEmulator {
     /// The emulator's current time: the wall clock, less the time seeding took, plus any
     /// [`advance`](Self::advance).
     pub fn now(&self) -> jiff::Timestamp {
-        store::ts(self.shared.now())
+        records::ts(self.shared.now())
     }
 
     /// Moves the emulator's clock forward, so expiry can be tested without waiting.

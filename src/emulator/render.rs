@@ -1,7 +1,7 @@
 //! Sessions and tokens written straight from the store to JSON, without building
 //! intermediate model values, so a 1000-row page costs little more than its bytes.
 
-use super::store::{SECOND, SessionRec, User};
+use super::records::{SECOND, SessionRec, User};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// A time (microseconds since the epoch) as RFC 3339 UTC with microseconds and a `Z`,
@@ -241,7 +241,7 @@ mod tests {
             .into_iter()
             .chain((0..2000).map(|_| rng.i64(-2_000_000_000_000_000..5_000_000_000_000_000)))
         {
-            let want = format!("{:.6}", super::super::store::ts(us));
+            let want = format!("{:.6}", super::super::records::ts(us));
             assert_eq!(Stamp(us).text(), want, "{us}");
             assert_eq!(Stamp(us).formatted(), want, "{us}");
         }

@@ -1,11 +1,12 @@
 //! HTTP surface: the envelope, Bearer check, fault injection, the session endpoints
 //! and the async poll endpoint.
 
+use super::errors::{Errors, Failure};
 use super::faults::{Fault, FaultState, KillSwitch, RETRY_AFTER_SECS};
 use super::ids;
 use super::render::Stamp;
-use super::store::{Failure, Store};
-use super::validate::{self, Endpoint, Errors};
+use super::store::Store;
+use super::validate::{self, Endpoint};
 use crate::authn::model::ErrorField;
 use axum::Router;
 use axum::body::Bytes;

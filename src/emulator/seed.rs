@@ -5,7 +5,8 @@
 
 use super::ids::new_id;
 use super::intel::Habits;
-use super::store::{Active, SECOND, SessionRec, Store, User};
+use super::records::{Active, SECOND, SessionRec, User};
+use super::store::Store;
 use crate::authn::model::Profile;
 use std::sync::Arc;
 

@@ -2,6 +2,7 @@
 //! unexpected keys) and turned into typed requests. Every problem is reported at once,
 //! each with a JSON pointer into the request body as its `source`.
 
+use super::errors::{Errors, json_type_code};
 use super::filter::{self, Cond};
 use super::ids;
 use crate::authn::model::{ErrorField, Order, OrderBy};
@@ -11,54 +12,6 @@ use serde_json::{Map, Value};
 pub const DEFAULT_PAGE_SIZE: usize = 20;
 /// Largest page size accepted; larger is a `ValidationError` at `/size`.
 pub const MAX_PAGE_SIZE: usize = 1000;
-
-/// Validation failures collected while reading one body.
-#[derive(Debug, Default)]
-pub struct Errors(Vec<ErrorField>);
-
-impl Errors {
-    /// Records a failure at the body location `path` (keys from the root).
-    pub fn push(&mut self, code: &str, detail: &str, path: &[&str]) {
-        self.0.push(ErrorField {
-            code: code.to_owned(),
-            detail: detail.to_owned(),
-            source: pointer(path),
-            path: None,
-        });
-    }
-
-    /// True when nothing failed.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The failures, in the order found.
-    pub fn into_vec(self) -> Vec<ErrorField> {
-        self.0
-    }
-}
-
-/// RFC 6901 JSON pointer for `path`; the root is `/`.
-pub fn pointer(path: &[&str]) -> String {
-    if path.is_empty() {
-        return "/".to_owned();
-    }
-    path.iter()
-        .map(|p| format!("/{}", p.replace('~', "~0").replace('/', "~1")))
-        .collect()
-}
-
-/// The JSON type name of `v`, for error details.
-pub fn json_type_code(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
 
 /// The API operations the emulator serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -374,6 +327,7 @@ fn check(kind: Kind, key: &str, v: &Value, errors: &mut Errors, list: Option<&mu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::emulator::errors::pointer;
 
     fn sources(e: Endpoint, body: &str) -> Vec<(String, String)> {
         parse(e, body.as_bytes())

@@ -5,9 +5,11 @@
 //! in CSV (exact values). Unknown names get the closest one, by the query language's
 //! measure.
 
-use super::{derived_cells, json_line, relative};
+use super::json::json_line;
 use crate::authn::model::{Session, Timestamp};
+use crate::clock::ago_coarse as relative;
 use crate::investigate::facts::Derived;
+use crate::investigate::facts::NOT_PROVIDED;
 
 /// A session column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -300,6 +302,19 @@ pub fn parse(name: &str) -> Result<Column, String> {
 /// Every column name, for help text.
 pub fn names_help() -> String {
     SPECS.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+}
+
+/// LOCATION, DEVICE and RISK as table and CSV cells; RISK reads `n/a` when the server
+/// sent no intelligence and is empty when it sent a clean one.
+pub fn derived_cells(d: &Derived) -> [String; 3] {
+    [
+        d.location.clone().unwrap_or_default(),
+        d.device.clone().unwrap_or_default(),
+        match &d.risk {
+            None => NOT_PROVIDED.to_string(),
+            Some(flags) => flags.join(" "),
+        },
+    ]
 }
 
 #[cfg(test)]

@@ -18,11 +18,16 @@
 //! only re-encodes one that holds a line break or a character unsafe for a terminal.
 
 pub mod columns;
+pub mod json;
+
+pub use columns::derived_cells;
+use json::needs_escape;
+pub use json::{json_line, pretty_json};
 
 use crate::authn::model::{Session, Timestamp};
 use crate::color::{ColorChoice, ColorEnv};
 use crate::investigate::Devices;
-use crate::investigate::facts::{Derived, NOT_PROVIDED};
+use crate::investigate::facts::Derived;
 use crate::sanitize::{clean, fit, width};
 use columns::{CSV_DEFAULT, Column, TABLE_DEFAULT};
 use serde::Serialize;
@@ -49,90 +54,6 @@ pub fn diag(line: &str) {
 pub fn print_quietly(text: &str) {
     let mut out = io::stdout().lock();
     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
-}
-
-/// Characters JSON output escapes beyond what serde_json does: C1 controls and the
-/// bidi and invisible formatting characters a terminal would act on or hide.
-fn needs_escape(c: char) -> bool {
-    matches!(c,
-        '\u{80}'..='\u{9f}'
-        | '\u{ad}'
-        | '\u{61c}'
-        | '\u{180e}'
-        | '\u{200b}'..='\u{200f}'
-        | '\u{2028}'..='\u{202e}'
-        | '\u{2060}'..='\u{2064}'
-        | '\u{2066}'..='\u{206f}'
-        | '\u{feff}'
-        | '\u{fff9}'..='\u{fffb}')
-}
-
-/// A serde_json formatter that escapes [`needs_escape`] characters as `\uXXXX`.
-struct SafeFormatter<F>(F);
-
-impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeFormatter<F> {
-    fn write_string_fragment<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        fragment: &str,
-    ) -> io::Result<()> {
-        let mut start = 0;
-        for (i, c) in fragment.char_indices() {
-            if needs_escape(c) {
-                w.write_all(&fragment.as_bytes()[start..i])?;
-                // Every escaped character is in the Basic Multilingual Plane.
-                write!(w, "\\u{:04x}", c as u32)?;
-                start = i + c.len_utf8();
-            }
-        }
-        w.write_all(&fragment.as_bytes()[start..])
-    }
-    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_array(w)
-    }
-    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_array(w)
-    }
-    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.0.begin_array_value(w, first)
-    }
-    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_array_value(w)
-    }
-    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_object(w)
-    }
-    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_object(w)
-    }
-    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.0.begin_object_key(w, first)
-    }
-    fn end_object_key<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_object_key(w)
-    }
-    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_object_value(w)
-    }
-    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_object_value(w)
-    }
-}
-
-/// Serialises with the safe escapes, through `formatter`.
-fn safe_json<T: Serialize, F: serde_json::ser::Formatter>(
-    value: &T,
-    formatter: F,
-) -> io::Result<String> {
-    let mut buf = Vec::new();
-    let mut ser = serde_json::Serializer::with_formatter(&mut buf, SafeFormatter(formatter));
-    value.serialize(&mut ser).map_err(io::Error::other)?;
-    String::from_utf8(buf).map_err(io::Error::other)
-}
-
-/// A value as one compact JSON line (no newline), with the safe escapes.
-pub fn json_line<T: Serialize>(value: &T) -> io::Result<String> {
-    safe_json(value, serde_json::ser::CompactFormatter)
 }
 
 /// `-o` values.
@@ -253,17 +174,6 @@ pub fn table(headers: &[&str], rows: &[Vec<String>], caps: &[usize], color: bool
         out.push_str(&table_line(r, &widths, false));
     }
     out
-}
-
-/// A value as one pretty JSON document, each line indented by `indent` spaces.
-pub fn pretty_json<T: Serialize>(value: &T, indent: usize) -> io::Result<String> {
-    let text = safe_json(value, serde_json::ser::PrettyFormatter::new())?;
-    let pad = " ".repeat(indent);
-    Ok(text
-        .lines()
-        .map(|l| format!("{pad}{l}"))
-        .collect::<Vec<_>>()
-        .join("\n"))
 }
 
 /// Writes sessions in one format, a batch at a time, holding none of them.
@@ -499,19 +409,6 @@ fn unreadable(e: impl std::fmt::Display) -> io::Error {
         io::ErrorKind::InvalidData,
         format!("a session in the answer cannot be read: {e}"),
     )
-}
-
-/// LOCATION, DEVICE and RISK as table and CSV cells; RISK reads `n/a` when the server
-/// sent no intelligence and is empty when it sent a clean one.
-pub fn derived_cells(d: &Derived) -> [String; 3] {
-    [
-        d.location.clone().unwrap_or_default(),
-        d.device.clone().unwrap_or_default(),
-        match &d.risk {
-            None => NOT_PROVIDED.to_string(),
-            Some(flags) => flags.join(" "),
-        },
-    ]
 }
 
 #[cfg(test)]

@@ -1,13 +1,50 @@
 //! Turning terms into filter keys: field lookup, operator checks, values, conflicts.
 
+use super::error::{QueryError, shown};
 use super::fields::{self, FieldInfo, Op, PROFILE, Side, ValueKind, profile_name};
 use super::lexer::{self, Item, RawOp, Spanned, Term};
-use super::local;
-use super::{Query, QueryError, time};
+use super::local::{self, LocalTerm};
+use super::time;
 use crate::authn::model::{Filter, Timestamp};
-use crate::sanitize;
 use serde_json::Value;
 use std::ops::Range;
+
+/// A compiled query: what the server filters and what is checked on each session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    /// The line it was compiled from.
+    pub text: String,
+    /// The filter sent with every page request.
+    pub server: Filter,
+    /// Conditions checked on each session the server returns, all of which must hold.
+    pub local: Vec<LocalTerm>,
+    /// Each term's byte range in [`Query::text`] and who decides it, in order.
+    pub sides: Vec<(Range<usize>, Side)>,
+}
+
+/// What an empty local part explains as.
+pub const NO_LOCAL: &str = "(no local terms)";
+
+impl Query {
+    /// True when some term must be checked locally, so every matching page is walked.
+    pub fn has_local(&self) -> bool {
+        !self.local.is_empty()
+    }
+
+    /// The same line compiled again against `now`, so `created>now-5m` slides on reload.
+    pub fn at(&self, now: Timestamp) -> Result<Query, QueryError> {
+        compile(&self.text, now)
+    }
+
+    /// The local part as a query line that compiles back to the same terms.
+    pub fn explain_local(&self) -> String {
+        if self.local.is_empty() {
+            return NO_LOCAL.to_string();
+        }
+        let terms: Vec<String> = self.local.iter().map(ToString::to_string).collect();
+        terms.join(" ")
+    }
+}
 
 /// Compiles a whole line into its server and local parts; see [`super::compile_query`].
 pub(crate) fn compile(input: &str, now: Timestamp) -> Result<Query, QueryError> {
@@ -36,11 +73,6 @@ struct Condition {
     value: Value,
     /// Whether a second term on the same key adds to the list instead of conflicting.
     merges: bool,
-}
-
-/// The user's text, safe to quote in a message.
-pub(crate) fn shown(text: &str) -> String {
-    sanitize::fit(text, 40)
 }
 
 /// The field a key names, resolved.

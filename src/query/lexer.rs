@@ -3,7 +3,7 @@
 //! Every span is a byte range of the original line taken from `char_indices`, so it
 //! always falls on character boundaries.
 
-use super::QueryError;
+use super::error::QueryError;
 use super::fields;
 use std::ops::Range;
 

@@ -2,8 +2,7 @@
 //! profile keys whose names the API's `profile_<Name>` pattern (letters only) refuses.
 //! They compile to [`LocalTerm`]s, which a caller checks on every session it receives.
 
-use super::QueryError;
-use super::compile::shown;
+use super::error::{QueryError, shown};
 use super::fields::{self, FieldInfo, Op, Side, ValueKind, profile_name};
 use super::lexer::{Item, RawOp, Spanned, Term};
 use std::fmt;

@@ -17,6 +17,7 @@ mod e2e_truth;
 mod emulator;
 mod fuzz;
 mod hostile;
+mod house;
 mod investigate;
 mod secrets;
 mod snapshots;

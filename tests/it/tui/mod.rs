@@ -2,7 +2,6 @@
 //! servers that never answer.
 
 mod app;
-mod imports;
 mod investigate;
 mod keys;
 mod layout;

@@ -1,0 +1,174 @@
+//! What the token endpoints do to the store: end sessions (invalidate, log out), issue a
+//! new active token (refresh), describe a token (check), and hand out live tokens.
+
+use super::{Store, TokenKind, slot};
+use crate::authn::Secret;
+use crate::authn::model::{OrderBy, Profile, TokenInfo};
+use crate::emulator::cursor::SortKey;
+use crate::emulator::errors::Failure;
+use crate::emulator::ids;
+use crate::emulator::records::{Active, SECOND, SessionRec, SessionTokens, UserTokens, ts};
+use crate::emulator::render::TokenView;
+use std::sync::Arc;
+
+impl Store {
+    /// Ends one session; with `token`, only one of that token's owner.
+    pub fn invalidate(
+        &mut self,
+        session_id: &str,
+        token: Option<&str>,
+        now: i64,
+    ) -> Result<(), Failure> {
+        self.purge(now);
+        if let Some(t) = token {
+            let owner = self.by_user_token(t, now)?.user;
+            if self.get(session_id).is_none_or(|r| r.user != owner) {
+                return Err(Failure::NotFound);
+            }
+        }
+        self.remove(session_id).map(|_| ()).ok_or(Failure::NotFound)
+    }
+
+    /// Ends every session of `user_id`; unknown users succeed.
+    pub fn logout_user(&mut self, user_id: &str, now: i64) {
+        self.purge(now);
+        if let Some(&u) = self.user_by_id.get(user_id) {
+            let ids: Vec<Arc<str>> = self.by_user[u].keys().cloned().collect();
+            for id in ids {
+                self.remove(&id);
+            }
+        }
+    }
+
+    /// Ends the session the user token `token` belongs to.
+    pub fn logout_token(&mut self, token: &str, now: i64) -> Result<(), Failure> {
+        self.purge(now);
+        let id = self.by_user_token(token, now)?.id.clone();
+        self.remove(&id);
+        Ok(())
+    }
+
+    /// Issues a new active token for the session of `refresh`, revoking the old one;
+    /// returns the refresh result (`refresh_token` and `active_token`, with values).
+    pub fn refresh(
+        &mut self,
+        refresh: &str,
+        user_token: Option<&str>,
+        now: i64,
+    ) -> Result<String, Failure> {
+        self.purge(now);
+        let (rec, kind) = self.lookup(refresh)?;
+        if kind != TokenKind::Refresh {
+            return Err(Failure::InvalidToken);
+        }
+        if user_token.is_some_and(|u| u != rec.active.value) {
+            return Err(Failure::InvalidToken);
+        }
+        let id = rec.id.clone();
+        let session_expire = rec.expire;
+        let old_key = (self.key(rec, OrderBy::ActiveTokenId), id.clone());
+        let old_value = rec.active.value.clone();
+        let active = Active {
+            id: ids::new_id(&mut self.rng, "pmt"),
+            value: ids::new_id(&mut self.rng, "ptu"),
+            created_at: now,
+            expire: (now + self.user_token_life).min(session_expire),
+        };
+        let at = *self.slot_of.get(&id).ok_or(Failure::InvalidToken)?;
+        self.version += 1;
+        self.tokens.remove(&old_value);
+        self.tokens
+            .insert(active.value.clone(), (at, TokenKind::Active));
+        self.indexes[slot(OrderBy::ActiveTokenId)].remove(&old_key);
+        self.indexes[slot(OrderBy::ActiveTokenId)]
+            .insert((SortKey::Text(active.id.clone()), id), at);
+        let Some(rec) = self.sessions.get_mut(at).and_then(Option::as_mut) else {
+            return Err(Failure::InvalidToken);
+        };
+        rec.active = active;
+        let rec = &*rec;
+        let user = &self.users[rec.user];
+        let refresh_token = TokenView {
+            value: Some(&rec.refresh),
+            ..TokenView::refresh(user, rec, now)
+        };
+        let active_token = TokenView::active(user, rec, now).map(|a| TokenView {
+            value: Some(&rec.active.value),
+            full: true,
+            ..a
+        });
+        Ok(serde_json::to_string(&RefreshOut {
+            refresh_token,
+            active_token,
+        })
+        .unwrap_or_default())
+    }
+
+    /// Token info of any token value the store knows (user, refresh or service).
+    pub fn check(&mut self, token: &str, now: i64) -> Result<String, Failure> {
+        self.purge(now);
+        if token == self.service.0 {
+            let info = TokenInfo {
+                id: self.service.1.clone(),
+                kind: "service".into(),
+                life: 365 * 86_400,
+                expire: ts(now + 365 * 86_400 * SECOND),
+                enabled: Some(true),
+                identity: "authtop-emulator".into(),
+                email: String::new(),
+                scopes: Some(Vec::new()),
+                profile: Profile::new(),
+                created_at: ts(self.service.2),
+                intelligence: None,
+                audience: None,
+                client_id: None,
+                claims: None,
+            };
+            return Ok(serde_json::to_string(&info).unwrap_or_default());
+        }
+        let (rec, kind) = self.lookup(token)?;
+        let user = &self.users[rec.user];
+        let view = match kind {
+            TokenKind::Refresh => TokenView::refresh(user, rec, now),
+            TokenKind::Active => TokenView {
+                full: true,
+                ..TokenView::active(user, rec, now).ok_or(Failure::ExpiredToken)?
+            },
+        };
+        Ok(serde_json::to_string(&view).unwrap_or_default())
+    }
+
+    /// Live tokens of every session of the first `max_users` users, oldest session first.
+    pub fn tokens(&self, max_users: usize) -> Vec<UserTokens> {
+        self.users
+            .iter()
+            .zip(&self.by_user)
+            .take(max_users)
+            .map(|(u, ids)| {
+                let mut recs: Vec<&SessionRec> =
+                    ids.values().filter_map(|&at| self.at(at)).collect();
+                recs.sort_by_key(|r| (r.created_at, r.id.clone()));
+                UserTokens {
+                    user_id: u.id.clone(),
+                    email: u.email.clone(),
+                    sessions: recs
+                        .into_iter()
+                        .map(|r| SessionTokens {
+                            session_id: r.id.to_string(),
+                            user_token: Secret::new(r.active.value.clone()),
+                            refresh_token: Secret::new(r.refresh.clone()),
+                        })
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// Result of a refresh.
+#[derive(serde::Serialize)]
+struct RefreshOut<'a> {
+    refresh_token: TokenView<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    active_token: Option<TokenView<'a>>,
+}
