@@ -108,7 +108,7 @@ impl Theme {
         self.fg(self.admin).add_modifier(Modifier::BOLD)
     }
 
-    /// The DEMO badge: reversed and bold even without colour.
+    /// The DEMO and RO badges: reversed and bold even without colour.
     pub fn badge(&self) -> Style {
         let s = Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED);
         if self.color {

@@ -202,7 +202,10 @@ fn demo_read_only_header_and_empty_list() {
     assert_style(
         buf,
         " RO ",
-        Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        Style::new()
+            .fg(Color::Black)
+            .bg(Color::Yellow)
+            .add_modifier(Modifier::BOLD | Modifier::REVERSED),
     );
 }
 

@@ -129,7 +129,7 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
     ]);
     if app.read_only {
         spans.push(Span::raw(" "));
-        spans.push(Span::styled(" RO ", reverse().add_modifier(Modifier::BOLD)));
+        spans.push(Span::styled(" RO ", app.theme().badge()));
     }
     let n = app.in_flight();
     if n > 0 {
