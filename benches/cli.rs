@@ -16,6 +16,9 @@
 //! of the spawning process into the child's figure across exec, so an in-process emulator
 //! holding 100,000 sessions would be counted as the CLI's memory.
 
+#[allow(dead_code)]
+mod support;
+
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -82,46 +85,14 @@ fn emulator(sessions: usize, latency: Duration) -> Emulator {
     panic!("the emulator did not start within 300 s");
 }
 
-/// The raw fetch floor: every page of the unfiltered list, newest first, over one
-/// keep-alive connection opened for the walk (as a CLI process opens its own), each next
-/// cursor found by a byte search (nothing is parsed). Returns the time and the pages.
+/// The raw fetch floor (see [`support::floor`]) on a runtime of its own, as a CLI process
+/// opens its own connection.
 fn raw_floor(emu: &Emulator, page: usize) -> (Duration, usize) {
-    let rt = tokio::runtime::Builder::new_current_thread()
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .expect("runtime");
-    rt.block_on(async {
-        let url = format!("{}/v2/session/list", emu.base_url);
-        let bearer = format!("Bearer {}", emu.token);
-        let http = reqwest::Client::new();
-        let start = Instant::now();
-        let mut last = String::new();
-        let mut pages = 0;
-        loop {
-            let mut body = format!(r#"{{"order":"desc","order_by":"created_at","size":{page}"#);
-            if !last.is_empty() {
-                body.push_str(&format!(r#","last":"{last}""#));
-            }
-            body.push('}');
-            let bytes = http
-                .post(&url)
-                .header("authorization", &bearer)
-                .header("content-type", "application/json")
-                .body(body)
-                .send()
-                .await
-                .expect("emulator answers")
-                .bytes()
-                .await
-                .expect("body");
-            pages += 1;
-            last = cursor(&bytes);
-            if last.is_empty() || pages > 100_000 {
-                break;
-            }
-        }
-        (start.elapsed(), pages)
-    })
+        .expect("runtime")
+        .block_on(support::floor::raw_floor(&emu.base_url, &emu.token, page))
 }
 
 /// Alternating floor and CLI runs per size.
@@ -130,17 +101,6 @@ const ROUNDS: usize = 5;
 fn median(v: &mut [Duration]) -> Duration {
     v.sort();
     v[v.len() / 2]
-}
-
-/// The `last` cursor of a list answer, by a byte search for its key.
-fn cursor(body: &[u8]) -> String {
-    const KEY: &[u8] = b"\"last\":\"";
-    let Some(at) = body.windows(KEY.len()).rposition(|w| w == KEY) else {
-        return String::new();
-    };
-    let rest = &body[at + KEY.len()..];
-    let end = rest.iter().position(|&b| b == b'"').unwrap_or(0);
-    String::from_utf8_lossy(&rest[..end]).into_owned()
 }
 
 /// Runs the binary to completion; returns wall time and peak RSS in KiB.

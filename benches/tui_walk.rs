@@ -58,48 +58,14 @@ async fn emulator(sessions: usize) -> RunningEmulator {
     .expect("emulator starts")
 }
 
-fn cursor(body: &[u8]) -> String {
-    let key = br#""last":""#;
-    body.windows(key.len())
-        .position(|w| w == key)
-        .map(|at| {
-            let rest = &body[at + key.len()..];
-            let end = rest.iter().position(|b| *b == b'"').unwrap_or(0);
-            String::from_utf8_lossy(&rest[..end]).into_owned()
-        })
-        .unwrap_or_default()
-}
-
 /// Every page of the unfiltered list, parsing nothing.
 async fn floor(emu: &RunningEmulator) -> (Duration, usize) {
-    let url = format!("{}/v2/session/list", emu.base_url());
-    let bearer = format!("Bearer {}", emu.service_token().expose());
-    let http = reqwest::Client::new();
-    let start = Instant::now();
-    let (mut last, mut pages) = (String::new(), 0);
-    loop {
-        let mut body = format!(r#"{{"order":"desc","order_by":"created_at","size":{PAGE}"#);
-        if !last.is_empty() {
-            body.push_str(&format!(r#","last":"{last}""#));
-        }
-        body.push('}');
-        let bytes = http
-            .post(&url)
-            .header("authorization", &bearer)
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .expect("emulator answers")
-            .bytes()
-            .await
-            .expect("body");
-        pages += 1;
-        last = cursor(&bytes);
-        if last.is_empty() || pages > 10_000 {
-            return (start.elapsed(), pages);
-        }
-    }
+    support::floor::raw_floor(
+        emu.base_url().as_str(),
+        emu.service_token().expose(),
+        PAGE as usize,
+    )
+    .await
 }
 
 fn spawn(emu: &RunningEmulator, dir: &std::path::Path) -> WorkerHandle {

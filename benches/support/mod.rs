@@ -1,5 +1,6 @@
 //! Set-up shared by the benchmarks that run against an in-process emulator.
 
+pub mod floor;
 pub mod watch;
 
 use authtop::emulator::{EmulatorConfig, RunningEmulator};
