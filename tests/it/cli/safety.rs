@@ -129,11 +129,7 @@ async fn an_audit_log_on_a_full_disk_ends_nothing_and_exits_9() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_invalidate_of_another_users_session_is_an_error() {
     let env = Env::start(4, 16).await;
-    let users: Vec<_> = env
-        .users()
-        .into_iter()
-        .filter(|u| !u.sessions.is_empty())
-        .collect();
+    let users = env.users_with_sessions();
     let (me, other) = (&users[0], &users[1]);
     let foreign = other.sessions[0].session_id.clone();
     let out = env

@@ -317,11 +317,7 @@ async fn invalidate_by_query_is_a_dry_run_until_yes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logout_by_user_id_and_by_email() {
     let env = Env::start(5, 25).await;
-    let users: Vec<_> = env
-        .users()
-        .into_iter()
-        .filter(|u| !u.sessions.is_empty())
-        .collect();
+    let users = env.users_with_sessions();
     let (u1, u2) = (&users[0], &users[1]);
     let before = env.emu.session_count();
 

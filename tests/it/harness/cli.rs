@@ -78,6 +78,14 @@ impl Env {
         self.emu.tokens(usize::MAX)
     }
 
+    /// The seeded users that hold at least one session.
+    pub fn users_with_sessions(&self) -> Vec<UserTokens> {
+        self.users()
+            .into_iter()
+            .filter(|u| !u.sessions.is_empty())
+            .collect()
+    }
+
     pub fn state_dir(&self) -> PathBuf {
         self.dir.path().join("state")
     }
