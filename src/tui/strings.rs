@@ -567,11 +567,6 @@ pub fn matched(n: &str) -> String {
     format!("{n} matched")
 }
 
-/// The info line's order: `order created ▼`.
-pub fn order(by: &str, arrow: &str) -> String {
-    format!("order {by} {arrow}")
-}
-
 /// The info line's row position: `[12/50]`.
 pub fn position(row: &str, of: &str) -> String {
     format!("[{row}/{of}]")
@@ -604,7 +599,7 @@ pub fn page_steps_queued(n: usize) -> String {
     format!("{n} page step{} queued", plural(n))
 }
 
-/// The order now in force, for the status line and the info line.
+/// The order now in force, for the status line and the info line: `order created_at ▼`.
 pub fn order_label(column: &str, descending: bool) -> String {
     format!("order {column} {}", if descending { "▼" } else { "▲" })
 }

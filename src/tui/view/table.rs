@@ -466,7 +466,10 @@ fn facts(app: &App, t: &Table) -> Vec<String> {
         let hidden = t.marks_not_visible();
         parts.push(strings::marked_count(t.marks().len(), hidden));
     }
-    parts.push(strings::order(&t.order_by().to_string(), arrow(t.order())));
+    parts.push(strings::order_label(
+        t.order_by().as_str(),
+        t.order() == Order::Desc,
+    ));
     if !t.rows().is_empty() {
         parts.push(strings::position(
             &thousands_usize(t.selected_index() + 1),
