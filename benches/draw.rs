@@ -5,6 +5,8 @@
 //! `cargo bench --bench draw` times 2000 iterations after warm-up; under `cargo test
 //! --benches` (no `--bench` argument) it runs a handful, just to prove it still works.
 
+// The test harness unwraps: a broken fixture should stop the bench at its line.
+#[allow(clippy::unwrap_used)]
 #[path = "../tests/it/harness/app.rs"]
 mod tui_fixtures;
 

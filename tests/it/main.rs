@@ -4,6 +4,9 @@
 //! emulator or a scripted server, through the real binary, or through `App::update` and the
 //! view. `harness` holds everything two areas would otherwise each write for themselves.
 
+// A failed unwrap in a test or its harness is a failed test, with the line that broke.
+#![allow(clippy::unwrap_used)]
+
 mod harness;
 
 mod actions;
