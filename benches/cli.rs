@@ -131,7 +131,7 @@ fn run(emu: &Emulator, args: &[&str]) -> (Duration, u64) {
     // SAFETY: rusage is plain data; wait4 fills it for our own child, which std has not reaped.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     let pid = child.id() as libc::pid_t;
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let r = unsafe { libc::wait4(pid, &raw mut status, 0, &raw mut usage) };
     let wall = start.elapsed();
     if r != pid || !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
         println!("  (authtop {args:?} did not exit cleanly: status {status})");

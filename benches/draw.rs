@@ -17,7 +17,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::hint::black_box;
 use std::time::Instant;
-use tui_fixtures::*;
+use tui_fixtures::{code, event, key, listed, loaded, now, quiet, sessions};
 
 const SIZES: [usize; 2] = [100, 100_000];
 

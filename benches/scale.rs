@@ -105,7 +105,10 @@ impl Driver {
     /// Sends `event` and waits until `check` holds on a flushed frame; records the latency.
     async fn key(&mut self, kind: &str, event: TermEvent, check: Check) -> Result<(), String> {
         let (tx, rx) = oneshot::channel();
-        *self.waiter.lock().unwrap_or_else(|p| p.into_inner()) = Some(Waiter { check, done: tx });
+        *self
+            .waiter
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Waiter { check, done: tx });
         let sent = Instant::now();
         self.keys
             .unbounded_send(Ok(event))
@@ -123,7 +126,10 @@ impl Driver {
     /// Waits for a state without sending anything (the first page).
     async fn until(&mut self, check: Check) -> Result<Duration, String> {
         let (tx, rx) = oneshot::channel();
-        *self.waiter.lock().unwrap_or_else(|p| p.into_inner()) = Some(Waiter { check, done: tx });
+        *self
+            .waiter
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Waiter { check, done: tx });
         let start = Instant::now();
         match tokio::time::timeout(PATIENCE, rx).await {
             Ok(Ok(shown)) => Ok(shown.saturating_duration_since(start)),

@@ -192,7 +192,9 @@ async fn latency(emu: &RunningEmulator, sessions: usize, window: Duration) {
     );
     let wait = |check: Check| {
         let (tx, rx) = oneshot::channel();
-        *waiter.lock().unwrap_or_else(|p| p.into_inner()) = Some(Waiter { check, done: tx });
+        *waiter
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Waiter { check, done: tx });
         rx
     };
     let script = async {

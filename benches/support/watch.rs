@@ -66,7 +66,10 @@ impl Backend for Watched {
     fn flush(&mut self) -> io::Result<()> {
         self.inner.flush().map_err(io::Error::other)?;
         let shown = Instant::now();
-        let mut slot = self.waiter.lock().unwrap_or_else(|p| p.into_inner());
+        let mut slot = self
+            .waiter
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if slot
             .as_ref()
             .is_some_and(|w| (w.check)(self.inner.buffer()))

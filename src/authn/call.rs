@@ -4,7 +4,10 @@
 //! these bodies with the spec fixtures checks exactly what goes on the wire.
 
 use super::error::Error;
-use super::model::*;
+use super::model::{
+    ClientSessionInvalidateRequest, ClientSessionListRequest, ClientSessionRefreshRequest,
+    SessionInvalidateRequest, SessionListRequest, SessionLogoutRequest, TokenRequest,
+};
 use super::secret::Secret;
 use serde::Serialize;
 

@@ -3,7 +3,9 @@
 use super::call::{Call, ListScope};
 use super::decode::{self, ResultDecoder};
 use super::error::{Error, TransportKind};
-use super::model::*;
+use super::model::{
+    Envelope, ListPage, RefreshResult, SessionListRequest, SessionListResult, TokenInfo,
+};
 use super::redact::Redactor;
 use super::response::Response;
 use super::retry::{RetryHook, RetryNotice, RetryPolicy, is_retryable_error, is_retryable_status};
@@ -429,7 +431,7 @@ impl Client {
                     waited,
                 });
             }
-            tokio::time::sleep(interval.min(deadline - waited)).await;
+            tokio::time::sleep(interval.min(deadline.saturating_sub(waited))).await;
             let (raw, _, _) = self.exchange(Method::GET, &path, None, true, red).await?;
             let env = decode::envelope(&raw, red)?;
             if !decode::is_accepted(&raw, &env) {

@@ -31,7 +31,7 @@ pub fn typed<T: DeserializeOwned>(result: Option<Value>) -> Result<T, String> {
 /// The result of the endpoints that answer `{}`: any object or null is accepted.
 pub fn empty(result: Option<Value>) -> Result<(), String> {
     match result {
-        None | Some(Value::Null) | Some(Value::Object(_)) => Ok(()),
+        None | Some(Value::Null | Value::Object(_)) => Ok(()),
         Some(other) => Err(format!(
             "expected an object or null, found {}",
             kind_of(&other)

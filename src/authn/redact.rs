@@ -115,7 +115,7 @@ impl Redactor {
     }
 
     /// Replaces the start of a token left at the end of `s` by a cut. A tail of fewer
-    /// than MIN_FRAGMENT bytes shows no more than the public prefix, so it may stay.
+    /// than `MIN_FRAGMENT` bytes shows no more than the public prefix, so it may stay.
     fn trim_fragment(&self, s: &mut String) {
         for v in &self.values {
             let v = v.expose();

@@ -50,9 +50,10 @@ async fn send_and_read(req: reqwest::RequestBuilder, limits: &Limits<'_>) -> Res
     let mut resp = req.send().await.map_err(|e| transport(&e, limits))?;
     let status = resp.status().as_u16();
     if (300..400).contains(&status) {
-        let location = header(&resp, "location")
-            .map(|l| crate::sanitize::clean(&limits.redactor.scrub(l)).into_owned())
-            .unwrap_or_else(|| "(no Location header)".into());
+        let location = header(&resp, "location").map_or_else(
+            || "(no Location header)".into(),
+            |l| crate::sanitize::clean(&limits.redactor.scrub(l)).into_owned(),
+        );
         return Err(Error::Transport {
             kind: TransportKind::Redirect,
             host: limits.host.to_string(),
@@ -146,7 +147,9 @@ fn classify(e: &reqwest::Error) -> TransportKind {
     let mut source = e.source();
     while let Some(s) = source {
         if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            use std::io::ErrorKind::*;
+            use std::io::ErrorKind::{
+                BrokenPipe, ConnectionAborted, ConnectionReset, UnexpectedEof,
+            };
             if matches!(
                 io.kind(),
                 ConnectionReset | ConnectionAborted | UnexpectedEof | BrokenPipe

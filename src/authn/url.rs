@@ -68,7 +68,7 @@ pub fn authority(url: &Url) -> String {
     }
 }
 
-/// True for 127.0.0.0/8, ::1 and `localhost`: the only hosts plain http may reach by default.
+/// True for 127.0.0.0/8, `::1` and `localhost`: the only hosts plain http may reach by default.
 pub fn is_loopback(url: &Url) -> bool {
     let host = url.host_str().unwrap_or_default();
     let bare = host.trim_start_matches('[').trim_end_matches(']');

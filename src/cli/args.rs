@@ -92,10 +92,10 @@ pub struct GlobalArgs {
     /// The user's refresh token (client commands). Visible to other local users: prefer --token-file.
     #[arg(long, global = true, env = REFRESH_TOKEN_ENV, hide_env_values = true, value_name = "TOKEN")]
     pub refresh_token: Option<String>,
-    /// JSON file {"user_token", "refresh_token"} (mode 0600); rewritten after a refresh.
+    /// JSON file {"`user_token`", "`refresh_token`"} (mode 0600); rewritten after a refresh.
     #[arg(long, global = true, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
-    /// Colour and bold: auto is on a terminal only, never with NO_COLOR set or TERM=dumb
+    /// Colour and bold: auto is on a terminal only, never with `NO_COLOR` set or TERM=dumb
     /// [default: the config's `color`, else auto].
     #[arg(long, global = true, value_enum, value_name = "WHEN")]
     pub color: Option<ColorChoice>,
@@ -192,7 +192,7 @@ pub struct ListArgs {
     /// Descending order (the default).
     #[arg(long)]
     pub desc: bool,
-    /// Rows per page, 1 to 1000 [default: the profile's page_size, 50].
+    /// Rows per page, 1 to 1000 [default: the profile's `page_size`, 50].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_PAGE_SIZE)))]
     pub size: Option<u32>,
     /// Start at this cursor (printed by a previous page).
@@ -218,7 +218,7 @@ pub struct UsersArgs {
     /// Query terms, server and local, e.g. `created>now-1d vpn`.
     #[arg(value_name = "QUERY")]
     pub query: Vec<String>,
-    /// Order by this column: email, identity, sessions, countries, devices, last_login, risk
+    /// Order by this column: email, identity, sessions, countries, devices, `last_login`, risk
     /// [default: sessions, most first].
     #[arg(long, value_name = "COLUMN")]
     pub order_by: Option<crate::investigate::UserColumn>,

@@ -54,9 +54,9 @@ pub struct Summary {
     pub done: usize,
     /// Ended by an earlier attempt whose answer was lost.
     pub confirmed_by_retry: usize,
-    /// NotFound where that is not an error (matched by a query, `--ignore-not-found`).
+    /// `NotFound` where that is not an error (matched by a query, `--ignore-not-found`).
     pub already_gone: usize,
-    /// NotFound where that is an error.
+    /// `NotFound` where that is an error.
     pub not_found: usize,
     /// Refused or failed, or no answer before the run stopped.
     pub failed: usize,
@@ -352,8 +352,7 @@ fn save_ids(ctx: &Ctx, run_id: &str, ids: &[&str]) -> std::io::Result<PathBuf> {
         .settings
         .audit_log
         .parent()
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."));
+        .map_or_else(|| PathBuf::from("."), PathBuf::from);
     let path = dir.join(format!("not-attempted-{run_id}.txt"));
     let mut text = ids.join("\n");
     text.push('\n');

@@ -217,7 +217,7 @@ where
     while let Some(page) = pages.next().await {
         match page {
             Ok(resp) if multi_thread => {
-                tokio::task::block_in_place(|| write(&mut writer, &resp.result))?
+                tokio::task::block_in_place(|| write(&mut writer, &resp.result))?;
             }
             Ok(resp) => write(&mut writer, &resp.result)?,
             Err(e) => {
@@ -242,7 +242,7 @@ pub fn explain(ctx: &Ctx, query: &Query) -> Result<(), CliError> {
     match ctx.format {
         Format::Json | Format::Ndjson => {
             let v = serde_json::json!({ "filter": query.server, "local": local });
-            writeln!(out, "{}", pretty_json(&v, 0)?)?
+            writeln!(out, "{}", pretty_json(&v, 0)?)?;
         }
         Format::Table | Format::Csv => {
             let text = query::explain(&query.server);

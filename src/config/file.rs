@@ -56,7 +56,7 @@ pub struct Profile {
     pub base_url: Option<String>,
     /// Pangea domain, e.g. `aws.us.pangea.cloud`.
     pub domain: Option<String>,
-    /// Allow plain http to a non-loopback host named by an explicit `http://` base_url.
+    /// Allow plain http to a non-loopback host named by an explicit `http://` `base_url`.
     pub allow_http: Option<bool>,
     /// Name of an env var holding the service token.
     pub token_env: Option<String>,
@@ -139,10 +139,9 @@ pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, FileError> {
     let p = path.display().to_string();
     let file: ConfigFile = toml::from_str(text).map_err(|e| {
         // toml's Display quotes the offending line, which may hold a token: use the span.
-        let line = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
-            .unwrap_or(1);
+        let line = e.span().map_or(1, |s| {
+            text[..s.start.min(text.len())].matches('\n').count() + 1
+        });
         FileError::Invalid {
             path: p.clone(),
             line,

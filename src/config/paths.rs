@@ -19,14 +19,14 @@ pub fn state_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os(STATE_DIR_ENV).filter(|d| !d.is_empty()) {
         return PathBuf::from(dir);
     }
-    etcetera::choose_base_strategy()
-        .ok()
-        .map(|b| {
+    etcetera::choose_base_strategy().ok().map_or_else(
+        || PathBuf::from("."),
+        |b| {
             b.state_dir()
                 .unwrap_or_else(|| b.data_dir())
                 .join("authtop")
-        })
-        .unwrap_or_else(|| PathBuf::from("."))
+        },
+    )
 }
 
 /// The audit log when no `--audit-log` is given.

@@ -201,16 +201,15 @@ fn from_profile(
                     reason: "must be the name of an environment variable, but it looks like a token value (not shown); put the token in a variable or a file and name that here".into(),
                 });
             }
-            match env(var).filter(|v| !v.trim().is_empty()) {
-                Some(v) => Some((Secret::new(v.trim()), source.clone())),
-                None => {
-                    problem = Some(ConfigError::BadValue {
-                        setting: "token_env",
-                        origin: source.clone(),
-                        reason: format!("environment variable {var} is not set"),
-                    });
-                    None
-                }
+            if let Some(v) = env(var).filter(|v| !v.trim().is_empty()) {
+                Some((Secret::new(v.trim()), source.clone()))
+            } else {
+                problem = Some(ConfigError::BadValue {
+                    setting: "token_env",
+                    origin: source.clone(),
+                    reason: format!("environment variable {var} is not set"),
+                });
+                None
             }
         }
         (None, Some(path)) => {

@@ -125,8 +125,7 @@ pub fn resolve_with(
     let file = file.unwrap_or_default();
     let path_text = config_path
         .as_ref()
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|| "(no config file)".into());
+        .map_or_else(|| "(no config file)".into(), |p| p.display().to_string());
     let mut origins = Vec::new();
 
     // Profile selection: --profile or AUTHTOP_PROFILE (explicit), else the file's
@@ -177,8 +176,7 @@ pub fn resolve_with(
         source: inputs
             .config
             .as_ref()
-            .map(|g| g.source.clone())
-            .unwrap_or(Source::Default),
+            .map_or(Source::Default, |g| g.source.clone()),
     });
 
     let named = profile.map(|p| (pname.as_str(), p));
@@ -194,13 +192,11 @@ pub fn resolve_with(
         shown: pair
             .token
             .as_ref()
-            .map(|(t, _)| t.masked())
-            .unwrap_or_else(|| "(none)".into()),
+            .map_or_else(|| "(none)".into(), |(t, _)| t.masked()),
         source: pair
             .token
             .as_ref()
-            .map(|(_, s)| s.clone())
-            .unwrap_or(Source::Default),
+            .map_or(Source::Default, |(_, s)| s.clone()),
     });
     origins.push(Origin {
         name: "server",
@@ -212,8 +208,7 @@ pub fn resolve_with(
         source: pair
             .addr
             .as_ref()
-            .map(|(_, s)| s.clone())
-            .unwrap_or(Source::Default),
+            .map_or(Source::Default, |(_, s)| s.clone()),
     });
 
     let allow_http = pick(
@@ -356,8 +351,7 @@ pub fn resolve_with(
         name: "auto_reload",
         shown: auto_reload
             .0
-            .map(|d| format!("{}s", d.as_secs()))
-            .unwrap_or_else(|| "off".into()),
+            .map_or_else(|| "off".into(), |d| format!("{}s", d.as_secs())),
         source: auto_reload.1,
     });
 
@@ -382,13 +376,11 @@ pub fn resolve_with(
         shown: users
             .file
             .as_ref()
-            .map(|(p, _)| p.display().to_string())
-            .unwrap_or_else(|| "(none)".into()),
+            .map_or_else(|| "(none)".into(), |(p, _)| p.display().to_string()),
         source: users
             .file
             .as_ref()
-            .map(|(_, s)| s.clone())
-            .unwrap_or(Source::Default),
+            .map_or(Source::Default, |(_, s)| s.clone()),
     });
     for (name, tok) in [
         ("user_token", &users.user),
@@ -396,10 +388,7 @@ pub fn resolve_with(
     ] {
         origins.push(Origin {
             name,
-            shown: tok
-                .as_ref()
-                .map(Secret::masked)
-                .unwrap_or_else(|| "(none)".into()),
+            shown: tok.as_ref().map_or_else(|| "(none)".into(), Secret::masked),
             source: match (tok, &users.source) {
                 (Some(_), Some(s)) => s.clone(),
                 _ => Source::Default,

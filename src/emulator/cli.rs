@@ -39,10 +39,10 @@ pub struct EmulatorArgs {
     /// Uniform extra delay up to this much, e.g. 5ms.
     #[arg(long, default_value = "0ms", value_parser = parse_duration)]
     pub jitter: Duration,
-    /// Fraction (0 to 1) of API requests answered InternalError (500).
+    /// Fraction (0 to 1) of API requests answered `InternalError` (500).
     #[arg(long, default_value_t = 0.0, value_parser = parse_rate)]
     pub error_rate: f64,
-    /// Fraction (0 to 1) answered TooManyRequests (429, Retry-After: 1).
+    /// Fraction (0 to 1) answered `TooManyRequests` (429, Retry-After: 1).
     #[arg(long, default_value_t = 0.0, value_parser = parse_rate)]
     pub throttle_rate: f64,
     /// Fraction (0 to 1) answered Accepted (202), completed by GET /request/{id}.

@@ -212,12 +212,11 @@ fn type_error(errors: &mut Errors, v: &Value, code: &str, want: &str, src: &[&st
 }
 
 fn string(v: &Value, errors: &mut Errors, src: &[&str]) -> Option<String> {
-    match v.as_str() {
-        Some(s) => Some(s.to_owned()),
-        None => {
-            type_error(errors, v, "InvalidString", "string", src);
-            None
-        }
+    if let Some(s) = v.as_str() {
+        Some(s.to_owned())
+    } else {
+        type_error(errors, v, "InvalidString", "string", src);
+        None
     }
 }
 
@@ -229,15 +228,14 @@ fn strings(v: &Value, errors: &mut Errors, src: &[&str]) -> Option<Vec<String>> 
     let mut out = Vec::with_capacity(items.len());
     let mut ok = true;
     for (i, item) in items.iter().enumerate() {
-        match item.as_str() {
-            Some(s) => out.push(s.to_owned()),
-            None => {
-                let idx = i.to_string();
-                let mut path = src.to_vec();
-                path.push(&idx);
-                type_error(errors, item, "InvalidString", "string", &path);
-                ok = false;
-            }
+        if let Some(s) = item.as_str() {
+            out.push(s.to_owned())
+        } else {
+            let idx = i.to_string();
+            let mut path = src.to_vec();
+            path.push(&idx);
+            type_error(errors, item, "InvalidString", "string", &path);
+            ok = false;
         }
     }
     ok.then_some(out)

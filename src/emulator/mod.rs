@@ -20,7 +20,7 @@
 //!   ([`validate::MAX_PAGE_SIZE`]); larger is a `ValidationError` at `/size`. Default
 //!   order is `created_at` descending (newest first); ties break on the session id.
 //!   `last` is always present and `""` on the final page; it is an opaque keyset
-//!   cursor bound to the query (filter, order, order_by, and the caller for client
+//!   cursor bound to the query (filter, order, `order_by`, and the caller for client
 //!   lists), so a cursor from another query is a `ValidationError` at `/last`; the
 //!   page size may change between pages. `count` (service list only) counts every
 //!   session the query matches.

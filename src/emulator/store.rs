@@ -274,7 +274,7 @@ impl Store {
             Some(t) => Some(self.by_user_token(t, now)?.user),
             None => None,
         };
-        let owner_id = owner.map(|u| self.users[u].id.as_str()).unwrap_or("");
+        let owner_id = owner.map_or("", |u| self.users[u].id.as_str());
         let query = fingerprint(&[
             q.order_by.as_str(),
             q.order.as_str(),

@@ -49,7 +49,10 @@ impl Endpoint {
 
     /// Body keys: name, kind, required.
     fn fields(self) -> &'static [(&'static str, Kind, bool)] {
-        use Kind::*;
+        use Kind::{
+            AnyToken, Bool, Column, Direction, Filter, Identity, RefreshToken, SessionId, Size,
+            Text, UserToken,
+        };
         const LIST: [(&str, Kind, bool); 5] = [
             ("filter", Filter, false),
             ("last", Text, false),

@@ -301,7 +301,7 @@ impl Derived {
 }
 
 /// Finding two members in JSON text already known to be well formed (a raw value
-/// serde_json has read) by searching for their keys, not by parsing around them.
+/// `serde_json` has read) by searching for their keys, not by parsing around them.
 ///
 /// A key's quoted name can only appear unescaped as a key: inside a string its quotes
 /// are escaped. So `"User-Agent":` preceded by `{` or `,` is a profile key; the first
@@ -475,7 +475,7 @@ mod tests {
             r#"{"a":[{"b":"}]\"{"}],"profile":{"x\"y":"1","User-Agent":"curl/7.1"}}"#.to_string(),
             // a key's name inside a string is not a key
             r#"{"profile":{"note":"\"User-Agent\":\"x\"","User-Agent":"curl/7.1"}}"#.to_string(),
-            r#"{}"#.to_string(),
+            r"{}".to_string(),
         ] {
             let fast = Derived::of_json(&text, &mut devices).unwrap();
             let light: Light<'_> = serde_json::from_str(&text).unwrap();

@@ -63,7 +63,7 @@ where
     loop {
         let next = tokio::select! {
             biased;
-            _ = cancel.cancelled() => return Ok(Outcome { progress, complete: false }),
+            () = cancel.cancelled() => return Ok(Outcome { progress, complete: false }),
             next = pages.next() => next,
         };
         let Some(page) = next else {

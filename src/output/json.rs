@@ -4,7 +4,7 @@
 use serde::Serialize;
 use std::io::{self, Write};
 
-/// Characters JSON output escapes beyond what serde_json does: C1 controls and the
+/// Characters JSON output escapes beyond what `serde_json` does: C1 controls and the
 /// bidi and invisible formatting characters a terminal would act on or hide.
 pub(crate) fn needs_escape(c: char) -> bool {
     matches!(c,
@@ -20,7 +20,7 @@ pub(crate) fn needs_escape(c: char) -> bool {
         | '\u{fff9}'..='\u{fffb}')
 }
 
-/// A serde_json formatter that escapes [`needs_escape`] characters as `\uXXXX`.
+/// A `serde_json` formatter that escapes [`needs_escape`] characters as `\uXXXX`.
 struct SafeFormatter<F>(F);
 
 impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeFormatter<F> {

@@ -141,16 +141,15 @@ fn resolve(input: &str, key: Range<usize>) -> Result<(Field, Option<Op>), QueryE
         }
         return Ok((Field::Profile(pname.to_string()), suffix));
     }
-    let message = match fields::suggest(name) {
-        Some(near) => format!("unknown field `{}`; did you mean `{near}`?", shown(name)),
-        None => {
-            let names: Vec<&str> = fields::FIELDS.iter().map(|f| f.name).collect();
-            format!(
-                "unknown field `{}`: expected one of {}; to search for text with an operator in it, quote it",
-                shown(name),
-                names.join(", ")
-            )
-        }
+    let message = if let Some(near) = fields::suggest(name) {
+        format!("unknown field `{}`; did you mean `{near}`?", shown(name))
+    } else {
+        let names: Vec<&str> = fields::FIELDS.iter().map(|f| f.name).collect();
+        format!(
+            "unknown field `{}`: expected one of {}; to search for text with an operator in it, quote it",
+            shown(name),
+            names.join(", ")
+        )
     };
     Err(QueryError::new(name_span, message))
 }

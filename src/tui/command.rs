@@ -210,7 +210,7 @@ pub struct Page {
 pub enum ItemOutcome {
     /// Invalidated now.
     Done,
-    /// Was already gone (NotFound).
+    /// Was already gone (`NotFound`).
     AlreadyGone,
     /// Failed, with the error.
     Failed(Error),
@@ -266,7 +266,7 @@ pub enum Outcome {
     Invalidated {
         /// The session.
         session_id: String,
-        /// NotFound: someone else ended it first.
+        /// `NotFound`: someone else ended it first.
         already_gone: bool,
         /// Pangea request id.
         request_id: Option<String>,

@@ -127,7 +127,7 @@ pub struct ActionInfo {
     pub action: Action,
     /// Short label for the hint bar.
     pub label: &'static str,
-    /// Name used in the config file (snake_case).
+    /// Name used in the config file (`snake_case`).
     pub name: &'static str,
     /// Default key specs.
     pub keys: &'static [&'static str],

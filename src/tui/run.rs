@@ -277,13 +277,10 @@ where
                     Some(Err(e)) => return Err(e).wrap_err("could not read terminal input"),
                     None => return Ok(LoopExit::InputClosed),
                 },
-                ev = events.recv(), if worker_open => match ev {
-                    Some(ev) => Some(Msg::Worker(ev)),
-                    None => {
-                        tracing::error!("the worker stopped while the UI was running");
-                        worker_open = false;
-                        None
-                    }
+                ev = events.recv(), if worker_open => if let Some(ev) = ev { Some(Msg::Worker(ev)) } else {
+                    tracing::error!("the worker stopped while the UI was running");
+                    worker_open = false;
+                    None
                 },
                 _ = tick.tick() => Some(Msg::Tick),
                 _ = sigterm.recv() => return Ok(LoopExit::Signal("SIGTERM", libc::SIGTERM)),

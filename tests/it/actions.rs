@@ -40,7 +40,7 @@ fn not_found_body() -> Vec<u8> {
 
 /// A server that ends each session the first time it is asked, answering that first
 /// request with `first` (a dropped connection, a hang, or a normal success), and every
-/// later request for it with NotFound. Ids in `unknown` were never there.
+/// later request for it with `NotFound`. Ids in `unknown` were never there.
 async fn applying_server(first: Reply) -> (Server, Arc<Mutex<HashSet<String>>>) {
     let applied: Arc<Mutex<HashSet<String>>> = Arc::default();
     let a = applied.clone();

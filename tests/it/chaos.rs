@@ -123,7 +123,7 @@ async fn cli_run(name: &str, n: usize, faults: Faults) -> usize {
         let exists = env.emu.session_exists(id);
         match outcome.as_str() {
             "ok" | "ok_confirmed_by_retry" | "not_found" => {
-                assert!(!exists, "{id} reported {outcome} but still exists")
+                assert!(!exists, "{id} reported {outcome} but still exists");
             }
             "failed" => assert!(exists, "{id} reported failed but is gone"),
             other => panic!("unknown outcome {other} for {id}"),

@@ -8,7 +8,7 @@ const AMBIENT: &str = "pts_ambientambientambientambientam";
 const DEV: &str = "pts_devdevdevdevdevdevdevdevdevdevde";
 
 fn args(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| s.to_string()).collect()
+    list.iter().map(ToString::to_string).collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -379,7 +379,7 @@ fn table() -> Vec<Row> {
             Invalidate,
             remove("session_invalidate.response.json", "/result").pipe(ok),
             Expect::Ok(|d| {
-                assert!(matches!(d, Done::Unit(r) if r.summary == "Session invalidated"))
+                assert!(matches!(d, Done::Unit(r) if r.summary == "Session invalidated"));
             }),
         ),
         // ---- each envelope key with the wrong type
@@ -1325,7 +1325,7 @@ async fn every_hostile_answer_has_its_specific_outcome() {
     let rows = table();
     assert!(rows.len() >= 40, "{} rows", rows.len());
     let mut names: Vec<_> = rows.iter().map(|r| r.name).collect();
-    names.sort();
+    names.sort_unstable();
     names.dedup();
     assert_eq!(names.len(), rows.len(), "row names must be unique");
     let runs: Vec<_> = rows
@@ -1341,7 +1341,7 @@ async fn every_hostile_answer_has_its_specific_outcome() {
                 .and_then(|p| {
                     p.downcast_ref::<String>()
                         .cloned()
-                        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                        .or_else(|| p.downcast_ref::<&str>().map(ToString::to_string))
                 })
                 .unwrap_or_default();
             failed.push(if why.is_empty() {

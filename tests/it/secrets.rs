@@ -37,7 +37,7 @@ fn read_pair(path: &Path) -> (String, String) {
 
 /// Runs against the emulator with the service token and trace logging.
 async fn run(env: &Env, args: &[&str]) -> Out {
-    let mut all: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let mut all: Vec<String> = args.iter().map(ToString::to_string).collect();
     all.extend(["--base-url".into(), env.base_url.clone()]);
     all.extend(["--token".into(), env.token.clone()]);
     let out = env.run_raw(all, &[TRACE]).await;

@@ -322,7 +322,7 @@ fn token_tab_wide_shows_whole_request_ids() {
         .buffer()
         .content
         .iter()
-        .map(|c| c.symbol())
+        .map(ratatui::buffer::Cell::symbol)
         .collect();
     assert!(screen.contains("prq_csywl6djqncp2lq4mzt7vbx3okr5hw2e"));
     insta::assert_snapshot!(t.backend());
@@ -538,7 +538,10 @@ fn the_hostile_screens_show_the_hostile_data_cleaned() {
     let text = |app: &App| {
         let t = render(app, 120, 30);
         let buf = t.backend().buffer().clone();
-        buf.content.iter().map(|c| c.symbol()).collect::<String>()
+        buf.content
+            .iter()
+            .map(ratatui::buffer::Cell::symbol)
+            .collect::<String>()
     };
     assert!(
         text(&mine_hostile()).contains("@x.com"),

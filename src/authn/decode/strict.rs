@@ -1,7 +1,7 @@
 //! A deserializer adapter that reads every value a type would skip as a full
 //! [`serde_json::Value`].
 //!
-//! serde_json skips unknown fields leniently (no depth limit, no UTF-8 or number-range
+//! `serde_json` skips unknown fields leniently (no depth limit, no UTF-8 or number-range
 //! checks), while decoding through a `Value` checks everything. Decoding a result
 //! straight into its type through [`Strict`] therefore refuses exactly what the
 //! `Value` path refuses, and the two can never disagree on what a server sent.

@@ -1,7 +1,7 @@
 //! The column picker and the help overlay's scrolling: keys in, state out. Saving the
 //! chosen columns is an effect the run loop carries out.
 
-use super::*;
+use super::{Action, App, Effect, KeyCode, KeyEvent, KeyModifiers, layout, strings};
 use crate::tui::columns::CATALOGUE;
 
 impl App {
@@ -22,13 +22,13 @@ impl App {
                 self.quit();
             }
             (KeyCode::Esc | KeyCode::Enter, _) | (_, Some(Action::Columns | Action::Back)) => {
-                self.picker = None
+                self.picker = None;
             }
             (KeyCode::Char('j') | KeyCode::Down, _) => self.picker = Some((at + 1).min(last)),
             (KeyCode::Char('k') | KeyCode::Up, _) => self.picker = Some(at.saturating_sub(1)),
             (KeyCode::Char('g') | KeyCode::Home, _) => self.picker = Some(0),
             (KeyCode::Char('G') | KeyCode::End, _) => self.picker = Some(last),
-            (KeyCode::Char(' ') | KeyCode::Char('x'), _) => self.toggle_column(at),
+            (KeyCode::Char(' ' | 'x'), _) => self.toggle_column(at),
             _ => {}
         }
     }

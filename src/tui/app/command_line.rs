@@ -3,7 +3,7 @@
 //! names; a typo gets a did-you-mean.
 
 use super::complete::{self, Completion};
-use super::*;
+use super::{App, Command, Effect, KeyCode, KeyEvent, Keymap, LineEditor, strings};
 
 /// The commands, for completion and did-you-mean.
 pub const COMMANDS: &[&str] = &["columns", "export", "page", "profile", "q", "quit"];

@@ -1,6 +1,9 @@
 //! Confirmations: opening each dialog with what it will do, and the keys inside one.
 
-use super::*;
+use super::{
+    App, Ask, CensusResult, Command, Dialog, Focus, KeyCode, KeyEvent, KeyModifiers, ListSource,
+    SAMPLE_SHOWN, Session, TYPE_COUNT_ABOVE, Tab, dialog, layout, strings,
+};
 
 impl App {
     /// Keys while a dialog is open: only an explicit yes (or the typed count) confirms.

@@ -89,24 +89,23 @@ impl DetailView {
     /// The lines of the current form as drawn `width` cells wide: long values wrap under
     /// their value column, long JSON lines under their own indentation. Clean text.
     pub fn lines(&self, now: Timestamp, width: usize) -> Vec<Field> {
-        match &self.json {
-            Some(lines) => lines.iter().flat_map(|l| json_line(l, width)).collect(),
-            None => {
-                let value_width = width.saturating_sub(LABEL).max(1);
-                let mut out = Vec::new();
-                for f in fields(&self.session, now) {
-                    if f.heading {
-                        out.push(heading(&sanitize::clean(&f.label)));
-                        continue;
-                    }
-                    let label = sanitize::fit(&f.label, LABEL - 1);
-                    for (i, piece) in wrap(&f.value, value_width).into_iter().enumerate() {
-                        let label = if i == 0 { label.clone() } else { String::new() };
-                        out.push(toned(&label, piece, f.tone));
-                    }
+        if let Some(lines) = &self.json {
+            lines.iter().flat_map(|l| json_line(l, width)).collect()
+        } else {
+            let value_width = width.saturating_sub(LABEL).max(1);
+            let mut out = Vec::new();
+            for f in fields(&self.session, now) {
+                if f.heading {
+                    out.push(heading(&sanitize::clean(&f.label)));
+                    continue;
                 }
-                out
+                let label = sanitize::fit(&f.label, LABEL - 1);
+                for (i, piece) in wrap(&f.value, value_width).into_iter().enumerate() {
+                    let label = if i == 0 { label.clone() } else { String::new() };
+                    out.push(toned(&label, piece, f.tone));
+                }
             }
+            out
         }
     }
 }
@@ -305,8 +304,7 @@ pub fn intelligence_fields(intel: Option<&Intelligence>) -> Vec<Field> {
             let verdict = ip
                 .reputation
                 .as_ref()
-                .map(reputation)
-                .unwrap_or_else(|| strings_not_sent().to_string());
+                .map_or_else(|| strings_not_sent().to_string(), reputation);
             let tone = match ip
                 .reputation
                 .as_ref()
@@ -342,8 +340,7 @@ pub fn intelligence_fields(intel: Option<&Intelligence>) -> Vec<Field> {
             let rep = d
                 .reputation
                 .as_ref()
-                .map(reputation)
-                .unwrap_or_else(|| strings_not_sent().to_string());
+                .map_or_else(|| strings_not_sent().to_string(), reputation);
             let (text, tone) = match d.is_bad {
                 Some(true) => (format!("bad — {rep}"), Tone::Danger),
                 Some(false) => (rep, Tone::Good),

@@ -1,7 +1,7 @@
 //! Commands in flight: ids, the pending table, the busy marks on rows, and what the tick
 //! starts on its own (auto-reload, auto-refresh).
 
-use super::*;
+use super::{App, Command, CommandId, ListSource, Tab, clock, input};
 
 impl App {
     pub(crate) fn take_id(&mut self) -> CommandId {

@@ -1,7 +1,10 @@
 //! Key dispatch: which layer gets a key (dialog, editor, overlay, help, the detail view,
 //! the tab shown, then keys every tab shares).
 
-use super::*;
+use super::{
+    Action, App, Command, Effect, Filter, KeyCode, KeyEvent, KeyModifiers, LineEditor, ListSource,
+    Tab, Timestamp, screens, strings,
+};
 
 impl App {
     pub(crate) fn on_key(&mut self, key: KeyEvent, out: &mut Vec<Command>) {
@@ -68,16 +71,16 @@ impl App {
                 self.marks_open = false;
             }
             (KeyCode::Char('k') | KeyCode::Up, _) => {
-                self.log.scroll = self.log.scroll.saturating_add(1)
+                self.log.scroll = self.log.scroll.saturating_add(1);
             }
             (KeyCode::Char('j') | KeyCode::Down, _) => {
-                self.log.scroll = self.log.scroll.saturating_sub(1)
+                self.log.scroll = self.log.scroll.saturating_sub(1);
             }
             (KeyCode::PageUp, _) => {
-                self.log.scroll = self.log.scroll.saturating_add(self.viewport().max(1))
+                self.log.scroll = self.log.scroll.saturating_add(self.viewport().max(1));
             }
             (KeyCode::PageDown, _) => {
-                self.log.scroll = self.log.scroll.saturating_sub(self.viewport().max(1))
+                self.log.scroll = self.log.scroll.saturating_sub(self.viewport().max(1));
             }
             (KeyCode::Char('G') | KeyCode::End, _) => self.log.scroll = 0,
             (KeyCode::Char('g') | KeyCode::Home, _) => self.log.scroll = self.log.line_count(),

@@ -1,7 +1,10 @@
 //! Walks of a whole result and what is built from them: the local matches the Sessions
 //! table pages through, the Users tab's rows and the Insights tab's bars.
 
-use super::*;
+use super::{
+    App, Command, CommandId, ErrorKey, ExportPick, InsightsView, KeyCode, KeyEvent, ListSource,
+    Tab, UsersView, WalkState, strings,
+};
 use crate::investigate::{Progress, UserColumn};
 use crate::output::Format;
 use crate::query::Query;

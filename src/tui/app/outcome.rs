@@ -3,7 +3,10 @@
 //! A non-terminal event reads its command in place (a bulk run's progress events never
 //! copy the command and its thousands of ids); the terminal one takes it out of flight.
 
-use super::*;
+use super::{
+    App, Command, Effect, Error, ErrorKey, Event, EventKind, ItemOutcome, Level, ListSource,
+    Outcome, Page, RefreshRecord, SignedOut, clock, log, sanitize, strings, token,
+};
 
 impl App {
     /// One worker event about a command in flight (events about unknown ids are dropped).
@@ -420,7 +423,7 @@ impl App {
                 self.open_logout_dialog(&user_id, Err(log::cause(err)));
             }
             Command::ClientLogout { .. } => {
-                self.fail(ErrorKey::Action, strings::LOGOUT_SELF_FAILED, err)
+                self.fail(ErrorKey::Action, strings::LOGOUT_SELF_FAILED, err);
             }
             Command::Refresh { .. } => self.refresh_failed(err),
             Command::TokenCheck { .. } => {

@@ -3,7 +3,7 @@
 //! page by its number, walking forward through pages not seen yet.
 
 use super::table::Step;
-use super::*;
+use super::{App, Command, ListSource, strings};
 
 impl App {
     /// A page step: taken now, or queued behind the page that is loading.

@@ -1,7 +1,10 @@
 //! Opening the order picker and the copy menu and taking their keys; which keys a mode
 //! hides, and what a withheld key says instead of nothing.
 
-use super::*;
+use super::{
+    Action, App, Command, Effect, KeyCode, KeyEvent, Keymap, ListSource, Menu, MenuItem, MenuKind,
+    strings,
+};
 use crate::authn::model::{Order, OrderBy};
 
 /// The order picker's key for each column.

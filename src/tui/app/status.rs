@@ -1,7 +1,7 @@
 //! The status line and the message log: flashes, notes, errors and which operation an
 //! error came from.
 
-use super::*;
+use super::{App, Error, ErrorKey, Level, log, sanitize, strings};
 
 impl App {
     /// A passing message in the status line (not logged).

@@ -322,7 +322,7 @@ fn hbars(bars: &[(usize, &Bar)], selected: usize, title: &str, frame: &mut Frame
         let colour = match (b.chart, b.label.as_str()) {
             (Chart::Risk, "malicious" | "embargo") => Color::Red,
             (Chart::Risk, "not provided") => Color::DarkGray,
-            (Chart::Risk, _) | (Chart::Expiring, _) => Color::Yellow,
+            (Chart::Risk | Chart::Expiring, _) => Color::Yellow,
             _ => Color::Green,
         };
         let mut line = Line::from(vec![

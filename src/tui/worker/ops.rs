@@ -1,7 +1,12 @@
 //! What each command does: the worker's calls to the client and to `actions`, one
 //! method of [`Shared`] per command, each ending in an [`Outcome`] or an [`Error`].
 
-use super::*;
+use super::{
+    ApiError, ApiStatus, CommandId, Engine, Error, EventKind, Filter, ItemOutcome, ListQuery,
+    ListSource, Mutex, OWNERS_KEPT, Op, Outcome, Page, PathBuf, RefreshError, RefreshRecord, Reply,
+    RunInfo, SAMPLE, Secret, SessionListRequest, Shared, Stop, Target, Timestamp, Tokens,
+    TransportKind, WorkerContext, actions, guard, refresh_and_save,
+};
 use crate::authn::ListScope;
 use crate::investigate::{Bucket, Insights, Matcher, UserColumn, Users, walk};
 use crate::output::{Format, SessionWriter};

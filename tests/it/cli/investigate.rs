@@ -155,24 +155,23 @@ async fn every_format_carries_location_device_and_risk() {
     // NDJSON: the server's session plus `derived`, which agrees with the intelligence.
     for s in &all {
         let d = &s["derived"];
-        match intel(s) {
-            None => assert!(d["risk"].is_null() && d["location"].is_null(), "{s}"),
-            Some(_) => {
-                let want = format!(
-                    "{}, {}",
-                    geo(s, "city").unwrap(),
-                    geo(s, "country_code").unwrap()
-                );
-                assert_eq!(d["location"], want.as_str());
-                let risk: Vec<&str> = d["risk"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|v| v.as_str().unwrap())
-                    .collect();
-                assert_eq!(risk.contains(&"vpn"), flag(s, "/ip_intel/is_vpn"), "{s}");
-                assert_eq!(risk.contains(&"breached"), flag(s, "/user_intel"), "{s}");
-            }
+        if intel(s).is_none() {
+            assert!(d["risk"].is_null() && d["location"].is_null(), "{s}")
+        } else {
+            let want = format!(
+                "{}, {}",
+                geo(s, "city").unwrap(),
+                geo(s, "country_code").unwrap()
+            );
+            assert_eq!(d["location"], want.as_str());
+            let risk: Vec<&str> = d["risk"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
+            assert_eq!(risk.contains(&"vpn"), flag(s, "/ip_intel/is_vpn"), "{s}");
+            assert_eq!(risk.contains(&"breached"), flag(s, "/user_intel"), "{s}");
         }
         assert!(!d["device"].as_str().unwrap().is_empty());
     }
@@ -451,7 +450,7 @@ async fn without_intelligence_nothing_matches_and_risk_reads_not_provided() {
         emu.service_token().expose().to_string(),
     ];
     let run = |args: &[&str]| {
-        let mut all: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let mut all: Vec<String> = args.iter().map(ToString::to_string).collect();
         all.extend(base.iter().cloned());
         env.run_raw(all, &[])
     };

@@ -157,7 +157,7 @@ async fn invalidate_dash_reads_ids_from_stdin_through_the_audited_engine() {
         let mut a: Vec<String> = ["sessions", "invalidate", "-"]
             .iter()
             .chain(extra)
-            .map(|s| s.to_string())
+            .map(ToString::to_string)
             .collect();
         a.extend([
             "--base-url".into(),
@@ -208,7 +208,7 @@ async fn invalidate_dash_reads_ids_from_stdin_through_the_audited_engine() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn global_options_are_described_once_and_the_emulator_shows_only_its_own() {
     let env = Env::start(1, 1).await;
-    let run = |args: &[&str]| env.run_raw(args.iter().map(|s| s.to_string()).collect(), &[]);
+    let run = |args: &[&str]| env.run_raw(args.iter().map(ToString::to_string).collect(), &[]);
     let top = run(&["--help"]).await;
     top.expect_code(0);
     assert!(top.stdout.contains("Global options:"), "{}", top.stdout);

@@ -323,8 +323,7 @@ async fn interrupted_run(sig: &str, code: i32) {
         .lines()
         .find(|l| l.starts_with("not attempted: ") && l.contains("listed in"))
         .and_then(|l| l.rsplit(' ').next())
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .unwrap_or_else(|| stdout.clone());
+        .map_or_else(|| stdout.clone(), |p| std::fs::read_to_string(p).unwrap());
     for id in seeded.iter().filter(|id| !ended.contains(*id)) {
         assert!(
             listed.contains(id.as_str()),
@@ -411,7 +410,7 @@ async fn the_operator_is_the_account_the_process_runs_as_not_a_leftover_user_var
         env.token.as_str(),
     ]
     .iter()
-    .map(|s| s.to_string())
+    .map(ToString::to_string)
     .collect();
     env.run_raw(args, &[("USER", "mallory"), ("LOGNAME", "mallory")])
         .await

@@ -576,7 +576,7 @@ async fn bulk_invalidate_under_faults_reports_exactly_what_happened() {
         let id = r["target"].as_str().unwrap();
         match r["outcome"].as_str().unwrap() {
             "ok" | "ok_confirmed_by_retry" | "not_found" => {
-                assert!(!env.emu.session_exists(id), "{r}")
+                assert!(!env.emu.session_exists(id), "{r}");
             }
             "failed" => {
                 failed += 1;

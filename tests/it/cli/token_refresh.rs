@@ -104,7 +104,7 @@ async fn a_symlinked_token_file_stays_a_symlink_with_the_new_pair_in_its_target(
     works(&env, &new_user).await.expect_code(0);
     let leftovers: Vec<_> = std::fs::read_dir(env.dir.path())
         .unwrap()
-        .filter_map(|e| e.ok())
+        .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with(".authtop"))
         .collect();

@@ -618,7 +618,7 @@ async fn an_accepted_call_still_pending_at_the_deadline_is_pending() {
         .unwrap_err();
     match &err {
         Error::Pending { request_id, .. } => {
-            assert_eq!(request_id, &request_id_of("accepted_202.response.json"))
+            assert_eq!(request_id, &request_id_of("accepted_202.response.json"));
         }
         other => panic!("expected Pending, got {other:?}"),
     }
@@ -723,7 +723,7 @@ async fn a_page_walk_stops_on_each_end_of_list_signal() {
     for (last, ids) in ends {
         let (last, ids): (Option<String>, Vec<String>) = (
             last.map(str::to_string),
-            ids.iter().map(|s| s.to_string()).collect(),
+            ids.iter().map(ToString::to_string).collect(),
         );
         let server = Server::start(move |_, seen| match seen.json()["last"].as_str() {
             Some("X") => {

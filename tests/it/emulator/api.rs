@@ -147,7 +147,7 @@ async fn every_validation_path_names_its_source() {
             "{\"size\": ".to_string(),
             vec![("BadFormat", "/")],
         ),
-        ("/v2/session/list", "".to_string(), vec![("BadFormat", "/")]),
+        ("/v2/session/list", String::new(), vec![("BadFormat", "/")]),
         (
             "/v2/client/session/list",
             r#"{"token": "garbage", "x": 1}"#.to_string(),

@@ -32,7 +32,7 @@ fn fraction(part: usize, whole: usize) -> f64 {
 /// Every key pangea-python requires is there, with the right type.
 fn assert_complete(i: &Value) {
     let keys = |v: &Value| -> BTreeSet<String> { v.as_object().unwrap().keys().cloned().collect() };
-    let set = |k: &[&str]| -> BTreeSet<String> { k.iter().map(|s| s.to_string()).collect() };
+    let set = |k: &[&str]| -> BTreeSet<String> { k.iter().map(ToString::to_string).collect() };
     assert_eq!(
         keys(i),
         set(&["embargo", "ip_intel", "domain_intel", "user_intel"])

@@ -355,8 +355,8 @@ async fn client_list_pages_over_the_owners_sessions() {
         .await;
     let mut got: Vec<&str> = all.iter().map(|s| s["id"].as_str().unwrap()).collect();
     let mut want: Vec<&str> = u.sessions.iter().map(|s| s.session_id.as_str()).collect();
-    got.sort();
-    want.sort();
+    got.sort_unstable();
+    want.sort_unstable();
     assert_eq!(got, want);
     e.emu.shutdown().await;
 }

@@ -121,7 +121,7 @@ impl Env {
 
     /// Runs `authtop ARGS --base-url <emulator> --token <service token>`.
     pub async fn run(&self, args: &[&str]) -> Out {
-        let mut all: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let mut all: Vec<String> = args.iter().map(ToString::to_string).collect();
         all.extend(["--base-url".into(), self.base_url.clone()]);
         all.extend(["--token".into(), self.token.clone()]);
         self.run_raw(all, &[]).await

@@ -168,9 +168,10 @@ impl Tui {
             if let Ok(Some(status)) = self.child.try_wait() {
                 panic!("authtop exited ({status:?}) while waiting for {what}; screen:\n{text}");
             }
-            if Instant::now() > deadline {
-                panic!("waited {PATIENCE:?} for {what}; screen:\n{text}");
-            }
+            assert!(
+                Instant::now() <= deadline,
+                "waited {PATIENCE:?} for {what}; screen:\n{text}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -193,13 +194,12 @@ impl Tui {
             if let Some(line) = text.lines().find(|l| check(l)) {
                 return line.to_owned();
             }
-            if Instant::now() > deadline {
-                panic!(
-                    "waited {PATIENCE:?} for {what} in {}; file:\n{text}\nscreen:\n{}",
-                    path.display(),
-                    self.screen()
-                );
-            }
+            assert!(
+                Instant::now() <= deadline,
+                "waited {PATIENCE:?} for {what} in {}; file:\n{text}\nscreen:\n{}",
+                path.display(),
+                self.screen()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -211,12 +211,11 @@ impl Tui {
             if let Some(status) = self.child.try_wait().unwrap() {
                 break status;
             }
-            if Instant::now() > deadline {
-                panic!(
-                    "authtop did not exit within {PATIENCE:?}; screen:\n{}",
-                    self.screen()
-                );
-            }
+            assert!(
+                Instant::now() <= deadline,
+                "authtop did not exit within {PATIENCE:?}; screen:\n{}",
+                self.screen()
+            );
             std::thread::sleep(Duration::from_millis(50));
         };
         // The reader ends once the pty reports the other side closed.

@@ -373,7 +373,7 @@ fn marks_survive_paging_and_the_bulk_dialog_counts_the_hidden_ones() {
         "the failure stays marked"
     );
     let err = app.error().unwrap();
-    assert!(err.contains("1 failed") && err.contains("@"), "{err}");
+    assert!(err.contains("1 failed") && err.contains('@'), "{err}");
     // The message log lists each failure with its reason and request id.
     let entry = app.messages().entries().last().unwrap();
     assert!(entry.text.contains("invalidated 2 of 3"), "{}", entry.text);

@@ -106,7 +106,7 @@ fn user(n: u64, email: &str, sessions: u64, countries: &[&str], risk: RiskSummar
         identity: format!("pui_u{n:04}"),
         email: email.to_string(),
         sessions,
-        countries: countries.iter().map(|c| c.to_string()).collect(),
+        countries: countries.iter().map(ToString::to_string).collect(),
         devices: ["Firefox 128 / Windows".to_string()]
             .into_iter()
             .collect::<BTreeSet<_>>(),
