@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 /// Walks every page at `base_url` with `token`, `page` sessions a page; returns the time
 /// and the number of pages. Bounded at 100,000 pages so it always stops.
-pub async fn raw_floor(base_url: &str, token: &str, page: usize) -> (Duration, usize) {
+pub(crate) async fn raw_floor(base_url: &str, token: &str, page: usize) -> (Duration, usize) {
     let url = format!("{base_url}/v2/session/list");
     let bearer = format!("Bearer {token}");
     let http = reqwest::Client::new();

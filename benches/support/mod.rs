@@ -1,18 +1,18 @@
 //! Set-up shared by the benchmarks that run against an in-process emulator.
 
-pub mod floor;
-pub mod watch;
+pub(crate) mod floor;
+pub(crate) mod watch;
 
 use authtop::emulator::{EmulatorConfig, RunningEmulator};
 use std::time::{Duration, Instant};
 
 /// True under `cargo bench` (full size); false under `cargo test --benches` (tiny size).
-pub fn full_run() -> bool {
+pub(crate) fn full_run() -> bool {
     std::env::args().any(|a| a == "--bench")
 }
 
 /// A two-thread runtime, like the machine the figures are quoted for.
-pub fn runtime() -> tokio::runtime::Runtime {
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -21,7 +21,7 @@ pub fn runtime() -> tokio::runtime::Runtime {
 }
 
 /// An emulator on loopback seeded with `sessions` across `users`, and how long seeding took.
-pub async fn seeded_emulator(sessions: usize, users: usize) -> (RunningEmulator, Duration) {
+pub(crate) async fn seeded_emulator(sessions: usize, users: usize) -> (RunningEmulator, Duration) {
     let seeding = Instant::now();
     let emu = RunningEmulator::start(
         EmulatorConfig {

@@ -11,17 +11,17 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tokio::sync::oneshot;
 
-pub type Check = Box<dyn Fn(&Buffer) -> bool + Send>;
+pub(crate) type Check = Box<dyn Fn(&Buffer) -> bool + Send>;
 
 /// The effect being waited for and where to report the instant it showed.
-pub struct Waiter {
+pub(crate) struct Waiter {
     pub check: Check,
     pub done: oneshot::Sender<Instant>,
 }
 
 /// A test backend that checks, at every flush (the end of a frame), whether the screen
 /// shows what the bench waits for.
-pub struct Watched {
+pub(crate) struct Watched {
     pub inner: TestBackend,
     pub waiter: Arc<Mutex<Option<Waiter>>>,
 }
@@ -82,13 +82,13 @@ impl Backend for Watched {
 }
 
 /// The text of one screen line.
-pub fn line(buf: &Buffer, y: u16) -> String {
+pub(crate) fn line(buf: &Buffer, y: u16) -> String {
     (0..buf.area.width)
         .filter_map(|x| buf.cell((x, y)).map(Cell::symbol))
         .collect()
 }
 
-pub fn press(c: char) -> TermEvent {
+pub(crate) fn press(c: char) -> TermEvent {
     let modifiers = if c.is_ascii_uppercase() {
         KeyModifiers::SHIFT
     } else {
@@ -97,6 +97,6 @@ pub fn press(c: char) -> TermEvent {
     TermEvent::Key(KeyEvent::new(KeyCode::Char(c), modifiers))
 }
 
-pub fn special(code: KeyCode, modifiers: KeyModifiers) -> TermEvent {
+pub(crate) fn special(code: KeyCode, modifiers: KeyModifiers) -> TermEvent {
     TermEvent::Key(KeyEvent::new(code, modifiers))
 }

@@ -89,7 +89,7 @@ fn fingerprint(cursor: &str) -> u64 {
 /// requested ends it with an error saying the listing is incomplete.
 /// With `early`, each next page is requested as soon as the current answer names its
 /// cursor, while the current page is decoded; the outcome is the same page for page.
-pub fn walk<T: ListPage>(
+pub(crate) fn walk<T: ListPage>(
     client: Client,
     scope: ListScope,
     req: SessionListRequest,
@@ -200,7 +200,7 @@ async fn fetch<T: ListPage>(w: &mut Walk) -> Result<Response<T>, Error> {
 /// an item, the next is being produced, and no further (at most two items exist at once).
 /// The task ends when the stream does or when the returned stream is dropped; a panic in
 /// it resurfaces in the caller. Needs a Tokio runtime.
-pub fn read_ahead<S>(stream: S) -> impl Stream<Item = S::Item> + Send + 'static
+pub(crate) fn read_ahead<S>(stream: S) -> impl Stream<Item = S::Item> + Send + 'static
 where
     S: Stream + Send + 'static,
     S::Item: Send + 'static,

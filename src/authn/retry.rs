@@ -44,13 +44,13 @@ pub struct RetryNotice {
 pub type RetryHook = Arc<dyn Fn(&RetryNotice) + Send + Sync>;
 
 /// HTTP codes worth another attempt of an idempotent call.
-pub fn is_retryable_status(status: u16) -> bool {
+pub(crate) fn is_retryable_status(status: u16) -> bool {
     matches!(status, 429 | 500 | 502 | 503 | 504)
 }
 
 /// Whether a transport failure may be retried. A call that is not idempotent is retried
 /// only when the connection was never made, so the server cannot have seen it.
-pub fn is_retryable_error(error: &Error, idempotent: bool) -> bool {
+pub(crate) fn is_retryable_error(error: &Error, idempotent: bool) -> bool {
     match error {
         Error::Transport { kind, .. } if kind.is_permanent() => false,
         Error::Transport { kind, .. } => idempotent || *kind == TransportKind::Connect,

@@ -6,7 +6,7 @@ use std::error::Error as _;
 use std::time::Duration;
 
 /// Header carrying the ids of earlier failed attempts on a retry.
-pub const RETRIED_IDS_HEADER: &str = "X-Pangea-Retried-Request-Ids";
+pub(crate) const RETRIED_IDS_HEADER: &str = "X-Pangea-Retried-Request-Ids";
 
 /// An HTTP answer, before its body is interpreted.
 #[derive(Debug)]
@@ -22,7 +22,7 @@ pub struct Raw {
 }
 
 /// What one attempt needs besides the request itself.
-pub struct Limits<'a> {
+pub(crate) struct Limits<'a> {
     /// Largest body accepted.
     pub max_body_bytes: usize,
     /// Time for the whole attempt, body included.
@@ -34,7 +34,10 @@ pub struct Limits<'a> {
 }
 
 /// Sends `req` and reads the answer, all within `request_timeout`.
-pub async fn exchange(req: reqwest::RequestBuilder, limits: &Limits<'_>) -> Result<Raw, Error> {
+pub(crate) async fn exchange(
+    req: reqwest::RequestBuilder,
+    limits: &Limits<'_>,
+) -> Result<Raw, Error> {
     match tokio::time::timeout(limits.request_timeout, send_and_read(req, limits)).await {
         Ok(r) => r,
         Err(_) => Err(Error::Transport {

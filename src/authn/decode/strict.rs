@@ -13,7 +13,7 @@ use serde::de::{
 use std::fmt;
 
 /// A `T` read through [`Strict`].
-pub struct StrictValue<T>(pub T);
+pub(crate) struct StrictValue<T>(pub T);
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for StrictValue<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

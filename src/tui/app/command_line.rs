@@ -6,7 +6,7 @@ use super::complete::{self, Completion};
 use super::{App, Command, Effect, KeyCode, KeyEvent, Keymap, LineEditor, strings};
 
 /// The commands, for completion and did-you-mean.
-pub const COMMANDS: &[&str] = &["columns", "export", "page", "profile", "q", "quit"];
+pub(crate) const COMMANDS: &[&str] = &["columns", "export", "page", "profile", "q", "quit"];
 
 /// Commands that run the registry action of the same name, where this build has one.
 const BY_ACTION: &[&str] = &["export", "columns"];

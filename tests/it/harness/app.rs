@@ -11,17 +11,17 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// The instant every test runs at.
-pub fn now() -> Timestamp {
+pub(crate) fn now() -> Timestamp {
     "2026-03-01T12:00:00Z".parse().unwrap()
 }
 
 /// `now` moved by whole seconds.
-pub fn at(secs: i64) -> Timestamp {
+pub(crate) fn at(secs: i64) -> Timestamp {
     Timestamp::from_second(now().as_second() + secs).unwrap()
 }
 
 /// Token metadata with a given id and life around `now`.
-pub fn token(id: &str, created: i64, expire: i64) -> TokenInfo {
+pub(crate) fn token(id: &str, created: i64, expire: i64) -> TokenInfo {
     TokenInfo {
         id: id.to_string(),
         kind: "user".to_string(),
@@ -41,7 +41,7 @@ pub fn token(id: &str, created: i64, expire: i64) -> TokenInfo {
 }
 
 /// Session number `n`: id `pmt_s{n:04}`, user `user{n}@example.com`, created `n` hours ago.
-pub fn session(n: usize) -> Session {
+pub(crate) fn session(n: usize) -> Session {
     let mut profile = BTreeMap::new();
     profile.insert("first_name".to_string(), format!("User{n}"));
     profile.insert("User-Agent".to_string(), "curl/8.5".to_string());
@@ -60,12 +60,12 @@ pub fn session(n: usize) -> Session {
 }
 
 /// Sessions `from..to`.
-pub fn sessions(from: usize, to: usize) -> Vec<Session> {
+pub(crate) fn sessions(from: usize, to: usize) -> Vec<Session> {
     (from..to).map(session).collect()
 }
 
 /// A service + user token setup with the default keymap.
-pub fn init() -> AppInit {
+pub(crate) fn init() -> AppInit {
     AppInit {
         profile: "prod".to_string(),
         host: "authn.aws.us.pangea.cloud".to_string(),
@@ -76,17 +76,17 @@ pub fn init() -> AppInit {
 }
 
 /// A key press.
-pub fn key(c: char) -> Msg {
+pub(crate) fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
 
 /// A special key press.
-pub fn code(c: KeyCode) -> Msg {
+pub(crate) fn code(c: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
 }
 
 /// The List commands among `cmds`.
-pub fn lists(cmds: &[Command]) -> Vec<Command> {
+pub(crate) fn lists(cmds: &[Command]) -> Vec<Command> {
     cmds.iter()
         .filter(|c| matches!(c, Command::List { .. }))
         .cloned()
@@ -94,7 +94,7 @@ pub fn lists(cmds: &[Command]) -> Vec<Command> {
 }
 
 /// The answer to a List command with these rows and next cursor.
-pub fn listed(cmd: &Command, rows: Vec<Session>, next: Option<&str>) -> Msg {
+pub(crate) fn listed(cmd: &Command, rows: Vec<Session>, next: Option<&str>) -> Msg {
     let Command::List {
         id,
         generation,
@@ -121,7 +121,7 @@ pub fn listed(cmd: &Command, rows: Vec<Session>, next: Option<&str>) -> Msg {
 }
 
 /// A worker event for a command.
-pub fn event(cmd: &Command, kind: EventKind) -> Msg {
+pub(crate) fn event(cmd: &Command, kind: EventKind) -> Msg {
     Msg::Worker(Event {
         id: cmd.id().unwrap(),
         kind,
@@ -129,7 +129,7 @@ pub fn event(cmd: &Command, kind: EventKind) -> Msg {
 }
 
 /// An app with the first Sessions page loaded from `rows`, sized `w` x `h`.
-pub fn loaded(init: AppInit, rows: Vec<Session>, next: Option<&str>, w: u16, h: u16) -> App {
+pub(crate) fn loaded(init: AppInit, rows: Vec<Session>, next: Option<&str>, w: u16, h: u16) -> App {
     let (mut app, cmds) = App::new(init, now());
     app.update(Msg::Resize(w, h), now());
     let list = lists(&cmds)
@@ -150,7 +150,7 @@ pub fn loaded(init: AppInit, rows: Vec<Session>, next: Option<&str>, w: u16, h: 
 
 /// A quiet app sized `w` x `h` whose token check found the token `own` (so the session
 /// holding it is the app's own) and whose first Sessions page is `rows`.
-pub fn with_own_token(own: TokenInfo, rows: Vec<Session>, w: u16, h: u16) -> App {
+pub(crate) fn with_own_token(own: TokenInfo, rows: Vec<Session>, w: u16, h: u16) -> App {
     let (mut app, cmds) = App::new(quiet(), now());
     app.update(Msg::Resize(w, h), now());
     let check = cmds
@@ -166,7 +166,7 @@ pub fn with_own_token(own: TokenInfo, rows: Vec<Session>, w: u16, h: u16) -> App
 }
 
 /// Auto-reload off, so tick tests see only what they are about.
-pub fn quiet() -> AppInit {
+pub(crate) fn quiet() -> AppInit {
     AppInit {
         auto_reload: None,
         ..init()
@@ -174,11 +174,11 @@ pub fn quiet() -> AppInit {
 }
 
 /// One second.
-pub const SEC: Duration = Duration::from_secs(1);
+pub(crate) const SEC: Duration = Duration::from_secs(1);
 
 /// The cells where `text` first appears on screen, left to right; empty when it does not.
 /// Meant for narrow text: a wide character's second cell is not matched.
-pub fn cells_of<'a>(buf: &'a Buffer, text: &str) -> Vec<&'a Cell> {
+pub(crate) fn cells_of<'a>(buf: &'a Buffer, text: &str) -> Vec<&'a Cell> {
     let area = buf.area;
     for y in area.top()..area.bottom() {
         let mut line = String::new();
@@ -200,7 +200,7 @@ pub fn cells_of<'a>(buf: &'a Buffer, text: &str) -> Vec<&'a Cell> {
 
 /// Asserts that every cell of the first `text` on screen is drawn as `want` says: its
 /// foreground and background where `want` sets them, and at least its modifiers.
-pub fn assert_style(buf: &Buffer, text: &str, want: Style) {
+pub(crate) fn assert_style(buf: &Buffer, text: &str, want: Style) {
     let cells = cells_of(buf, text);
     assert!(!cells.is_empty(), "{text:?} is not on screen");
     for cell in cells {

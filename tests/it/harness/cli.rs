@@ -9,7 +9,7 @@ use std::time::Duration;
 use tempfile::TempDir;
 
 /// An emulator, a private folder for config/state, and every token value seen so far.
-pub struct Env {
+pub(crate) struct Env {
     pub emu: RunningEmulator,
     pub dir: TempDir,
     pub base_url: String,
@@ -19,7 +19,7 @@ pub struct Env {
 
 /// A finished run of the binary.
 #[derive(Debug, Clone)]
-pub struct Out {
+pub(crate) struct Out {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
@@ -27,7 +27,7 @@ pub struct Out {
 
 impl Out {
     /// Panics with both streams when the code is not `code`.
-    pub fn expect_code(&self, code: i32) -> &Self {
+    pub(crate) fn expect_code(&self, code: i32) -> &Self {
         assert_eq!(
             self.code, code,
             "exit {} (wanted {code})\nstdout:\n{}\nstderr:\n{}",
@@ -36,7 +36,7 @@ impl Out {
         self
     }
     /// Parses stdout as one JSON document.
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
     }
@@ -44,12 +44,12 @@ impl Out {
 
 impl Env {
     /// An emulator with `users` users and `sessions` sessions and no faults.
-    pub async fn start(users: usize, sessions: usize) -> Env {
+    pub(crate) async fn start(users: usize, sessions: usize) -> Env {
         Self::with_faults(users, sessions, Faults::default()).await
     }
 
     /// The same with injected faults.
-    pub async fn with_faults(users: usize, sessions: usize, faults: Faults) -> Env {
+    pub(crate) async fn with_faults(users: usize, sessions: usize, faults: Faults) -> Env {
         let emu = start(config(users, sessions, faults)).await;
         let base_url = emu.base_url();
         let token = emu.service_token().expose().to_string();
@@ -70,37 +70,37 @@ impl Env {
     }
 
     /// Adds a token value to the set that must never be printed or logged.
-    pub fn remember(&self, secret: &str) {
+    pub(crate) fn remember(&self, secret: &str) {
         self.secrets.lock().unwrap().push(secret.to_string());
     }
 
-    pub fn users(&self) -> Vec<UserTokens> {
+    pub(crate) fn users(&self) -> Vec<UserTokens> {
         self.emu.tokens(usize::MAX)
     }
 
     /// The seeded users that hold at least one session.
-    pub fn users_with_sessions(&self) -> Vec<UserTokens> {
+    pub(crate) fn users_with_sessions(&self) -> Vec<UserTokens> {
         self.users()
             .into_iter()
             .filter(|u| !u.sessions.is_empty())
             .collect()
     }
 
-    pub fn state_dir(&self) -> PathBuf {
+    pub(crate) fn state_dir(&self) -> PathBuf {
         self.dir.path().join("state")
     }
 
-    pub fn audit_path(&self) -> PathBuf {
+    pub(crate) fn audit_path(&self) -> PathBuf {
         self.state_dir().join("audit.jsonl")
     }
 
-    pub fn config_path(&self) -> PathBuf {
+    pub(crate) fn config_path(&self) -> PathBuf {
         self.dir.path().join("config.toml")
     }
 
     /// Makes config fixture `name` (a path under `tests/it/configs/`) this environment's
     /// config file; any token value written in it joins the values that must never be printed.
-    pub fn use_config(&self, name: &str) {
+    pub(crate) fn use_config(&self, name: &str) {
         let text = config_fixture(name);
         for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
             if ["pts_", "ptu_", "ptr_"].iter().any(|p| word.starts_with(p)) {
@@ -111,7 +111,7 @@ impl Env {
     }
 
     /// The audit log as parsed lines (empty when absent).
-    pub fn audit(&self) -> Vec<serde_json::Value> {
+    pub(crate) fn audit(&self) -> Vec<serde_json::Value> {
         std::fs::read_to_string(self.audit_path())
             .unwrap_or_default()
             .lines()
@@ -120,7 +120,7 @@ impl Env {
     }
 
     /// Runs `authtop ARGS --base-url <emulator> --token <service token>`.
-    pub async fn run(&self, args: &[&str]) -> Out {
+    pub(crate) async fn run(&self, args: &[&str]) -> Out {
         let mut all: Vec<String> = args.iter().map(ToString::to_string).collect();
         all.extend(["--base-url".into(), self.base_url.clone()]);
         all.extend(["--token".into(), self.token.clone()]);
@@ -128,12 +128,12 @@ impl Env {
     }
 
     /// Runs `authtop ARGS` with only the hermetic env plus `extra_env`.
-    pub async fn run_raw(&self, args: Vec<String>, extra_env: &[(&str, &str)]) -> Out {
+    pub(crate) async fn run_raw(&self, args: Vec<String>, extra_env: &[(&str, &str)]) -> Out {
         self.run_fed(args, extra_env, None).await
     }
 
     /// [`Env::run_raw`] with `stdin` written to the process's standard input.
-    pub async fn run_fed(
+    pub(crate) async fn run_fed(
         &self,
         args: Vec<String>,
         extra_env: &[(&str, &str)],
@@ -177,7 +177,7 @@ impl Env {
     }
 
     /// No token value used so far appears in `text`.
-    pub fn assert_no_secret_in(&self, text: &str, what: &str) {
+    pub(crate) fn assert_no_secret_in(&self, text: &str, what: &str) {
         for s in self.secrets.lock().unwrap().iter() {
             assert!(
                 !text.contains(s.as_str()),
@@ -188,7 +188,7 @@ impl Env {
     }
 
     /// Session ids the emulator still has, from the seeded set.
-    pub fn live_seeded(&self) -> Vec<String> {
+    pub(crate) fn live_seeded(&self) -> Vec<String> {
         self.users()
             .iter()
             .flat_map(|u| u.sessions.iter().map(|s| s.session_id.clone()))
@@ -198,7 +198,7 @@ impl Env {
 }
 
 /// Writes a private file (mode 0600), as token files must be.
-pub fn write_private(path: &std::path::Path, text: &str) {
+pub(crate) fn write_private(path: &std::path::Path, text: &str) {
     std::fs::write(path, text).unwrap();
     #[cfg(unix)]
     {
@@ -208,7 +208,7 @@ pub fn write_private(path: &std::path::Path, text: &str) {
 }
 
 /// Writes a private token pair file.
-pub fn write_pair(path: &std::path::Path, user: &str, refresh: &str) {
+pub(crate) fn write_pair(path: &std::path::Path, user: &str, refresh: &str) {
     write_private(
         path,
         &serde_json::json!({"user_token": user, "refresh_token": refresh}).to_string(),
@@ -217,7 +217,7 @@ pub fn write_pair(path: &std::path::Path, user: &str, refresh: &str) {
 
 /// A loopback listener that only counts the connections it is offered (a decoy server
 /// or proxy that must stay untouched): its port and the count.
-pub async fn counting_listener() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+pub(crate) async fn counting_listener() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -231,22 +231,22 @@ pub async fn counting_listener() -> (u16, std::sync::Arc<std::sync::atomic::Atom
 }
 
 /// The folder holding the config file fixtures, `valid/` and `invalid/`.
-pub fn configs_dir() -> PathBuf {
+pub(crate) fn configs_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/it/configs")
 }
 
 /// The text of config fixture `name` (a path under [`configs_dir`]).
-pub fn config_fixture(name: &str) -> String {
+pub(crate) fn config_fixture(name: &str) -> String {
     let path = configs_dir().join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// What a scripted server was asked: path and JSON body of each request.
-pub type Seen = std::sync::Arc<Mutex<Vec<(String, serde_json::Value)>>>;
+pub(crate) type Seen = std::sync::Arc<Mutex<Vec<(String, serde_json::Value)>>>;
 
 /// A loopback server answering each request with the next `(HTTP status, body)` (the last
 /// one repeats), for shapes the emulator never produces.
-pub async fn scripted(answers: Vec<(u16, serde_json::Value)>) -> (String, Seen) {
+pub(crate) async fn scripted(answers: Vec<(u16, serde_json::Value)>) -> (String, Seen) {
     use axum::{Json, Router, http::StatusCode, http::Uri};
     let seen: Seen = Default::default();
     let s = seen.clone();
@@ -271,7 +271,7 @@ pub async fn scripted(answers: Vec<(u16, serde_json::Value)>) -> (String, Seen) 
 }
 
 /// A Pangea envelope.
-pub fn envelope(status: &str, result: serde_json::Value) -> serde_json::Value {
+pub(crate) fn envelope(status: &str, result: serde_json::Value) -> serde_json::Value {
     serde_json::json!({
         "request_id": "prq_scriptedscriptedscriptedscript", "request_time": "2026-01-01T00:00:00Z",
         "response_time": "2026-01-01T00:00:00Z", "status": status, "summary": format!("{status} (scripted)"),
@@ -280,7 +280,7 @@ pub fn envelope(status: &str, result: serde_json::Value) -> serde_json::Value {
 }
 
 /// A list item.
-pub fn session_json(id: &str, user: &str, email: &str) -> serde_json::Value {
+pub(crate) fn session_json(id: &str, user: &str, email: &str) -> serde_json::Value {
     serde_json::json!({"id": id, "type": "session", "life": 100, "expire": "2030-01-01T00:00:00Z",
         "identity": user, "email": email, "profile": {}, "created_at": "2026-01-01T00:00:00Z"})
 }

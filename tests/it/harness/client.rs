@@ -5,7 +5,7 @@ use std::time::Duration;
 
 /// A config for `base` with `token`: `attempts` attempts 5 to 20 ms apart, 2 s to connect,
 /// 5 s per request and 3 s for a deferred (202) answer. Callers adjust single fields.
-pub fn fast_config(base: impl Into<String>, token: Secret, attempts: u32) -> ClientConfig {
+pub(crate) fn fast_config(base: impl Into<String>, token: Secret, attempts: u32) -> ClientConfig {
     let mut c = ClientConfig::new(base, token);
     c.retry = RetryPolicy {
         max_attempts: attempts,
@@ -19,6 +19,6 @@ pub fn fast_config(base: impl Into<String>, token: Secret, attempts: u32) -> Cli
 }
 
 /// A client built from [`fast_config`].
-pub fn fast_client(base: impl Into<String>, token: Secret, attempts: u32) -> Client {
+pub(crate) fn fast_client(base: impl Into<String>, token: Secret, attempts: u32) -> Client {
     Client::new(fast_config(base, token, attempts)).unwrap()
 }

@@ -5,7 +5,7 @@ use serde_json::Value;
 use std::time::Duration;
 
 /// Starts an emulator serving `config` on a free loopback port.
-pub async fn start(config: EmulatorConfig) -> RunningEmulator {
+pub(crate) async fn start(config: EmulatorConfig) -> RunningEmulator {
     RunningEmulator::start(config, "127.0.0.1:0".parse().unwrap())
         .await
         .unwrap()
@@ -13,7 +13,9 @@ pub async fn start(config: EmulatorConfig) -> RunningEmulator {
 
 /// A two-thread runtime and an emulator serving `config` on it, for tests that drive a
 /// pseudo-terminal synchronously. The emulator lives as long as the runtime.
-pub fn start_on_runtime(config: EmulatorConfig) -> (tokio::runtime::Runtime, RunningEmulator) {
+pub(crate) fn start_on_runtime(
+    config: EmulatorConfig,
+) -> (tokio::runtime::Runtime, RunningEmulator) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -25,7 +27,7 @@ pub fn start_on_runtime(config: EmulatorConfig) -> (tokio::runtime::Runtime, Run
 
 /// Seed 7, `users` users, `sessions` sessions, 15-minute user tokens, 1-day sessions and
 /// `faults`.
-pub fn config(users: usize, sessions: usize, faults: Faults) -> EmulatorConfig {
+pub(crate) fn config(users: usize, sessions: usize, faults: Faults) -> EmulatorConfig {
     EmulatorConfig {
         seed: 7,
         users,
@@ -38,7 +40,7 @@ pub fn config(users: usize, sessions: usize, faults: Faults) -> EmulatorConfig {
 }
 
 /// 12 users, 60 sessions, seed 7: enough for several sessions per user.
-pub fn small() -> EmulatorConfig {
+pub(crate) fn small() -> EmulatorConfig {
     EmulatorConfig {
         seed: 7,
         users: 12,
@@ -48,7 +50,7 @@ pub fn small() -> EmulatorConfig {
 }
 
 /// A running emulator and a client for it.
-pub struct Emu {
+pub(crate) struct Emu {
     pub emu: RunningEmulator,
     pub http: reqwest::Client,
     pub base: String,
@@ -57,7 +59,7 @@ pub struct Emu {
 
 /// One HTTP answer.
 #[derive(Debug)]
-pub struct Resp {
+pub(crate) struct Resp {
     pub code: u16,
     pub request_id_header: Option<String>,
     pub retry_after: Option<String>,
@@ -65,14 +67,14 @@ pub struct Resp {
 }
 
 impl Resp {
-    pub fn status(&self) -> &str {
+    pub(crate) fn status(&self) -> &str {
         self.body["status"].as_str().unwrap_or("")
     }
-    pub fn result(&self) -> &Value {
+    pub(crate) fn result(&self) -> &Value {
         &self.body["result"]
     }
     /// `(code, source)` of every validation error.
-    pub fn errors(&self) -> Vec<(String, String)> {
+    pub(crate) fn errors(&self) -> Vec<(String, String)> {
         self.body["result"]["errors"]
             .as_array()
             .map(|a| {
@@ -87,14 +89,14 @@ impl Resp {
             })
             .unwrap_or_default()
     }
-    pub fn sources(&self) -> Vec<String> {
+    pub(crate) fn sources(&self) -> Vec<String> {
         self.errors().into_iter().map(|e| e.1).collect()
     }
 }
 
 impl Emu {
     /// An emulator serving `cfg` and an HTTP client for it.
-    pub async fn start(cfg: EmulatorConfig) -> Self {
+    pub(crate) async fn start(cfg: EmulatorConfig) -> Self {
         let emu = start(cfg).await;
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(20))
@@ -109,7 +111,7 @@ impl Emu {
     }
 
     /// 12 users and 60 sessions with the default seed.
-    pub async fn small() -> Self {
+    pub(crate) async fn small() -> Self {
         Self::start(EmulatorConfig {
             users: 12,
             sessions: 60,
@@ -118,7 +120,7 @@ impl Emu {
         .await
     }
 
-    pub async fn raw(&self, path: &str, bearer: Option<&str>, body: &str) -> Resp {
+    pub(crate) async fn raw(&self, path: &str, bearer: Option<&str>, body: &str) -> Resp {
         let mut req = self
             .http
             .post(format!("{}{path}", self.base))
@@ -130,12 +132,12 @@ impl Emu {
         into_resp(req.send().await.unwrap()).await
     }
 
-    pub async fn post(&self, path: &str, body: Value) -> Resp {
+    pub(crate) async fn post(&self, path: &str, body: Value) -> Resp {
         self.raw(path, Some(&self.token.clone()), &body.to_string())
             .await
     }
 
-    pub async fn get(&self, url: &str) -> Resp {
+    pub(crate) async fn get(&self, url: &str) -> Resp {
         let resp = self
             .http
             .get(url)
@@ -147,7 +149,7 @@ impl Emu {
     }
 
     /// Every session a list query yields, walking all pages with `size`.
-    pub async fn walk(&self, path: &str, mut body: Value, size: u64) -> Vec<Value> {
+    pub(crate) async fn walk(&self, path: &str, mut body: Value, size: u64) -> Vec<Value> {
         body["size"] = size.into();
         let mut out = Vec::new();
         for _ in 0..10_000 {
@@ -164,7 +166,7 @@ impl Emu {
     }
 
     /// Tokens of the first user with at least `n` sessions.
-    pub fn user_with_sessions(&self, n: usize) -> authtop::emulator::UserTokens {
+    pub(crate) fn user_with_sessions(&self, n: usize) -> authtop::emulator::UserTokens {
         self.emu
             .tokens(50)
             .into_iter()
@@ -194,7 +196,7 @@ async fn into_resp(resp: reqwest::Response) -> Resp {
 }
 
 /// Checks the envelope has exactly the six keys with the right types and formats.
-pub fn assert_envelope(r: &Resp) {
+pub(crate) fn assert_envelope(r: &Resp) {
     let obj = r.body.as_object().expect("object body");
     let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
     assert_eq!(

@@ -8,18 +8,18 @@
 //! - [`pty`]: the real binary in a pseudo-terminal, its screen read back.
 //! - [`server`]: a scripted HTTP/1.1 server that can misbehave byte by byte.
 
-pub mod app;
-pub mod cli;
-pub mod client;
-pub mod emulator;
-pub mod pty;
-pub mod server;
+pub(crate) mod app;
+pub(crate) mod cli;
+pub(crate) mod client;
+pub(crate) mod emulator;
+pub(crate) mod pty;
+pub(crate) mod server;
 
 use proptest::test_runner::{FailurePersistence, FileFailurePersistence};
 
 /// Where a property test keeps the failing cases it has found: beside its source file
 /// (`fuzz.rs` -> `fuzz.proptest-regressions`), replayed before any new case.
-pub fn regressions() -> Option<Box<dyn FailurePersistence>> {
+pub(crate) fn regressions() -> Option<Box<dyn FailurePersistence>> {
     Some(Box::new(FileFailurePersistence::WithSource(
         "proptest-regressions",
     )))

@@ -10,10 +10,10 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// How long any wait lasts before the test fails with a screen dump.
-pub const PATIENCE: Duration = Duration::from_secs(10);
+pub(crate) const PATIENCE: Duration = Duration::from_secs(10);
 
 /// A running `authtop` in a pty.
-pub struct Tui {
+pub(crate) struct Tui {
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     parser: Arc<Mutex<vt100::Parser>>,
@@ -26,12 +26,12 @@ pub struct Tui {
 impl Tui {
     /// Starts `authtop` (no subcommand, no credentials: demo mode) at `cols` x `rows`,
     /// with `env` added to a clean environment.
-    pub fn spawn(cols: u16, rows: u16, env: &[(&str, &str)]) -> Self {
+    pub(crate) fn spawn(cols: u16, rows: u16, env: &[(&str, &str)]) -> Self {
         Self::spawn_with(cols, rows, &[], env)
     }
 
     /// Starts `authtop ARGS` at `cols` x `rows`, with `env` added to a clean environment.
-    pub fn spawn_with(cols: u16, rows: u16, args: &[&str], env: &[(&str, &str)]) -> Self {
+    pub(crate) fn spawn_with(cols: u16, rows: u16, args: &[&str], env: &[(&str, &str)]) -> Self {
         let state = tempfile::tempdir().unwrap();
         let pty = native_pty_system()
             .openpty(PtySize {
@@ -92,7 +92,7 @@ impl Tui {
     }
 
     /// The child's process id.
-    pub fn pid(&self) -> u32 {
+    pub(crate) fn pid(&self) -> u32 {
         self.child.process_id().unwrap()
     }
 
@@ -101,39 +101,43 @@ impl Tui {
         dead_code,
         reason = "kept beside its siblings for tests that read other state files"
     )]
-    pub fn state_dir(&self) -> &Path {
+    pub(crate) fn state_dir(&self) -> &Path {
         self.state.path()
     }
 
     /// The audit log's path.
-    pub fn audit_path(&self) -> PathBuf {
+    pub(crate) fn audit_path(&self) -> PathBuf {
         self.state.path().join("audit.jsonl")
     }
 
     /// The log file's path.
-    pub fn log_path(&self) -> PathBuf {
+    pub(crate) fn log_path(&self) -> PathBuf {
         self.state.path().join("authtop.log")
     }
 
     /// Types `keys` (raw bytes: `"\r"` is Enter, `"\x1b"` Esc).
-    pub fn send(&mut self, keys: &str) {
+    pub(crate) fn send(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).unwrap();
         self.writer.flush().unwrap();
     }
 
     /// The screen's text, rows joined by newlines.
-    pub fn screen(&self) -> String {
+    pub(crate) fn screen(&self) -> String {
         self.parser.lock().unwrap().screen().contents()
     }
 
     /// Every byte the program wrote to the terminal so far (escape sequences included).
-    pub fn raw_output(&self) -> Vec<u8> {
+    pub(crate) fn raw_output(&self) -> Vec<u8> {
         self.raw.lock().unwrap().clone()
     }
 
     /// Waits until `check` holds for the screen text, for at most `patience`; `None` when
     /// it never did (the caller decides whether that fails the test).
-    pub fn poll_until(&self, patience: Duration, check: impl Fn(&str) -> bool) -> Option<String> {
+    pub(crate) fn poll_until(
+        &self,
+        patience: Duration,
+        check: impl Fn(&str) -> bool,
+    ) -> Option<String> {
         let deadline = Instant::now() + patience;
         loop {
             let text = self.screen();
@@ -148,17 +152,17 @@ impl Tui {
     }
 
     /// The exit status if the program has ended.
-    pub fn try_exit(&mut self) -> Option<ExitStatus> {
+    pub(crate) fn try_exit(&mut self) -> Option<ExitStatus> {
         self.child.try_wait().ok().flatten()
     }
 
     /// True while the program shows the alternate screen.
-    pub fn alternate_screen(&self) -> bool {
+    pub(crate) fn alternate_screen(&self) -> bool {
         self.parser.lock().unwrap().screen().alternate_screen()
     }
 
     /// Waits until `check` holds for the screen text; fails with the screen after [`PATIENCE`].
-    pub fn wait_until(&mut self, what: &str, check: impl Fn(&str) -> bool) -> String {
+    pub(crate) fn wait_until(&mut self, what: &str, check: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + PATIENCE;
         loop {
             let text = self.screen();
@@ -177,12 +181,12 @@ impl Tui {
     }
 
     /// Waits until the screen shows `text`.
-    pub fn wait_for(&mut self, text: &str) -> String {
+    pub(crate) fn wait_for(&mut self, text: &str) -> String {
         self.wait_until(&format!("{text:?} on screen"), |s| s.contains(text))
     }
 
     /// Waits until `path` has a line for which `check` holds; returns that line.
-    pub fn wait_for_line(
+    pub(crate) fn wait_for_line(
         &mut self,
         path: &Path,
         what: &str,
@@ -205,7 +209,7 @@ impl Tui {
     }
 
     /// Waits for the child to exit and its last output to be read.
-    pub fn wait_exit(&mut self) -> ExitStatus {
+    pub(crate) fn wait_exit(&mut self) -> ExitStatus {
         let deadline = Instant::now() + PATIENCE;
         let status = loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -238,7 +242,7 @@ impl Drop for Tui {
 
 /// Session ids (`pmt_…`) visible on the screen, in screen order (possibly shortened to fit
 /// their column).
-pub fn session_ids(screen: &str) -> Vec<String> {
+pub(crate) fn session_ids(screen: &str) -> Vec<String> {
     screen
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .filter(|w| w.starts_with("pmt_") && w.len() > 8)

@@ -7,7 +7,7 @@ use tokio::net::{TcpListener, TcpStream};
 
 /// One request as the server read it.
 #[derive(Debug, Clone)]
-pub struct Seen {
+pub(crate) struct Seen {
     pub method: String,
     pub path: String,
     pub headers: Vec<(String, String)>,
@@ -15,21 +15,21 @@ pub struct Seen {
 }
 
 impl Seen {
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
 
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).unwrap()
     }
 }
 
 /// What the server does with a request.
 #[derive(Clone)]
-pub enum Reply {
+pub(crate) enum Reply {
     /// A normal answer; `length: false` sends no Content-Length (body ends at close).
     Http {
         status: u16,
@@ -52,7 +52,7 @@ pub enum Reply {
 }
 
 impl Reply {
-    pub fn json(status: u16, body: impl Into<Vec<u8>>) -> Self {
+    pub(crate) fn json(status: u16, body: impl Into<Vec<u8>>) -> Self {
         Reply::Http {
             status,
             headers: vec![("Content-Type".into(), "application/json".into())],
@@ -61,14 +61,14 @@ impl Reply {
         }
     }
 
-    pub fn header(mut self, name: &str, value: &str) -> Self {
+    pub(crate) fn header(mut self, name: &str, value: &str) -> Self {
         if let Reply::Http { headers, .. } = &mut self {
             headers.push((name.into(), value.into()));
         }
         self
     }
 
-    pub fn without_length(mut self) -> Self {
+    pub(crate) fn without_length(mut self) -> Self {
         if let Reply::Http { length, .. } = &mut self {
             *length = false;
         }
@@ -78,7 +78,7 @@ impl Reply {
 
 type Handler = dyn Fn(usize, &Seen) -> Reply + Send + Sync;
 
-pub struct Server {
+pub(crate) struct Server {
     pub base: String,
     pub addr: std::net::SocketAddr,
     seen: Arc<Mutex<Vec<Seen>>>,
@@ -87,12 +87,14 @@ pub struct Server {
 
 impl Server {
     /// Starts a server; `handler` gets the request's index (0-based) and the request.
-    pub async fn start(handler: impl Fn(usize, &Seen) -> Reply + Send + Sync + 'static) -> Self {
+    pub(crate) async fn start(
+        handler: impl Fn(usize, &Seen) -> Reply + Send + Sync + 'static,
+    ) -> Self {
         Self::start_on("127.0.0.1:0".parse().unwrap(), handler).await
     }
 
     /// Starts a server on a given loopback address (e.g. the port of a stopped one).
-    pub async fn start_on(
+    pub(crate) async fn start_on(
         addr: std::net::SocketAddr,
         handler: impl Fn(usize, &Seen) -> Reply + Send + Sync + 'static,
     ) -> Self {
@@ -120,7 +122,7 @@ impl Server {
     }
 
     /// Closes the listening socket: new connections are refused from then on.
-    pub async fn stop(&self) {
+    pub(crate) async fn stop(&self) {
         self.accept.abort();
         // The listener is dropped once the aborted task is polled; wait until the
         // port refuses connections so the caller observes a stopped server.
@@ -133,7 +135,7 @@ impl Server {
         panic!("the listener on {} did not close", self.addr);
     }
 
-    pub fn seen(&self) -> Vec<Seen> {
+    pub(crate) fn seen(&self) -> Vec<Seen> {
         self.seen.lock().unwrap().clone()
     }
 }
@@ -243,7 +245,7 @@ async fn read_request(stream: &mut TcpStream) -> Option<Seen> {
 }
 
 /// A response fixture from the spec, as bytes.
-pub fn fixture(name: &str) -> Vec<u8> {
+pub(crate) fn fixture(name: &str) -> Vec<u8> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/spec")
         .join(name);
@@ -251,7 +253,7 @@ pub fn fixture(name: &str) -> Vec<u8> {
 }
 
 /// An envelope with the given status, request id, summary and result.
-pub fn envelope(
+pub(crate) fn envelope(
     status: &str,
     request_id: &str,
     summary: &str,
@@ -269,7 +271,7 @@ pub fn envelope(
 }
 
 /// A port on loopback with nothing listening.
-pub fn dead_port() -> u16 {
+pub(crate) fn dead_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = l.local_addr().unwrap().port();
     drop(l);
@@ -278,7 +280,7 @@ pub fn dead_port() -> u16 {
 
 /// A successful list page (request id `prq_page`) of copies of the spec's first session,
 /// with these ids and, when given, this `last` cursor.
-pub fn page(ids: &[&str], last: Option<&str>) -> Vec<u8> {
+pub(crate) fn page(ids: &[&str], last: Option<&str>) -> Vec<u8> {
     let template: serde_json::Value =
         serde_json::from_slice(&fixture("session_list.response.json")).unwrap();
     let one = template["result"]["sessions"][0].clone();
