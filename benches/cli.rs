@@ -16,7 +16,6 @@
 //! of the spawning process into the child's figure across exec, so an in-process emulator
 //! holding 100,000 sessions would be counted as the CLI's memory.
 
-#[allow(dead_code)]
 mod support;
 
 use std::os::unix::fs::PermissionsExt;

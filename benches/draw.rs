@@ -5,8 +5,9 @@
 //! `cargo bench --bench draw` times 2000 iterations after warm-up; under `cargo test
 //! --benches` (no `--bench` argument) it runs a handful, just to prove it still works.
 
-// The test harness unwraps: a broken fixture should stop the bench at its line.
-#[allow(clippy::unwrap_used)]
+// The test harness unwraps (a broken fixture should stop the bench at its line), and this
+// bench uses only the fixtures that build a loaded app.
+#[allow(clippy::unwrap_used, dead_code)]
 #[path = "../tests/it/harness/app.rs"]
 mod tui_fixtures;
 

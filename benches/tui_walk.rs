@@ -12,7 +12,6 @@
 //! emulator latency; `cargo test --benches` runs 2,000 sessions to prove it works.
 
 #[path = "support/mod.rs"]
-#[allow(dead_code)]
 mod support;
 
 use authtop::audit::AuditLog;

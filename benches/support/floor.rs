@@ -1,8 +1,6 @@
 //! The raw fetch floor the walk benchmarks are measured against: every page of the
 //! unfiltered list, newest first, over one keep-alive connection, each next cursor found
 //! by a byte search (nothing is parsed).
-// Each bench that declares `mod support` compiles this file; only the walk benches use it.
-#![allow(dead_code)]
 
 use std::time::{Duration, Instant};
 

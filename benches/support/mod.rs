@@ -1,4 +1,6 @@
 //! Set-up shared by the benchmarks that run against an in-process emulator.
+// Every bench compiles this whole module and uses only its own part of it.
+#![allow(dead_code)]
 
 pub(crate) mod floor;
 pub(crate) mod watch;

@@ -1,6 +1,5 @@
 //! A test terminal that reports the first frame showing an awaited effect, and key
 //! events: how the benchmarks measure key-to-screen latency through the real run loop.
-#![allow(dead_code)]
 
 use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
 use ratatui::buffer::{Buffer, Cell};

@@ -1,5 +1,4 @@
 //! Fixed sessions, tokens and key presses for the TUI tests and the draw benchmark.
-#![allow(dead_code)]
 
 use authtop::authn::model::{Session, Timestamp, TokenInfo};
 use authtop::tui::app::{App, AppInit};
