@@ -1,7 +1,7 @@
 //! Stopping a run: the signals that ask for it, why a run stopped, and the stop request
 //! a run shares with whoever may stop it (signal handler, UI).
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 use tokio_util::sync::CancellationToken;
 
 /// A signal that asks a run to stop.
@@ -72,7 +72,7 @@ impl Stop {
     /// Asks the run to stop dispatching; the first reason wins.
     pub fn stop(&self, reason: StopReason) {
         {
-            let mut r = self.reason.lock().unwrap_or_else(|e| e.into_inner());
+            let mut r = self.reason.lock().unwrap_or_else(PoisonError::into_inner);
             r.get_or_insert(reason);
         }
         self.token.cancel();
@@ -82,7 +82,7 @@ impl Stop {
     pub fn reason(&self) -> Option<StopReason> {
         self.reason
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
 

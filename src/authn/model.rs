@@ -543,7 +543,7 @@ mod tests {
 
     #[test]
     fn timestamps_take_any_fraction_length_and_offset() {
-        let ns = |s: &str| parse_timestamp(s).map(|t| t.as_nanosecond());
+        let ns = |s: &str| parse_timestamp(s).map(Timestamp::as_nanosecond);
         let base = ns("2025-06-02T09:30:00Z").unwrap();
         assert_eq!(ns("2025-06-02T09:30:00.5Z").unwrap(), base + 500_000_000);
         assert_eq!(

@@ -63,7 +63,7 @@ fn risk_flags(row: &UserRow) -> Option<Vec<&'static str>> {
 
 fn detail(r: &RiskSummary) -> RiskDetail {
     RiskDetail {
-        worst_verdict: r.worst.map(|v| v.as_str()),
+        worst_verdict: r.worst.map(crate::query::Verdict::as_str),
         vpn_sessions: r.vpn,
         proxy_sessions: r.proxy,
         embargo_sessions: r.embargo,

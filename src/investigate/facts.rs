@@ -127,8 +127,11 @@ impl Risk {
     /// The flags worth showing, worst first: `malicious`/`suspicious`, then `vpn`,
     /// `proxy`, `embargo`, `breached`.
     pub fn flags(&self) -> Vec<&'static str> {
-        let mut out: Vec<&'static str> =
-            self.bad_verdict().map(|v| v.as_str()).into_iter().collect();
+        let mut out: Vec<&'static str> = self
+            .bad_verdict()
+            .map(Verdict::as_str)
+            .into_iter()
+            .collect();
         out.extend(
             Flag::ALL
                 .into_iter()

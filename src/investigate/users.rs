@@ -51,7 +51,7 @@ impl RiskSummary {
         let mut out: Vec<&'static str> = self
             .worst
             .filter(|v| matches!(v, Verdict::Malicious | Verdict::Suspicious))
-            .map(|v| v.as_str())
+            .map(Verdict::as_str)
             .into_iter()
             .collect();
         for (on, name) in [

@@ -348,7 +348,7 @@ pub(crate) fn profile_name(key: &str) -> Option<&str> {
 
 /// The accepted field name closest to `name`, if it is close enough to be a typo.
 pub fn suggest(name: &str) -> Option<&'static str> {
-    closest(name, FIELDS.iter().flat_map(|f| f.names()))
+    closest(name, FIELDS.iter().flat_map(FieldInfo::names))
 }
 
 /// The candidate closest to `name` (case-insensitive), if it is close enough to be a

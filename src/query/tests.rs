@@ -521,7 +521,7 @@ fn split(query: &str) -> (String, String) {
 #[test]
 fn every_local_term_compiles_to_what_is_checked() {
     use LocalTerm as L;
-    let t = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let t = |v: &[&str]| v.iter().map(ToString::to_string).collect::<Vec<_>>();
     let cases: Vec<(&str, LocalTerm)> = vec![
         ("country=FR", L::Country(TextTest::Equals(t(&["FR"])))),
         (

@@ -397,7 +397,7 @@ impl Keymap {
 
     /// The keys of an action joined for display (`j/↓`).
     pub fn keys_label(&self, action: Action) -> String {
-        let keys: Vec<String> = self.keys(action).iter().map(|k| k.to_string()).collect();
+        let keys: Vec<String> = self.keys(action).iter().map(ToString::to_string).collect();
         keys.join("/")
     }
 

@@ -81,7 +81,7 @@ pub fn query_word(word: &str) -> Completion {
             _ => Completion::Choices(ops),
         };
     }
-    let names = FIELDS.iter().flat_map(|f| f.names());
+    let names = FIELDS.iter().flat_map(crate::query::FieldInfo::names);
     match among(bare, names) {
         Completion::Extend(w) => Completion::Extend(format!("{neg}{w}")),
         other => other,

@@ -12,6 +12,7 @@ use crate::investigate::{Bucket, Insights, Matcher, UserColumn, Users, walk};
 use crate::output::{Format, SessionWriter};
 use crate::tui::command::{ExportSpec, Figures, WalkGoal, WalkRequest, Walked};
 use std::ops::ControlFlow;
+use std::sync::PoisonError;
 use tokio_util::sync::CancellationToken;
 
 /// The error of an item that did not end its target.
@@ -84,7 +85,7 @@ impl Shared {
     pub(super) fn tokens(&self) -> std::sync::MutexGuard<'_, Tokens> {
         // The lock is only held to copy or swap values, so a poisoned one still holds a
         // consistent pair.
-        self.tokens.lock().unwrap_or_else(|e| e.into_inner())
+        self.tokens.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub(super) fn user_token(&self) -> Result<Secret, Error> {
@@ -136,7 +137,7 @@ impl Shared {
         &self,
         seen: impl ExactSizeIterator<Item = (&'a String, &'a String, &'a String)>,
     ) {
-        let mut owners = self.owners.lock().unwrap_or_else(|e| e.into_inner());
+        let mut owners = self.owners.lock().unwrap_or_else(PoisonError::into_inner);
         if owners.len() + seen.len() > OWNERS_KEPT {
             owners.clear();
         }
@@ -147,7 +148,7 @@ impl Shared {
 
     /// A session as a target, with its owner when a list has shown it.
     pub(super) fn target(&self, session_id: String) -> Target {
-        let owners = self.owners.lock().unwrap_or_else(|e| e.into_inner());
+        let owners = self.owners.lock().unwrap_or_else(PoisonError::into_inner);
         let known = |v: &String| Some(v.clone()).filter(|v| !v.is_empty());
         let (identity, email) = owners
             .get(&session_id)
@@ -438,7 +439,7 @@ impl Shared {
         &self,
     ) -> std::sync::MutexGuard<'_, std::collections::HashMap<CommandId, CancellationToken>> {
         // Only inserts and removes happen under the lock, so a poisoned map is still whole.
-        self.walks.lock().unwrap_or_else(|e| e.into_inner())
+        self.walks.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub(super) fn start_walk(&self, id: CommandId) {
