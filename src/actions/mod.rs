@@ -249,6 +249,7 @@ impl Engine {
     }
 
     /// The same engine, giving in-flight requests at most `grace` after a stop.
+    #[must_use]
     pub fn with_grace(mut self, grace: Duration) -> Self {
         self.grace = grace;
         self

@@ -150,13 +150,10 @@ impl Client {
         let (base_url, parsed) = url::normalise(&config.base_url)?;
         url::check_scheme(&parsed, config.allow_http)?;
         let route = url::proxy_route(&parsed, &|name| std::env::var(name).ok())?;
-        let auth = match bearer(&config.token) {
-            Ok(v) => v,
-            Err(()) => {
-                return Err(Error::Config(
-                    "the token contains characters that cannot be sent in a header".into(),
-                ));
-            }
+        let Ok(auth) = bearer(&config.token) else {
+            return Err(Error::Config(
+                "the token contains characters that cannot be sent in a header".into(),
+            ));
         };
         let user_agent = match config.user_agent_suffix.as_deref() {
             Some(s) if !s.trim().is_empty() => {

@@ -241,6 +241,7 @@ pub enum Order {
 
 impl Order {
     /// The other direction.
+    #[must_use]
     pub fn flip(self) -> Self {
         match self {
             Order::Asc => Order::Desc,
@@ -304,6 +305,7 @@ impl OrderBy {
     }
 
     /// The next column in [`OrderBy::ALL`], wrapping.
+    #[must_use]
     pub fn next(self) -> Self {
         let i = Self::ALL.iter().position(|o| *o == self).unwrap_or(0);
         Self::ALL[(i + 1) % Self::ALL.len()]

@@ -45,6 +45,7 @@ impl Redactor {
     }
 
     /// The same redactor, told which of its values the answer body may legitimately hold.
+    #[must_use]
     pub fn returning<'a>(mut self, legit: impl IntoIterator<Item = &'a Secret>) -> Self {
         self.returned = legit.into_iter().cloned().collect();
         self

@@ -28,7 +28,7 @@ mod tests {
         assert_eq!(thousands(0), "0");
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(line(0, false), "No sessions match.");
         assert_eq!(line(1, false), "1 session");
         assert_eq!(line(50, true), "50 sessions on this page; more follow");

@@ -91,8 +91,8 @@ pub async fn run_tui(settings: Settings, memory: Memory) -> Result<(), CliError>
             .await
             .map_err(|e| CliError::other(format!("cannot start the demo emulator: {e}")))?;
         opts.client = Some(demo.client.clone());
-        opts.user_token = demo.user_token.clone();
-        opts.refresh_token = demo.refresh_token.clone();
+        opts.user_token.clone_from(&demo.user_token);
+        opts.refresh_token.clone_from(&demo.refresh_token);
         Some(demo)
     } else {
         None

@@ -48,9 +48,12 @@ pub fn pointer(path: &[&str]) -> String {
     if path.is_empty() {
         return "/".to_owned();
     }
-    path.iter()
-        .map(|p| format!("/{}", p.replace('~', "~0").replace('/', "~1")))
-        .collect()
+    let mut out = String::new();
+    for p in path {
+        out.push('/');
+        out.push_str(&p.replace('~', "~0").replace('/', "~1"));
+    }
+    out
 }
 
 /// The JSON type name of `v`, for error details.

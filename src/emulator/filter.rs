@@ -229,7 +229,7 @@ fn strings(v: &Value, errors: &mut Errors, src: &[&str]) -> Option<Vec<String>> 
     let mut ok = true;
     for (i, item) in items.iter().enumerate() {
         if let Some(s) = item.as_str() {
-            out.push(s.to_owned())
+            out.push(s.to_owned());
         } else {
             let idx = i.to_string();
             let mut path = src.to_vec();

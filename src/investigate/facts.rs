@@ -401,7 +401,7 @@ mod tests {
             identity: "pui_x".into(),
             email: "a@x.io".into(),
             scopes: None,
-            profile: Default::default(),
+            profile: crate::authn::model::Profile::default(),
             created_at: t,
             active_token: Some(TokenInfo {
                 id: "pmt_y".into(),
@@ -412,7 +412,7 @@ mod tests {
                 identity: "pui_x".into(),
                 email: "a@x.io".into(),
                 scopes: None,
-                profile: Default::default(),
+                profile: crate::authn::model::Profile::default(),
                 created_at: t,
                 intelligence: intel,
                 audience: None,

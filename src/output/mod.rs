@@ -215,6 +215,7 @@ impl<W: Write> SessionWriter<W> {
     }
 
     /// The same writer showing `select`'s columns.
+    #[must_use]
     pub fn with_columns(mut self, select: SessionColumns) -> Self {
         self.select = select;
         self
@@ -455,7 +456,7 @@ mod tests {
             identity: "pui_x".into(),
             email: email.into(),
             scopes: None,
-            profile: Default::default(),
+            profile: crate::authn::model::Profile::default(),
             created_at: ts("2025-12-31T21:00:00Z"),
             active_token: None,
         }

@@ -687,7 +687,7 @@ impl App {
     fn restore(&mut self, recall: &Recall, now: Timestamp) {
         let t = &mut self.sessions;
         if let Ok(filter) = crate::query::compile(&recall.query, now) {
-            t.query_text = recall.query.clone();
+            t.query_text.clone_from(&recall.query);
             t.filter = filter;
         }
         if let Ok(by) = recall.order_by.parse() {

@@ -370,6 +370,7 @@ impl Keymap {
     }
 
     /// The same map without any dangerous action: read-only mode.
+    #[must_use]
     pub fn without_danger(mut self) -> Keymap {
         self.bindings.retain(|a, _| !a.info().danger);
         self
@@ -392,7 +393,7 @@ impl Keymap {
 
     /// The keys bound to an action.
     pub fn keys(&self, action: Action) -> &[KeyCombo] {
-        self.bindings.get(&action).map(Vec::as_slice).unwrap_or(&[])
+        self.bindings.get(&action).map_or(&[], Vec::as_slice)
     }
 
     /// The keys of an action joined for display (`j/↓`).

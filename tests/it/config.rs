@@ -11,9 +11,9 @@ use crate::harness::cli::{Env, config_fixture, configs_dir};
 fn fixtures(kind: &str) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(configs_dir().join(kind))
         .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".toml"))
-        .map(|n| format!("{kind}/{n}"))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| format!("{kind}/{}", p.file_name().unwrap().to_string_lossy()))
         .collect();
     names.sort();
     names

@@ -692,7 +692,7 @@ fn table() -> Vec<Row> {
         row(
             "a timestamp as epoch seconds",
             List,
-            session("expire", json!(1749453342)).pipe(ok),
+            session("expire", json!(1_749_453_342)).pipe(ok),
             bad_result(
                 LIST_ID,
                 "invalid type: integer `1749453342`, expected a string",

@@ -117,7 +117,7 @@ impl App {
                     Ok(filter) => {
                         t.query_error = None;
                         let changed = t.query_text != text || t.filter != filter;
-                        t.query_text = text.clone();
+                        t.query_text.clone_from(&text);
                         t.filter = filter;
                         // Marks belong to the query they were made under.
                         let cleared = if changed { t.clear_marks() } else { 0 };

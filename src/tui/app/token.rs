@@ -300,7 +300,7 @@ mod tests {
             identity: "pui_x".into(),
             email: "x@example.com".into(),
             scopes: None,
-            profile: Default::default(),
+            profile: crate::authn::model::Profile::default(),
             created_at: created,
             intelligence: None,
             audience: None,

@@ -387,7 +387,7 @@ impl Shared {
             let mut t = self.tokens();
             t.user = Some(done.pair.user_token.clone());
             t.refresh = Some(done.pair.refresh_token.clone());
-            t.active_id = active_id.clone();
+            t.active_id.clone_from(&active_id);
         }
         let Some(active) = done.active else {
             return Err(Error::Decode {

@@ -156,7 +156,7 @@ async fn every_format_carries_location_device_and_risk() {
     for s in &all {
         let d = &s["derived"];
         if intel(s).is_none() {
-            assert!(d["risk"].is_null() && d["location"].is_null(), "{s}")
+            assert!(d["risk"].is_null() && d["location"].is_null(), "{s}");
         } else {
             let want = format!(
                 "{}, {}",
@@ -436,7 +436,7 @@ async fn without_intelligence_nothing_matches_and_risk_reads_not_provided() {
     let emu = authtop::emulator::RunningEmulator::start(
         authtop::emulator::EmulatorConfig {
             intelligence: false,
-            ..crate::harness::emulator::config(10, 40, Default::default())
+            ..crate::harness::emulator::config(10, 40, authtop::emulator::Faults::default())
         },
         "127.0.0.1:0".parse().unwrap(),
     )

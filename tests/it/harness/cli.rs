@@ -248,7 +248,7 @@ pub(crate) type Seen = std::sync::Arc<Mutex<Vec<(String, serde_json::Value)>>>;
 /// one repeats), for shapes the emulator never produces.
 pub(crate) async fn scripted(answers: Vec<(u16, serde_json::Value)>) -> (String, Seen) {
     use axum::{Json, Router, http::StatusCode, http::Uri};
-    let seen: Seen = Default::default();
+    let seen = Seen::default();
     let s = seen.clone();
     let answers = std::sync::Arc::new(answers);
     let app = Router::new().fallback(move |uri: Uri, body: axum::body::Bytes| {
