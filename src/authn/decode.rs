@@ -87,11 +87,11 @@ pub fn success<T: DeserializeOwned>(
 /// decision: the page itself is still decoded and checked as usual, and a request started
 /// on a wrong guess is dropped, costing one request.
 pub fn peek_cursor(raw: &Raw) -> Option<String> {
+    const KEY: &[u8] = b"\"last\"";
     if raw.status == 202 || !(200..300).contains(&raw.status) || !is_object(&raw.body) {
         return None;
     }
     let body = &raw.body[..];
-    const KEY: &[u8] = b"\"last\"";
     let mut end = body.len();
     while let Some(at) = rfind(&body[..end], KEY) {
         end = at;

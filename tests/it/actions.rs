@@ -409,6 +409,15 @@ async fn the_tui_workers_audit_lines_name_the_owner_of_a_listed_session() {
     use authtop::authn::model::{Filter, Order, OrderBy};
     use authtop::tui::command::{Command, EventKind, ListQuery, ListSource, Outcome as Done};
     use authtop::tui::worker::{self, WorkerContext};
+    async fn next(handle: &mut worker::WorkerHandle, cmd: Command) -> EventKind {
+        handle.commands.send(cmd).unwrap();
+        loop {
+            let ev = handle.events.recv().await.expect("worker stopped");
+            if ev.is_terminal() {
+                return ev.kind;
+            }
+        }
+    }
     let emu = emulator(12, 0).await;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("audit.jsonl");
@@ -421,15 +430,6 @@ async fn the_tui_workers_audit_lines_name_the_owner_of_a_listed_session() {
         audit: Arc::new(AuditLog::open(&path).unwrap()),
         concurrency: 2,
     });
-    async fn next(handle: &mut worker::WorkerHandle, cmd: Command) -> EventKind {
-        handle.commands.send(cmd).unwrap();
-        loop {
-            let ev = handle.events.recv().await.expect("worker stopped");
-            if ev.is_terminal() {
-                return ev.kind;
-            }
-        }
-    }
     let listed = next(
         &mut handle,
         Command::List {

@@ -132,6 +132,7 @@ async fn filtered(c: &Client, filter: Filter) -> (Vec<Session>, Option<u64>) {
 
 #[tokio::test]
 async fn every_kind_of_query_term_selects_what_it_says() {
+    type Pick = Box<dyn Fn(&Session) -> bool>;
     let emu = emulator(EmulatorConfig {
         seed: 5,
         ..EmulatorConfig::default()
@@ -148,7 +149,6 @@ async fn every_kind_of_query_term_selects_what_it_says() {
     let domain = a.email.split('@').nth(1).unwrap().to_string();
     let department = a.profile["department"].clone();
     let active = a.active_token.as_ref().unwrap().id.clone();
-    type Pick = Box<dyn Fn(&Session) -> bool>;
     let has_scopes = |want: &'static [&'static str]| -> Pick {
         Box::new(move |s: &Session| {
             want.iter()

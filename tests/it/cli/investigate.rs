@@ -58,13 +58,13 @@ fn verdict(s: &Value) -> Option<&str> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn local_terms_select_exactly_what_the_dump_says() {
+    type Truth = Box<dyn Fn(&Value) -> bool>;
     let env = Env::start(60, 700).await;
     let all = dump(&env).await;
     let first_name = all[3]["profile"]["first_name"]
         .as_str()
         .unwrap()
         .to_string();
-    type Truth = Box<dyn Fn(&Value) -> bool>;
     let cases: Vec<(Vec<String>, Truth)> = vec![
         (
             vec!["country=US".into()],
@@ -215,8 +215,6 @@ async fn every_format_carries_location_device_and_risk() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn users_aggregate_the_dump() {
-    let env = Env::start(50, 600).await;
-    let all = dump(&env).await;
     #[derive(Default, Debug)]
     struct Truth {
         sessions: u64,
@@ -225,6 +223,8 @@ async fn users_aggregate_the_dump() {
         last: String,
         flags: BTreeSet<&'static str>,
     }
+    let env = Env::start(50, 600).await;
+    let all = dump(&env).await;
     let truth = |filter: &dyn Fn(&Value) -> bool| {
         let mut t: BTreeMap<String, Truth> = BTreeMap::new();
         for s in all.iter().filter(|s| filter(s)) {
