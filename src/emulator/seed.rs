@@ -106,18 +106,14 @@ fn ascii_fold(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars() {
         let r = match c {
-            'é' | 'è' | 'ë' | 'ê' => "e",
-            'á' | 'à' | 'ã' | 'â' => "a",
-            'ï' | 'í' => "i",
+            'é' | 'è' | 'ë' | 'ê' | 'ễ' => "e",
+            'á' | 'à' | 'ã' | 'â' | 'ả' | 'å' | 'æ' => "a",
+            'ï' | 'í' | 'ı' => "i",
             'ó' | 'ö' | 'ø' | 'Ø' => "o",
             'ü' | 'ú' => "u",
             'ç' => "c",
             'ğ' => "g",
-            'ı' => "i",
-            'ả' => "a",
-            'ễ' => "e",
             'ñ' => "n",
-            'å' | 'æ' => "a",
             ' ' | '-' => "",
             c if c.is_ascii_alphanumeric() => {
                 out.push(c.to_ascii_lowercase());
@@ -201,13 +197,13 @@ pub fn populate(
     // intelligence off changes nothing else about the data.
     let mut habits_rng = fastrand::Rng::with_seed(seed ^ 0x1a7e_1119_e9ce);
     let mut habits: Vec<Habits> = Vec::with_capacity(users);
-    let mut seen = std::collections::HashSet::new();
+    let mut emails = std::collections::HashSet::new();
     for i in 0..users {
         habits.push(Habits::new(&mut habits_rng));
         let mut u = user(&mut rng, i);
-        if !seen.insert(u.email.clone()) {
+        if !emails.insert(u.email.clone()) {
             u.email = u.email.replacen('@', &format!("{i}@"), 1);
-            seen.insert(u.email.clone());
+            emails.insert(u.email.clone());
         }
         store.add_user(u);
     }

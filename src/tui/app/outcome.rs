@@ -351,7 +351,6 @@ impl App {
 
     fn on_failed(&mut self, cmd: &Command, err: &Error, out: &mut Vec<Command>) {
         match cmd {
-            Command::CancelWalk { .. } => {}
             Command::Walk { walk, .. } => {
                 self.on_walk_ended(cmd);
                 if walk.goal == crate::tui::command::WalkGoal::Matches {
@@ -433,7 +432,7 @@ impl App {
                     self.fail(ErrorKey::Token, strings::TOKEN_CHECK_FAILED, err);
                 }
             }
-            Command::Shutdown { .. } => {}
+            Command::CancelWalk { .. } | Command::Shutdown { .. } => {}
         }
     }
 

@@ -488,7 +488,7 @@ impl Shared {
         };
         let mut write_error: Option<std::io::Error> = None;
         let mut matcher = Matcher::new(&req.query.local);
-        let mut matches = Vec::new();
+        let mut found = Vec::new();
         let mut users = Users::new();
         let mut insights = Insights::new(req.now);
         let goal = req.goal;
@@ -509,7 +509,7 @@ impl Shared {
                             progress.matches = x.rows;
                         }
                     }
-                    WalkGoal::Matches => matches.extend(page),
+                    WalkGoal::Matches => found.extend(page),
                     WalkGoal::Aggregate => {
                         for s in &page {
                             users.add(s);
@@ -568,7 +568,7 @@ impl Shared {
             generation: req.generation,
             goal,
             progress: outcome.progress,
-            matches,
+            matches: found,
             users,
             figures,
             written,
