@@ -116,7 +116,7 @@ pub async fn logout(ctx: &Ctx) -> Result<(), CliError> {
 
 /// What `client refresh` prints: ids and expiries, never values.
 #[derive(Debug, Serialize)]
-struct Refreshed {
+struct RefreshReport {
     user_token_id: Option<String>,
     user_token_expire: Option<Timestamp>,
     refresh_token_id: Option<String>,
@@ -157,7 +157,7 @@ pub async fn refresh(ctx: &Ctx) -> Result<(), CliError> {
         Err(e) => return Err(CliError::other(e.to_string())),
     };
     let result = &done;
-    let shown = Refreshed {
+    let shown = RefreshReport {
         user_token_id: result.active.as_ref().map(|t| t.id.clone()),
         user_token_expire: result.active.as_ref().map(|t| t.expire),
         refresh_token_id: result.refresh_token_id.clone(),

@@ -329,15 +329,16 @@ mod json {
         if b.first() != Some(&b'{') {
             return None;
         }
-        let ua = match value_at(b, memmem::find(b, b"\"User-Agent\"")) {
-            Some(Some(start)) => Some(text.get(start..string_end(b, start)?)?),
-            Some(None) => None,
-            None => return None,
+        let ua = match memmem::find(b, b"\"User-Agent\"") {
+            Some(at) => {
+                let start = value_at(b, at)?;
+                Some(text.get(start..string_end(b, start)?)?)
+            }
+            None => None,
         };
-        let intel = match value_at(b, memmem::rfind(b, b"\"intelligence\"")) {
-            Some(Some(start)) => Some(text.get(start..)?),
-            Some(None) => None,
-            None => return None,
+        let intel = match memmem::rfind(b, b"\"intelligence\"") {
+            Some(at) => Some(text.get(value_at(b, at)?..)?),
+            None => None,
         };
         Some(Parts {
             user_agent: ua,
@@ -345,12 +346,9 @@ mod json {
         })
     }
 
-    /// Where the value of the key found at `at` starts: `Some(None)` for no key, `None`
-    /// when what was found is not a key followed by a colon.
-    fn value_at(b: &[u8], at: Option<usize>) -> Option<Option<usize>> {
-        let Some(at) = at else {
-            return Some(None);
-        };
+    /// Where the value of the key found at `at` starts, or `None` when what was found is
+    /// not a key followed by a colon.
+    fn value_at(b: &[u8], at: usize) -> Option<usize> {
         let before = b[..at].iter().rev().find(|c| !c.is_ascii_whitespace());
         if !matches!(before, Some(b'{' | b',')) {
             return None;
@@ -360,7 +358,7 @@ mod json {
         if b.get(colon) != Some(&b':') {
             return None;
         }
-        Some(Some(space(b, colon + 1)))
+        Some(space(b, colon + 1))
     }
 
     fn space(b: &[u8], mut i: usize) -> usize {

@@ -32,7 +32,7 @@ pub struct RiskSummary {
 }
 
 impl RiskSummary {
-    fn add(&mut self, r: &Risk) {
+    fn add(&mut self, r: Risk) {
         if !r.provided {
             self.not_provided += 1;
             return;
@@ -232,7 +232,7 @@ impl Users {
                 row.devices.insert(label);
             }
         }
-        row.risk.add(&Risk::of(s));
+        row.risk.add(Risk::of(s));
     }
 
     /// Users counted.

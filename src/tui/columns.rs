@@ -150,7 +150,7 @@ pub struct Widest {
 }
 
 impl Widest {
-    fn of(&self, col: Col) -> Option<u16> {
+    fn of(self, col: Col) -> Option<u16> {
         match col {
             Col::Id => Some(self.id),
             Col::Identity => Some(self.identity),

@@ -222,6 +222,10 @@ impl<W: Write> Router<'_, W> {
 ///
 /// `initial` are the commands [`Screen`] construction produced. Nothing here awaits the
 /// network: the worker answers through `events`.
+///
+/// # Panics
+///
+/// On purpose, when [`DEBUG_PANIC_KEY_ENV`] names a key and that key is pressed.
 pub async fn event_loop<B, S, I, W>(
     terminal: &mut Terminal<B>,
     screen: &mut S,
@@ -351,13 +355,13 @@ mod tests {
         }
     }
 
-    fn key(c: char, kind: KeyEventKind) -> io::Result<TermEvent> {
-        Ok(TermEvent::Key(KeyEvent {
+    fn key(c: char, kind: KeyEventKind) -> TermEvent {
+        TermEvent::Key(KeyEvent {
             code: KeyCode::Char(c),
             modifiers: KeyModifiers::NONE,
             kind,
             state: KeyEventState::NONE,
-        }))
+        })
     }
 
     #[tokio::test]
@@ -372,13 +376,16 @@ mod tests {
             })
             .unwrap();
         // Input waits for the worker event to be seen, then types.
-        let input = futures::stream::iter(vec![
-            key('x', KeyEventKind::Release),
-            key('y', KeyEventKind::Press),
-            Ok(TermEvent::Paste("a b".into())),
-            key('t', KeyEventKind::Press),
-            key('q', KeyEventKind::Press),
-        ])
+        let input = futures::stream::iter(
+            [
+                key('x', KeyEventKind::Release),
+                key('y', KeyEventKind::Press),
+                TermEvent::Paste("a b".into()),
+                key('t', KeyEventKind::Press),
+                key('q', KeyEventKind::Press),
+            ]
+            .map(Ok),
+        )
         .chain(futures::stream::pending::<io::Result<TermEvent>>());
         let mut clipboard = Vec::new();
         let mut probe = Probe::default();
@@ -435,7 +442,7 @@ mod tests {
         // Input ends only after the worker event had its turn.
         let input = futures::stream::once(async {
             tokio::time::sleep(Duration::from_millis(50)).await;
-            key('z', KeyEventKind::Press)
+            Ok(key('z', KeyEventKind::Press))
         });
         let mut probe = Probe::default();
         let exit = event_loop(

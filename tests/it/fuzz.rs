@@ -383,7 +383,7 @@ fn apply(body: &mut Vec<u8>, m: &Mutation) {
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: cases(),
-        failure_persistence: crate::harness::regressions(),
+        failure_persistence: Some(crate::harness::regressions()),
         ..ProptestConfig::default()
     })]
 

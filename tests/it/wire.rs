@@ -138,8 +138,8 @@ async fn every_kind_of_query_term_selects_what_it_says() {
         ..EmulatorConfig::default()
     })
     .await;
-    let c = client(&emu, 1);
-    let (all, total) = filtered(&c, Filter::default()).await;
+    let api = client(&emu, 1);
+    let (all, total) = filtered(&api, Filter::default()).await;
     assert_eq!((all.len(), total), (300, Some(300)));
     // Whole seconds, so the wire's timestamps and this side's agree to the microsecond.
     let now = Timestamp::from_second(emu.now().as_second()).unwrap();
@@ -204,7 +204,7 @@ async fn every_kind_of_query_term_selects_what_it_says() {
     ];
     for (line, pick) in &cases {
         let filter = authtop::query::compile(line, now).unwrap();
-        let (rows, count) = filtered(&c, filter).await;
+        let (rows, count) = filtered(&api, filter).await;
         let mut got = ids(&rows);
         let mut want: Vec<String> = all
             .iter()
@@ -220,7 +220,7 @@ async fn every_kind_of_query_term_selects_what_it_says() {
     // Fields the rows do not show still split the sessions in two.
     let mut split = 0;
     for line in ["enabled=true", "enabled=false"] {
-        let (rows, count) = filtered(&c, authtop::query::compile(line, now).unwrap()).await;
+        let (rows, count) = filtered(&api, authtop::query::compile(line, now).unwrap()).await;
         assert_eq!(count, Some(rows.len() as u64));
         split += rows.len();
     }

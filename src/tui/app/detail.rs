@@ -203,7 +203,7 @@ fn when(t: Timestamp, relative: String) -> String {
     format!("{} ({relative})", clock::absolute(t))
 }
 
-fn list(v: &Option<Vec<String>>) -> String {
+fn list(v: Option<&[String]>) -> String {
     match v {
         Some(v) if !v.is_empty() => v.join(", "),
         _ => "—".to_string(),
@@ -227,7 +227,7 @@ pub fn fields(s: &Session, now: Timestamp) -> Vec<Field> {
         field("identity", s.identity.clone()),
         field("created", when(s.created_at, clock::ago(s.created_at, now))),
         field("expires", when(s.expire, clock::until(s.expire, now))),
-        field("scopes", list(&s.scopes)),
+        field("scopes", list(s.scopes.as_deref())),
     ];
     out.push(section("profile", !s.profile.is_empty()));
     out.extend(s.profile.iter().map(|(k, v)| field(k, v.clone())));
@@ -250,7 +250,7 @@ fn token_fields(t: &TokenInfo, now: Timestamp, out: &mut Vec<Field>) {
         when(t.expire, clock::until(t.expire, now)),
     ));
     out.push(field("enabled", flag(t.enabled)));
-    out.push(field("scopes", list(&t.scopes)));
+    out.push(field("scopes", list(t.scopes.as_deref())));
     out.extend(intelligence_fields(t.intelligence.as_ref()));
 }
 

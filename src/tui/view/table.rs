@@ -24,16 +24,16 @@ use ratatui::widgets::{Paragraph, Widget};
 use std::borrow::Cow;
 use std::rc::Rc;
 
-/// The column a server order sorts by, when it is one the table can show.
-fn order_column(o: OrderBy) -> Option<Col> {
+/// The column a server order sorts by.
+fn order_column(o: OrderBy) -> Col {
     match o {
-        OrderBy::Id => Some(Col::Id),
-        OrderBy::CreatedAt => Some(Col::Created),
-        OrderBy::Type => Some(Col::Type),
-        OrderBy::Identity => Some(Col::Identity),
-        OrderBy::Email => Some(Col::Email),
-        OrderBy::Expire => Some(Col::Expire),
-        OrderBy::ActiveTokenId => Some(Col::Token),
+        OrderBy::Id => Col::Id,
+        OrderBy::CreatedAt => Col::Created,
+        OrderBy::Type => Col::Type,
+        OrderBy::Identity => Col::Identity,
+        OrderBy::Email => Col::Email,
+        OrderBy::Expire => Col::Expire,
+        OrderBy::ActiveTokenId => Col::Token,
     }
 }
 
@@ -46,7 +46,7 @@ fn title(col: Col, t: &Table) -> Cow<'static, str> {
         Col::ExpireAt => Some(Col::Expire),
         _ => None,
     };
-    if by == Some(col) || (by.is_some() && by == twin) {
+    if by == col || twin == Some(by) {
         Cow::Owned(format!("{} {}", col.info().title, arrow(t.order())))
     } else {
         Cow::Borrowed(col.info().title)

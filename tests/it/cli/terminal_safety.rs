@@ -171,7 +171,7 @@ fn relative(t: Timestamp) -> String {
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256),
-        failure_persistence: crate::harness::regressions(),
+        failure_persistence: Some(crate::harness::regressions()),
         ..ProptestConfig::default()
     })]
 

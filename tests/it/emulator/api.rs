@@ -1,6 +1,6 @@
 //! The emulator's envelope, validation, authorisation and session semantics over HTTP.
 
-use crate::harness::emulator::{Emu, assert_envelope};
+use crate::harness::emulator::{EmuHttp, assert_envelope};
 use authtop::emulator::EmulatorConfig;
 use serde_json::json;
 use std::time::Duration;
@@ -11,7 +11,7 @@ const UNKNOWN_PTR: &str = "ptr_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 
 #[tokio::test]
 async fn envelope_and_header_on_success_and_errors() {
-    let e = Emu::small().await;
+    let e = EmuHttp::small().await;
     let ok = e.post("/v2/session/list", json!({})).await;
     assert_eq!((ok.code, ok.status()), (200, "Success"));
     assert_envelope(&ok);
@@ -39,7 +39,7 @@ async fn envelope_and_header_on_success_and_errors() {
 
 #[tokio::test]
 async fn bad_bearer_is_unauthorized_everywhere() {
-    let e = Emu::small().await;
+    let e = EmuHttp::small().await;
     for path in [
         "/v2/session/list",
         "/v2/client/session/list",
@@ -60,7 +60,7 @@ type Case = (&'static str, String, Vec<(&'static str, &'static str)>);
 
 #[tokio::test]
 async fn every_validation_path_names_its_source() {
-    let e = Emu::small().await;
+    let e = EmuHttp::small().await;
     let cases: Vec<Case> = vec![
         (
             "/v2/session/invalidate",
@@ -201,7 +201,7 @@ async fn every_validation_path_names_its_source() {
 
 #[tokio::test]
 async fn body_tokens_unknown_revoked_and_expired() {
-    let e = Emu::start(EmulatorConfig {
+    let e = EmuHttp::start(EmulatorConfig {
         users: 5,
         sessions: 15,
         user_token_life: Duration::from_secs(60),
@@ -297,7 +297,7 @@ async fn body_tokens_unknown_revoked_and_expired() {
 
 #[tokio::test]
 async fn expired_token_with_a_short_real_life() {
-    let e = Emu::start(EmulatorConfig {
+    let e = EmuHttp::start(EmulatorConfig {
         users: 2,
         sessions: 2,
         user_token_life: Duration::from_millis(1500),
@@ -320,7 +320,7 @@ async fn expired_token_with_a_short_real_life() {
 
 #[tokio::test]
 async fn refresh_rotates_the_active_token_and_revokes_the_old_one() {
-    let e = Emu::small().await;
+    let e = EmuHttp::small().await;
     let u = e.user_with_sessions(2);
     let s = &u.sessions[0];
     let before = e
@@ -389,7 +389,7 @@ async fn refresh_rotates_the_active_token_and_revokes_the_old_one() {
 
 #[tokio::test]
 async fn invalidate_and_logout_semantics() {
-    let e = Emu::small().await;
+    let e = EmuHttp::small().await;
     let users = e.emu.tokens(10);
     let multi: Vec<_> = users.iter().filter(|u| u.sessions.len() >= 3).collect();
     assert!(multi.len() >= 2, "several seeded users have 3+ sessions");
@@ -497,8 +497,8 @@ async fn invalidate_and_logout_semantics() {
 
 #[tokio::test]
 async fn seed_is_deterministic_and_realistic() {
-    let a = Emu::small().await;
-    let b = Emu::small().await;
+    let a = EmuHttp::small().await;
+    let b = EmuHttp::small().await;
     let la = a.post("/v2session/list", json!({})).await;
     assert_eq!(la.code, 404, "unknown paths answer a NotFound envelope");
     assert_envelope(&la);

@@ -1,6 +1,6 @@
 //! Injected faults: rates, determinism, 202 polling and dropped connections.
 
-use crate::harness::emulator::{Emu, assert_envelope};
+use crate::harness::emulator::{EmuHttp, assert_envelope};
 use authtop::emulator::{EmulatorConfig, Faults};
 use serde_json::json;
 use std::time::Duration;
@@ -16,7 +16,7 @@ fn with_faults(faults: Faults) -> EmulatorConfig {
 }
 
 /// Statuses of `n` sequential list calls.
-async fn statuses(e: &Emu, n: usize) -> Vec<String> {
+async fn statuses(e: &EmuHttp, n: usize) -> Vec<String> {
     let mut out = Vec::with_capacity(n);
     for _ in 0..n {
         let r = e.post("/v2/session/list", json!({"size": 1})).await;
@@ -42,8 +42,8 @@ async fn error_and_throttle_rates_are_honoured_and_repeat_for_a_seed() {
         throttle_rate: 0.25,
         ..Faults::default()
     };
-    let a = Emu::start(with_faults(faults.clone())).await;
-    let b = Emu::start(with_faults(faults)).await;
+    let a = EmuHttp::start(with_faults(faults.clone())).await;
+    let b = EmuHttp::start(with_faults(faults)).await;
     let sa = statuses(&a, 400).await;
     let sb = statuses(&b, 400).await;
     assert_eq!(sa, sb, "same seed, same sequence");
@@ -61,7 +61,7 @@ async fn error_and_throttle_rates_are_honoured_and_repeat_for_a_seed() {
 
 #[tokio::test]
 async fn accepted_then_polled_to_completion_takes_effect_once() {
-    let e = Emu::start(with_faults(Faults {
+    let e = EmuHttp::start(with_faults(Faults {
         async_rate: 1.0,
         ..Faults::default()
     }))
@@ -114,7 +114,7 @@ async fn accepted_then_polled_to_completion_takes_effect_once() {
 
 #[tokio::test]
 async fn dropped_requests_close_the_connection_without_a_response() {
-    let e = Emu::start(with_faults(Faults {
+    let e = EmuHttp::start(with_faults(Faults {
         drop_rate: 1.0,
         ..Faults::default()
     }))
@@ -145,7 +145,7 @@ async fn dropped_requests_close_the_connection_without_a_response() {
 
 #[tokio::test]
 async fn some_dropped_among_many() {
-    let e = Emu::start(with_faults(Faults {
+    let e = EmuHttp::start(with_faults(Faults {
         drop_rate: 0.3,
         latency: Duration::from_millis(1),
         jitter: Duration::from_millis(2),

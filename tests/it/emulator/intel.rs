@@ -2,7 +2,7 @@
 //! items, token check and refresh answers, complete blocks only, and a switch to turn
 //! them off.
 
-use crate::harness::emulator::Emu;
+use crate::harness::emulator::EmuHttp;
 use authtop::emulator::EmulatorConfig;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -17,7 +17,7 @@ fn config(intelligence: bool) -> EmulatorConfig {
     }
 }
 
-async fn all_sessions(e: &Emu) -> Vec<Value> {
+async fn all_sessions(e: &EmuHttp) -> Vec<Value> {
     e.walk("/v2/session/list", json!({}), 1000).await
 }
 
@@ -66,7 +66,7 @@ fn assert_complete(i: &Value) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn list_items_carry_a_realistic_mix_of_intelligence() {
-    let e = Emu::start(config(true)).await;
+    let e = EmuHttp::start(config(true)).await;
     let all = all_sessions(&e).await;
     assert_eq!(all.len(), 5000);
     let with: Vec<&Value> = all.iter().filter_map(intel).collect();
@@ -165,7 +165,7 @@ async fn list_items_carry_a_realistic_mix_of_intelligence() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn token_check_and_refresh_answer_the_same_block_as_the_list() {
-    let e = Emu::start(config(true)).await;
+    let e = EmuHttp::start(config(true)).await;
     let all = all_sessions(&e).await;
     let by_id: BTreeMap<&str, &Value> =
         all.iter().map(|s| (s["id"].as_str().unwrap(), s)).collect();
@@ -207,11 +207,11 @@ async fn token_check_and_refresh_answer_the_same_block_as_the_list() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn turned_off_no_answer_carries_intelligence_and_nothing_else_changes() {
-    let on = Emu::start(config(true)).await;
-    let off = Emu::start(config(false)).await;
-    let a = all_sessions(&on).await;
-    let b = all_sessions(&off).await;
-    assert!(b.iter().all(|s| intel(s).is_none()));
+    let on = EmuHttp::start(config(true)).await;
+    let off = EmuHttp::start(config(false)).await;
+    let on_rows = all_sessions(&on).await;
+    let off_rows = all_sessions(&off).await;
+    assert!(off_rows.iter().all(|s| intel(s).is_none()));
     // the same seed gives the same users, sessions and devices either way
     let key = |v: &[Value]| -> Vec<(String, String, String)> {
         v.iter()
@@ -224,7 +224,7 @@ async fn turned_off_no_answer_carries_intelligence_and_nothing_else_changes() {
             })
             .collect()
     };
-    assert_eq!(key(&a), key(&b));
+    assert_eq!(key(&on_rows), key(&off_rows));
     let u = off.emu.tokens(1).remove(0);
     let t = &u.sessions[0];
     let r = off
@@ -261,12 +261,12 @@ fn the_emulator_command_has_a_switch_for_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_seed_gives_the_same_intelligence() {
-    let a = Emu::start(EmulatorConfig {
+    let a = EmuHttp::start(EmulatorConfig {
         sessions: 300,
         ..config(true)
     })
     .await;
-    let b = Emu::start(EmulatorConfig {
+    let b = EmuHttp::start(EmulatorConfig {
         sessions: 300,
         ..config(true)
     })

@@ -1,6 +1,6 @@
 //! Listing against the emulator: ordering, every filter operator, keyset cursors, count.
 
-use crate::harness::emulator::Emu;
+use crate::harness::emulator::EmuHttp;
 use authtop::emulator::EmulatorConfig;
 use serde_json::{Value, json};
 use std::collections::HashSet;
@@ -35,7 +35,7 @@ fn key(s: &Value, order_by: &str) -> String {
 
 #[tokio::test]
 async fn every_order_by_both_ways_with_id_tie_break() {
-    let e = Emu::small().await;
+    let e = EmuHttp::small().await;
     for ob in ORDER_BY {
         for order in ["asc", "desc"] {
             let all = e
@@ -63,7 +63,7 @@ async fn every_order_by_both_ways_with_id_tie_break() {
 
 #[tokio::test]
 async fn every_filter_operator() {
-    let e = Emu::small().await;
+    let e = EmuHttp::small().await;
     let all = e.walk("/v2/session/list", json!({}), 1000).await;
     let count = |f: &dyn Fn(&Value) -> bool| all.iter().filter(|s| f(s)).count();
     let sample = &all[5];
@@ -254,7 +254,7 @@ async fn every_filter_operator() {
 
 #[tokio::test]
 async fn profile_filter_names_are_letters_only() {
-    let e = Emu::small().await;
+    let e = EmuHttp::small().await;
     let r = e
         .post(
             "/v2/session/list",
@@ -274,9 +274,9 @@ async fn profile_filter_names_are_letters_only() {
 
 #[tokio::test]
 async fn cursor_walk_survives_deletions_between_pages() {
-    let e = Emu::small().await;
+    let e = EmuHttp::small().await;
     for ob in ["created_at", "email", "id"] {
-        let e = Emu::small().await;
+        let e = EmuHttp::small().await;
         let body = json!({"order_by": ob, "order": "asc", "size": 7});
         let mut seen = Vec::new();
         let mut deleted = HashSet::new();
@@ -343,7 +343,7 @@ async fn cursor_walk_survives_deletions_between_pages() {
 
 #[tokio::test]
 async fn client_list_pages_over_the_owners_sessions() {
-    let e = Emu::small().await;
+    let e = EmuHttp::small().await;
     let u = e.user_with_sessions(3);
     let token = u.sessions[0].user_token.expose().to_owned();
     let all = e
@@ -363,7 +363,7 @@ async fn client_list_pages_over_the_owners_sessions() {
 
 #[tokio::test]
 async fn page_size_default_max_and_count() {
-    let e = Emu::start(EmulatorConfig {
+    let e = EmuHttp::start(EmulatorConfig {
         users: 30,
         sessions: 1200,
         ..EmulatorConfig::default()
@@ -388,7 +388,7 @@ async fn page_size_default_max_and_count() {
 
 #[tokio::test]
 async fn a_hundred_thousand_sessions_load_and_list() {
-    let e = Emu::start(EmulatorConfig {
+    let e = EmuHttp::start(EmulatorConfig {
         users: 5_000,
         sessions: 100_000,
         ..EmulatorConfig::default()

@@ -50,7 +50,7 @@ pub(crate) fn small() -> EmulatorConfig {
 }
 
 /// A running emulator and a client for it.
-pub(crate) struct Emu {
+pub(crate) struct EmuHttp {
     pub emu: RunningEmulator,
     pub http: reqwest::Client,
     pub base: String,
@@ -94,7 +94,7 @@ impl Resp {
     }
 }
 
-impl Emu {
+impl EmuHttp {
     /// An emulator serving `cfg` and an HTTP client for it.
     pub(crate) async fn start(cfg: EmulatorConfig) -> Self {
         let emu = start(cfg).await;

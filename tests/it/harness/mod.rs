@@ -19,8 +19,6 @@ use proptest::test_runner::{FailurePersistence, FileFailurePersistence};
 
 /// Where a property test keeps the failing cases it has found: beside its source file
 /// (`fuzz.rs` -> `fuzz.proptest-regressions`), replayed before any new case.
-pub(crate) fn regressions() -> Option<Box<dyn FailurePersistence>> {
-    Some(Box::new(FileFailurePersistence::WithSource(
-        "proptest-regressions",
-    )))
+pub(crate) fn regressions() -> Box<dyn FailurePersistence> {
+    Box::new(FileFailurePersistence::WithSource("proptest-regressions"))
 }
