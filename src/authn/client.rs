@@ -505,7 +505,7 @@ impl Client {
                 }),
                 other => other,
             };
-            let latency_ms = started.elapsed().as_millis() as u64;
+            let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             let (retry, retry_after) = match &outcome {
                 Ok(raw) => {
                     tracing::debug!(%method, path, status = raw.status, request_id = raw.request_id.as_deref().unwrap_or("-"), attempt, latency_ms, "authn call");

@@ -85,7 +85,7 @@ async fn send_and_read(req: reqwest::RequestBuilder, limits: &Limits<'_>) -> Res
     }
     // Sized once from the declared length (already within the cap), so a large page is
     // not copied again at every doubling; a server that sends less only wastes the slack.
-    let mut body = Vec::with_capacity(declared.map_or(0, |n| n as usize));
+    let mut body = Vec::with_capacity(declared.map_or(0, |n| usize::try_from(n).unwrap_or(0)));
     while let Some(chunk) = resp.chunk().await.map_err(|e| transport(&e, limits))? {
         if body.len() + chunk.len() > limits.max_body_bytes {
             return Err(too_large(request_id));

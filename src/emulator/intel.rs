@@ -301,12 +301,20 @@ pub struct Habits {
     breached: bool,
 }
 
+// Habits keep a row of `PLACES` or `BROWSERS` as a `u8`.
+const _: () = assert!(PLACES.len() <= 256 && BROWSERS.len() <= 256);
+
+/// A row of `PLACES` or `BROWSERS` as [`Habits`] stores it.
+fn table_index(i: usize) -> u8 {
+    u8::try_from(i).unwrap_or(u8::MAX)
+}
+
 fn weighted_place(rng: &mut fastrand::Rng) -> u8 {
     let total: u32 = PLACES.iter().map(|p| p.weight).sum();
     let mut roll = rng.u32(..total.max(1));
     for (i, p) in PLACES.iter().enumerate() {
         if roll < p.weight {
-            return i as u8;
+            return table_index(i);
         }
         roll -= p.weight;
     }
@@ -333,12 +341,12 @@ impl Habits {
             let embargoed: Vec<usize> =
                 (0..PLACES.len()).filter(|&i| PLACES[i].embargoed).collect();
             if let Some(last) = places.last_mut() {
-                *last = embargoed[rng.usize(..embargoed.len())] as u8;
+                *last = table_index(embargoed[rng.usize(..embargoed.len())]);
             }
         }
         let devices = 1 + rng.usize(..3);
         let browsers = (0..devices)
-            .map(|_| rng.usize(..BROWSERS.len()) as u8)
+            .map(|_| table_index(rng.usize(..BROWSERS.len())))
             .collect();
         Self {
             places,

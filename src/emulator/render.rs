@@ -64,7 +64,7 @@ impl Stamp {
         let mut put = |value: i64, width: u32, sep: Option<u8>| {
             let mut v = value;
             for i in (0..width as usize).rev() {
-                buf[at + i] = b'0' + (v % 10) as u8;
+                buf[at + i] = b'0' + u8::try_from(v % 10).unwrap_or(0);
                 v /= 10;
             }
             at += width as usize;

@@ -242,7 +242,7 @@ fn check(kind: Kind, key: &str, v: &Value, errors: &mut Errors, list: Option<&mu
         Kind::Size => match v.as_u64() {
             Some(n) if (1..=MAX_PAGE_SIZE as u64).contains(&n) => {
                 if let Some(l) = list {
-                    l.size = n as usize;
+                    l.size = usize::try_from(n).unwrap_or(MAX_PAGE_SIZE);
                 }
             }
             Some(_) | None if v.is_i64() || v.is_u64() => errors.push(

@@ -165,7 +165,8 @@ impl Insights {
         else {
             return Vec::new();
         };
-        let first = first.max(last - MAX_BUCKETS as i64 + 1);
+        let keep = i64::try_from(MAX_BUCKETS).unwrap_or(i64::MAX);
+        let first = first.max(last.saturating_sub(keep - 1));
         (first..=last)
             .map(|b| {
                 let start = Timestamp::from_second(b * bucket.seconds()).unwrap_or_default();

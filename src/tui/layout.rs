@@ -12,6 +12,12 @@ pub fn table_height(height: u16) -> usize {
     usize::from(height.saturating_sub(TOP + BOTTOM + 1))
 }
 
+/// How far `PageDown` and `PageUp` move the selection in a table `viewport` rows tall: a
+/// whole page, at least one row.
+pub fn page_step(viewport: usize) -> isize {
+    isize::try_from(viewport.max(1)).unwrap_or(isize::MAX)
+}
+
 /// Cells of text across the detail view in a terminal `width` cells wide (inside its
 /// borders and left padding).
 pub fn detail_width(width: u16) -> usize {

@@ -255,7 +255,7 @@ async fn run_command(shared: Arc<Shared>, cmd: Command, reply: Reply) {
         },
         Command::Shutdown { .. } | Command::CancelWalk { .. } => return,
     };
-    let elapsed_ms = started.elapsed().as_millis() as u64;
+    let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     match result {
         Ok(outcome) => {
             tracing::info!(id, command, elapsed_ms, "command done");

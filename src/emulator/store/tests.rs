@@ -72,7 +72,7 @@ fn filtered_pages_cover_exactly_the_matches_in_order() {
             for order in ["asc", "desc"] {
                 let (rows, counts) = walk(&mut s, filter, order_by, order);
                 assert_eq!(rows.len(), want, "{filter} {order_by} {order}");
-                assert!(counts.iter().all(|&c| c as usize == want));
+                assert!(counts.iter().all(|&c| c == want as u64));
                 let mut seen = ids(&rows);
                 seen.sort();
                 seen.dedup();

@@ -278,6 +278,9 @@ impl TokenState {
 /// How long before expiry the policy refreshes.
 fn lead_ms(policy: &RefreshPolicy, info: &TokenInfo) -> i64 {
     let life_ms = clock::millis(info.created_at, info.expire).max(0);
+    // A fraction (0 to 1) of a non-negative i64 fits an i64; `as` drops the part of a
+    // millisecond, which is what is wanted.
+    #[expect(clippy::cast_possible_truncation)]
     let by_fraction = (life_ms as f64 * policy.fraction.clamp(0.0, 1.0)) as i64;
     let by_margin = i64::try_from(policy.margin.as_millis())
         .unwrap_or(i64::MAX)

@@ -61,7 +61,10 @@ pub(super) fn command_line(app: &App, frame: &mut Frame, area: Rect) {
     let x = area.x as usize
         + 1
         + unicode_width::UnicodeWidthStr::width(clean(&e.before_cursor()).as_str());
-    if area.height > 0 && x < (area.x + area.width) as usize {
-        frame.set_cursor_position((x as u16, area.y));
+    if area.height > 0
+        && let Ok(x) = u16::try_from(x)
+        && x < area.x + area.width
+    {
+        frame.set_cursor_position((x, area.y));
     }
 }

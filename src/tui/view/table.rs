@@ -257,8 +257,7 @@ fn draw_rows(app: &App, t: &Table, cols: &[(Col, u16)], frame: &mut Frame, area:
     let visible = rows.get(offset..end).unwrap_or(&[]);
     let now = app.now();
     let theme = app.theme();
-    for (i, s) in visible.iter().enumerate() {
-        let y = area.y + 1 + i as u16;
+    for ((i, s), y) in visible.iter().enumerate().zip(area.y + 1..) {
         let selected = offset + i == t.selected_index();
         let busy = app.is_busy(s);
         let own = app.is_own_session(s);
@@ -376,8 +375,10 @@ fn query_line(app: &App, t: &Table, frame: &mut Frame, area: Rect) {
         Some(e) => {
             let before = e.before_cursor();
             let x = area.x as usize + 2 + sanitize::width(&before);
-            if x < (area.x + area.width) as usize {
-                frame.set_cursor_position((x as u16, area.y));
+            if let Ok(x) = u16::try_from(x)
+                && x < area.x + area.width
+            {
+                frame.set_cursor_position((x, area.y));
             }
             let mut spans = vec![Span::styled("/ ", bold())];
             if t.source() == ListSource::Sessions {
@@ -523,17 +524,17 @@ mod tests {
             id: format!("pmt_s{n:04}"),
             kind: "session".to_string(),
             life: 604_800,
-            expire: at(7 * 86_400 - n as i64 * 61),
+            expire: at(7 * 86_400 - i64::try_from(n).unwrap() * 61),
             identity: format!("pui_u{n:04}"),
             email: email.to_string(),
             scopes: (!n.is_multiple_of(3)).then(|| vec!["openid".to_string(), "admin".to_string()]),
             profile: BTreeMap::from([("User-Agent".to_string(), "curl/8.5.0".to_string())]),
-            created_at: at(-(n as i64) * 3599),
+            created_at: at(-i64::try_from(n).unwrap() * 3599),
             active_token: (!n.is_multiple_of(4)).then(|| TokenInfo {
                 id: format!("pmt_t{n:04}"),
                 kind: "user".to_string(),
                 life: 900,
-                expire: at(900 - n as i64),
+                expire: at(900 - i64::try_from(n).unwrap()),
                 enabled: None,
                 identity: format!("pui_u{n:04}"),
                 email: email.to_string(),

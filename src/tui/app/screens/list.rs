@@ -4,6 +4,7 @@ use crate::tui::app::table::Step;
 use crate::tui::app::{App, DetailView, LineEditor};
 use crate::tui::command::Command;
 use crate::tui::keymap::Action;
+use crate::tui::layout;
 use crate::tui::strings;
 
 /// Takes the actions every table shares; `false` for anything else.
@@ -26,7 +27,7 @@ pub(super) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> b
             }
         }
         Action::PageDown | Action::PageUp => {
-            let step = viewport.max(1) as isize;
+            let step = layout::page_step(viewport);
             let delta = if action == Action::PageDown {
                 step
             } else {

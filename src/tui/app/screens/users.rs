@@ -3,6 +3,7 @@
 use crate::tui::app::App;
 use crate::tui::command::Command;
 use crate::tui::keymap::Action;
+use crate::tui::layout;
 
 /// Takes the Users tab's actions.
 pub(super) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> bool {
@@ -10,8 +11,8 @@ pub(super) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> b
     match action {
         Action::Down => app.users.move_by(1, viewport),
         Action::Up => app.users.move_by(-1, viewport),
-        Action::PageDown => app.users.move_by(viewport.max(1) as isize, viewport),
-        Action::PageUp => app.users.move_by(-(viewport.max(1) as isize), viewport),
+        Action::PageDown => app.users.move_by(layout::page_step(viewport), viewport),
+        Action::PageUp => app.users.move_by(-layout::page_step(viewport), viewport),
         Action::Top => app.users.move_by(isize::MIN / 2, viewport),
         Action::Bottom => app.users.move_by(isize::MAX / 2, viewport),
         Action::NextOrder => app.order_users(true),
