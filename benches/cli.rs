@@ -129,13 +129,13 @@ fn run(emu: &Emulator, args: &[&str]) -> (Duration, u64) {
     let mut status = 0;
     // SAFETY: rusage is plain data; wait4 fills it for our own child, which std has not reaped.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = child.id() as libc::pid_t;
+    let pid = libc::pid_t::try_from(child.id()).expect("a child pid fits pid_t");
     let r = unsafe { libc::wait4(pid, &raw mut status, 0, &raw mut usage) };
     let wall = start.elapsed();
     if r != pid || !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
         println!("  (authtop {args:?} did not exit cleanly: status {status})");
     }
-    (wall, usage.ru_maxrss.max(0) as u64)
+    (wall, u64::try_from(usage.ru_maxrss).unwrap_or(0))
 }
 
 fn main() {
@@ -200,7 +200,7 @@ fn main() {
         let floor = median(&mut floors);
         let wall = median(&mut walls);
         let pages = n.div_ceil(s.page) + 1;
-        let ideal = s.list_latency * pages as u32;
+        let ideal = s.list_latency * u32::try_from(pages).unwrap_or(u32::MAX);
         println!(
             "  {n:>7} sessions: {:>8.3} s; raw fetch floor {:.3} s ({fetched} pages); medians of {ROUNDS} alternating runs: ratio {:.2} (target <= 1.15; run by run {}); {pages} pages x {:?} = {:.3} s, ratio {:.2}; peak RSS {} KiB",
             wall.as_secs_f64(),
@@ -258,7 +258,8 @@ fn main() {
             &conc,
         ],
     );
-    let ideal = s.bulk_latency * s.bulk as u32 / s.concurrency as u32;
+    let ideal = s.bulk_latency * u32::try_from(s.bulk).unwrap_or(u32::MAX)
+        / u32::try_from(s.concurrency).unwrap_or(u32::MAX);
     println!(
         "  {} sessions at {:?}: {:.3} s, ideal {:.3} s, ratio {:.2} (target <= 1.3)",
         s.bulk,

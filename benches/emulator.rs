@@ -147,17 +147,15 @@ async fn bench(plan: &Plan) {
             }
             let secs = start.elapsed().as_secs_f64();
             all.latencies.sort();
-            let at = |q: f64| {
-                let i = ((all.latencies.len().saturating_sub(1)) as f64 * q).round() as usize;
-                all.latencies.get(i).map_or(0.0, |d| d.as_secs_f64() * 1e3)
-            };
+            let at =
+                |p| support::percentile(&all.latencies, p).map_or(0.0, |d| d.as_secs_f64() * 1e3);
             println!(
                 "| {size:>9} | {clients:>7} | {:>8} | {:>9.0} | {:>8.1} | {:>7.2} ms | {:>7.2} ms |",
                 all.requests,
                 all.requests as f64 / secs,
                 all.bytes as f64 / secs / 1e6,
-                at(0.5),
-                at(0.95),
+                at(50),
+                at(95),
             );
             assert!(all.rows > 0, "pages carried no sessions");
         }

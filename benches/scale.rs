@@ -257,8 +257,8 @@ fn ms(d: Duration) -> f64 {
 /// Median, 95th percentile and worst of `v` (sorted in place).
 fn stats(v: &mut [Duration]) -> (Duration, Duration, Duration) {
     v.sort();
-    let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
-    (at(0.5), at(0.95), v[v.len() - 1])
+    let at = |p| support::percentile(v, p).unwrap_or_default();
+    (at(50), at(95), v[v.len() - 1])
 }
 
 /// The same list requests the script makes, sent alone: raw HTTP (emulator and loopback)

@@ -251,8 +251,8 @@ async fn latency(emu: &RunningEmulator, sessions: usize, window: Duration) {
         println!("key-to-screen during a walk: no samples");
         return;
     }
-    let at = |q: f64| samples[((n - 1) as f64 * q).round() as usize];
-    let (med, p95, worst) = (at(0.5), at(0.95), samples[n - 1]);
+    let at = |p| support::percentile(&samples, p).unwrap_or_default();
+    let (med, p95, worst) = (at(50), at(95), samples[n - 1]);
     let within = samples.iter().filter(|d| **d <= FRAME).count();
     println!(
         "TUI key-to-screen while the Users walk of {sessions} sessions runs ({:.1} s of keys, {n} keys: tab switches and help; walk finished after the keys: {still_walking})",

@@ -13,6 +13,12 @@ pub(crate) fn full_run() -> bool {
     std::env::args().any(|a| a == "--bench")
 }
 
+/// The `p`th percentile (0 to 100) of `sorted`, by nearest rank; `None` when it is empty.
+pub(crate) fn percentile<T: Copy>(sorted: &[T], p: usize) -> Option<T> {
+    let last = sorted.len().checked_sub(1)?;
+    sorted.get((last * p + 50) / 100).copied()
+}
+
 /// A two-thread runtime, like the machine the figures are quoted for.
 pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()

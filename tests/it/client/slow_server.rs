@@ -242,7 +242,7 @@ async fn a_walk_cut_by_a_restart_resumes_from_the_failed_page_without_loss_or_re
     let first = Server::start(listing).await;
     let client = Client::new(config(&first.base, Duration::from_secs(5), 2)).unwrap();
     let start = SessionListRequest {
-        size: Some(PAGE as u32),
+        size: Some(u32::try_from(PAGE).unwrap()),
         ..Default::default()
     };
     let mut walk = Box::pin(client.pages(ListScope::Service, start.clone()));

@@ -48,12 +48,12 @@ pub(crate) fn session(n: usize) -> Session {
         id: format!("pmt_s{n:04}"),
         kind: "session".to_string(),
         life: 604_800,
-        expire: at(7 * 86_400 - n as i64 * 60),
+        expire: at(7 * 86_400 - i64::try_from(n).unwrap() * 60),
         identity: format!("pui_u{n:04}"),
         email: format!("user{n}@example.com"),
         scopes: Some(vec!["openid".to_string()]),
         profile,
-        created_at: at(-(n as i64) * 3600),
+        created_at: at(-i64::try_from(n).unwrap() * 3600),
         active_token: Some(token(&format!("pmt_t{n:04}"), -600, 900)),
     }
 }

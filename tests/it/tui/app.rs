@@ -655,13 +655,11 @@ fn the_compiled_filter_is_previewed_while_typing_and_nothing_is_sent() {
 
     // A later `now` each key: the preview is compiled against the app's clock.
     let typed = "email~acme created>now-2h";
-    for (i, c) in typed.chars().enumerate() {
-        assert!(
-            app.update(key(c), at(i as i64)).is_empty(),
-            "typing sends nothing"
-        );
+    for (i, c) in (0..).zip(typed.chars()) {
+        assert!(app.update(key(c), at(i)).is_empty(), "typing sends nothing");
     }
-    let expected = authtop::query::compile(typed, at(typed.len() as i64 - 1)).unwrap();
+    let expected =
+        authtop::query::compile(typed, at(i64::try_from(typed.len()).unwrap() - 1)).unwrap();
     assert_eq!(app.query_preview(), Some(&expected));
     let shown = authtop::query::explain(&expected);
     let line = info_line(&app);

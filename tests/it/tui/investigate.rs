@@ -110,7 +110,7 @@ fn user(n: u64, email: &str, sessions: u64, countries: &[&str], risk: RiskSummar
         devices: ["Firefox 128 / Windows".to_string()]
             .into_iter()
             .collect::<BTreeSet<_>>(),
-        last_login: Some(at(-(n as i64) * 3600)),
+        last_login: Some(at(-i64::try_from(n).unwrap() * 3600)),
         risk,
     }
 }
@@ -146,7 +146,7 @@ fn users() -> Vec<UserRow> {
 fn figures() -> Figures {
     Figures {
         hours: (0..6)
-            .map(|h| (at(-6 * 3600 + h * 3600), (h as u64 + 1) * 10))
+            .map(|h| (at(-6 * 3600 + h * 3600), (h.unsigned_abs() + 1) * 10))
             .collect(),
         days: vec![(at(-86_400), 50), (now(), 160)],
         countries: vec![("US".into(), 90), ("FR".into(), 40), ("DE".into(), 12)],

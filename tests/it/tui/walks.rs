@@ -210,7 +210,7 @@ async fn an_export_writes_every_match_as_ndjson_and_says_where() {
     .await;
     let (path, rows) = walked(&events).written.clone().unwrap();
     assert!(path.starts_with(&exports));
-    assert_eq!(rows as usize, truth.len());
+    assert_eq!(rows, truth.len() as u64);
     let text = std::fs::read_to_string(&path).unwrap();
     let ids: BTreeSet<String> = text
         .lines()
