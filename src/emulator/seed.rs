@@ -181,6 +181,7 @@ fn user(rng: &mut fastrand::Rng, i: usize) -> User {
 /// Fills `store` with `users` users and `sessions` sessions from `seed`. The first ten
 /// users get at least three sessions each when there are enough sessions. With
 /// `intelligence`, most sessions' active tokens carry a complete intelligence block.
+// Seed, sizes, clock and lifetimes are independent numbers; a struct would only rename them.
 #[allow(clippy::too_many_arguments)]
 pub fn populate(
     store: &mut Store,
