@@ -1,6 +1,7 @@
 //! The AuthN HTTP client: one method per endpoint, retries, 202 polling.
 
 use super::call::{Call, ListScope};
+use super::client_config::ClientConfig;
 use super::decode::{self, ResultDecoder};
 use super::error::{Error, TransportKind};
 use super::model::{
@@ -8,7 +9,7 @@ use super::model::{
 };
 use super::redact::Redactor;
 use super::response::Response;
-use super::retry::{RetryHook, RetryNotice, RetryPolicy, is_retryable_error, is_retryable_status};
+use super::retry::{RetryNotice, is_retryable_error, is_retryable_status};
 use super::secret::Secret;
 use super::transport::{self, Limits, RETRIED_IDS_HEADER, Raw};
 use super::url;
@@ -45,64 +46,6 @@ pub struct Acted {
 /// Reads a plain success in one pass, or declines (see [`decode::success`]).
 type FastDecoder<T> = fn(&Raw, &Redactor, u32) -> Option<Response<T>>;
 
-/// Everything a [`Client`] needs.
-#[derive(Clone)]
-pub struct ClientConfig {
-    /// Resolved base URL, e.g. `https://authn.aws.us.pangea.cloud` or `http://127.0.0.1:8080/prefix`.
-    pub base_url: String,
-    /// The service (or client) token sent as Bearer.
-    pub token: Secret,
-    /// Allow plain http to a non-loopback host (an explicit `http://` base URL).
-    pub allow_http: bool,
-    /// Connect timeout.
-    pub connect_timeout: Duration,
-    /// Limit of one attempt, body included.
-    pub request_timeout: Duration,
-    /// Budget of the whole call, retries and their waits included (None: attempts only).
-    pub call_timeout: Option<Duration>,
-    /// Retry policy.
-    pub retry: RetryPolicy,
-    /// How long a 202 is polled before giving up with [`Error::Pending`].
-    pub poll_deadline: Duration,
-    /// Multi-config id sent as a top-level `config_id` key, only when set.
-    pub config_id: Option<String>,
-    /// Appended to the User-Agent.
-    pub user_agent_suffix: Option<String>,
-    /// Largest response body accepted.
-    pub max_body_bytes: usize,
-    /// Told about every retry before its wait starts.
-    pub on_retry: Option<RetryHook>,
-}
-
-impl std::fmt::Debug for ClientConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientConfig")
-            .field("base_url", &self.base_url)
-            .field("token", &self.token)
-            .field("allow_http", &self.allow_http)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("request_timeout", &self.request_timeout)
-            .field("call_timeout", &self.call_timeout)
-            .field("retry", &self.retry)
-            .field("poll_deadline", &self.poll_deadline)
-            .field("config_id", &self.config_id)
-            .field("user_agent_suffix", &self.user_agent_suffix)
-            .field("max_body_bytes", &self.max_body_bytes)
-            .field("on_retry", &self.on_retry.is_some())
-            .finish()
-    }
-}
-
-/// Resolves a base URL from a template (`{SERVICE_NAME}` optional) as the SDKs do.
-pub fn base_url_from_template(template: &str) -> Result<String, Error> {
-    url::from_template(template)
-}
-
-/// Always `https://authn.<domain>`.
-pub fn base_url_from_domain(domain: &str) -> Result<String, Error> {
-    url::from_domain(domain)
-}
-
 /// A cheap-to-clone AuthN client.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -122,26 +65,6 @@ struct Inner {
 const POLL_FIRST_INTERVAL: Duration = Duration::from_millis(100);
 /// Longest wait between polls.
 const POLL_MAX_INTERVAL: Duration = Duration::from_secs(2);
-
-impl ClientConfig {
-    /// Defaults: 5 s connect, 30 s request, 30 s poll deadline, 4 attempts, 16 MiB body cap.
-    pub fn new(base_url: impl Into<String>, token: Secret) -> Self {
-        Self {
-            base_url: base_url.into(),
-            token,
-            allow_http: false,
-            connect_timeout: Duration::from_secs(5),
-            request_timeout: Duration::from_secs(30),
-            call_timeout: None,
-            retry: RetryPolicy::default(),
-            poll_deadline: Duration::from_secs(30),
-            config_id: None,
-            user_agent_suffix: None,
-            max_body_bytes: 16 << 20,
-            on_retry: None,
-        }
-    }
-}
 
 impl Client {
     /// Builds a client; fails on a bad URL, plain http to a remote host without

@@ -2,6 +2,7 @@
 
 pub mod call;
 pub mod client;
+pub mod client_config;
 pub mod decode;
 pub mod error;
 pub mod model;
@@ -14,7 +15,8 @@ mod transport;
 pub mod url;
 
 pub use call::{Call, ListScope};
-pub use client::{Acted, Client, ClientConfig};
+pub use client::{Acted, Client};
+pub use client_config::ClientConfig;
 pub use error::{ApiError, ApiStatus, Error, TransportKind};
 pub use response::{PageError, Response};
 pub use retry::{RetryHook, RetryNotice, RetryPolicy};

@@ -1,13 +1,14 @@
 //! The command line's side of a destructive run: starts the action engine with signal
-//! handling, draws a progress line on a terminal stderr, and prints the summary (partial
+//! handling, draws a progress bar on a terminal stderr, and prints the summary (partial
 //! when stopped) in the output format with the matching exit status.
 
 use super::ctx::Ctx;
 use super::exit::{CliError, Exit};
+use super::progress::Progress;
 use crate::actions::signals;
 use crate::actions::stop::Sig;
 use crate::actions::{
-    Engine, Item, Op, Outcome, Progress, Report, RunInfo, Stop, StopReason, Target,
+    Engine, Item, Op, Outcome, Progress as Step, Report, RunInfo, Stop, StopReason, Target,
 };
 use crate::authn::Client;
 use crate::output::{Format, csv_record, pretty_json, table};
@@ -293,27 +294,20 @@ pub async fn run(
         std::process::exit(i32::from(sig.exit_code()));
     })
     .map_err(|e| CliError::other(format!("cannot watch for signals: {e} (nothing was sent)")))?;
-    let progress = ctx.term.progress;
+    let bar = Progress::bar(ctx.term, verb, targets.len());
     let report = engine
         .run(&op, &info, targets, &stop, |p| match p {
-            Progress::Finished {
-                finished, total, ..
-            } if progress => eprint!("\r{verb} {finished}/{total}…"),
-            Progress::Stopping(reason) => {
-                if progress {
-                    eprint!("\r\u{1b}[K");
-                }
+            Step::Finished { finished, .. } => bar.set(*finished),
+            Step::Stopping(reason) => bar.suspend(|| {
                 eprintln!(
                     "authtop: {reason}: sending nothing more; waiting for the requests in flight (again to exit at once)"
                 );
-            }
-            _ => {}
+            }),
+            Step::Sent(_) => {}
         })
         .await;
     watcher.abort();
-    if progress && !report.items.is_empty() {
-        eprint!("\r\u{1b}[K");
-    }
+    drop(bar);
     Ok(report)
 }
 

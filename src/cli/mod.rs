@@ -33,6 +33,7 @@ pub mod help;
 pub mod ids_stdin;
 pub mod logging;
 pub mod order;
+pub mod progress;
 pub use crate::output;
 pub mod sessions;
 pub mod total;

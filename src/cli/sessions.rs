@@ -4,6 +4,7 @@ use super::args::{InvalidateArgs, ListArgs, LogoutArgs};
 use super::bulk;
 use super::ctx::Ctx;
 use super::exit::{CliError, Exit};
+use super::progress;
 use crate::actions::{Op, Target, guard};
 use crate::authn::model::{
     Filter, ListPage, Order, OrderBy, Session, SessionListRequest, Timestamp,
@@ -70,14 +71,10 @@ pub async fn walk_local(
     let mut matcher = Matcher::new(&query.local);
     let cancel = tokio_util::sync::CancellationToken::new();
     let mut failed: Option<CliError> = None;
+    let shown = progress::Progress::counter(ctx.term, "walking");
     let outcome = investigate::walk(client, scope, req, &mut matcher, &cancel, |page, p| {
-        if ctx.term.progress {
-            eprint!(
-                "\rwalking: {} pages, {} sessions scanned, {} matched",
-                p.pages, p.scanned, p.matches
-            );
-        }
-        match each(page) {
+        shown.walked(p);
+        match shown.suspend(|| each(page)) {
             Ok(()) => ControlFlow::Continue(()),
             Err(e) => {
                 failed = Some(e);
@@ -86,9 +83,7 @@ pub async fn walk_local(
         }
     })
     .await;
-    if ctx.term.progress {
-        eprintln!();
-    }
+    drop(shown);
     if let Some(e) = failed {
         return Err(e);
     }
@@ -189,16 +184,24 @@ pub async fn list(ctx: &Ctx, scope: ListScope, args: ListArgs) -> Result<(), Cli
     // way while this one is written. NDJSON passes each session's JSON through.
     if ctx.format == Format::Ndjson {
         let pages = client.raw_pages_ahead(scope.clone(), req);
-        write_pages(writer, pages, worded, |w, page| w.batch_raw(&page.sessions)).await
+        write_pages(ctx, writer, pages, worded, |w, page| {
+            w.batch_raw(&page.sessions)
+        })
+        .await
     } else {
         let pages = client.pages_ahead(scope.clone(), req);
-        write_pages(writer, pages, worded, |w, page| w.batch(&page.sessions)).await
+        write_pages(ctx, writer, pages, worded, |w, page| {
+            w.batch(&page.sessions)
+        })
+        .await
     }
 }
 
-/// Writes every page of a walk; a failed page closes the output and names the cursor.
-/// `worded`: a table on a terminal, which ends with the total in words.
+/// Writes every page of a walk, counting them on a terminal; a failed page closes the
+/// output and names the cursor. `worded`: a table on a terminal, which ends with the total
+/// in words.
 async fn write_pages<W, T, S>(
+    ctx: &Ctx,
     mut writer: SessionWriter<W>,
     pages: S,
     worded: bool,
@@ -214,19 +217,25 @@ where
     // requests to another worker meanwhile.
     let multi_thread = tokio::runtime::Handle::current().runtime_flavor()
         == tokio::runtime::RuntimeFlavor::MultiThread;
+    let shown = progress::Progress::counter(ctx.term, "listing");
+    let mut read = 0;
     while let Some(page) = pages.next().await {
+        let mut write_page =
+            |resp: &Response<T>| shown.suspend(|| write(&mut writer, &resp.result));
         match page {
-            Ok(resp) if multi_thread => {
-                tokio::task::block_in_place(|| write(&mut writer, &resp.result))?;
-            }
-            Ok(resp) => write(&mut writer, &resp.result)?,
+            Ok(resp) if multi_thread => tokio::task::block_in_place(|| write_page(&resp))?,
+            Ok(resp) => write_page(&resp)?,
             Err(e) => {
+                drop(shown);
                 // Close the output so what was written still parses.
                 drop(writer.finish()?);
                 return Err(page_failure(&e.error, e.resume_from.as_deref(), None));
             }
         }
+        read += 1;
+        shown.listed(read, writer.rows() as u64);
     }
+    drop(shown);
     let rows = writer.rows();
     drop(writer.finish()?);
     if worded {

@@ -12,7 +12,7 @@ use super::file::{self, ConfigFile};
 use super::inputs::{DOMAIN_ENV, Given, Inputs, Source, TOKEN_ENV};
 use super::server::{self, ServerAddr};
 use super::{paths, user_tokens};
-use crate::authn::client::{base_url_from_domain, base_url_from_template};
+use crate::authn::client_config::{base_url_from_domain, base_url_from_template};
 use crate::authn::{ClientConfig, Secret};
 use std::collections::BTreeMap;
 use std::fmt;

@@ -3,9 +3,10 @@
 //! no async.
 //!
 //! This file holds the state and what others read of it; the work is split by seam:
-//! `input` (which layer takes a key), `screens` (each tab's own actions), `confirm`
-//! (dialogs), `flight` (commands in flight, the tick), `outcome` (worker events) and
-//! `status` (flashes, errors, the log).
+//! `init` and `start` (what the app is started with, building the state, what a run
+//! leaves for the next), `input` (which layer takes a key), `screens` (each tab's own
+//! actions), `confirm` (dialogs), `flight` (commands in flight, the tick), `outcome`
+//! (worker events) and `status` (flashes, errors, the log).
 
 pub use crate::clock;
 mod columns;
@@ -20,6 +21,7 @@ mod investigate;
 pub mod log;
 mod outcome;
 mod screens;
+mod start;
 mod status;
 pub mod table;
 pub mod token;
@@ -30,10 +32,12 @@ pub mod walk;
 mod command_line;
 pub mod complete;
 pub mod history;
+mod init;
 pub mod menu;
 mod paging;
 mod pickers;
 pub use history::{History, Recall};
+pub use init::AppInit;
 pub use menu::{Menu, MenuItem, MenuKind};
 
 pub use detail::{DetailView, Field};
@@ -48,7 +52,6 @@ pub use walk::{ExportPick, WalkState};
 
 use crate::authn::Error;
 use crate::authn::model::{Filter, Session, Timestamp};
-use crate::config::defaults;
 use crate::sanitize;
 use crate::tui::columns::Col;
 use crate::tui::command::{
@@ -84,78 +87,6 @@ pub(crate) enum ErrorKey {
     Action,
     /// The user token.
     Token,
-}
-
-/// Everything the app needs to start.
-#[derive(Debug, Clone)]
-pub struct AppInit {
-    /// Profile name, shown in the header.
-    pub profile: String,
-    /// Host talked to, shown in the header.
-    pub host: String,
-    /// Running against the embedded emulator.
-    pub demo: bool,
-    /// Destructive actions are not offered at all.
-    pub read_only: bool,
-    /// A user token is configured (My sessions and Token tabs work).
-    pub has_user_token: bool,
-    /// A refresh token is configured, so an expired user token can be renewed.
-    pub has_refresh_token: bool,
-    /// A service token is configured (the Sessions tab works).
-    pub has_service: bool,
-    /// The user token masked to its prefix (`ptu_••••••••`), for the Token tab.
-    pub token_mask: Option<String>,
-    /// Reload the table this often (None: never).
-    pub auto_reload: Option<Duration>,
-    /// When to refresh the user token.
-    pub refresh_policy: RefreshPolicy,
-    /// Rows per page.
-    pub page_size: u32,
-    /// Key bindings.
-    pub keymap: Keymap,
-    // Layout, columns and colour.
-    /// Colours (monochrome when colour is off).
-    pub theme: Theme,
-    /// The columns chosen for this profile (None: the defaults).
-    pub columns: Option<Vec<Col>>,
-
-    // Keys, menus, the command line and what is remembered.
-    /// Running inside tmux (the clipboard goes through it, unconfirmed).
-    pub in_tmux: bool,
-    /// Profile names of the config file, for `:profile`.
-    pub profiles: Vec<String>,
-    /// This profile's query history, oldest first.
-    pub history: Vec<String>,
-    /// The query, order and tab of the last run (None: start clean).
-    pub recall: Option<Recall>,
-    /// Where exports are written.
-    pub export_dir: std::path::PathBuf,
-}
-
-impl Default for AppInit {
-    fn default() -> Self {
-        Self {
-            profile: "default".to_string(),
-            host: String::new(),
-            demo: false,
-            read_only: false,
-            has_user_token: false,
-            has_refresh_token: true,
-            has_service: true,
-            token_mask: None,
-            auto_reload: Some(defaults::AUTO_RELOAD),
-            refresh_policy: RefreshPolicy::default(),
-            page_size: defaults::PAGE_SIZE,
-            keymap: Keymap::default(),
-            theme: Theme::default(),
-            columns: None,
-            in_tmux: false,
-            profiles: Vec::new(),
-            history: Vec::new(),
-            recall: None,
-            export_dir: std::path::PathBuf::from("exports"),
-        }
-    }
 }
 
 /// The top-level screens.
@@ -256,99 +187,6 @@ pub struct App {
 }
 
 impl App {
-    /// Builds the state and the commands to run at start (first page, token check).
-    pub fn new(init: AppInit, now: Timestamp) -> (App, Vec<Command>) {
-        let withheld = init.keymap.clone();
-        let mut keymap = if init.read_only {
-            init.keymap.without_danger()
-        } else {
-            init.keymap
-        };
-        Self::hide_unavailable(&mut keymap, init.read_only, init.has_user_token);
-        let tab = if init.has_service || !init.has_user_token {
-            Tab::Sessions
-        } else {
-            Tab::MySessions
-        };
-        let mut app = App {
-            profile: init.profile,
-            host: init.host,
-            demo: init.demo,
-            read_only: init.read_only,
-            has_user_token: init.has_user_token,
-            has_refresh_token: init.has_refresh_token,
-            has_service: init.has_service,
-            auto_reload: init.auto_reload,
-            policy: init.refresh_policy,
-            keymap,
-            tab,
-            sessions: Table::new(ListSource::Sessions, init.page_size),
-            mine: Table::new(ListSource::MySessions, init.page_size),
-            token: TokenState {
-                mask: init.token_mask,
-                auto: init.refresh_policy.auto,
-                ..TokenState::default()
-            },
-            dialog: None,
-            help: false,
-            detail: None,
-            editing: None,
-            preview: None,
-            pending: HashMap::new(),
-            busy: HashMap::new(),
-            retrying: HashMap::new(),
-            next_id: 1,
-            flash: None,
-            error: None,
-            error_at: None,
-            log: MessageLog::default(),
-            flash_is_outcome: false,
-            marks_open: false,
-            scope_row: None,
-            progress: None,
-            paused: false,
-            spinner: 0,
-            now,
-            size: (80, 24),
-            quit_requested: false,
-            quit: false,
-            effects: Vec::new(),
-            theme: init.theme,
-            columns: init.columns.unwrap_or_else(crate::tui::columns::defaults),
-            picker: None,
-            help_scroll: 0,
-            withheld,
-            in_tmux: init.in_tmux,
-            menu: None,
-            command_line: None,
-            history: History::new(init.history),
-            profiles: init.profiles,
-            walk: None,
-            query: None,
-            users: UsersView::default(),
-            insights: InsightsView::default(),
-            aggregate_generation: 0,
-            aggregated_for: None,
-            export_dir: init.export_dir,
-            export_pick: None,
-        };
-        if let Some(recall) = &init.recall {
-            app.restore(recall, now);
-        }
-        let mut out = Vec::new();
-        if app.has_service {
-            app.load(ListSource::Sessions, vec![None], &mut out);
-        }
-        if app.has_user_token {
-            if !app.has_service || app.tab == Tab::MySessions {
-                app.load(ListSource::MySessions, vec![None], &mut out);
-            }
-            let id = app.take_id();
-            app.dispatch(Command::TokenCheck { id }, &mut out);
-        }
-        (app, out)
-    }
-
     /// Applies one message; returns the commands it causes. Pure: `now` is the only clock.
     pub fn update(&mut self, msg: Msg, now: Timestamp) -> Vec<Command> {
         self.now = now;
@@ -659,53 +497,6 @@ impl App {
     /// The profile in use.
     pub fn profile(&self) -> &str {
         &self.profile
-    }
-
-    /// What to remember of this run for the next: the Sessions query, its order, the tab.
-    pub fn recall(&self) -> Recall {
-        let t = &self.sessions;
-        Recall {
-            query: t.query_text.clone(),
-            order_by: t.order_by.as_str().to_string(),
-            order: match t.order {
-                crate::authn::model::Order::Asc => "asc".into(),
-                crate::authn::model::Order::Desc => "desc".into(),
-            },
-            tab: match self.tab {
-                // Users and Insights are built by a walk started on switching to them, so a
-                // run starts on the table they were drawn from.
-                Tab::Sessions | Tab::Users | Tab::Insights => "sessions",
-                Tab::MySessions => "mine",
-                Tab::Token => "token",
-            }
-            .into(),
-        }
-    }
-
-    /// Takes back what the last run remembered; anything that no longer parses is left
-    /// at its default rather than refused.
-    fn restore(&mut self, recall: &Recall, now: Timestamp) {
-        let t = &mut self.sessions;
-        if let Ok(filter) = crate::query::compile(&recall.query, now) {
-            t.query_text.clone_from(&recall.query);
-            t.filter = filter;
-        }
-        if let Ok(by) = recall.order_by.parse() {
-            t.order_by = by;
-        }
-        match recall.order.as_str() {
-            "asc" => t.order = crate::authn::model::Order::Asc,
-            "desc" => t.order = crate::authn::model::Order::Desc,
-            _ => {}
-        }
-        let tab = match recall.tab.as_str() {
-            "mine" => Tab::MySessions,
-            "token" => Tab::Token,
-            _ => Tab::Sessions,
-        };
-        if self.tabs().contains(&tab) && (tab != Tab::Sessions || self.has_service) {
-            self.tab = tab;
-        }
     }
 
     pub(crate) fn table_mut(&mut self, source: ListSource) -> &mut Table {

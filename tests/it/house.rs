@@ -1,5 +1,6 @@
-//! A guard on the shape of `src/`: no file imports another that imports it back, directly
-//! or around a circle.
+//! Guards on the shape of `src/`: no file imports another that imports it back, directly
+//! or around a circle; no file is longer than [`MAX_LINES`] unless it says at its top why it
+//! is one file.
 //!
 //! Every `.rs` file under `src/` is a node (`lib.rs` is the crate root, `x/mod.rs` is `x`).
 //! An arrow goes from a file to the file of each module its code names: `use` trees and
@@ -493,4 +494,83 @@ fn the_reader_finds_a_circle_when_there_is_one() {
     assert_eq!(found.len(), 4, "{found:?}");
     graph.insert(c.clone(), BTreeSet::new());
     assert_eq!(circle(&graph), None);
+}
+
+/// Lines a file in `src/` may have without saying why it is one file.
+const MAX_LINES: usize = 600;
+
+/// How a longer file says why it is one file: a line of the module doc at its top,
+/// `//! One file because …`, with the reason.
+const ONE_FILE_MARK: &str = "//! One file because ";
+
+/// Files over [`MAX_LINES`] whose split along its seams is under way. Temporary: an entry
+/// goes when its file is split, and the guard fails while an entry is no longer needed.
+const SPLIT_PENDING: &[&str] = &["src/tui/worker/ops.rs"];
+
+/// Whether the module doc at the top of `text` gives a reason for one file.
+fn says_why_one_file(text: &str) -> bool {
+    text.lines().take_while(|l| l.starts_with("//!")).any(|l| {
+        l.strip_prefix(ONE_FILE_MARK)
+            .is_some_and(|why| why.trim().len() >= 10)
+    })
+}
+
+#[test]
+fn no_file_in_src_is_long_without_saying_why_it_is_one_file() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths = Vec::new();
+    files(&manifest.join("src"), &mut paths);
+    assert!(paths.len() > 100, "the files of src/ were found");
+    let mut long = Vec::new();
+    let mut pending_done = Vec::new();
+    for path in &paths {
+        let text = std::fs::read_to_string(path).expect("read a source file");
+        let rel = path
+            .strip_prefix(manifest)
+            .expect("a path under the manifest")
+            .iter()
+            .map(|p| p.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let lines = text.lines().count();
+        let pending = SPLIT_PENDING.contains(&rel.as_str());
+        if lines <= MAX_LINES {
+            if pending {
+                pending_done.push(rel);
+            }
+        } else if !pending && !says_why_one_file(&text) {
+            long.push(format!("{rel} ({lines} lines)"));
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "over {MAX_LINES} lines: split along a seam, or say why it is one file with a \
+         `{ONE_FILE_MARK}…` line in the module doc at its top: {long:?}"
+    );
+    assert!(
+        pending_done.is_empty(),
+        "split already, so take them out of SPLIT_PENDING: {pending_done:?}"
+    );
+    for p in SPLIT_PENDING {
+        assert!(
+            manifest.join(p).exists(),
+            "SPLIT_PENDING names {p}, which is gone"
+        );
+    }
+}
+
+#[test]
+fn the_reason_for_one_file_is_read_from_the_module_doc_at_the_top() {
+    assert!(says_why_one_file(
+        "//! The catalogue.\n//!\n//! One file because every entry is one table row.\n\nuse x;\n"
+    ));
+    // Below the module doc, empty, or as a plain comment, it is no reason.
+    assert!(!says_why_one_file(
+        "//! The catalogue.\n\n//! One file because every entry is one table row.\n"
+    ));
+    assert!(!says_why_one_file("//! One file because \n"));
+    assert!(!says_why_one_file(
+        "// One file because every entry is one table row.\n"
+    ));
+    assert!(!says_why_one_file("use x;\n"));
 }

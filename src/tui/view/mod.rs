@@ -5,6 +5,7 @@ mod detail;
 mod investigate;
 mod menu;
 mod overlay;
+mod query_bar;
 mod style;
 mod table;
 mod token;

@@ -10,6 +10,16 @@ pub(crate) fn fit(s: &str, max: usize) -> String {
     sanitize::fit(s, max)
 }
 
+/// Text made for this frame, kept as it is when it is safe and fits in `max` cells,
+/// else made safe and cut.
+pub(crate) fn fitted_owned(s: String, max: usize) -> String {
+    if sanitize::width(&s) <= max && !s.chars().any(sanitize::is_unsafe) {
+        s
+    } else {
+        fit(&s, max)
+    }
+}
+
 /// Server text made safe.
 pub(crate) fn clean(s: &str) -> String {
     sanitize::clean(s).into_owned()

@@ -3,6 +3,7 @@
 mod client;
 mod investigate;
 mod polish;
+mod progress;
 mod safety;
 mod sessions;
 mod terminal_safety;

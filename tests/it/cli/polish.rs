@@ -4,8 +4,8 @@
 
 use crate::harness::cli::Env;
 use crate::harness::emulator::{config, start_on_runtime};
-use crate::harness::pty::Tui;
-use authtop::emulator::{Faults, RunningEmulator};
+use crate::harness::pty::on_terminal;
+use authtop::emulator::Faults;
 use std::collections::BTreeSet;
 
 fn ids_of(v: &serde_json::Value) -> Vec<String> {
@@ -14,24 +14,6 @@ fn ids_of(v: &serde_json::Value) -> Vec<String> {
         .iter()
         .map(|s| s["id"].as_str().unwrap().to_string())
         .collect()
-}
-
-/// `authtop ARGS --base-url … --token …` on a pseudo-terminal (stdout and stderr are a
-/// terminal): the final screen, every byte written, and the exit code.
-fn on_terminal(
-    emu: &RunningEmulator,
-    args: &[&str],
-    env: &[(&str, &str)],
-) -> (String, Vec<u8>, u32) {
-    let base_url = emu.base_url();
-    let token = emu.service_token().expose().to_string();
-    let mut all: Vec<&str> = args.to_vec();
-    all.extend(["--base-url", &base_url, "--token", &token]);
-    let mut t = Tui::spawn_with(200, 60, &all, env);
-    let status = t.wait_exit();
-    let screen = t.screen();
-    assert!(!screen.contains(&token), "the token reached the terminal");
-    (screen, t.raw_output(), status.exit_code())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -934,11 +934,11 @@ fn plain_http_to_a_remote_host_needs_allow_http() {
         .is_ok()
     );
     assert_eq!(
-        authtop::authn::client::base_url_from_template("http://127.0.0.1:1/prefix").unwrap(),
+        authtop::authn::client_config::base_url_from_template("http://127.0.0.1:1/prefix").unwrap(),
         "http://127.0.0.1:1/prefix"
     );
     assert_eq!(
-        authtop::authn::client::base_url_from_domain("aws.eu.pangea.cloud").unwrap(),
+        authtop::authn::client_config::base_url_from_domain("aws.eu.pangea.cloud").unwrap(),
         "https://authn.aws.eu.pangea.cloud"
     );
 }

@@ -2,6 +2,7 @@
 //! terminal emulator. The child is killed when the harness is dropped, so a failing
 //! test never leaves it running.
 
+use authtop::emulator::RunningEmulator;
 use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -32,6 +33,17 @@ impl Tui {
 
     /// Starts `authtop ARGS` at `cols` x `rows`, with `env` added to a clean environment.
     pub(crate) fn spawn_with(cols: u16, rows: u16, args: &[&str], env: &[(&str, &str)]) -> Self {
+        Self::spawn_program(cols, rows, env!("CARGO_BIN_EXE_authtop"), args, env)
+    }
+
+    /// Starts `PROGRAM ARGS` (`authtop`, or a shell that runs it) as [`Tui::spawn_with`] does.
+    pub(crate) fn spawn_program(
+        cols: u16,
+        rows: u16,
+        program: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Self {
         let state = tempfile::tempdir().unwrap();
         let pty = native_pty_system()
             .openpty(PtySize {
@@ -41,7 +53,7 @@ impl Tui {
                 pixel_height: 0,
             })
             .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_authtop"));
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         for (key, _) in std::env::vars_os() {
             let k = key.to_string_lossy();
@@ -248,4 +260,46 @@ pub(crate) fn session_ids(screen: &str) -> Vec<String> {
         .filter(|w| w.starts_with("pmt_") && w.len() > 8)
         .map(str::to_owned)
         .collect()
+}
+
+/// `authtop ARGS --base-url … --token …` against `emu` on a pseudo-terminal (stdout and
+/// stderr are the terminal): the final screen, every byte written, and the exit code.
+pub(crate) fn on_terminal(
+    emu: &RunningEmulator,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (String, Vec<u8>, u32) {
+    on_terminal_with(emu, "", args, env)
+}
+
+/// [`on_terminal`] through `sh`, with `redirect` after the command (`2>&-` closes stderr,
+/// `| cat` turns stdout into a pipe). The token must reach neither the screen nor any
+/// byte written.
+pub(crate) fn on_terminal_with(
+    emu: &RunningEmulator,
+    redirect: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (String, Vec<u8>, u32) {
+    let base_url = emu.base_url();
+    let token = emu.service_token().expose().to_string();
+    let script = format!("exec \"$0\" \"$@\" {redirect}");
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--base-url", &base_url, "--token", &token]);
+    let mut t = if redirect.is_empty() {
+        Tui::spawn_with(200, 60, &all, env)
+    } else {
+        let mut through = vec!["-c", &script, env!("CARGO_BIN_EXE_authtop")];
+        through.extend(all);
+        Tui::spawn_program(200, 60, "/bin/sh", &through, env)
+    };
+    let status = t.wait_exit();
+    let screen = t.screen();
+    let raw = t.raw_output();
+    assert!(!screen.contains(&token), "the token reached the terminal");
+    assert!(
+        !raw.windows(token.len()).any(|w| w == token.as_bytes()),
+        "the token was written to the terminal"
+    );
+    (screen, raw, status.exit_code())
 }

@@ -1,0 +1,150 @@
+//! Building the state at start (the first page and the token check), and what a run
+//! leaves for the next: the Sessions query, its order and the tab.
+
+use super::{App, AppInit, History, MessageLog, Recall, Tab, Table, TokenState};
+use super::{InsightsView, UsersView};
+use crate::authn::model::Timestamp;
+use crate::tui::command::{Command, ListSource};
+use std::collections::HashMap;
+
+impl App {
+    /// Builds the state and the commands to run at start (first page, token check).
+    pub fn new(init: AppInit, now: Timestamp) -> (App, Vec<Command>) {
+        let withheld = init.keymap.clone();
+        let mut keymap = if init.read_only {
+            init.keymap.without_danger()
+        } else {
+            init.keymap
+        };
+        Self::hide_unavailable(&mut keymap, init.read_only, init.has_user_token);
+        let tab = if init.has_service || !init.has_user_token {
+            Tab::Sessions
+        } else {
+            Tab::MySessions
+        };
+        let mut app = App {
+            profile: init.profile,
+            host: init.host,
+            demo: init.demo,
+            read_only: init.read_only,
+            has_user_token: init.has_user_token,
+            has_refresh_token: init.has_refresh_token,
+            has_service: init.has_service,
+            auto_reload: init.auto_reload,
+            policy: init.refresh_policy,
+            keymap,
+            tab,
+            sessions: Table::new(ListSource::Sessions, init.page_size),
+            mine: Table::new(ListSource::MySessions, init.page_size),
+            token: TokenState {
+                mask: init.token_mask,
+                auto: init.refresh_policy.auto,
+                ..TokenState::default()
+            },
+            dialog: None,
+            help: false,
+            detail: None,
+            editing: None,
+            preview: None,
+            pending: HashMap::new(),
+            busy: HashMap::new(),
+            retrying: HashMap::new(),
+            next_id: 1,
+            flash: None,
+            error: None,
+            error_at: None,
+            log: MessageLog::default(),
+            flash_is_outcome: false,
+            marks_open: false,
+            scope_row: None,
+            progress: None,
+            paused: false,
+            spinner: 0,
+            now,
+            size: (80, 24),
+            quit_requested: false,
+            quit: false,
+            effects: Vec::new(),
+            theme: init.theme,
+            columns: init.columns.unwrap_or_else(crate::tui::columns::defaults),
+            picker: None,
+            help_scroll: 0,
+            withheld,
+            in_tmux: init.in_tmux,
+            menu: None,
+            command_line: None,
+            history: History::new(init.history),
+            profiles: init.profiles,
+            walk: None,
+            query: None,
+            users: UsersView::default(),
+            insights: InsightsView::default(),
+            aggregate_generation: 0,
+            aggregated_for: None,
+            export_dir: init.export_dir,
+            export_pick: None,
+        };
+        if let Some(recall) = &init.recall {
+            app.restore(recall, now);
+        }
+        let mut out = Vec::new();
+        if app.has_service {
+            app.load(ListSource::Sessions, vec![None], &mut out);
+        }
+        if app.has_user_token {
+            if !app.has_service || app.tab == Tab::MySessions {
+                app.load(ListSource::MySessions, vec![None], &mut out);
+            }
+            let id = app.take_id();
+            app.dispatch(Command::TokenCheck { id }, &mut out);
+        }
+        (app, out)
+    }
+
+    /// What to remember of this run for the next: the Sessions query, its order, the tab.
+    pub fn recall(&self) -> Recall {
+        let t = &self.sessions;
+        Recall {
+            query: t.query_text.clone(),
+            order_by: t.order_by.as_str().to_string(),
+            order: match t.order {
+                crate::authn::model::Order::Asc => "asc".into(),
+                crate::authn::model::Order::Desc => "desc".into(),
+            },
+            tab: match self.tab {
+                // Users and Insights are built by a walk started on switching to them, so a
+                // run starts on the table they were drawn from.
+                Tab::Sessions | Tab::Users | Tab::Insights => "sessions",
+                Tab::MySessions => "mine",
+                Tab::Token => "token",
+            }
+            .into(),
+        }
+    }
+
+    /// Takes back what the last run remembered; anything that no longer parses is left
+    /// at its default rather than refused.
+    fn restore(&mut self, recall: &Recall, now: Timestamp) {
+        let t = &mut self.sessions;
+        if let Ok(filter) = crate::query::compile(&recall.query, now) {
+            t.query_text.clone_from(&recall.query);
+            t.filter = filter;
+        }
+        if let Ok(by) = recall.order_by.parse() {
+            t.order_by = by;
+        }
+        match recall.order.as_str() {
+            "asc" => t.order = crate::authn::model::Order::Asc,
+            "desc" => t.order = crate::authn::model::Order::Desc,
+            _ => {}
+        }
+        let tab = match recall.tab.as_str() {
+            "mine" => Tab::MySessions,
+            "token" => Tab::Token,
+            _ => Tab::Sessions,
+        };
+        if self.tabs().contains(&tab) && (tab != Tab::Sessions || self.has_service) {
+            self.tab = tab;
+        }
+    }
+}

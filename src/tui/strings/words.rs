@@ -1,0 +1,11 @@
+//! How counts read inside sentences.
+
+/// A count with thousands separators.
+pub(super) fn num(n: usize) -> String {
+    crate::number::thousands_usize(n)
+}
+
+/// `s` when `n` is not one.
+pub(super) fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
