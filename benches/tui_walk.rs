@@ -20,7 +20,7 @@ use authtop::authn::model::{Order, OrderBy, Timestamp};
 use authtop::authn::{Client, ClientConfig};
 use authtop::emulator::{EmulatorConfig, Faults, RunningEmulator};
 use authtop::tui::app::{App, AppInit};
-use authtop::tui::command::{Command, EventKind, WalkGoal, WalkRequest};
+use authtop::tui::command::{Command, EventKind, ListSource, MATCHES_KEPT, WalkGoal, WalkRequest};
 use authtop::tui::run;
 use authtop::tui::worker::{self, WorkerContext, WorkerHandle};
 use futures::channel::mpsc as chan;
@@ -87,6 +87,7 @@ async fn walk(h: &mut WorkerHandle, id: u64, text: &str, goal: WalkGoal) -> Dura
     let now = Timestamp::now();
     let req = WalkRequest {
         generation: id,
+        source: ListSource::Sessions,
         query: authtop::query::compile_query(text, now).expect("query"),
         order_by: OrderBy::default(),
         order: Order::default(),
@@ -94,6 +95,7 @@ async fn walk(h: &mut WorkerHandle, id: u64, text: &str, goal: WalkGoal) -> Dura
         goal,
         now,
         export: None,
+        keep: MATCHES_KEPT,
     };
     let start = Instant::now();
     h.commands

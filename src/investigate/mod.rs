@@ -22,4 +22,4 @@ pub use facts::Risk;
 pub use insights::{Bucket, Insights};
 pub use matcher::Matcher;
 pub use users::{UserColumn, UserRow, Users};
-pub use walk::{Outcome, Progress, WalkError, walk};
+pub use walk::{Anchor, Outcome, Progress, Seen, WalkError, matches_from, walk, walk_seen};

@@ -58,7 +58,38 @@ pub async fn walk<F>(
 where
     F: FnMut(Vec<Session>, Progress) -> ControlFlow<()>,
 {
+    walk_seen(client, scope, req, matcher, cancel, |seen| {
+        each(seen.matches, seen.progress)
+    })
+    .await
+}
+
+/// One page of a walk as [`walk_seen`] hands it over.
+#[derive(Debug)]
+pub struct Seen<'a> {
+    /// The cursor this page was requested with (`None`: the first page).
+    pub cursor: Option<&'a str>,
+    /// The page's sessions the local terms accept, in server order.
+    pub matches: Vec<Session>,
+    /// Where the walk is, this page included.
+    pub progress: Progress,
+}
+
+/// [`walk`], telling `each` the cursor of every page too, so a caller can come back to
+/// the page later without keeping it.
+pub async fn walk_seen<F>(
+    client: &Client,
+    scope: ListScope,
+    req: SessionListRequest,
+    matcher: &mut Matcher,
+    cancel: &CancellationToken,
+    mut each: F,
+) -> Result<Outcome, WalkError>
+where
+    F: for<'a> FnMut(Seen<'a>) -> ControlFlow<()>,
+{
     let mut progress = Progress::default();
+    let mut cursor = req.last.clone();
     let mut pages = std::pin::pin!(client.pages_ahead(scope, req));
     loop {
         let next = tokio::select! {
@@ -72,8 +103,8 @@ where
                 complete: true,
             });
         };
-        let mut sessions = match page {
-            Ok(resp) => resp.result.sessions,
+        let (mut sessions, next_cursor) = match page {
+            Ok(resp) => (resp.result.sessions, resp.result.last),
             Err(e) => {
                 return Err(WalkError {
                     error: e.error,
@@ -88,11 +119,71 @@ where
             sessions.retain(|s| matcher.matches(s));
         }
         progress.matches += sessions.len() as u64;
-        if each(sessions, progress).is_break() {
+        let seen = Seen {
+            cursor: cursor.as_deref(),
+            matches: sessions,
+            progress,
+        };
+        if each(seen).is_break() {
             return Ok(Outcome {
                 progress,
                 complete: false,
             });
         }
+        cursor = next_cursor;
     }
+}
+
+/// Where a run of matches starts: the server page holding its first match, found again
+/// by that match's id, or by its place among the page's matches when it has ended since.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    /// Cursor of that server page (`None`: the first page).
+    pub cursor: Option<String>,
+    /// Matches on that server page before it.
+    pub skip: usize,
+    /// The session id of the match.
+    pub first: String,
+}
+
+/// Up to `size` matches from `anchor` on, in server order, fetching as many pages as
+/// that takes (`req` must be the walk's filter, order and page size: a cursor is only
+/// valid with them). Fewer than `size` when the matches run out.
+pub async fn matches_from(
+    client: &Client,
+    scope: ListScope,
+    req: SessionListRequest,
+    matcher: &mut Matcher,
+    anchor: &Anchor,
+    size: usize,
+) -> Result<Vec<Session>, WalkError> {
+    let req = SessionListRequest {
+        last: anchor.cursor.clone(),
+        ..req
+    };
+    let mut out: Vec<Session> = Vec::with_capacity(size);
+    let mut first_page = true;
+    // Never cancelled: a page of matches is a bounded read the caller waits for.
+    let never = CancellationToken::new();
+    walk_seen(client, scope, req, matcher, &never, |seen| {
+        let mut matches = seen.matches;
+        if std::mem::take(&mut first_page) {
+            let start = matches
+                .iter()
+                .position(|s| s.id == anchor.first)
+                .unwrap_or(anchor.skip)
+                .min(matches.len());
+            matches.drain(..start);
+        }
+        let room = size - out.len();
+        matches.truncate(room);
+        out.extend(matches);
+        if out.len() >= size {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })
+    .await?;
+    Ok(out)
 }

@@ -18,6 +18,7 @@ mod input;
 pub mod insights;
 mod investigate;
 pub mod log;
+pub mod matches;
 mod outcome;
 mod screens;
 mod status;
@@ -686,7 +687,8 @@ impl App {
     /// at its default rather than refused.
     fn restore(&mut self, recall: &Recall, now: Timestamp) {
         let t = &mut self.sessions;
-        if let Ok(filter) = crate::query::compile(&recall.query, now) {
+        // The query bar's own compile: a remembered query with local terms comes back too.
+        if let Ok(filter) = input::server_filter(&recall.query, now) {
             t.query_text = recall.query.clone();
             t.filter = filter;
         }

@@ -731,6 +731,11 @@ pub fn switch_failed(name: &str, why: &str) -> String {
 /// A walk of a query's pages failed.
 pub const WALK_FAILED: &str = "walking the query's pages failed";
 
+/// A display page of local matches could not be fetched again.
+pub fn match_page_failed(page: usize) -> String {
+    format!("fetching page {page} of the matches again failed")
+}
+
 /// `Enter` on a bar no query can ask for.
 pub const BAR_HAS_NO_TERM: &str = "no query term asks for this bar";
 

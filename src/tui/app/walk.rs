@@ -2,7 +2,7 @@
 
 use crate::investigate::Progress;
 use crate::output::Format;
-use crate::tui::command::{CommandId, WalkGoal};
+use crate::tui::command::{CommandId, ListSource, WalkGoal};
 
 /// A walk in flight.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,6 +11,8 @@ pub struct WalkState {
     pub id: CommandId,
     /// What it keeps.
     pub goal: WalkGoal,
+    /// Which table's query it walks.
+    pub source: ListSource,
     /// Pages, sessions scanned and matches so far.
     pub progress: Progress,
 }

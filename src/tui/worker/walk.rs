@@ -1,0 +1,243 @@
+//! Walks of a whole result: local matches (kept whole while few, else one display page
+//! and an anchor per page), the Users/Insights aggregates, exports; and a display page
+//! of matches fetched again from its anchor.
+
+use super::export::{Export, write_failed};
+use super::*;
+use crate::authn::ListScope;
+use crate::authn::model::Session;
+use crate::investigate::{
+    Anchor, Bucket, Insights, Matcher, UserColumn, Users, matches_from, walk_seen,
+};
+use crate::tui::command::{Figures, MatchPageRequest, WalkGoal, WalkRequest, Walked};
+use std::ops::ControlFlow;
+use tokio_util::sync::CancellationToken;
+
+/// Countries and devices the Insights tab names.
+const TOP: usize = 10;
+
+/// What a matches walk keeps: the first matches while they fit in `keep`, then only the
+/// first display page; and where every display page starts.
+struct Kept {
+    size: usize,
+    keep: usize,
+    first: Vec<Session>,
+    whole: bool,
+    anchors: Vec<Anchor>,
+    seen: usize,
+}
+
+impl Kept {
+    fn new(size: u32, keep: usize) -> Self {
+        let size = (size as usize).max(1);
+        Self {
+            size,
+            keep: keep.max(size),
+            first: Vec::new(),
+            whole: true,
+            anchors: Vec::new(),
+            seen: 0,
+        }
+    }
+
+    fn add(&mut self, cursor: Option<&str>, matches: Vec<Session>) {
+        for (i, s) in matches.iter().enumerate() {
+            if (self.seen + i).is_multiple_of(self.size) {
+                self.anchors.push(Anchor {
+                    cursor: cursor.map(str::to_owned),
+                    skip: i,
+                    first: s.id.clone(),
+                });
+            }
+        }
+        self.seen += matches.len();
+        if self.whole && self.first.len() + matches.len() <= self.keep {
+            self.first.extend(matches);
+            return;
+        }
+        if self.whole {
+            // Too many to keep: from here on only the first display page stays.
+            self.whole = false;
+            self.first.truncate(self.size);
+            self.first.shrink_to_fit();
+        }
+        let room = self.size.saturating_sub(self.first.len());
+        self.first.extend(matches.into_iter().take(room));
+    }
+}
+
+fn scope_error() -> Error {
+    Error::Config("only the project's sessions can be aggregated or exported".into())
+}
+
+impl Shared {
+    fn walks(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<CommandId, CancellationToken>> {
+        // Only inserts and removes happen under the lock, so a poisoned map is still whole.
+        self.walks.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(super) fn start_walk(&self, id: CommandId) {
+        self.walks().insert(id, CancellationToken::new());
+    }
+
+    pub(super) fn cancel_walk(&self, id: CommandId) {
+        if let Some(token) = self.walks().get(&id) {
+            token.cancel();
+        }
+    }
+
+    fn scope(&self, source: ListSource) -> Result<ListScope, Error> {
+        Ok(match source {
+            ListSource::Sessions => ListScope::Service,
+            ListSource::MySessions => ListScope::Client(self.user_token()?),
+        })
+    }
+
+    /// Streams every page through the local terms, keeping the matches or only the
+    /// aggregates; None when it was cancelled.
+    pub(super) async fn walk(
+        &self,
+        id: CommandId,
+        req: WalkRequest,
+        reply: &Reply,
+    ) -> Result<Option<Outcome>, Error> {
+        let cancel = self.walks().get(&id).cloned().unwrap_or_default();
+        let result = self.walk_pages(&req, &cancel, reply).await;
+        self.walks().remove(&id);
+        Ok(result?.map(|walked| Outcome::Walked(Box::new(walked))))
+    }
+
+    async fn walk_pages(
+        &self,
+        req: &WalkRequest,
+        cancel: &CancellationToken,
+        reply: &Reply,
+    ) -> Result<Option<Walked>, Error> {
+        if req.source != ListSource::Sessions && req.goal != WalkGoal::Matches {
+            return Err(scope_error());
+        }
+        let scope = self.scope(req.source)?;
+        let list = SessionListRequest {
+            filter: (!req.query.server.is_empty()).then(|| req.query.server.clone()),
+            last: None,
+            order: Some(req.order),
+            order_by: Some(req.order_by),
+            size: Some(req.size),
+        };
+        let mut export = match (&req.goal, &req.export) {
+            (WalkGoal::Export, Some(spec)) => Some(Export::create(spec, req.now)?),
+            (WalkGoal::Export, None) => {
+                return Err(Error::Config("an export without a file to write".into()));
+            }
+            _ => None,
+        };
+        let mut write_error: Option<std::io::Error> = None;
+        let mut matcher = Matcher::new(&req.query.local);
+        let mut kept = Kept::new(req.size, req.keep);
+        let mut users = Users::new();
+        let mut insights = Insights::new(req.now);
+        let goal = req.goal;
+        let outcome = walk_seen(&self.client, scope, list, &mut matcher, cancel, |seen| {
+            let mut progress = seen.progress;
+            match goal {
+                WalkGoal::Export => {
+                    if let Some(x) = export.as_mut() {
+                        if let Err(e) = x.write(seen.matches) {
+                            write_error = Some(e);
+                            return ControlFlow::Break(());
+                        }
+                        progress.matches = x.rows;
+                    }
+                }
+                WalkGoal::Matches => kept.add(seen.cursor, seen.matches),
+                WalkGoal::Aggregate => {
+                    for s in &seen.matches {
+                        users.add(s);
+                        insights.add(s);
+                    }
+                }
+            }
+            reply.progress(EventKind::Walking(progress));
+            ControlFlow::Continue(())
+        })
+        .await
+        .map_err(|e| e.error);
+        let outcome = match (outcome, write_error) {
+            (_, Some(e)) => {
+                let path = export.as_ref().map(|x| x.path.clone()).unwrap_or_default();
+                if let Some(x) = export {
+                    x.discard();
+                }
+                return Err(write_failed(&path, &e));
+            }
+            (Err(e), None) => {
+                if let Some(x) = export {
+                    x.discard();
+                }
+                return Err(e);
+            }
+            (Ok(o), None) => o,
+        };
+        if !outcome.complete {
+            // A cancelled export leaves no half-written file behind.
+            if let Some(x) = export {
+                x.discard();
+            }
+            return Ok(None);
+        }
+        let written = match export {
+            Some(x) => Some(x.finish()?),
+            None => None,
+        };
+        let figures = (goal == WalkGoal::Aggregate).then(|| Figures {
+            hours: insights.logins(Bucket::Hour),
+            days: insights.logins(Bucket::Day),
+            countries: insights.top_countries(TOP),
+            devices: insights.top_devices(TOP),
+            risk: *insights.risk(),
+            expiring: insights.expiring().clone(),
+            total: insights.total(),
+        });
+        let users = users
+            .rows(UserColumn::Sessions, crate::authn::model::Order::Desc)
+            .into_iter()
+            .cloned()
+            .collect();
+        Ok(Some(Walked {
+            generation: req.generation,
+            goal,
+            progress: outcome.progress,
+            matches: kept.first,
+            anchors: kept.anchors,
+            users,
+            figures,
+            written,
+        }))
+    }
+
+    /// One display page of a walk's matches, fetched again from its anchor.
+    pub(super) async fn match_page(&self, req: MatchPageRequest) -> Result<Outcome, Error> {
+        let scope = self.scope(req.source)?;
+        let list = SessionListRequest {
+            filter: (!req.query.server.is_empty()).then(|| req.query.server.clone()),
+            last: None,
+            order: Some(req.order),
+            order_by: Some(req.order_by),
+            size: Some(req.size),
+        };
+        let mut matcher = Matcher::new(&req.query.local);
+        let size = (req.size as usize).max(1);
+        let sessions = matches_from(&self.client, scope, list, &mut matcher, &req.anchor, size)
+            .await
+            .map_err(|e| e.error)?;
+        self.remember_owners(sessions.iter().map(|s| (&s.id, &s.identity, &s.email)));
+        Ok(Outcome::MatchPage {
+            generation: req.generation,
+            source: req.source,
+            page: req.page,
+            sessions,
+        })
+    }
+}
