@@ -5,6 +5,7 @@ mod app;
 mod investigate;
 mod keys;
 mod layout;
+mod matches;
 mod profile_pty;
 mod refresh_pty;
 mod responsive;

@@ -1,0 +1,630 @@
+//! Local matches past the first page, against the emulator: a walk that matches many
+//! sessions keeps one display page and an anchor per page, and every later page fetched
+//! again from its anchor is exactly the sessions a full listing says it should be, also
+//! through `App::update` and for the user's own sessions.
+
+use crate::harness;
+use crate::harness::app::{code, key, now};
+use authtop::audit::AuditLog;
+use authtop::authn::model::{Order, OrderBy, Session, SessionListRequest, Timestamp};
+use authtop::authn::{Client, ClientConfig, Secret};
+use authtop::emulator::{EmulatorConfig, Faults, RunningEmulator};
+use authtop::query::compile_query;
+use authtop::tui::app::{App, AppInit, Tab};
+use authtop::tui::command::{
+    Command, Event, EventKind, ListSource, MatchPageRequest, Msg, Outcome, WalkGoal, WalkRequest,
+    Walked,
+};
+use authtop::tui::worker::{self, WorkerContext, WorkerHandle};
+use ratatui::crossterm::event::KeyCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+const PATIENCE: Duration = Duration::from_secs(30);
+
+async fn emulator(users: usize, sessions: usize) -> RunningEmulator {
+    let cfg = EmulatorConfig {
+        intelligence: true,
+        ..harness::emulator::config(users, sessions, Faults::default())
+    };
+    harness::emulator::start(cfg).await
+}
+
+fn spawn(emu: &RunningEmulator, dir: &std::path::Path, user: Option<Secret>) -> WorkerHandle {
+    let client = Client::new(ClientConfig::new(emu.base_url(), emu.service_token())).unwrap();
+    worker::spawn(WorkerContext {
+        client,
+        profile: "test".into(),
+        user_token: user,
+        refresh_token: None,
+        token_file: None,
+        audit: Arc::new(AuditLog::open(&dir.join("audit.jsonl")).unwrap()),
+        concurrency: 2,
+    })
+}
+
+/// Every session in the order the walks use, read page by page through the client.
+async fn all_sessions(emu: &RunningEmulator) -> Vec<Session> {
+    let client = Client::new(ClientConfig::new(emu.base_url(), emu.service_token())).unwrap();
+    let mut out = Vec::new();
+    let mut last = None;
+    loop {
+        let req = SessionListRequest {
+            filter: None,
+            last: last.clone(),
+            order: Some(Order::default()),
+            order_by: Some(OrderBy::default()),
+            size: Some(1000),
+        };
+        let page = client.session_list(&req).await.unwrap();
+        out.extend(page.result.sessions);
+        match page.result.last.filter(|l| !l.is_empty()) {
+            Some(l) => last = Some(l),
+            None => return out,
+        }
+    }
+}
+
+fn vpn_flag(s: &Session) -> Option<bool> {
+    let intel = s.active_token.as_ref()?.intelligence.as_ref()?;
+    Some(intel.ip_intel.as_ref().and_then(|ip| ip.is_vpn) == Some(true))
+}
+
+/// `vpn=false`: intelligence sent, and no VPN.
+fn not_vpn(s: &Session) -> bool {
+    vpn_flag(s) == Some(false)
+}
+
+fn vpn(s: &Session) -> bool {
+    vpn_flag(s) == Some(true)
+}
+
+fn ids(sessions: &[Session]) -> Vec<String> {
+    sessions.iter().map(|s| s.id.clone()).collect()
+}
+
+fn walk_request(text: &str, size: u32, keep: usize) -> WalkRequest {
+    let now = Timestamp::now();
+    WalkRequest {
+        generation: 1,
+        source: ListSource::Sessions,
+        query: compile_query(text, now).unwrap(),
+        order_by: OrderBy::default(),
+        order: Order::default(),
+        size,
+        goal: WalkGoal::Matches,
+        now,
+        export: None,
+        keep,
+    }
+}
+
+/// Sends a command and returns its terminal event, checking it is the only one.
+async fn answer(h: &mut WorkerHandle, cmd: Command) -> EventKind {
+    let id = cmd.id().unwrap();
+    h.commands.send(cmd).unwrap();
+    loop {
+        let e = tokio::time::timeout(PATIENCE, h.events.recv())
+            .await
+            .expect("the worker answers in time")
+            .expect("the worker is running");
+        assert_eq!(e.id, id);
+        if e.is_terminal() {
+            return e.kind;
+        }
+    }
+}
+
+async fn walk(h: &mut WorkerHandle, req: WalkRequest) -> (Walked, WalkRequest) {
+    let cmd = Command::Walk {
+        id: 1,
+        walk: Box::new(req.clone()),
+    };
+    match answer(h, cmd).await {
+        EventKind::Done(Outcome::Walked(w)) => (*w, req),
+        other => panic!("not walked: {other:?}"),
+    }
+}
+
+async fn page(
+    h: &mut WorkerHandle,
+    id: u64,
+    req: &WalkRequest,
+    w: &Walked,
+    k: usize,
+) -> Vec<Session> {
+    let cmd = Command::MatchPage {
+        id,
+        page: Box::new(MatchPageRequest {
+            generation: req.generation,
+            source: req.source,
+            query: req.query.clone(),
+            order_by: req.order_by,
+            order: req.order,
+            size: req.size,
+            page: k,
+            anchor: w.anchors[k].clone(),
+        }),
+    };
+    match answer(h, cmd).await {
+        EventKind::Done(Outcome::MatchPage { page, sessions, .. }) => {
+            assert_eq!(page, k);
+            sessions
+        }
+        other => panic!("not a page of matches: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn many_matches_keep_one_page_and_every_other_page_comes_back_from_its_anchor() {
+    let emu = emulator(40, 800).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = spawn(&emu, dir.path(), None);
+    let truth: Vec<Session> = all_sessions(&emu)
+        .await
+        .into_iter()
+        .filter(not_vpn)
+        .collect();
+    assert!(truth.len() > 500, "most sessions match: {}", truth.len());
+
+    let (w, req) = walk(&mut h, walk_request("vpn=false", 50, 100)).await;
+    assert_eq!(w.progress.matches, truth.len() as u64);
+    // The worker handed back one display page, not every match.
+    assert_eq!(ids(&w.matches), ids(&truth[..50]));
+    assert_eq!(w.anchors.len(), truth.len().div_ceil(50));
+
+    let mut seen = w.matches.clone();
+    for k in 1..w.anchors.len() {
+        let got = page(&mut h, 10 + k as u64, &req, &w, k).await;
+        let want = &truth[k * 50..((k + 1) * 50).min(truth.len())];
+        assert_eq!(ids(&got), ids(want), "page {}", k + 1);
+        seen.extend(got);
+    }
+    assert_eq!(ids(&seen), ids(&truth));
+}
+
+#[tokio::test]
+async fn sparse_matches_gather_a_page_across_many_server_pages() {
+    let emu = emulator(40, 800).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = spawn(&emu, dir.path(), None);
+    let truth: Vec<Session> = all_sessions(&emu).await.into_iter().filter(vpn).collect();
+    assert!(truth.len() > 12, "a few VPN sessions: {}", truth.len());
+
+    // Server pages of 6: each display page of 6 matches spans many of them.
+    let (w, req) = walk(&mut h, walk_request("vpn", 6, 6)).await;
+    assert_eq!(w.matches.len(), 6);
+    let mut seen = w.matches.clone();
+    for k in 1..w.anchors.len() {
+        seen.extend(page(&mut h, 10 + k as u64, &req, &w, k).await);
+    }
+    assert_eq!(ids(&seen), ids(&truth));
+}
+
+#[tokio::test]
+async fn a_page_whose_first_match_ended_starts_at_the_next_one() {
+    let emu = emulator(40, 800).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = spawn(&emu, dir.path(), None);
+    let truth: Vec<Session> = all_sessions(&emu)
+        .await
+        .into_iter()
+        .filter(not_vpn)
+        .collect();
+    let (w, req) = walk(&mut h, walk_request("vpn=false", 50, 50)).await;
+    assert!(emu.delete_session(&truth[100].id));
+    let got = page(&mut h, 5, &req, &w, 2).await;
+    assert_eq!(ids(&got), ids(&truth[101..151]));
+}
+
+#[tokio::test]
+async fn a_failed_fetch_of_a_page_of_matches_ends_once_with_the_cause() {
+    let emu = emulator(40, 300).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = spawn(&emu, dir.path(), None);
+    let (w, req) = walk(&mut h, walk_request("vpn=false", 50, 50)).await;
+    let mut bad = w.clone();
+    bad.anchors[1].cursor = Some("not-a-cursor".into());
+    let cmd = Command::MatchPage {
+        id: 9,
+        page: Box::new(MatchPageRequest {
+            generation: 1,
+            source: ListSource::Sessions,
+            query: req.query.clone(),
+            order_by: req.order_by,
+            order: req.order,
+            size: req.size,
+            page: 1,
+            anchor: bad.anchors[1].clone(),
+        }),
+    };
+    match answer(&mut h, cmd).await {
+        EventKind::Failed(e) => assert!(!e.to_string().is_empty()),
+        other => panic!("a bad cursor must fail: {other:?}"),
+    }
+}
+
+// ---- Through App::update with a real worker ----
+
+/// Sends `cmds` and feeds every event back until nothing is in flight.
+async fn drive(app: &mut App, h: &mut WorkerHandle, cmds: Vec<Command>) -> Vec<Command> {
+    let mut sent = Vec::new();
+    for c in cmds {
+        sent.push(c.clone());
+        h.commands.send(c).unwrap();
+    }
+    while app.in_flight() > 0 {
+        let e: Event = tokio::time::timeout(PATIENCE, h.events.recv())
+            .await
+            .expect("the worker answers in time")
+            .expect("the worker is running");
+        for c in app.update(Msg::Worker(e), now()) {
+            sent.push(c.clone());
+            h.commands.send(c).unwrap();
+        }
+    }
+    sent
+}
+
+async fn keys(app: &mut App, h: &mut WorkerHandle, text: &str) -> Vec<Command> {
+    let mut cmds = Vec::new();
+    for c in text.chars() {
+        cmds.extend(app.update(key(c), now()));
+    }
+    drive(app, h, cmds).await
+}
+
+/// Runs a `:` command line.
+async fn command(app: &mut App, h: &mut WorkerHandle, text: &str) -> Vec<Command> {
+    let mut cmds = app.update(key(':'), now());
+    for c in text.chars() {
+        cmds.extend(app.update(key(c), now()));
+    }
+    cmds.extend(app.update(code(KeyCode::Enter), now()));
+    drive(app, h, cmds).await
+}
+
+async fn query(app: &mut App, h: &mut WorkerHandle, text: &str) -> Vec<Command> {
+    let mut cmds = app.update(key('/'), now());
+    // Clear what is there.
+    for _ in 0..100 {
+        cmds.extend(app.update(code(KeyCode::Backspace), now()));
+    }
+    for c in text.chars() {
+        cmds.extend(app.update(key(c), now()));
+    }
+    cmds.extend(app.update(code(KeyCode::Enter), now()));
+    drive(app, h, cmds).await
+}
+
+fn shown(app: &App, source: ListSource) -> Vec<String> {
+    ids(app.table(source).rows())
+}
+
+fn fetches(cmds: &[Command]) -> usize {
+    cmds.iter()
+        .filter(|c| matches!(c, Command::MatchPage { .. }))
+        .count()
+}
+
+#[tokio::test]
+async fn the_sessions_table_pages_through_thousands_of_matches_holding_one_page() {
+    let emu = emulator(100, 3000).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = spawn(&emu, dir.path(), None);
+    let truth: Vec<Session> = all_sessions(&emu)
+        .await
+        .into_iter()
+        .filter(not_vpn)
+        .collect();
+    let kept = authtop::tui::command::MATCHES_KEPT;
+    assert!(
+        truth.len() > kept,
+        "more matches than are kept: {}",
+        truth.len()
+    );
+    let (mut app, start) = App::new(
+        AppInit {
+            has_service: true,
+            has_user_token: false,
+            auto_reload: None,
+            page_size: 100,
+            ..AppInit::default()
+        },
+        now(),
+    );
+    app.update(Msg::Resize(120, 30), now());
+    drive(&mut app, &mut h, start).await;
+
+    query(&mut app, &mut h, "vpn=false").await;
+    let t = app.table(ListSource::Sessions);
+    assert!(t.is_local());
+    assert_eq!(t.count(), Some(truth.len() as u64));
+    assert_eq!(t.local_matches().map(|m| m.kept()), Some(100));
+    assert_eq!(shown(&app, ListSource::Sessions), ids(&truth[..100]));
+
+    let cmds = keys(&mut app, &mut h, "]").await;
+    assert_eq!(fetches(&cmds), 1);
+    assert_eq!(app.table(ListSource::Sessions).page_number(), 2);
+    assert_eq!(shown(&app, ListSource::Sessions), ids(&truth[100..200]));
+
+    // A jump, then back one page.
+    command(&mut app, &mut h, "page 7").await;
+    assert_eq!(app.table(ListSource::Sessions).page_number(), 7);
+    assert_eq!(shown(&app, ListSource::Sessions), ids(&truth[600..700]));
+    keys(&mut app, &mut h, "[").await;
+    assert_eq!(shown(&app, ListSource::Sessions), ids(&truth[500..600]));
+
+    // `j` on the last row turns to the next page.
+    keys(&mut app, &mut h, "G").await;
+    let cmds = keys(&mut app, &mut h, "j").await;
+    assert_eq!(fetches(&cmds), 1);
+    assert_eq!(shown(&app, ListSource::Sessions), ids(&truth[600..700]));
+
+    // The last page holds the rest, and there is none past it.
+    let last = truth.len().div_ceil(100);
+    command(&mut app, &mut h, &format!("page {last}")).await;
+    assert_eq!(
+        shown(&app, ListSource::Sessions),
+        ids(&truth[(last - 1) * 100..])
+    );
+    let cmds = keys(&mut app, &mut h, "]").await;
+    assert_eq!(fetches(&cmds), 0, "no page past the last");
+
+    // The first page is kept: back to it without a request.
+    let cmds = command(&mut app, &mut h, "page 1").await;
+    assert_eq!(fetches(&cmds), 0);
+    assert_eq!(shown(&app, ListSource::Sessions), ids(&truth[..100]));
+    assert_eq!(app.in_flight(), 0);
+}
+
+#[tokio::test]
+async fn my_sessions_take_local_terms_and_walk_the_users_own_list() {
+    let emu = emulator(3, 60).await;
+    let me = emu.tokens(1).remove(0);
+    let user = me.sessions[0].user_token.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = spawn(&emu, dir.path(), Some(user.clone()));
+    let mine: Vec<Session> = all_sessions(&emu)
+        .await
+        .into_iter()
+        .filter(|s| s.identity == me.user_id)
+        .collect();
+    assert!(
+        mine.len() > 3,
+        "the user has several sessions: {}",
+        mine.len()
+    );
+    let (mut app, start) = App::new(
+        AppInit {
+            has_service: false,
+            has_user_token: true,
+            auto_reload: None,
+            ..AppInit::default()
+        },
+        now(),
+    );
+    app.update(Msg::Resize(120, 30), now());
+    drive(&mut app, &mut h, start).await;
+    assert_eq!(app.tab(), Tab::MySessions);
+    assert_eq!(shown(&app, ListSource::MySessions).len(), mine.len());
+
+    let scripted = |s: &Session| {
+        let ua = s.profile.get("User-Agent").map(|u| u.to_lowercase());
+        ua.is_some_and(|u| u.contains("curl") || u.contains("python"))
+    };
+    let cases: [(&str, &dyn Fn(&Session) -> bool); 2] =
+        [("vpn=false", &not_vpn), ("ua~curl,python", &scripted)];
+    for (text, pick) in cases {
+        let want: Vec<String> = mine
+            .iter()
+            .filter(|s| pick(s))
+            .map(|s| s.id.clone())
+            .collect();
+        let cmds = query(&mut app, &mut h, text).await;
+        let walk = cmds
+            .iter()
+            .find_map(|c| match c {
+                Command::Walk { walk, .. } => Some(walk.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("`{text}` walks: {cmds:?}"));
+        assert_eq!(walk.source, ListSource::MySessions);
+        let t = app.table(ListSource::MySessions);
+        assert!(t.query_error().is_none(), "{:?}", t.query_error());
+        let mut got = shown(&app, ListSource::MySessions);
+        let mut want = want;
+        got.sort();
+        want.sort();
+        assert_eq!(got, want, "{text}");
+        assert_eq!(t.count(), Some(want.len() as u64));
+    }
+}
+
+// ---- App::update alone ----
+
+/// An app whose Sessions walk of `vpn` found `total` matches and kept only the first
+/// page of 10 (`pmt_s0100`…), with an anchor per page.
+fn walked_with_anchors(total: usize) -> (App, Command) {
+    use crate::harness::app::{event, loaded, sessions};
+    use authtop::investigate::{Anchor, Progress};
+    let mut app = loaded(
+        AppInit {
+            page_size: 10,
+            ..crate::harness::app::quiet()
+        },
+        sessions(0, 5),
+        None,
+        120,
+        30,
+    );
+    app.update(key('/'), now());
+    for c in "vpn".chars() {
+        app.update(key(c), now());
+    }
+    let cmds = app.update(code(KeyCode::Enter), now());
+    let walk = cmds
+        .into_iter()
+        .find(|c| matches!(c, Command::Walk { .. }))
+        .unwrap();
+    let Command::Walk { walk: req, .. } = &walk else {
+        unreachable!()
+    };
+    let anchors = (0..total.div_ceil(10))
+        .map(|k| Anchor {
+            cursor: (k > 0).then(|| format!("c{k}")),
+            skip: 0,
+            first: format!("pmt_s{:04}", 100 + k * 10),
+        })
+        .collect();
+    let done = Walked {
+        generation: req.generation,
+        goal: WalkGoal::Matches,
+        progress: Progress {
+            pages: 9,
+            scanned: 9000,
+            matches: total as u64,
+        },
+        matches: sessions(100, 110),
+        anchors,
+        users: vec![],
+        figures: None,
+        written: None,
+    };
+    app.update(
+        event(&walk, EventKind::Done(Outcome::Walked(Box::new(done)))),
+        now(),
+    );
+    (app, walk)
+}
+
+fn the_fetch(cmds: Vec<Command>) -> Command {
+    let mut f: Vec<Command> = cmds
+        .into_iter()
+        .filter(|c| matches!(c, Command::MatchPage { .. }))
+        .collect();
+    assert_eq!(f.len(), 1, "{f:?}");
+    f.remove(0)
+}
+
+#[test]
+fn a_later_page_of_many_matches_is_fetched_from_its_anchor_and_the_newest_step_wins() {
+    use crate::harness::app::{event, sessions};
+    let (mut app, _) = walked_with_anchors(35);
+    let in_flight = app.in_flight();
+    let t = app.table(ListSource::Sessions);
+    assert_eq!(t.count(), Some(35));
+    assert!(t.has_more());
+    let first = the_fetch(app.update(key(']'), now()));
+    let Command::MatchPage { page, .. } = &first else {
+        unreachable!()
+    };
+    assert_eq!((page.page, page.anchor.cursor.as_deref()), (1, Some("c1")));
+    assert_eq!(page.size, 10);
+    assert_eq!(page.query.explain_local(), "vpn");
+    // A second `]` before the answer counts from the page on its way.
+    let second = the_fetch(app.update(key(']'), now()));
+    let Command::MatchPage { page: p2, .. } = &second else {
+        unreachable!()
+    };
+    assert_eq!(p2.page, 2);
+    // The older answer is dropped; the newer one is shown.
+    let answer = |cmd: &Command, k: usize, rows| {
+        let Command::MatchPage { page, .. } = cmd else {
+            unreachable!()
+        };
+        event(
+            cmd,
+            EventKind::Done(Outcome::MatchPage {
+                generation: page.generation,
+                source: ListSource::Sessions,
+                page: k,
+                sessions: rows,
+            }),
+        )
+    };
+    app.update(answer(&first, 1, sessions(110, 120)), now());
+    assert_eq!(shown(&app, ListSource::Sessions)[0], "pmt_s0100");
+    app.update(answer(&second, 2, sessions(120, 130)), now());
+    assert_eq!(shown(&app, ListSource::Sessions)[0], "pmt_s0120");
+    assert_eq!(app.table(ListSource::Sessions).page_number(), 3);
+    assert_eq!(app.in_flight(), in_flight, "each fetch ended once");
+    // Back to page 2 fetches it; a second `[` reaches the first page, which is kept,
+    // so it shows at once and the late answer for page 2 is dropped.
+    let back = the_fetch(app.update(key('['), now()));
+    let cmds = app.update(key('['), now());
+    assert!(cmds.is_empty(), "{cmds:?}");
+    assert_eq!(shown(&app, ListSource::Sessions)[0], "pmt_s0100");
+    app.update(answer(&back, 1, sessions(110, 120)), now());
+    assert_eq!(shown(&app, ListSource::Sessions)[0], "pmt_s0100");
+    assert_eq!(app.table(ListSource::Sessions).page_number(), 1);
+    assert!(!app.table(ListSource::Sessions).is_loading());
+}
+
+#[test]
+fn a_failed_fetch_of_a_page_of_matches_keeps_the_page_and_says_which_and_why() {
+    use crate::harness::app::event;
+    let (mut app, _) = walked_with_anchors(35);
+    let in_flight = app.in_flight();
+    let before = shown(&app, ListSource::Sessions);
+    let fetch = the_fetch(app.update(key(']'), now()));
+    let err = authtop::authn::Error::Config("the server refused the cursor".into());
+    app.update(event(&fetch, EventKind::Failed(err)), now());
+    assert_eq!(shown(&app, ListSource::Sessions), before);
+    assert_eq!(app.table(ListSource::Sessions).page_number(), 1);
+    assert!(!app.table(ListSource::Sessions).is_loading());
+    let error = app.error().unwrap_or_default().to_string();
+    assert!(
+        error.contains("fetching page 2 of the matches again failed")
+            && error.contains("refused the cursor"),
+        "{error}"
+    );
+    assert_eq!(app.in_flight(), in_flight);
+    // The step can be tried again.
+    the_fetch(app.update(key(']'), now()));
+}
+
+#[test]
+fn a_remembered_query_with_local_terms_comes_back_and_is_walked() {
+    use authtop::tui::app::Recall;
+    let recall = Recall {
+        query: "email~example country=FR vpn".into(),
+        order_by: "email".into(),
+        order: "asc".into(),
+        tab: "sessions".into(),
+    };
+    let (app, cmds) = App::new(
+        AppInit {
+            recall: Some(recall.clone()),
+            ..crate::harness::app::quiet()
+        },
+        now(),
+    );
+    assert_eq!(
+        app.table(ListSource::Sessions).query_text(),
+        "email~example country=FR vpn"
+    );
+    let walk = cmds
+        .iter()
+        .find_map(|c| match c {
+            Command::Walk { walk, .. } => Some(walk.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("the remembered query is walked: {cmds:?}"));
+    assert_eq!(walk.query.explain_local(), "country=FR vpn");
+    assert_eq!(
+        serde_json::to_value(&walk.query.server).unwrap(),
+        serde_json::json!({"email__contains": ["example"]})
+    );
+    assert_eq!((walk.order_by, walk.order), (OrderBy::Email, Order::Asc));
+    assert!(
+        !cmds.iter().any(|c| matches!(
+            c,
+            Command::List {
+                source: ListSource::Sessions,
+                ..
+            }
+        )),
+        "{cmds:?}"
+    );
+}
