@@ -12,6 +12,7 @@
 
 pub mod device;
 pub mod facts;
+pub mod glance;
 pub mod insights;
 pub mod matcher;
 pub mod users;
@@ -19,6 +20,7 @@ pub mod walk;
 
 pub use device::{Device, Devices};
 pub use facts::Risk;
+pub use glance::Glance;
 pub use insights::{Bucket, Insights};
 pub use matcher::Matcher;
 pub use users::{UserColumn, UserRow, Users};

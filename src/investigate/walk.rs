@@ -4,9 +4,13 @@
 //! stops at once when cancelled.
 
 use super::matcher::Matcher;
-use crate::authn::model::{Session, SessionListRequest};
+use crate::authn::model::{
+    ListPage, RawSessionList, Session, SessionListRequest, SessionListResult,
+};
+use crate::authn::response::{PageError, Response};
 use crate::authn::{Client, Error, ListScope};
 use futures::StreamExt;
+use serde_json::value::RawValue;
 use std::ops::ControlFlow;
 use tokio_util::sync::CancellationToken;
 
@@ -88,9 +92,72 @@ pub async fn walk_seen<F>(
 where
     F: for<'a> FnMut(Seen<'a>) -> ControlFlow<()>,
 {
+    let cursor = req.last.clone();
+    let pages = client.pages_ahead(scope, req);
+    drive(
+        pages,
+        cursor,
+        cancel,
+        |cursor, page: SessionListResult, progress| {
+            let mut sessions = page.sessions;
+            progress.scanned += sessions.len() as u64;
+            if !matcher.is_empty() {
+                sessions.retain(|s| matcher.matches(s));
+            }
+            progress.matches += sessions.len() as u64;
+            each(Seen {
+                cursor,
+                matches: sessions,
+                progress: *progress,
+            })
+        },
+    )
+    .await
+}
+
+/// Walks every page of `req` with each page's sessions kept as the JSON text the server
+/// sent (scrubbed of this client's tokens), so a caller reads only what it needs of each
+/// session. `each` gets the page's cursor, its sessions and the progress with the page
+/// and its sessions counted; it adds the matches itself. Stops as [`walk`] does.
+pub async fn walk_raw<F>(
+    client: &Client,
+    scope: ListScope,
+    req: SessionListRequest,
+    cancel: &CancellationToken,
+    mut each: F,
+) -> Result<Outcome, WalkError>
+where
+    F: FnMut(Option<&str>, Vec<Box<RawValue>>, &mut Progress) -> ControlFlow<()>,
+{
+    let cursor = req.last.clone();
+    let pages = client.raw_pages_ahead(scope, req);
+    drive(
+        pages,
+        cursor,
+        cancel,
+        |cursor, page: RawSessionList, progress| {
+            progress.scanned += page.sessions.len() as u64;
+            each(cursor, page.sessions, progress)
+        },
+    )
+    .await
+}
+
+/// The loop of every walk: the next page or the cancel, whichever comes first; a failed
+/// page ends it with what was done before; each page's cursor goes to `each`.
+async fn drive<T, S, F>(
+    pages: S,
+    mut cursor: Option<String>,
+    cancel: &CancellationToken,
+    mut each: F,
+) -> Result<Outcome, WalkError>
+where
+    T: ListPage,
+    S: futures::Stream<Item = Result<Response<T>, PageError>>,
+    F: FnMut(Option<&str>, T, &mut Progress) -> ControlFlow<()>,
+{
     let mut progress = Progress::default();
-    let mut cursor = req.last.clone();
-    let mut pages = std::pin::pin!(client.pages_ahead(scope, req));
+    let mut pages = std::pin::pin!(pages);
     loop {
         let next = tokio::select! {
             biased;
@@ -103,8 +170,8 @@ where
                 complete: true,
             });
         };
-        let (mut sessions, next_cursor) = match page {
-            Ok(resp) => (resp.result.sessions, resp.result.last),
+        let page = match page {
+            Ok(resp) => resp.result,
             Err(e) => {
                 return Err(WalkError {
                     error: e.error,
@@ -113,18 +180,9 @@ where
                 });
             }
         };
+        let next_cursor = page.cursor().map(str::to_owned);
         progress.pages += 1;
-        progress.scanned += sessions.len() as u64;
-        if !matcher.is_empty() {
-            sessions.retain(|s| matcher.matches(s));
-        }
-        progress.matches += sessions.len() as u64;
-        let seen = Seen {
-            cursor: cursor.as_deref(),
-            matches: sessions,
-            progress,
-        };
-        if each(seen).is_break() {
+        if each(cursor.as_deref(), page, &mut progress).is_break() {
             return Ok(Outcome {
                 progress,
                 complete: false,

@@ -2,7 +2,7 @@
 //! any, one page at a time, removed again when the walk fails or is cancelled.
 
 use crate::authn::Error;
-use crate::authn::model::{Session, Timestamp};
+use crate::authn::model::Timestamp;
 use crate::output::{Format, SessionWriter};
 use crate::tui::command::ExportSpec;
 use std::path::PathBuf;
@@ -11,7 +11,7 @@ use std::path::PathBuf;
 pub(super) struct Export {
     pub(super) path: PathBuf,
     writer: SessionWriter<std::io::BufWriter<std::fs::File>>,
-    only: Option<std::collections::HashSet<String>>,
+    pub(super) only: Option<std::collections::HashSet<String>>,
     pub(super) rows: u64,
 }
 
@@ -54,12 +54,13 @@ impl Export {
         })
     }
 
-    pub(super) fn write(&mut self, mut page: Vec<Session>) -> std::io::Result<()> {
-        if let Some(only) = &self.only {
-            page.retain(|s| only.contains(&s.id));
-        }
+    /// Writes sessions given as JSON text, already narrowed to the marked rows.
+    pub(super) fn write_raw(
+        &mut self,
+        page: &[Box<serde_json::value::RawValue>],
+    ) -> std::io::Result<()> {
         self.rows += page.len() as u64;
-        self.writer.batch(&page)
+        self.writer.batch_raw(page)
     }
 
     pub(super) fn finish(self) -> Result<(PathBuf, u64), Error> {

@@ -6,10 +6,12 @@ use super::export::{Export, write_failed};
 use super::*;
 use crate::authn::ListScope;
 use crate::authn::model::Session;
+use crate::investigate::walk::walk_raw;
 use crate::investigate::{
-    Anchor, Bucket, Insights, Matcher, UserColumn, Users, matches_from, walk_seen,
+    Anchor, Bucket, Glance, Insights, Matcher, UserColumn, Users, matches_from,
 };
 use crate::tui::command::{Figures, MatchPageRequest, WalkGoal, WalkRequest, Walked};
+use serde_json::value::RawValue;
 use std::ops::ControlFlow;
 use tokio_util::sync::CancellationToken;
 
@@ -24,7 +26,10 @@ struct Kept {
     first: Vec<Session>,
     whole: bool,
     anchors: Vec<Anchor>,
+    /// Matches before the page being read.
     seen: usize,
+    /// Matches of the page being read so far.
+    on_page: usize,
 }
 
 impl Kept {
@@ -37,32 +42,51 @@ impl Kept {
             whole: true,
             anchors: Vec::new(),
             seen: 0,
+            on_page: 0,
         }
     }
 
-    fn add(&mut self, cursor: Option<&str>, matches: Vec<Session>) {
-        for (i, s) in matches.iter().enumerate() {
-            if (self.seen + i).is_multiple_of(self.size) {
-                self.anchors.push(Anchor {
-                    cursor: cursor.map(str::to_owned),
-                    skip: i,
-                    first: s.id.clone(),
-                });
+    /// Counts one match of the page at `cursor`; the first of each display page is an anchor.
+    fn note(&mut self, cursor: Option<&str>, id: &str) {
+        if (self.seen + self.on_page).is_multiple_of(self.size) {
+            self.anchors.push(Anchor {
+                cursor: cursor.map(str::to_owned),
+                skip: self.on_page,
+                first: id.to_owned(),
+            });
+        }
+        self.on_page += 1;
+    }
+
+    /// The page's matches (`rows[i]` for each `i` in `matched`) are all noted: keeps
+    /// those that fit, each decoded whole.
+    fn keep(&mut self, rows: &[Box<RawValue>], matched: &[usize]) -> Result<(), serde_json::Error> {
+        self.seen += std::mem::take(&mut self.on_page);
+        let room = if self.whole && self.first.len() + matched.len() <= self.keep {
+            matched.len()
+        } else {
+            if self.whole {
+                // Too many to keep: from here on only the first display page stays.
+                self.whole = false;
+                self.first.truncate(self.size);
+                self.first.shrink_to_fit();
             }
+            self.size.saturating_sub(self.first.len())
+        };
+        for &i in matched.iter().take(room) {
+            self.first.push(serde_json::from_str(rows[i].get())?);
         }
-        self.seen += matches.len();
-        if self.whole && self.first.len() + matches.len() <= self.keep {
-            self.first.extend(matches);
-            return;
-        }
-        if self.whole {
-            // Too many to keep: from here on only the first display page stays.
-            self.whole = false;
-            self.first.truncate(self.size);
-            self.first.shrink_to_fit();
-        }
-        let room = self.size.saturating_sub(self.first.len());
-        self.first.extend(matches.into_iter().take(room));
+        Ok(())
+    }
+}
+
+/// A session the walk could not read.
+fn unreadable(e: &serde_json::Error) -> Error {
+    Error::Decode {
+        http_status: 200,
+        request_id: None,
+        reason: format!("a listed session could not be read: {e}"),
+        snippet: String::new(),
     }
 }
 
@@ -134,36 +158,77 @@ impl Shared {
             _ => None,
         };
         let mut write_error: Option<std::io::Error> = None;
+        let mut bad: Option<serde_json::Error> = None;
         let mut matcher = Matcher::new(&req.query.local);
         let mut kept = Kept::new(req.size, req.keep);
         let mut users = Users::new();
         let mut insights = Insights::new(req.now);
+        let only = export.as_ref().and_then(|x| x.only.clone());
         let goal = req.goal;
-        let outcome = walk_seen(&self.client, scope, list, &mut matcher, cancel, |seen| {
-            let mut progress = seen.progress;
-            match goal {
-                WalkGoal::Export => {
-                    if let Some(x) = export.as_mut() {
-                        if let Err(e) = x.write(seen.matches) {
-                            write_error = Some(e);
+        let mut matched = Vec::new();
+        let outcome = walk_raw(
+            &self.client,
+            scope,
+            list,
+            cancel,
+            |cursor, rows, progress| {
+                // Each session is read for what the goal needs; only kept matches are decoded.
+                matched.clear();
+                for (i, raw) in rows.iter().enumerate() {
+                    let g = match Glance::from_json(raw.get()) {
+                        Ok(g) => g,
+                        Err(e) => {
+                            bad = Some(e);
                             return ControlFlow::Break(());
                         }
-                        progress.matches = x.rows;
+                    };
+                    if !matcher.matches_glance(&g) {
+                        continue;
                     }
-                }
-                WalkGoal::Matches => kept.add(seen.cursor, seen.matches),
-                WalkGoal::Aggregate => {
-                    for s in &seen.matches {
-                        users.add(s);
-                        insights.add(s);
+                    match goal {
+                        WalkGoal::Export if only.as_ref().is_some_and(|o| !o.contains(&*g.id)) => {
+                            continue;
+                        }
+                        WalkGoal::Export => {}
+                        WalkGoal::Matches => kept.note(cursor, &g.id),
+                        WalkGoal::Aggregate => {
+                            users.add_glance(&g);
+                            insights.add_glance(&g);
+                        }
                     }
+                    matched.push(i);
                 }
-            }
-            reply.progress(EventKind::Walking(progress));
-            ControlFlow::Continue(())
-        })
+                progress.matches += matched.len() as u64;
+                match goal {
+                    WalkGoal::Export => {
+                        if let Some(x) = export.as_mut() {
+                            let mut rows = rows.into_iter().map(Some).collect::<Vec<_>>();
+                            let page: Vec<Box<RawValue>> =
+                                matched.iter().filter_map(|&i| rows[i].take()).collect();
+                            if let Err(e) = x.write_raw(&page) {
+                                write_error = Some(e);
+                                return ControlFlow::Break(());
+                            }
+                        }
+                    }
+                    WalkGoal::Matches => {
+                        if let Err(e) = kept.keep(&rows, &matched) {
+                            bad = Some(e);
+                            return ControlFlow::Break(());
+                        }
+                    }
+                    WalkGoal::Aggregate => {}
+                }
+                reply.progress(EventKind::Walking(*progress));
+                ControlFlow::Continue(())
+            },
+        )
         .await
         .map_err(|e| e.error);
+        let outcome = match (outcome, bad) {
+            (_, Some(e)) => Err(unreadable(&e)),
+            (o, None) => o,
+        };
         let outcome = match (outcome, write_error) {
             (_, Some(e)) => {
                 let path = export.as_ref().map(|x| x.path.clone()).unwrap_or_default();
