@@ -123,11 +123,14 @@ pub fn parse(ua: &str) -> Device {
     Device { browser, os }
 }
 
+/// What is remembered of one User-Agent: its device, label and browser family.
+type Known = (Arc<Device>, Arc<str>, Arc<str>);
+
 /// A User-Agent → [`Device`] cache for one walk or view; it holds at most `CAPACITY`
 /// answers and starts over when full, so memory stays flat however many sessions pass.
 #[derive(Default)]
 pub struct Devices {
-    seen: HashMap<Box<str>, (Arc<Device>, Arc<str>, Arc<str>)>,
+    seen: HashMap<Box<str>, Known>,
 }
 
 impl std::fmt::Debug for Devices {
@@ -161,7 +164,7 @@ impl Devices {
         self.entry(ua).2.clone()
     }
 
-    fn entry(&mut self, ua: &str) -> &(Arc<Device>, Arc<str>, Arc<str>) {
+    fn entry(&mut self, ua: &str) -> &Known {
         if !self.seen.contains_key(ua) {
             if self.seen.len() >= Self::CAPACITY {
                 self.seen.clear();

@@ -244,6 +244,15 @@ async fn a_failed_fetch_of_a_page_of_matches_ends_once_with_the_cause() {
     }
 }
 
+/// A ground-truth test of one session.
+type Pick = fn(&Session) -> bool;
+
+/// `ua~curl,python`: a User-Agent naming either, in any case.
+fn scripted(s: &Session) -> bool {
+    let ua = s.profile.get("User-Agent").map(|u| u.to_lowercase());
+    ua.is_some_and(|u| u.contains("curl") || u.contains("python"))
+}
+
 // ---- Through App::update with a real worker ----
 
 /// Sends `cmds` and feeds every event back until nothing is in flight.
@@ -409,13 +418,7 @@ async fn my_sessions_take_local_terms_and_walk_the_users_own_list() {
     assert_eq!(app.tab(), Tab::MySessions);
     assert_eq!(shown(&app, ListSource::MySessions).len(), mine.len());
 
-    let scripted = |s: &Session| {
-        let ua = s.profile.get("User-Agent").map(|u| u.to_lowercase());
-        ua.is_some_and(|u| u.contains("curl") || u.contains("python"))
-    };
-    let cases: [(&str, &dyn Fn(&Session) -> bool); 2] =
-        [("vpn=false", &not_vpn), ("ua~curl,python", &scripted)];
-    for (text, pick) in cases {
+    for (text, pick) in [("vpn=false", not_vpn as Pick), ("ua~curl,python", scripted)] {
         let want: Vec<String> = mine
             .iter()
             .filter(|s| pick(s))
