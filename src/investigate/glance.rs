@@ -38,7 +38,8 @@ impl Pairs<'_> {
     pub fn get(&self, name: &str) -> Option<&str> {
         match self {
             Pairs::Map(m) => m.get(name).map(String::as_str),
-            Pairs::List(v) => v.iter().find(|(k, _)| k == name).map(|(_, v)| &**v),
+            // The last of a repeated key wins, as in a decoded map.
+            Pairs::List(v) => v.iter().rev().find(|(k, _)| k == name).map(|(_, v)| &**v),
         }
     }
 }

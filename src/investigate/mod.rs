@@ -3,10 +3,13 @@
 //! terminal view can draw the same.
 //!
 //! * [`facts`]: location, User-Agent and risk flags of one session;
+//! * [`glance`]: the parts of a session the walks read, from a typed session or from its
+//!   JSON text without decoding the rest;
 //! * [`device`]: browser and OS from a User-Agent (the `ua-parser` crate, uap-core rules);
 //! * [`matcher`]: a query's local terms checked on one session;
 //! * [`walk`]: every matching page streamed through the local terms, with progress and
-//!   cancellation, one page in memory at a time;
+//!   cancellation, one page in memory at a time; a run of matches found again from its
+//!   anchor;
 //! * [`users`]: sessions grouped by user;
 //! * [`insights`]: logins over time, top countries and devices, risk, expiring soon.
 

@@ -687,8 +687,8 @@ impl App {
     /// at its default rather than refused.
     fn restore(&mut self, recall: &Recall, now: Timestamp) {
         let t = &mut self.sessions;
-        // The query bar's own compile: a remembered query with local terms comes back too.
-        if let Ok(filter) = input::server_filter(&recall.query, now) {
+        // The query bar's split compile: a remembered query with local terms comes back too.
+        if let Ok(filter) = crate::query::compile_query(&recall.query, now).map(|q| q.server) {
             t.query_text = recall.query.clone();
             t.filter = filter;
         }

@@ -4,50 +4,10 @@
 //! anchor, so memory stays flat however many sessions match.
 
 use super::table::{Step, Table};
+use super::walk::LocalMatches;
 use super::*;
-use crate::authn::model::{Order, OrderBy, Session};
-use crate::investigate::Anchor;
-use crate::query::Query;
+use crate::authn::model::Session;
 use crate::tui::command::{MatchPageRequest, WalkRequest, Walked};
-
-/// The matches of the walk a table shows.
-#[derive(Debug, Clone)]
-pub struct LocalMatches {
-    /// The first matches: every one when `whole`, else the first display page.
-    first: Vec<Session>,
-    /// `first` holds every match.
-    whole: bool,
-    /// Where each display page starts (fetched pages start here).
-    anchors: Vec<Anchor>,
-    /// The walk's query, order and page size: a page is fetched again with them.
-    query: Query,
-    order_by: OrderBy,
-    order: Order,
-    size: u32,
-    /// The page being fetched, if any; an answer for another page is dropped.
-    pub(crate) pending: Option<usize>,
-}
-
-impl LocalMatches {
-    /// Display pages in all.
-    fn pages(&self, size: usize) -> usize {
-        if self.whole {
-            self.first.len().div_ceil(size).max(1)
-        } else {
-            self.anchors.len().max(1)
-        }
-    }
-
-    /// Drops ended sessions from the kept matches.
-    pub(crate) fn forget(&mut self, gone: &std::collections::HashSet<&str>) {
-        self.first.retain(|s| !gone.contains(s.id.as_str()));
-    }
-
-    /// The sessions the table holds for these matches (at most `MATCHES_KEPT`).
-    pub fn kept(&self) -> usize {
-        self.first.len()
-    }
-}
 
 /// What showing a display page takes.
 pub(crate) enum Shown {

@@ -1,5 +1,6 @@
 //! What each command does: the worker's calls to the client and to `actions`, one
 //! method of [`Shared`] per command, each ending in an [`Outcome`] or an [`Error`].
+//! Walks and pages of matches are in `walk.rs`, the export file in `export.rs`.
 
 use super::*;
 
