@@ -6,6 +6,7 @@ mod investigate;
 mod keys;
 mod layout;
 mod matches;
+mod matches_app;
 mod profile_pty;
 mod refresh_pty;
 mod responsive;
