@@ -123,11 +123,14 @@ pub fn parse(ua: &str) -> Device {
     Device { browser, os }
 }
 
+/// What is remembered of one User-Agent: its device, label and browser family.
+type Known = (Arc<Device>, Arc<str>, Arc<str>);
+
 /// A User-Agent → [`Device`] cache for one walk or view; it holds at most `CAPACITY`
 /// answers and starts over when full, so memory stays flat however many sessions pass.
 #[derive(Default)]
 pub struct Devices {
-    seen: HashMap<Box<str>, (Arc<Device>, Arc<str>)>,
+    seen: HashMap<Box<str>, Known>,
 }
 
 impl std::fmt::Debug for Devices {
@@ -155,14 +158,24 @@ impl Devices {
         self.entry(ua).1.clone()
     }
 
-    fn entry(&mut self, ua: &str) -> &(Arc<Device>, Arc<str>) {
+    /// The browser's family without its version ("Firefox", not "Firefox 128"), made
+    /// once per distinct string.
+    pub fn family(&mut self, ua: &str) -> Arc<str> {
+        self.entry(ua).2.clone()
+    }
+
+    fn entry(&mut self, ua: &str) -> &Known {
         if !self.seen.contains_key(ua) {
             if self.seen.len() >= Self::CAPACITY {
                 self.seen.clear();
             }
             let d = parse(ua);
             let label = Arc::from(d.label());
-            self.seen.insert(ua.into(), (Arc::new(d), label));
+            let family = match d.browser.rsplit_once(' ') {
+                Some((name, v)) if v.chars().all(|c| c.is_ascii_digit()) => Arc::from(name),
+                _ => Arc::from(d.browser.as_str()),
+            };
+            self.seen.insert(ua.into(), (Arc::new(d), label, family));
         }
         // Inserted just above when missing.
         &self.seen[ua]

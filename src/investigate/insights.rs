@@ -3,7 +3,7 @@
 //! time; memory grows with distinct hours, countries and devices, not with sessions.
 
 use super::device::Devices;
-use super::facts::{self, Risk};
+use super::glance::Glance;
 use crate::authn::model::{Session, Timestamp};
 use crate::query::{LocalTerm, TextTest, Verdict};
 use std::collections::{BTreeMap, HashMap};
@@ -101,24 +101,24 @@ impl Insights {
 
     /// Counts one session.
     pub fn add(&mut self, s: &Session) {
+        self.add_glance(&Glance::of(s));
+    }
+
+    /// Counts the session `g` reads.
+    pub fn add_glance(&mut self, g: &Glance<'_>) {
         self.total += 1;
-        let created = s.created_at.as_second();
+        let created = g.created_at.as_second();
         *self.hours.entry(created.div_euclid(HOUR)).or_default() += 1;
-        if let Some(c) = facts::country(s) {
-            *self.countries.entry(c).or_default() += 1;
+        if let Some(c) = g.country() {
+            count(&mut self.countries, &c);
         }
-        if let Some(ua) = facts::user_agent(s) {
-            let browser = self.parser.get(ua).browser.clone();
-            // The family, not the version: "Firefox", not "Firefox 128".
-            let family = match browser.rsplit_once(' ') {
-                Some((name, v)) if v.chars().all(|c| c.is_ascii_digit()) => name.to_string(),
-                _ => browser,
-            };
+        if let Some(ua) = g.user_agent() {
+            let family = self.parser.family(ua);
             if !family.is_empty() {
-                *self.devices.entry(family).or_default() += 1;
+                count(&mut self.devices, &family);
             }
         }
-        let r = Risk::of(s);
+        let r = g.risk;
         let b = &mut self.risk;
         if r.provided {
             match r.verdict {
@@ -134,15 +134,15 @@ impl Insights {
         } else {
             b.not_provided += 1;
         }
-        let left = s.expire.as_second() - self.now.as_second();
+        let left = g.expire.as_second() - self.now.as_second();
         let e = &mut self.expiring;
         e.within_hour += u64::from(left <= HOUR);
         e.within_day += u64::from(left <= DAY);
         e.within_week += u64::from(left <= 7 * DAY);
-        let at = e.soonest.partition_point(|(t, _, _)| *t <= s.expire);
+        let at = e.soonest.partition_point(|(t, _, _)| *t <= g.expire);
         if at < SOONEST {
             e.soonest
-                .insert(at, (s.expire, s.id.clone(), s.email.clone()));
+                .insert(at, (g.expire, g.id.to_string(), g.email.to_string()));
             e.soonest.truncate(SOONEST);
         }
     }
@@ -193,6 +193,16 @@ impl Insights {
     /// Sessions by how soon they end.
     pub fn expiring(&self) -> &Expiring {
         &self.expiring
+    }
+}
+
+/// One more for `key`, allocating only for a key not seen before.
+fn count(counts: &mut HashMap<String, u64>, key: &str) {
+    match counts.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(key.to_string(), 1);
+        }
     }
 }
 

@@ -6,7 +6,7 @@
 //! neither `vpn` nor `vpn=false`.
 
 use super::device::Devices;
-use super::facts::{self, Risk};
+use super::glance::Glance;
 use crate::authn::model::Session;
 use crate::query::{LocalTerm, ProfileTest, TextTest};
 
@@ -86,37 +86,40 @@ impl Matcher {
 
     /// Whether `s` satisfies every term.
     pub fn matches(&mut self, s: &Session) -> bool {
+        self.checks.is_empty() || self.matches_glance(&Glance::of(s))
+    }
+
+    /// Whether the session `g` reads satisfies every term.
+    pub fn matches_glance(&mut self, g: &Glance<'_>) -> bool {
         let Self { checks, devices } = self;
-        checks.iter().all(|c| check(c, s, devices))
+        checks.iter().all(|c| check(c, g, devices))
     }
 }
 
-fn check(c: &Check, s: &Session, devices: &mut Devices) -> bool {
+fn check(c: &Check, g: &Glance<'_>, devices: &mut Devices) -> bool {
     match c {
-        Check::Country(t) => facts::geolocation(s).is_some_and(|g| {
+        Check::Country(t) => g.place.as_ref().is_some_and(|p| {
             t.any(
-                [g.country_code.as_deref(), g.country.as_deref()]
+                [p.country_code.as_deref(), p.country.as_deref()]
                     .into_iter()
                     .flatten(),
             )
         }),
-        Check::City(t) => facts::geolocation(s).is_some_and(|g| t.any(g.city.as_deref())),
-        Check::UserAgent(t) => facts::user_agent(s).is_some_and(|ua| t.any([ua])),
-        Check::Device(t) => facts::user_agent(s).is_some_and(|ua| {
+        Check::City(t) => g.place.as_ref().is_some_and(|p| t.any(p.city.as_deref())),
+        Check::UserAgent(t) => g.user_agent().is_some_and(|ua| t.any([ua])),
+        Check::Device(t) => g.user_agent().is_some_and(|ua| {
+            let label = devices.label(ua);
             let d = devices.get(ua);
-            t.any([d.label().as_str(), d.browser.as_str(), d.os.as_str()])
+            t.any([&*label, d.browser.as_str(), d.os.as_str()])
         }),
-        Check::Term(LocalTerm::Flag(flag, want)) => {
-            let r = Risk::of(s);
-            r.provided && r.has(*flag) == *want
-        }
+        Check::Term(LocalTerm::Flag(flag, want)) => g.risk.provided && g.risk.has(*flag) == *want,
         Check::Term(LocalTerm::Risk(verdicts)) => {
-            Risk::of(s).verdict.is_some_and(|v| verdicts.contains(&v))
+            g.risk.verdict.is_some_and(|v| verdicts.contains(&v))
         }
         Check::Term(LocalTerm::Profile { name, test }) => {
-            let value = s.profile.get(name);
+            let value = g.profile.get(name);
             match test {
-                ProfileTest::Equals(v) => value == Some(v),
+                ProfileTest::Equals(v) => value == Some(v.as_str()),
                 ProfileTest::Contains(vs) => {
                     value.is_some_and(|have| vs.iter().any(|v| have.contains(v.as_str())))
                 }
@@ -131,6 +134,7 @@ fn check(c: &Check, s: &Session, devices: &mut Devices) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::investigate::facts::{self, Risk};
     use crate::query::compile_query;
 
     fn seeded() -> Vec<Session> {

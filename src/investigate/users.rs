@@ -4,7 +4,8 @@
 //! user keeps counters and two small bounded sets.
 
 use super::device::Devices;
-use super::facts::{self, Risk};
+use super::facts::Risk;
+use super::glance::Glance;
 use crate::authn::model::{Order, Session, Timestamp};
 use crate::query::Verdict;
 use std::cmp::Ordering;
@@ -200,39 +201,51 @@ impl Users {
 
     /// Counts one session.
     pub fn add(&mut self, s: &Session) {
-        let row = self
-            .rows
-            .entry(s.identity.clone())
-            .or_insert_with(|| UserRow {
-                identity: s.identity.clone(),
-                email: s.email.clone(),
-                sessions: 0,
-                countries: BTreeSet::new(),
-                devices: BTreeSet::new(),
-                last_login: None,
-                risk: RiskSummary::default(),
-            });
+        self.add_glance(&Glance::of(s));
+    }
+
+    /// Counts the session `g` reads.
+    pub fn add_glance(&mut self, g: &Glance<'_>) {
+        // Looked up before inserting, so a user seen before costs no allocation.
+        if !self.rows.contains_key(&*g.identity) {
+            self.rows.insert(
+                g.identity.to_string(),
+                UserRow {
+                    identity: g.identity.to_string(),
+                    email: g.email.to_string(),
+                    sessions: 0,
+                    countries: BTreeSet::new(),
+                    devices: BTreeSet::new(),
+                    last_login: None,
+                    risk: RiskSummary::default(),
+                },
+            );
+        }
+        let Some(row) = self.rows.get_mut(&*g.identity) else {
+            return;
+        };
         row.sessions += 1;
-        if row.last_login.is_none_or(|t| s.created_at > t) {
-            row.last_login = Some(s.created_at);
-            if !s.email.is_empty() {
-                row.email.clone_from(&s.email);
+        if row.last_login.is_none_or(|t| g.created_at > t) {
+            row.last_login = Some(g.created_at);
+            if !g.email.is_empty() && row.email != g.email {
+                row.email = g.email.to_string();
             }
         }
-        if let Some(c) = facts::country(s)
+        if let Some(c) = g.country()
             && row.countries.len() < SET_CAP
+            && !row.countries.contains(&*c)
         {
-            row.countries.insert(c);
+            row.countries.insert(c.into_owned());
         }
-        if let Some(ua) = facts::user_agent(s)
+        if let Some(ua) = g.user_agent()
             && row.devices.len() < SET_CAP
         {
-            let label = self.devices.get(ua).label();
-            if !label.is_empty() {
-                row.devices.insert(label);
+            let label = self.devices.label(ua);
+            if !label.is_empty() && !row.devices.contains(&*label) {
+                row.devices.insert(label.to_string());
             }
         }
-        row.risk.add(Risk::of(s));
+        row.risk.add(g.risk);
     }
 
     /// Users counted.

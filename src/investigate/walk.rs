@@ -4,9 +4,13 @@
 //! stops at once when cancelled.
 
 use super::matcher::Matcher;
-use crate::authn::model::{Session, SessionListRequest};
+use crate::authn::model::{
+    ListPage, RawSessionList, Session, SessionListRequest, SessionListResult,
+};
+use crate::authn::response::{PageError, Response};
 use crate::authn::{Client, Error, ListScope};
 use futures::StreamExt;
+use serde_json::value::RawValue;
 use std::ops::ControlFlow;
 use tokio_util::sync::CancellationToken;
 
@@ -58,8 +62,102 @@ pub async fn walk<F>(
 where
     F: FnMut(Vec<Session>, Progress) -> ControlFlow<()>,
 {
+    walk_seen(client, scope, req, matcher, cancel, |seen| {
+        each(seen.matches, seen.progress)
+    })
+    .await
+}
+
+/// One page of a walk as [`walk_seen`] hands it over.
+#[derive(Debug)]
+pub struct Seen<'a> {
+    /// The cursor this page was requested with (`None`: the first page).
+    pub cursor: Option<&'a str>,
+    /// The page's sessions the local terms accept, in server order.
+    pub matches: Vec<Session>,
+    /// Where the walk is, this page included.
+    pub progress: Progress,
+}
+
+/// [`walk`], telling `each` the cursor of every page too, so a caller can come back to
+/// the page later without keeping it.
+pub async fn walk_seen<F>(
+    client: &Client,
+    scope: ListScope,
+    req: SessionListRequest,
+    matcher: &mut Matcher,
+    cancel: &CancellationToken,
+    mut each: F,
+) -> Result<Outcome, WalkError>
+where
+    F: for<'a> FnMut(Seen<'a>) -> ControlFlow<()>,
+{
+    let cursor = req.last.clone();
+    let pages = client.pages_ahead(scope, req);
+    drive(
+        pages,
+        cursor,
+        cancel,
+        |cursor, page: SessionListResult, progress| {
+            let mut sessions = page.sessions;
+            progress.scanned += sessions.len() as u64;
+            if !matcher.is_empty() {
+                sessions.retain(|s| matcher.matches(s));
+            }
+            progress.matches += sessions.len() as u64;
+            each(Seen {
+                cursor,
+                matches: sessions,
+                progress: *progress,
+            })
+        },
+    )
+    .await
+}
+
+/// Walks every page of `req` with each page's sessions kept as the JSON text the server
+/// sent (scrubbed of this client's tokens), so a caller reads only what it needs of each
+/// session. `each` gets the page's cursor, its sessions and the progress with the page
+/// and its sessions counted; it adds the matches itself. Stops as [`walk`] does.
+pub async fn walk_raw<F>(
+    client: &Client,
+    scope: ListScope,
+    req: SessionListRequest,
+    cancel: &CancellationToken,
+    mut each: F,
+) -> Result<Outcome, WalkError>
+where
+    F: FnMut(Option<&str>, Vec<Box<RawValue>>, &mut Progress) -> ControlFlow<()>,
+{
+    let cursor = req.last.clone();
+    let pages = client.raw_pages_ahead(scope, req);
+    drive(
+        pages,
+        cursor,
+        cancel,
+        |cursor, page: RawSessionList, progress| {
+            progress.scanned += page.sessions.len() as u64;
+            each(cursor, page.sessions, progress)
+        },
+    )
+    .await
+}
+
+/// The loop of every walk: the next page or the cancel, whichever comes first; a failed
+/// page ends it with what was done before; each page's cursor goes to `each`.
+async fn drive<T, S, F>(
+    pages: S,
+    mut cursor: Option<String>,
+    cancel: &CancellationToken,
+    mut each: F,
+) -> Result<Outcome, WalkError>
+where
+    T: ListPage,
+    S: futures::Stream<Item = Result<Response<T>, PageError>>,
+    F: FnMut(Option<&str>, T, &mut Progress) -> ControlFlow<()>,
+{
     let mut progress = Progress::default();
-    let mut pages = std::pin::pin!(client.pages_ahead(scope, req));
+    let mut pages = std::pin::pin!(pages);
     loop {
         let next = tokio::select! {
             biased;
@@ -72,8 +170,8 @@ where
                 complete: true,
             });
         };
-        let mut sessions = match page {
-            Ok(resp) => resp.result.sessions,
+        let page = match page {
+            Ok(resp) => resp.result,
             Err(e) => {
                 return Err(WalkError {
                     error: e.error,
@@ -82,17 +180,68 @@ where
                 });
             }
         };
+        let next_cursor = page.cursor().map(str::to_owned);
         progress.pages += 1;
-        progress.scanned += sessions.len() as u64;
-        if !matcher.is_empty() {
-            sessions.retain(|s| matcher.matches(s));
-        }
-        progress.matches += sessions.len() as u64;
-        if each(sessions, progress).is_break() {
+        if each(cursor.as_deref(), page, &mut progress).is_break() {
             return Ok(Outcome {
                 progress,
                 complete: false,
             });
         }
+        cursor = next_cursor;
     }
+}
+
+/// Where a run of matches starts: the server page holding its first match, found again
+/// by that match's id, or by its place among the page's matches when it has ended since.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    /// Cursor of that server page (`None`: the first page).
+    pub cursor: Option<String>,
+    /// Matches on that server page before it.
+    pub skip: usize,
+    /// The session id of the match.
+    pub first: String,
+}
+
+/// Up to `size` matches from `anchor` on, in server order, fetching as many pages as
+/// that takes (`req` must be the walk's filter, order and page size: a cursor is only
+/// valid with them). Fewer than `size` when the matches run out.
+pub async fn matches_from(
+    client: &Client,
+    scope: ListScope,
+    req: SessionListRequest,
+    matcher: &mut Matcher,
+    anchor: &Anchor,
+    size: usize,
+) -> Result<Vec<Session>, WalkError> {
+    let req = SessionListRequest {
+        last: anchor.cursor.clone(),
+        ..req
+    };
+    let mut out: Vec<Session> = Vec::with_capacity(size);
+    let mut first_page = true;
+    // Never cancelled: a page of matches is a bounded read the caller waits for.
+    let never = CancellationToken::new();
+    walk_seen(client, scope, req, matcher, &never, |seen| {
+        let mut found = seen.matches;
+        if std::mem::take(&mut first_page) {
+            let start = found
+                .iter()
+                .position(|s| s.id == anchor.first)
+                .unwrap_or(anchor.skip)
+                .min(found.len());
+            found.drain(..start);
+        }
+        let room = size - out.len();
+        found.truncate(room);
+        out.extend(found);
+        if out.len() >= size {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })
+    .await?;
+    Ok(out)
 }

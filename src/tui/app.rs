@@ -19,6 +19,7 @@ mod input;
 pub mod insights;
 mod investigate;
 pub mod log;
+pub mod matches;
 mod outcome;
 mod screens;
 mod start;

@@ -8,7 +8,7 @@
 use crate::authn::Error;
 use crate::authn::model::{Filter, Order, OrderBy, Session, Timestamp, TokenInfo};
 use crate::investigate::insights::{Expiring, RiskBreakdown};
-use crate::investigate::{Progress, UserRow};
+use crate::investigate::{Anchor, Progress, UserRow};
 use crate::query::Query;
 use ratatui::crossterm::event::KeyEvent;
 use std::time::Duration;
@@ -119,6 +119,14 @@ pub enum Command {
         /// What to walk and what to keep.
         walk: Box<WalkRequest>,
     },
+    /// Fetch one display page of a finished walk's local matches again, from its anchor;
+    /// ends in [`Outcome::MatchPage`].
+    MatchPage {
+        /// Command id.
+        id: CommandId,
+        /// Which page, from where.
+        page: Box<MatchPageRequest>,
+    },
     /// Stop a walk in flight; the walk itself answers (Cancelled), this has no answer.
     CancelWalk {
         /// The walk's command id.
@@ -145,7 +153,8 @@ impl Command {
             | Command::ClientLogout { id }
             | Command::Refresh { id }
             | Command::TokenCheck { id }
-            | Command::Walk { id, .. } => Some(*id),
+            | Command::Walk { id, .. }
+            | Command::MatchPage { id, .. } => Some(*id),
             Command::Shutdown { .. } | Command::CancelWalk { .. } => None,
         }
     }
@@ -311,6 +320,17 @@ pub enum Outcome {
     TokenChecked(Box<TokenInfo>),
     /// A walk reached the last page.
     Walked(Box<Walked>),
+    /// One display page of local matches, fetched again.
+    MatchPage {
+        /// Generation echoed from the request.
+        generation: u64,
+        /// Which table.
+        source: ListSource,
+        /// The display page (0-based).
+        page: usize,
+        /// Its matches, in server order.
+        sessions: Vec<Session>,
+    },
 }
 
 /// What happened to a command.
@@ -406,11 +426,17 @@ pub struct ExportSpec {
     pub only: Option<Vec<String>>,
 }
 
+/// Matches a walk of goal [`WalkGoal::Matches`] keeps by default: more are fetched
+/// again a display page at a time, from anchors.
+pub const MATCHES_KEPT: usize = 2_000;
+
 /// One walk: the query (already evaluated at `now`), the order and page size, the goal.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WalkRequest {
     /// Latest-wins generation of the view that asked.
     pub generation: u64,
+    /// Which list: the project's sessions, or the user's own (matches only).
+    pub source: ListSource,
     /// Server filter and local terms.
     pub query: Query,
     /// Column.
@@ -425,6 +451,31 @@ pub struct WalkRequest {
     pub now: Timestamp,
     /// For [`WalkGoal::Export`]: the file to write.
     pub export: Option<ExportSpec>,
+    /// For [`WalkGoal::Matches`]: the most matches kept whole (at least one display page
+    /// of `size`); past that only the first page and the anchors are kept.
+    pub keep: usize,
+}
+
+/// One display page of a walk's local matches, fetched again from its anchor with the
+/// walk's query, order and page size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchPageRequest {
+    /// The table's generation (the walk's).
+    pub generation: u64,
+    /// Which list.
+    pub source: ListSource,
+    /// The walk's query, as evaluated then.
+    pub query: Query,
+    /// Column.
+    pub order_by: OrderBy,
+    /// Direction.
+    pub order: Order,
+    /// The walk's page size, which is also the display page's.
+    pub size: u32,
+    /// The display page (0-based).
+    pub page: usize,
+    /// Where its first match is.
+    pub anchor: Anchor,
 }
 
 /// The figures the Insights tab draws.
@@ -455,8 +506,12 @@ pub struct Walked {
     pub goal: WalkGoal,
     /// Pages, sessions scanned and matches.
     pub progress: Progress,
-    /// The matches ([`WalkGoal::Matches`] only), in server order.
+    /// The first matches ([`WalkGoal::Matches`] only), in server order: every match
+    /// when they fit in [`WalkRequest::keep`], else the first display page.
     pub matches: Vec<Session>,
+    /// Where each display page of `size` matches starts ([`WalkGoal::Matches`] only):
+    /// memory in matches over the page size, never in sessions.
+    pub anchors: Vec<Anchor>,
     /// One row per user ([`WalkGoal::Aggregate`] only).
     pub users: Vec<UserRow>,
     /// The insight figures ([`WalkGoal::Aggregate`] only).

@@ -16,7 +16,9 @@ use std::time::Instant;
 use tokio::sync::mpsc;
 use tokio::task::{JoinHandle, JoinSet};
 
+mod export;
 mod ops;
+mod walk;
 
 /// Everything the worker owns.
 pub struct WorkerContext {
@@ -215,6 +217,7 @@ fn name(cmd: &Command) -> &'static str {
         Command::Refresh { .. } => "refresh",
         Command::TokenCheck { .. } => "token_check",
         Command::Walk { .. } => "walk",
+        Command::MatchPage { .. } => "match_page",
         Command::CancelWalk { .. } => "cancel_walk",
         Command::Shutdown { .. } => "shutdown",
     }
@@ -253,6 +256,7 @@ async fn run_command(shared: Arc<Shared>, cmd: Command, reply: Reply) {
             }
             Err(e) => Err(e),
         },
+        Command::MatchPage { page, .. } => shared.match_page(*page).await,
         Command::Shutdown { .. } | Command::CancelWalk { .. } => return,
     };
     let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);

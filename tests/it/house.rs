@@ -503,10 +503,6 @@ const MAX_LINES: usize = 600;
 /// `//! One file because …`, with the reason.
 const ONE_FILE_MARK: &str = "//! One file because ";
 
-/// Files over [`MAX_LINES`] whose split along its seams is under way. Temporary: an entry
-/// goes when its file is split, and the guard fails while an entry is no longer needed.
-const SPLIT_PENDING: &[&str] = &["src/tui/worker/ops.rs"];
-
 /// Whether the module doc at the top of `text` gives a reason for one file.
 fn says_why_one_file(text: &str) -> bool {
     text.lines().take_while(|l| l.starts_with("//!")).any(|l| {
@@ -522,7 +518,6 @@ fn no_file_in_src_is_long_without_saying_why_it_is_one_file() {
     files(&manifest.join("src"), &mut paths);
     assert!(paths.len() > 100, "the files of src/ were found");
     let mut long = Vec::new();
-    let mut pending_done = Vec::new();
     for path in &paths {
         let text = std::fs::read_to_string(path).expect("read a source file");
         let rel = path
@@ -533,12 +528,7 @@ fn no_file_in_src_is_long_without_saying_why_it_is_one_file() {
             .collect::<Vec<_>>()
             .join("/");
         let lines = text.lines().count();
-        let pending = SPLIT_PENDING.contains(&rel.as_str());
-        if lines <= MAX_LINES {
-            if pending {
-                pending_done.push(rel);
-            }
-        } else if !pending && !says_why_one_file(&text) {
+        if lines > MAX_LINES && !says_why_one_file(&text) {
             long.push(format!("{rel} ({lines} lines)"));
         }
     }
@@ -547,16 +537,6 @@ fn no_file_in_src_is_long_without_saying_why_it_is_one_file() {
         "over {MAX_LINES} lines: split along a seam, or say why it is one file with a \
          `{ONE_FILE_MARK}…` line in the module doc at its top: {long:?}"
     );
-    assert!(
-        pending_done.is_empty(),
-        "split already, so take them out of SPLIT_PENDING: {pending_done:?}"
-    );
-    for p in SPLIT_PENDING {
-        assert!(
-            manifest.join(p).exists(),
-            "SPLIT_PENDING names {p}, which is gone"
-        );
-    }
 }
 
 #[test]

@@ -45,16 +45,16 @@ impl App {
         // Relative times slide: the line is compiled again against this moment.
         let now = self.now;
         let text = self.table(source).query_text.clone();
-        if source == ListSource::Sessions
-            && let Ok(q) = crate::query::compile_query(&text, now)
-        {
+        if let Ok(q) = crate::query::compile_query(&text, now) {
             if q.has_local() {
-                self.start_walk(crate::tui::command::WalkGoal::Matches, out);
+                self.walk_matches(source, out);
                 return;
             }
-            self.query = Some(q);
+            if source == ListSource::Sessions {
+                self.query = Some(q);
+            }
         }
-        if let Ok(filter) = input::compile_for(source, &text, now) {
+        if let Ok(filter) = input::server_filter(&text, now) {
             self.table_mut(source).filter = filter;
         }
         let id = self.take_id();

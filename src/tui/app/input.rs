@@ -112,7 +112,7 @@ impl App {
                     .unwrap_or_default();
                 let now = self.now;
                 let t = self.table_mut(source);
-                match compile_for(source, &text, now) {
+                match server_filter(&text, now) {
                     Err(e) => t.query_error = Some(e),
                     Ok(filter) => {
                         t.query_error = None;
@@ -165,7 +165,7 @@ impl App {
         let (Some(e), Some(source)) = (&self.editing, self.current_source()) else {
             return;
         };
-        let compiled = compile_for(source, &e.text(), self.now);
+        let compiled = server_filter(&e.text(), self.now);
         let (preview, error) = match compiled {
             Ok(filter) => (Some(filter), None),
             Err(err) => (None, Some(err)),
@@ -264,15 +264,11 @@ impl App {
     }
 }
 
-/// The server filter of a query line for a table: the Sessions table takes local terms
-/// too (they are walked), the user's own list only what its server can filter.
-pub(crate) fn compile_for(
-    source: ListSource,
+/// The server filter of a query line, for either table: local terms are walked, and the
+/// client list pages like the service list (spec 3.4, 5.3), so both take them alike.
+pub(crate) fn server_filter(
     text: &str,
     now: Timestamp,
 ) -> Result<Filter, crate::query::QueryError> {
-    match source {
-        ListSource::Sessions => crate::query::compile_query(text, now).map(|q| q.server),
-        ListSource::MySessions => crate::query::compile(text, now),
-    }
+    crate::query::compile_query(text, now).map(|q| q.server)
 }

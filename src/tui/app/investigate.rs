@@ -8,7 +8,7 @@ use super::{
 use crate::investigate::{Progress, UserColumn};
 use crate::output::Format;
 use crate::query::Query;
-use crate::tui::command::{ExportSpec, WalkGoal, WalkRequest, Walked};
+use crate::tui::command::{ExportSpec, MATCHES_KEPT, WalkGoal, WalkRequest, Walked};
 
 impl App {
     /// The walk in flight, if any.
@@ -34,27 +34,33 @@ impl App {
     /// Starts a walk of the Sessions query re-evaluated at `now` (a walk already in
     /// flight is cancelled first: the newest wins).
     pub(crate) fn start_walk(&mut self, goal: WalkGoal, out: &mut Vec<Command>) {
-        self.start_walk_with(goal, None, out);
+        self.start_walk_with(goal, ListSource::Sessions, None, out);
+    }
+
+    /// Walks a table's query for its local matches (the Sessions or My sessions table).
+    pub(crate) fn walk_matches(&mut self, source: ListSource, out: &mut Vec<Command>) {
+        self.start_walk_with(WalkGoal::Matches, source, None, out);
     }
 
     fn start_walk_with(
         &mut self,
         goal: WalkGoal,
+        source: ListSource,
         export: Option<ExportSpec>,
         out: &mut Vec<Command>,
     ) {
         self.cancel_walk(out);
-        let text = self.sessions.query_text.clone();
+        let text = self.table(source).query_text.clone();
         let query = match crate::query::compile_query(&text, self.now) {
             Ok(q) => q,
             Err(e) => {
-                self.sessions.query_error = Some(e);
+                self.table_mut(source).query_error = Some(e);
                 return;
             }
         };
         let generation = match goal {
             WalkGoal::Matches => {
-                let t = &mut self.sessions;
+                let t = self.table_mut(source);
                 t.generation += 1;
                 t.loading = true;
                 t.filter = query.server.clone();
@@ -66,9 +72,10 @@ impl App {
             }
         };
         let id = self.take_id();
-        let t = &self.sessions;
+        let t = self.table(source);
         let walk = WalkRequest {
             generation,
+            source,
             query: query.clone(),
             order_by: t.order_by,
             order: t.order,
@@ -76,11 +83,15 @@ impl App {
             goal,
             now: self.now,
             export,
+            keep: MATCHES_KEPT,
         };
-        self.query = Some(query);
+        if source == ListSource::Sessions {
+            self.query = Some(query);
+        }
         self.walk = Some(WalkState {
             id,
             goal,
+            source,
             progress: Progress::default(),
         });
         self.dispatch(
@@ -119,9 +130,9 @@ impl App {
         }
         if let Command::Walk { walk, .. } = cmd
             && walk.goal == WalkGoal::Matches
-            && self.sessions.generation == walk.generation
+            && self.table(walk.source).generation == walk.generation
         {
-            self.sessions.list_failed();
+            self.table_mut(walk.source).list_failed();
         }
     }
 
@@ -142,13 +153,20 @@ impl App {
                 return;
             }
             WalkGoal::Matches => {
-                if walked.generation != self.sessions.generation {
+                let Command::Walk { walk, .. } = cmd else {
+                    return;
+                };
+                let source = walk.source;
+                if walked.generation != self.table(source).generation {
                     return;
                 }
                 let v = self.viewport();
                 let now = self.now;
-                self.sessions.apply_matches(walked.matches, now, v);
-                self.succeeded(ErrorKey::List(ListSource::Sessions));
+                let p = walked.progress;
+                self.table_mut(source).apply_matches(walk, walked, now, v);
+                self.succeeded(ErrorKey::List(source));
+                self.say(strings::walk_done(p.pages, p.scanned, p.matches));
+                return;
             }
             WalkGoal::Aggregate => {
                 if walked.generation != self.aggregate_generation {
@@ -304,6 +322,6 @@ impl App {
             dir: self.export_dir.clone(),
             only,
         };
-        self.start_walk_with(WalkGoal::Export, Some(spec), out);
+        self.start_walk_with(WalkGoal::Export, ListSource::Sessions, Some(spec), out);
     }
 }

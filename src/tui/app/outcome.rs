@@ -51,6 +51,7 @@ impl App {
                 let what = match cmd {
                     Command::List { .. } => "list",
                     Command::Walk { .. } => "walk",
+                    Command::MatchPage { .. } => "page of matches",
                     Command::Refresh { .. } => "refresh",
                     Command::TokenCheck { .. } => "token check",
                     _ => "action",
@@ -94,6 +95,7 @@ impl App {
                 self.scope_row = None;
             }
             Command::Walk { .. } => self.on_walk_cancelled(cmd),
+            Command::MatchPage { page, .. } => self.on_match_page_ended(page, None),
             _ => self.note(strings::ACTION_CANCELLED, vec![]),
         }
     }
@@ -203,6 +205,12 @@ impl App {
             }
             Outcome::Refreshed(record) => self.on_refreshed(*record, out),
             Outcome::Walked(walked) => self.on_walked(cmd, *walked),
+            Outcome::MatchPage {
+                generation,
+                source,
+                page,
+                sessions,
+            } => self.on_match_page(generation, source, page, sessions),
             Outcome::TokenChecked(info) => {
                 self.succeeded(ErrorKey::Token);
                 self.token.learn(*info);
@@ -354,15 +362,12 @@ impl App {
             Command::Walk { walk, .. } => {
                 self.on_walk_ended(cmd);
                 if walk.goal == crate::tui::command::WalkGoal::Matches {
-                    let t = &mut self.sessions;
+                    let t = self.table_mut(walk.source);
                     t.load_error = Some(sanitize::clean(&log::cause(err)).into_owned());
                 }
-                self.fail(
-                    ErrorKey::List(ListSource::Sessions),
-                    strings::WALK_FAILED,
-                    err,
-                );
+                self.fail(ErrorKey::List(walk.source), strings::WALK_FAILED, err);
             }
+            Command::MatchPage { page, .. } => self.on_match_page_ended(page, Some(err)),
             Command::List {
                 source, generation, ..
             } => {

@@ -20,6 +20,9 @@ impl App {
 
     /// Carries out one step; true if it started a load (the next step waits for it).
     fn take_step(&mut self, source: ListSource, step: Step, out: &mut Vec<Command>) -> bool {
+        if self.table(source).is_local() {
+            return self.local_step(source, step, out);
+        }
         let t = self.table(source);
         let shown = t.page_number();
         let stack = match step {
@@ -89,7 +92,8 @@ impl App {
             return false;
         }
         // A page is already on its way: this key asks for the same thing again.
-        if t.pending_cursors.is_some() {
+        let fetching = t.local_matches().is_some_and(|m| m.pending.is_some());
+        if t.pending_cursors.is_some() || fetching {
             return true;
         }
         let step = if down { Step::Next } else { Step::PrevToBottom };

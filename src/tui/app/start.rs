@@ -126,7 +126,8 @@ impl App {
     /// at its default rather than refused.
     fn restore(&mut self, recall: &Recall, now: Timestamp) {
         let t = &mut self.sessions;
-        if let Ok(filter) = crate::query::compile(&recall.query, now) {
+        // The query bar's split compile: a remembered query with local terms comes back too.
+        if let Ok(filter) = crate::query::compile_query(&recall.query, now).map(|q| q.server) {
             t.query_text.clone_from(&recall.query);
             t.filter = filter;
         }

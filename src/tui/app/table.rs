@@ -77,8 +77,8 @@ pub struct Table {
     pub(crate) to_top: bool,
     /// The request id of the call that returned the page shown.
     pub(crate) request_id: Option<String>,
-    /// Every match of a query with local terms, paged through here rather than by cursor.
-    pub(crate) local: Option<Vec<Session>>,
+    /// The matches of a query with local terms, paged through here rather than by cursor.
+    pub(crate) local: Option<super::walk::LocalMatches>,
     /// The local page shown (0-based).
     pub(crate) local_page: usize,
 }
@@ -180,8 +180,8 @@ impl Table {
 
     /// The server gave a cursor for a further page (or further local matches wait).
     pub fn has_more(&self) -> bool {
-        if let Some(all) = &self.local {
-            return (self.local_page + 1) * (self.page_size as usize) < all.len();
+        if let Some(pages) = self.local_pages() {
+            return self.local_page + 1 < pages;
         }
         self.next.is_some()
     }
@@ -336,9 +336,7 @@ impl Table {
         let mut same_page = true;
         self.local = None;
         self.local_page = 0;
-        self.rows = page.sessions;
-        self.page_ids = self.rows.iter().map(|s| s.id.clone()).collect();
-        (self.facts, self.widest) = facts::of_page(&self.rows);
+        self.set_rows(page.sessions);
         self.request_id = Some(page.request_id).filter(|r| !r.is_empty());
         self.next = page.next.filter(|c| !c.is_empty());
         self.count = page.count;
@@ -370,45 +368,11 @@ impl Table {
         self.clamp(viewport);
     }
 
-    /// A walk's matches: kept whole and shown a page at a time, from the first.
-    pub(crate) fn apply_matches(&mut self, matches: Vec<Session>, now: Timestamp, viewport: usize) {
-        self.count = Some(matches.len() as u64);
-        self.local = Some(matches);
-        self.cursors = vec![None];
-        self.pending_cursors = None;
-        self.next = None;
-        self.loading = false;
-        self.loaded_once = true;
-        self.last_loaded = Some(now);
-        self.failures = 0;
-        self.retry_at = None;
-        self.load_error = None;
-        let keep = self.selected().map(|s| s.id.clone());
-        self.show_local_page(self.local_page, viewport);
-        if let Some(i) = keep.and_then(|id| self.rows.iter().position(|s| s.id == id)) {
-            self.selected = i;
-            self.clamp(viewport);
-        }
-    }
-
-    /// Shows local page `page` (clamped to the last); false when there are no local matches.
-    pub(crate) fn show_local_page(&mut self, page: usize, viewport: usize) -> bool {
-        let Some(all) = &self.local else {
-            return false;
-        };
-        let size = self.page_size as usize;
-        let last = all.len().saturating_sub(1) / size;
-        let page = page.min(last);
-        let changed = page != self.local_page;
-        self.local_page = page;
-        self.rows = all.iter().skip(page * size).take(size).cloned().collect();
+    /// The rows of the page shown, with what is worked out once per page.
+    pub(crate) fn set_rows(&mut self, rows: Vec<Session>) {
+        self.rows = rows;
         self.page_ids = self.rows.iter().map(|s| s.id.clone()).collect();
-        if changed {
-            self.selected = 0;
-            self.offset = 0;
-        }
-        self.clamp(viewport);
-        true
+        (self.facts, self.widest) = facts::of_page(&self.rows);
     }
 
     /// The list failed: the page shown stays what it was.
@@ -501,8 +465,8 @@ impl Table {
         let keep = self.selected().map(|s| s.id.clone());
         let before = self.selected;
         self.rows.retain(|s| !gone.contains(s.id.as_str()));
-        if let Some(all) = &mut self.local {
-            all.retain(|s| !gone.contains(s.id.as_str()));
+        if let Some(m) = &mut self.local {
+            m.forget(&gone);
         }
         self.page_ids.retain(|s| !gone.contains(s.as_str()));
         self.marks.retain(|m| !gone.contains(m.as_str()));

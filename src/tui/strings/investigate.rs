@@ -3,6 +3,11 @@
 /// A walk of a query's pages failed.
 pub const WALK_FAILED: &str = "walking the query's pages failed";
 
+/// A display page of local matches could not be fetched again.
+pub fn match_page_failed(page: usize) -> String {
+    format!("fetching page {page} of the matches again failed")
+}
+
 /// `Enter` on a bar no query can ask for.
 pub const BAR_HAS_NO_TERM: &str = "no query term asks for this bar";
 
@@ -69,10 +74,13 @@ pub fn walk_done(pages: u64, scanned: u64, matches: u64) -> String {
 /// The gauge's words while a walk runs.
 pub fn walk_progress(pages: u64, scanned: u64, matches: u64, cancel_key: &str) -> String {
     format!(
-        "walking: {} pages, {} sessions scanned, {} matches — {cancel_key} cancels",
+        "walking: {} page{}, {} session{} scanned, {} match{} — {cancel_key} cancels",
         thousands(pages),
+        super::words::plural(pages),
         thousands(scanned),
-        thousands(matches)
+        super::words::plural(scanned),
+        thousands(matches),
+        if matches == 1 { "" } else { "es" }
     )
 }
 

@@ -6,6 +6,6 @@ pub(super) fn num(n: usize) -> String {
 }
 
 /// `s` when `n` is not one.
-pub(super) fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
+pub(super) fn plural<N: PartialEq + From<u8>>(n: N) -> &'static str {
+    if n == N::from(1) { "" } else { "s" }
 }

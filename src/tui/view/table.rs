@@ -292,7 +292,8 @@ pub(super) fn draw(app: &App, source: ListSource, frame: &mut Frame, area: Rect)
         ..area
     };
     query_bar::query(app, t, frame, line(0));
-    let walking = source == ListSource::Sessions
+    // The gauge shows on the table whose query is being walked (Sessions or My sessions).
+    let walking = app.walk().is_some_and(|w| w.source == source)
         && super::investigate::walk_gauge(
             app,
             &[

@@ -86,6 +86,7 @@ fn walked(
                 matches: n,
             },
             matches,
+            anchors: vec![],
             users,
             figures,
             written: None,
@@ -183,6 +184,31 @@ fn on_users() -> App {
 
 fn emails(app: &App) -> Vec<String> {
     app.users().rows().iter().map(|r| r.email.clone()).collect()
+}
+
+#[test]
+fn my_sessions_show_the_gauge_of_their_own_walk_and_the_sessions_table_does_not() {
+    let (mut app, cmds) = App::new(init(), now());
+    app.update(Msg::Resize(120, 30), now());
+    for c in lists(&cmds) {
+        app.update(listed(&c, sessions(0, 5), None), now());
+    }
+    app.update(key('2'), now());
+    assert_eq!(app.tab(), Tab::MySessions);
+    let walk = the_walk(&query(&mut app, "country=FR"));
+    let Command::Walk { walk: req, .. } = &walk else {
+        unreachable!()
+    };
+    assert_eq!(req.source, ListSource::MySessions);
+    app.update(progress(&walk, 1, 40, 3), now());
+    let gauge = "walking: 1 page, 40 sessions scanned, 3 matches";
+    let text = screen_text(&render(&app, 120, 30));
+    assert!(text.contains(gauge), "{text}");
+    // The Sessions table is not the one being walked: it keeps its info line.
+    app.update(key('1'), now());
+    assert_eq!(app.tab(), Tab::Sessions);
+    let text = screen_text(&render(&app, 120, 30));
+    assert!(!text.contains("walking:"), "{text}");
 }
 
 #[test]
@@ -580,6 +606,7 @@ fn e_picks_a_format_and_exports_the_whole_result_with_progress_and_the_path() {
                 matches: 4321,
             },
             matches: vec![],
+            anchors: vec![],
             users: vec![],
             figures: None,
             written: Some(("/state/exports/sessions-1.ndjson".into(), 4321)),

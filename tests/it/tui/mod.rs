@@ -5,6 +5,8 @@ mod app;
 mod investigate;
 mod keys;
 mod layout;
+mod matches;
+mod matches_app;
 mod profile_pty;
 mod refresh_pty;
 mod responsive;

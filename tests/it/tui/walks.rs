@@ -10,7 +10,8 @@ use authtop::emulator::{EmulatorConfig, Faults, RunningEmulator};
 use authtop::output::Format;
 use authtop::query::compile_query;
 use authtop::tui::command::{
-    Command, Event, EventKind, ExportSpec, Outcome, WalkGoal, WalkRequest, Walked,
+    Command, Event, EventKind, ExportSpec, ListSource, MATCHES_KEPT, Outcome, WalkGoal,
+    WalkRequest, Walked,
 };
 use authtop::tui::worker::{self, WorkerContext, WorkerHandle};
 use std::collections::BTreeSet;
@@ -75,6 +76,7 @@ fn request(text: &str, goal: WalkGoal, size: u32, export: Option<ExportSpec>) ->
     let now = Timestamp::now();
     WalkRequest {
         generation: 1,
+        source: ListSource::Sessions,
         query: compile_query(text, now).unwrap(),
         order_by: OrderBy::default(),
         order: Order::default(),
@@ -82,6 +84,7 @@ fn request(text: &str, goal: WalkGoal, size: u32, export: Option<ExportSpec>) ->
         goal,
         now,
         export,
+        keep: MATCHES_KEPT,
     }
 }
 

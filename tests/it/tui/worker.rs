@@ -10,7 +10,8 @@ use authtop::authn::{Client, ClientConfig, Error, Secret};
 use authtop::config::token_file::{self, TokenPair};
 use authtop::emulator::{EmulatorConfig, Faults, RunningEmulator, SessionTokens};
 use authtop::tui::command::{
-    Command, CommandId, Event, EventKind, ItemOutcome, ListQuery, ListSource, Outcome,
+    Command, CommandId, Event, EventKind, ItemOutcome, ListQuery, ListSource, MatchPageRequest,
+    Outcome, WalkGoal, WalkRequest,
 };
 use authtop::tui::worker::{self, WorkerContext, WorkerHandle};
 use std::collections::{BTreeMap, BTreeSet};
@@ -106,6 +107,26 @@ async fn until_terminal(handle: &mut WorkerHandle, id: CommandId) -> Vec<Event> 
     mine
 }
 
+fn now() -> authtop::authn::model::Timestamp {
+    authtop::authn::model::Timestamp::now()
+}
+
+/// A walk for the local matches of `vpn=false` in a table.
+fn matches_walk(source: ListSource) -> WalkRequest {
+    WalkRequest {
+        generation: 1,
+        source,
+        query: authtop::query::compile_query("vpn=false", now()).unwrap(),
+        order_by: OrderBy::default(),
+        order: Order::default(),
+        size: 5,
+        goal: WalkGoal::Matches,
+        now: now(),
+        export: None,
+        keep: 5,
+    }
+}
+
 async fn run_one(handle: &mut WorkerHandle, cmd: Command) -> EventKind {
     let id = cmd.id().unwrap();
     handle.commands.send(cmd).unwrap();
@@ -180,6 +201,27 @@ async fn every_command_ends_in_exactly_one_terminal_event() {
             query: None,
         },
         Command::Refresh { id: 17 },
+        Command::Walk {
+            id: 18,
+            walk: Box::new(matches_walk(ListSource::MySessions)),
+        },
+        Command::MatchPage {
+            id: 19,
+            page: Box::new(MatchPageRequest {
+                generation: 1,
+                source: ListSource::Sessions,
+                query: authtop::query::compile_query("vpn=false", now()).unwrap(),
+                order_by: OrderBy::default(),
+                order: Order::default(),
+                size: 5,
+                page: 1,
+                anchor: authtop::investigate::Anchor {
+                    cursor: None,
+                    skip: 3,
+                    first: "pmt_none".into(),
+                },
+            }),
+        },
     ];
     let expected: BTreeSet<CommandId> = commands.iter().filter_map(Command::id).collect();
     for c in commands {

@@ -5,7 +5,6 @@ use crate::tui::app::{App, DetailView, LineEditor};
 use crate::tui::command::Command;
 use crate::tui::keymap::Action;
 use crate::tui::layout;
-use crate::tui::strings;
 
 /// Takes the actions every table shares; `false` for anything else.
 pub(super) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> bool {
@@ -34,22 +33,6 @@ pub(super) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> b
                 -step
             };
             app.table_mut(s).move_by(delta, viewport);
-        }
-        Action::NextPage | Action::PrevPage if app.table(s).is_local() => {
-            let t = app.table_mut(s);
-            let page = if action == Action::NextPage {
-                if !t.has_more() {
-                    app.say(strings::NO_NEXT_PAGE);
-                    return true;
-                }
-                t.local_page + 1
-            } else if t.local_page == 0 {
-                app.say(strings::NO_PREV_PAGE);
-                return true;
-            } else {
-                t.local_page - 1
-            };
-            t.show_local_page(page, viewport);
         }
         Action::NextPage => app.page_step(s, Step::Next, out),
         Action::PrevPage => app.page_step(s, Step::Prev, out),
