@@ -198,16 +198,24 @@ async fn latency(emu: &RunningEmulator, sessions: usize, window: Duration) {
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Waiter { check, done: tx });
         rx
     };
+    // The walk alone took twice `window`; a frame showing its start or end comes well
+    // within this, or it already went by.
+    let settle = window.mul_f64(4.0) + Duration::from_secs(2);
     let script = async {
         let mut samples = Vec::new();
         let first = wait(Box::new(|b| {
-            line(b, 1).contains("▸ 1 Sessions") && line(b, 3).contains("pmt_")
+            // The first page is in: the info line shows the row position.
+            line(b, 1).contains("▸ 1 Sessions") && line(b, 3).contains("[1/")
         }));
         let _ = tokio::time::timeout(PATIENCE, first).await;
         // The Users tab starts the walk.
-        let shown = wait(Box::new(|b| line(b, 2).contains("walking:")));
+        let shown = wait(Box::new(|b| {
+            (0..HEIGHT).any(|y| line(b, y).contains("walking:"))
+        }));
         let _ = keys.unbounded_send(Ok(press('4')));
-        let _ = tokio::time::timeout(PATIENCE, shown).await;
+        // A short walk can end before its gauge is ever drawn; waiting is bounded by what
+        // the walk takes, not by the patience a slow machine gets.
+        let _ = tokio::time::timeout(settle, shown).await;
         let started = Instant::now();
         let mut i = 0usize;
         // Keys go in for half the time the same walk took alone, so every one is
@@ -239,7 +247,7 @@ async fn latency(emu: &RunningEmulator, sessions: usize, window: Duration) {
         let end = wait(Box::new(|b| {
             (0..HEIGHT).any(|y| line(b, y).contains("walked "))
         }));
-        let still_walking = tokio::time::timeout(PATIENCE, end).await.is_ok();
+        let still_walking = tokio::time::timeout(settle, end).await.is_ok();
         for k in [special(KeyCode::Esc, KeyModifiers::NONE), press('q')] {
             let _ = keys.unbounded_send(Ok(k));
         }
