@@ -184,48 +184,68 @@ struct LightProfile<'a> {
     user_agent: Option<Cow<'a, str>>,
 }
 
+/// The parts of a session's JSON the walks and derived facts read: the active token's
+/// intelligence, borrowed. Shared with `glance`, which reads the same block.
 #[derive(Deserialize)]
-struct LightToken<'a> {
+pub(super) struct LightToken<'a> {
     #[serde(default, borrow)]
-    intelligence: Option<LightIntel<'a>>,
+    pub(super) intelligence: Option<LightIntel<'a>>,
 }
 
 #[derive(Deserialize)]
-struct LightIntel<'a> {
+pub(super) struct LightIntel<'a> {
     #[serde(default)]
-    embargo: Option<bool>,
+    pub(super) embargo: Option<bool>,
     #[serde(default, borrow)]
-    ip_intel: Option<LightIp<'a>>,
+    pub(super) ip_intel: Option<LightIp<'a>>,
     #[serde(default)]
-    user_intel: Option<bool>,
+    pub(super) user_intel: Option<bool>,
 }
 
 #[derive(Deserialize)]
-struct LightIp<'a> {
+pub(super) struct LightIp<'a> {
     #[serde(default)]
-    is_vpn: Option<bool>,
+    pub(super) is_vpn: Option<bool>,
     #[serde(default)]
-    is_proxy: Option<bool>,
+    pub(super) is_proxy: Option<bool>,
     #[serde(default, borrow)]
-    reputation: Option<LightReputation<'a>>,
+    pub(super) reputation: Option<LightReputation<'a>>,
     #[serde(default, borrow)]
-    geolocation: Option<LightGeo<'a>>,
+    pub(super) geolocation: Option<LightGeo<'a>>,
 }
 
 #[derive(Deserialize)]
-struct LightReputation<'a> {
+pub(super) struct LightReputation<'a> {
     #[serde(default, borrow)]
-    verdict: Option<Cow<'a, str>>,
+    pub(super) verdict: Option<Cow<'a, str>>,
 }
 
 #[derive(Deserialize)]
-struct LightGeo<'a> {
+pub(super) struct LightGeo<'a> {
     #[serde(default, borrow)]
-    country: Option<Cow<'a, str>>,
+    pub(super) country: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
-    city: Option<Cow<'a, str>>,
+    pub(super) city: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
-    country_code: Option<Cow<'a, str>>,
+    pub(super) country_code: Option<Cow<'a, str>>,
+}
+
+impl LightIntel<'_> {
+    /// The risk flags this block carries.
+    pub(super) fn risk(&self) -> Risk {
+        let ip = self.ip_intel.as_ref();
+        Risk {
+            provided: true,
+            verdict: ip
+                .and_then(|ip| ip.reputation.as_ref())
+                .and_then(|r| r.verdict.as_deref())
+                .and_then(Verdict::parse),
+            vpn: ip.and_then(|ip| ip.is_vpn).unwrap_or(false),
+            proxy: ip.and_then(|ip| ip.is_proxy).unwrap_or(false),
+            embargo: self.embargo.unwrap_or(false),
+            breached: self.user_intel.unwrap_or(false),
+        }
+    }
 }
 
 impl Derived {
@@ -278,24 +298,17 @@ impl Derived {
         let (risk, location) = match intel {
             None => (Risk::default(), None),
             Some(i) => {
-                let ip = i.ip_intel.as_ref();
-                let risk = Risk {
-                    provided: true,
-                    verdict: ip
-                        .and_then(|ip| ip.reputation.as_ref())
-                        .and_then(|r| r.verdict.as_deref())
-                        .and_then(Verdict::parse),
-                    vpn: ip.and_then(|ip| ip.is_vpn).unwrap_or(false),
-                    proxy: ip.and_then(|ip| ip.is_proxy).unwrap_or(false),
-                    embargo: i.embargo.unwrap_or(false),
-                    breached: i.user_intel.unwrap_or(false),
-                };
-                let location = ip.and_then(|ip| ip.geolocation.as_ref()).and_then(|g| {
-                    place(
-                        g.city.as_deref(),
-                        g.country_code.as_deref().or(g.country.as_deref()),
-                    )
-                });
+                let risk = i.risk();
+                let location = i
+                    .ip_intel
+                    .as_ref()
+                    .and_then(|ip| ip.geolocation.as_ref())
+                    .and_then(|g| {
+                        place(
+                            g.city.as_deref(),
+                            g.country_code.as_deref().or(g.country.as_deref()),
+                        )
+                    });
                 (risk, location)
             }
         };

@@ -5,9 +5,8 @@
 //! A walk of a whole result reads every session once and keeps almost none, so reading
 //! only this much is what keeps it close to the cost of fetching the pages.
 
-use super::facts::{self, Risk};
+use super::facts::{self, LightToken, Risk};
 use crate::authn::model::{Profile, Session, Timestamp, parse_timestamp};
-use crate::query::Verdict;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use std::borrow::Cow;
@@ -92,20 +91,8 @@ impl<'a> Glance<'a> {
         let (risk, place) = match intel {
             None => (Risk::default(), None),
             Some(i) => {
-                let ip = i.ip_intel;
-                let risk = Risk {
-                    provided: true,
-                    verdict: ip
-                        .as_ref()
-                        .and_then(|ip| ip.reputation.as_ref())
-                        .and_then(|r| r.verdict.as_deref())
-                        .and_then(Verdict::parse),
-                    vpn: ip.as_ref().and_then(|ip| ip.is_vpn).unwrap_or(false),
-                    proxy: ip.as_ref().and_then(|ip| ip.is_proxy).unwrap_or(false),
-                    embargo: i.embargo.unwrap_or(false),
-                    breached: i.user_intel.unwrap_or(false),
-                };
-                let place = ip.and_then(|ip| ip.geolocation).map(|g| Place {
+                let risk = i.risk();
+                let place = i.ip_intel.and_then(|ip| ip.geolocation).map(|g| Place {
                     country: g.country,
                     city: g.city,
                     country_code: g.country_code,
@@ -165,50 +152,6 @@ struct Light<'a> {
     profile: PairList<'a>,
     #[serde(default, borrow)]
     active_token: Option<LightToken<'a>>,
-}
-
-#[derive(Deserialize)]
-struct LightToken<'a> {
-    #[serde(default, borrow)]
-    intelligence: Option<LightIntel<'a>>,
-}
-
-#[derive(Deserialize)]
-struct LightIntel<'a> {
-    #[serde(default)]
-    embargo: Option<bool>,
-    #[serde(default, borrow)]
-    ip_intel: Option<LightIp<'a>>,
-    #[serde(default)]
-    user_intel: Option<bool>,
-}
-
-#[derive(Deserialize)]
-struct LightIp<'a> {
-    #[serde(default)]
-    is_vpn: Option<bool>,
-    #[serde(default)]
-    is_proxy: Option<bool>,
-    #[serde(default, borrow)]
-    reputation: Option<LightReputation<'a>>,
-    #[serde(default, borrow)]
-    geolocation: Option<LightGeo<'a>>,
-}
-
-#[derive(Deserialize)]
-struct LightReputation<'a> {
-    #[serde(default, borrow)]
-    verdict: Option<Cow<'a, str>>,
-}
-
-#[derive(Deserialize)]
-struct LightGeo<'a> {
-    #[serde(default, borrow)]
-    country: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    city: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    country_code: Option<Cow<'a, str>>,
 }
 
 fn timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
