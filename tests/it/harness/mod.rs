@@ -7,6 +7,7 @@
 //! - [`emulator`]: starting an emulator (with options) and talking JSON to it.
 //! - [`pty`]: the real binary in a pseudo-terminal, its screen read back.
 //! - [`server`]: a scripted HTTP/1.1 server that can misbehave byte by byte.
+//! - [`worker`]: the TUI's worker against an emulator, and every session it holds.
 
 pub(crate) mod app;
 pub(crate) mod cli;
@@ -14,6 +15,7 @@ pub(crate) mod client;
 pub(crate) mod emulator;
 pub(crate) mod pty;
 pub(crate) mod server;
+pub(crate) mod worker;
 
 use proptest::test_runner::{FailurePersistence, FileFailurePersistence};
 

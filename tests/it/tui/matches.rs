@@ -5,64 +5,28 @@
 
 use crate::harness;
 use crate::harness::app::{code, key, now};
-use authtop::audit::AuditLog;
-use authtop::authn::model::{Order, OrderBy, Session, SessionListRequest, Timestamp};
-use authtop::authn::{Client, ClientConfig, Secret};
-use authtop::emulator::{EmulatorConfig, Faults, RunningEmulator};
+use crate::harness::worker::{all_sessions, spawn};
+use authtop::authn::model::{Order, OrderBy, Session, Timestamp};
+use authtop::emulator::{Faults, RunningEmulator};
 use authtop::query::compile_query;
 use authtop::tui::app::{App, AppInit, Tab};
 use authtop::tui::command::{
     Command, Event, EventKind, ListSource, MatchPageRequest, Msg, Outcome, WalkGoal, WalkRequest,
     Walked,
 };
-use authtop::tui::worker::{self, WorkerContext, WorkerHandle};
+use authtop::tui::worker::WorkerHandle;
 use ratatui::crossterm::event::KeyCode;
-use std::sync::Arc;
 use std::time::Duration;
 
 const PATIENCE: Duration = Duration::from_secs(30);
 
 async fn emulator(users: usize, sessions: usize) -> RunningEmulator {
-    let cfg = EmulatorConfig {
-        intelligence: true,
-        ..harness::emulator::config(users, sessions, Faults::default())
-    };
-    harness::emulator::start(cfg).await
-}
-
-fn spawn(emu: &RunningEmulator, dir: &std::path::Path, user: Option<Secret>) -> WorkerHandle {
-    let client = Client::new(ClientConfig::new(emu.base_url(), emu.service_token())).unwrap();
-    worker::spawn(WorkerContext {
-        client,
-        profile: "test".into(),
-        user_token: user,
-        refresh_token: None,
-        token_file: None,
-        audit: Arc::new(AuditLog::open(&dir.join("audit.jsonl")).unwrap()),
-        concurrency: 2,
-    })
-}
-
-/// Every session in the order the walks use, read page by page through the client.
-async fn all_sessions(emu: &RunningEmulator) -> Vec<Session> {
-    let client = Client::new(ClientConfig::new(emu.base_url(), emu.service_token())).unwrap();
-    let mut out = Vec::new();
-    let mut last = None;
-    loop {
-        let req = SessionListRequest {
-            filter: None,
-            last: last.clone(),
-            order: Some(Order::default()),
-            order_by: Some(OrderBy::default()),
-            size: Some(1000),
-        };
-        let page = client.session_list(&req).await.unwrap();
-        out.extend(page.result.sessions);
-        match page.result.last.filter(|l| !l.is_empty()) {
-            Some(l) => last = Some(l),
-            None => return out,
-        }
-    }
+    harness::emulator::start(harness::emulator::config(
+        users,
+        sessions,
+        Faults::default(),
+    ))
+    .await
 }
 
 fn vpn_flag(s: &Session) -> Option<bool> {

@@ -3,64 +3,23 @@
 //! walk once and leaves no file.
 
 use crate::harness;
-use authtop::audit::AuditLog;
+use crate::harness::worker::all_sessions;
 use authtop::authn::model::{Order, OrderBy, Session, Timestamp};
-use authtop::authn::{Client, ClientConfig};
-use authtop::emulator::{EmulatorConfig, Faults, RunningEmulator};
+use authtop::emulator::{Faults, RunningEmulator};
 use authtop::output::Format;
 use authtop::query::compile_query;
 use authtop::tui::command::{
     Command, Event, EventKind, ExportSpec, ListSource, MATCHES_KEPT, Outcome, WalkGoal,
     WalkRequest, Walked,
 };
-use authtop::tui::worker::{self, WorkerContext, WorkerHandle};
+use authtop::tui::worker::WorkerHandle;
 use std::collections::BTreeSet;
-use std::sync::Arc;
 use std::time::Duration;
 
 const PATIENCE: Duration = Duration::from_secs(30);
 
 async fn emulator() -> RunningEmulator {
-    let cfg = EmulatorConfig {
-        intelligence: true,
-        ..harness::emulator::config(40, 800, Faults::default())
-    };
-    harness::emulator::start(cfg).await
-}
-
-fn spawn(emu: &RunningEmulator, dir: &std::path::Path) -> WorkerHandle {
-    let client = Client::new(ClientConfig::new(emu.base_url(), emu.service_token())).unwrap();
-    worker::spawn(WorkerContext {
-        client,
-        profile: "test".into(),
-        user_token: None,
-        refresh_token: None,
-        token_file: None,
-        audit: Arc::new(AuditLog::open(&dir.join("audit.jsonl")).unwrap()),
-        concurrency: 2,
-    })
-}
-
-/// Every session the emulator holds, read page by page through the client.
-async fn all_sessions(emu: &RunningEmulator) -> Vec<Session> {
-    let client = Client::new(ClientConfig::new(emu.base_url(), emu.service_token())).unwrap();
-    let mut out = Vec::new();
-    let mut last = None;
-    loop {
-        let req = authtop::authn::model::SessionListRequest {
-            filter: None,
-            last: last.clone(),
-            order: None,
-            order_by: None,
-            size: Some(1000),
-        };
-        let page = client.session_list(&req).await.unwrap();
-        out.extend(page.result.sessions);
-        match page.result.last.filter(|l| !l.is_empty()) {
-            Some(l) => last = Some(l),
-            None => return out,
-        }
-    }
+    harness::emulator::start(harness::emulator::config(40, 800, Faults::default())).await
 }
 
 fn vpn(s: &Session) -> bool {
@@ -131,7 +90,7 @@ fn walked(events: &[Event]) -> &Walked {
 async fn a_local_term_walk_keeps_exactly_the_sessions_that_match() {
     let emu = emulator().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut h = spawn(&emu, dir.path());
+    let mut h = harness::worker::spawn(&emu, dir.path(), None);
     let truth: BTreeSet<String> = all_sessions(&emu)
         .await
         .into_iter()
@@ -174,7 +133,7 @@ async fn a_local_term_walk_keeps_exactly_the_sessions_that_match() {
 async fn an_aggregate_walk_counts_every_user_and_keeps_no_session() {
     let emu = emulator().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut h = spawn(&emu, dir.path());
+    let mut h = harness::worker::spawn(&emu, dir.path(), None);
     let all = all_sessions(&emu).await;
     let users: BTreeSet<&str> = all.iter().map(|s| s.identity.as_str()).collect();
     let events = run(&mut h, 1, request("", WalkGoal::Aggregate, 250, None), None).await;
@@ -192,7 +151,7 @@ async fn an_export_writes_every_match_as_ndjson_and_says_where() {
     let emu = emulator().await;
     let dir = tempfile::tempdir().unwrap();
     let exports = dir.path().join("exports");
-    let mut h = spawn(&emu, dir.path());
+    let mut h = harness::worker::spawn(&emu, dir.path(), None);
     let truth: BTreeSet<String> = all_sessions(&emu)
         .await
         .into_iter()
@@ -255,7 +214,7 @@ async fn a_cancelled_export_ends_once_and_leaves_no_file() {
     let emu = emulator().await;
     let dir = tempfile::tempdir().unwrap();
     let exports = dir.path().join("exports");
-    let mut h = spawn(&emu, dir.path());
+    let mut h = harness::worker::spawn(&emu, dir.path(), None);
     let spec = ExportSpec {
         format: Format::Csv,
         dir: exports.clone(),
@@ -280,7 +239,7 @@ async fn an_export_to_a_folder_that_cannot_be_made_fails_with_the_path() {
     let dir = tempfile::tempdir().unwrap();
     let blocker = dir.path().join("file");
     std::fs::write(&blocker, "not a folder").unwrap();
-    let mut h = spawn(&emu, dir.path());
+    let mut h = harness::worker::spawn(&emu, dir.path(), None);
     let spec = ExportSpec {
         format: Format::Csv,
         dir: blocker.join("exports"),
