@@ -8,6 +8,7 @@ use crate::harness::app::{code, key, now};
 use crate::harness::worker::{all_sessions, spawn};
 use authtop::authn::model::{Order, OrderBy, Session, Timestamp};
 use authtop::emulator::{Faults, RunningEmulator};
+use authtop::investigate::Anchor;
 use authtop::query::compile_query;
 use authtop::tui::app::{App, AppInit, Tab};
 use authtop::tui::command::{
@@ -90,14 +91,9 @@ async fn walk(h: &mut WorkerHandle, req: WalkRequest) -> (Walked, WalkRequest) {
     }
 }
 
-async fn page(
-    h: &mut WorkerHandle,
-    id: u64,
-    req: &WalkRequest,
-    w: &Walked,
-    k: usize,
-) -> Vec<Session> {
-    let cmd = Command::MatchPage {
+/// The command that fetches display page `k` of `req`'s matches again from `anchor`.
+fn match_page(id: u64, req: &WalkRequest, anchor: &Anchor, k: usize) -> Command {
+    Command::MatchPage {
         id,
         page: Box::new(MatchPageRequest {
             generation: req.generation,
@@ -107,10 +103,19 @@ async fn page(
             order: req.order,
             size: req.size,
             page: k,
-            anchor: w.anchors[k].clone(),
+            anchor: anchor.clone(),
         }),
-    };
-    match answer(h, cmd).await {
+    }
+}
+
+async fn page(
+    h: &mut WorkerHandle,
+    id: u64,
+    req: &WalkRequest,
+    w: &Walked,
+    k: usize,
+) -> Vec<Session> {
+    match answer(h, match_page(id, req, &w.anchors[k], k)).await {
         EventKind::Done(Outcome::MatchPage { page, sessions, .. }) => {
             assert_eq!(page, k);
             sessions
@@ -189,21 +194,14 @@ async fn a_failed_fetch_of_a_page_of_matches_ends_once_with_the_cause() {
     let (w, req) = walk(&mut h, walk_request("vpn=false", 50, 50)).await;
     let mut bad = w.clone();
     bad.anchors[1].cursor = Some("not-a-cursor".into());
-    let cmd = Command::MatchPage {
-        id: 9,
-        page: Box::new(MatchPageRequest {
-            generation: 1,
-            source: ListSource::Sessions,
-            query: req.query.clone(),
-            order_by: req.order_by,
-            order: req.order,
-            size: req.size,
-            page: 1,
-            anchor: bad.anchors[1].clone(),
-        }),
-    };
-    match answer(&mut h, cmd).await {
-        EventKind::Failed(e) => assert!(!e.to_string().is_empty()),
+    match answer(&mut h, match_page(9, &req, &bad.anchors[1], 1)).await {
+        EventKind::Failed(e) => {
+            // The cause names the field the server refused and its request id.
+            let text = e.to_string();
+            assert!(text.contains("ValidationError"), "{text}");
+            assert!(text.contains("/last"), "{text}");
+            assert!(text.contains("request prq_"), "{text}");
+        }
         other => panic!("a bad cursor must fail: {other:?}"),
     }
 }
