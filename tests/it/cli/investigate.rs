@@ -496,22 +496,7 @@ async fn a_walk_for_local_terms_that_fails_says_where_to_resume_and_closes_the_o
     .await;
     let env = Env::start(1, 1).await;
     let out = env
-        .run_raw(
-            [
-                "sessions",
-                "list",
-                "vpn",
-                "-o",
-                "json",
-                "--base-url",
-                &url,
-                "--token",
-                &env.token,
-            ]
-            .map(String::from)
-            .to_vec(),
-            &[],
-        )
+        .run_at(&url, &["sessions", "list", "vpn", "-o", "json"])
         .await;
     assert_ne!(out.code, 0);
     assert!(
@@ -546,22 +531,7 @@ async fn passed_through_sessions_keep_the_token_scrub_and_terminal_safety() {
     let page = serde_json::json!({"sessions": [echo, bidi], "last": "", "count": 2});
     let (url, _) = scripted(vec![(200, envelope("Success", page))]).await;
     let out = env
-        .run_raw(
-            [
-                "sessions",
-                "list",
-                "--all",
-                "-o",
-                "ndjson",
-                "--base-url",
-                &url,
-                "--token",
-                &env.token,
-            ]
-            .map(String::from)
-            .to_vec(),
-            &[],
-        )
+        .run_at(&url, &["sessions", "list", "--all", "-o", "ndjson"])
         .await;
     out.expect_code(0);
     let lines = ndjson(&out.stdout);

@@ -165,22 +165,7 @@ async fn a_listing_that_repeats_a_cursor_exits_non_zero_as_incomplete() {
     ])
     .await;
     let out = env
-        .run_raw(
-            [
-                "sessions",
-                "list",
-                "--all",
-                "-o",
-                "ndjson",
-                "--base-url",
-                &url,
-                "--token",
-                &env.token,
-            ]
-            .map(String::from)
-            .to_vec(),
-            &[],
-        )
+        .run_at(&url, &["sessions", "list", "--all", "-o", "ndjson"])
         .await;
     assert_ne!(out.code, 0, "{out:?}");
     assert!(out.stderr.contains("incomplete"), "{}", out.stderr);
@@ -191,21 +176,9 @@ async fn a_listing_that_repeats_a_cursor_exits_non_zero_as_incomplete() {
     ])
     .await;
     let out = env
-        .run_raw(
-            [
-                "sessions",
-                "invalidate",
-                "--query",
-                "email~x",
-                "--yes",
-                "--base-url",
-                &url,
-                "--token",
-                &env.token,
-            ]
-            .map(String::from)
-            .to_vec(),
-            &[],
+        .run_at(
+            &url,
+            &["sessions", "invalidate", "--query", "email~x", "--yes"],
         )
         .await;
     assert_ne!(out.code, 0, "{out:?}");

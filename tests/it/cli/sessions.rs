@@ -494,21 +494,7 @@ async fn a_dead_server_exits_5() {
     let env = Env::start(1, 1).await;
     let url = format!("http://127.0.0.1:{}", dead_port());
     let out = env
-        .run_raw(
-            [
-                "sessions",
-                "list",
-                "--timeout",
-                "2s",
-                "--base-url",
-                &url,
-                "--token",
-                &env.token,
-            ]
-            .map(String::from)
-            .to_vec(),
-            &[],
-        )
+        .run_at(&url, &["sessions", "list", "--timeout", "2s"])
         .await;
     out.expect_code(5);
     assert!(out.stderr.contains("127.0.0.1"), "{}", out.stderr);
@@ -608,22 +594,7 @@ async fn a_walk_that_fails_mid_way_closes_the_output_and_says_where_to_resume() 
         .await;
 
         let out = env
-            .run_raw(
-                [
-                    "sessions",
-                    "list",
-                    "--all",
-                    "-o",
-                    format,
-                    "--base-url",
-                    &url,
-                    "--token",
-                    &env.token,
-                ]
-                .map(String::from)
-                .to_vec(),
-                &[],
-            )
+            .run_at(&url, &["sessions", "list", "--all", "-o", format])
             .await;
         out.expect_code(4);
         assert!(

@@ -121,8 +121,14 @@ impl Env {
 
     /// Runs `authtop ARGS --base-url <emulator> --token <service token>`.
     pub(crate) async fn run(&self, args: &[&str]) -> Out {
+        self.run_at(&self.base_url, args).await
+    }
+
+    /// Runs `authtop ARGS` with this env's token against the server at `base_url` (a
+    /// scripted one, say), with only the hermetic env.
+    pub(crate) async fn run_at(&self, base_url: &str, args: &[&str]) -> Out {
         let mut all: Vec<String> = args.iter().map(ToString::to_string).collect();
-        all.extend(["--base-url".into(), self.base_url.clone()]);
+        all.extend(["--base-url".into(), base_url.to_string()]);
         all.extend(["--token".into(), self.token.clone()]);
         self.run_raw(all, &[]).await
     }
