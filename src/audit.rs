@@ -188,7 +188,8 @@ pub trait AuditSink: Send + Sync + std::fmt::Debug {
     fn describe(&self) -> String;
 }
 
-/// An audit file opened for appending; lines from concurrent tasks never interleave.
+/// An audit file opened for appending; lines from concurrent tasks and processes never
+/// interleave, and a line is on disk whole or not at all.
 #[derive(Debug)]
 pub struct AuditLog {
     path: PathBuf,
@@ -196,18 +197,28 @@ pub struct AuditLog {
 }
 
 impl AuditLog {
-    /// Opens (creating with mode 0600, and creating parent folders) for appending.
+    /// Opens (creating with mode 0600, and creating parent folders) for appending. A line
+    /// left torn at the end by an earlier process is cut, so this run starts on a clean line.
     pub fn open(path: &Path) -> io::Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
         let mut opts = OpenOptions::new();
-        opts.create(true).append(true);
+        opts.create(true).append(true).read(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        let file = match opts.open(path) {
+            Ok(f) => f,
+            // Devices and pipes may refuse reading; appending is all the log needs.
+            Err(_) => OpenOptions::new().append(true).open(path)?,
+        };
+        {
+            let _lock = Locked::new(&file);
+            cut_torn_tail(&file)?;
+        }
         Ok(Self {
             path: path.to_path_buf(),
-            file: Mutex::new(opts.open(path)?),
+            file: Mutex::new(file),
         })
     }
 
@@ -216,16 +227,86 @@ impl AuditLog {
         &self.path
     }
 
-    /// Appends one record as one line and flushes it.
+    /// Appends one record as one line and flushes it. On a short write (a full disk) the
+    /// file is cut back to where the line began, and the error is returned.
     pub fn append(&self, record: &AuditRecord) -> io::Result<()> {
         let line = encode_line(record)?;
-        let mut file = self
+        let guard = self
             .file
             .lock()
             .map_err(|_| io::Error::other("audit log lock poisoned"))?;
-        file.write_all(line.as_bytes())?;
-        file.flush()
+        let file: &File = &guard;
+        let _lock = Locked::new(file);
+        let mut writer = file;
+        let regular = file.metadata().is_ok_and(|m| m.file_type().is_file());
+        let start = if regular { file.metadata()?.len() } else { 0 };
+        if let Err(e) = writer
+            .write_all(line.as_bytes())
+            .and_then(|()| writer.flush())
+        {
+            if regular && file.metadata().is_ok_and(|m| m.len() != start) {
+                // Whole or not at all: a torn line would corrupt the one after it.
+                if file.set_len(start).is_err() {
+                    let _ = cut_torn_tail(file);
+                }
+            }
+            return Err(e);
+        }
+        Ok(())
     }
+}
+
+/// An advisory lock on the whole file for as long as it lives, so another process's
+/// line never lands between our length check and our write. Where the file system
+/// cannot lock, lines still go out as single appends.
+struct Locked<'a>(Option<&'a File>);
+
+impl<'a> Locked<'a> {
+    fn new(file: &'a File) -> Self {
+        Self(file.lock().ok().map(|()| file))
+    }
+}
+
+impl Drop for Locked<'_> {
+    fn drop(&mut self) {
+        if let Some(f) = self.0 {
+            let _ = f.unlock();
+        }
+    }
+}
+
+/// Cuts a regular file back to just after its last newline (or to empty when it holds
+/// none): what follows it is a line that was never finished.
+fn cut_torn_tail(file: &File) -> io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let Ok(meta) = file.metadata() else {
+        return Ok(());
+    };
+    if !meta.file_type().is_file() || meta.len() == 0 {
+        return Ok(());
+    }
+    let mut reader = file;
+    let len = meta.len();
+    let mut end = len;
+    let mut buf = [0u8; 4096];
+    while end > 0 {
+        let from = end.saturating_sub(buf.len() as u64);
+        let n = usize::try_from(end - from).unwrap_or(buf.len());
+        reader.seek(SeekFrom::Start(from))?;
+        if reader.read_exact(&mut buf[..n]).is_err() {
+            // Not readable (opened append-only): leave it as it is.
+            return Ok(());
+        }
+        if let Some(i) = memchr::memrchr(b'\n', &buf[..n]) {
+            let keep = from + i as u64 + 1;
+            if keep != len {
+                file.set_len(keep)?;
+            }
+            return Ok(());
+        }
+        end = from;
+    }
+    file.set_len(0)
 }
 
 impl AuditSink for AuditLog {
@@ -321,6 +402,21 @@ mod tests {
         );
         let v: serde_json::Value = serde_json::from_str(&line).unwrap();
         assert_eq!(v["email"], r.email.unwrap(), "escaping keeps the value");
+    }
+
+    #[test]
+    fn a_torn_last_line_is_cut_when_the_log_is_opened_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let whole = encode_line(&record()).unwrap();
+        std::fs::write(&path, format!("{whole}{}", &whole[..17])).unwrap();
+        let log = AuditLog::open(&path).unwrap();
+        log.append(&record()).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text, format!("{whole}{whole}"));
+        std::fs::write(&path, &whole[..5]).unwrap();
+        drop(AuditLog::open(&path).unwrap());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "");
     }
 
     #[test]

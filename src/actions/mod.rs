@@ -5,17 +5,20 @@
 //! here knows about terminals.
 
 pub mod guard;
+pub mod pace;
 pub mod refresh;
 pub mod signals;
 pub mod stop;
 
 use crate::audit::{AuditAction, AuditOutcome, AuditRecord, AuditSink, Operator, Phase};
-use crate::authn::{Acted, Call, Client, Error, Secret};
+use crate::authn::is_retryable_status;
+use crate::authn::{Acted, Call, Client, Error, Secret, TransportKind};
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
+use pace::{Feedback, Pace, PaceConfig};
 use serde::Serialize;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 pub use stop::{Stop, StopReason};
 
 /// What to do to each target.
@@ -91,7 +94,8 @@ pub enum Outcome {
     NotFound,
     /// Refused or failed.
     Failed(Error),
-    /// Sent, but the run stopped before an answer came: it may or may not have happened.
+    /// Sent, and no answer said how it ended (none came, or the run stopped first): it
+    /// may or may not have happened.
     Unknown,
     /// Never sent.
     NotAttempted,
@@ -135,9 +139,9 @@ impl Item {
             Outcome::ConfirmedByRetry => {
                 Some("an earlier attempt got no answer; the retry found it already ended".into())
             }
-            Outcome::Unknown => {
-                Some("sent, but no answer came before the run stopped; it may have ended".into())
-            }
+            Outcome::Unknown => Some(
+                "sent, but no answer came (or the run stopped first); it may have ended".into(),
+            ),
             Outcome::NotAttempted => Some("not sent: the run stopped first".into()),
             Outcome::NotFound | Outcome::Done => None,
         }
@@ -221,30 +225,130 @@ pub fn new_run_id() -> String {
     format!("run_{:016x}", fastrand::u64(..))
 }
 
+/// What bounds a whole run beyond the per-call limits of the client.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limits {
+    /// Stop dispatching this long after the run starts (`--deadline`).
+    pub deadline: Option<Duration>,
+    /// Stop dispatching after this many transport failures in a row (0: never).
+    pub breaker: u32,
+    /// Longest a server's `Retry-After` is honoured.
+    pub retry_after_cap: Duration,
+}
+
+/// Transport failures in a row that stop a run by default.
+pub const DEFAULT_BREAKER: u32 = 10;
+
+/// Times one target may be throttled (429) before it is reported failed: throttling
+/// costs time, not targets, but a server that throttles one target forever must not
+/// hold the run forever either.
+pub const MAX_THROTTLED: u32 = 64;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            deadline: None,
+            breaker: DEFAULT_BREAKER,
+            retry_after_cap: pace::DEFAULT_RETRY_AFTER_CAP,
+        }
+    }
+}
+
 /// The engine: a client, an audit sink and the concurrency to act at.
 #[derive(Debug, Clone)]
 pub struct Engine {
     client: Client,
+    /// The same client making each call once: the engine retries, paced for the run.
+    once: Client,
     audit: Arc<dyn AuditSink>,
     concurrency: usize,
     /// How long in-flight requests may still take once a stop is asked for.
     grace: Duration,
+    limits: Limits,
+}
+
+/// A target on its way: how often it was tried and what its attempts told.
+#[derive(Debug)]
+struct Pending {
+    target: Target,
+    /// Attempts sent.
+    tries: u32,
+    /// Attempts answered with 429.
+    throttled: u32,
+    /// An attempt was sent and no answer came: the server may have acted on it.
+    unanswered: bool,
+    /// The last attempt's failure.
+    last: Option<Error>,
+    /// Not to be sent again before this.
+    not_before: Option<Instant>,
+}
+
+impl Pending {
+    fn new(target: Target) -> Self {
+        Self {
+            target,
+            tries: 0,
+            throttled: 0,
+            unanswered: false,
+            last: None,
+            not_before: None,
+        }
+    }
+
+    /// How it ends when it is tried no more: unknown when an attempt may have reached
+    /// the server unanswered, else failed with the last reason.
+    fn give_up(self, host: &str) -> Item {
+        let request_id = self
+            .last
+            .as_ref()
+            .and_then(|e| e.request_id().map(str::to_owned));
+        let outcome = match self.last {
+            _ if self.unanswered => Outcome::Unknown,
+            Some(e) => Outcome::Failed(e),
+            None => Outcome::Failed(Error::Transport {
+                kind: TransportKind::Other,
+                host: host.to_string(),
+                message: "the run stopped before an answer".into(),
+                attempts: self.tries,
+            }),
+        };
+        Item {
+            target: self.target,
+            outcome,
+            request_id,
+        }
+    }
+}
+
+/// What one attempt says about its target.
+enum Verdict {
+    /// The target's outcome.
+    Final(Item),
+    /// Worth another attempt.
+    Again {
+        error: Error,
+        /// 429: costs time, not one of the target's attempts.
+        throttled: bool,
+        /// No usable exchange (counts toward the breaker).
+        transport: bool,
+        /// Sent and not answered.
+        unanswered: bool,
+    },
 }
 
 impl Engine {
     /// An engine acting through `client`, recording to `audit`, `concurrency` at a time.
-    /// In-flight requests get the client's whole retry budget to finish after a stop.
+    /// In-flight requests get one attempt's whole time to finish after a stop.
     pub fn new(client: Client, audit: Arc<dyn AuditSink>, concurrency: usize) -> Self {
         let cfg = client.config();
-        let attempts = cfg.retry.max_attempts.max(1);
-        let grace = (cfg.connect_timeout + cfg.request_timeout + cfg.retry.max_delay)
-            .saturating_mul(attempts)
-            + cfg.poll_deadline;
+        let grace = cfg.connect_timeout + cfg.request_timeout + cfg.poll_deadline;
         Self {
+            once: client.single_attempt(),
             client,
             audit,
             concurrency: concurrency.max(1),
             grace,
+            limits: Limits::default(),
         }
     }
 
@@ -255,14 +359,22 @@ impl Engine {
         self
     }
 
+    /// The same engine under these run limits.
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
     /// The client it acts through.
     pub fn client(&self) -> &Client {
         &self.client
     }
 
-    /// Acts on every target (duplicates once), `concurrency` at a time, until done or
-    /// stopped. Each request is preceded by an intent line and followed by an outcome
-    /// line; a failed write stops the run and the rest are reported not attempted.
+    /// Acts on every target (duplicates once), paced (at most `concurrency` at a time,
+    /// fewer while the server slows down), until done or stopped. Each target gets an
+    /// intent line before its first request and an outcome line once settled; a failed
+    /// write stops the run and the rest are reported not attempted.
     pub async fn run(
         &self,
         op: &Op,
@@ -277,27 +389,55 @@ impl Engine {
             .filter(|t| seen.insert(t.id.clone()))
             .collect();
         let total = targets.len();
-        let mut queue = targets.into_iter();
+        let started = Instant::now();
+        let run_deadline = self.limits.deadline.map(|d| (started + d, d));
+        let mut pace_config = PaceConfig::new(self.concurrency);
+        pace_config.retry_after_cap = self.limits.retry_after_cap;
+        let pace = Pace::new(pace_config);
+        let attempts = self.client.config().retry.attempts();
+        let host = self.client.host().to_string();
+        let mut queue: std::collections::VecDeque<Pending> =
+            targets.into_iter().map(Pending::new).collect();
+        let mut waiting: Vec<Pending> = Vec::new();
         let mut items = Vec::with_capacity(total);
         let mut in_flight = FuturesUnordered::new();
-        let mut flying = std::collections::HashMap::new();
+        let mut flying: std::collections::HashMap<String, Pending> =
+            std::collections::HashMap::new();
+        let mut transport_in_a_row = 0u32;
         let mut announced = false;
-        let mut deadline: Option<std::pin::Pin<Box<tokio::time::Sleep>>> = None;
+        let mut grace: Option<std::pin::Pin<Box<tokio::time::Sleep>>> = None;
         loop {
-            while stop.reason().is_none() && in_flight.len() < self.concurrency {
-                let Some(target) = queue.next() else { break };
-                if let Err(e) = self.write(op, info, &target, Phase::Intent, None) {
-                    stop.stop(StopReason::AuditFailed(self.audit_error(&e)));
-                    items.push(not_attempted(target));
+            let now = Instant::now();
+            while stop.reason().is_none()
+                && in_flight.len() < pace.window()
+                && pace.not_before(now).is_none()
+            {
+                let due = waiting
+                    .iter()
+                    .position(|p| p.not_before.is_none_or(|t| t <= now));
+                let Some(mut p) = due
+                    .map(|i| waiting.swap_remove(i))
+                    .or_else(|| queue.pop_front())
+                else {
                     break;
+                };
+                if p.tries == 0 {
+                    if let Err(e) = self.write(op, info, &p.target, Phase::Intent, None) {
+                        stop.stop(StopReason::AuditFailed(self.audit_error(&e)));
+                        queue.push_front(p);
+                        break;
+                    }
+                    on(&Progress::Sent(p.target.clone()));
                 }
-                on(&Progress::Sent(target.clone()));
-                flying.insert(target.id.clone(), target.clone());
-                let client = self.client.clone();
+                p.tries += 1;
+                let ticket = pace.ticket();
+                let client = self.once.clone();
                 let op = op.clone();
+                let id = p.target.id.clone();
+                flying.insert(id.clone(), p);
                 in_flight.push(async move {
-                    let acted = client.act(op.call(&target.id)).await;
-                    (target, acted)
+                    let acted = client.act(op.call(&id)).await;
+                    (id, ticket, acted)
                 });
             }
             if let Some(reason) = stop.reason()
@@ -305,34 +445,116 @@ impl Engine {
             {
                 announced = true;
                 on(&Progress::Stopping(reason));
-                deadline = Some(Box::pin(tokio::time::sleep(self.grace)));
+                let wait = if stop.hurried() {
+                    Duration::ZERO
+                } else {
+                    self.grace
+                };
+                grace = Some(Box::pin(tokio::time::sleep(wait)));
             }
-            if in_flight.is_empty() {
-                if stop.reason().is_some() || queue.len() == 0 {
-                    break;
-                }
-                continue;
+            if in_flight.is_empty()
+                && (stop.reason().is_some() || (queue.is_empty() && waiting.is_empty()))
+            {
+                break;
             }
-            let finished: Vec<Item> = tokio::select! {
-                Some((target, acted)) = in_flight.next() => {
-                    flying.remove(&target.id);
-                    vec![classify(op, target, acted)]
-                }
-                () = stop.stopped(), if !announced => Vec::new(),
-                () = async {
-                    if let Some(d) = deadline.as_mut() {
-                        d.await;
-                    }
-                }, if deadline.is_some() => {
-                    // The grace is over: what is still in flight ends as unknown.
-                    in_flight = FuturesUnordered::new();
-                    let mut left: Vec<Target> = std::mem::take(&mut flying).into_values().collect();
-                    left.sort_by(|a, b| a.id.cmp(&b.id));
-                    left.into_iter()
-                        .map(|target| Item { target, outcome: Outcome::Unknown, request_id: None })
-                        .collect()
+            // The next time something may be sent without an answer arriving first.
+            let wake = if stop.reason().is_some() {
+                None
+            } else {
+                let retry = waiting.iter().filter_map(|p| p.not_before).min();
+                let paused = pace.not_before(now);
+                match (retry, paused) {
+                    (Some(r), Some(p)) => Some(r.max(p)),
+                    (r, p) => r.or(p).or_else(|| {
+                        (in_flight.len() < pace.window() && !queue.is_empty()).then_some(now)
+                    }),
                 }
             };
+            let finished: Vec<Item> = tokio::select! {
+                Some((id, ticket, acted)) = in_flight.next() => {
+                    let Some(mut p) = flying.remove(&id) else { continue };
+                    let now = Instant::now();
+                    match self.verdict(op, &p, acted) {
+                        Verdict::Final(item) => {
+                            pace.report(ticket, Feedback::Answered, now);
+                            transport_in_a_row = 0;
+                            vec![item]
+                        }
+                        Verdict::Again { error, throttled, transport, unanswered } => {
+                            let wait = pace.report(
+                                ticket,
+                                Feedback::SlowDown { retry_after: error.retry_after() },
+                                now,
+                            );
+                            if transport {
+                                transport_in_a_row += 1;
+                                if self.limits.breaker > 0 && transport_in_a_row >= self.limits.breaker {
+                                    stop.stop(StopReason::Breaker {
+                                        failures: transport_in_a_row,
+                                        last: error.to_string(),
+                                    });
+                                }
+                            } else {
+                                transport_in_a_row = 0;
+                            }
+                            p.unanswered |= unanswered;
+                            p.throttled += u32::from(throttled);
+                            p.last = Some(error);
+                            let spent = if throttled {
+                                p.throttled >= MAX_THROTTLED
+                            } else {
+                                p.tries - p.throttled >= attempts
+                            };
+                            if spent || stop.reason().is_some() {
+                                vec![p.give_up(&host)]
+                            } else {
+                                p.not_before = Some(now + wait);
+                                waiting.push(p);
+                                Vec::new()
+                            }
+                        }
+                    }
+                }
+                () = stop.stopped(), if !announced => Vec::new(),
+                () = stop.hurried_wait(), if announced && !stop.hurried() => Vec::new(),
+                () = async {
+                    if let Some(d) = grace.as_mut() {
+                        d.await;
+                    }
+                }, if grace.is_some() && !in_flight.is_empty() => {
+                    // The grace is over: what is still in flight ends as unknown.
+                    in_flight = FuturesUnordered::new();
+                    let mut left: Vec<Pending> = std::mem::take(&mut flying).into_values().collect();
+                    left.sort_by(|a, b| a.target.id.cmp(&b.target.id));
+                    left.into_iter()
+                        .map(|p| Item { target: p.target, outcome: Outcome::Unknown, request_id: None })
+                        .collect()
+                }
+                () = async {
+                    if let Some(w) = wake {
+                        tokio::time::sleep_until(w.into()).await;
+                    }
+                }, if wake.is_some() => Vec::new(),
+                () = async {
+                    if let Some((at, _)) = run_deadline {
+                        tokio::time::sleep_until(at.into()).await;
+                    }
+                }, if run_deadline.is_some() && stop.reason().is_none() => {
+                    if let Some((_, d)) = run_deadline {
+                        stop.hurry(StopReason::Deadline(d));
+                    }
+                    Vec::new()
+                }
+            };
+            if stop.hurried() && grace.is_some() && !in_flight.is_empty() {
+                // Hurried after the grace started: it ends now.
+                grace = Some(Box::pin(tokio::time::sleep(Duration::ZERO)));
+            }
+            let mut finished = finished;
+            if stop.reason().is_some() {
+                // Targets waiting for a retry were sent: they end with what they got.
+                finished.extend(waiting.drain(..).map(|p| p.give_up(&host)));
+            }
             for item in finished {
                 if let Err(e) = self.write(op, info, &item.target, Phase::Outcome, Some(&item)) {
                     stop.stop(StopReason::AuditFailed(self.audit_error(&e)));
@@ -345,12 +567,70 @@ impl Engine {
                 });
             }
         }
-        items.extend(queue.map(not_attempted));
+        items.extend(queue.into_iter().map(|p| not_attempted(p.target)));
         Report {
             action: op.action(),
             run_id: info.run_id.clone(),
             items,
             stopped: stop.reason(),
+        }
+    }
+
+    /// What one attempt's answer means for its target.
+    fn verdict(&self, op: &Op, p: &Pending, acted: Acted) -> Verdict {
+        let unanswered_now = acted.unanswered_before;
+        let e = match acted.result {
+            Ok(resp) => {
+                return Verdict::Final(Item {
+                    target: p.target.clone(),
+                    outcome: Outcome::Done,
+                    request_id: Some(resp.request_id),
+                });
+            }
+            Err(e) => e,
+        };
+        let again = |error, throttled, transport, unanswered| Verdict::Again {
+            error,
+            throttled,
+            transport,
+            unanswered,
+        };
+        match &e {
+            _ if e.is_not_found() => {
+                let request_id = e.request_id().map(str::to_owned);
+                // A client invalidate answers NotFound for another user's session too, so
+                // even after a lost answer it cannot be taken as done.
+                let outcome =
+                    if (p.unanswered || unanswered_now) && !matches!(op, Op::ClientInvalidate(_)) {
+                        Outcome::ConfirmedByRetry
+                    } else {
+                        Outcome::NotFound
+                    };
+                Verdict::Final(Item {
+                    target: p.target.clone(),
+                    outcome,
+                    request_id,
+                })
+            }
+            Error::Api(a) if a.http_status == 429 => again(e, true, false, false),
+            Error::Api(a) if is_retryable_status(a.http_status) => again(e, false, false, false),
+            Error::Decode { http_status, .. } if is_retryable_status(*http_status) => {
+                again(e, false, false, false)
+            }
+            Error::Transport { kind, .. } if !kind.is_permanent() => {
+                let unanswered = *kind != TransportKind::Connect;
+                again(e, false, true, unanswered)
+            }
+            // Accepted and never completed in time: the server has it, the outcome is open.
+            Error::Pending { .. } => again(e, false, false, true),
+            _ => {
+                let request_id = e.request_id().map(str::to_owned);
+                Verdict::Final(Item {
+                    target: p.target.clone(),
+                    outcome: Outcome::Failed(e),
+                    request_id,
+                })
+            }
         }
     }
 
@@ -390,31 +670,5 @@ fn not_attempted(target: Target) -> Item {
         target,
         outcome: Outcome::NotAttempted,
         request_id: None,
-    }
-}
-
-/// The outcome of one answer.
-fn classify(op: &Op, target: Target, acted: Acted) -> Item {
-    let (outcome, request_id) = match acted.result {
-        Ok(resp) => (Outcome::Done, Some(resp.request_id)),
-        Err(e) if e.is_not_found() => {
-            let rid = e.request_id().map(str::to_owned);
-            // A client invalidate answers NotFound for another user's session too, so
-            // even after a lost answer it cannot be taken as done.
-            if acted.unanswered_before && !matches!(op, Op::ClientInvalidate(_)) {
-                (Outcome::ConfirmedByRetry, rid)
-            } else {
-                (Outcome::NotFound, rid)
-            }
-        }
-        Err(e) => {
-            let rid = e.request_id().map(str::to_owned);
-            (Outcome::Failed(e), rid)
-        }
-    };
-    Item {
-        target,
-        outcome,
-        request_id,
     }
 }

@@ -1,10 +1,12 @@
 //! SIGINT, SIGTERM and SIGHUP during a bulk run: the first stops dispatching (in-flight
-//! requests finish and are audited), a second forces the exit.
+//! requests finish and are audited), a second SIGINT or SIGTERM forces the exit. A
+//! repeated SIGHUP does not: a dropped terminal can deliver it more than once, and nobody
+//! is there asking twice.
 
 use super::stop::{Sig, Stop, StopReason};
 
 /// Watches the three signals for as long as the returned task lives (abort it when the
-/// run is over): the first asks `stop` to stop, a second calls `force` with it.
+/// run is over): the first asks `stop` to stop, a second SIGINT or SIGTERM calls `force`.
 pub fn watch(
     stop: Stop,
     force: impl Fn(Sig) + Send + 'static,
@@ -22,10 +24,11 @@ pub fn watch(
                 Some(()) = hup.recv() => Sig::Hup,
                 else => return,
             };
-            if std::mem::replace(&mut seen, true) {
+            if seen && sig != Sig::Hup {
                 force(sig);
                 return;
             }
+            seen = true;
             stop.stop(StopReason::Signal(sig));
         }
     }))

@@ -44,6 +44,15 @@ pub enum StopReason {
     AuditFailed(String),
     /// The caller cancelled (the TUI quitting).
     Cancelled,
+    /// `--deadline` passed: what was in flight ended as unknown, the rest was not sent.
+    Deadline(std::time::Duration),
+    /// This many transport failures in a row: the server looks unreachable.
+    Breaker {
+        /// Failures in a row.
+        failures: u32,
+        /// The last of them.
+        last: String,
+    },
 }
 
 impl std::fmt::Display for StopReason {
@@ -52,6 +61,11 @@ impl std::fmt::Display for StopReason {
             StopReason::Signal(s) => write!(f, "interrupted by {}", s.name()),
             StopReason::AuditFailed(e) => write!(f, "the audit log could not be written: {e}"),
             StopReason::Cancelled => f.write_str("cancelled"),
+            StopReason::Deadline(d) => write!(f, "the run's deadline of {d:?} passed"),
+            StopReason::Breaker { failures, last } => write!(
+                f,
+                "{failures} transport failures in a row, the server looks unreachable (last: {last})"
+            ),
         }
     }
 }
@@ -60,6 +74,7 @@ impl std::fmt::Display for StopReason {
 #[derive(Debug, Clone, Default)]
 pub struct Stop {
     token: CancellationToken,
+    hurry: CancellationToken,
     reason: Arc<std::sync::Mutex<Option<StopReason>>>,
 }
 
@@ -89,5 +104,22 @@ impl Stop {
     /// Resolves once a stop is asked for.
     pub async fn stopped(&self) {
         self.token.cancelled().await;
+    }
+
+    /// Stops (if not stopped yet) and waits no longer for requests in flight: they end
+    /// at once as `unknown`, each with its outcome line.
+    pub fn hurry(&self, reason: StopReason) {
+        self.stop(reason);
+        self.hurry.cancel();
+    }
+
+    /// Whether [`Stop::hurry`] was asked for.
+    pub fn hurried(&self) -> bool {
+        self.hurry.is_cancelled()
+    }
+
+    /// Resolves once [`Stop::hurry`] is asked for.
+    pub async fn hurried_wait(&self) {
+        self.hurry.cancelled().await;
     }
 }

@@ -121,6 +121,23 @@ impl Client {
         &self.inner.config
     }
 
+    /// The same client (connections shared) making every call once, for a caller that
+    /// paces and retries a whole run itself.
+    #[must_use]
+    pub fn single_attempt(&self) -> Client {
+        let mut config = self.inner.config.clone();
+        config.retry.max_attempts = 1;
+        Client {
+            inner: Arc::new(Inner {
+                http: self.inner.http.clone(),
+                auth: self.inner.auth.clone(),
+                base_url: self.inner.base_url.clone(),
+                host: self.inner.host.clone(),
+                config,
+            }),
+        }
+    }
+
     /// The exact JSON body this client sends for `call` (token values included).
     pub fn body_of(&self, call: &Call<'_>) -> Result<Vec<u8>, Error> {
         call.body(self.inner.config.config_id.as_deref())

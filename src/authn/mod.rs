@@ -19,5 +19,6 @@ pub use client::{Acted, Client};
 pub use client_config::ClientConfig;
 pub use error::{ApiError, ApiStatus, Error, TransportKind};
 pub use response::{PageError, Response};
+pub(crate) use retry::is_retryable_status;
 pub use retry::{RetryHook, RetryNotice, RetryPolicy};
 pub use secret::Secret;

@@ -77,6 +77,16 @@ pub struct GlobalArgs {
     /// Time for one attempt of a call [default: 10s, at most --timeout].
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_positive)]
     pub attempt_timeout: Option<Duration>,
+    /// Bound a whole destructive run, e.g. `5m`: at the deadline nothing more is sent,
+    /// requests in flight end as unknown, the rest is listed as not attempted (exit 11).
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_positive)]
+    pub deadline: Option<Duration>,
+    /// Stop a destructive run after N transport failures in a row (0: never) [default: 10].
+    #[arg(long, global = true, value_name = "N")]
+    pub breaker: Option<u32>,
+    /// Longest a server's Retry-After is honoured in a destructive run [default: 60s].
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_positive)]
+    pub max_retry_after: Option<Duration>,
     /// Refuse destructive commands.
     #[arg(long, global = true)]
     pub read_only: bool,
@@ -287,6 +297,19 @@ fn switch(on: bool) -> Option<Given<bool>> {
 }
 
 impl GlobalArgs {
+    /// What bounds a destructive run: `--deadline`, `--breaker`, `--max-retry-after`.
+    pub fn run_limits(&self) -> crate::actions::Limits {
+        let mut limits = crate::actions::Limits::default();
+        limits.deadline = self.deadline;
+        if let Some(n) = self.breaker {
+            limits.breaker = n;
+        }
+        if let Some(cap) = self.max_retry_after {
+            limits.retry_after_cap = cap;
+        }
+        limits
+    }
+
     /// The flags and env values as config inputs. `m` is the top-level match, which
     /// carries global args wherever they were written.
     ///

@@ -11,10 +11,10 @@ use crate::actions::{
     Engine, Item, Op, Outcome, Progress as Step, Report, RunInfo, Stop, StopReason, Target,
 };
 use crate::authn::Client;
-use crate::output::{Format, csv_record, pretty_json, table};
+use crate::output::{self, Format, csv_record, pretty_json, table};
 use serde::Serialize;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Not-attempted ids listed on the terminal; more go to a file.
@@ -59,8 +59,10 @@ pub struct Summary {
     pub already_gone: usize,
     /// `NotFound` where that is an error.
     pub not_found: usize,
-    /// Refused or failed, or no answer before the run stopped.
+    /// Refused or failed.
     pub failed: usize,
+    /// Sent, and no answer said how it ended: it may have ended.
+    pub unknown: usize,
     /// Never sent.
     pub not_attempted: usize,
     /// Why the run stopped early.
@@ -68,8 +70,6 @@ pub struct Summary {
     pub stopped: Option<String>,
     /// Per target.
     pub results: Vec<TargetResult>,
-    #[serde(skip)]
-    first_failure: Option<Exit>,
     #[serde(skip)]
     stop: Option<StopReason>,
 }
@@ -85,10 +85,10 @@ impl Summary {
             already_gone: 0,
             not_found: 0,
             failed: 0,
+            unknown: 0,
             not_attempted: 0,
             stopped: report.stopped.as_ref().map(ToString::to_string),
             results: Vec::with_capacity(report.items.len()),
-            first_failure: None,
             stop: report.stopped.clone(),
         };
         for item in &report.items {
@@ -97,14 +97,8 @@ impl Summary {
                 Outcome::ConfirmedByRetry => s.confirmed_by_retry += 1,
                 Outcome::NotFound if not_found == NotFound::AlreadyGone => s.already_gone += 1,
                 Outcome::NotFound => s.not_found += 1,
-                Outcome::Failed(e) => {
-                    s.failed += 1;
-                    s.first_failure.get_or_insert(Exit::for_error(e));
-                }
-                Outcome::Unknown => {
-                    s.failed += 1;
-                    s.first_failure.get_or_insert(Exit::Transport);
-                }
+                Outcome::Failed(_) => s.failed += 1,
+                Outcome::Unknown => s.unknown += 1,
                 Outcome::NotAttempted => s.not_attempted += 1,
             }
             s.results.push(result_of(item, not_found));
@@ -112,39 +106,34 @@ impl Summary {
         s
     }
 
-    /// The exit status: a signal's code, then a failed audit, then failures, then
-    /// explicit ids not found.
+    /// The exit status, from what happened to the targets alone: why the run stopped
+    /// early (signal, audit log, deadline, breaker), then targets failed or unknown (6,
+    /// however many), then explicit ids not found (8).
     pub fn outcome(&self) -> Result<(), CliError> {
         let counts = self.counts();
-        match &self.stop {
-            Some(StopReason::Signal(sig)) => {
-                return Err(CliError::new(
-                    Exit::for_signal(*sig),
-                    format!("{}: {counts}", sig_text(*sig)),
-                ));
-            }
-            Some(StopReason::AuditFailed(e)) => {
-                return Err(CliError::new(
+        if let Some(stop) = &self.stop {
+            let (exit, text) = match stop {
+                StopReason::Signal(sig) => (Exit::for_signal(*sig), sig_text(*sig)),
+                StopReason::AuditFailed(e) => (
                     Exit::AuditFailed,
-                    format!("stopped: the audit log could not be written ({e}): {counts}"),
-                ));
-            }
-            Some(StopReason::Cancelled) => {
-                return Err(CliError::other(format!("cancelled: {counts}")));
-            }
-            None => {}
+                    format!("stopped: the audit log could not be written ({e})"),
+                ),
+                StopReason::Deadline(_) => (Exit::Deadline, format!("stopped: {stop}")),
+                StopReason::Breaker { .. } => (Exit::Transport, format!("stopped: {stop}")),
+                StopReason::Cancelled => (Exit::Other, "cancelled".to_string()),
+            };
+            return Err(CliError::new(exit, format!("{text}: {counts}")));
         }
         let total = self.results.len();
-        if self.failed > 0 {
-            let exit = if self.failed < total {
-                Exit::Partial
-            } else {
-                self.first_failure.unwrap_or(Exit::Other)
-            };
-            return Err(CliError::new(
-                exit,
-                format!("{} of {total} target(s) failed", self.failed),
-            ));
+        if self.failed + self.unknown > 0 {
+            let mut text = format!("{} of {total} target(s) failed", self.failed);
+            if self.unknown > 0 {
+                text.push_str(&format!(
+                    ", {} unknown (sent, no answer said how it ended)",
+                    self.unknown
+                ));
+            }
+            return Err(CliError::new(Exit::Partial, text));
         }
         if self.not_found > 0 {
             let ids: Vec<&str> = self
@@ -168,9 +157,10 @@ impl Summary {
 
     fn counts(&self) -> String {
         format!(
-            "{} done, {} failed, {} not attempted",
+            "{} done, {} failed, {} unknown, {} not attempted",
             self.done + self.confirmed_by_retry,
             self.failed,
+            self.unknown,
             self.not_attempted
         )
     }
@@ -190,6 +180,9 @@ impl Summary {
                     "{verb}: {}   already gone: {}   failed: {}",
                     self.done, self.already_gone, self.failed
                 )?;
+                if self.unknown > 0 {
+                    write!(out, "   unknown: {}", self.unknown)?;
+                }
                 if self.confirmed_by_retry > 0 {
                     write!(out, "   confirmed by retry: {}", self.confirmed_by_retry)?;
                 }
@@ -272,8 +265,9 @@ fn sig_text(sig: Sig) -> String {
     format!("interrupted by {}", sig.name())
 }
 
-/// Runs `op` on `targets` through the engine: audited, `--concurrency` at a time, stopped
-/// by SIGINT/SIGTERM/SIGHUP (a second one exits at once).
+/// Runs `op` on `targets` through the engine: audited, paced up to `--concurrency` at a
+/// time, bounded by `--deadline` and the breaker, stopped by SIGINT/SIGTERM/SIGHUP (a
+/// second SIGINT or SIGTERM exits at once).
 pub async fn run(
     ctx: &Ctx,
     client: &Client,
@@ -283,14 +277,15 @@ pub async fn run(
     targets: Vec<Target>,
 ) -> Result<Report, CliError> {
     let log = ctx.audit_log()?;
-    let engine = Engine::new(client.clone(), Arc::new(log), ctx.settings.concurrency);
+    let engine = Engine::new(client.clone(), Arc::new(log), ctx.settings.concurrency)
+        .with_limits(ctx.limits.clone());
     let info = RunInfo::new(ctx.settings.profile.clone(), query);
     let stop = Stop::new();
     let watcher = signals::watch(stop.clone(), |sig| {
-        eprintln!(
+        output::diag(&format!(
             "\nauthtop: {} again: exiting now; requests in flight may have no outcome line",
             sig.name()
-        );
+        ));
         std::process::exit(i32::from(sig.exit_code()));
     })
     .map_err(|e| CliError::other(format!("cannot watch for signals: {e} (nothing was sent)")))?;
@@ -299,9 +294,9 @@ pub async fn run(
         .run(&op, &info, targets, &stop, |p| match p {
             Step::Finished { finished, .. } => bar.set(*finished),
             Step::Stopping(reason) => bar.suspend(|| {
-                eprintln!(
-                    "authtop: {reason}: sending nothing more; waiting for the requests in flight (again to exit at once)"
-                );
+                output::diag(&format!(
+                    "authtop: {reason}: sending nothing more; waiting for the requests in flight (SIGINT again to exit at once)"
+                ));
             }),
             Step::Sent(_) => {}
         })
@@ -311,47 +306,102 @@ pub async fn run(
     Ok(report)
 }
 
-/// Prints the summary on stdout (the not-attempted ids to a file when many) and turns it
-/// into the exit status.
+/// Prints the summary (best effort: a closed or failing stdout or stderr changes nothing),
+/// saves the ids not attempted to a file, and turns what happened to the targets into
+/// the exit status. The summary goes to stderr too when stdout is not a terminal, so
+/// `| head` and `| tee` keep it.
 pub fn finish(ctx: &Ctx, report: &Report, verb: &str, not_found: NotFound) -> Result<(), CliError> {
     let summary = Summary::new(report, not_found);
-    let mut out = std::io::stdout().lock();
-    summary.write(&mut out, ctx.format, verb, ctx.term.color)?;
     let skipped = report.not_attempted();
-    if !skipped.is_empty() && matches!(ctx.format, Format::Table) {
-        if skipped.len() <= LIST_INLINE {
-            writeln!(out, "not attempted: {}", skipped.join(" "))?;
-        } else {
-            match save_ids(ctx, &report.run_id, &skipped) {
-                Ok(path) => writeln!(
-                    out,
-                    "not attempted: {} ids, listed in {}",
-                    skipped.len(),
-                    path.display()
-                )?,
-                Err(e) => {
-                    eprintln!("authtop: could not save the not-attempted ids ({e}); they are:");
-                    writeln!(out, "not attempted: {}", skipped.join(" "))?;
-                }
+    let saved = (!skipped.is_empty()).then(|| {
+        save_ids(&ctx.settings.audit_log, &report.run_id, &skipped).map_err(|e| e.to_string())
+    });
+    let listed = match &saved {
+        None => None,
+        Some(Ok(path)) => Some(format!(
+            "not attempted: {} id(s), listed in {}",
+            skipped.len(),
+            path.display()
+        )),
+        Some(Err(e)) => Some(format!(
+            "not attempted: {} id(s); the list could not be saved ({e})",
+            skipped.len()
+        )),
+    };
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = summary.write(&mut out, ctx.format, verb, ctx.term.color);
+        if matches!(ctx.format, Format::Table) {
+            if !skipped.is_empty() && skipped.len() <= LIST_INLINE {
+                let _ = writeln!(out, "not attempted: {}", skipped.join(" "));
             }
+            if let Some(line) = &listed {
+                let _ = writeln!(out, "{line}");
+            }
+            let _ = out.flush();
         }
     }
-    drop(out);
+    if !ctx.term.stdout_tty {
+        let mut line = Vec::new();
+        let _ = summary.write(&mut line, Format::Table, verb, false);
+        let first = String::from_utf8_lossy(&line);
+        let first = first.lines().next().unwrap_or_default();
+        output::diag(&format!("authtop: {first} (run {})", report.run_id));
+        if let Some(line) = &listed {
+            output::diag(&format!("authtop: {line}"));
+        }
+    }
+    if let Some(Err(_)) = &saved {
+        // The file is the record; without it the ids go to stderr whole.
+        output::diag(&format!("authtop: not attempted: {}", skipped.join(" ")));
+    }
     summary.outcome()
 }
 
-/// Writes ids one per line beside the audit log.
-fn save_ids(ctx: &Ctx, run_id: &str, ids: &[&str]) -> std::io::Result<PathBuf> {
-    let dir = ctx
-        .settings
-        .audit_log
-        .parent()
-        .map_or_else(|| PathBuf::from("."), PathBuf::from);
-    let path = dir.join(format!("not-attempted-{run_id}.txt"));
+/// The folder beside the audit log when that is a regular file, else none (a device
+/// such as `/dev/full` is no place for a list).
+fn beside_audit_log(audit_log: &Path) -> Option<PathBuf> {
+    if !std::fs::metadata(audit_log).is_ok_and(|m| m.file_type().is_file()) {
+        return None;
+    }
+    let dir = audit_log.parent()?;
+    Some(if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir.to_path_buf()
+    })
+}
+
+/// Writes ids one per line (mode 0600) beside the audit log when that is a regular file
+/// in a folder that takes the file, else in the state folder.
+pub fn save_ids(audit_log: &Path, run_id: &str, ids: &[&str]) -> std::io::Result<PathBuf> {
+    let name = format!("not-attempted-{run_id}.txt");
     let mut text = ids.join("\n");
     text.push('\n');
-    std::fs::write(&path, text)?;
-    Ok(path)
+    if let Some(dir) = beside_audit_log(audit_log)
+        && let Ok(path) = write_new(&dir.join(&name), &text)
+    {
+        return Ok(path);
+    }
+    let dir = crate::config::paths::state_dir();
+    std::fs::create_dir_all(&dir)?;
+    write_new(&dir.join(&name), &text)
+}
+
+fn write_new(path: &Path, text: &str) -> std::io::Result<PathBuf> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut file = opts.open(path)?;
+    if let Err(e) = file
+        .write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+    {
+        // A partial list would read as the whole one.
+        let _ = std::fs::remove_file(path);
+        return Err(e);
+    }
+    Ok(path.to_path_buf())
 }
 
 #[cfg(test)]
@@ -405,9 +455,14 @@ mod tests {
         let s = Summary::new(&r, NotFound::Error);
         assert_eq!(s.outcome().unwrap_err().exit, Exit::Partial);
 
+        // Every target failing is still a failure of targets: 6, whatever the cause.
         let r = report(vec![Outcome::Failed(api("Unauthorized"))], None);
         let s = Summary::new(&r, NotFound::Error);
-        assert_eq!(s.outcome().unwrap_err().exit, Exit::Auth);
+        assert_eq!(s.outcome().unwrap_err().exit, Exit::Partial);
+        let r = report(vec![Outcome::Unknown, Outcome::Done], None);
+        let e = Summary::new(&r, NotFound::Error).outcome().unwrap_err();
+        assert_eq!(e.exit, Exit::Partial);
+        assert!(e.message.contains("1 unknown"), "{}", e.message);
 
         let r = report(
             vec![Outcome::Done, Outcome::NotAttempted],

@@ -15,6 +15,8 @@ pub struct Ctx {
     pub format: Format,
     /// Colour and progress permissions.
     pub term: Term,
+    /// What bounds a destructive run.
+    pub limits: crate::actions::Limits,
 }
 
 impl Ctx {
@@ -41,10 +43,13 @@ impl Ctx {
     /// Opens the audit log; done before the first destructive request so a broken log stops it.
     pub fn audit_log(&self) -> Result<AuditLog, CliError> {
         AuditLog::open(&self.settings.audit_log).map_err(|e| {
-            CliError::other(format!(
-                "cannot open the audit log {}: {e} (nothing was sent)",
-                self.settings.audit_log.display()
-            ))
+            CliError::new(
+                Exit::AuditFailed,
+                format!(
+                    "cannot open the audit log {}: {e} (nothing was sent)",
+                    self.settings.audit_log.display()
+                ),
+            )
         })
     }
 }

@@ -19,18 +19,21 @@ pub enum Exit {
     Api = 4,
     /// No usable answer: connection, timeout, malformed response, still pending.
     Transport = 5,
-    /// Some targets of a bulk action failed.
+    /// Targets of a destructive run failed or ended unknown (some or all of them).
     Partial = 6,
     /// A destructive command refused by a read-only profile.
     ReadOnly = 7,
     /// An explicit target the server does not know (unless `--ignore-not-found`), or a
     /// client invalidate of a session that is not the user token's.
     NotFound = 8,
-    /// The audit log could not be written: the run stopped, the rest was not sent.
+    /// The audit log could not be opened or written: the run stopped, the rest was not sent.
     AuditFailed = 9,
     /// A refresh succeeded but the new pair could not be saved to the token file; it is
     /// in a recovery file named on stderr.
     NotSaved = 10,
+    /// `--deadline` passed: dispatching stopped, what was in flight ended unknown, the
+    /// rest was not attempted.
+    Deadline = 11,
     /// SIGHUP stopped a destructive run (after in-flight requests finished).
     HungUp = 129,
     /// SIGINT stopped a destructive run (after in-flight requests finished).
@@ -47,15 +50,19 @@ Exit codes:
   2  usage error: bad flags, a query that does not compile, unusable configuration
   3  authentication failure (Unauthorized, InvalidToken, ExpiredToken)
   4  other API error
-  5  transport failure: no answer, timeout, malformed response
-  6  partial failure of a bulk action (some targets failed)
+  5  transport failure: no answer, timeout, malformed response; or a destructive
+     run stopped by the breaker after consecutive transport failures
+  6  targets of a destructive run failed or ended unknown (some or all of them)
   7  refused: the profile is read-only
   8  not found: an explicit id the server does not know (see --ignore-not-found),
      or a client invalidate of a session that is not the user token's
-  9  the audit log could not be written: the run stopped, the rest was not sent
+  9  the audit log could not be opened or written: the run stopped, the rest was
+     not sent
  10  refreshed, but the new tokens could not be saved: they are in a recovery file
+ 11  --deadline passed: the run stopped, the rest was not attempted
 129  SIGHUP, 130  SIGINT, 143  SIGTERM: a destructive run stopped by a signal
-     (in-flight requests finished and were audited; a partial summary was printed)";
+     (in-flight requests finished and were audited; a partial summary was printed)
+Output is best effort: a closed or failing stdout or stderr never changes the code.";
 
 impl Exit {
     /// The numeric code.
@@ -192,6 +199,7 @@ mod tests {
             Exit::NotFound,
             Exit::AuditFailed,
             Exit::NotSaved,
+            Exit::Deadline,
         ];
         for (i, c) in codes.iter().enumerate() {
             assert_eq!(c.code() as usize, i);

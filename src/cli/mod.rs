@@ -11,12 +11,13 @@
 //! | 2 | usage error: bad flags, a query that does not compile, unusable configuration |
 //! | 3 | authentication failure (`Unauthorized`, `InvalidToken`, `ExpiredToken`) |
 //! | 4 | other API error |
-//! | 5 | transport failure: no answer, timeout, malformed response |
-//! | 6 | partial failure of a bulk action |
+//! | 5 | transport failure: no answer, timeout, malformed response; or the breaker stopped a destructive run |
+//! | 6 | targets of a destructive run failed or ended unknown (some or all) |
 //! | 7 | refused: the profile is read-only |
 //! | 8 | not found: an explicit id the server does not know (unless `--ignore-not-found`) |
-//! | 9 | the audit log could not be written; the run stopped |
+//! | 9 | the audit log could not be opened or written; the run stopped |
 //! | 10 | refreshed, but the new tokens could not be saved: they are in a recovery file |
+//! | 11 | `--deadline` passed; the run stopped |
 //! | 129, 130, 143 | SIGHUP, SIGINT, SIGTERM stopped a destructive run (partial summary) |
 //!
 //! `AUTHTOP_LOG` (an `EnvFilter` directive such as `debug` or `authtop=trace`) turns on
@@ -147,6 +148,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<(), CliError> {
         other => other,
     };
     let inputs = cli.global.inputs(matches)?;
+    let limits = cli.global.run_limits();
     let settings = crate::config::resolve(&inputs)?;
     for n in &settings.notices {
         output::diag(&format!("authtop: notice: {}", clean(n)));
@@ -167,6 +169,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<(), CliError> {
         settings,
         format: cli.global.output,
         term: Term::detect(settings_color),
+        limits,
     };
     runtime()?.block_on(dispatch(&ctx, command))
 }

@@ -1,0 +1,241 @@
+//! One pace for many concurrent requests to one server: how many may be in flight
+//! (additive increase on answers, multiplicative decrease on 429, 5xx and timeouts) and
+//! when the next may start (a shared pause after a run of refusals, honouring
+//! `Retry-After` up to a cap). Callers take a [`Ticket`] per request and report how it
+//! went; nothing here sends anything or knows what is sent, so a bulk action and a walk
+//! of concurrent page slices can share it.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+/// How a pace adapts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaceConfig {
+    /// Most requests in flight (the window never grows past it).
+    pub max_window: usize,
+    /// Longest a `Retry-After` is honoured; a longer one is cut to this.
+    pub retry_after_cap: Duration,
+    /// First pause when the server slows down without saying for how long.
+    pub base_pause: Duration,
+    /// Refusals in a row, with no answer between them, before the whole pace pauses.
+    pub pause_after: u32,
+}
+
+/// Default cap on a server's `Retry-After`.
+pub const DEFAULT_RETRY_AFTER_CAP: Duration = Duration::from_secs(60);
+
+impl PaceConfig {
+    /// Up to `max_window` in flight, `Retry-After` honoured up to 60 s; the pace pauses
+    /// after twice the window's worth of refusals in a row.
+    pub fn new(max_window: usize) -> Self {
+        let max_window = max_window.max(1);
+        Self {
+            max_window,
+            retry_after_cap: DEFAULT_RETRY_AFTER_CAP,
+            base_pause: Duration::from_millis(250),
+            pause_after: u32::try_from(max_window * 2).unwrap_or(u32::MAX).max(4),
+        }
+    }
+}
+
+/// How one request went, as far as pacing cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feedback {
+    /// The server answered (any answer that is not a request to slow down).
+    Answered,
+    /// 429, 5xx or no answer in time: slow down, for `retry_after` when the server said.
+    SlowDown {
+        /// The server's `Retry-After`, when it sent one.
+        retry_after: Option<Duration>,
+    },
+}
+
+/// Proof a request was started under the pace, carrying the window generation it saw, so
+/// refusals from one burst shrink the window once, not once per request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ticket {
+    generation: u64,
+}
+
+#[derive(Debug)]
+struct State {
+    window: f64,
+    generation: u64,
+    refusals_in_a_row: u32,
+    not_before: Option<Instant>,
+}
+
+/// A pace shared by every task sending to one server (cheap to clone).
+#[derive(Debug, Clone)]
+pub struct Pace {
+    config: PaceConfig,
+    state: Arc<Mutex<State>>,
+}
+
+impl Pace {
+    /// A pace starting with the whole window open.
+    pub fn new(config: PaceConfig) -> Self {
+        let window = config.max_window as f64;
+        Self {
+            config,
+            state: Arc::new(Mutex::new(State {
+                window,
+                generation: 0,
+                refusals_in_a_row: 0,
+                not_before: None,
+            })),
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        // Every update leaves the state consistent, so a poisoned lock still holds one.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// How it adapts.
+    pub fn config(&self) -> &PaceConfig {
+        &self.config
+    }
+
+    /// Requests that may be in flight now (at least 1).
+    pub fn window(&self) -> usize {
+        // The window is kept within 1..=max_window, so the cast cannot truncate.
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "the window is kept within 1..=max_window"
+        )]
+        let w = self.state().window.floor() as usize;
+        w.clamp(1, self.config.max_window)
+    }
+
+    /// Before this instant nothing new may start (a shared pause), if one is on.
+    pub fn not_before(&self, now: Instant) -> Option<Instant> {
+        self.state().not_before.filter(|t| *t > now)
+    }
+
+    /// Waits out a shared pause, if one is on.
+    pub async fn ready(&self) {
+        while let Some(t) = self.not_before(Instant::now()) {
+            tokio::time::sleep_until(t.into()).await;
+        }
+    }
+
+    /// Marks the start of one request.
+    pub fn ticket(&self) -> Ticket {
+        Ticket {
+            generation: self.state().generation,
+        }
+    }
+
+    /// Records how a request went at `now`. Returns the wait this request itself should
+    /// leave before it is tried again when it was told to slow down: the server's
+    /// `Retry-After` (capped), else a back-off doubling with the refusals in a row.
+    pub fn report(&self, ticket: Ticket, feedback: Feedback, now: Instant) -> Duration {
+        let mut s = self.state();
+        match feedback {
+            Feedback::Answered => {
+                s.refusals_in_a_row = 0;
+                // Additive increase: about one more request per window of answers.
+                s.window = (s.window + 1.0 / s.window).min(self.config.max_window as f64);
+                Duration::ZERO
+            }
+            Feedback::SlowDown { retry_after } => {
+                s.refusals_in_a_row = s.refusals_in_a_row.saturating_add(1);
+                if ticket.generation == s.generation {
+                    // Multiplicative decrease, once per burst.
+                    s.window = (s.window / 2.0).max(1.0);
+                    s.generation += 1;
+                }
+                let backoff = self
+                    .config
+                    .base_pause
+                    .saturating_mul(1 << s.refusals_in_a_row.min(16).saturating_sub(1))
+                    .min(self.config.retry_after_cap);
+                let wait = retry_after.map_or(backoff, |d| d.min(self.config.retry_after_cap));
+                if s.refusals_in_a_row >= self.config.pause_after {
+                    // Nothing got through for a while: the whole pace waits as told.
+                    let until = now + wait;
+                    s.not_before = Some(s.not_before.map_or(until, |t| t.max(until)));
+                }
+                wait
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_halves_once_per_burst_and_grows_back_by_one_per_window() {
+        let pace = Pace::new(PaceConfig::new(8));
+        let now = Instant::now();
+        assert_eq!(pace.window(), 8);
+        let burst: Vec<Ticket> = (0..8).map(|_| pace.ticket()).collect();
+        for t in &burst {
+            pace.report(*t, Feedback::SlowDown { retry_after: None }, now);
+        }
+        assert_eq!(pace.window(), 4, "one burst halves the window once");
+        let t = pace.ticket();
+        pace.report(t, Feedback::SlowDown { retry_after: None }, now);
+        assert_eq!(
+            pace.window(),
+            2,
+            "a refusal from the next burst halves it again"
+        );
+        for _ in 0..3 {
+            let t = pace.ticket();
+            pace.report(t, Feedback::Answered, now);
+        }
+        assert_eq!(
+            pace.window(),
+            3,
+            "a window's worth of answers adds about one"
+        );
+        for _ in 0..200 {
+            let t = pace.ticket();
+            pace.report(t, Feedback::Answered, now);
+        }
+        assert_eq!(pace.window(), 8, "never past the configured window");
+    }
+
+    #[test]
+    fn retry_after_is_honoured_up_to_the_cap_and_pauses_everyone_after_a_run_of_refusals() {
+        let mut config = PaceConfig::new(1);
+        config.retry_after_cap = Duration::from_secs(30);
+        let pace = Pace::new(config);
+        let now = Instant::now();
+        let slow = |s| Feedback::SlowDown {
+            retry_after: Some(Duration::from_secs(s)),
+        };
+        assert_eq!(
+            pace.report(pace.ticket(), slow(20), now),
+            Duration::from_secs(20)
+        );
+        assert_eq!(
+            pace.not_before(now),
+            None,
+            "one refusal slows that request only"
+        );
+        assert_eq!(
+            pace.report(pace.ticket(), slow(90), now),
+            Duration::from_secs(30)
+        );
+        pace.report(pace.ticket(), slow(20), now);
+        pace.report(pace.ticket(), slow(20), now);
+        assert_eq!(
+            pace.not_before(now),
+            Some(now + Duration::from_secs(20)),
+            "four refusals in a row pause the whole pace"
+        );
+        pace.report(pace.ticket(), Feedback::Answered, now);
+        let w = pace.report(pace.ticket(), Feedback::SlowDown { retry_after: None }, now);
+        assert_eq!(
+            w,
+            Duration::from_millis(250),
+            "an answer restarts the back-off"
+        );
+    }
+}
