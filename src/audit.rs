@@ -319,6 +319,52 @@ impl AuditSink for AuditLog {
     }
 }
 
+/// The folder beside the audit log when that is a regular file, else none (a device
+/// such as `/dev/full` is no place for a list).
+fn beside_audit_log(audit_log: &Path) -> Option<PathBuf> {
+    if !std::fs::metadata(audit_log).is_ok_and(|m| m.file_type().is_file()) {
+        return None;
+    }
+    let dir = audit_log.parent()?;
+    Some(if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir.to_path_buf()
+    })
+}
+
+/// Writes ids one per line (mode 0600) beside the audit log when that is a regular file
+/// in a folder that takes the file, else in the state folder.
+pub fn save_not_attempted(audit_log: &Path, run_id: &str, ids: &[&str]) -> io::Result<PathBuf> {
+    let name = format!("not-attempted-{run_id}.txt");
+    let mut text = ids.join("\n");
+    text.push('\n');
+    if let Some(dir) = beside_audit_log(audit_log)
+        && let Ok(path) = write_new(&dir.join(&name), &text)
+    {
+        return Ok(path);
+    }
+    let dir = crate::config::paths::state_dir();
+    std::fs::create_dir_all(&dir)?;
+    write_new(&dir.join(&name), &text)
+}
+
+fn write_new(path: &Path, text: &str) -> io::Result<PathBuf> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut file = opts.open(path)?;
+    if let Err(e) = file
+        .write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+    {
+        // A partial list would read as the whole one.
+        let _ = std::fs::remove_file(path);
+        return Err(e);
+    }
+    Ok(path.to_path_buf())
+}
+
 /// One record as one JSON line. Server strings may hold anything; JSON already escapes
 /// C0 controls, and this also escapes DEL, C1 controls, bidi controls and line
 /// separators, so `tail -f` of the log cannot drive the terminal or reorder text.

@@ -5,6 +5,7 @@
 //! here knows about terminals.
 
 pub mod guard;
+pub mod ledger;
 pub mod pace;
 pub mod refresh;
 pub mod signals;

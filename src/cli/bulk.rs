@@ -14,7 +14,6 @@ use crate::authn::Client;
 use crate::output::{self, Format, csv_record, pretty_json, table};
 use serde::Serialize;
 use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Not-attempted ids listed on the terminal; more go to a file.
@@ -314,7 +313,8 @@ pub fn finish(ctx: &Ctx, report: &Report, verb: &str, not_found: NotFound) -> Re
     let summary = Summary::new(report, not_found);
     let skipped = report.not_attempted();
     let saved = (!skipped.is_empty()).then(|| {
-        save_ids(&ctx.settings.audit_log, &report.run_id, &skipped).map_err(|e| e.to_string())
+        crate::audit::save_not_attempted(&ctx.settings.audit_log, &report.run_id, &skipped)
+            .map_err(|e| e.to_string())
     });
     let listed = match &saved {
         None => None,
@@ -356,52 +356,6 @@ pub fn finish(ctx: &Ctx, report: &Report, verb: &str, not_found: NotFound) -> Re
         output::diag(&format!("authtop: not attempted: {}", skipped.join(" ")));
     }
     summary.outcome()
-}
-
-/// The folder beside the audit log when that is a regular file, else none (a device
-/// such as `/dev/full` is no place for a list).
-fn beside_audit_log(audit_log: &Path) -> Option<PathBuf> {
-    if !std::fs::metadata(audit_log).is_ok_and(|m| m.file_type().is_file()) {
-        return None;
-    }
-    let dir = audit_log.parent()?;
-    Some(if dir.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        dir.to_path_buf()
-    })
-}
-
-/// Writes ids one per line (mode 0600) beside the audit log when that is a regular file
-/// in a folder that takes the file, else in the state folder.
-pub fn save_ids(audit_log: &Path, run_id: &str, ids: &[&str]) -> std::io::Result<PathBuf> {
-    let name = format!("not-attempted-{run_id}.txt");
-    let mut text = ids.join("\n");
-    text.push('\n');
-    if let Some(dir) = beside_audit_log(audit_log)
-        && let Ok(path) = write_new(&dir.join(&name), &text)
-    {
-        return Ok(path);
-    }
-    let dir = crate::config::paths::state_dir();
-    std::fs::create_dir_all(&dir)?;
-    write_new(&dir.join(&name), &text)
-}
-
-fn write_new(path: &Path, text: &str) -> std::io::Result<PathBuf> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let mut file = opts.open(path)?;
-    if let Err(e) = file
-        .write_all(text.as_bytes())
-        .and_then(|()| file.sync_all())
-    {
-        // A partial list would read as the whole one.
-        let _ = std::fs::remove_file(path);
-        return Err(e);
-    }
-    Ok(path.to_path_buf())
 }
 
 #[cfg(test)]

@@ -94,6 +94,8 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         // `| head` closed the pipe: the reader has what it wanted.
         Err(e) if e.exit == Exit::Ok => ExitCode::SUCCESS,
+        // The message was printed where it happened (the TUI's summary).
+        Err(e) if e.message.is_empty() => ExitCode::from(e.exit.code()),
         Err(e) => {
             // Line by line: the caret display of a query error is multi-line by design.
             let lines: Vec<_> = e.message.lines().map(clean).collect();

@@ -1,6 +1,6 @@
 //! The no-subcommand path: resolved settings to the terminal UI.
 
-use super::exit::CliError;
+use super::exit::{CliError, Exit};
 use super::logging::LOG_ENV;
 use crate::config::Settings;
 use crate::config::{Given, Inputs};
@@ -101,7 +101,57 @@ pub async fn run_tui(settings: Settings, memory: Memory) -> Result<(), CliError>
     if let Some(demo) = demo {
         demo.emulator.shutdown().await;
     }
-    result.map_err(|e| CliError::other(format!("{e:#}")))
+    let quit = result.map_err(|e| CliError::other(format!("{e:#}")))?;
+    for line in quit_summary(&quit) {
+        crate::output::diag(&format!("authtop: {line}"));
+    }
+    match quit_exit(&quit) {
+        Exit::Ok => Ok(()),
+        // Already said above; nothing more to print.
+        exit => Err(CliError::new(exit, String::new())),
+    }
+}
+
+/// What the destructive work of a TUI session came to, for stderr once the screen is
+/// restored (nothing when there was none).
+pub fn quit_summary(quit: &crate::tui::Quit) -> Vec<String> {
+    let Some(t) = &quit.tally else {
+        return Vec::new();
+    };
+    let mut first = format!(
+        "destructive work of this session ({} run(s)): {} ended, {} already gone, {} failed, {} unknown, {} not attempted",
+        t.runs, t.ended, t.not_found, t.failed, t.unknown, t.not_attempted
+    );
+    if t.unreported > 0 {
+        first.push_str(&format!(
+            ", {} cut off at exit (the audit log has what was sent)",
+            t.unreported
+        ));
+    }
+    let mut lines = vec![first, format!("audit log: {}", quit.audit_log.display())];
+    lines.extend(
+        t.lists
+            .iter()
+            .map(|p| format!("not attempted: listed in {}", p.display())),
+    );
+    lines
+}
+
+/// The exit status of a TUI session: a signal's, else 130 when a forced quit left work
+/// undone, 6 when a normal one did, 0 otherwise.
+pub fn quit_exit(quit: &crate::tui::Quit) -> Exit {
+    match quit.signal {
+        Some(libc::SIGHUP) => return Exit::HungUp,
+        Some(libc::SIGTERM) => return Exit::Terminated,
+        Some(libc::SIGINT) => return Exit::Interrupted,
+        Some(_) => return Exit::Other,
+        None => {}
+    }
+    match &quit.tally {
+        Some(t) if t.left_undone() && quit.forced => Exit::Interrupted,
+        Some(t) if t.left_undone() => Exit::Partial,
+        _ => Exit::Ok,
+    }
 }
 
 #[cfg(test)]

@@ -170,8 +170,21 @@ fn connect(opts: &TuiOptions) -> Result<Connection> {
 /// already waited for by the app) before abandoning it.
 const QUIT_GRACE: Duration = Duration::from_secs(3);
 
+/// How the TUI ended, for the summary printed after the screen is restored.
+#[derive(Debug, Clone)]
+pub struct Quit {
+    /// The signal that ended it, by number.
+    pub signal: Option<i32>,
+    /// A second `q` or Ctrl-c abandoned work in flight.
+    pub forced: bool,
+    /// What the destructive runs of the session did (none: there were none).
+    pub tally: Option<crate::actions::ledger::Tally>,
+    /// The audit log.
+    pub audit_log: PathBuf,
+}
+
 /// Runs the TUI until the user quits.
-pub async fn run(opts: TuiOptions) -> Result<()> {
+pub async fn run(opts: TuiOptions) -> Result<Quit> {
     run::install_panic_hook();
     // The DEVICE column parses User-Agents as pages arrive; the rules compile meanwhile.
     crate::investigate::device::warm_up();
@@ -197,6 +210,7 @@ pub async fn run(opts: TuiOptions) -> Result<()> {
     );
 
     let mut opts = opts;
+    let mut ledgers = Vec::new();
     let mut switch_error: Option<String> = None;
     let mut guard = run::TerminalGuard::enter()?;
     let (exit, app, handle) = loop {
@@ -221,6 +235,7 @@ pub async fn run(opts: TuiOptions) -> Result<()> {
             concurrency: opts.concurrency,
         });
         let mut handle = handle;
+        ledgers.push(Arc::clone(&handle.ledger));
         let input = ratatui::crossterm::event::EventStream::new();
         let result = run::event_loop(
             &mut guard.terminal,
@@ -267,19 +282,33 @@ pub async fn run(opts: TuiOptions) -> Result<()> {
     let force =
         !matches!(exit, Ok(run::LoopExit::Quit { force: false })) || app.in_flight_to_finish() == 0;
     stop_worker(handle, force).await;
-    match exit? {
-        run::LoopExit::Signal(name, number) => {
-            tracing::info!(signal = name, "stopped by a signal");
-            // Everything is cleaned up; exit as a shell expects of a signalled program,
-            // without an error report on the restored screen.
-            drop(log_guard);
-            std::process::exit(128 + number);
-        }
-        other => {
-            tracing::info!(exit = ?other, "TUI closed");
-            Ok(())
-        }
-    }
+    let tally = ledgers
+        .iter()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.tally())
+        .reduce(|mut a, b| {
+            a.runs += b.runs;
+            a.ended += b.ended;
+            a.not_found += b.not_found;
+            a.failed += b.failed;
+            a.unknown += b.unknown;
+            a.not_attempted += b.not_attempted;
+            a.unreported += b.unreported;
+            a.lists.extend(b.lists);
+            a
+        });
+    let exit = exit?;
+    tracing::info!(exit = ?exit, tally = ?tally, "TUI closed");
+    drop(log_guard);
+    Ok(Quit {
+        signal: match exit {
+            run::LoopExit::Signal(_, number) => Some(number),
+            _ => None,
+        },
+        forced: matches!(exit, run::LoopExit::Quit { force: true }),
+        tally,
+        audit_log: audit_path,
+    })
 }
 
 /// Asks the worker to stop and waits for it, abandoning in-flight work after a grace period.
@@ -288,6 +317,7 @@ async fn stop_worker(handle: worker::WorkerHandle, force: bool) {
         commands,
         mut events,
         join,
+        ..
     } = handle;
     let _ = commands.send(crate::tui::command::Command::Shutdown { force });
     let abort = join.abort_handle();

@@ -46,6 +46,8 @@ pub struct WorkerHandle {
     pub events: mpsc::UnboundedReceiver<Event>,
     /// The dispatcher; ends after a [`Command::Shutdown`] once in-flight work is over.
     pub join: JoinHandle<()>,
+    /// What every destructive run of this worker did.
+    pub ledger: Arc<actions::ledger::Ledger>,
 }
 
 tokio::task_local! {
@@ -76,11 +78,13 @@ pub fn spawn(ctx: WorkerContext) -> WorkerHandle {
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     let (event_tx, event_rx) = mpsc::unbounded_channel();
     let shared = Arc::new(Shared::new(ctx));
+    let ledger = Arc::clone(&shared.ledger);
     let join = tokio::spawn(dispatch(shared, cmd_rx, event_tx));
     WorkerHandle {
         commands: cmd_tx,
         events: event_rx,
         join,
+        ledger,
     }
 }
 
@@ -102,6 +106,12 @@ struct Shared {
     refresh_gate: tokio::sync::Mutex<()>,
     token_file: Option<PathBuf>,
     engine: Engine,
+    /// Where the audit log is, so lists of ids not attempted go beside it.
+    audit_path: PathBuf,
+    /// Every destructive run and what it did, for the summary at exit.
+    ledger: Arc<actions::ledger::Ledger>,
+    /// The stop of each destructive run in progress.
+    runs: Mutex<std::collections::HashMap<u64, Stop>>,
     /// Cancellation of each walk in flight, by command id.
     walks: Mutex<std::collections::HashMap<CommandId, tokio_util::sync::CancellationToken>>,
     /// Owner and email of sessions seen in lists, so audit lines can name them.
@@ -160,18 +170,22 @@ async fn dispatch(
     tx: mpsc::UnboundedSender<Event>,
 ) {
     let mut tasks = JoinSet::new();
+    // Destructive commands apart: a forced shutdown hurries them instead of aborting
+    // them, so each still writes its outcome lines and reports.
+    let mut acts = JoinSet::new();
     let mut accepting = true;
     loop {
-        if !accepting && tasks.is_empty() {
+        if !accepting && tasks.is_empty() && acts.is_empty() {
             break;
         }
         tokio::select! {
             cmd = rx.recv() => match cmd {
                 None => accepting = false,
                 Some(Command::Shutdown { force }) => {
-                    tracing::info!(force, in_flight = tasks.len(), "shutdown requested");
+                    tracing::info!(force, in_flight = tasks.len() + acts.len(), "shutdown requested");
                     accepting = false;
                     if force {
+                        shared.hurry_runs();
                         tasks.abort_all();
                     }
                 }
@@ -185,7 +199,8 @@ async fn dispatch(
                     let reply = Reply::new(id, tx.clone());
                     if accepting {
                         let report = (id, tx.clone());
-                        tasks.spawn(REPORT.scope(report, run_command(Arc::clone(&shared), cmd, reply)));
+                        let set = if destructive(&cmd) { &mut acts } else { &mut tasks };
+                        set.spawn(REPORT.scope(report, run_command(Arc::clone(&shared), cmd, reply)));
                     } else {
                         tracing::info!(id, command = name(&cmd), "refused: shutting down");
                         // Dropping the reply answers Cancelled.
@@ -200,9 +215,27 @@ async fn dispatch(
                     tracing::error!("a command task panicked");
                 }
             }
+            Some(joined) = acts.join_next(), if !acts.is_empty() => {
+                if let Err(e) = joined
+                    && e.is_panic()
+                {
+                    tracing::error!("a destructive command task panicked");
+                }
+            }
         }
     }
     tracing::info!("worker stopped");
+}
+
+/// Commands that go through the action engine.
+fn destructive(cmd: &Command) -> bool {
+    matches!(
+        cmd,
+        Command::Invalidate { .. }
+            | Command::Logout { .. }
+            | Command::BulkInvalidate { .. }
+            | Command::ClientLogout { .. }
+    )
 }
 
 fn name(cmd: &Command) -> &'static str {

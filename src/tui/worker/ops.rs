@@ -8,7 +8,7 @@ use super::{
     Secret, SessionListRequest, Shared, Stop, Target, Timestamp, Tokens, TransportKind,
     WorkerContext, actions, guard, refresh_and_save,
 };
-use std::sync::PoisonError;
+use std::sync::{Arc, PoisonError};
 
 /// The error of an item that did not end its target.
 fn item_error(outcome: actions::Outcome, host: &str) -> Error {
@@ -71,7 +71,10 @@ impl Shared {
             }),
             refresh_gate: tokio::sync::Mutex::new(()),
             token_file: ctx.token_file,
+            audit_path: ctx.audit.path().to_path_buf(),
             engine: Engine::new(client_for_engine, ctx.audit, ctx.concurrency),
+            ledger: Arc::default(),
+            runs: Mutex::default(),
             owners: Mutex::default(),
             walks: Mutex::default(),
         }
@@ -165,7 +168,41 @@ impl Shared {
         on: impl FnMut(&actions::Progress),
     ) -> actions::Report {
         let info = RunInfo::new(self.profile.clone(), query);
-        self.engine.run(&op, &info, targets, &Stop::new(), on).await
+        let stop = Stop::new();
+        let key = {
+            let mut runs = self.runs.lock().unwrap_or_else(PoisonError::into_inner);
+            let key = runs.keys().max().map_or(0, |k| k + 1);
+            runs.insert(key, stop.clone());
+            key
+        };
+        self.ledger.begin(&info.run_id, targets.len());
+        let report = self.engine.run(&op, &info, targets, &stop, on).await;
+        self.runs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&key);
+        self.ledger.end(&report);
+        let skipped = report.not_attempted();
+        if !skipped.is_empty() {
+            match crate::audit::save_not_attempted(&self.audit_path, &report.run_id, &skipped) {
+                Ok(path) => self.ledger.listed(path),
+                Err(e) => tracing::warn!(error = %e, "the ids not attempted were not saved"),
+            }
+        }
+        report
+    }
+
+    /// Stops every destructive run at once: nothing more is sent, what is in flight ends
+    /// as unknown with its outcome line, the rest is not attempted.
+    pub(super) fn hurry_runs(&self) {
+        for stop in self
+            .runs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .values()
+        {
+            stop.hurry(actions::StopReason::Cancelled);
+        }
     }
 
     /// One target through the engine: its item, or why it could not be recorded.
