@@ -392,10 +392,13 @@ impl Engine {
         let total = targets.len();
         let started = Instant::now();
         let run_deadline = self.limits.deadline.map(|d| (started + d, d));
+        let retry = &self.client.config().retry;
         let mut pace_config = PaceConfig::new(self.concurrency);
         pace_config.retry_after_cap = self.limits.retry_after_cap;
+        pace_config.base_pause = retry.base_delay;
+        pace_config.max_pause = retry.max_delay;
         let pace = Pace::new(pace_config);
-        let attempts = self.client.config().retry.attempts();
+        let attempts = retry.attempts();
         let host = self.client.host().to_string();
         let mut queue: std::collections::VecDeque<Pending> =
             targets.into_iter().map(Pending::new).collect();
@@ -482,11 +485,12 @@ impl Engine {
                             vec![item]
                         }
                         Verdict::Again { error, throttled, transport, unanswered } => {
-                            let wait = pace.report(
-                                ticket,
-                                Feedback::SlowDown { retry_after: error.retry_after() },
-                                now,
-                            );
+                            let feedback = if throttled {
+                                Feedback::Throttled { retry_after: error.retry_after() }
+                            } else {
+                                Feedback::Strained
+                            };
+                            pace.report(ticket, feedback, now);
                             if transport {
                                 transport_in_a_row += 1;
                                 if self.limits.breaker > 0 && transport_in_a_row >= self.limits.breaker {
@@ -509,6 +513,8 @@ impl Engine {
                             if spent || stop.reason().is_some() {
                                 vec![p.give_up(&host)]
                             } else {
+                                let own = retry.backoff((p.tries - p.throttled).saturating_sub(1));
+                                let wait = pace.retry_wait(p.last.as_ref().and_then(Error::retry_after), own);
                                 p.not_before = Some(now + wait);
                                 waiting.push(p);
                                 Vec::new()

@@ -1,6 +1,6 @@
 //! One pace for many concurrent requests to one server: how many may be in flight
 //! (additive increase on answers, multiplicative decrease on 429, 5xx and timeouts) and
-//! when the next may start (a shared pause after a run of refusals, honouring
+//! when the next may start (a shared pause after a run of 429s, honouring
 //! `Retry-After` up to a cap). Callers take a [`Ticket`] per request and report how it
 //! went; nothing here sends anything or knows what is sent, so a bulk action and a walk
 //! of concurrent page slices can share it.
@@ -15,9 +15,12 @@ pub struct PaceConfig {
     pub max_window: usize,
     /// Longest a `Retry-After` is honoured; a longer one is cut to this.
     pub retry_after_cap: Duration,
-    /// First pause when the server slows down without saying for how long.
+    /// First shared pause when the server slows down without saying for how long;
+    /// doubles with each pause in a row.
     pub base_pause: Duration,
-    /// Refusals in a row, with no answer between them, before the whole pace pauses.
+    /// Longest shared pause when the server did not say.
+    pub max_pause: Duration,
+    /// 429s in a row, with no answer between them, before the whole pace pauses.
     pub pause_after: u32,
 }
 
@@ -32,7 +35,8 @@ impl PaceConfig {
         Self {
             max_window,
             retry_after_cap: DEFAULT_RETRY_AFTER_CAP,
-            base_pause: Duration::from_millis(250),
+            base_pause: Duration::from_millis(500),
+            max_pause: Duration::from_secs(8),
             pause_after: u32::try_from(max_window * 2).unwrap_or(u32::MAX).max(4),
         }
     }
@@ -43,11 +47,13 @@ impl PaceConfig {
 pub enum Feedback {
     /// The server answered (any answer that is not a request to slow down).
     Answered,
-    /// 429, 5xx or no answer in time: slow down, for `retry_after` when the server said.
-    SlowDown {
+    /// 429: the server asks to slow down, for `retry_after` when it said.
+    Throttled {
         /// The server's `Retry-After`, when it sent one.
         retry_after: Option<Duration>,
     },
+    /// 5xx or no answer in time: the server is struggling; fewer requests at once.
+    Strained,
 }
 
 /// Proof a request was started under the pace, carrying the window generation it saw, so
@@ -62,6 +68,7 @@ struct State {
     window: f64,
     generation: u64,
     refusals_in_a_row: u32,
+    pauses_in_a_row: u32,
     not_before: Option<Instant>,
 }
 
@@ -82,6 +89,7 @@ impl Pace {
                 window,
                 generation: 0,
                 refusals_in_a_row: 0,
+                pauses_in_a_row: 0,
                 not_before: None,
             })),
         }
@@ -128,37 +136,51 @@ impl Pace {
         }
     }
 
-    /// Records how a request went at `now`. Returns the wait this request itself should
-    /// leave before it is tried again when it was told to slow down: the server's
-    /// `Retry-After` (capped), else a back-off doubling with the refusals in a row.
-    pub fn report(&self, ticket: Ticket, feedback: Feedback, now: Instant) -> Duration {
+    /// The wait before retrying a request the server asked to slow down: its
+    /// `Retry-After` up to the cap, else `backoff` (the caller's own, per request).
+    pub fn retry_wait(&self, retry_after: Option<Duration>, backoff: Duration) -> Duration {
+        retry_after.map_or(backoff, |d| d.min(self.config.retry_after_cap))
+    }
+
+    /// Multiplicative decrease, once per burst: a ticket from before the last decrease
+    /// does not decrease again.
+    fn decrease(s: &mut State, ticket: Ticket) {
+        if ticket.generation == s.generation {
+            s.window = (s.window / 2.0).max(1.0);
+            s.generation += 1;
+        }
+    }
+
+    /// Records how a request went at `now`: an answer widens the window a little; a 429,
+    /// a 5xx or a timeout halves it (once per burst), and a long enough run of 429s with
+    /// no answer between them pauses everyone, for the server's `Retry-After` (capped) or a
+    /// pause doubling with each pause in a row.
+    pub fn report(&self, ticket: Ticket, feedback: Feedback, now: Instant) {
         let mut s = self.state();
         match feedback {
             Feedback::Answered => {
                 s.refusals_in_a_row = 0;
+                s.pauses_in_a_row = 0;
                 // Additive increase: about one more request per window of answers.
                 s.window = (s.window + 1.0 / s.window).min(self.config.max_window as f64);
-                Duration::ZERO
             }
-            Feedback::SlowDown { retry_after } => {
+            Feedback::Strained => Self::decrease(&mut s, ticket),
+            Feedback::Throttled { retry_after } => {
+                Self::decrease(&mut s, ticket);
                 s.refusals_in_a_row = s.refusals_in_a_row.saturating_add(1);
-                if ticket.generation == s.generation {
-                    // Multiplicative decrease, once per burst.
-                    s.window = (s.window / 2.0).max(1.0);
-                    s.generation += 1;
+                if s.refusals_in_a_row >= self.config.pause_after
+                    && s.not_before.is_none_or(|t| t <= now)
+                {
+                    // Nothing got through for a while: the whole pace waits.
+                    let backoff = self
+                        .config
+                        .base_pause
+                        .saturating_mul(1 << s.pauses_in_a_row.min(16))
+                        .min(self.config.max_pause);
+                    s.pauses_in_a_row = s.pauses_in_a_row.saturating_add(1);
+                    let wait = retry_after.map_or(backoff, |d| d.min(self.config.retry_after_cap));
+                    s.not_before = Some(now + wait);
                 }
-                let backoff = self
-                    .config
-                    .base_pause
-                    .saturating_mul(1 << s.refusals_in_a_row.min(16).saturating_sub(1))
-                    .min(self.config.retry_after_cap);
-                let wait = retry_after.map_or(backoff, |d| d.min(self.config.retry_after_cap));
-                if s.refusals_in_a_row >= self.config.pause_after {
-                    // Nothing got through for a while: the whole pace waits as told.
-                    let until = now + wait;
-                    s.not_before = Some(s.not_before.map_or(until, |t| t.max(until)));
-                }
-                wait
             }
         }
     }
@@ -175,11 +197,11 @@ mod tests {
         assert_eq!(pace.window(), 8);
         let burst: Vec<Ticket> = (0..8).map(|_| pace.ticket()).collect();
         for t in &burst {
-            pace.report(*t, Feedback::SlowDown { retry_after: None }, now);
+            pace.report(*t, Feedback::Strained, now);
         }
         assert_eq!(pace.window(), 4, "one burst halves the window once");
         let t = pace.ticket();
-        pace.report(t, Feedback::SlowDown { retry_after: None }, now);
+        pace.report(t, Feedback::Throttled { retry_after: None }, now);
         assert_eq!(
             pace.window(),
             2,
@@ -207,35 +229,47 @@ mod tests {
         config.retry_after_cap = Duration::from_secs(30);
         let pace = Pace::new(config);
         let now = Instant::now();
-        let slow = |s| Feedback::SlowDown {
-            retry_after: Some(Duration::from_secs(s)),
-        };
+        let backoff = Duration::from_millis(500);
         assert_eq!(
-            pace.report(pace.ticket(), slow(20), now),
+            pace.retry_wait(Some(Duration::from_secs(20)), backoff),
             Duration::from_secs(20)
         );
         assert_eq!(
-            pace.not_before(now),
-            None,
-            "one refusal slows that request only"
-        );
-        assert_eq!(
-            pace.report(pace.ticket(), slow(90), now),
+            pace.retry_wait(Some(Duration::from_secs(90)), backoff),
             Duration::from_secs(30)
         );
-        pace.report(pace.ticket(), slow(20), now);
+        assert_eq!(pace.retry_wait(None, backoff), backoff);
+        let slow = |s| Feedback::Throttled {
+            retry_after: Some(Duration::from_secs(s)),
+        };
+        for _ in 0..3 {
+            pace.report(pace.ticket(), slow(20), now);
+        }
+        assert_eq!(
+            pace.not_before(now),
+            None,
+            "a few refusals slow those requests only"
+        );
         pace.report(pace.ticket(), slow(20), now);
         assert_eq!(
             pace.not_before(now),
             Some(now + Duration::from_secs(20)),
-            "four refusals in a row pause the whole pace"
+            "four refusals in a row pause the whole pace as the server said"
         );
-        pace.report(pace.ticket(), Feedback::Answered, now);
-        let w = pace.report(pace.ticket(), Feedback::SlowDown { retry_after: None }, now);
+        let later = now + Duration::from_secs(21);
+        pace.report(pace.ticket(), Feedback::Answered, later);
+        for _ in 0..4 {
+            pace.report(
+                pace.ticket(),
+                Feedback::Throttled { retry_after: None },
+                later,
+            );
+            pace.report(pace.ticket(), Feedback::Strained, later);
+        }
         assert_eq!(
-            w,
-            Duration::from_millis(250),
-            "an answer restarts the back-off"
+            pace.not_before(later),
+            Some(later + Duration::from_millis(500)),
+            "an answer restarts the pauses from the first"
         );
     }
 }

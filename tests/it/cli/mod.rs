@@ -1,6 +1,7 @@
 //! The CLI binary against the emulator and scripted servers.
 
 mod client;
+mod exits;
 mod investigate;
 mod polish;
 mod progress;
