@@ -8,6 +8,7 @@ mod layout;
 mod matches;
 mod matches_app;
 mod profile_pty;
+mod quit;
 mod refresh_pty;
 mod responsive;
 mod token_states;
