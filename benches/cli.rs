@@ -8,6 +8,12 @@
 //!    session, is measured against the same floor.
 //! 2. `sessions invalidate --all --yes --concurrency 16`: wall time /
 //!    (N × latency / 16) (target ≤ 1.3).
+//! 3. The same bulk against an emulator throttling 70 % of calls (`--throttle-rate 0.7`,
+//!    `Retry-After: 1`): every target must end (0 failed, 0 unknown); its wall time is
+//!    printed beside the unthrottled run of step 2 and beside the floor: that run plus one
+//!    `Retry-After` for each throttle in the longest run of throttles any one target can
+//!    expect to meet (E[max of N geometric runs] = Σₖ 1 − (1 − 0.7ᵏ)ᴺ), since a throttled
+//!    target must wait before it is tried again.
 //!
 //! `cargo bench --bench cli` runs the full sizes; `cargo test --benches` (no `--bench`
 //! argument) runs tiny ones so it finishes in seconds.
@@ -50,6 +56,10 @@ struct Sizes {
 }
 
 fn emulator(sessions: usize, latency: Duration) -> Emulator {
+    emulator_with(sessions, latency, &[])
+}
+
+fn emulator_with(sessions: usize, latency: Duration, faults: &[&str]) -> Emulator {
     let dir = tempfile::tempdir().expect("tempdir");
     let tokens = dir.path().join("tokens.json");
     let child = Command::new(BIN)
@@ -57,6 +67,7 @@ fn emulator(sessions: usize, latency: Duration) -> Emulator {
         .args(["--sessions", &sessions.to_string()])
         .args(["--users", &(sessions / 4).max(1).to_string()])
         .args(["--latency", &format!("{}ms", latency.as_millis())])
+        .args(faults)
         .arg("--tokens-out")
         .arg(&tokens)
         .stdout(Stdio::null())
@@ -100,6 +111,30 @@ const ROUNDS: usize = 5;
 fn median(v: &mut [Duration]) -> Duration {
     v.sort();
     v[v.len() / 2]
+}
+
+/// Runs the binary to completion with `-o json`; returns wall time, exit code and summary.
+fn run_json(emu: &Emulator, args: &[&str]) -> (Duration, i32, serde_json::Value) {
+    let state = tempfile::tempdir().expect("tempdir");
+    let token_file = state.path().join("service-token");
+    std::fs::write(&token_file, &emu.token).expect("write the token file");
+    std::fs::set_permissions(&token_file, std::fs::Permissions::from_mode(0o600))
+        .expect("token file mode");
+    let start = Instant::now();
+    let out = Command::new(BIN)
+        .args(args)
+        .args(["-o", "json", "--base-url", &emu.base_url])
+        .arg("--service-token-file")
+        .arg(&token_file)
+        .env_remove("PANGEA_AUTHN_TOKEN")
+        .env("AUTHTOP_STATE_DIR", state.path())
+        .env("AUTHTOP_CONFIG", state.path().join("none.toml"))
+        .stderr(Stdio::null())
+        .output()
+        .expect("run authtop");
+    let wall = start.elapsed();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (wall, out.status.code().unwrap_or(-1), v)
 }
 
 /// Runs the binary to completion; returns wall time and peak RSS in KiB.
@@ -267,5 +302,52 @@ fn main() {
         wall.as_secs_f64(),
         ideal.as_secs_f64(),
         wall.as_secs_f64() / ideal.as_secs_f64(),
+    );
+
+    let floor = wall;
+
+    println!(
+        "sessions invalidate --all --yes --concurrency {} against --throttle-rate 0.7:",
+        s.concurrency
+    );
+    let emu = emulator_with(s.bulk, s.bulk_latency, &["--throttle-rate", "0.7"]);
+    // The listing before the run retries as any call does and can still give up under
+    // 70 % throttling; then nothing was sent and the command is simply run again.
+    let mut listings = 0;
+    let (wall, code, v) = loop {
+        listings += 1;
+        let (wall, code, v) = run_json(
+            &emu,
+            &[
+                "sessions",
+                "invalidate",
+                "--all",
+                "--yes",
+                "--concurrency",
+                &conc,
+            ],
+        );
+        if !v.is_null() || listings >= 10 {
+            break (wall, code, v);
+        }
+    };
+    let retry_after = 1.0;
+    let n = i32::try_from(s.bulk).unwrap_or(i32::MAX);
+    let throttles_in_a_row: f64 = (1..200).map(|k| 1.0 - (1.0 - 0.7f64.powi(k)).powi(n)).sum();
+    println!(
+        "  {} sessions at {:?}: {:.3} s, exit {code}, done {}, failed {}, unknown {}, not attempted {} ({} listing attempt(s)); unthrottled {:.3} s, ratio {:.2}; floor: unthrottled + {:.1} Retry-After of {retry_after:.0} s (longest expected run of throttles) = {:.3} s, ratio {:.2}",
+        s.bulk,
+        s.bulk_latency,
+        wall.as_secs_f64(),
+        v["done"],
+        v["failed"],
+        v["unknown"],
+        v["not_attempted"],
+        listings,
+        floor.as_secs_f64(),
+        wall.as_secs_f64() / floor.as_secs_f64(),
+        throttles_in_a_row,
+        floor.as_secs_f64() + throttles_in_a_row * retry_after,
+        wall.as_secs_f64() / (floor.as_secs_f64() + throttles_in_a_row * retry_after),
     );
 }

@@ -63,8 +63,16 @@ fn a_forced_quit_mid_bulk_reports_on_stderr_and_exits_130() {
     tui.send("y");
     let audit = tui.audit_path();
     let deadline = std::time::Instant::now() + patience;
-    while lines(&audit).iter().filter(|l| l["phase"] == "outcome").count() < 3 {
-        assert!(std::time::Instant::now() < deadline, "the bulk never got going");
+    while lines(&audit)
+        .iter()
+        .filter(|l| l["phase"] == "outcome")
+        .count()
+        < 3
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the bulk never got going"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     tui.send("q");
@@ -83,7 +91,11 @@ fn a_forced_quit_mid_bulk_reports_on_stderr_and_exits_130() {
     };
     let (intents, outcomes) = (of("intent"), of("outcome"));
     assert_eq!(intents, outcomes, "every request sent has its outcome line");
-    assert!(intents.len() < n, "the bulk was not cut short: {} of {n}", intents.len());
+    assert!(
+        intents.len() < n,
+        "the bulk was not cut short: {} of {n}",
+        intents.len()
+    );
 
     let screen = tui.screen();
     assert!(!tui.alternate_screen(), "the screen is restored");
@@ -104,7 +116,10 @@ fn a_forced_quit_mid_bulk_reports_on_stderr_and_exits_130() {
     let listed = std::fs::read_to_string(list).unwrap();
     assert_eq!(listed.lines().count(), left);
     for id in listed.lines() {
-        assert!(!intents.contains(id), "{id} was sent but listed as not attempted");
+        assert!(
+            !intents.contains(id),
+            "{id} was sent but listed as not attempted"
+        );
         assert!(emu.session_exists(id), "{id} listed but gone");
     }
 }
