@@ -478,7 +478,7 @@ impl Engine {
                 Some((id, ticket, acted)) = in_flight.next() => {
                     let Some(mut p) = flying.remove(&id) else { continue };
                     let now = Instant::now();
-                    match self.verdict(op, &p, acted) {
+                    match Self::verdict(op, &p, acted) {
                         Verdict::Final(item) => {
                             pace.report(ticket, Feedback::Answered, now);
                             transport_in_a_row = 0;
@@ -584,7 +584,7 @@ impl Engine {
     }
 
     /// What one attempt's answer means for its target.
-    fn verdict(&self, op: &Op, p: &Pending, acted: Acted) -> Verdict {
+    fn verdict(op: &Op, p: &Pending, acted: Acted) -> Verdict {
         let unanswered_now = acted.unanswered_before;
         let e = match acted.result {
             Ok(resp) => {

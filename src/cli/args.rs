@@ -299,8 +299,10 @@ fn switch(on: bool) -> Option<Given<bool>> {
 impl GlobalArgs {
     /// What bounds a destructive run: `--deadline`, `--breaker`, `--max-retry-after`.
     pub fn run_limits(&self) -> crate::actions::Limits {
-        let mut limits = crate::actions::Limits::default();
-        limits.deadline = self.deadline;
+        let mut limits = crate::actions::Limits {
+            deadline: self.deadline,
+            ..crate::actions::Limits::default()
+        };
         if let Some(n) = self.breaker {
             limits.breaker = n;
         }

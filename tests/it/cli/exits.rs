@@ -452,7 +452,7 @@ async fn sigint_to_a_tee_pipeline_exits_130_with_the_not_attempted_list() {
     .stderr(Stdio::piped())
     .spawn()
     .unwrap();
-    let tee = Command::new("tee")
+    let mut tee = Command::new("tee")
         .arg(&tee_log)
         .stdin(child.stdout.take().unwrap())
         .stdout(Stdio::null())
@@ -462,9 +462,12 @@ async fn sigint_to_a_tee_pipeline_exits_130_with_the_not_attempted_list() {
     // Ctrl-C reaches the whole pipeline: tee dies first, then authtop hears SIGINT.
     kill(tee.id(), "INT");
     kill(child.id(), "INT");
-    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
-        .await
-        .unwrap();
+    let out = tokio::task::spawn_blocking(move || {
+        let _ = tee.wait();
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     env.assert_no_secret_in(&stderr, "stderr");
     assert_eq!(out.status.code(), Some(130), "{stderr}");

@@ -12,7 +12,7 @@ use std::time::Duration;
 fn marked(screen: &str) -> usize {
     screen
         .match_indices(" marked")
-        .filter_map(|(at, _)| {
+        .find_map(|(at, _)| {
             let digits: String = screen[..at]
                 .chars()
                 .rev()
@@ -23,7 +23,6 @@ fn marked(screen: &str) -> usize {
                 .collect();
             digits.parse().ok()
         })
-        .next()
         .unwrap_or(0)
 }
 
@@ -111,8 +110,7 @@ fn a_forced_quit_mid_bulk_reports_on_stderr_and_exits_130() {
     let list = screen
         .lines()
         .find_map(|l| l.split("listed in ").nth(1))
-        .map(str::trim)
-        .unwrap_or_else(|| panic!("no list named:\n{screen}"));
+        .map_or_else(|| panic!("no list named:\n{screen}"), str::trim);
     let listed = std::fs::read_to_string(list).unwrap();
     assert_eq!(listed.lines().count(), left);
     for id in listed.lines() {
