@@ -4,6 +4,7 @@
 //! a signal. The CLI and the TUI worker are thin callers that watch [`Progress`]; nothing
 //! here knows about terminals.
 
+mod attempt;
 pub mod guard;
 pub mod ledger;
 pub mod pace;
@@ -12,8 +13,9 @@ pub mod signals;
 pub mod stop;
 
 use crate::audit::{AuditAction, AuditOutcome, AuditRecord, AuditSink, Operator, Phase};
-use crate::authn::is_retryable_status;
-use crate::authn::{Acted, Call, Client, Error, Secret, TransportKind};
+use crate::authn::{Call, Client, Error, Secret};
+pub use attempt::{DEFAULT_BREAKER, Limits, MAX_THROTTLED};
+use attempt::{Pending, Verdict, verdict};
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use pace::{Feedback, Pace, PaceConfig};
@@ -226,35 +228,6 @@ pub fn new_run_id() -> String {
     format!("run_{:016x}", fastrand::u64(..))
 }
 
-/// What bounds a whole run beyond the per-call limits of the client.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Limits {
-    /// Stop dispatching this long after the run starts (`--deadline`).
-    pub deadline: Option<Duration>,
-    /// Stop dispatching after this many transport failures in a row (0: never).
-    pub breaker: u32,
-    /// Longest a server's `Retry-After` is honoured.
-    pub retry_after_cap: Duration,
-}
-
-/// Transport failures in a row that stop a run by default.
-pub const DEFAULT_BREAKER: u32 = 10;
-
-/// Times one target may be throttled (429) before it is reported failed: throttling
-/// costs time, not targets, but a server that throttles one target forever must not
-/// hold the run forever either.
-pub const MAX_THROTTLED: u32 = 64;
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            deadline: None,
-            breaker: DEFAULT_BREAKER,
-            retry_after_cap: pace::DEFAULT_RETRY_AFTER_CAP,
-        }
-    }
-}
-
 /// The engine: a client, an audit sink and the concurrency to act at.
 #[derive(Debug, Clone)]
 pub struct Engine {
@@ -266,75 +239,6 @@ pub struct Engine {
     /// How long in-flight requests may still take once a stop is asked for.
     grace: Duration,
     limits: Limits,
-}
-
-/// A target on its way: how often it was tried and what its attempts told.
-#[derive(Debug)]
-struct Pending {
-    target: Target,
-    /// Attempts sent.
-    tries: u32,
-    /// Attempts answered with 429.
-    throttled: u32,
-    /// An attempt was sent and no answer came: the server may have acted on it.
-    unanswered: bool,
-    /// The last attempt's failure.
-    last: Option<Error>,
-    /// Not to be sent again before this.
-    not_before: Option<Instant>,
-}
-
-impl Pending {
-    fn new(target: Target) -> Self {
-        Self {
-            target,
-            tries: 0,
-            throttled: 0,
-            unanswered: false,
-            last: None,
-            not_before: None,
-        }
-    }
-
-    /// How it ends when it is tried no more: unknown when an attempt may have reached
-    /// the server unanswered, else failed with the last reason.
-    fn give_up(self, host: &str) -> Item {
-        let request_id = self
-            .last
-            .as_ref()
-            .and_then(|e| e.request_id().map(str::to_owned));
-        let outcome = match self.last {
-            _ if self.unanswered => Outcome::Unknown,
-            Some(e) => Outcome::Failed(e),
-            None => Outcome::Failed(Error::Transport {
-                kind: TransportKind::Other,
-                host: host.to_string(),
-                message: "the run stopped before an answer".into(),
-                attempts: self.tries,
-            }),
-        };
-        Item {
-            target: self.target,
-            outcome,
-            request_id,
-        }
-    }
-}
-
-/// What one attempt says about its target.
-enum Verdict {
-    /// The target's outcome.
-    Final(Item),
-    /// Worth another attempt.
-    Again {
-        error: Error,
-        /// 429: costs time, not one of the target's attempts.
-        throttled: bool,
-        /// No usable exchange (counts toward the breaker).
-        transport: bool,
-        /// Sent and not answered.
-        unanswered: bool,
-    },
 }
 
 impl Engine {
@@ -478,7 +382,7 @@ impl Engine {
                 Some((id, ticket, acted)) = in_flight.next() => {
                     let Some(mut p) = flying.remove(&id) else { continue };
                     let now = Instant::now();
-                    match Self::verdict(op, &p, acted) {
+                    match verdict(op, &p, acted) {
                         Verdict::Final(item) => {
                             pace.report(ticket, Feedback::Answered, now);
                             transport_in_a_row = 0;
@@ -580,64 +484,6 @@ impl Engine {
             run_id: info.run_id.clone(),
             items,
             stopped: stop.reason(),
-        }
-    }
-
-    /// What one attempt's answer means for its target.
-    fn verdict(op: &Op, p: &Pending, acted: Acted) -> Verdict {
-        let unanswered_now = acted.unanswered_before;
-        let e = match acted.result {
-            Ok(resp) => {
-                return Verdict::Final(Item {
-                    target: p.target.clone(),
-                    outcome: Outcome::Done,
-                    request_id: Some(resp.request_id),
-                });
-            }
-            Err(e) => e,
-        };
-        let again = |error, throttled, transport, unanswered| Verdict::Again {
-            error,
-            throttled,
-            transport,
-            unanswered,
-        };
-        match &e {
-            _ if e.is_not_found() => {
-                let request_id = e.request_id().map(str::to_owned);
-                // A client invalidate answers NotFound for another user's session too, so
-                // even after a lost answer it cannot be taken as done.
-                let outcome =
-                    if (p.unanswered || unanswered_now) && !matches!(op, Op::ClientInvalidate(_)) {
-                        Outcome::ConfirmedByRetry
-                    } else {
-                        Outcome::NotFound
-                    };
-                Verdict::Final(Item {
-                    target: p.target.clone(),
-                    outcome,
-                    request_id,
-                })
-            }
-            Error::Api(a) if a.http_status == 429 => again(e, true, false, false),
-            Error::Api(a) if is_retryable_status(a.http_status) => again(e, false, false, false),
-            Error::Decode { http_status, .. } if is_retryable_status(*http_status) => {
-                again(e, false, false, false)
-            }
-            Error::Transport { kind, .. } if !kind.is_permanent() => {
-                let unanswered = *kind != TransportKind::Connect;
-                again(e, false, true, unanswered)
-            }
-            // Accepted and never completed in time: the server has it, the outcome is open.
-            Error::Pending { .. } => again(e, false, false, true),
-            _ => {
-                let request_id = e.request_id().map(str::to_owned);
-                Verdict::Final(Item {
-                    target: p.target.clone(),
-                    outcome: Outcome::Failed(e),
-                    request_id,
-                })
-            }
         }
     }
 
