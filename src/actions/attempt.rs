@@ -1,7 +1,8 @@
 //! One target's attempts in a run: what each answer means (done, worth another attempt,
 //! or given up on) and what bounds a whole run beyond the client's per-call limits.
 
-use super::{Item, Op, Outcome, Target, pace};
+use super::outcome::{Item, Outcome, Target};
+use super::pace;
 use crate::authn::{Acted, Error, TransportKind, is_retryable_status};
 use std::time::{Duration, Instant};
 
@@ -104,7 +105,9 @@ pub(super) enum Verdict {
 }
 
 /// What one attempt's answer means for its target.
-pub(super) fn verdict(op: &Op, p: &Pending, acted: Acted) -> Verdict {
+/// `client_invalidate`: the call was a client invalidate, whose `NotFound` also means
+/// "another user's session".
+pub(super) fn verdict(client_invalidate: bool, p: &Pending, acted: Acted) -> Verdict {
     let unanswered_now = acted.unanswered_before;
     let e = match acted.result {
         Ok(resp) => {
@@ -127,12 +130,11 @@ pub(super) fn verdict(op: &Op, p: &Pending, acted: Acted) -> Verdict {
             let request_id = e.request_id().map(str::to_owned);
             // A client invalidate answers NotFound for another user's session too, so
             // even after a lost answer it cannot be taken as done.
-            let outcome =
-                if (p.unanswered || unanswered_now) && !matches!(op, Op::ClientInvalidate(_)) {
-                    Outcome::ConfirmedByRetry
-                } else {
-                    Outcome::NotFound
-                };
+            let outcome = if (p.unanswered || unanswered_now) && !client_invalidate {
+                Outcome::ConfirmedByRetry
+            } else {
+                Outcome::NotFound
+            };
             Verdict::Final(Item {
                 target: p.target.clone(),
                 outcome,
