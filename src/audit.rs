@@ -169,6 +169,10 @@ pub struct AuditRecord {
     /// The query a bulk run acted on (`--all` is written as `*all*`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
+    /// When the walk that found a query's targets finished (RFC 3339): sessions created
+    /// later were not acted on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub walked_at: Option<String>,
     /// How it ended (outcome lines only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<AuditOutcome>,
@@ -284,6 +288,7 @@ mod tests {
             identity: Some("pui_y".into()),
             email: Some("a@b.io".into()),
             query: None,
+            walked_at: None,
             outcome: Some(AuditOutcome::Ok),
             reason: None,
             request_id: Some("prq_y".into()),

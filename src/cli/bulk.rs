@@ -282,9 +282,22 @@ pub async fn run(
     verb: &str,
     targets: Vec<Target>,
 ) -> Result<Report, CliError> {
+    run_walked(ctx, client, op, query, None, verb, targets).await
+}
+
+/// [`run`] on the targets a walk found at `walked_at`, which every audit line records.
+pub async fn run_walked(
+    ctx: &Ctx,
+    client: &Client,
+    op: Op,
+    query: Option<String>,
+    walked_at: Option<String>,
+    verb: &str,
+    targets: Vec<Target>,
+) -> Result<Report, CliError> {
     let log = ctx.audit_log()?;
     let engine = Engine::new(client.clone(), Arc::new(log), ctx.settings.concurrency);
-    let info = RunInfo::new(ctx.settings.profile.clone(), query);
+    let info = RunInfo::new(ctx.settings.profile.clone(), query).walked_at(walked_at);
     let stop = Stop::new();
     let watcher = signals::watch(stop.clone(), |sig| {
         eprintln!(
@@ -314,9 +327,23 @@ pub async fn run(
 /// Prints the summary on stdout (the not-attempted ids to a file when many) and turns it
 /// into the exit status.
 pub fn finish(ctx: &Ctx, report: &Report, verb: &str, not_found: NotFound) -> Result<(), CliError> {
+    finish_with(ctx, report, verb, not_found, None)
+}
+
+/// [`finish`], with a line after a table summary (what the run did not touch).
+pub fn finish_with(
+    ctx: &Ctx,
+    report: &Report,
+    verb: &str,
+    not_found: NotFound,
+    note: Option<&str>,
+) -> Result<(), CliError> {
     let summary = Summary::new(report, not_found);
     let mut out = std::io::stdout().lock();
     summary.write(&mut out, ctx.format, verb, ctx.term.color)?;
+    if let Some(note) = note.filter(|_| matches!(ctx.format, Format::Table)) {
+        writeln!(out, "{note}")?;
+    }
     let skipped = report.not_attempted();
     if !skipped.is_empty() && matches!(ctx.format, Format::Table) {
         if skipped.len() <= LIST_INLINE {
@@ -350,7 +377,8 @@ fn save_ids(ctx: &Ctx, run_id: &str, ids: &[&str]) -> std::io::Result<PathBuf> {
     let path = dir.join(format!("not-attempted-{run_id}.txt"));
     let mut text = ids.join("\n");
     text.push('\n');
-    std::fs::write(&path, text)?;
+    // The ids name people's sessions: private, as exports are.
+    crate::results::plan::write_private(&path, text.as_bytes())?;
     Ok(path)
 }
 

@@ -43,6 +43,8 @@ pub struct Settings {
     pub config_path: Option<PathBuf>,
     /// Whether that file exists.
     pub config_found: bool,
+    /// Whether the profile is one the config file defines (so `--profile NAME` selects it).
+    pub profile_defined: bool,
     /// Profile name (`default` when none is selected).
     pub profile: String,
     /// How to reach the server; `None` when `client_problem` says why.
@@ -156,6 +158,7 @@ pub fn resolve_with(
         ),
         None => None,
     };
+    let profile_defined = profile.is_some();
     let prof = profile.cloned().unwrap_or_default();
     let pname = profile_name.unwrap_or_else(|| "default".to_string());
     let from_profile = || Source::Profile(pname.clone());
@@ -411,6 +414,7 @@ pub fn resolve_with(
     Ok(Settings {
         config_path,
         config_found,
+        profile_defined,
         profile: pname,
         client,
         client_problem,

@@ -115,8 +115,7 @@ pub fn is_token(s: &str) -> bool {
     parts.len() == 3
         && parts.iter().all(|p| {
             p.len() >= 4
-                && p
-                    .bytes()
+                && p.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
         })
 }

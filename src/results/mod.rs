@@ -177,13 +177,17 @@ impl Snapshot {
         self.walked_at.strftime("%H:%M:%S").to_string()
     }
 
-    /// "76 sessions of 31 users match `q` on prod @ host, walked 12:04:31".
+    /// "76 session(s) of 31 user(s) match `q` on prod @ host, walked 12:04:31 UTC".
     pub fn headline(&self) -> String {
+        let what = if self.set.is_blank() {
+            "every session of the project".to_string()
+        } else {
+            format!("`{}`", crate::sanitize::clean(self.set.text()))
+        };
         format!(
-            "{} session(s) of {} user(s) match `{}` on {}, walked {} UTC",
+            "{} session(s) of {} user(s) match {what} on {}, walked {} UTC",
             crate::number::thousands(self.count() as u64),
             crate::number::thousands(self.users as u64),
-            crate::sanitize::clean(self.set.text()),
             crate::sanitize::clean(&self.set.place()),
             self.walked_clock()
         )
@@ -200,14 +204,11 @@ pub async fn whole_count(client: &Client) -> Result<u64, WalkError> {
         order_by: None,
         size: Some(1),
     };
-    let first = client
-        .session_list(&req)
-        .await
-        .map_err(|error| WalkError {
-            error,
-            resume_from: None,
-            progress: Progress::default(),
-        })?;
+    let first = client.session_list(&req).await.map_err(|error| WalkError {
+        error,
+        resume_from: None,
+        progress: Progress::default(),
+    })?;
     if let Some(n) = first.result.count {
         return Ok(n);
     }

@@ -4,6 +4,7 @@ mod client;
 mod investigate;
 mod polish;
 mod progress;
+mod results;
 mod safety;
 mod sessions;
 mod terminal_safety;
