@@ -1,7 +1,7 @@
 //! Commands in flight: ids, the pending table, the busy marks on rows, and what the tick
 //! starts on its own (auto-reload, auto-refresh).
 
-use super::{App, Command, CommandId, ListSource, Tab, clock, input};
+use super::{App, Command, CommandId, ListSource, Tab, clock};
 
 impl App {
     pub(crate) fn take_id(&mut self) -> CommandId {
@@ -42,20 +42,14 @@ impl App {
         cursors: Vec<Option<String>>,
         out: &mut Vec<Command>,
     ) {
-        // Relative times slide: the line is compiled again against this moment.
+        // Relative times slide: the set resolves its times again at this moment.
         let now = self.now;
-        let text = self.table(source).query_text.clone();
-        if let Ok(q) = crate::query::compile_query(&text, now) {
-            if q.has_local() {
-                self.walk_matches(source, out);
-                return;
-            }
-            if source == ListSource::Sessions {
-                self.query = Some(q);
-            }
+        if let Ok(set) = self.table(source).set.at(now) {
+            self.table_mut(source).set = set;
         }
-        if let Ok(filter) = input::server_filter(&text, now) {
-            self.table_mut(source).filter = filter;
+        if self.table(source).set.has_local() {
+            self.walk_matches(source, out);
+            return;
         }
         let id = self.take_id();
         let (generation, query) = self.table_mut(source).request(cursors);
@@ -74,7 +68,7 @@ impl App {
         let cursors = self.table(source).cursors.clone();
         self.load(source, cursors, out);
         if matches!(self.tab, Tab::Users | Tab::Insights) {
-            self.aggregated_for = None;
+            self.aggregate_of = None;
             self.ensure_aggregate(out);
         }
     }
