@@ -91,6 +91,7 @@ async fn walk(h: &mut WorkerHandle, id: u64, text: &str, goal: WalkGoal) -> Dura
         order_by: OrderBy::default(),
         order: Order::default(),
         size: PAGE,
+        display: PAGE,
         goal,
         now,
         export: None,

@@ -73,6 +73,8 @@ pub struct Settings {
     pub color: crate::color::ColorChoice,
     /// TUI reload interval; `None` is off.
     pub auto_reload: Option<Duration>,
+    /// How old a walked result gets before auto-reload walks it again (None: only `r`).
+    pub rewalk_after: Option<Duration>,
     /// Where the TUI writes exports; `None` is `exports` in the state folder.
     pub export_dir: Option<PathBuf>,
     /// Budget of one whole call, retries included.
@@ -358,6 +360,28 @@ pub fn resolve_with(
         source: auto_reload.1,
     });
 
+    let rewalk_after = match &prof.rewalk_after {
+        Some(text) => (
+            parse_interval(text).map_err(|reason| ConfigError::BadValue {
+                setting: "rewalk_after",
+                origin: from_profile(),
+                reason,
+            })?,
+            from_profile(),
+        ),
+        None => (
+            Some(super::defaults::REWALK_AFTER),
+            Source::Default,
+        ),
+    };
+    origins.push(Origin {
+        name: "rewalk_after",
+        shown: rewalk_after
+            .0
+            .map_or_else(|| "off".into(), |d| format!("{}s", d.as_secs())),
+        source: rewalk_after.1,
+    });
+
     let audit_log = match &inputs.audit_log {
         Some(g) => (g.value.clone(), g.source.clone()),
         None => (paths::default_audit_log(), Source::Default),
@@ -429,6 +453,7 @@ pub fn resolve_with(
         page_size: page_size.0,
         color: color.0,
         auto_reload: auto_reload.0,
+        rewalk_after: rewalk_after.0,
         export_dir: prof.export_dir.clone(),
         timeout: timeout.0,
         attempt_timeout: attempt_timeout.0,

@@ -116,6 +116,8 @@ pub struct App {
     pub(crate) has_refresh_token: bool,
     pub(crate) has_service: bool,
     pub(crate) auto_reload: Option<Duration>,
+    /// A walked result is walked again on the reload timer only once it is this old.
+    pub(crate) rewalk_after: Option<Duration>,
     pub(crate) policy: RefreshPolicy,
     pub(crate) keymap: Keymap,
     pub(crate) tab: Tab,
@@ -360,6 +362,10 @@ impl App {
                 _ => strings::PRESS_R_TO_RETRY.to_string(),
             };
             return Some(strings::stale(t.unreachable, &retry, updated.as_deref()));
+        }
+        if t.set.has_local() {
+            // A walked result says how old it is on the info line (`walked 2m ago`).
+            return None;
         }
         let every = self.auto_reload.unwrap_or(Duration::from_secs(60));
         let age = clock::millis(t.last_loaded?, self.now);

@@ -49,6 +49,8 @@ pub struct TuiOptions {
     pub log_filter: String,
     /// Reload the visible page this often.
     pub auto_reload: Option<Duration>,
+    /// Walk a query with local terms again on the timer only once its walk is this old.
+    pub rewalk_after: Option<Duration>,
     /// Rows per page.
     pub page_size: u32,
     /// Where exports go; None is `exports` in the state folder.
@@ -104,6 +106,7 @@ impl TuiOptions {
             log_file: None,
             log_filter: "info".into(),
             auto_reload: Some(defaults::AUTO_RELOAD),
+            rewalk_after: Some(defaults::REWALK_AFTER),
             page_size: defaults::PAGE_SIZE,
             export_dir: None,
             refresh_fraction: defaults::REFRESH_FRACTION,
@@ -357,6 +360,7 @@ mod screen {
             has_service: true,
             token_mask: user_token.map(Secret::masked),
             auto_reload: opts.auto_reload,
+            rewalk_after: opts.rewalk_after,
             refresh_policy: RefreshPolicy {
                 fraction: opts.refresh_fraction,
                 margin: opts.refresh_margin,

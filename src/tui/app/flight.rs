@@ -2,6 +2,7 @@
 //! starts on its own (auto-reload, auto-refresh).
 
 use super::{App, Command, CommandId, ListSource, Tab, clock};
+use std::time::Duration;
 
 impl App {
     pub(crate) fn take_id(&mut self) -> CommandId {
@@ -82,8 +83,16 @@ impl App {
             let t = self.table(source);
             // After a failure the back-off decides; otherwise the period since the last
             // successful load.
+            let age = |d: Duration| {
+                let d = i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+                t.last_loaded
+                    .is_some_and(|at| clock::millis(at, self.now) >= d)
+            };
             let due = match t.retry_at {
                 Some(at) => self.now >= at,
+                // A walked result (local terms) reads every matching page: the reload
+                // timer leaves it alone until it is `rewalk_after` old; `r` walks at once.
+                None if t.set.has_local() => self.rewalk_after.is_some_and(age),
                 None => t
                     .last_loaded
                     .is_some_and(|at| clock::millis(at, self.now) >= every),

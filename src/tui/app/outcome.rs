@@ -361,9 +361,17 @@ impl App {
         match cmd {
             Command::Walk { walk, .. } => {
                 self.on_walk_ended(cmd);
-                if walk.goal == crate::tui::command::WalkGoal::Matches {
-                    let t = self.table_mut(walk.source);
+                let every = self.auto_reload;
+                let now = self.now;
+                let t = self.table_mut(walk.source);
+                if walk.goal == crate::tui::command::WalkGoal::Matches
+                    && t.generation == walk.generation
+                {
+                    // A walk that failed counted nothing: no "0 matched", the error and
+                    // (when the server did not answer) the offline badge instead.
                     t.load_error = Some(sanitize::clean(&log::cause(err)).into_owned());
+                    t.count = None;
+                    t.back_off(now, every, err);
                 }
                 self.fail(ErrorKey::List(walk.source), strings::WALK_FAILED, err);
             }

@@ -31,6 +31,7 @@ impl App {
             has_refresh_token: init.has_refresh_token,
             has_service: init.has_service,
             auto_reload: init.auto_reload,
+            rewalk_after: init.rewalk_after,
             policy: init.refresh_policy,
             keymap,
             tab,

@@ -216,6 +216,11 @@ impl Table {
         self.set.server()
     }
 
+    /// When the page or the walk shown was loaded.
+    pub fn last_loaded(&self) -> Option<Timestamp> {
+        self.last_loaded
+    }
+
     /// The result set in force: the query compiled once, with profile and host.
     pub fn set(&self) -> &ResultSet {
         &self.set

@@ -40,6 +40,7 @@ fn request(text: &str, goal: WalkGoal, size: u32, export: Option<ExportSpec>) ->
         order_by: OrderBy::default(),
         order: Order::default(),
         size,
+        display: size,
         goal,
         now,
         export,
