@@ -369,10 +369,7 @@ pub fn resolve_with(
             })?,
             from_profile(),
         ),
-        None => (
-            Some(super::defaults::REWALK_AFTER),
-            Source::Default,
-        ),
+        None => (Some(super::defaults::REWALK_AFTER), Source::Default),
     };
     origins.push(Origin {
         name: "rewalk_after",

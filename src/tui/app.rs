@@ -56,8 +56,8 @@ use crate::authn::model::{Filter, Session, Timestamp};
 use crate::sanitize;
 use crate::tui::columns::Col;
 use crate::tui::command::{
-    Command, CommandId, Effect, Event, EventKind, ItemOutcome, ListSource, Msg,
-    Outcome, Page, RefreshRecord,
+    Command, CommandId, Effect, Event, EventKind, ItemOutcome, ListSource, Msg, Outcome, Page,
+    RefreshRecord,
 };
 use crate::tui::keymap::{Action, Context, Keymap};
 use crate::tui::layout;

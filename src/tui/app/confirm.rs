@@ -1,8 +1,8 @@
 //! Confirmations: opening each dialog with what it will do, and the keys inside one.
 
 use super::{
-    App, Ask, Command, Dialog, Focus, KeyCode, KeyEvent, KeyModifiers, ListSource,
-    SAMPLE_SHOWN, Session, TYPE_COUNT_ABOVE, Tab, dialog, layout, strings,
+    App, Ask, Command, Dialog, Focus, KeyCode, KeyEvent, KeyModifiers, ListSource, SAMPLE_SHOWN,
+    Session, TYPE_COUNT_ABOVE, Tab, dialog, layout, strings,
 };
 use crate::results::Snapshot;
 
@@ -272,10 +272,8 @@ impl App {
             return;
         }
         if snap.matches_everything() {
-            let text = strings::query_matches_everything(
-                snap.set.text(),
-                snap.whole.unwrap_or_default(),
-            );
+            let text =
+                strings::query_matches_everything(snap.set.text(), snap.whole.unwrap_or_default());
             self.note(text, vec![]);
             return;
         }

@@ -53,11 +53,7 @@ impl Table {
         let keep = self.selected().map(|s| s.id.clone()).filter(|_| !fresh);
         // A page past the kept ones would need a fetch, and a new query's result is new:
         // either starts on page one.
-        let page = if whole && !fresh {
-            self.local_page
-        } else {
-            0
-        };
+        let page = if whole && !fresh { self.local_page } else { 0 };
         self.local_page = usize::MAX;
         self.show_local_page(page, viewport);
         if let Some(i) = keep.and_then(|id| self.rows.iter().position(|s| s.id == id)) {

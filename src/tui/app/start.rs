@@ -85,7 +85,8 @@ impl App {
             export_pick: None,
         };
         for source in [ListSource::Sessions, ListSource::MySessions] {
-            let blank = crate::results::ResultSet::blank(now, app.profile.clone(), app.host.clone());
+            let blank =
+                crate::results::ResultSet::blank(now, app.profile.clone(), app.host.clone());
             app.table_mut(source).set = blank;
         }
         if let Some(recall) = &init.recall {

@@ -2,8 +2,8 @@
 //! order, marks, and the generation that makes the newest list request win.
 
 use crate::authn::model::{Filter, Order, OrderBy, Session, Timestamp};
-use crate::results::ResultSet;
 use crate::query::QueryError;
+use crate::results::ResultSet;
 use crate::tui::columns::Widest;
 use crate::tui::command::{ListQuery, ListSource, Page};
 use std::collections::{HashMap, HashSet};

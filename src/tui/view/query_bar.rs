@@ -114,7 +114,10 @@ fn facts(app: &App, t: &Table) -> Vec<String> {
         parts.push(strings::matched(&thousands(n)));
     }
     if let (Some(_), Some(at)) = (t.local_matches(), t.last_loaded()) {
-        parts.push(strings::walked_ago(&crate::clock::ago_coarse(at, app.now())));
+        parts.push(strings::walked_ago(&crate::clock::ago_coarse(
+            at,
+            app.now(),
+        )));
     }
     if !t.marks().is_empty() {
         let hidden = t.marks_not_visible();

@@ -3,10 +3,10 @@
 //! Walks and pages of matches are in `walk.rs`, the export file in `export.rs`.
 
 use super::{
-    ApiError, ApiStatus, Engine, Error, EventKind, ItemOutcome, ListQuery, ListSource,
-    Mutex, OWNERS_KEPT, Op, Outcome, Page, RefreshError, RefreshRecord, Reply, RunInfo, SAMPLE,
-    Secret, SessionListRequest, Shared, Stop, Target, Timestamp, Tokens, TransportKind,
-    WorkerContext, actions, refresh_and_save,
+    ApiError, ApiStatus, Engine, Error, EventKind, ItemOutcome, ListQuery, ListSource, Mutex,
+    OWNERS_KEPT, Op, Outcome, Page, RefreshError, RefreshRecord, Reply, RunInfo, SAMPLE, Secret,
+    SessionListRequest, Shared, Stop, Target, Timestamp, Tokens, TransportKind, WorkerContext,
+    actions, refresh_and_save,
 };
 use crate::results::{self, ResultSet};
 use std::sync::PoisonError;

@@ -10,6 +10,7 @@ mod matches_app;
 mod profile_pty;
 mod refresh_pty;
 mod responsive;
+mod results;
 mod token_states;
 mod truth;
 mod walk_pty;
