@@ -203,7 +203,12 @@ impl AuditLog {
     /// Opens (creating with mode 0600, and creating parent folders) for appending.
     pub fn open(path: &Path) -> io::Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
+            // Folders it creates are private (0700), as the lines name people.
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder.create(dir)?;
         }
         let mut opts = OpenOptions::new();
         opts.create(true).append(true);

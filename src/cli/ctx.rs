@@ -40,6 +40,7 @@ impl Ctx {
 
     /// Opens the audit log; done before the first destructive request so a broken log stops it.
     pub fn audit_log(&self) -> Result<AuditLog, CliError> {
+        crate::config::paths::narrow_state_dir();
         AuditLog::open(&self.settings.audit_log).map_err(|e| {
             CliError::other(format!(
                 "cannot open the audit log {}: {e} (nothing was sent)",

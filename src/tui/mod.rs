@@ -126,7 +126,7 @@ impl TuiOptions {
 /// live until exit or the last lines are lost.
 fn init_logging(path: &Path, filter: &str) -> Result<tracing_appender::non_blocking::WorkerGuard> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
+        crate::config::paths::create_private_dir(dir)
             .wrap_err_with(|| format!("cannot create the log folder {}", dir.display()))?;
     }
     let mut opts = std::fs::OpenOptions::new();
@@ -183,6 +183,7 @@ pub async fn run(opts: TuiOptions) -> Result<()> {
         .log_file
         .clone()
         .unwrap_or_else(|| state.join("authtop.log"));
+    crate::config::paths::narrow_state_dir();
     let log_guard = init_logging(&log_path, &opts.log_filter)?;
     let audit_path = opts
         .audit_log

@@ -216,6 +216,11 @@ impl Table {
         self.set.server()
     }
 
+    /// Rows of a display page.
+    pub fn page_size(&self) -> u32 {
+        self.page_size
+    }
+
     /// When the page or the walk shown was loaded.
     pub fn last_loaded(&self) -> Option<Timestamp> {
         self.last_loaded

@@ -413,6 +413,24 @@ async fn stdin_ids_allow_comments_and_refuse_a_header_by_name() {
     assert_eq!(env.emu.session_count(), 17);
 }
 
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_state_folder_is_private_even_when_it_was_not() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::start(4, 20).await;
+    std::fs::create_dir_all(env.state_dir()).unwrap();
+    std::fs::set_permissions(env.state_dir(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let live = env.live_seeded();
+    env.run(&["sessions", "invalidate", &live[0]])
+        .await
+        .expect_code(0);
+    let mode = std::fs::metadata(env.state_dir())
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o700);
+}
+
 /// Every file under `dir`.
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
