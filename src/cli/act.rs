@@ -8,18 +8,17 @@ use super::ctx::Ctx;
 use super::exit::{CliError, Exit};
 use super::progress;
 use super::sessions::{query_error_display, user_for_email};
+use super::suggest::{dry_run, place, shell_quote, write_plan};
 use crate::actions::{Item, Op, Outcome, Report, Target, guard};
 use crate::audit::AuditAction;
 use crate::authn::model::Timestamp;
 use crate::authn::{Client, ListScope};
-use crate::config::Source;
-use crate::output::{Format, pretty_json, relative, table};
 use crate::results::ids::{self, Kind};
 use crate::results::plan::Plan;
 use crate::results::{self, ResultSet, SAMPLE, Snapshot};
 use crate::sanitize::clean;
 use futures::StreamExt;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 use std::path::Path;
 
 /// Which command, with what it says.
@@ -64,15 +63,6 @@ impl Verb {
 
 fn bad_id(e: &ids::BadId) -> CliError {
     CliError::usage(e.to_string())
-}
-
-/// `profile NAME @ HOST`, the first thing every dry run and run says.
-fn place(ctx: &Ctx, client: &Client) -> String {
-    format!(
-        "{} @ {}",
-        clean(&ctx.settings.profile),
-        clean(client.host())
-    )
 }
 
 /// Refuses a run against any host but `--expect-host`'s, before anything is sent.
@@ -169,10 +159,18 @@ pub async fn invalidate(ctx: &Ctx, args: InvalidateArgs) -> Result<(), CliError>
     let targets = snap.targets.clone();
     guard::max(targets.len(), args.run.max).map_err(refused)?;
     if let Some(path) = &args.run.plan {
-        return write_plan(ctx, &snap, kind, &targets, path, None);
+        return write_plan(
+            ctx,
+            &snap,
+            kind.command(),
+            kind.action().as_str(),
+            &targets,
+            path,
+            None,
+        );
     }
     if !args.run.yes {
-        return dry_run(ctx, &client, kind, &args.run, &snap, None);
+        return dry_run(ctx, &client, kind.command(), &args.run, &snap, None);
     }
     act_on_snapshot(ctx, &client, kind, &snap, targets).await
 }
@@ -207,10 +205,25 @@ pub async fn logout(ctx: &Ctx, args: LogoutArgs) -> Result<(), CliError> {
     let totals = count_sessions(&client, &users).await?;
     let total: u64 = totals.iter().sum();
     if let Some(path) = &args.run.plan {
-        return write_plan(ctx, &snap, kind, &users, path, Some(total));
+        return write_plan(
+            ctx,
+            &snap,
+            kind.command(),
+            kind.action().as_str(),
+            &users,
+            path,
+            Some(total),
+        );
     }
     if !args.run.yes {
-        return dry_run(ctx, &client, kind, &args.run, &snap, Some((&users, total)));
+        return dry_run(
+            ctx,
+            &client,
+            kind.command(),
+            &args.run,
+            &snap,
+            Some((&users, total)),
+        );
     }
     run_header(ctx, &client, kind, &snap, users.len());
     let walked = Some(snap.walked_at.to_string());
@@ -427,44 +440,6 @@ fn audit_query(snap: &Snapshot) -> String {
     }
 }
 
-/// Writes the plan and says what it holds; nothing is acted on.
-fn write_plan(
-    ctx: &Ctx,
-    snap: &Snapshot,
-    kind: Verb,
-    targets: &[Target],
-    path: &Path,
-    total: Option<u64>,
-) -> Result<(), CliError> {
-    let plan = Plan::new(snap, kind.action().as_str(), targets);
-    plan.write(path).map_err(|e| {
-        CliError::other(format!(
-            "cannot write the plan {}: {e} (nothing was sent)",
-            path.display()
-        ))
-    })?;
-    let mut out = std::io::stdout().lock();
-    let extra = total
-        .map(|t| format!(" ({} sessions in all)", crate::number::thousands(t)))
-        .unwrap_or_default();
-    writeln!(
-        out,
-        "on {}: plan written to {} (nothing was sent): {} target(s){extra}; {}",
-        clean(&snap.set.place()),
-        path.display(),
-        crate::number::thousands(targets.len() as u64),
-        snap.headline()
-    )?;
-    writeln!(
-        out,
-        "to act on exactly these: authtop {} --from-plan {} {}",
-        kind.command(),
-        shell_quote(&path.display().to_string()),
-        connection_flags(ctx, &snap.set.host)
-    )?;
-    Ok(())
-}
-
 /// Acts on exactly a plan's targets, refusing one made for another profile or host.
 async fn from_plan(
     ctx: &Ctx,
@@ -520,136 +495,4 @@ async fn from_plan(
         bulk::NotFound::AlreadyGone,
         Some(&note),
     )
-}
-
-/// A word quoted for a POSIX shell.
-pub fn shell_quote(s: &str) -> String {
-    format!("'{}'", clean(s).replace('\'', "'\\''"))
-}
-
-/// The flags that make a pasted command run where this one did: the profile, the server
-/// and where the service token comes from (never its value), and `--expect-host`, so
-/// it refuses any other host whatever the shell it is pasted in.
-pub fn connection_flags(ctx: &Ctx, host: &str) -> String {
-    let s = &ctx.settings;
-    let mut flags = Vec::new();
-    if s.profile_defined {
-        flags.push(format!("--profile {}", shell_quote(&s.profile)));
-    }
-    let origin = |name: &str| s.origins.iter().find(|o| o.name == name);
-    if let Some(cfg) = &s.client {
-        flags.push(format!("--base-url {}", shell_quote(&cfg.base_url)));
-        if cfg.allow_http && cfg.base_url.starts_with("http://") {
-            flags.push("--allow-http".into());
-        }
-    }
-    if let Some(token) = origin("token") {
-        match &token.source {
-            Source::File(path) if path.as_os_str() != "-" => flags.push(format!(
-                "--service-token-file {}",
-                shell_quote(&path.display().to_string())
-            )),
-            Source::Env(name) if name == crate::config::inputs::TOKEN_ENV => {}
-            Source::Env(name) => flags.push(format!("--token \"${{{name}:?}}\"")),
-            Source::Profile(_) if s.profile_defined => {}
-            _ => flags.push(format!(
-                "--token \"${{{}:?}}\"",
-                crate::config::inputs::TOKEN_ENV
-            )),
-        }
-    }
-    flags.push(format!("--expect-host {}", shell_quote(host)));
-    flags.join(" ")
-}
-
-/// What the dry run prints: where first, then what matches, a sample, and the complete
-/// command that acts on it.
-fn dry_run(
-    ctx: &Ctx,
-    client: &Client,
-    kind: Verb,
-    run: &RunArgs,
-    snap: &Snapshot,
-    logout: Option<(&[Target], u64)>,
-) -> Result<(), CliError> {
-    let now = Timestamp::now();
-    let mut flags = Vec::new();
-    if let Some(q) = run.query.as_deref().filter(|q| !q.trim().is_empty()) {
-        flags.push(format!("--query {}", shell_quote(q)));
-    }
-    if run.all {
-        flags.push("--all".into());
-    }
-    if let Some(m) = run.max {
-        flags.push(format!("--max {m}"));
-    }
-    flags.push("--yes".into());
-    let command = format!(
-        "authtop {} {} {}",
-        kind.command(),
-        flags.join(" "),
-        connection_flags(ctx, client.host())
-    );
-    let mut out = std::io::stdout().lock();
-    match ctx.format {
-        Format::Json | Format::Ndjson => {
-            let mut v = serde_json::json!({
-                "profile": ctx.settings.profile,
-                "host": client.host(),
-                "dry_run": true,
-                "query": snap.set.text(),
-                "matched": snap.count(),
-                "users": snap.users,
-                "walked_at": snap.walked_at.to_string(),
-                "walk_ms": snap.walk_ms,
-                "sample": snap.sample,
-                "run": command,
-            });
-            if let Some((users, total)) = logout {
-                v["logout_users"] = users.len().into();
-                v["sessions_of_those_users"] = total.into();
-            }
-            writeln!(out, "{}", pretty_json(&v, 0)?)?;
-        }
-        Format::Table | Format::Csv => {
-            writeln!(
-                out,
-                "on {} (dry run: nothing was changed)",
-                place(ctx, client)
-            )?;
-            writeln!(
-                out,
-                "{}; the walk took {:.1} s",
-                snap.headline(),
-                snap.walk_ms as f64 / 1000.0
-            )?;
-            if let Some((users, total)) = logout {
-                writeln!(
-                    out,
-                    "logging out these {} user(s) ends all {} of their sessions, not only the matching ones",
-                    crate::number::thousands(users.len() as u64),
-                    crate::number::thousands(total)
-                )?;
-            }
-            let rows: Vec<Vec<String>> = snap
-                .sample
-                .iter()
-                .map(|s| vec![s.id.clone(), s.email.clone(), relative(s.created_at, now)])
-                .collect();
-            if !rows.is_empty() {
-                writeln!(out, "showing {}:", rows.len())?;
-                out.write_all(
-                    table(
-                        &["ID", "EMAIL", "CREATED"],
-                        &rows,
-                        &[40, 40, 12],
-                        ctx.term.color,
-                    )
-                    .as_bytes(),
-                )?;
-            }
-            writeln!(out, "to act on them: {command}")?;
-        }
-    }
-    Ok(())
 }

@@ -36,6 +36,7 @@ pub mod order;
 pub mod progress;
 pub use crate::output;
 pub mod sessions;
+pub mod suggest;
 pub mod total;
 pub mod tui_entry;
 pub mod users;

@@ -73,7 +73,7 @@ async fn x_ends_exactly_the_sessions_the_table_matched_for_every_kind_of_query()
         let matched = app.table(ListSource::Sessions).count().unwrap();
         let expected = ids(&truth(&emu, text).await);
         assert_eq!(
-            matched as usize,
+            usize::try_from(matched).unwrap(),
             expected.len(),
             "{text}: the table's count"
         );
@@ -94,7 +94,7 @@ async fn x_ends_exactly_the_sessions_the_table_matched_for_every_kind_of_query()
         assert!(words.contains("prod @ authn.example"), "{words}");
         assert!(words.contains(&format!("`{text}`")), "{words}");
         assert!(words.contains("walked"), "{words}");
-        let cmds = if matched as usize > TYPE_COUNT_ABOVE {
+        let cmds = if expected.len() > TYPE_COUNT_ABOVE {
             let mut c = Vec::new();
             for ch in matched.to_string().chars() {
                 c.extend(app.update(key(ch), now()));
