@@ -360,7 +360,8 @@ async fn walk(ctx: &Ctx, client: &Client, run: &RunArgs) -> Result<Snapshot, Cli
         &set,
         results::Walk {
             sample: SAMPLE,
-            whole: true,
+            // With --all, matching everything is what was asked for: no count needed.
+            whole: !run.all,
         },
         &cancel,
         |p| shown.walked(p),
