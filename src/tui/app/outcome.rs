@@ -186,6 +186,13 @@ impl App {
                 stopped,
             } => {
                 self.on_bulk_done(&done, &already_gone, &failed, &not_attempted, stopped);
+                if let Command::BulkInvalidate {
+                    walked_at: Some(at),
+                    ..
+                } = cmd
+                {
+                    self.note(strings::after_the_walk(at), vec![]);
+                }
                 self.reload_after_action(out);
             }
             Outcome::Census(census) => self.open_query_dialog(*census),

@@ -231,6 +231,11 @@ pub fn nothing_matches(query: &str) -> String {
     format!("nothing matches `{query}`")
 }
 
+/// After `X`: what the walk did not include.
+pub fn after_the_walk(walked_at: &str) -> String {
+    format!("acted on the sessions the walk found at {walked_at}; logins after it were not touched")
+}
+
 /// `X` on a query that matched every session of the project: refused whatever its text.
 pub fn query_matches_everything(query: &str, whole: u64) -> String {
     format!(

@@ -109,6 +109,12 @@ async fn x_ends_exactly_the_sessions_the_table_matched_for_every_kind_of_query()
             sent.iter().any(|c| matches!(c, Command::BulkInvalidate { query: Some(q), walked_at: Some(_), .. } if q == text)),
             "{sent:?}"
         );
+        assert!(
+            app.messages()
+                .entries()
+                .any(|e| e.text.contains("logins after it were not touched")),
+            "the summary says what the walk left out"
+        );
         let after = ids(&all_sessions(&emu).await);
         let gone: BTreeSet<String> = before.difference(&after).cloned().collect();
         assert_eq!(gone, expected, "{text}: exactly the matched sessions ended");
