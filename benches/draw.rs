@@ -12,13 +12,13 @@
 mod tui_fixtures;
 
 use authtop::tui::app::{App, AppInit};
-use authtop::tui::command::{CensusResult, Command, EventKind, ItemOutcome, Outcome};
+use authtop::tui::command::{Command, EventKind, ItemOutcome, Outcome};
 use authtop::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::hint::black_box;
 use std::time::Instant;
-use tui_fixtures::{code, event, key, listed, loaded, now, quiet, sessions};
+use tui_fixtures::{census_of, code, event, key, listed, loaded, now, quiet, sessions};
 
 const SIZES: [usize; 2] = [100, 100_000];
 
@@ -47,12 +47,7 @@ fn bulk_in_flight(n: usize) -> (App, Command, Vec<String>) {
     app.update(listed(&list[0], sessions(0, 10), None), now());
     let census = app.update(key('X'), now()).remove(0);
     let ids: Vec<String> = (0..n).map(|i| format!("pmt_b{i:06}")).collect();
-    let result = CensusResult {
-        query: "email~example".into(),
-        session_ids: ids.clone(),
-        users: 1,
-        sample: sessions(0, 5),
-    };
+    let result = census_of(&census, ids.clone(), 1, sessions(0, 5));
     let done = EventKind::Done(Outcome::Census(Box::new(result)));
     app.update(event(&census, done), now());
     for c in n.to_string().chars() {

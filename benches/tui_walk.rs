@@ -19,12 +19,15 @@ use authtop::authn::model::{Order, OrderBy, Timestamp};
 use authtop::authn::{Client, ClientConfig};
 use authtop::emulator::{EmulatorConfig, Faults, RunningEmulator};
 use authtop::tui::app::{App, AppInit};
-use authtop::tui::command::{Command, EventKind, ListSource, MATCHES_KEPT, WalkGoal, WalkRequest};
+use authtop::tui::command::{
+    Command, EventKind, ListSource, MATCHES_KEPT, Msg, WalkGoal, WalkRequest,
+};
 use authtop::tui::run;
 use authtop::tui::worker::{self, WorkerContext, WorkerHandle};
 use futures::channel::mpsc as chan;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use std::io;
 use std::sync::{Arc, Mutex};
@@ -91,6 +94,7 @@ async fn walk(h: &mut WorkerHandle, id: u64, text: &str, goal: WalkGoal) -> Dura
         order_by: OrderBy::default(),
         order: Order::default(),
         size: PAGE,
+        display: PAGE,
         goal,
         now,
         export: None,
@@ -111,6 +115,53 @@ async fn walk(h: &mut WorkerHandle, id: u64, text: &str, goal: WalkGoal) -> Dura
         if e.is_terminal() {
             assert!(matches!(e.kind, EventKind::Done(_)), "{:?}", e.kind);
             return start.elapsed();
+        }
+    }
+}
+
+/// The App's own walk of a local-term query at the default display size, as a user
+/// starts it (`/vpn⏎`): the list requests it sends and its time, to its one terminal event.
+async fn app_walk(emu: &RunningEmulator, h: &mut WorkerHandle) -> (u64, Duration, u32) {
+    let now = Timestamp::now();
+    let (mut app, _) = App::new(
+        AppInit {
+            profile: "bench".into(),
+            host: "127.0.0.1".into(),
+            has_service: true,
+            has_user_token: false,
+            auto_reload: None,
+            ..AppInit::default()
+        },
+        now,
+    );
+    let display = app.table(ListSource::Sessions).page_size();
+    let mut cmds = Vec::new();
+    for c in "/vpn".chars() {
+        cmds.extend(app.update(
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+            now,
+        ));
+    }
+    cmds.extend(app.update(
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+        now,
+    ));
+    let walk = cmds
+        .into_iter()
+        .find(|c| matches!(c, Command::Walk { .. }))
+        .expect("a local term starts a walk");
+    let id = walk.id().expect("a walk has an id");
+    let before = emu.request_count();
+    let start = Instant::now();
+    h.commands.send(walk).expect("worker");
+    loop {
+        let e = tokio::time::timeout(PATIENCE, h.events.recv())
+            .await
+            .expect("the walk ends in time")
+            .expect("worker running");
+        if e.id == id && e.is_terminal() {
+            assert!(matches!(e.kind, EventKind::Done(_)), "{:?}", e.kind);
+            return (emu.request_count() - before, start.elapsed(), display);
         }
     }
 }
@@ -138,6 +189,7 @@ async fn ratios(emu: &RunningEmulator, sessions: usize) -> Duration {
         locals.push(walk(&mut h, 2 * r as u64 + 1, "vpn", WalkGoal::Matches).await);
         aggs.push(walk(&mut h, 2 * r as u64 + 2, "", WalkGoal::Aggregate).await);
     }
+    let (requests, took, display) = app_walk(emu, &mut h).await;
     let f = median(&mut floors);
     let l = median(&mut locals);
     let a = median(&mut aggs);
@@ -154,6 +206,15 @@ async fn ratios(emu: &RunningEmulator, sessions: usize) -> Duration {
         "  walk, users + insights      {:>9.3} s  ratio {:.2}",
         a.as_secs_f64(),
         a.as_secs_f64() / f.as_secs_f64()
+    );
+    println!(
+        "  `/vpn` typed in the TUI at the default display size ({display} rows): {requests} list requests in {:.3} s (raw floor: {pages} requests in {:.3} s)",
+        took.as_secs_f64(),
+        f.as_secs_f64()
+    );
+    assert!(
+        requests <= pages as u64 + 10,
+        "the TUI walk sent {requests} requests for {pages} pages"
     );
     a
 }

@@ -169,6 +169,10 @@ pub struct AuditRecord {
     /// The query a bulk run acted on (`--all` is written as `*all*`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
+    /// When the walk that found a query's targets finished (RFC 3339): sessions created
+    /// later were not acted on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub walked_at: Option<String>,
     /// How it ended (outcome lines only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<AuditOutcome>,
@@ -201,7 +205,12 @@ impl AuditLog {
     /// left torn at the end by an earlier process is cut, so this run starts on a clean line.
     pub fn open(path: &Path) -> io::Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
+            // Folders it creates are private (0700), as the lines name people.
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder.create(dir)?;
         }
         let mut opts = OpenOptions::new();
         opts.create(true).append(true).read(true);
@@ -411,6 +420,7 @@ mod tests {
             identity: Some("pui_y".into()),
             email: Some("a@b.io".into()),
             query: None,
+            walked_at: None,
             outcome: Some(AuditOutcome::Ok),
             reason: None,
             request_id: Some("prq_y".into()),

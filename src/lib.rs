@@ -14,5 +14,6 @@ pub mod investigate;
 pub mod number;
 pub mod output;
 pub mod query;
+pub mod results;
 pub mod sanitize;
 pub mod tui;

@@ -120,6 +120,8 @@ pub struct RunInfo {
     pub profile: String,
     /// The query a bulk run acted on.
     pub query: Option<String>,
+    /// When the walk that found the targets finished (RFC 3339).
+    pub walked_at: Option<String>,
 }
 
 impl RunInfo {
@@ -130,7 +132,15 @@ impl RunInfo {
             operator: Operator::current(),
             profile: profile.into(),
             query,
+            walked_at: None,
         }
+    }
+
+    /// The same run, recording when the walk that found its targets finished.
+    #[must_use]
+    pub fn walked_at(mut self, at: Option<String>) -> Self {
+        self.walked_at = at;
+        self
     }
 }
 
@@ -422,6 +432,7 @@ impl Engine {
             identity: target.identity.clone(),
             email: target.email.clone(),
             query: info.query.clone(),
+            walked_at: info.walked_at.clone(),
             outcome: item.map(|i| i.outcome.audit()),
             reason: item.and_then(Item::reason),
             request_id: item.and_then(|i| i.request_id.clone()),

@@ -243,27 +243,54 @@ pub struct UsersArgs {
     pub explain: bool,
 }
 
+/// Where a destructive run's targets come from and how it is reviewed: shared by
+/// `sessions invalidate` and `sessions logout`.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// Act on every session (or user) this query matches, local terms included (a dry
+    /// run unless --yes). A blank query is refused, and so is one that matches every
+    /// session of the project, whatever its text, unless --all is given.
+    #[arg(long, value_name = "QUERY")]
+    pub query: Option<String>,
+    /// Act on every session of the project (a dry run unless --yes); with --query,
+    /// allows a query that matches everything.
+    #[arg(long)]
+    pub all: bool,
+    /// Refuse, sending nothing, when more than N targets would be acted on.
+    #[arg(long, value_name = "N")]
+    pub max: Option<usize>,
+    /// Really do it (with --query or --all; explicit ids and plans need no confirmation).
+    #[arg(long)]
+    pub yes: bool,
+    /// Write the targets the query matches (ids, query, count, users, profile, host,
+    /// time) to FILE and act on nothing.
+    #[arg(long, value_name = "FILE", requires = "query_or_all", conflicts_with_all = ["yes", "from_plan", "from_ids"])]
+    pub plan: Option<PathBuf>,
+    /// Act on exactly the targets of a plan written by --plan; refused when its profile
+    /// or host is not this run's.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["query", "all", "from_ids"])]
+    pub from_plan: Option<PathBuf>,
+    /// Ids from FILE, one a line (blank lines and `#` comments skipped), such as the
+    /// not-attempted list a stopped run wrote.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["query", "all"])]
+    pub from_ids: Option<PathBuf>,
+    /// Refuse, sending nothing, unless the server's host is HOST.
+    #[arg(long, value_name = "HOST")]
+    pub expect_host: Option<String>,
+}
+
 /// `sessions invalidate`.
 #[derive(Debug, Clone, Args)]
-#[command(group = clap::ArgGroup::new("targets").required(true).args(["session_ids", "query", "all"]))]
+#[command(group = clap::ArgGroup::new("targets").required(true).multiple(true).args(["session_ids", "query", "all", "from_plan", "from_ids"]))]
+#[command(group = clap::ArgGroup::new("query_or_all").args(["query", "all"]).multiple(true))]
 pub struct InvalidateArgs {
     /// Sessions to end; `-` reads them from standard input, one per line (blank lines
     /// and `#` comments are skipped).
-    #[arg(value_name = "SESSION_ID")]
+    #[arg(value_name = "SESSION_ID", conflicts_with_all = ["query", "all", "from_plan", "from_ids"])]
     pub session_ids: Vec<String>,
-    /// End every session matching this query (a dry run unless --yes). A blank query is
-    /// refused: it never means every session.
-    #[arg(long, value_name = "QUERY", conflicts_with_all = ["session_ids", "all"])]
-    pub query: Option<String>,
-    /// End every session of the project (a dry run unless --yes).
-    #[arg(long, conflicts_with = "session_ids")]
-    pub all: bool,
-    /// Refuse, sending nothing, when more than N sessions would end.
-    #[arg(long, value_name = "N")]
-    pub max: Option<usize>,
-    /// Really do it (with --query or --all; explicit ids need no confirmation).
-    #[arg(long)]
-    pub yes: bool,
+    /// Targets and review.
+    #[command(flatten)]
+    pub run: RunArgs,
     /// An explicit id the server does not know is "already gone", not an error (exit 8).
     #[arg(long)]
     pub ignore_not_found: bool,
@@ -271,14 +298,18 @@ pub struct InvalidateArgs {
 
 /// `sessions logout`.
 #[derive(Debug, Clone, Args)]
-#[command(group = clap::ArgGroup::new("users").required(true).args(["user_ids", "email"]))]
+#[command(group = clap::ArgGroup::new("users").required(true).multiple(true).args(["user_ids", "email", "query", "all", "from_plan", "from_ids"]))]
+#[command(group = clap::ArgGroup::new("query_or_all").args(["query", "all"]).multiple(true))]
 pub struct LogoutArgs {
-    /// Users (`pui_…`) to log out everywhere.
-    #[arg(value_name = "USER_ID")]
+    /// Users (`pui_…`) to log out everywhere; `-` reads them from standard input.
+    #[arg(value_name = "USER_ID", conflicts_with_all = ["query", "all", "from_plan", "from_ids"])]
     pub user_ids: Vec<String>,
     /// The user with this exact email.
-    #[arg(long, value_name = "EMAIL", conflicts_with = "user_ids")]
+    #[arg(long, value_name = "EMAIL", conflicts_with_all = ["user_ids", "query", "all", "from_plan", "from_ids"])]
     pub email: Option<String>,
+    /// Targets and review (--query logs out every user it matches).
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 /// Where a value given on the command line or env came from.

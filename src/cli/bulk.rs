@@ -275,10 +275,23 @@ pub async fn run(
     verb: &str,
     targets: Vec<Target>,
 ) -> Result<Report, CliError> {
+    run_walked(ctx, client, op, query, None, verb, targets).await
+}
+
+/// [`run`] on the targets a walk found at `walked_at`, which every audit line records.
+pub async fn run_walked(
+    ctx: &Ctx,
+    client: &Client,
+    op: Op,
+    query: Option<String>,
+    walked_at: Option<String>,
+    verb: &str,
+    targets: Vec<Target>,
+) -> Result<Report, CliError> {
     let log = ctx.audit_log()?;
     let engine = Engine::new(client.clone(), Arc::new(log), ctx.settings.concurrency)
         .with_limits(ctx.limits.clone());
-    let info = RunInfo::new(ctx.settings.profile.clone(), query);
+    let info = RunInfo::new(ctx.settings.profile.clone(), query).walked_at(walked_at);
     let stop = Stop::new();
     let watcher = signals::watch(stop.clone(), |sig| {
         output::diag(&format!(
@@ -310,6 +323,17 @@ pub async fn run(
 /// the exit status. The summary goes to stderr too when stdout is not a terminal, so
 /// `| head` and `| tee` keep it.
 pub fn finish(ctx: &Ctx, report: &Report, verb: &str, not_found: NotFound) -> Result<(), CliError> {
+    finish_with(ctx, report, verb, not_found, None)
+}
+
+/// [`finish`], with a line after a table summary (what the run did not touch).
+pub fn finish_with(
+    ctx: &Ctx,
+    report: &Report,
+    verb: &str,
+    not_found: NotFound,
+    note: Option<&str>,
+) -> Result<(), CliError> {
     let summary = Summary::new(report, not_found);
     let skipped = report.not_attempted();
     let saved = (!skipped.is_empty()).then(|| {
@@ -332,6 +356,9 @@ pub fn finish(ctx: &Ctx, report: &Report, verb: &str, not_found: NotFound) -> Re
         let mut out = std::io::stdout().lock();
         let _ = summary.write(&mut out, ctx.format, verb, ctx.term.color);
         if matches!(ctx.format, Format::Table) {
+            if let Some(note) = note {
+                let _ = writeln!(out, "{note}");
+            }
             if !skipped.is_empty() && skipped.len() <= LIST_INLINE {
                 let _ = writeln!(out, "not attempted: {}", skipped.join(" "));
             }

@@ -36,6 +36,13 @@ fn missing(ctx: &Ctx, what: &str, flag: &str, env: &str) -> CliError {
 /// first looked up among the user's own; either way a miss is an error, never success.
 pub async fn invalidate(ctx: &Ctx, session_id: String) -> Result<(), CliError> {
     ctx.refuse_if_read_only("client invalidate")?;
+    // Checked before anything is sent: a token given as the id never leaves this process.
+    let session_id = crate::results::ids::check(
+        session_id.trim(),
+        crate::results::ids::Kind::Session,
+        crate::results::ids::Origin::Argument(1),
+    )
+    .map_err(|e| CliError::usage(e.to_string()))?;
     let token = user_token(ctx)?;
     let client = ctx.client()?;
     let Some(own) = own_session(&client, &token, &session_id).await? else {

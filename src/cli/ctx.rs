@@ -42,6 +42,7 @@ impl Ctx {
 
     /// Opens the audit log; done before the first destructive request so a broken log stops it.
     pub fn audit_log(&self) -> Result<AuditLog, CliError> {
+        crate::config::paths::narrow_state_dir();
         AuditLog::open(&self.settings.audit_log).map_err(|e| {
             CliError::new(
                 Exit::AuditFailed,

@@ -23,6 +23,7 @@
 //! `AUTHTOP_LOG` (an `EnvFilter` directive such as `debug` or `authtop=trace`) turns on
 //! tracing to stderr for the scriptable commands; it is off by default.
 
+pub mod act;
 pub mod args;
 pub mod bulk;
 pub mod client_cmd;
@@ -31,12 +32,12 @@ pub mod config_cmd;
 pub mod ctx;
 pub mod exit;
 pub mod help;
-pub mod ids_stdin;
 pub mod logging;
 pub mod order;
 pub mod progress;
 pub use crate::output;
 pub mod sessions;
+pub mod suggest;
 pub mod total;
 pub mod tui_entry;
 pub mod users;
@@ -182,8 +183,8 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::Sessions(SessionsCmd::List(a)) => {
             sessions::list(ctx, crate::authn::ListScope::Service, a).await
         }
-        Command::Sessions(SessionsCmd::Invalidate(a)) => sessions::invalidate(ctx, a).await,
-        Command::Sessions(SessionsCmd::Logout(a)) => sessions::logout(ctx, a).await,
+        Command::Sessions(SessionsCmd::Invalidate(a)) => act::invalidate(ctx, a).await,
+        Command::Sessions(SessionsCmd::Logout(a)) => act::logout(ctx, a).await,
         Command::Sessions(SessionsCmd::Users(a)) => users::run(ctx, a).await,
         Command::Client(ClientCmd::List(a)) => {
             let token = client_cmd::user_token(ctx)?;

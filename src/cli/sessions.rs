@@ -1,17 +1,15 @@
 //! `authtop sessions list|invalidate|logout` (and the list half of `client list`).
 
-use super::args::{InvalidateArgs, ListArgs, LogoutArgs};
-use super::bulk;
+use super::args::ListArgs;
 use super::ctx::Ctx;
 use super::exit::{CliError, Exit};
 use super::progress;
-use crate::actions::{Op, Target, guard};
 use crate::authn::model::{
     Filter, ListPage, Order, OrderBy, Session, SessionListRequest, Timestamp,
 };
 use crate::authn::{Client, ListScope, PageError, Response};
 use crate::investigate::{self, Matcher, Progress, WalkError};
-use crate::output::{Format, SessionWriter, pretty_json, relative, table};
+use crate::output::{Format, SessionWriter, pretty_json};
 use crate::query::{self, Query, QueryError};
 use crate::sanitize::clean;
 use futures::{Stream, StreamExt};
@@ -21,8 +19,6 @@ use std::ops::ControlFlow;
 
 /// Page size used when walking a query's matches to collect ids or check local terms.
 pub const COLLECT_PAGE_SIZE: u32 = 1000;
-/// Sessions shown by a dry run.
-const SAMPLE: usize = 10;
 
 /// The query with a caret line under the offending span.
 pub fn query_error_display(query: &str, err: &QueryError) -> String {
@@ -296,160 +292,8 @@ async fn collect<T>(
     Ok(found)
 }
 
-/// `sessions invalidate`: explicit ids, or a query's matches (a dry run unless `--yes`),
-/// guarded against a blank query and bounded by `--max`.
-pub async fn invalidate(ctx: &Ctx, args: InvalidateArgs) -> Result<(), CliError> {
-    ctx.refuse_if_read_only("sessions invalidate")?;
-    let refused = |e: guard::Refused| CliError::usage(e.to_string());
-    if !args.session_ids.is_empty() {
-        let ids = super::ids_stdin::expand(args.session_ids)?;
-        let targets: Vec<Target> = dedup(ids).into_iter().map(Target::id).collect();
-        guard::max(targets.len(), args.max).map_err(refused)?;
-        let client = ctx.client()?;
-        let report = bulk::run(
-            ctx,
-            &client,
-            Op::SessionInvalidate,
-            None,
-            "invalidated",
-            targets,
-        )
-        .await?;
-        let not_found = if args.ignore_not_found {
-            bulk::NotFound::AlreadyGone
-        } else {
-            bulk::NotFound::Error
-        };
-        return bulk::finish(ctx, &report, "invalidated", not_found);
-    }
-    let now = Timestamp::now();
-    let scope = guard::scope(args.query.as_deref(), args.all).map_err(refused)?;
-    let filter = match &scope {
-        guard::Scope::Query(q) => compile(q, now)?,
-        guard::Scope::All => Filter::default(),
-    };
-    guard::filter(&scope, &filter).map_err(refused)?;
-    let client = ctx.client()?;
-    let census = guard::census(&client, ListScope::Service, filter, SAMPLE)
-        .await
-        .map_err(|e| {
-            CliError::new(
-                Exit::for_error(&e.error),
-                format!(
-                    "listing the matching sessions failed, so nothing was sent: {}",
-                    e.error
-                ),
-            )
-        })?;
-    guard::max(census.targets.len(), args.max).map_err(refused)?;
-    if !args.yes {
-        return dry_run(ctx, &scope, &census, args.max, now);
-    }
-    let report = bulk::run(
-        ctx,
-        &client,
-        Op::SessionInvalidate,
-        Some(scope.audit_query()),
-        "invalidated",
-        census.targets,
-    )
-    .await?;
-    // Matched moments ago: a session gone since then was ended by someone else.
-    bulk::finish(ctx, &report, "invalidated", bulk::NotFound::AlreadyGone)
-}
-
-fn dedup(ids: Vec<String>) -> Vec<String> {
-    let mut seen = BTreeSet::new();
-    ids.into_iter()
-        .filter(|id| seen.insert(id.clone()))
-        .collect()
-}
-
-/// A word quoted for a POSIX shell.
-fn shell_quote(s: &str) -> String {
-    format!("'{}'", clean(s).replace('\'', "'\\''"))
-}
-
-fn dry_run(
-    ctx: &Ctx,
-    scope: &guard::Scope,
-    census: &guard::Census,
-    max: Option<usize>,
-    now: Timestamp,
-) -> Result<(), CliError> {
-    let matched = census.targets.len();
-    let (what, flag) = match scope {
-        guard::Scope::All => (
-            "every session of the project".to_string(),
-            "--all".to_string(),
-        ),
-        guard::Scope::Query(q) => (
-            format!("the query {}", shell_quote(q)),
-            format!("--query {}", shell_quote(q)),
-        ),
-    };
-    let bound = max.map(|m| format!(" --max {m}")).unwrap_or_default();
-    let command = format!("authtop sessions invalidate {flag}{bound} --yes");
-    let mut out = std::io::stdout().lock();
-    match ctx.format {
-        Format::Json | Format::Ndjson => {
-            let v = serde_json::json!({
-                "dry_run": true,
-                "scope": what,
-                "matched": matched,
-                "users": census.users,
-                "sample": census.sample,
-                "run": command,
-            });
-            writeln!(out, "{}", pretty_json(&v, 0)?)?;
-        }
-        Format::Table | Format::Csv => {
-            writeln!(
-                out,
-                "{matched} session(s) of {} user(s) match {what}; showing {} (dry run: nothing was changed)",
-                census.users,
-                census.sample.len()
-            )?;
-            let rows: Vec<Vec<String>> = census
-                .sample
-                .iter()
-                .map(|s| vec![s.id.clone(), s.email.clone(), relative(s.created_at, now)])
-                .collect();
-            if !rows.is_empty() {
-                out.write_all(
-                    table(
-                        &["ID", "EMAIL", "CREATED"],
-                        &rows,
-                        &[40, 40, 12],
-                        ctx.term.color,
-                    )
-                    .as_bytes(),
-                )?;
-            }
-            writeln!(out, "to end them: {command}")?;
-        }
-    }
-    Ok(())
-}
-
-/// `sessions logout`.
-pub async fn logout(ctx: &Ctx, args: LogoutArgs) -> Result<(), CliError> {
-    ctx.refuse_if_read_only("sessions logout")?;
-    let client = ctx.client()?;
-    let targets = match &args.email {
-        None => dedup(args.user_ids).into_iter().map(Target::id).collect(),
-        Some(email) => vec![Target {
-            id: user_for_email(&client, email).await?,
-            identity: None,
-            email: Some(email.clone()),
-        }],
-    };
-    let report = bulk::run(ctx, &client, Op::SessionLogout, None, "logged out", targets).await?;
-    bulk::finish(ctx, &report, "logged out", bulk::NotFound::Error)
-}
-
 /// The one identity whose sessions carry exactly this email.
-async fn user_for_email(client: &Client, email: &str) -> Result<String, CliError> {
+pub(super) async fn user_for_email(client: &Client, email: &str) -> Result<String, CliError> {
     let mut filter = Filter::default();
     filter
         .0
@@ -538,10 +382,5 @@ mod tests {
         };
         let text = query_error_display("abc", &err);
         assert!(text.ends_with("     ^"), "{text:?}");
-    }
-
-    #[test]
-    fn duplicate_ids_are_acted_on_once() {
-        assert_eq!(dedup(vec!["a".into(), "b".into(), "a".into()]), ["a", "b"]);
     }
 }

@@ -37,6 +37,7 @@ pub fn options(settings: Settings, log_filter: Option<String>) -> Result<TuiOpti
     opts.audit_log = Some(settings.audit_log);
     opts.page_size = settings.page_size;
     opts.auto_reload = settings.auto_reload;
+    opts.rewalk_after = settings.rewalk_after;
     opts.export_dir = settings.export_dir;
     opts.key_overrides = settings.key_overrides;
     opts.theme = settings.theme;

@@ -11,6 +11,9 @@ pub const PAGE_SIZE: u32 = 50;
 pub const MAX_PAGE_SIZE: u32 = 1000;
 /// How often the TUI reloads the table shown.
 pub const AUTO_RELOAD: Duration = Duration::from_secs(30);
+/// How old a walk of a query with local terms gets before auto-reload walks it again:
+/// the 30-second reload never rewalks a whole result on its own timer.
+pub const REWALK_AFTER: Duration = Duration::from_secs(300);
 /// Budget of one whole call, retries included.
 pub const TIMEOUT: Duration = Duration::from_secs(30);
 /// Limit of one attempt.

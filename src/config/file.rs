@@ -19,6 +19,7 @@
 //! concurrency = 8
 //! page_size = 50
 //! auto_reload = "30s"              # or "off"
+//! rewalk_after = "5m"              # a walked result is walked again this old ("off": only r)
 //! export_dir = "/srv/incident"    # where the TUI writes exports (default: exports/ in the state folder)
 //! [profiles.work.keys]             # merged over the top-level [keys]
 //! ```
@@ -74,6 +75,9 @@ pub struct Profile {
     pub color: Option<crate::color::ColorChoice>,
     /// TUI reload interval (`"30s"`, or `"off"`).
     pub auto_reload: Option<String>,
+    /// How old a walked result (a query with local terms) gets before auto-reload walks
+    /// it again (`"5m"`, or `"off"`: only `r` walks again).
+    pub rewalk_after: Option<String>,
     /// Where the TUI writes exports (default: `exports` in the state folder).
     pub export_dir: Option<PathBuf>,
     /// Key overrides for this profile.

@@ -14,6 +14,32 @@ pub fn default_config_file() -> Option<PathBuf> {
     Some(base.config_dir().join("authtop").join("config.toml"))
 }
 
+/// Creates `dir` and any missing parents private to their owner (0700): the state folder
+/// holds the audit log, exports and not-attempted lists, which name people.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Narrows the state folder to its owner (0700) when it exists with wider permissions
+/// (made by an earlier version, or by hand). Errors are left to the writes that follow.
+pub fn narrow_state_dir() {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = state_dir();
+        if let Ok(meta) = std::fs::metadata(&dir)
+            && meta.is_dir()
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700));
+        }
+    }
+}
+
 /// `$AUTHTOP_STATE_DIR`, else `~/.local/state/authtop`, else the current folder.
 pub fn state_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os(STATE_DIR_ENV).filter(|d| !d.is_empty()) {

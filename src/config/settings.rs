@@ -43,6 +43,8 @@ pub struct Settings {
     pub config_path: Option<PathBuf>,
     /// Whether that file exists.
     pub config_found: bool,
+    /// Whether the profile is one the config file defines (so `--profile NAME` selects it).
+    pub profile_defined: bool,
     /// Profile name (`default` when none is selected).
     pub profile: String,
     /// How to reach the server; `None` when `client_problem` says why.
@@ -71,6 +73,8 @@ pub struct Settings {
     pub color: crate::color::ColorChoice,
     /// TUI reload interval; `None` is off.
     pub auto_reload: Option<Duration>,
+    /// How old a walked result gets before auto-reload walks it again (None: only `r`).
+    pub rewalk_after: Option<Duration>,
     /// Where the TUI writes exports; `None` is `exports` in the state folder.
     pub export_dir: Option<PathBuf>,
     /// Budget of one whole call, retries included.
@@ -156,6 +160,7 @@ pub fn resolve_with(
         ),
         None => None,
     };
+    let profile_defined = profile.is_some();
     let prof = profile.cloned().unwrap_or_default();
     let pname = profile_name.unwrap_or_else(|| "default".to_string());
     let from_profile = || Source::Profile(pname.clone());
@@ -355,6 +360,25 @@ pub fn resolve_with(
         source: auto_reload.1,
     });
 
+    let rewalk_after = match &prof.rewalk_after {
+        Some(text) => (
+            parse_interval(text).map_err(|reason| ConfigError::BadValue {
+                setting: "rewalk_after",
+                origin: from_profile(),
+                reason,
+            })?,
+            from_profile(),
+        ),
+        None => (Some(super::defaults::REWALK_AFTER), Source::Default),
+    };
+    origins.push(Origin {
+        name: "rewalk_after",
+        shown: rewalk_after
+            .0
+            .map_or_else(|| "off".into(), |d| format!("{}s", d.as_secs())),
+        source: rewalk_after.1,
+    });
+
     let audit_log = match &inputs.audit_log {
         Some(g) => (g.value.clone(), g.source.clone()),
         None => (paths::default_audit_log(), Source::Default),
@@ -411,6 +435,7 @@ pub fn resolve_with(
     Ok(Settings {
         config_path,
         config_found,
+        profile_defined,
         profile: pname,
         client,
         client_problem,
@@ -425,6 +450,7 @@ pub fn resolve_with(
         page_size: page_size.0,
         color: color.0,
         auto_reload: auto_reload.0,
+        rewalk_after: rewalk_after.0,
         export_dir: prof.export_dir.clone(),
         timeout: timeout.0,
         attempt_timeout: attempt_timeout.0,

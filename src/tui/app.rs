@@ -56,8 +56,8 @@ use crate::authn::model::{Filter, Session, Timestamp};
 use crate::sanitize;
 use crate::tui::columns::Col;
 use crate::tui::command::{
-    CensusResult, Command, CommandId, Effect, Event, EventKind, ItemOutcome, ListSource, Msg,
-    Outcome, Page, RefreshRecord,
+    Command, CommandId, Effect, Event, EventKind, ItemOutcome, ListSource, Msg, Outcome, Page,
+    RefreshRecord,
 };
 use crate::tui::keymap::{Action, Context, Keymap};
 use crate::tui::layout;
@@ -71,7 +71,7 @@ use std::time::Duration;
 const FLASH_MS: i64 = 5_000;
 
 /// Above this many sessions, acting on a query needs the count typed to confirm.
-pub const TYPE_COUNT_ABOVE: usize = 100;
+pub const TYPE_COUNT_ABOVE: usize = crate::results::TYPE_COUNT_ABOVE;
 
 /// Sessions of the act-on-query dialog's sample.
 const SAMPLE_SHOWN: usize = 5;
@@ -116,6 +116,8 @@ pub struct App {
     pub(crate) has_refresh_token: bool,
     pub(crate) has_service: bool,
     pub(crate) auto_reload: Option<Duration>,
+    /// A walked result is walked again on the reload timer only once it is this old.
+    pub(crate) rewalk_after: Option<Duration>,
     pub(crate) policy: RefreshPolicy,
     pub(crate) keymap: Keymap,
     pub(crate) tab: Tab,
@@ -173,14 +175,13 @@ pub struct App {
     // ---- Investigation: walks, users, insights ----
     /// The walk in flight.
     walk: Option<WalkState>,
-    /// The Sessions query last walked or loaded, with its server and local parts.
-    query: Option<crate::query::Query>,
     pub(crate) users: UsersView,
     pub(crate) insights: InsightsView,
     /// Latest-wins generation of aggregate walks.
     aggregate_generation: u64,
-    /// The query text the Users and Insights figures were built for.
-    aggregated_for: Option<String>,
+    /// The Sessions set version (`Table::set_version`) the Users and Insights figures
+    /// were built from.
+    aggregate_of: Option<u64>,
     /// Where exports are written.
     pub(crate) export_dir: std::path::PathBuf,
     /// The export picker, while open.
@@ -362,6 +363,10 @@ impl App {
             };
             return Some(strings::stale(t.unreachable, &retry, updated.as_deref()));
         }
+        if t.set.has_local() {
+            // A walked result says how old it is on the info line (`walked 2m ago`).
+            return None;
+        }
         let every = self.auto_reload.unwrap_or(Duration::from_secs(60));
         let age = clock::millis(t.last_loaded?, self.now);
         (age >= 2 * i64::try_from(every.as_millis()).unwrap_or(i64::MAX)).then_some(updated?)
@@ -493,6 +498,15 @@ impl App {
     pub fn report_error(&mut self, text: String) {
         self.log.push(self.now, Level::Error, text.clone(), vec![]);
         self.error = Some(text);
+    }
+
+    /// `text` compiled once into a result set at `now`, bound to this profile and host.
+    pub(crate) fn compile_set(
+        &self,
+        text: &str,
+        now: Timestamp,
+    ) -> Result<crate::results::ResultSet, crate::query::QueryError> {
+        crate::results::ResultSet::compile(text, now, self.profile.clone(), self.host.clone())
     }
 
     /// The profile in use.

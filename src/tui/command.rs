@@ -78,16 +78,16 @@ pub enum Command {
         session_ids: Vec<String>,
         /// The query they matched, for the audit log (None: marked rows).
         query: Option<String>,
+        /// When the walk that found them finished (RFC 3339), for the audit log.
+        walked_at: Option<String>,
     },
     /// Count everything a query matches (server count, distinct users, a sample), for
     /// the act-on-query dialog.
     Census {
         /// Command id.
         id: CommandId,
-        /// The compiled filter (never empty: the app refuses that first).
-        filter: Filter,
-        /// The query as typed.
-        query: String,
+        /// The table's result set (never blank: the app refuses that first).
+        set: Box<crate::results::ResultSet>,
     },
     /// How many sessions a user has in all, for the log-out dialog.
     UserScope {
@@ -225,19 +225,6 @@ pub enum ItemOutcome {
     Failed(Error),
 }
 
-/// Everything a query matches, as the server lists it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CensusResult {
-    /// The query as typed.
-    pub query: String,
-    /// Every matching session id.
-    pub session_ids: Vec<String>,
-    /// Distinct users among them.
-    pub users: usize,
-    /// The first few sessions.
-    pub sample: Vec<Session>,
-}
-
 /// One refresh, for the Token tab's history.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RefreshRecord {
@@ -300,8 +287,8 @@ pub enum Outcome {
         /// Why it stopped early (a failed audit write).
         stopped: Option<String>,
     },
-    /// What a query matches, for the act-on-query dialog.
-    Census(Box<CensusResult>),
+    /// Everything the table's result set matches, walked: the act-on-query dialog's facts.
+    Census(Box<crate::results::Snapshot>),
     /// A user's total session count.
     UserScope {
         /// The user.
@@ -443,8 +430,10 @@ pub struct WalkRequest {
     pub order_by: OrderBy,
     /// Direction.
     pub order: Order,
-    /// Page size of each request.
+    /// Page size of each request: the server's largest, whatever the display shows.
     pub size: u32,
+    /// Rows of a display page: where the kept matches' anchors fall.
+    pub display: u32,
     /// What to keep.
     pub goal: WalkGoal,
     /// "Expiring soon" is measured from here.
@@ -470,8 +459,10 @@ pub struct MatchPageRequest {
     pub order_by: OrderBy,
     /// Direction.
     pub order: Order,
-    /// The walk's page size, which is also the display page's.
+    /// The walk's page size (the anchor's cursor is of a page this size).
     pub size: u32,
+    /// Rows of a display page.
+    pub display: u32,
     /// The display page (0-based).
     pub page: usize,
     /// Where its first match is.

@@ -49,6 +49,8 @@ pub struct TuiOptions {
     pub log_filter: String,
     /// Reload the visible page this often.
     pub auto_reload: Option<Duration>,
+    /// Walk a query with local terms again on the timer only once its walk is this old.
+    pub rewalk_after: Option<Duration>,
     /// Rows per page.
     pub page_size: u32,
     /// Where exports go; None is `exports` in the state folder.
@@ -104,6 +106,7 @@ impl TuiOptions {
             log_file: None,
             log_filter: "info".into(),
             auto_reload: Some(defaults::AUTO_RELOAD),
+            rewalk_after: Some(defaults::REWALK_AFTER),
             page_size: defaults::PAGE_SIZE,
             export_dir: None,
             refresh_fraction: defaults::REFRESH_FRACTION,
@@ -123,7 +126,7 @@ impl TuiOptions {
 /// live until exit or the last lines are lost.
 fn init_logging(path: &Path, filter: &str) -> Result<tracing_appender::non_blocking::WorkerGuard> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
+        crate::config::paths::create_private_dir(dir)
             .wrap_err_with(|| format!("cannot create the log folder {}", dir.display()))?;
     }
     let mut opts = std::fs::OpenOptions::new();
@@ -193,6 +196,7 @@ pub async fn run(opts: TuiOptions) -> Result<Quit> {
         .log_file
         .clone()
         .unwrap_or_else(|| state.join("authtop.log"));
+    crate::config::paths::narrow_state_dir();
     let log_guard = init_logging(&log_path, &opts.log_filter)?;
     let audit_path = opts
         .audit_log
@@ -387,6 +391,7 @@ mod screen {
             has_service: true,
             token_mask: user_token.map(Secret::masked),
             auto_reload: opts.auto_reload,
+            rewalk_after: opts.rewalk_after,
             refresh_policy: RefreshPolicy {
                 fraction: opts.refresh_fraction,
                 margin: opts.refresh_margin,

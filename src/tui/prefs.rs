@@ -27,7 +27,7 @@ pub fn load_columns(dir: &Path, profile: &str) -> Option<Vec<Col>> {
 
 /// Saves the column names chosen for `profile`, keeping the other profiles' choices.
 pub fn save_columns(dir: &Path, profile: &str, columns: &[String]) -> io::Result<()> {
-    std::fs::create_dir_all(dir)?;
+    crate::config::paths::create_private_dir(dir)?;
     let mut all = read_all(dir);
     all.insert(profile.to_string(), columns.to_vec());
     let text = serde_json::to_string_pretty(&all).map_err(io::Error::other)?;

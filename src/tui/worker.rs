@@ -2,9 +2,9 @@
 //! every [`Command`] in its own task and answers with [`Event`]s. It never sees UI state.
 
 use crate::actions::refresh::{RefreshError, refresh_and_save};
-use crate::actions::{self, Engine, Op, RunInfo, Stop, Target, guard};
+use crate::actions::{self, Engine, Op, RunInfo, Stop, Target};
 use crate::audit::AuditLog;
-use crate::authn::model::{Filter, SessionListRequest, Timestamp};
+use crate::authn::model::{SessionListRequest, Timestamp};
 use crate::authn::{ApiError, ApiStatus, Client, Error, Secret, TransportKind};
 use crate::tui::command::{
     Command, CommandId, Event, EventKind, ItemOutcome, ListQuery, ListSource, Outcome, Page,
@@ -273,9 +273,16 @@ async fn run_command(shared: Arc<Shared>, cmd: Command, reply: Reply) {
         } => shared.invalidate(source, session_id).await,
         Command::Logout { user_id, .. } => shared.logout(user_id).await,
         Command::BulkInvalidate {
-            session_ids, query, ..
-        } => shared.bulk_invalidate(session_ids, query, &reply).await,
-        Command::Census { filter, query, .. } => shared.census(filter, query).await,
+            session_ids,
+            query,
+            walked_at,
+            ..
+        } => {
+            shared
+                .bulk_invalidate(session_ids, query, walked_at, &reply)
+                .await
+        }
+        Command::Census { set, .. } => shared.census(*set).await,
         Command::UserScope { user_id, .. } => shared.user_scope(user_id).await,
         Command::ClientLogout { .. } => shared.client_logout().await,
         Command::Refresh { .. } => shared.refresh().await,

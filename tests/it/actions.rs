@@ -373,6 +373,7 @@ async fn the_tui_worker_sends_nothing_when_the_audit_log_cannot_be_written() {
             id: 1,
             session_ids: ids[..5].to_vec(),
             query: None,
+            walked_at: None,
         })
         .unwrap();
     let kind = tokio::time::timeout(Duration::from_secs(30), async {

@@ -71,6 +71,8 @@ async fn cli_run(name: &str, n: usize, faults: Faults) -> usize {
             "invalidate",
             "--query",
             "created<now+1h",
+            // It matches every session, which only an explicit --all allows.
+            "--all",
             "--yes",
             "-o",
             "json",

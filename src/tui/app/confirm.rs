@@ -1,9 +1,10 @@
 //! Confirmations: opening each dialog with what it will do, and the keys inside one.
 
 use super::{
-    App, Ask, CensusResult, Command, Dialog, Focus, KeyCode, KeyEvent, KeyModifiers, ListSource,
-    SAMPLE_SHOWN, Session, TYPE_COUNT_ABOVE, Tab, dialog, layout, strings,
+    App, Ask, Command, Dialog, Focus, KeyCode, KeyEvent, KeyModifiers, ListSource, SAMPLE_SHOWN,
+    Session, TYPE_COUNT_ABOVE, Tab, dialog, layout, strings,
 };
+use crate::results::Snapshot;
 
 impl App {
     /// Keys while a dialog is open: only an explicit yes (or the typed count) confirms.
@@ -221,9 +222,10 @@ impl App {
             self.token.own_session.as_deref() == Some(id.as_str())
                 || t.rows.iter().any(|s| &s.id == id && self.is_own_session(s))
         });
+        let n = ids.len();
         let ask = Ask::Marked {
-            count: ids.len(),
-            query: t.query_text.clone(),
+            count: n,
+            query: t.query_text().to_string(),
             hidden: t.marks_not_visible(),
         };
         let id = self.take_id();
@@ -231,47 +233,62 @@ impl App {
             id,
             session_ids: ids,
             query: None,
+            walked_at: None,
         };
-        self.dialog = Some(Dialog::new(ask, own, command));
+        self.dialog = Some(confirm_count(Dialog::new(ask, own, command), n));
     }
 
-    /// `X`: asks the server for everything the query matches; the dialog opens with it.
+    /// `X`: walks everything the table's result set matches (local terms included); the
+    /// dialog opens with it.
     pub(crate) fn confirm_act_on_query(&mut self, out: &mut Vec<Command>) {
         if self.tab != Tab::Sessions {
             return;
         }
-        let t = &self.sessions;
-        if t.query_text.trim().is_empty() || t.filter.is_empty() {
+        let set = self.sessions.set().clone();
+        if set.is_blank() {
             self.say(strings::QUERY_FIRST);
             return;
         }
-        let (filter, query) = (t.filter.clone(), t.query_text.clone());
         let id = self.take_id();
         self.say(strings::COUNTING_MATCHES);
-        self.dispatch(Command::Census { id, filter, query }, out);
+        self.dispatch(
+            Command::Census {
+                id,
+                set: Box::new(set),
+            },
+            out,
+        );
     }
 
-    /// The act-on-query dialog, once the server has counted.
-    pub(crate) fn open_query_dialog(&mut self, census: CensusResult) {
-        let n = census.session_ids.len();
-        if n == 0 {
-            self.note(strings::nothing_matches(&census.query), vec![]);
+    /// The act-on-query dialog, once the walk has found every match.
+    pub(crate) fn open_query_dialog(&mut self, snap: Snapshot) {
+        let n = snap.count();
+        if snap.set.text() != self.sessions.query_text() {
+            self.say(strings::QUERY_CHANGED);
             return;
         }
-        if census.query != self.sessions.query_text {
-            self.say(strings::QUERY_CHANGED);
+        if n == 0 {
+            self.note(strings::nothing_matches(snap.set.text()), vec![]);
+            return;
+        }
+        if snap.matches_everything() {
+            let text =
+                strings::query_matches_everything(snap.set.text(), snap.whole.unwrap_or_default());
+            self.note(text, vec![]);
             return;
         }
         let own = self
             .token
             .own_session
             .as_ref()
-            .is_some_and(|s| census.session_ids.contains(s));
+            .is_some_and(|s| snap.targets.iter().any(|t| &t.id == s));
         let ask = Ask::Query {
-            query: census.query.clone(),
+            place: snap.set.place(),
+            query: snap.set.text().to_string(),
+            walked: snap.walked_clock(),
             count: n,
-            users: census.users,
-            sample: census
+            users: snap.users,
+            sample: snap
                 .sample
                 .iter()
                 .take(SAMPLE_SHOWN)
@@ -281,14 +298,11 @@ impl App {
         let id = self.take_id();
         let command = Command::BulkInvalidate {
             id,
-            session_ids: census.session_ids,
-            query: Some(census.query),
+            session_ids: snap.targets.into_iter().map(|t| t.id).collect(),
+            query: Some(snap.set.text().to_string()),
+            walked_at: Some(snap.walked_at.to_string()),
         };
-        let mut dialog = Dialog::new(ask, own, command);
-        if n > TYPE_COUNT_ABOVE {
-            dialog.typed = Some(dialog::Typed::new(n.to_string()));
-        }
-        self.dialog = Some(dialog);
+        self.dialog = Some(confirm_count(Dialog::new(ask, own, command), n));
     }
 
     /// `O`: authtop's own session.
@@ -308,4 +322,12 @@ impl App {
         let id = self.take_id();
         self.dialog = Some(Dialog::new(ask, true, Command::ClientLogout { id }));
     }
+}
+
+/// `D` and `X` share one rule: above [`TYPE_COUNT_ABOVE`] sessions the count is typed.
+fn confirm_count(mut dialog: Dialog, n: usize) -> Dialog {
+    if n > TYPE_COUNT_ABOVE {
+        dialog.typed = Some(dialog::Typed::new(n.to_string()));
+    }
+    dialog
 }

@@ -49,8 +49,12 @@ pub enum Ask {
     },
     /// `X`: end everything a query matches.
     Query {
+        /// `profile @ host`.
+        place: String,
         /// The query as typed.
         query: String,
+        /// When the walk that found them finished (HH:MM:SS UTC).
+        walked: String,
         /// Sessions matched.
         count: usize,
         /// Distinct users among them.
@@ -95,11 +99,13 @@ impl Ask {
                 hidden,
             } => strings::marked_dialog(*count, query, *hidden),
             Ask::Query {
+                place,
                 query,
+                walked,
                 count,
                 users,
                 sample,
-            } => strings::query_dialog(query, *count, *users, sample),
+            } => strings::query_dialog(place, query, *count, *users, walked, sample),
             Ask::LogoutSelf { who, mask } => strings::logout_self_dialog(
                 who.as_ref().map(|(e, i)| (e.as_str(), i.as_str())),
                 mask.as_deref(),

@@ -1,7 +1,8 @@
 //! Commands in flight: ids, the pending table, the busy marks on rows, and what the tick
 //! starts on its own (auto-reload, auto-refresh).
 
-use super::{App, Command, CommandId, ListSource, Tab, clock, input};
+use super::{App, Command, CommandId, ListSource, Tab, clock};
+use std::time::Duration;
 
 impl App {
     pub(crate) fn take_id(&mut self) -> CommandId {
@@ -42,20 +43,14 @@ impl App {
         cursors: Vec<Option<String>>,
         out: &mut Vec<Command>,
     ) {
-        // Relative times slide: the line is compiled again against this moment.
+        // Relative times slide: the set resolves its times again at this moment.
         let now = self.now;
-        let text = self.table(source).query_text.clone();
-        if let Ok(q) = crate::query::compile_query(&text, now) {
-            if q.has_local() {
-                self.walk_matches(source, out);
-                return;
-            }
-            if source == ListSource::Sessions {
-                self.query = Some(q);
-            }
+        if let Ok(set) = self.table(source).set.at(now) {
+            self.table_mut(source).set = set;
         }
-        if let Ok(filter) = input::server_filter(&text, now) {
-            self.table_mut(source).filter = filter;
+        if self.table(source).set.has_local() {
+            self.walk_matches(source, out);
+            return;
         }
         let id = self.take_id();
         let (generation, query) = self.table_mut(source).request(cursors);
@@ -74,7 +69,7 @@ impl App {
         let cursors = self.table(source).cursors.clone();
         self.load(source, cursors, out);
         if matches!(self.tab, Tab::Users | Tab::Insights) {
-            self.aggregated_for = None;
+            self.aggregate_of = None;
             self.ensure_aggregate(out);
         }
     }
@@ -88,8 +83,16 @@ impl App {
             let t = self.table(source);
             // After a failure the back-off decides; otherwise the period since the last
             // successful load.
+            let age = |d: Duration| {
+                let d = i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+                t.last_loaded
+                    .is_some_and(|at| clock::millis(at, self.now) >= d)
+            };
             let due = match t.retry_at {
                 Some(at) => self.now >= at,
+                // A walked result (local terms) reads every matching page: the reload
+                // timer leaves it alone until it is `rewalk_after` old; `r` walks at once.
+                None if t.set.has_local() => self.rewalk_after.is_some_and(age),
                 None => t
                     .last_loaded
                     .is_some_and(|at| clock::millis(at, self.now) >= every),

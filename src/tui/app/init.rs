@@ -30,6 +30,9 @@ pub struct AppInit {
     pub token_mask: Option<String>,
     /// Reload the table this often (None: never).
     pub auto_reload: Option<Duration>,
+    /// A walked result (local terms) is walked again on the timer only this old (None:
+    /// only `r` walks again).
+    pub rewalk_after: Option<Duration>,
     /// When to refresh the user token.
     pub refresh_policy: RefreshPolicy,
     /// Rows per page.
@@ -67,6 +70,7 @@ impl Default for AppInit {
             has_service: true,
             token_mask: None,
             auto_reload: Some(defaults::AUTO_RELOAD),
+            rewalk_after: Some(defaults::REWALK_AFTER),
             refresh_policy: RefreshPolicy::default(),
             page_size: defaults::PAGE_SIZE,
             keymap: Keymap::default(),

@@ -111,14 +111,13 @@ impl App {
                     .map(LineEditor::text)
                     .unwrap_or_default();
                 let now = self.now;
+                let compiled = self.compile_set(&text, now);
                 let t = self.table_mut(source);
-                match server_filter(&text, now) {
+                match compiled {
                     Err(e) => t.query_error = Some(e),
-                    Ok(filter) => {
+                    Ok(set) => {
                         t.query_error = None;
-                        let changed = t.query_text != text || t.filter != filter;
-                        t.query_text.clone_from(&text);
-                        t.filter = filter;
+                        let changed = t.replace_set(set);
                         // Marks belong to the query they were made under.
                         let cleared = if changed { t.clear_marks() } else { 0 };
                         if changed {

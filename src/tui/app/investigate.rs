@@ -27,8 +27,8 @@ impl App {
     }
 
     /// The Sessions table's query as last applied, with its server and local parts.
-    pub fn query(&self) -> Option<&Query> {
-        self.query.as_ref()
+    pub fn query(&self) -> &Query {
+        &self.sessions.set.query
     }
 
     /// Starts a walk of the Sessions query re-evaluated at `now` (a walk already in
@@ -50,20 +50,13 @@ impl App {
         out: &mut Vec<Command>,
     ) {
         self.cancel_walk(out);
-        let text = self.table(source).query_text.clone();
-        let query = match crate::query::compile_query(&text, self.now) {
-            Ok(q) => q,
-            Err(e) => {
-                self.table_mut(source).query_error = Some(e);
-                return;
-            }
-        };
+        // The table's set, as compiled and resolved when it was applied or last loaded.
+        let query = self.table(source).set.query.clone();
         let generation = match goal {
             WalkGoal::Matches => {
                 let t = self.table_mut(source);
                 t.generation += 1;
                 t.loading = true;
-                t.filter = query.server.clone();
                 t.generation
             }
             WalkGoal::Aggregate | WalkGoal::Export => {
@@ -76,18 +69,18 @@ impl App {
         let walk = WalkRequest {
             generation,
             source,
-            query: query.clone(),
+            query,
             order_by: t.order_by,
             order: t.order,
-            size: t.page_size,
+            // Pages of the server's largest size: a walk reads every match, and the
+            // display page only decides where the kept matches' anchors fall.
+            size: crate::results::WALK_PAGE_SIZE,
+            display: t.page_size,
             goal,
             now: self.now,
             export,
             keep: MATCHES_KEPT,
         };
-        if source == ListSource::Sessions {
-            self.query = Some(query);
-        }
         self.walk = Some(WalkState {
             id,
             goal,
@@ -172,7 +165,7 @@ impl App {
                 if walked.generation != self.aggregate_generation {
                     return;
                 }
-                self.aggregated_for = Some(self.sessions.query_text.clone());
+                self.aggregate_of = Some(self.sessions.set_version);
                 self.users.rows = walked.users;
                 self.users.sort();
                 self.users.selected = 0;
@@ -187,7 +180,7 @@ impl App {
 
     /// Walks for the Users and Insights tabs unless their figures are of the query in force.
     pub(crate) fn ensure_aggregate(&mut self, out: &mut Vec<Command>) {
-        let fresh = self.aggregated_for.as_deref() == Some(self.sessions.query_text.as_str());
+        let fresh = self.aggregate_of == Some(self.sessions.set_version);
         let walking = self
             .walk
             .as_ref()
@@ -199,16 +192,21 @@ impl App {
 
     /// Replaces the Sessions query and applies it (a walk when it has local terms).
     pub(crate) fn apply_sessions_query(&mut self, text: String, out: &mut Vec<Command>) {
-        let t = &mut self.sessions;
-        if t.query_text != text {
-            let cleared = t.clear_marks();
+        let set = match self.compile_set(&text, self.now) {
+            Ok(set) => set,
+            Err(e) => {
+                self.sessions.query_error = Some(e);
+                return;
+            }
+        };
+        if self.sessions.replace_set(set) {
+            let cleared = self.sessions.clear_marks();
             if cleared > 0 {
                 self.note(strings::marks_cleared_by_query(cleared), vec![]);
             }
         }
-        self.sessions.query_text = text;
         self.sessions.query_error = None;
-        self.aggregated_for = None;
+        self.aggregate_of = None;
         self.tab = Tab::Sessions;
         self.load(ListSource::Sessions, vec![None], out);
     }
@@ -245,7 +243,7 @@ impl App {
             self.say(strings::BAR_HAS_NO_TERM);
             return;
         };
-        let text = match self.sessions.query_text.trim() {
+        let text = match self.sessions.query_text().trim() {
             "" => term.clone(),
             q => format!("{q} {term}"),
         };

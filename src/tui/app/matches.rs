@@ -49,9 +49,11 @@ impl Table {
         self.failures = 0;
         self.retry_at = None;
         self.load_error = None;
-        let keep = self.selected().map(|s| s.id.clone());
-        // A page past the kept ones would need a fetch: a new walk starts on page one.
-        let page = if whole { self.local_page } else { 0 };
+        let fresh = std::mem::take(&mut self.to_top);
+        let keep = self.selected().map(|s| s.id.clone()).filter(|_| !fresh);
+        // A page past the kept ones would need a fetch, and a new query's result is new:
+        // either starts on page one.
+        let page = if whole && !fresh { self.local_page } else { 0 };
         self.local_page = usize::MAX;
         self.show_local_page(page, viewport);
         if let Some(i) = keep.and_then(|id| self.rows.iter().position(|s| s.id == id)) {
@@ -102,6 +104,7 @@ impl Table {
                 order_by: m.order_by,
                 order: m.order,
                 size: m.size,
+                display: u32::try_from(size).unwrap_or(u32::MAX),
                 page,
                 anchor: anchor.clone(),
             }));

@@ -186,6 +186,13 @@ impl App {
                 stopped,
             } => {
                 self.on_bulk_done(&done, &already_gone, &failed, &not_attempted, stopped);
+                if let Command::BulkInvalidate {
+                    walked_at: Some(at),
+                    ..
+                } = cmd
+                {
+                    self.note(strings::after_the_walk(at), vec![]);
+                }
                 self.reload_after_action(out);
             }
             Outcome::Census(census) => self.open_query_dialog(*census),
@@ -361,9 +368,17 @@ impl App {
         match cmd {
             Command::Walk { walk, .. } => {
                 self.on_walk_ended(cmd);
-                if walk.goal == crate::tui::command::WalkGoal::Matches {
-                    let t = self.table_mut(walk.source);
+                let every = self.auto_reload;
+                let now = self.now;
+                let t = self.table_mut(walk.source);
+                if walk.goal == crate::tui::command::WalkGoal::Matches
+                    && t.generation == walk.generation
+                {
+                    // A walk that failed counted nothing: no "0 matched", the error and
+                    // (when the server did not answer) the offline badge instead.
                     t.load_error = Some(sanitize::clean(&log::cause(err)).into_owned());
+                    t.count = None;
+                    t.back_off(now, every, err);
                 }
                 self.fail(ErrorKey::List(walk.source), strings::WALK_FAILED, err);
             }

@@ -31,6 +31,7 @@ impl App {
             has_refresh_token: init.has_refresh_token,
             has_service: init.has_service,
             auto_reload: init.auto_reload,
+            rewalk_after: init.rewalk_after,
             policy: init.refresh_policy,
             keymap,
             tab,
@@ -76,14 +77,18 @@ impl App {
             history: History::new(init.history),
             profiles: init.profiles,
             walk: None,
-            query: None,
             users: UsersView::default(),
             insights: InsightsView::default(),
             aggregate_generation: 0,
-            aggregated_for: None,
+            aggregate_of: None,
             export_dir: init.export_dir,
             export_pick: None,
         };
+        for source in [ListSource::Sessions, ListSource::MySessions] {
+            let blank =
+                crate::results::ResultSet::blank(now, app.profile.clone(), app.host.clone());
+            app.table_mut(source).set = blank;
+        }
         if let Some(recall) = &init.recall {
             app.restore(recall, now);
         }
@@ -105,7 +110,7 @@ impl App {
     pub fn recall(&self) -> Recall {
         let t = &self.sessions;
         Recall {
-            query: t.query_text.clone(),
+            query: t.query_text().to_string(),
             order_by: t.order_by.as_str().to_string(),
             order: match t.order {
                 crate::authn::model::Order::Asc => "asc".into(),
@@ -125,12 +130,11 @@ impl App {
     /// Takes back what the last run remembered; anything that no longer parses is left
     /// at its default rather than refused.
     fn restore(&mut self, recall: &Recall, now: Timestamp) {
-        let t = &mut self.sessions;
-        // The query bar's split compile: a remembered query with local terms comes back too.
-        if let Ok(filter) = crate::query::compile_query(&recall.query, now).map(|q| q.server) {
-            t.query_text.clone_from(&recall.query);
-            t.filter = filter;
+        // A remembered query with local terms comes back too.
+        if let Ok(set) = self.compile_set(&recall.query, now) {
+            self.sessions.replace_set(set);
         }
+        let t = &mut self.sessions;
         if let Ok(by) = recall.order_by.parse() {
             t.order_by = by;
         }

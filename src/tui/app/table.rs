@@ -3,6 +3,7 @@
 
 use crate::authn::model::{Filter, Order, OrderBy, Session, Timestamp};
 use crate::query::QueryError;
+use crate::results::ResultSet;
 use crate::tui::columns::Widest;
 use crate::tui::command::{ListQuery, ListSource, Page};
 use std::collections::{HashMap, HashSet};
@@ -49,8 +50,12 @@ pub struct Table {
     pub(crate) retry_at: Option<Timestamp>,
     /// The last failure got no answer from the server (rather than an error answer).
     pub(crate) unreachable: bool,
-    pub(crate) query_text: String,
-    pub(crate) filter: Filter,
+    /// The query in force, compiled once, with the profile and host it runs against:
+    /// the rows, the counts, the dialogs and the targets all read it.
+    pub(crate) set: ResultSet,
+    /// Bumped whenever the query's text changes, so what was built from an older one
+    /// (Users, Insights) is known to be stale.
+    pub(crate) set_version: u64,
     pub(crate) query_error: Option<QueryError>,
     pub(crate) order_by: OrderBy,
     pub(crate) order: Order,
@@ -114,8 +119,8 @@ impl Table {
             failures: 0,
             retry_at: None,
             unreachable: false,
-            query_text: String::new(),
-            filter: Filter::default(),
+            set: ResultSet::blank(Timestamp::UNIX_EPOCH, "", ""),
+            set_version: 0,
             query_error: None,
             order_by: OrderBy::default(),
             order: Order::default(),
@@ -203,12 +208,40 @@ impl Table {
 
     /// The query line as applied.
     pub fn query_text(&self) -> &str {
-        &self.query_text
+        self.set.text()
     }
 
     /// The compiled filter in force.
     pub fn filter(&self) -> &Filter {
-        &self.filter
+        self.set.server()
+    }
+
+    /// Rows of a display page.
+    pub fn page_size(&self) -> u32 {
+        self.page_size
+    }
+
+    /// When the page or the walk shown was loaded.
+    pub fn last_loaded(&self) -> Option<Timestamp> {
+        self.last_loaded
+    }
+
+    /// The result set in force: the query compiled once, with profile and host.
+    pub fn set(&self) -> &ResultSet {
+        &self.set
+    }
+
+    /// Puts `set` in force; true when its text differs from the one before.
+    pub(crate) fn replace_set(&mut self, set: ResultSet) -> bool {
+        let changed = set.text() != self.set.text() || set.server() != self.set.server();
+        if changed {
+            self.set_version += 1;
+            // A new result opens on its first page, at the top.
+            self.to_top = true;
+            self.local_page = 0;
+        }
+        self.set = set;
+        changed
     }
 
     /// The last query that failed to compile.
@@ -321,7 +354,7 @@ impl Table {
         let cursor = cursors.last().cloned().flatten();
         self.pending_cursors = Some(cursors);
         let query = ListQuery {
-            filter: self.filter.clone(),
+            filter: self.set.server().clone(),
             order_by: self.order_by,
             order: self.order,
             size: self.page_size,

@@ -79,17 +79,26 @@ pub fn marked_dialog(n: usize, query: &str, hidden: usize) -> Wording {
     }
 }
 
-/// `X`: the query, the server's counts, a sample of `(id, email)`.
-pub fn query_dialog(query: &str, n: usize, users: usize, sample: &[(String, String)]) -> Wording {
+/// `X`: where, the query, the walk's counts and time, a sample of `(id, email)`.
+pub fn query_dialog(
+    place: &str,
+    query: &str,
+    n: usize,
+    users: usize,
+    walked: &str,
+    sample: &[(String, String)],
+) -> Wording {
     let mut lines = vec![
+        format!("on        {place}"),
         format!("query     {query}"),
         format!(
-            "{} session{} of {} user{} match (counted by the server).",
+            "{} session{} of {} user{} match `{query}` on {place}, walked {walked} UTC.",
             num(n),
             plural(n),
             num(users),
             plural(users)
         ),
+        "Exactly these end; logins after the walk are not touched.".to_string(),
     ];
     for (id, email) in sample {
         lines.push(format!("  {id}  {email}"));

@@ -43,6 +43,11 @@ pub fn matched(n: &str) -> String {
     format!("{n} matched")
 }
 
+/// How old the walk of a local-term result is (`walked 2m ago`): `r` walks it again.
+pub fn walked_ago(ago: &str) -> String {
+    format!("walked {ago}")
+}
+
 /// The info line's row position: `[12/50]`.
 pub fn position(row: &str, of: &str) -> String {
     format!("[{row}/{of}]")

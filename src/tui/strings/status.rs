@@ -21,7 +21,7 @@ pub const NO_USER_ON_ROW: &str = "this session names no user";
 /// `X` without a query.
 pub const QUERY_FIRST: &str = "X acts on the query's matches: type a query first (/); a blank query never means every session";
 /// `X` sent; the dialog opens with the count.
-pub const COUNTING_MATCHES: &str = "counting the query's matches…";
+pub const COUNTING_MATCHES: &str = "walking the query's matches…";
 /// The census came back for a query that is no longer the one shown.
 pub const QUERY_CHANGED: &str = "the query changed while counting; press X again";
 /// An action's command was abandoned.
@@ -229,6 +229,19 @@ pub fn counting_sessions_of(email: &str) -> String {
 /// A census that matched nothing.
 pub fn nothing_matches(query: &str) -> String {
     format!("nothing matches `{query}`")
+}
+
+/// After `X`: what the walk did not include.
+pub fn after_the_walk(walked_at: &str) -> String {
+    format!("acted on the sessions the walk found at {walked_at}; logins after it were not touched")
+}
+
+/// `X` on a query that matched every session of the project: refused whatever its text.
+pub fn query_matches_everything(query: &str, whole: u64) -> String {
+    format!(
+        "`{query}` matches all {} sessions of the project, so X would end every session: refused (narrow the query; `authtop sessions invalidate --all` is the explicit way)",
+        crate::number::thousands(whole)
+    )
 }
 
 /// The staleness note's countdown to the next try.

@@ -113,6 +113,12 @@ fn facts(app: &App, t: &Table) -> Vec<String> {
     if let Some(n) = t.count() {
         parts.push(strings::matched(&thousands(n)));
     }
+    if let (Some(_), Some(at)) = (t.local_matches(), t.last_loaded()) {
+        parts.push(strings::walked_ago(&crate::clock::ago_coarse(
+            at,
+            app.now(),
+        )));
+    }
     if !t.marks().is_empty() {
         let hidden = t.marks_not_visible();
         parts.push(strings::marked_count(t.marks().len(), hidden));

@@ -22,7 +22,8 @@ pub(super) fn write_failed(path: &std::path::Path, e: &std::io::Error) -> Error 
 impl Export {
     /// Creates the folder and a new file named after `now` and the format.
     pub(super) fn create(spec: &ExportSpec, now: Timestamp) -> Result<Self, Error> {
-        std::fs::create_dir_all(&spec.dir).map_err(|e| write_failed(&spec.dir, &e))?;
+        crate::config::paths::create_private_dir(&spec.dir)
+            .map_err(|e| write_failed(&spec.dir, &e))?;
         let ext = match spec.format {
             Format::Ndjson => "ndjson",
             _ => "csv",
@@ -32,11 +33,12 @@ impl Export {
         let mut n = 1;
         // Two exports in one second get two files; an existing file is never replaced.
         let file = loop {
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            // An export names people: private to its owner (0600).
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            match options.open(&path) {
                 Ok(f) => break f,
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => {
                     n += 1;

@@ -3,11 +3,12 @@
 //! Walks and pages of matches are in `walk.rs`, the export file in `export.rs`.
 
 use super::{
-    ApiError, ApiStatus, Engine, Error, EventKind, Filter, ItemOutcome, ListQuery, ListSource,
-    Mutex, OWNERS_KEPT, Op, Outcome, Page, RefreshError, RefreshRecord, Reply, RunInfo, SAMPLE,
-    Secret, SessionListRequest, Shared, Stop, Target, Timestamp, Tokens, TransportKind,
-    WorkerContext, actions, guard, refresh_and_save,
+    ApiError, ApiStatus, Engine, Error, EventKind, ItemOutcome, ListQuery, ListSource, Mutex,
+    OWNERS_KEPT, Op, Outcome, Page, RefreshError, RefreshRecord, Reply, RunInfo, SAMPLE, Secret,
+    SessionListRequest, Shared, Stop, Target, Timestamp, Tokens, TransportKind, WorkerContext,
+    actions, refresh_and_save,
 };
+use crate::results::{self, ResultSet};
 use std::sync::{Arc, PoisonError};
 
 /// The error of an item that did not end its target.
@@ -165,9 +166,10 @@ impl Shared {
         op: Op,
         targets: Vec<Target>,
         query: Option<String>,
+        walked_at: Option<String>,
         on: impl FnMut(&actions::Progress),
     ) -> actions::Report {
-        let info = RunInfo::new(self.profile.clone(), query);
+        let info = RunInfo::new(self.profile.clone(), query).walked_at(walked_at);
         let stop = Stop::new();
         let key = {
             let mut runs = self.runs.lock().unwrap_or_else(PoisonError::into_inner);
@@ -207,7 +209,7 @@ impl Shared {
 
     /// One target through the engine: its item, or why it could not be recorded.
     pub(super) async fn act_one(&self, op: Op, target: Target) -> Result<actions::Item, Error> {
-        let report = self.act(op, vec![target], None, |_| {}).await;
+        let report = self.act(op, vec![target], None, None, |_| {}).await;
         let item = report
             .items
             .into_iter()
@@ -277,12 +279,13 @@ impl Shared {
         &self,
         session_ids: Vec<String>,
         query: Option<String>,
+        walked_at: Option<String>,
         reply: &Reply,
     ) -> Result<Outcome, Error> {
         let targets = session_ids.into_iter().map(|id| self.target(id)).collect();
         let host = self.host.clone();
         let report = self
-            .act(Op::SessionInvalidate, targets, query, |p| {
+            .act(Op::SessionInvalidate, targets, query, walked_at, |p| {
                 if let actions::Progress::Finished {
                     item,
                     finished,
@@ -329,40 +332,38 @@ impl Shared {
         })
     }
 
-    pub(super) async fn census(&self, filter: Filter, query: String) -> Result<Outcome, Error> {
-        let census = guard::census(
+    /// Walks the table's result set (pages of the server's largest size, local terms
+    /// applied) for the act-on-query dialog, with the project's whole count beside it.
+    pub(super) async fn census(&self, set: ResultSet) -> Result<Outcome, Error> {
+        let cancel = tokio_util::sync::CancellationToken::new();
+        let snapshot = results::snapshot(
             &self.client,
             crate::authn::ListScope::Service,
-            filter,
-            SAMPLE,
+            &set,
+            results::Walk {
+                sample: SAMPLE,
+                whole: true,
+            },
+            &cancel,
+            |_| {},
         )
         .await
         .map_err(|e| e.error)?;
         let none = String::new();
-        self.remember_owners(census.targets.iter().map(|t| {
+        self.remember_owners(snapshot.targets.iter().map(|t| {
             (
                 &t.id,
                 t.identity.as_ref().unwrap_or(&none),
                 t.email.as_ref().unwrap_or(&none),
             )
         }));
-        Ok(Outcome::Census(Box::new(
-            crate::tui::command::CensusResult {
-                query,
-                session_ids: census.targets.into_iter().map(|t| t.id).collect(),
-                users: census.users,
-                sample: census.sample,
-            },
-        )))
+        Ok(Outcome::Census(Box::new(snapshot)))
     }
 
     pub(super) async fn user_scope(&self, user_id: String) -> Result<Outcome, Error> {
-        let total = guard::user_sessions(&self.client, &user_id)
-            .await
-            .map_err(|e| e.error)?;
+        let total = results::user_sessions(&self.client, &user_id).await?;
         Ok(Outcome::UserScope { user_id, total })
     }
-
     pub(super) async fn client_logout(&self) -> Result<Outcome, Error> {
         let (token, target) = {
             let t = self.tokens();

@@ -162,7 +162,7 @@ impl Shared {
         let mut write_error: Option<std::io::Error> = None;
         let mut bad: Option<serde_json::Error> = None;
         let mut matcher = Matcher::new(&req.query.local);
-        let mut kept = Kept::new(req.size, req.keep);
+        let mut kept = Kept::new(req.display, req.keep);
         let mut users = Users::new();
         let mut insights = Insights::new(req.now);
         let only = export.as_ref().and_then(|x| x.only.clone());
@@ -295,7 +295,7 @@ impl Shared {
             size: Some(req.size),
         };
         let mut matcher = Matcher::new(&req.query.local);
-        let size = (req.size as usize).max(1);
+        let size = (req.display as usize).max(1);
         let sessions = matches_from(&self.client, scope, list, &mut matcher, &req.anchor, size)
             .await
             .map_err(|e| e.error)?;

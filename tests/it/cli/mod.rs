@@ -5,6 +5,7 @@ mod exits;
 mod investigate;
 mod polish;
 mod progress;
+mod results;
 mod safety;
 mod sessions;
 mod terminal_safety;

@@ -172,7 +172,7 @@ async fn invalidate_dash_reads_ids_from_stdin_through_the_audited_engine() {
         let out = env.run_fed(args(&[]), &[], Some(input.into())).await;
         out.expect_code(2);
         assert!(
-            out.stderr.contains("no session ids on standard input"),
+            out.stderr.contains("no session ids in standard input"),
             "{}",
             out.stderr
         );

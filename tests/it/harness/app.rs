@@ -216,3 +216,26 @@ pub(crate) fn assert_style(buf: &Buffer, text: &str, want: Style) {
         );
     }
 }
+
+/// What the worker answers a `Census` command with: the walk of the command's own result
+/// set, finding `ids` of `users` users, `sample` first.
+pub(crate) fn census_of(
+    cmd: &Command,
+    ids: Vec<String>,
+    users: usize,
+    sample: Vec<Session>,
+) -> authtop::results::Snapshot {
+    let Command::Census { set, .. } = cmd else {
+        panic!("not a census: {cmd:?}");
+    };
+    authtop::results::Snapshot {
+        set: (**set).clone(),
+        walked_at: now(),
+        walk_ms: 1,
+        targets: ids.into_iter().map(authtop::actions::Target::id).collect(),
+        users,
+        sample,
+        progress: authtop::investigate::Progress::default(),
+        whole: None,
+    }
+}

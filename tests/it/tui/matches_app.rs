@@ -86,7 +86,11 @@ fn a_later_page_of_many_matches_is_fetched_from_its_anchor_and_the_newest_step_w
         unreachable!()
     };
     assert_eq!((page.page, page.anchor.cursor.as_deref()), (1, Some("c1")));
-    assert_eq!(page.size, 10);
+    assert_eq!(
+        (page.size, page.display),
+        (1000, 10),
+        "walk pages, display rows"
+    );
     assert_eq!(page.query.explain_local(), "vpn");
     // A second `]` before the answer counts from the page on its way.
     let second = the_fetch(app.update(key(']'), now()));

@@ -11,6 +11,7 @@ mod profile_pty;
 mod quit;
 mod refresh_pty;
 mod responsive;
+mod results;
 mod token_states;
 mod truth;
 mod walk_pty;

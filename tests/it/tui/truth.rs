@@ -7,7 +7,7 @@ use crate::harness::app::*;
 use authtop::authn::model::Session;
 use authtop::authn::{ApiError, ApiStatus, Error, TransportKind};
 use authtop::tui::app::{App, OWN_WARNING, TYPE_COUNT_ABOVE};
-use authtop::tui::command::{CensusResult, Command, EventKind, ListSource, Msg, Outcome};
+use authtop::tui::command::{Command, EventKind, ListSource, Msg, Outcome};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
@@ -218,12 +218,12 @@ fn the_own_session_is_marked_and_every_destructive_dialog_warns_the_same() {
     app.update(
         event(
             &census,
-            EventKind::Done(Outcome::Census(Box::new(CensusResult {
-                query: "email~user".into(),
-                session_ids: vec!["pmt_s0000".into(), "pmt_s0001".into()],
-                users: 2,
-                sample: sessions(0, 2),
-            }))),
+            EventKind::Done(Outcome::Census(Box::new(census_of(
+                &census,
+                vec!["pmt_s0000".into(), "pmt_s0001".into()],
+                2,
+                sessions(0, 2),
+            )))),
         ),
         now(),
     );
@@ -258,18 +258,18 @@ fn x_acts_on_the_querys_matches_with_the_servers_count_and_a_typed_confirmation(
     let list = only(app.update(code(KeyCode::Enter), now()));
     app.update(listed(&list, sessions(0, 3), None), now());
     let census = only(app.update(key('X'), now()));
-    assert!(matches!(&census, Command::Census { query, .. } if query == "email~example"));
+    assert!(matches!(&census, Command::Census { set, .. } if set.text() == "email~example"));
     let n = TYPE_COUNT_ABOVE + 20;
     let ids: Vec<String> = (0..n).map(|i| format!("pmt_x{i:04}")).collect();
     app.update(
         event(
             &census,
-            EventKind::Done(Outcome::Census(Box::new(CensusResult {
-                query: "email~example".into(),
-                session_ids: ids.clone(),
-                users: 17,
-                sample: sessions(0, 5),
-            }))),
+            EventKind::Done(Outcome::Census(Box::new(census_of(
+                &census,
+                ids.clone(),
+                17,
+                sessions(0, 5),
+            )))),
         ),
         now(),
     );

@@ -40,6 +40,7 @@ fn request(text: &str, goal: WalkGoal, size: u32, export: Option<ExportSpec>) ->
         order_by: OrderBy::default(),
         order: Order::default(),
         size,
+        display: size,
         goal,
         now,
         export,
@@ -173,6 +174,13 @@ async fn an_export_writes_every_match_as_ndjson_and_says_where() {
     let (path, rows) = walked(&events).written.clone().unwrap();
     assert!(path.starts_with(&exports));
     assert_eq!(rows, truth.len() as u64);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600, "an export names people: private");
+        assert_eq!(mode(&exports), 0o700, "its folder too");
+    }
     let text = std::fs::read_to_string(&path).unwrap();
     let ids: BTreeSet<String> = text
         .lines()

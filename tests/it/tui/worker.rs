@@ -120,6 +120,7 @@ fn matches_walk(source: ListSource) -> WalkRequest {
         order_by: OrderBy::default(),
         order: Order::default(),
         size: 5,
+        display: 5,
         goal: WalkGoal::Matches,
         now: now(),
         export: None,
@@ -199,6 +200,7 @@ async fn every_command_ends_in_exactly_one_terminal_event() {
             id: 16,
             session_ids: ids[1..5].to_vec(),
             query: None,
+            walked_at: None,
         },
         Command::Refresh { id: 17 },
         Command::Walk {
@@ -214,6 +216,7 @@ async fn every_command_ends_in_exactly_one_terminal_event() {
                 order_by: OrderBy::default(),
                 order: Order::default(),
                 size: 5,
+                display: 5,
                 page: 1,
                 anchor: authtop::investigate::Anchor {
                     cursor: None,
@@ -280,6 +283,7 @@ async fn bulk_reports_progress_per_item_and_matches_the_server() {
             id: 3,
             session_ids: targets.clone(),
             query: None,
+            walked_at: None,
         })
         .unwrap();
     let mut events = until_terminal(&mut s.handle, 3).await;
@@ -420,6 +424,7 @@ async fn audit_log_has_one_line_per_target_and_no_token_value() {
             id: 2,
             session_ids: bulk.clone(),
             query: None,
+            walked_at: None,
         },
     )
     .await;

@@ -37,7 +37,7 @@ pub(super) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> b
         Action::NextPage => app.page_step(s, Step::Next, out),
         Action::PrevPage => app.page_step(s, Step::Prev, out),
         Action::Query => {
-            app.editing = Some(LineEditor::new(&app.table(s).query_text));
+            app.editing = Some(LineEditor::new(app.table(s).query_text()));
             app.recompile();
         }
         Action::NextOrder => app.open_order_menu(s),
