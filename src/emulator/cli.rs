@@ -161,6 +161,13 @@ async fn stop_signal() {
 
 /// Runs the emulator until Ctrl-c or SIGTERM.
 pub async fn run(args: EmulatorArgs) -> color_eyre::Result<()> {
+    // Warnings about requests served (ignored filter keys) go to stderr, unless
+    // `AUTHTOP_LOG` already set up logging its own way.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("authtop::emulator=warn"))
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
     let config = args.config();
     config.faults.validate().map_err(|e| eyre!(e))?;
     let addr = SocketAddr::new(args.host, args.port);

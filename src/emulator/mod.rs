@@ -5,7 +5,8 @@
 //! Decisions where the spec is silent:
 //! * HTTP codes: `Success` 200, `Accepted` 202, `ValidationError` 400, `InvalidToken`
 //!   and `ExpiredToken` 400, `Unauthorized` 401, `NotFound` 404 (also unknown paths and
-//!   unknown poll ids and wrong methods), `TooManyRequests` 429, `InternalError` 500.
+//!   unknown poll ids), `MethodNotAllowed` 405 with `Allow` (a known path asked with
+//!   another method), `TooManyRequests` 429, `InternalError` 500.
 //!   Every body is the six-key envelope with an `x-request-id` header equal to its
 //!   `request_id`; malformed JSON is a `ValidationError` (`BadFormat` at `/`).
 //! * Bearer: only the service token (printed at start, derived from the seed) is
@@ -17,7 +18,9 @@
 //!   sessions, 15-minute user tokens and 7-day sessions. Users carry a `username` and an
 //!   `enabled` flag for filters but not in their profile.
 //! * Lists: default page size 20 ([`validate::DEFAULT_PAGE_SIZE`]), maximum 1000
-//!   ([`validate::MAX_PAGE_SIZE`]); larger is a `ValidationError` at `/size`. Default
+//!   ([`validate::MAX_PAGE_SIZE`]) served per page: the OAS sets no maximum, so a
+//!   larger `size` is accepted and served that many. `size` is a JSON Schema integer,
+//!   so `1.0` counts as `1`. Default
 //!   order is `created_at` descending (newest first); ties break on the session id.
 //!   `last` is always present and `""` on the final page; it is an opaque keyset
 //!   cursor bound to the query (filter, order, `order_by`, and the caller for client
@@ -26,7 +29,8 @@
 //!   session the query matches.
 //! * Unknown top-level keys: rejected with `UnexpectedProperty` everywhere except the
 //!   service list, whose schema does not forbid them (spec 5.5): they are ignored there.
-//!   Unknown filter keys are rejected on both lists (`/filter/<key>`).
+//!   Unknown filter keys are accepted and ignored on both lists (the OAS `filter`
+//!   object does not forbid them), with a warning logged on the emulator's side.
 //! * `profile_<Name>__contains` matches when the value contains one of the substrings
 //!   (the OAS wording); the named fields' `__contains` needs every substring.
 //! * Filters and ordering on `active_token_id` use the session's current active token
@@ -226,6 +230,11 @@ impl RunningEmulator {
     /// it was live.
     pub fn delete_session(&self, session_id: &str) -> bool {
         lock(&self.shared.store).delete(session_id)
+    }
+
+    /// The latest warnings the emulator logged (e.g. ignored filter keys), oldest first.
+    pub fn warnings(&self) -> Vec<String> {
+        self.shared.warnings()
     }
 
     /// HTTP requests received so far (every path).
