@@ -253,6 +253,7 @@ pub fn populate(
                 expire: (active_created + user_life).min(expire),
             },
         };
-        store.add_session(rec);
+        store.add_unindexed(rec);
     }
+    store.finish_seeding();
 }
