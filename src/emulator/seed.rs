@@ -215,6 +215,7 @@ pub fn populate(
     // every seeded session starts out live.
     let span = (refresh_life - 2 * SECOND).clamp(0, 14 * 86_400 * SECOND);
     let favoured = users.min(10);
+    store.reserve(sessions);
     for i in 0..sessions {
         let owner = if i < users {
             i

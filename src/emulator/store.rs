@@ -94,7 +94,7 @@ pub struct Store {
     indexes: [Index; INDEXES],
     /// Sessions added but not yet in the indexes (seeding, until [`Store::finish_seeding`]).
     unindexed: bool,
-    tokens: HashMap<String, (usize, TokenKind)>,
+    tokens: TokenIndex,
     expired_tokens: HashSet<String>,
     /// Bumped by every change to a session, so kept matches know they are stale.
     version: u64,
@@ -165,7 +165,7 @@ impl Store {
             by_user: Vec::new(),
             indexes: Default::default(),
             unindexed: false,
-            tokens: HashMap::new(),
+            tokens: TokenIndex::default(),
             expired_tokens: HashSet::new(),
             version: 0,
             kept: Vec::new(),
@@ -193,6 +193,15 @@ impl Store {
                 self.indexes[i].insert(pos, slot32(at));
             }
         }
+    }
+
+    /// Room for `n` more sessions, so seeding does not grow (and copy) its tables
+    /// step by step.
+    pub fn reserve(&mut self, n: usize) {
+        self.sessions.reserve(n);
+        self.owners.reserve(n);
+        self.slot_of.reserve(n);
+        self.tokens.reserve(2 * n);
     }
 
     /// Adds many sessions (seeding): they are indexed once, by
@@ -265,9 +274,9 @@ impl Store {
         let at = self.free.pop().unwrap_or(self.sessions.len());
         self.by_user[rec.user].push(slot32(at));
         self.tokens
-            .insert(rec.refresh.clone(), (at, TokenKind::Refresh));
+            .insert(&rec.refresh, slot32(at), TokenKind::Refresh);
         self.tokens
-            .insert(rec.active.value.clone(), (at, TokenKind::Active));
+            .insert(&rec.active.value, slot32(at), TokenKind::Active);
         self.slot_of.insert(rec.id.clone(), at);
         if at == self.sessions.len() {
             self.owners.push(Some(rec.user));
@@ -382,8 +391,10 @@ impl Store {
         if let Some(i) = mine.iter().position(|&s| s == slot32(at)) {
             mine.swap_remove(i);
         }
-        self.tokens.remove(&rec.refresh);
-        self.tokens.remove(&rec.active.value);
+        self.tokens
+            .remove(&rec.refresh, slot32(at), TokenKind::Refresh);
+        self.tokens
+            .remove(&rec.active.value, slot32(at), TokenKind::Active);
         Some(rec)
     }
 
@@ -393,8 +404,17 @@ impl Store {
     }
 
     fn lookup(&self, value: &str) -> Result<(&SessionRec, TokenKind), Failure> {
-        match self.tokens.get(value) {
-            Some(&(at, kind)) => self.at(at).map(|r| (r, kind)).ok_or(Failure::InvalidToken),
+        let holds = |at: u32, kind| {
+            self.at(at as usize).is_some_and(|r| match kind {
+                TokenKind::Active => r.active.value == value,
+                TokenKind::Refresh => r.refresh == value,
+            })
+        };
+        match self.tokens.get(value, holds) {
+            Some((at, kind)) => self
+                .at(at as usize)
+                .map(|r| (r, kind))
+                .ok_or(Failure::InvalidToken),
             None if self.expired_tokens.contains(value) => Err(Failure::ExpiredToken),
             None => Err(Failure::InvalidToken),
         }
@@ -629,7 +649,10 @@ struct ClientListOut<'a> {
     last: String,
 }
 
+mod token_index;
 mod tokens;
+
+use token_index::TokenIndex;
 
 #[cfg(test)]
 mod tests;

@@ -76,9 +76,10 @@ impl Store {
         };
         let at = *self.slot_of.get(&id).ok_or(Failure::InvalidToken)?;
         self.version += 1;
-        self.tokens.remove(&old_value);
         self.tokens
-            .insert(active.value.clone(), (at, TokenKind::Active));
+            .remove(&old_value, slot32(at), TokenKind::Active);
+        self.tokens
+            .insert(&active.value, slot32(at), TokenKind::Active);
         // The session moves in the active-token order: out at its old key, in at its new.
         let ob = OrderBy::ActiveTokenId;
         let i = slot(ob);
