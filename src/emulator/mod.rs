@@ -112,6 +112,7 @@ impl Default for EmulatorConfig {
 pub struct RunningEmulator {
     shared: Arc<Shared>,
     seed: u64,
+    config: EmulatorConfig,
     cancel: CancellationToken,
     task: tokio::task::JoinHandle<()>,
 }
@@ -190,6 +191,7 @@ impl RunningEmulator {
         Ok(Self {
             shared,
             seed: config.seed,
+            config,
             cancel,
             task,
         })
@@ -260,6 +262,54 @@ impl RunningEmulator {
         self.shared
             .clock_offset_us
             .fetch_add(micros(by), Ordering::Relaxed);
+    }
+
+    /// Starts logins arriving at `per_second` (users, places, devices and risk mixed as in
+    /// the seed) until shutdown; each is a new live session from the emulator's "now".
+    pub fn start_logins(&self, per_second: f64) -> Result<(), String> {
+        if !(per_second.is_finite() && per_second > 0.0) {
+            return Err(format!(
+                "a login rate must be above 0 per second, not {per_second}"
+            ));
+        }
+        let c = &self.config;
+        let mut logins = seed::Logins::new(
+            c.seed,
+            c.users,
+            micros(c.user_token_life),
+            micros(c.refresh_token_life),
+            c.intelligence,
+        );
+        let shared = self.shared.clone();
+        let stop = self.cancel.clone();
+        // Ticks of at least 10 ms, each adding the logins owed since the last one, so a
+        // high rate does not mean a timer per login.
+        let tick = Duration::from_secs_f64((1.0 / per_second).clamp(0.01, 3600.0));
+        tokio::spawn(async move {
+            let mut timer = tokio::time::interval(tick);
+            timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            timer.tick().await;
+            let mut last = std::time::Instant::now();
+            let mut owed = 0.0_f64;
+            loop {
+                tokio::select! {
+                    () = stop.cancelled() => return,
+                    _ = timer.tick() => {}
+                }
+                owed += per_second * last.elapsed().as_secs_f64();
+                last = std::time::Instant::now();
+                let now = shared.now();
+                let mut store = lock(&shared.store);
+                while owed >= 1.0 {
+                    owed -= 1.0;
+                    match logins.next(now) {
+                        Some(rec) => store.add_session(rec),
+                        None => return,
+                    }
+                }
+            }
+        });
+        Ok(())
     }
 
     /// Stops serving and waits for the server task.
