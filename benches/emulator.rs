@@ -157,9 +157,9 @@ fn spawn(sessions: usize, users: usize) -> Process {
     for line in BufReader::new(out).lines() {
         let line = line.expect("emulator output");
         if let Some(v) = line.strip_prefix("base URL:") {
-            base_url = v.trim().to_owned();
+            v.trim().clone_into(&mut base_url);
         } else if let Some(v) = line.strip_prefix("service token:") {
-            token = v.trim().to_owned();
+            v.trim().clone_into(&mut token);
         } else if line.starts_with("sessions:") {
             break;
         }

@@ -1,4 +1,4 @@
-//! Where the emulator follows Pangea's OpenAPI document (`authn.openapi.json`) over its
+//! Where the emulator follows Pangea's `OpenAPI` document (`authn.openapi.json`) over its
 //! own earlier, stricter reading, as a property-based run of the document found; and
 //! where the document itself is wrong, so the emulator keeps the wire spec.
 
