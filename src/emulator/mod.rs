@@ -37,6 +37,8 @@
 //!   id even after that token has expired (it is then omitted from the output).
 //! * A refreshed active token expires at `now + user token life`, but never after its
 //!   session. The service token passes token check as a `service` token.
+//! * Live logins: [`RunningEmulator::start_logins`] (`--login-rate 5/s`) adds sessions
+//!   from "now" at a steady rate, for seeded users with the seed's habits.
 //! * Faults (API endpoints only; the poll endpoint never gets them, so polling always
 //!   converges): each request draws, in order, drop, error, throttle and async with
 //!   independent rolls from a generator seeded by `--seed`. Throttled answers carry
