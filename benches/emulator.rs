@@ -2,12 +2,19 @@
 //! N loopback clients each walk the cursors from the first page, with pages of 100 and of
 //! 1000 rows.
 //!
+//! Then `authtop emulator` itself, as a process: how long it takes to start (until it
+//! prints its base URL) and its peak memory, at 100,000 and at 1,000,000 sessions, and the
+//! time of one page at the start and at the end of a walk of every session (the keyset
+//! cursor makes a page deep in the walk cost what the first page does).
+//!
 //! `cargo bench --bench emulator` runs the full configuration; under `cargo test --benches`
 //! (no `--bench` argument) it serves 2,000 sessions for a moment, just to prove it works.
 
 #[path = "support/mod.rs"]
 mod support;
 
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Longest wait for one answer.
@@ -101,8 +108,167 @@ async fn walk(
 }
 
 fn main() {
-    let plan = if support::full_run() { FULL } else { TINY };
-    support::runtime().block_on(bench(&plan));
+    let full = support::full_run();
+    let plan = if full { FULL } else { TINY };
+    let rt = support::runtime();
+    rt.block_on(bench(&plan));
+    let sizes: &[(usize, usize)] = if full {
+        &[(100_000, 10_000), (1_000_000, 100_000)]
+    } else {
+        &[(2_000, 200)]
+    };
+    rt.block_on(startup_and_walk(sizes));
+}
+
+/// A running `authtop emulator` process, stopped (by its pid) when dropped.
+struct Process {
+    child: Child,
+    base_url: String,
+    token: String,
+    started: Duration,
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `authtop emulator` with `sessions` across `users` on a free loopback port and
+/// waits for it to print its base URL and token.
+fn spawn(sessions: usize, users: usize) -> Process {
+    let t = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_authtop"))
+        .args(["emulator", "--host", "127.0.0.1", "--port", "0"])
+        .args([
+            "--sessions",
+            &sessions.to_string(),
+            "--users",
+            &users.to_string(),
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("authtop emulator starts");
+    let out = child.stdout.take().expect("piped stdout");
+    let (mut base_url, mut token) = (String::new(), String::new());
+    for line in BufReader::new(out).lines() {
+        let line = line.expect("emulator output");
+        if let Some(v) = line.strip_prefix("base URL:") {
+            v.trim().clone_into(&mut base_url);
+        } else if let Some(v) = line.strip_prefix("service token:") {
+            v.trim().clone_into(&mut token);
+        } else if line.starts_with("sessions:") {
+            break;
+        }
+    }
+    assert!(
+        !base_url.is_empty() && !token.is_empty(),
+        "the emulator printed no URL"
+    );
+    Process {
+        child,
+        base_url,
+        token,
+        started: t.elapsed(),
+    }
+}
+
+/// Peak resident memory of process `pid` in MB (Linux's `VmHWM`); `None` elsewhere.
+fn peak_mb(pid: u32) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// One page of `size` after `last`: its time, the next cursor and its rows.
+async fn page(
+    http: &reqwest::Client,
+    p: &Process,
+    size: usize,
+    last: Option<&str>,
+) -> (Duration, Option<String>, usize) {
+    let body = match last {
+        Some(c) => {
+            format!(r#"{{"size":{size},"order":"asc","order_by":"created_at","last":"{c}"}}"#)
+        }
+        None => format!(r#"{{"size":{size},"order":"asc","order_by":"created_at"}}"#),
+    };
+    let t = Instant::now();
+    let resp = http
+        .post(format!("{}/v2/session/list", p.base_url))
+        .bearer_auth(&p.token)
+        .header("content-type", "application/json")
+        .body(body)
+        .timeout(PATIENCE)
+        .send()
+        .await
+        .expect("the emulator answers");
+    assert!(resp.status().is_success(), "status {}", resp.status());
+    let text = resp.text().await.expect("a body");
+    let took = t.elapsed();
+    let rows = text.matches(r#""type":"session""#).count();
+    let next = cursor(&text).filter(|c| !c.is_empty()).map(str::to_owned);
+    (took, next, rows)
+}
+
+/// Median time of `n` pages of 100 rows from the cursor `last`.
+async fn page_time(http: &reqwest::Client, p: &Process, last: Option<&str>, n: usize) -> Duration {
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n {
+        times.push(page(http, p, 100, last).await.0);
+    }
+    times.sort();
+    support::percentile(&times, 50).unwrap_or_default()
+}
+
+async fn startup_and_walk(sizes: &[(usize, usize)]) {
+    println!();
+    println!(
+        "authtop emulator process: start (until it prints its URL), peak memory, and one page of 100 (created_at asc) at the start and at the end of a walk of every session in pages of 1000"
+    );
+    println!(
+        "| {:>9} | {:>7} | {:>8} | {:>9} | {:>10} | {:>10} | {:>8} |",
+        "sessions", "users", "start", "peak RSS", "page first", "page last", "walk"
+    );
+    println!(
+        "|{:->11}|{:->9}|{:->10}|{:->11}|{:->12}|{:->12}|{:->10}|",
+        "", "", "", "", "", "", ""
+    );
+    let http = reqwest::Client::new();
+    for &(sessions, users) in sizes {
+        let p = spawn(sessions, users);
+        let peak = peak_mb(p.child.id());
+        let first = page_time(&http, &p, None, 20).await;
+        // Walk to the end in large pages, keeping the cursor of the second-to-last one.
+        let walk = Instant::now();
+        let (mut last, mut before_last, mut rows) = (None::<String>, None::<String>, 0);
+        for _ in 0..(sessions / 1000 + 10) {
+            let (_, next, n) = page(&http, &p, 1000, last.as_deref()).await;
+            rows += n;
+            match next {
+                Some(c) => {
+                    before_last = last.take();
+                    last = Some(c);
+                }
+                None => break,
+            }
+        }
+        let walked = walk.elapsed();
+        assert_eq!(rows, sessions, "the walk saw every session once");
+        let end = page_time(&http, &p, before_last.as_deref().or(last.as_deref()), 20).await;
+        println!(
+            "| {sessions:>9} | {users:>7} | {:>6.2} s | {:>6} MB | {:>7.2} ms | {:>7.2} ms | {:>6.1} s |",
+            p.started.as_secs_f64(),
+            peak.map_or("n/a".to_owned(), |m| format!("{m:.0}")),
+            first.as_secs_f64() * 1e3,
+            end.as_secs_f64() * 1e3,
+            walked.as_secs_f64(),
+        );
+    }
 }
 
 async fn bench(plan: &Plan) {

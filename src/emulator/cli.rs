@@ -51,6 +51,10 @@ pub struct EmulatorArgs {
     /// Fraction (0 to 1) whose connection is closed without a response.
     #[arg(long, default_value_t = 0.0, value_parser = parse_rate)]
     pub drop_rate: f64,
+    /// Logins arriving while it runs, e.g. 5/s, 120/m, 2/h (same mix of places, devices and
+    /// risk as the seeded sessions).
+    #[arg(long, value_parser = parse_login_rate)]
+    pub login_rate: Option<f64>,
     /// Send no intelligence blocks (a project without the intelligence add-ons).
     #[arg(long)]
     pub no_intelligence: bool,
@@ -70,6 +74,30 @@ pub fn parse_rate(s: &str) -> Result<f64, String> {
         Ok(v)
     } else {
         Err(format!("`{s}` is not a fraction from 0 to 1"))
+    }
+}
+
+/// Parses a rate of logins, `N/s`, `N/m` or `N/h` (or a bare `N`, per second), into
+/// logins per second.
+pub fn parse_login_rate(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    let (n, per) = match t.split_once('/') {
+        Some((n, unit)) => match unit.trim() {
+            "s" => (n, 1.0),
+            "m" => (n, 60.0),
+            "h" => (n, 3600.0),
+            other => return Err(format!("`{other}` is not a unit of a rate: use s, m or h")),
+        },
+        None => (t, 1.0),
+    };
+    let v: f64 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a rate such as 5/s or 120/m"))?;
+    if v.is_finite() && v > 0.0 {
+        Ok(v / per)
+    } else {
+        Err(format!("`{s}` is not a rate above zero"))
     }
 }
 
@@ -161,6 +189,13 @@ async fn stop_signal() {
 
 /// Runs the emulator until Ctrl-c or SIGTERM.
 pub async fn run(args: EmulatorArgs) -> color_eyre::Result<()> {
+    // Warnings about requests served (ignored filter keys) go to stderr, unless
+    // `AUTHTOP_LOG` already set up logging its own way.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("authtop::emulator=warn"))
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
     let config = args.config();
     config.faults.validate().map_err(|e| eyre!(e))?;
     let addr = SocketAddr::new(args.host, args.port);
@@ -169,6 +204,9 @@ pub async fn run(args: EmulatorArgs) -> color_eyre::Result<()> {
         .wrap_err_with(|| format!("cannot listen on {addr}"))?;
     if let Some(path) = &args.tokens_out {
         write_tokens(&emu, path)?;
+    }
+    if let Some(rate) = args.login_rate {
+        emu.start_logins(rate).map_err(|e| eyre!(e))?;
     }
     let mut out = std::io::stdout().lock();
     // The one place a token is shown on purpose: this is a local test server and
@@ -207,5 +245,11 @@ mod tests {
         assert!(parse_rate("1.5").is_err());
         assert!(parse_rate("-0.1").is_err());
         assert!(parse_rate("NaN").is_err());
+        assert_eq!(parse_login_rate("5/s"), Ok(5.0));
+        assert_eq!(parse_login_rate("120/m"), Ok(2.0));
+        assert_eq!(parse_login_rate("2"), Ok(2.0));
+        assert!(parse_login_rate("5/d").is_err());
+        assert!(parse_login_rate("0/s").is_err());
+        assert!(parse_login_rate("fast").is_err());
     }
 }

@@ -108,7 +108,9 @@ fn profile_name(name: &str) -> Option<&str> {
 }
 
 /// Validates the `filter` value at `/filter` and compiles it; problems go to `errors`.
-pub fn compile(value: &Value, errors: &mut Errors) -> Vec<Cond> {
+/// Keys the OAS does not name are ignored, as its schema allows them (the `filter` object
+/// sets no `additionalProperties`); their names go to `ignored`, for a warning.
+pub fn compile(value: &Value, errors: &mut Errors, ignored: &mut Vec<String>) -> Vec<Cond> {
     let Some(map) = value.as_object() else {
         errors.push("InvalidObject", "filter must be an object", &["filter"]);
         return Vec::new();
@@ -137,7 +139,7 @@ pub fn compile(value: &Value, errors: &mut Errors) -> Vec<Cond> {
                         conds.push(Cond::Contains(f, l));
                     }
                 }
-                Some(_) => unexpected(errors, key),
+                Some(_) => ignored.push(key.clone()),
             }
         } else if let Some(f) = time_field(base) {
             let cmp = match op {
@@ -147,7 +149,7 @@ pub fn compile(value: &Value, errors: &mut Errors) -> Vec<Cond> {
                 Some("lt") => Cmp::Lt,
                 Some("lte") => Cmp::Lte,
                 Some(_) => {
-                    unexpected(errors, key);
+                    ignored.push(key.clone());
                     continue;
                 }
             };
@@ -186,21 +188,13 @@ pub fn compile(value: &Value, errors: &mut Errors) -> Vec<Cond> {
                     Some(b) => conds.push(Cond::ProfileExists(name.to_owned(), b)),
                     None => type_error(errors, v, "InvalidBool", "boolean", &src),
                 },
-                Some(_) => unexpected(errors, key),
+                Some(_) => ignored.push(key.clone()),
             }
         } else {
-            unexpected(errors, key);
+            ignored.push(key.clone());
         }
     }
     conds
-}
-
-fn unexpected(errors: &mut Errors, key: &str) {
-    errors.push(
-        "UnexpectedProperty",
-        &format!("Additional properties are not allowed ('{key}' was unexpected)"),
-        &["filter", key],
-    );
 }
 
 fn type_error(errors: &mut Errors, v: &Value, code: &str, want: &str, src: &[&str]) {
@@ -247,26 +241,29 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn compiles_every_operator_and_reports_bad_keys() {
+    fn compiles_every_operator_ignores_unknown_keys_and_reports_bad_values() {
         let mut e = Errors::default();
+        let mut ignored = Vec::new();
         let f = json!({
             "email__contains": ["a", "b"], "created_at__gte": "2025-01-01T00:00:00Z",
             "scopes": ["read"], "enabled": true, "profile_first__exists": true,
             "profile_last__contains": ["x"], "profile_first": "y", "id__in": ["pmt_x"],
         });
-        let conds = compile(&f, &mut e);
+        let conds = compile(&f, &mut e, &mut ignored);
         assert!(e.is_empty(), "{:?}", e.into_vec());
         assert_eq!(conds.len(), 8);
+        assert!(ignored.is_empty());
 
         let mut e = Errors::default();
-        compile(
-            &json!({"colour": "red", "email__in": "a", "expire__gt": "yesterday", "profile_a1": "x"}),
+        let conds = compile(
+            &json!({"colour": 5, "email__in": "a", "expire__gt": "yesterday", "profile_a1": "x",
+                    "email__gt": "b", "id": "pmt_x"}),
             &mut e,
+            &mut ignored,
         );
         let sources: Vec<String> = e.into_vec().into_iter().map(|x| x.source).collect();
-        assert!(sources.contains(&"/filter/colour".to_owned()));
-        assert!(sources.contains(&"/filter/email__in".to_owned()));
-        assert!(sources.contains(&"/filter/expire__gt".to_owned()));
-        assert!(sources.contains(&"/filter/profile_a1".to_owned()));
+        assert_eq!(sources, ["/filter/email__in", "/filter/expire__gt"]);
+        assert_eq!(ignored, ["colour", "profile_a1", "email__gt"]);
+        assert_eq!(conds.len(), 1);
     }
 }

@@ -5,7 +5,8 @@
 //! Decisions where the spec is silent:
 //! * HTTP codes: `Success` 200, `Accepted` 202, `ValidationError` 400, `InvalidToken`
 //!   and `ExpiredToken` 400, `Unauthorized` 401, `NotFound` 404 (also unknown paths and
-//!   unknown poll ids and wrong methods), `TooManyRequests` 429, `InternalError` 500.
+//!   unknown poll ids), `MethodNotAllowed` 405 with `Allow` (a known path asked with
+//!   another method), `TooManyRequests` 429, `InternalError` 500.
 //!   Every body is the six-key envelope with an `x-request-id` header equal to its
 //!   `request_id`; malformed JSON is a `ValidationError` (`BadFormat` at `/`).
 //! * Bearer: only the service token (printed at start, derived from the seed) is
@@ -17,7 +18,9 @@
 //!   sessions, 15-minute user tokens and 7-day sessions. Users carry a `username` and an
 //!   `enabled` flag for filters but not in their profile.
 //! * Lists: default page size 20 ([`validate::DEFAULT_PAGE_SIZE`]), maximum 1000
-//!   ([`validate::MAX_PAGE_SIZE`]); larger is a `ValidationError` at `/size`. Default
+//!   ([`validate::MAX_PAGE_SIZE`]) served per page: the OAS sets no maximum, so a
+//!   larger `size` is accepted and served that many. `size` is a JSON Schema integer,
+//!   so `1.0` counts as `1`. Default
 //!   order is `created_at` descending (newest first); ties break on the session id.
 //!   `last` is always present and `""` on the final page; it is an opaque keyset
 //!   cursor bound to the query (filter, order, `order_by`, and the caller for client
@@ -26,13 +29,16 @@
 //!   session the query matches.
 //! * Unknown top-level keys: rejected with `UnexpectedProperty` everywhere except the
 //!   service list, whose schema does not forbid them (spec 5.5): they are ignored there.
-//!   Unknown filter keys are rejected on both lists (`/filter/<key>`).
+//!   Unknown filter keys are accepted and ignored on both lists (the OAS `filter`
+//!   object does not forbid them), with a warning logged on the emulator's side.
 //! * `profile_<Name>__contains` matches when the value contains one of the substrings
 //!   (the OAS wording); the named fields' `__contains` needs every substring.
 //! * Filters and ordering on `active_token_id` use the session's current active token
 //!   id even after that token has expired (it is then omitted from the output).
 //! * A refreshed active token expires at `now + user token life`, but never after its
 //!   session. The service token passes token check as a `service` token.
+//! * Live logins: [`RunningEmulator::start_logins`] (`--login-rate 5/s`) adds sessions
+//!   from "now" at a steady rate, for seeded users with the seed's habits.
 //! * Faults (API endpoints only; the poll endpoint never gets them, so polling always
 //!   converges): each request draws, in order, drop, error, throttle and async with
 //!   independent rolls from a generator seeded by `--seed`. Throttled answers carry
@@ -108,6 +114,7 @@ impl Default for EmulatorConfig {
 pub struct RunningEmulator {
     shared: Arc<Shared>,
     seed: u64,
+    config: EmulatorConfig,
     cancel: CancellationToken,
     task: tokio::task::JoinHandle<()>,
 }
@@ -186,6 +193,7 @@ impl RunningEmulator {
         Ok(Self {
             shared,
             seed: config.seed,
+            config,
             cancel,
             task,
         })
@@ -228,6 +236,11 @@ impl RunningEmulator {
         lock(&self.shared.store).delete(session_id)
     }
 
+    /// The latest warnings the emulator logged (e.g. ignored filter keys), oldest first.
+    pub fn warnings(&self) -> Vec<String> {
+        self.shared.warnings()
+    }
+
     /// HTTP requests received so far (every path).
     pub fn request_count(&self) -> u64 {
         self.shared.requests.load(Ordering::Relaxed)
@@ -251,6 +264,54 @@ impl RunningEmulator {
         self.shared
             .clock_offset_us
             .fetch_add(micros(by), Ordering::Relaxed);
+    }
+
+    /// Starts logins arriving at `per_second` (users, places, devices and risk mixed as in
+    /// the seed) until shutdown; each is a new live session from the emulator's "now".
+    pub fn start_logins(&self, per_second: f64) -> Result<(), String> {
+        if !(per_second.is_finite() && per_second > 0.0) {
+            return Err(format!(
+                "a login rate must be above 0 per second, not {per_second}"
+            ));
+        }
+        let c = &self.config;
+        let mut logins = seed::Logins::new(
+            c.seed,
+            c.users,
+            micros(c.user_token_life),
+            micros(c.refresh_token_life),
+            c.intelligence,
+        );
+        let shared = self.shared.clone();
+        let stop = self.cancel.clone();
+        // Ticks of at least 10 ms, each adding the logins owed since the last one, so a
+        // high rate does not mean a timer per login.
+        let tick = Duration::from_secs_f64((1.0 / per_second).clamp(0.01, 3600.0));
+        tokio::spawn(async move {
+            let mut timer = tokio::time::interval(tick);
+            timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            timer.tick().await;
+            let mut last = std::time::Instant::now();
+            let mut owed = 0.0_f64;
+            loop {
+                tokio::select! {
+                    () = stop.cancelled() => return,
+                    _ = timer.tick() => {}
+                }
+                owed += per_second * last.elapsed().as_secs_f64();
+                last = std::time::Instant::now();
+                let now = shared.now();
+                let mut store = lock(&shared.store);
+                while owed >= 1.0 {
+                    owed -= 1.0;
+                    match logins.next(now) {
+                        Some(rec) => store.add_session(rec),
+                        None => return,
+                    }
+                }
+            }
+        });
+        Ok(())
     }
 
     /// Stops serving and waits for the server task.

@@ -37,6 +37,8 @@ pub enum Status {
     ExpiredToken,
     /// 404.
     NotFound,
+    /// 405 (a path served with another HTTP method).
+    MethodNotAllowed,
     /// 429.
     TooManyRequests,
     /// 500.
@@ -53,6 +55,7 @@ impl Status {
             }
             Status::Unauthorized => StatusCode::UNAUTHORIZED,
             Status::NotFound => StatusCode::NOT_FOUND,
+            Status::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Status::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Status::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -67,6 +70,7 @@ impl Status {
             Status::InvalidToken => "InvalidToken",
             Status::ExpiredToken => "ExpiredToken",
             Status::NotFound => "NotFound",
+            Status::MethodNotAllowed => "MethodNotAllowed",
             Status::TooManyRequests => "TooManyRequests",
             Status::InternalError => "InternalError",
         }
@@ -128,6 +132,8 @@ impl Answer {
 const PENDING_TTL: std::time::Duration = std::time::Duration::from_secs(5 * 60);
 /// Pending requests kept before expired ones are swept, bounding memory under load.
 const PENDING_SWEEP_AT: usize = 10_000;
+/// Warnings kept for [`Shared::warnings`]; older ones are dropped (they were logged).
+const KEPT_WARNINGS: usize = 100;
 
 /// A request answered 202 and completed by the poll endpoint.
 struct Pending {
@@ -151,6 +157,7 @@ pub struct Shared {
     /// Added to the wall clock, so tests can move time forward.
     pub clock_offset_us: AtomicI64,
     ids: Mutex<fastrand::Rng>,
+    warnings: Mutex<std::collections::VecDeque<String>>,
     /// `http://host:port`.
     pub base_url: String,
     /// The accepted Bearer token.
@@ -178,6 +185,7 @@ impl Shared {
             requests: AtomicU64::new(0),
             clock_offset_us: AtomicI64::new(0),
             ids: Mutex::new(fastrand::Rng::with_seed(seed ^ 0x0000_001d_51d5)),
+            warnings: Mutex::new(std::collections::VecDeque::new()),
             base_url,
             service_token,
         }
@@ -186,6 +194,22 @@ impl Shared {
     /// The emulator's "now" in microseconds.
     pub fn now(&self) -> i64 {
         jiff::Timestamp::now().as_microsecond() + self.clock_offset_us.load(Ordering::Relaxed)
+    }
+
+    /// Logs a warning about a request the emulator served but a client should look at,
+    /// and keeps the latest ones for [`Shared::warnings`].
+    fn warn(&self, text: String) {
+        tracing::warn!(target: "authtop::emulator", "{text}");
+        let mut kept = lock(&self.warnings);
+        if kept.len() == KEPT_WARNINGS {
+            kept.pop_front();
+        }
+        kept.push_back(text);
+    }
+
+    /// The latest warnings, oldest first.
+    pub fn warnings(&self) -> Vec<String> {
+        lock(&self.warnings).iter().cloned().collect()
     }
 
     fn request_id(&self) -> String {
@@ -228,11 +252,25 @@ impl Shared {
         resp
     }
 
-    fn execute(&self, endpoint: Endpoint, raw: &[u8]) -> Answer {
+    fn execute(&self, endpoint: Endpoint, raw: &[u8], request_id: &str) -> Answer {
         let body = match validate::parse(endpoint, raw) {
             Ok(b) => b,
             Err(errors) => return Answer::validation(errors),
         };
+        if let Some(q) = body.list.as_ref().filter(|q| !q.ignored.is_empty()) {
+            let path = Endpoint::ALL
+                .iter()
+                .find(|(e, _)| *e == endpoint)
+                .map_or("", |(_, p)| *p);
+            self.warn(format!(
+                "{path} (request {request_id}): ignored unknown filter key(s) {}",
+                q.ignored
+                    .iter()
+                    .map(|k| format!("{:?}", crate::sanitize::clean(k)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
         let now = self.now();
         let s = |k: &str| body.str(k).unwrap_or_default();
         let mut store = lock(&self.store);
@@ -350,7 +388,7 @@ async fn api(
             drop(map);
             app.accepted(&request_id, 0)
         }
-        Fault::None => app.execute(endpoint, &body),
+        Fault::None => app.execute(endpoint, &body, &request_id),
     };
     app.respond(&request_id, request_time, &answer)
 }
@@ -376,7 +414,7 @@ async fn poll(State(app): App, Path(id): Path<String>, headers: HeaderMap) -> Re
         p.retries += 1;
         app.accepted(&id, p.retries)
     } else {
-        let a = app.execute(p.endpoint, &p.body);
+        let a = app.execute(p.endpoint, &p.body, &id);
         p.done = Some(a.clone());
         a
     };
@@ -387,6 +425,25 @@ async fn poll(State(app): App, Path(id): Path<String>, headers: HeaderMap) -> Re
 async fn not_found(State(app): App) -> Response {
     let a = Answer::new(Status::NotFound, "No such endpoint", Value::Null);
     app.respond(&app.request_id(), app.now(), &a)
+}
+
+/// A known path asked with another method: 405, with `Allow` naming the one it serves
+/// (GET for the poll endpoint, POST for every API endpoint).
+async fn wrong_method(State(app): App, uri: axum::http::Uri) -> Response {
+    let allow = if uri.path().starts_with("/request/") {
+        "GET"
+    } else {
+        "POST"
+    };
+    let a = Answer::new(
+        Status::MethodNotAllowed,
+        format!("Method not allowed: this endpoint takes {allow}"),
+        Value::Null,
+    );
+    let mut resp = app.respond(&app.request_id(), app.now(), &a);
+    resp.headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(allow));
+    resp
 }
 
 async fn count(State(app): App, req: Request, next: Next) -> Response {
@@ -409,7 +466,7 @@ pub fn router(app: std::sync::Arc<Shared>) -> Router {
     }
     r.route("/request/{id}", get(poll))
         .fallback(not_found)
-        .method_not_allowed_fallback(not_found)
+        .method_not_allowed_fallback(wrong_method)
         .layer(middleware::from_fn_with_state(app.clone(), count))
         .with_state(app)
 }

@@ -215,6 +215,7 @@ pub fn populate(
     // every seeded session starts out live.
     let span = (refresh_life - 2 * SECOND).clamp(0, 14 * 86_400 * SECOND);
     let favoured = users.min(10);
+    store.reserve(sessions);
     for i in 0..sessions {
         let owner = if i < users {
             i
@@ -227,32 +228,129 @@ pub fn populate(
         };
         let created_at = now - rng.i64(0..=span);
         let active_created = created_at.max(now - rng.i64(0..=user_life / 2));
-        let mut scopes = Vec::new();
-        if rng.u8(..3) == 0 {
-            for s in SCOPES {
-                if rng.u8(..3) == 0 {
-                    scopes.push((*s).to_owned());
-                }
+        let times = Times {
+            created_at,
+            active_created,
+            user_life,
+            refresh_life,
+        };
+        let rec = login(
+            &mut rng,
+            &mut habits_rng,
+            &habits,
+            owner,
+            &times,
+            intelligence,
+        );
+        store.add_unindexed(rec);
+    }
+    store.finish_seeding();
+}
+
+/// When a session starts and how long it and its active token live.
+struct Times {
+    created_at: i64,
+    active_created: i64,
+    user_life: i64,
+    refresh_life: i64,
+}
+
+/// One login of `owner`: scopes, device and place from the user's habits, new tokens.
+fn login(
+    rng: &mut fastrand::Rng,
+    habits_rng: &mut fastrand::Rng,
+    habits: &[Habits],
+    owner: usize,
+    t: &Times,
+    intelligence: bool,
+) -> SessionRec {
+    let mut scopes = Vec::new();
+    if rng.u8(..3) == 0 {
+        for s in SCOPES {
+            if rng.u8(..3) == 0 {
+                scopes.push((*s).to_owned());
             }
         }
-        let (user_agent, intel) = habits[owner].login(&mut habits_rng);
-        let expire = created_at + refresh_life;
-        let rec = SessionRec {
-            id: Arc::from(new_id(&mut rng, "pmt")),
-            user: owner,
-            created_at,
-            expire,
-            user_agent,
-            scopes,
-            intelligence: intel.filter(|_| intelligence),
-            refresh: new_id(&mut rng, "ptr"),
-            active: Active {
-                id: new_id(&mut rng, "pmt"),
-                value: new_id(&mut rng, "ptu"),
-                created_at: active_created,
-                expire: (active_created + user_life).min(expire),
-            },
+    }
+    let (user_agent, intel) = habits[owner].login(habits_rng);
+    let expire = t.created_at + t.refresh_life;
+    SessionRec {
+        id: Arc::from(new_id(rng, "pmt")),
+        user: owner,
+        created_at: t.created_at,
+        expire,
+        user_agent,
+        scopes,
+        intelligence: intel.filter(|_| intelligence),
+        refresh: new_id(rng, "ptr"),
+        active: Active {
+            id: new_id(rng, "pmt"),
+            value: new_id(rng, "ptu"),
+            created_at: t.active_created,
+            expire: (t.active_created + t.user_life).min(expire),
+        },
+    }
+}
+
+/// Logins arriving while the emulator runs, with the seed's mix of users, places,
+/// devices and risk: each user keeps the habits the seed gave them.
+pub struct Logins {
+    rng: fastrand::Rng,
+    habits_rng: fastrand::Rng,
+    habits: Vec<Habits>,
+    user_life: i64,
+    refresh_life: i64,
+    intelligence: bool,
+}
+
+impl Logins {
+    /// Logins for the users [`populate`] made from `seed`.
+    pub fn new(
+        seed: u64,
+        users: usize,
+        user_life: i64,
+        refresh_life: i64,
+        intelligence: bool,
+    ) -> Self {
+        // The same generator as `populate`, so each user's habits come out the same.
+        let mut habits_rng = fastrand::Rng::with_seed(seed ^ 0x1a7e_1119_e9ce);
+        let habits = (0..users).map(|_| Habits::new(&mut habits_rng)).collect();
+        Self {
+            rng: fastrand::Rng::with_seed(seed ^ 0x0001_0915_1a7e),
+            habits_rng,
+            habits,
+            user_life,
+            refresh_life,
+            intelligence,
+        }
+    }
+
+    /// A new session starting at `now`; `None` when there are no users.
+    pub fn next(&mut self, now: i64) -> Option<SessionRec> {
+        let users = self.habits.len();
+        if users == 0 {
+            return None;
+        }
+        // As the seed's later sessions: half from the busiest few users, half from anyone.
+        let favoured = users.min(10);
+        let owner = if self.rng.bool() {
+            self.rng.usize(..favoured * 3).min(users - 1)
+        } else {
+            self.rng.usize(..users)
         };
-        store.add_session(rec);
+        let times = Times {
+            created_at: now,
+            active_created: now,
+            user_life: self.user_life,
+            refresh_life: self.refresh_life,
+        };
+        Some(login(
+            &mut self.rng,
+            &mut self.habits_rng,
+            &self.habits,
+            owner,
+            &times,
+            self.intelligence,
+        ))
     }
 }

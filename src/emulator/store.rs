@@ -1,6 +1,14 @@
 //! The in-memory session store: users, sessions, token lookup and one sorted index per
-//! `order_by` column, so a page is a range scan from the cursor rather than a sort.
+//! `order_by` column, so a page is a binary search for the cursor and a run of the
+//! rows after it, whatever the cursor's position, rather than a sort.
 //! Times are microseconds since the epoch; "now" is always passed in.
+//!
+//! An index is the slots in its column's order (ties broken by id), four bytes a session:
+//! at a million sessions, trees keyed by copies of each text column took most of the
+//! start-up time (comparing and copying strings) and most of the memory. Seeding adds
+//! every session unindexed and sorts each index once ([`Store::finish_seeding`]); a later
+//! change inserts or removes one slot by binary search, and removals of many sessions at
+//! once rebuild each index in one pass.
 //!
 //! Records live in a slab (a `Vec` of slots) that every index and token points into by
 //! slot number: a filtered page at 100,000 sessions visits every record, and a hash
@@ -16,8 +24,7 @@ use super::render::SessionView;
 use super::validate::ListQuery;
 use crate::authn::model::{Order, OrderBy};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::ops::Bound;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// One page of a list.
@@ -35,8 +42,11 @@ enum TokenKind {
     Refresh,
 }
 
-/// Sessions in the order of one column (ties broken by id), each with its slot.
-type Index = BTreeMap<(SortKey, Arc<str>), usize>;
+/// The slots of sessions in the order of one column (ties broken by id).
+type Index = Vec<u32>;
+
+/// Indexes kept: `type` is the same for every session, so its order is the id order.
+const INDEXES: usize = 6;
 
 /// How many filtered queries keep their matches between requests (a few clients paging
 /// through different filters at once).
@@ -79,9 +89,12 @@ pub struct Store {
     owners: Vec<Option<usize>>,
     free: Vec<usize>,
     slot_of: HashMap<Arc<str>, usize>,
-    by_user: Vec<BTreeMap<Arc<str>, usize>>,
-    indexes: [Index; 7],
-    tokens: HashMap<String, (usize, TokenKind)>,
+    /// Each user's session slots, in no order.
+    by_user: Vec<Vec<u32>>,
+    indexes: [Index; INDEXES],
+    /// Sessions added but not yet in the indexes (seeding, until [`Store::finish_seeding`]).
+    unindexed: bool,
+    tokens: TokenIndex,
     expired_tokens: HashSet<String>,
     /// Bumped by every change to a session, so kept matches know they are stale.
     version: u64,
@@ -93,14 +106,48 @@ pub struct Store {
 
 fn slot(ob: OrderBy) -> usize {
     match ob {
-        OrderBy::Id => 0,
+        OrderBy::Id | OrderBy::Type => 0,
         OrderBy::CreatedAt => 1,
-        OrderBy::Type => 2,
-        OrderBy::Identity => 3,
-        OrderBy::Email => 4,
-        OrderBy::Expire => 5,
-        OrderBy::ActiveTokenId => 6,
+        OrderBy::Identity => 2,
+        OrderBy::Email => 3,
+        OrderBy::Expire => 4,
+        OrderBy::ActiveTokenId => 5,
     }
+}
+
+/// The column each index is sorted by.
+const INDEXED: [OrderBy; INDEXES] = [
+    OrderBy::Id,
+    OrderBy::CreatedAt,
+    OrderBy::Identity,
+    OrderBy::Email,
+    OrderBy::Expire,
+    OrderBy::ActiveTokenId,
+];
+
+/// The first `n` (at most 16) bytes of `s` as a big-endian number, zero-padded: a
+/// shorter prefix orders as the text does (bytewise), up to ties.
+fn leading(s: &str, n: usize) -> u128 {
+    let mut bytes = [0u8; 16];
+    let n = n.min(16).min(s.len());
+    bytes[..n].copy_from_slice(&s.as_bytes()[..n]);
+    u128::from_be_bytes(bytes)
+}
+
+/// A time, then the leading bytes of `id`, as one number in the order of (time, id).
+fn time_prefix(t: i64, id: u128) -> u128 {
+    // Flipping the sign bit orders negative times before positive ones.
+    #[expect(
+        clippy::cast_sign_loss,
+        reason = "the bits are reordered, not the value read"
+    )]
+    let t = (t as u64) ^ (1 << 63);
+    u128::from(t) << 64 | id >> 64
+}
+
+/// A slot as stored in an index (a store holds far fewer than 2^32 sessions).
+fn slot32(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
 }
 
 impl Store {
@@ -117,7 +164,8 @@ impl Store {
             slot_of: HashMap::new(),
             by_user: Vec::new(),
             indexes: Default::default(),
-            tokens: HashMap::new(),
+            unindexed: false,
+            tokens: TokenIndex::default(),
             expired_tokens: HashSet::new(),
             version: 0,
             kept: Vec::new(),
@@ -132,23 +180,103 @@ impl Store {
         let i = self.users.len();
         self.user_by_id.insert(user.id.clone(), i);
         self.users.push(user);
-        self.by_user.push(BTreeMap::new());
+        self.by_user.push(Vec::new());
         i
     }
 
     /// Adds a session and indexes it.
     pub fn add_session(&mut self, rec: SessionRec) {
+        let at = self.place(rec);
+        if !self.unindexed {
+            for (i, ob) in INDEXED.into_iter().enumerate() {
+                let pos = self.indexes[i].partition_point(|&s| self.before(s as usize, at, ob));
+                self.indexes[i].insert(pos, slot32(at));
+            }
+        }
+    }
+
+    /// Room for `n` more sessions, so seeding does not grow (and copy) its tables
+    /// step by step.
+    pub fn reserve(&mut self, n: usize) {
+        self.sessions.reserve(n);
+        self.owners.reserve(n);
+        self.slot_of.reserve(n);
+        self.tokens.reserve(2 * n);
+    }
+
+    /// Adds many sessions (seeding): they are indexed once, by
+    /// [`Store::finish_seeding`], rather than one at a time.
+    pub fn add_unindexed(&mut self, rec: SessionRec) {
+        self.unindexed = true;
+        self.place(rec);
+    }
+
+    /// Indexes the sessions added by [`Store::add_unindexed`].
+    pub fn finish_seeding(&mut self) {
+        if !self.unindexed {
+            return;
+        }
+        self.unindexed = false;
+        // Each session's key is boiled down to a number that orders as the key does (a
+        // rank or time, then the leading bytes of the id); only sessions whose numbers tie
+        // are compared in full. Sorting by the records themselves visited two scattered
+        // records per comparison, which at a million sessions was most of the start-up.
+        let rank = |key: fn(&User) -> &str| {
+            let mut order: Vec<usize> = (0..self.users.len()).collect();
+            order.sort_unstable_by(|&a, &b| key(&self.users[a]).cmp(key(&self.users[b])));
+            let mut rank = vec![0u64; self.users.len()];
+            for (r, u) in order.into_iter().enumerate() {
+                rank[u] = r as u64;
+            }
+            rank
+        };
+        let identity_rank = rank(|u| &u.id);
+        let email_rank = rank(|u| &u.email);
+        let mut indexes: [Index; INDEXES] = Default::default();
+        for (i, ob) in INDEXED.into_iter().enumerate() {
+            let mut keyed: Vec<(u128, u32)> = (0..self.sessions.len())
+                .filter_map(|at| {
+                    let r = self.at(at)?;
+                    let id = leading(&r.id, 16);
+                    let prefix = match ob {
+                        OrderBy::Id | OrderBy::Type => id,
+                        OrderBy::CreatedAt => time_prefix(r.created_at, id),
+                        OrderBy::Expire => time_prefix(r.expire, id),
+                        OrderBy::Identity => u128::from(identity_rank[r.user]) << 64 | id >> 64,
+                        OrderBy::Email => u128::from(email_rank[r.user]) << 64 | id >> 64,
+                        OrderBy::ActiveTokenId => leading(&r.active.id, 16),
+                    };
+                    Some((prefix, slot32(at)))
+                })
+                .collect();
+            keyed.sort_unstable_by(|a, b| {
+                a.0.cmp(&b.0)
+                    .then_with(|| self.compare(a.1 as usize, b.1 as usize, ob))
+            });
+            indexes[i] = keyed.into_iter().map(|(_, at)| at).collect();
+        }
+        self.indexes = indexes;
+    }
+
+    /// How the sessions in slots `a` and `b` compare in the order of `ob`.
+    fn compare(&self, a: usize, b: usize, ob: OrderBy) -> Ordering {
+        self.position(a, ob).cmp(&self.position(b, ob))
+    }
+
+    /// Whether slot `a` sorts before slot `b` by `ob`.
+    fn before(&self, a: usize, b: usize, ob: OrderBy) -> bool {
+        self.compare(a, b, ob) == Ordering::Less
+    }
+
+    /// Puts a session in a slot and its lookups (not the indexes); returns the slot.
+    fn place(&mut self, rec: SessionRec) -> usize {
         self.version += 1;
         let at = self.free.pop().unwrap_or(self.sessions.len());
-        for ob in OrderBy::ALL {
-            let key = self.key(&rec, ob);
-            self.indexes[slot(ob)].insert((key, rec.id.clone()), at);
-        }
-        self.by_user[rec.user].insert(rec.id.clone(), at);
+        self.by_user[rec.user].push(slot32(at));
         self.tokens
-            .insert(rec.refresh.clone(), (at, TokenKind::Refresh));
+            .insert(&rec.refresh, slot32(at), TokenKind::Refresh);
         self.tokens
-            .insert(rec.active.value.clone(), (at, TokenKind::Active));
+            .insert(&rec.active.value, slot32(at), TokenKind::Active);
         self.slot_of.insert(rec.id.clone(), at);
         if at == self.sessions.len() {
             self.owners.push(Some(rec.user));
@@ -157,6 +285,7 @@ impl Store {
             self.owners[at] = Some(rec.user);
             self.sessions[at] = Some(rec);
         }
+        at
     }
 
     /// The session in slot `at`, if live.
@@ -216,31 +345,56 @@ impl Store {
     pub fn purge(&mut self, now: i64) {
         let ended: Vec<Arc<str>> = self.indexes[slot(OrderBy::Expire)]
             .iter()
-            .take_while(|((k, _), _)| matches!(k, SortKey::Time(t) if *t - now < SECOND))
-            .map(|((_, id), _)| id.clone())
+            .map_while(|&at| self.at(at as usize).filter(|r| r.expire - now < SECOND))
+            .map(|r| r.id.clone())
             .collect();
-        for id in ended {
-            if let Some(rec) = self.remove(&id) {
-                self.expired_tokens.insert(rec.refresh);
-                self.expired_tokens.insert(rec.active.value);
-            }
+        for rec in self.remove_many(&ended) {
+            self.expired_tokens.insert(rec.refresh);
+            self.expired_tokens.insert(rec.active.value);
         }
     }
 
     /// Removes a session and revokes its tokens.
     fn remove(&mut self, id: &str) -> Option<SessionRec> {
+        let &at = self.slot_of.get(id)?;
+        for (i, ob) in INDEXED.into_iter().enumerate() {
+            let pos = self.indexes[i].partition_point(|&s| self.before(s as usize, at, ob));
+            if self.indexes[i].get(pos) == Some(&slot32(at)) {
+                self.indexes[i].remove(pos);
+            }
+        }
+        self.unplace(id)
+    }
+
+    /// Removes sessions and revokes their tokens; each index is rebuilt in one pass
+    /// rather than shifted once per session.
+    fn remove_many(&mut self, ids: &[Arc<str>]) -> Vec<SessionRec> {
+        if ids.len() < 2 {
+            return ids.iter().filter_map(|id| self.remove(id)).collect();
+        }
+        let removed: Vec<SessionRec> = ids.iter().filter_map(|id| self.unplace(id)).collect();
+        for index in &mut self.indexes {
+            let sessions = &self.sessions;
+            index.retain(|&at| sessions.get(at as usize).is_some_and(Option::is_some));
+        }
+        removed
+    }
+
+    /// Takes a session out of its slot and its lookups (not the indexes).
+    fn unplace(&mut self, id: &str) -> Option<SessionRec> {
         let at = self.slot_of.remove(id)?;
         let rec = self.sessions.get_mut(at)?.take()?;
         self.owners[at] = None;
         self.version += 1;
         self.free.push(at);
-        for ob in OrderBy::ALL {
-            let key = self.key(&rec, ob);
-            self.indexes[slot(ob)].remove(&(key, rec.id.clone()));
+        let mine = &mut self.by_user[rec.user];
+        if let Some(i) = mine.iter().position(|&s| s == slot32(at)) {
+            mine.swap_remove(i);
         }
-        self.by_user[rec.user].remove(id);
-        self.tokens.remove(&rec.refresh);
-        self.tokens.remove(&rec.active.value);
+        self.tokens
+            .remove(&rec.refresh, slot32(at), TokenKind::Refresh);
+        self.tokens
+            .remove(&rec.active.value, slot32(at), TokenKind::Active);
         Some(rec)
     }
 
@@ -250,8 +404,17 @@ impl Store {
     }
 
     fn lookup(&self, value: &str) -> Result<(&SessionRec, TokenKind), Failure> {
-        match self.tokens.get(value) {
-            Some(&(at, kind)) => self.at(at).map(|r| (r, kind)).ok_or(Failure::InvalidToken),
+        let holds = |at: u32, kind| {
+            self.at(at as usize).is_some_and(|r| match kind {
+                TokenKind::Active => r.active.value == value,
+                TokenKind::Refresh => r.refresh == value,
+            })
+        };
+        match self.tokens.get(value, holds) {
+            Some((at, kind)) => self
+                .at(at as usize)
+                .map(|r| (r, kind))
+                .ok_or(Failure::InvalidToken),
             None if self.expired_tokens.contains(value) => Err(Failure::ExpiredToken),
             None => Err(Failure::InvalidToken),
         }
@@ -298,7 +461,8 @@ impl Store {
                 }
                 None => &self.indexes[slot(q.order_by)],
             };
-            let rows = ordered(index, q.order, after.as_ref())
+            let rows = self
+                .ordered(index, q.order_by, q.order, after.as_ref())
                 .take(q.size + 1)
                 .collect();
             (rows, index.len())
@@ -322,7 +486,9 @@ impl Store {
                     (rows, hits.len())
                 }
                 Found::Flags { keep, count } => {
-                    let rows = ordered(&self.indexes[slot(q.order_by)], q.order, after.as_ref())
+                    let index = &self.indexes[slot(q.order_by)];
+                    let rows = self
+                        .ordered(index, q.order_by, q.order, after.as_ref())
                         .filter(|&at| keep.get(at).copied().unwrap_or(false))
                         .take(q.size + 1)
                         .collect();
@@ -368,10 +534,9 @@ impl Store {
 
     /// `u`'s sessions in the order of `ob`.
     fn scoped_index(&self, u: usize, ob: OrderBy) -> Index {
-        self.by_user[u]
-            .values()
-            .filter_map(|&at| Some(((self.key(self.at(at)?, ob), self.at(at)?.id.clone()), at)))
-            .collect()
+        let mut index = self.by_user[u].clone();
+        index.sort_unstable_by(|&a, &b| self.compare(a as usize, b as usize, ob));
+        index
     }
 
     /// The sessions `q` matches (among `owner`'s, for a client list). They are kept until
@@ -436,32 +601,36 @@ impl Store {
             return Found::Sorted(hits);
         };
         Found::Sorted(
-            ordered(&self.scoped_index(u, q.order_by), q.order, None)
+            self.ordered(&self.scoped_index(u, q.order_by), q.order_by, q.order, None)
                 .filter(|&at| self.at(at).is_some_and(|r| m.matches(r)))
                 .collect(),
         )
     }
-}
 
-/// The slots of `index` in `order`, from just past the cursor row `after` if given.
-fn ordered<'a>(
-    index: &'a Index,
-    order: Order,
-    after: Option<&(SortKey, Arc<str>)>,
-) -> Box<dyn Iterator<Item = usize> + 'a> {
-    let from = |a: &(SortKey, Arc<str>)| Bound::Excluded(a.clone());
-    match (order, after) {
-        (Order::Asc, Some(a)) => {
-            Box::new(index.range((from(a), Bound::Unbounded)).map(|(_, &at)| at))
+    /// The slots of `index` (sorted by `ob`) in `order`, from just past the cursor row
+    /// `after` if given: a binary search, so a page deep in a walk costs what the first
+    /// page does.
+    fn ordered<'a>(
+        &'a self,
+        index: &'a [u32],
+        ob: OrderBy,
+        order: Order,
+        after: Option<&(SortKey, Arc<str>)>,
+    ) -> Box<dyn Iterator<Item = usize> + 'a> {
+        let cursor = after.map(|(key, id)| (key.borrowed(), &**id));
+        let slots = |range: &'a [u32]| range.iter().map(|&at| at as usize);
+        match (order, cursor) {
+            (Order::Asc, Some(c)) => {
+                let start = index.partition_point(|&at| self.position(at as usize, ob) <= Some(c));
+                Box::new(slots(&index[start..]))
+            }
+            (Order::Asc, None) => Box::new(slots(index)),
+            (Order::Desc, Some(c)) => {
+                let end = index.partition_point(|&at| self.position(at as usize, ob) < Some(c));
+                Box::new(slots(&index[..end]).rev())
+            }
+            (Order::Desc, None) => Box::new(slots(index).rev()),
         }
-        (Order::Asc, None) => Box::new(index.values().copied()),
-        (Order::Desc, Some(a)) => Box::new(
-            index
-                .range((Bound::Unbounded, from(a)))
-                .rev()
-                .map(|(_, &at)| at),
-        ),
-        (Order::Desc, None) => Box::new(index.values().rev().copied()),
     }
 }
 
@@ -480,7 +649,10 @@ struct ClientListOut<'a> {
     last: String,
 }
 
+mod token_index;
 mod tokens;
+
+use token_index::TokenIndex;
 
 #[cfg(test)]
 mod tests;

@@ -10,8 +10,38 @@ use serde_json::{Map, Value};
 
 /// Page size when a list request sends none (pangea-go never sends one).
 pub const DEFAULT_PAGE_SIZE: usize = 20;
-/// Largest page size accepted; larger is a `ValidationError` at `/size`.
+/// Most sessions served on one page. The OAS sets no maximum on `size`, so a larger one
+/// is accepted and served this many.
 pub const MAX_PAGE_SIZE: usize = 1000;
+
+/// The value of a JSON number that JSON Schema counts as an integer: `1`, but also `1.0`
+/// or `1e3` (any number with no fractional part); `None` for anything else.
+fn integer(v: &Value) -> Option<f64> {
+    // Exact for every page size that matters; beyond 2^53 only "large" is needed.
+    if let Some(n) = v.as_i64() {
+        return Some(n as f64);
+    }
+    if let Some(n) = v.as_u64() {
+        return Some(n as f64);
+    }
+    v.as_f64().filter(|f| f.is_finite() && f.fract() == 0.0)
+}
+
+/// The rows served for a `size` of `n` (an integer of at least 1): at most
+/// [`MAX_PAGE_SIZE`].
+fn page_size(n: f64) -> usize {
+    if n >= MAX_PAGE_SIZE as f64 {
+        MAX_PAGE_SIZE
+    } else {
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "n is a whole number from 1 to MAX_PAGE_SIZE, so the conversion is exact"
+        )]
+        let rows = n as usize;
+        rows.max(1)
+    }
+}
 
 /// The API operations the emulator serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,6 +155,8 @@ pub struct ListQuery {
     pub order_by: OrderBy,
     /// Page size.
     pub size: usize,
+    /// Filter keys the OAS does not name, ignored (the emulator warns about them).
+    pub ignored: Vec<String>,
 }
 
 /// A validated request body.
@@ -182,6 +214,7 @@ pub fn parse(endpoint: Endpoint, raw: &[u8]) -> Result<Body, Vec<ErrorField>> {
         order: Order::Desc,
         order_by: OrderBy::CreatedAt,
         size: DEFAULT_PAGE_SIZE,
+        ignored: Vec::new(),
     });
     let mut fields = Map::new();
     for (key, v) in &map {
@@ -232,25 +265,23 @@ fn check(kind: Kind, key: &str, v: &Value, errors: &mut Errors, list: Option<&mu
             }
         }
         Kind::Filter => {
-            let conds = filter::compile(v, errors);
+            let mut ignored = Vec::new();
+            let conds = filter::compile(v, errors, &mut ignored);
             if let (Some(l), Some(obj)) = (list, v.as_object()) {
+                l.ignored = ignored;
                 let sorted: std::collections::BTreeMap<_, _> = obj.iter().collect();
                 l.filter_key = serde_json::to_string(&sorted).unwrap_or_default();
                 l.conds = conds;
             }
         }
-        Kind::Size => match v.as_u64() {
-            Some(n) if (1..=MAX_PAGE_SIZE as u64).contains(&n) => {
+        Kind::Size => match integer(v) {
+            Some(n) if n >= 1.0 => {
                 if let Some(l) = list {
-                    l.size = usize::try_from(n).unwrap_or(MAX_PAGE_SIZE);
+                    l.size = page_size(n);
                 }
             }
-            Some(_) | None if v.is_i64() || v.is_u64() => errors.push(
-                "NotWithinRange",
-                &format!("size must be between 1 and {MAX_PAGE_SIZE}"),
-                &src,
-            ),
-            _ => want(errors, "InvalidInteger", "integer"),
+            Some(_) => errors.push("NotWithinRange", "size must be at least 1", &src),
+            None => want(errors, "InvalidInteger", "integer"),
         },
         Kind::Direction => match v.as_str() {
             Some(s) => match s {
@@ -359,7 +390,27 @@ mod tests {
         assert!(sources(Endpoint::SessionList, "[1]")[0].1 == "/");
         assert!(sources(Endpoint::SessionList, "{").len() == 1);
         assert!(parse(Endpoint::SessionList, b"{\"size\": 1000}").is_ok());
+        assert_eq!(
+            sources(Endpoint::SessionList, r#"{"size": 1.5}"#)[0].0,
+            "InvalidInteger"
+        );
+        assert_eq!(
+            sources(Endpoint::SessionList, r#"{"size": -1.0}"#)[0].0,
+            "NotWithinRange"
+        );
         assert_eq!(pointer(&["filter", "a/b~"]), "/filter/a~1b~0");
+    }
+
+    #[test]
+    fn whole_numbers_are_integers_and_large_sizes_are_served_the_maximum() {
+        let size = |body: &str| {
+            parse(Endpoint::SessionList, body.as_bytes()).map(|b| b.list.unwrap().size)
+        };
+        assert_eq!(size(r#"{"size": 1.0}"#), Ok(1));
+        assert_eq!(size(r#"{"size": 2e1}"#), Ok(20));
+        assert_eq!(size(r#"{"size": 1001}"#), Ok(MAX_PAGE_SIZE));
+        assert_eq!(size(r#"{"size": 18446744073709551616}"#), Ok(MAX_PAGE_SIZE));
+        assert_eq!(size(r#"{"size": 1e300}"#), Ok(MAX_PAGE_SIZE));
     }
 
     #[test]

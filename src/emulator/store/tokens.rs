@@ -1,10 +1,9 @@
 //! What the token endpoints do to the store: end sessions (invalidate, log out), issue a
 //! new active token (refresh), describe a token (check), and hand out live tokens.
 
-use super::{Store, TokenKind, slot};
+use super::{Store, TokenKind, slot, slot32};
 use crate::authn::Secret;
 use crate::authn::model::{OrderBy, Profile, TokenInfo};
-use crate::emulator::cursor::SortKey;
 use crate::emulator::errors::Failure;
 use crate::emulator::ids;
 use crate::emulator::records::{Active, SECOND, SessionRec, SessionTokens, UserTokens, ts};
@@ -33,10 +32,12 @@ impl Store {
     pub fn logout_user(&mut self, user_id: &str, now: i64) {
         self.purge(now);
         if let Some(&u) = self.user_by_id.get(user_id) {
-            let ids: Vec<Arc<str>> = self.by_user[u].keys().cloned().collect();
-            for id in ids {
-                self.remove(&id);
-            }
+            let ids: Vec<Arc<str>> = self.by_user[u]
+                .iter()
+                .filter_map(|&at| self.at(at as usize))
+                .map(|r| r.id.clone())
+                .collect();
+            self.remove_many(&ids);
         }
     }
 
@@ -66,7 +67,6 @@ impl Store {
         }
         let id = rec.id.clone();
         let session_expire = rec.expire;
-        let old_key = (self.key(rec, OrderBy::ActiveTokenId), id.clone());
         let old_value = rec.active.value.clone();
         let active = Active {
             id: ids::new_id(&mut self.rng, "pmt"),
@@ -76,17 +76,26 @@ impl Store {
         };
         let at = *self.slot_of.get(&id).ok_or(Failure::InvalidToken)?;
         self.version += 1;
-        self.tokens.remove(&old_value);
         self.tokens
-            .insert(active.value.clone(), (at, TokenKind::Active));
-        self.indexes[slot(OrderBy::ActiveTokenId)].remove(&old_key);
-        self.indexes[slot(OrderBy::ActiveTokenId)]
-            .insert((SortKey::Text(active.id.clone()), id), at);
+            .remove(&old_value, slot32(at), TokenKind::Active);
+        self.tokens
+            .insert(&active.value, slot32(at), TokenKind::Active);
+        // The session moves in the active-token order: out at its old key, in at its new.
+        let ob = OrderBy::ActiveTokenId;
+        let i = slot(ob);
+        let pos = self.indexes[i].partition_point(|&s| self.before(s as usize, at, ob));
+        if self.indexes[i].get(pos) == Some(&slot32(at)) {
+            self.indexes[i].remove(pos);
+        }
         let Some(rec) = self.sessions.get_mut(at).and_then(Option::as_mut) else {
             return Err(Failure::InvalidToken);
         };
         rec.active = active;
-        let rec = &*rec;
+        let pos = self.indexes[i].partition_point(|&s| self.before(s as usize, at, ob));
+        self.indexes[i].insert(pos, slot32(at));
+        let Some(rec) = self.at(at) else {
+            return Err(Failure::InvalidToken);
+        };
         let user = &self.users[rec.user];
         let refresh_token = TokenView {
             value: Some(&rec.refresh),
@@ -146,7 +155,7 @@ impl Store {
             .take(max_users)
             .map(|(u, ids)| {
                 let mut recs: Vec<&SessionRec> =
-                    ids.values().filter_map(|&at| self.at(at)).collect();
+                    ids.iter().filter_map(|&at| self.at(at as usize)).collect();
                 recs.sort_by_key(|r| (r.created_at, r.id.clone()));
                 UserTokens {
                     user_id: u.id.clone(),

@@ -99,18 +99,13 @@ async fn every_validation_path_names_its_source() {
         ),
         (
             "/v2/session/list",
-            r#"{"size": 1001}"#.to_string(),
-            vec![("NotWithinRange", "/size")],
+            r#"{"size": 1.5}"#.to_string(),
+            vec![("InvalidInteger", "/size")],
         ),
         (
             "/v2/session/list",
             r#"{"size": "10"}"#.to_string(),
             vec![("InvalidInteger", "/size")],
-        ),
-        (
-            "/v2/session/list",
-            r#"{"filter": {"colour": "red"}}"#.to_string(),
-            vec![("UnexpectedProperty", "/filter/colour")],
         ),
         (
             "/v2/session/list",

@@ -4,3 +4,5 @@ mod api;
 mod faults;
 mod intel;
 mod list;
+mod logins;
+mod openapi;
