@@ -5,6 +5,7 @@ mod investigate;
 mod polish;
 mod progress;
 mod safety;
+mod scripts;
 mod sessions;
 mod terminal_safety;
 mod token_refresh;
