@@ -64,6 +64,12 @@ pub struct GlobalArgs {
     /// Output format.
     #[arg(short, long, global = true, value_enum, default_value_t = Format::Table)]
     pub output: Format,
+    /// End CSV lines with CRLF (RFC 4180) instead of LF.
+    #[arg(long, global = true)]
+    pub crlf: bool,
+    /// Never cut table cells with `…` (they are cut only on a terminal).
+    #[arg(long, global = true)]
+    pub wide: bool,
     /// In CSV, keep cells starting with = + - @ as they are (by default they get a
     /// leading ' so a spreadsheet does not run them as formulas).
     #[arg(long, global = true)]

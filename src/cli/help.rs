@@ -91,6 +91,31 @@ pub fn man_page(cmd: clap::Command) -> std::io::Result<Vec<u8>> {
     Ok(out)
 }
 
+/// The command as completion scripts see it: `--columns` offers the column names,
+/// `sessions users --order-by` its columns and `--profile` the config's profiles ([`with_profiles`]). Parsing is unchanged.
+pub fn for_completion(cmd: clap::Command, profiles: Vec<String>) -> clap::Command {
+    let columns = |c: clap::Command| {
+        c.mut_arg("columns", |a| {
+            a.value_parser(PossibleValuesParser::new(
+                crate::output::columns::names().collect::<Vec<_>>(),
+            ))
+        })
+    };
+    let user_order = |c: clap::Command| {
+        c.mut_arg("order_by", |a| {
+            a.value_parser(PossibleValuesParser::new(
+                crate::investigate::UserColumn::ALL.map(crate::investigate::UserColumn::name),
+            ))
+        })
+    };
+    with_profiles(cmd, profiles)
+        .mut_subcommand("sessions", |s| {
+            s.mut_subcommand("list", columns)
+                .mut_subcommand("users", user_order)
+        })
+        .mut_subcommand("client", |s| s.mut_subcommand("list", columns))
+}
+
 /// The command with `--profile` offering `profiles` as completions. Only the
 /// completion script gets this: parsing still accepts any name and says which exist.
 pub fn with_profiles(cmd: clap::Command, profiles: Vec<String>) -> clap::Command {

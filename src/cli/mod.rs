@@ -1,7 +1,7 @@
 //! The command line: clap definitions and the non-interactive subcommands.
 //!
 //! `authtop` with no subcommand starts the terminal UI; every other command is for
-//! scripts: output with `-o table|json|ndjson|csv`, errors on stderr (the Pangea
+//! scripts: output with `-o table|json|ndjson|csv|ids`, errors on stderr (the Pangea
 //! status, summary and request id, never a token), and these exit codes:
 //!
 //! | code | meaning |
@@ -120,10 +120,16 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
 
 fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<(), CliError> {
     output::set_csv_neutralise(!cli.global.csv_keep_formulas);
+    output::set_csv_crlf(cli.global.crlf);
+    if cli.global.output == output::Format::Ids && !lists(cli.command.as_ref()) {
+        return Err(CliError::usage(
+            "-o ids applies to listings: sessions list, client list and sessions users",
+        ));
+    }
     let command = match cli.command {
         Some(Command::Completions { shell }) => {
             let profiles = help::profile_names(cli.global.config.as_deref());
-            let mut cmd = help::with_profiles(described(), profiles);
+            let mut cmd = help::for_completion(described(), profiles);
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut cmd, "authtop", &mut script);
             output::print_quietly(&String::from_utf8_lossy(&script));
@@ -163,12 +169,26 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<(), CliError> {
     };
     logging::init_logging();
     let settings_color = settings.color;
+    let mut term = Term::detect(settings_color);
+    term.cut &= !cli.global.wide;
     let ctx = Ctx {
         settings,
         format: cli.global.output,
-        term: Term::detect(settings_color),
+        term,
     };
     runtime()?.block_on(dispatch(&ctx, command))
+}
+
+/// Whether `command` prints a listing, which `-o ids` can shape.
+fn lists(command: Option<&Command>) -> bool {
+    use args::{ClientCmd, SessionsCmd};
+    matches!(
+        command,
+        Some(
+            Command::Sessions(SessionsCmd::List(_) | SessionsCmd::Users(_))
+                | Command::Client(ClientCmd::List(_))
+        )
+    )
 }
 
 async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {

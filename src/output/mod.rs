@@ -1,4 +1,4 @@
-//! Output formats: an aligned table for people, JSON, NDJSON and CSV for programs.
+//! Output formats: an aligned table for people, JSON, NDJSON, CSV and ids for programs.
 //!
 //! Sessions are written batch by batch (one page at a time) so `--all` never holds
 //! more than a page. Server strings are sanitised ([`crate::sanitize::clean`]) in the
@@ -8,8 +8,10 @@
 //! CSV cells starting with `=`, `+`, `-`, `@`, tab or CR get a leading `'` (OWASP's
 //! advice against formula injection) unless `--csv-keep-formulas` is given.
 //! A closed stdout ends the command quietly; diagnostics never panic.
-//! A streamed table keeps the column widths of its first page; longer values on
-//! later pages are cut with an ellipsis.
+//! CSV lines end in LF unless `--crlf` asks for RFC 4180's CRLF; `-o ids` writes one
+//! id per line and nothing else. A streamed table keeps the column widths of its first
+//! page. Cells are cut with an ellipsis only on a terminal ([`Term::cut`]): piped or
+//! saved, every character is kept and a longer cell pushes its line right.
 //!
 //! Every format carries what authtop works out for a session ([`Derived`]): LOCATION,
 //! DEVICE and RISK columns in the table and CSV, a `derived` object beside each session
@@ -44,6 +46,16 @@ pub fn set_csv_neutralise(on: bool) {
     CSV_NEUTRALISE.store(on, Ordering::Relaxed);
 }
 
+/// Whether CSV records end with CRLF (`--crlf`) rather than LF. Process-wide for the
+/// same reason as [`CSV_NEUTRALISE`]. LF by default: `xargs`, `comm` and `cut` read a
+/// CR as part of the last field, and every spreadsheet reads LF.
+static CSV_CRLF: AtomicBool = AtomicBool::new(false);
+
+/// Ends CSV records with CRLF (RFC 4180's line end) instead of LF.
+pub fn set_csv_crlf(on: bool) {
+    CSV_CRLF.store(on, Ordering::Relaxed);
+}
+
 /// Writes one diagnostic line to stderr; a closed or full stderr is ignored, never a panic.
 pub fn diag(line: &str) {
     let mut err = io::stderr().lock();
@@ -66,8 +78,10 @@ pub enum Format {
     Json,
     /// One JSON object per line.
     Ndjson,
-    /// RFC 4180 CSV with a header row.
+    /// RFC 4180 CSV with a header row, lines ending in LF (CRLF with --crlf).
     Csv,
+    /// One id per line and nothing else: session ids, or user ids for `sessions users`.
+    Ids,
 }
 
 /// What the terminal allows: colour and progress lines.
@@ -79,19 +93,23 @@ pub struct Term {
     pub progress: bool,
     /// Stdout is a terminal: a person reads it, so totals and "nothing found" are worded.
     pub stdout_tty: bool,
+    /// Table cells wider than their column's cap are cut with `…`: only for a person
+    /// at a terminal, and never with `--wide`. A file or a pipe gets every character.
+    pub cut: bool,
 }
 
 impl Term {
-    /// Colour as `choice` decides for stdout ([`ColorChoice::enabled`]); progress only
-    /// when both stdout and stderr are terminals (piped output stays plain end to end)
-    /// that understand the line-erase escape (not `TERM=dumb`).
+    /// Colour as `choice` decides for stdout ([`ColorChoice::enabled`]); progress
+    /// whenever stderr is a terminal that understands the line-erase escape (not
+    /// `TERM=dumb`), so `> file` exports show it too; cells cut on a terminal only.
     pub fn detect(choice: ColorChoice) -> Self {
         let stdout_tty = io::stdout().is_terminal();
         let env = ColorEnv::from_process();
         Self {
             color: choice.enabled(stdout_tty, env),
-            progress: stdout_tty && io::stderr().is_terminal() && !env.dumb,
+            progress: io::stderr().is_terminal() && !env.dumb,
             stdout_tty,
+            cut: stdout_tty,
         }
     }
 }
@@ -112,14 +130,20 @@ fn csv_text(s: &str) -> String {
 /// One CSV field as written: [`csv_text`], quoted per RFC 4180 when it needs it.
 pub fn csv_field(s: &str) -> String {
     let mut line = csv_record(&[s]);
-    line.truncate(line.trim_end_matches("\r\n").len());
+    line.truncate(line.trim_end_matches(['\r', '\n']).len());
     line
 }
 
-/// One CSV record with CRLF, as RFC 4180 says; the `csv` crate does the quoting.
+/// One CSV record ending in LF, or CRLF after [`set_csv_crlf`]; the `csv` crate does
+/// the quoting.
 pub fn csv_record<S: AsRef<str>>(fields: &[S]) -> String {
+    let terminator = if CSV_CRLF.load(Ordering::Relaxed) {
+        csv::Terminator::CRLF
+    } else {
+        csv::Terminator::Any(b'\n')
+    };
     let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
+        .terminator(terminator)
         .buffer_capacity(256)
         .from_writer(Vec::new());
     // Writing into memory cannot fail; an error would only leave the record empty.
@@ -148,11 +172,24 @@ pub fn layout(headers: &[&str], rows: &[Vec<String>], caps: &[usize]) -> Vec<usi
 
 /// One aligned line: cells sanitised, cut to their width, padded by display width.
 pub fn table_line<S: AsRef<str>>(cells: &[S], widths: &[usize], bold: bool) -> String {
+    aligned(cells, widths, bold, true)
+}
+
+/// One aligned line whose cells are never cut: a wider cell pushes the rest right.
+pub fn table_line_uncut<S: AsRef<str>>(cells: &[S], widths: &[usize], bold: bool) -> String {
+    aligned(cells, widths, bold, false)
+}
+
+fn aligned<S: AsRef<str>>(cells: &[S], widths: &[usize], bold: bool, cut: bool) -> String {
     let mut line = String::new();
     let last = cells.len().saturating_sub(1);
     for (i, cell) in cells.iter().enumerate() {
         let w = widths.get(i).copied().unwrap_or(0);
-        let text = fit(cell.as_ref(), w);
+        let text = if cut {
+            fit(cell.as_ref(), w)
+        } else {
+            clean(cell.as_ref()).into_owned()
+        };
         line.push_str(&text);
         if i < last {
             line.push_str(&" ".repeat(w.saturating_sub(width(&text)) + 2));
@@ -197,6 +234,8 @@ pub struct SessionColumns {
     pub no_headers: bool,
     /// An empty table prints nothing at all (on a terminal the caller says so in words).
     pub nothing_when_empty: bool,
+    /// Table cells are cut to their column's cap ([`Term::cut`]).
+    pub cut: bool,
 }
 
 impl<W: Write> SessionWriter<W> {
@@ -230,6 +269,7 @@ impl<W: Write> SessionWriter<W> {
         match (&self.select.columns, self.format) {
             (Some(c), _) => c,
             (None, Format::Csv) => CSV_DEFAULT,
+            (None, Format::Ids) => &[Column::Id],
             (None, _) => TABLE_DEFAULT,
         }
     }
@@ -251,8 +291,12 @@ impl<W: Write> SessionWriter<W> {
                 self.table_header(&cols, &rows)?;
                 let widths = self.widths.as_deref().unwrap_or_default();
                 for r in &rows {
-                    self.out
-                        .write_all(table_line(r, widths, false).as_bytes())?;
+                    let line = if self.select.cut {
+                        table_line(r, widths, false)
+                    } else {
+                        table_line_uncut(r, widths, false)
+                    };
+                    self.out.write_all(line.as_bytes())?;
                 }
             }
             Format::Json => {
@@ -287,6 +331,11 @@ impl<W: Write> SessionWriter<W> {
                     self.out.write_all(b"\n")?;
                 }
             }
+            Format::Ids => {
+                for s in sessions {
+                    writeln!(self.out, "{}", clean(&s.id))?;
+                }
+            }
             Format::Csv => {
                 if self.widths.is_none() {
                     if !self.select.no_headers {
@@ -312,7 +361,10 @@ impl<W: Write> SessionWriter<W> {
             return Ok(());
         }
         let headers: Vec<&str> = cols.iter().map(|c| c.header()).collect();
-        let caps: Vec<usize> = cols.iter().map(|c| c.cap()).collect();
+        let caps: Vec<usize> = cols
+            .iter()
+            .map(|c| if self.select.cut { c.cap() } else { usize::MAX })
+            .collect();
         // Without a header line, the header's width must not widen a column either.
         let widths = if self.select.no_headers {
             layout(&vec![""; cols.len()], rows, &caps)
@@ -484,7 +536,7 @@ mod tests {
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         // Spaces are part of a field (RFC 4180): kept, and no reason to quote.
         assert_eq!(csv_field(" pad "), " pad ");
-        assert_eq!(csv_record(&["a", "b,c"]), "a,\"b,c\"\r\n");
+        assert_eq!(csv_record(&["a", "b,c"]), "a,\"b,c\"\n");
         // A line break from the server would split the record in a terminal: replaced.
         let f = csv_field("x\u{1b}[2Jy\nz");
         assert!(!f.contains('\u{1b}') && !f.contains('\n'), "{f:?}");
@@ -530,7 +582,13 @@ mod tests {
         let now = ts("2026-01-01T00:00:00Z");
         let a = session("pmt_a", "a@x.io");
         let b = session("pmt_b", "b,\"q\"@x.io");
-        for format in [Format::Json, Format::Ndjson, Format::Csv, Format::Table] {
+        for format in [
+            Format::Json,
+            Format::Ndjson,
+            Format::Csv,
+            Format::Table,
+            Format::Ids,
+        ] {
             let mut w = SessionWriter::new(Vec::new(), format, now, false);
             w.batch(std::slice::from_ref(&a)).unwrap();
             w.batch(std::slice::from_ref(&b)).unwrap();
@@ -548,11 +606,12 @@ mod tests {
                     assert_eq!(v, vec![a.clone(), b.clone()]);
                 }
                 Format::Csv => {
-                    let lines: Vec<&str> = text.split("\r\n").collect();
+                    let lines: Vec<&str> = text.split('\n').collect();
                     assert!(lines[0].starts_with("id,type,email,"));
                     assert!(lines[2].contains("\"b,\"\"q\"\"@x.io\""), "{text}");
                     assert_eq!(lines.len(), 4);
                 }
+                Format::Ids => assert_eq!(text, "pmt_a\npmt_b\n"),
                 Format::Table => {
                     assert!(text.starts_with("ID"));
                     assert!(text.contains("3h ago") && text.contains("in 1d"), "{text}");

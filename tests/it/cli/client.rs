@@ -217,7 +217,7 @@ async fn token_check_shows_owner_and_time_left() {
     csv.expect_code(0);
     assert!(
         csv.stdout
-            .starts_with("id,type,identity,email,expire,time_left\r\n")
+            .starts_with("id,type,identity,email,expire,time_left\n")
     );
 }
 

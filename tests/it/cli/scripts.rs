@@ -2,7 +2,8 @@
 //! pipe cleanly, query words refused rather than guessed, config and token files that
 //! fail loudly, and messages a person can act on.
 
-use crate::harness::cli::Env;
+use crate::harness::cli::{Env, write_private};
+use crate::harness::pty::on_terminal;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn query_words_it_cannot_mean_are_usage_errors_and_nothing_is_sent() {
@@ -49,4 +50,167 @@ async fn query_words_it_cannot_mean_are_usage_errors_and_nothing_is_sent() {
     env.run(&["sessions", "list", "\"vnp\"", "\"OR\""])
         .await
         .expect_code(0);
+}
+
+/// Runs `script` under `sh` with `$AUTHTOP` the binary pointed at the emulator (the token
+/// in a private file) and the hermetic environment of [`Env::run_raw`]; its stdout.
+fn sh(env: &Env, script: &str) -> String {
+    let token_file = env.dir.path().join("service-token");
+    write_private(&token_file, &env.token);
+    let mut cmd = std::process::Command::new("/bin/sh");
+    for (k, _) in std::env::vars() {
+        if k.starts_with("AUTHTOP_") || k.starts_with("PANGEA_") || k == "NO_COLOR" {
+            cmd.env_remove(k);
+        }
+    }
+    let bin = assert_cmd::cargo::cargo_bin!("authtop");
+    let out = cmd
+        .current_dir(env.dir.path())
+        .env("HOME", env.dir.path())
+        .env("AUTHTOP_STATE_DIR", env.state_dir())
+        .env("AUTHTOP_CONFIG", env.config_path())
+        .env(
+            "AUTHTOP",
+            format!(
+                "{} --base-url {} --service-token-file {}",
+                bin.display(),
+                env.base_url,
+                token_file.display()
+            ),
+        )
+        .args(["-c", &format!("set -eu\n{script}")])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        out.status.success(),
+        "{script}\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    env.assert_no_secret_in(&stdout, "stdout");
+    env.assert_no_secret_in(&stderr, "stderr");
+    stdout
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ids_pipe_through_sort_and_comm_and_csv_lines_end_in_lf() {
+    let env = Env::start(6, 45).await;
+    let seeded = env.live_seeded();
+    let mut want = seeded.join("\n");
+    want.push('\n');
+    std::fs::write(env.dir.path().join("want"), want).unwrap();
+    // Every session, paged small; `comm -3` prints what only one side has: nothing.
+    let diff = sh(
+        &env,
+        "$AUTHTOP sessions list --all --size 7 -o ids | sort > got\n\
+         sort want > want.sorted\n\
+         comm -3 got want.sorted\n\
+         wc -l < got",
+    );
+    assert_eq!(diff.trim(), seeded.len().to_string(), "{diff}");
+    let raw = std::fs::read(env.dir.path().join("got")).unwrap();
+    assert!(!raw.contains(&b'\r') && !raw.contains(&b' '), "{raw:?}");
+
+    // `sessions users -o ids` is one user id per line, the users holding sessions.
+    let users = env.run(&["sessions", "users", "-o", "ids"]).await;
+    users.expect_code(0);
+    let mut got: Vec<&str> = users.stdout.lines().collect();
+    got.sort_unstable();
+    let mut want: Vec<String> = env
+        .users_with_sessions()
+        .into_iter()
+        .map(|u| u.user_id)
+        .collect();
+    want.sort();
+    assert_eq!(got, want);
+    assert!(users.stdout.ends_with('\n') && !users.stdout.contains('\r'));
+
+    // A local term walks and still prints ids alone; --columns with ids is refused.
+    let vpn = env.run(&["sessions", "list", "vpn", "-o", "ids"]).await;
+    vpn.expect_code(0);
+    assert!(
+        vpn.stdout.lines().all(|l| l.starts_with("pmt_")),
+        "{}",
+        vpn.stdout
+    );
+    let out = env
+        .run(&["sessions", "list", "-o", "ids", "--columns", "id"])
+        .await;
+    out.expect_code(2);
+    assert!(
+        out.stderr.contains("-o ids prints the id alone"),
+        "{}",
+        out.stderr
+    );
+    let out = env.run(&["config", "show", "-o", "ids"]).await;
+    out.expect_code(2);
+    assert!(
+        out.stderr.contains("-o ids applies to listings"),
+        "{}",
+        out.stderr
+    );
+
+    // CSV: LF by default, so `xargs` and `comm` see clean ids; CRLF on request.
+    let csv = env
+        .run(&[
+            "sessions",
+            "list",
+            "--all",
+            "-o",
+            "csv",
+            "--columns",
+            "id",
+            "--no-headers",
+        ])
+        .await;
+    csv.expect_code(0);
+    assert!(!csv.stdout.contains('\r'), "{:?}", csv.stdout);
+    let mut from_csv: Vec<&str> = csv.stdout.lines().collect();
+    from_csv.sort_unstable();
+    let mut all = seeded.clone();
+    all.sort();
+    assert_eq!(from_csv, all);
+    let users_csv = env.run(&["sessions", "users", "-o", "csv"]).await;
+    assert!(!users_csv.stdout.contains('\r') && users_csv.stdout.starts_with("email,"));
+    let crlf = env
+        .run(&["sessions", "list", "-o", "csv", "--crlf", "--size", "3"])
+        .await;
+    crlf.expect_code(0);
+    assert_eq!(crlf.stdout.matches("\r\n").count(), 4, "{:?}", crlf.stdout);
+    assert_eq!(crlf.stdout.matches('\n').count(), 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tables_are_cut_only_on_a_terminal_and_never_with_wide() {
+    let env = Env::start(3, 8).await;
+    let args = ["sessions", "list", "--columns", "id,profile"];
+    // Piped: every profile whole, as JSON prints it.
+    let piped = env.run(&args).await;
+    piped.expect_code(0);
+    assert!(!piped.stdout.contains('…'), "{}", piped.stdout);
+    let longest = piped
+        .stdout
+        .lines()
+        .skip(1)
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    assert!(
+        longest > 80,
+        "the fixture's profiles are too short to test cutting"
+    );
+    let users = env.run(&["sessions", "users"]).await;
+    assert!(!users.stdout.contains('…'), "{}", users.stdout);
+    // On a terminal the profile column is cut to its cap, unless --wide.
+    let args = ["sessions", "list", "--columns", "id,profile", "--size", "3"];
+    tokio::task::block_in_place(|| {
+        let (screen, _, code) = on_terminal(&env.emu, &args, &[]);
+        assert_eq!(code, 0, "{screen}");
+        assert!(screen.contains('…'), "{screen}");
+        let mut wide = args.to_vec();
+        wide.push("--wide");
+        let (screen, _, code) = on_terminal(&env.emu, &wide, &[]);
+        assert_eq!(code, 0, "{screen}");
+        assert!(!screen.contains('…'), "{screen}");
+    });
 }

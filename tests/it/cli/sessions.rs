@@ -77,7 +77,7 @@ async fn all_pages_in_every_format() {
         .run(&["sessions", "list", "--all", "--size", "7", "-o", "csv"])
         .await;
     csv.expect_code(0);
-    let lines: Vec<&str> = csv.stdout.split("\r\n").filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = csv.stdout.split('\n').filter(|l| !l.is_empty()).collect();
     assert!(lines[0].starts_with("id,type,email,identity,created_at,expire"));
     assert_eq!(lines.len(), total + 1);
     let ids: BTreeSet<String> = lines[1..]
