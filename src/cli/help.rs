@@ -140,7 +140,7 @@ pub fn profile_names(config: Option<&std::path::Path>) -> Vec<String> {
         .map(std::path::Path::to_path_buf)
         .or_else(crate::config::paths::default_config_file);
     match path.map(|p| crate::config::file::load(&p)) {
-        Some(Ok(Some(file))) => file.profiles.into_keys().collect(),
+        Some(Ok(Some(file))) => file.profile_names(),
         _ => Vec::new(),
     }
 }

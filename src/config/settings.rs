@@ -111,6 +111,18 @@ pub fn resolve(inputs: &Inputs) -> Result<Settings, ConfigError> {
         Some(p) => file::load(p)?,
         None => None,
     };
+    // A file named on purpose that is not there is a mistake, not an empty config.
+    if let (Some(given), None) = (&inputs.config, &file) {
+        return Err(ConfigError::BadValue {
+            setting: "config file",
+            origin: given.source.clone(),
+            reason: format!(
+                "{} does not exist (leave --config and {} unset to use the default file)",
+                given.value.display(),
+                paths::CONFIG_ENV
+            ),
+        });
+    }
     resolve_with(inputs, config_path, file, &|name| std::env::var(name).ok())
 }
 
@@ -127,10 +139,32 @@ pub fn resolve_with(
         .as_ref()
         .map_or_else(|| "(no config file)".into(), |p| p.display().to_string());
     let mut origins = Vec::new();
+    let mut early_notices = Vec::new();
+
+    // Set but empty in the environment is as good as unset: `AUTHTOP_PROFILE=` in a
+    // script or a unit file is a way of clearing it. An empty --profile is a mistake.
+    let chosen = match &inputs.profile {
+        Some(g) if g.value.trim().is_empty() => match &g.source {
+            Source::Env(var) => {
+                early_notices.push(format!(
+                    "{var} is set but empty: treated as unset, so the default profile applies"
+                ));
+                None
+            }
+            origin => {
+                return Err(ConfigError::BadValue {
+                    setting: "profile",
+                    origin: origin.clone(),
+                    reason: "a profile name cannot be empty".into(),
+                });
+            }
+        },
+        other => other.as_ref(),
+    };
 
     // Profile selection: --profile or AUTHTOP_PROFILE (explicit), else the file's
     // default_profile, else `default` if present.
-    let (profile_name, profile_source, explicit) = match &inputs.profile {
+    let (profile_name, profile_source, explicit) = match chosen {
         Some(g) => (Some(g.value.clone()), g.source.clone(), true),
         None => match &file.default_profile {
             Some(name) => (
@@ -138,22 +172,27 @@ pub fn resolve_with(
                 Source::Profile("default_profile".into()),
                 false,
             ),
-            None if file.profiles.contains_key("default") => {
+            None if file.has_profile("default") => {
                 (Some("default".to_string()), Source::Default, false)
             }
             None => (None, Source::Default, false),
         },
     };
     let profile = match &profile_name {
-        Some(name) => Some(
-            file.profiles
-                .get(name)
-                .ok_or_else(|| ConfigError::UnknownProfile {
-                    name: name.clone(),
-                    path: path_text.clone(),
-                    available: file.profiles.keys().cloned().collect(),
-                })?,
-        ),
+        Some(name) => {
+            if let Some(broken) = file.broken.get(name) {
+                return Err(broken.clone().into());
+            }
+            Some(
+                file.profiles
+                    .get(name)
+                    .ok_or_else(|| ConfigError::UnknownProfile {
+                        name: name.clone(),
+                        path: path_text.clone(),
+                        available: file.profile_names(),
+                    })?,
+            )
+        }
         None => None,
     };
     let prof = profile.cloned().unwrap_or_default();
@@ -186,7 +225,8 @@ pub fn resolve_with(
         named.filter(|_| !explicit),
         env,
     )?;
-    let mut notices = pair.notices.clone();
+    let mut notices = early_notices;
+    notices.extend(pair.notices.iter().cloned());
     origins.push(Origin {
         name: "token",
         shown: pair

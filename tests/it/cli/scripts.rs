@@ -214,3 +214,79 @@ async fn tables_are_cut_only_on_a_terminal_and_never_with_wide() {
         assert!(!screen.contains('…'), "{screen}");
     });
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_fails_loudly_a_missing_named_file_a_used_bad_profile() {
+    let env = Env::start(2, 4).await;
+    let missing = env.dir.path().join("nonexistent.toml");
+    let missing = missing.to_str().unwrap();
+    let out = env.run(&["--config", missing, "sessions", "list"]).await;
+    out.expect_code(2);
+    assert!(
+        out.stderr.contains("nonexistent.toml does not exist"),
+        "{}",
+        out.stderr
+    );
+    let out = env
+        .run_raw(
+            vec!["config".into(), "show".into()],
+            &[("AUTHTOP_CONFIG", missing)],
+        )
+        .await;
+    out.expect_code(2);
+    assert!(out.stderr.contains("AUTHTOP_CONFIG"), "{}", out.stderr);
+
+    // A mistake in one profile stops only that profile.
+    std::fs::write(
+        env.config_path(),
+        "[profiles.default]\npage_size = 3\n\n[profiles.typo]\nread_only = true\ncolour = \"red\"\n",
+    )
+    .unwrap();
+    let out = env.run(&["sessions", "list", "-o", "ids"]).await;
+    out.expect_code(0);
+    assert_eq!(out.stdout.lines().count(), 3, "{}", out.stdout);
+    let out = env.run(&["--profile", "typo", "sessions", "list"]).await;
+    out.expect_code(2);
+    for want in [
+        "profile `typo`",
+        "unknown key `colour`",
+        "did you mean `color`?",
+        "line 6",
+    ] {
+        assert!(out.stderr.contains(want), "{want}: {}", out.stderr);
+    }
+    let takes = out
+        .stderr
+        .split("a profile takes")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(takes.contains("token_file"), "{}", out.stderr);
+    for token_key in ["token,", "service_token", "user_token,", "refresh_token"] {
+        assert!(!takes.contains(token_key), "{}", out.stderr);
+    }
+
+    // AUTHTOP_PROFILE set but empty: unset, with a notice; the default profile applies.
+    let out = env
+        .run_raw(
+            vec![
+                "sessions".into(),
+                "list".into(),
+                "--base-url".into(),
+                env.base_url.clone(),
+                "--token".into(),
+                env.token.clone(),
+            ],
+            &[("AUTHTOP_PROFILE", "")],
+        )
+        .await;
+    out.expect_code(0);
+    assert!(
+        out.stderr
+            .contains("AUTHTOP_PROFILE is set but empty: treated as unset"),
+        "{}",
+        out.stderr
+    );
+    let out = env.run(&["--profile", "", "config", "show"]).await;
+    out.expect_code(2);
+    assert!(out.stderr.contains("cannot be empty"), "{}", out.stderr);
+}
