@@ -152,6 +152,10 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<(), CliError> {
         }
         other => other,
     };
+    refuse_two_readers_of_stdin(&cli.global, command.as_ref())?;
+    for notice in tokens_on_the_command_line(matches, command.as_ref()) {
+        output::diag(&format!("authtop: notice: {notice}"));
+    }
     let inputs = cli.global.inputs(matches)?;
     let settings = crate::config::resolve(&inputs)?;
     for n in &settings.notices {
@@ -177,6 +181,66 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<(), CliError> {
         term,
     };
     runtime()?.block_on(dispatch(&ctx, command))
+}
+
+/// Standard input can be read once: a service token and session ids (or a token to
+/// check) cannot both come from it.
+fn refuse_two_readers_of_stdin(
+    global: &args::GlobalArgs,
+    command: Option<&Command>,
+) -> Result<(), CliError> {
+    use args::{SessionsCmd, TokenCmd};
+    if global.service_token_file.as_deref() != Some(std::path::Path::new("-")) {
+        return Ok(());
+    }
+    let other = match command {
+        Some(Command::Sessions(SessionsCmd::Invalidate(a)))
+            if a.session_ids.iter().any(|id| id == "-") =>
+        {
+            "the session ids (`-`)"
+        }
+        Some(Command::Token(TokenCmd::Check {
+            token_value: Some(t),
+        })) if t == "-" => "the token to check (`-`)",
+        _ => return Ok(()),
+    };
+    Err(CliError::usage(format!(
+        "both the service token (--service-token-file -) and {other} would be read from standard input, which holds only one of them: put the service token in a file (--service-token-file FILE) (nothing was sent)"
+    )))
+}
+
+/// One notice per token value typed on the command line, where other local users can
+/// read it (ps, /proc) for as long as authtop runs, naming the safer way.
+fn tokens_on_the_command_line(m: &clap::ArgMatches, command: Option<&Command>) -> Vec<String> {
+    use clap::parser::ValueSource;
+    let typed = |id: &str| m.value_source(id) == Some(ValueSource::CommandLine);
+    let mut notices = Vec::new();
+    if typed("token") {
+        notices.push(
+            "--token is visible to other local users while authtop runs: use --service-token-file FILE (or - for standard input), PANGEA_AUTHN_TOKEN, or a profile's token_file".to_string(),
+        );
+    }
+    for (id, flag) in [
+        ("user_token", "--user-token"),
+        ("refresh_token", "--refresh-token"),
+    ] {
+        if typed(id) {
+            notices.push(format!(
+                "{flag} is visible to other local users while authtop runs: use --token-file FILE (a private JSON token pair) or a profile's user_token_file"
+            ));
+        }
+    }
+    if let Some(Command::Token(args::TokenCmd::Check {
+        token_value: Some(t),
+    })) = command
+        && t != "-"
+        && !t.is_empty()
+    {
+        notices.push(
+            "a token given as an argument is visible to other local users while authtop runs: give it on standard input with `authtop token check -`".to_string(),
+        );
+    }
+    notices
 }
 
 /// Whether `command` prints a listing, which `-o ids` can shape.

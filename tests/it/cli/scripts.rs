@@ -290,3 +290,170 @@ async fn config_fails_loudly_a_missing_named_file_a_used_bad_profile() {
     out.expect_code(2);
     assert!(out.stderr.contains("cannot be empty"), "{}", out.stderr);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_files_are_checked_as_ssh_checks_keys_and_messages_name_the_problem() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::start(2, 4).await;
+    let before = env.emu.request_count();
+    let with_file = |path: &std::path::Path| {
+        vec![
+            "sessions".to_string(),
+            "list".into(),
+            "--base-url".into(),
+            env.base_url.clone(),
+            "--service-token-file".into(),
+            path.display().to_string(),
+        ]
+    };
+    let refused = |out: &crate::harness::cli::Out, says: &str| {
+        out.expect_code(2);
+        assert!(out.stderr.contains(says), "{says}: {}", out.stderr);
+    };
+    // A private file in a folder anyone can write: they could swap it.
+    let open = env.dir.path().join("open");
+    std::fs::create_dir(&open).unwrap();
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let file = open.join("svc.token");
+    write_private(&file, &env.token);
+    let out = env.run_raw(with_file(&file), &[]).await;
+    refused(&out, "writable by other users");
+    refused(&out, "chmod go-w");
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o700)).unwrap();
+    env.run_raw(with_file(&file), &[]).await.expect_code(0);
+    let before_refusals = env.emu.request_count();
+    // Owned by someone else (only root can make such a file to test with).
+    if std::os::unix::fs::chown(&file, Some(65534), None).is_ok() {
+        let out = env.run_raw(with_file(&file), &[]).await;
+        refused(&out, "belongs to another user");
+        std::os::unix::fs::chown(&file, Some(0), None).unwrap();
+    }
+    // Two lines: not silently the first.
+    write_private(&file, &format!("{}\nsecond line\n", env.token));
+    refused(
+        &env.run_raw(with_file(&file), &[]).await,
+        "more than one line",
+    );
+    // A huge file is refused unread.
+    let big = env.dir.path().join("big.token");
+    write_private(&big, "");
+    std::fs::File::options()
+        .write(true)
+        .open(&big)
+        .unwrap()
+        .set_len(100 << 20)
+        .unwrap();
+    refused(
+        &env.run_raw(with_file(&big), &[]).await,
+        "larger than 16 KiB",
+    );
+    // A folder, and a symlink loop, are named as what they are.
+    refused(
+        &env.run_raw(with_file(&open), &[]).await,
+        "is a folder, not a token file",
+    );
+    let looped = env.dir.path().join("loop.json");
+    std::os::unix::fs::symlink(&looped, &looped).unwrap();
+    let out = env
+        .run(&["client", "list", "--token-file", looped.to_str().unwrap()])
+        .await;
+    refused(&out, "symlink loop");
+    assert!(!out.stderr.contains("pass --token-file"), "{}", out.stderr);
+    let out = env
+        .run(&[
+            "--service-token-file",
+            looped.to_str().unwrap(),
+            "sessions",
+            "list",
+        ])
+        .await;
+    assert_ne!(out.code, 0);
+    // Standard input holds one thing: not the token and the ids.
+    write_private(&file, &env.token);
+    let out = env
+        .run_fed(
+            vec![
+                "--base-url".into(),
+                env.base_url.clone(),
+                "--service-token-file".into(),
+                "-".into(),
+                "sessions".into(),
+                "invalidate".into(),
+                "-".into(),
+            ],
+            &[],
+            Some(format!("{}\n", env.token)),
+        )
+        .await;
+    refused(
+        &out,
+        "both the service token (--service-token-file -) and the session ids",
+    );
+    let out = env
+        .run_fed(
+            vec![
+                "--base-url".into(),
+                env.base_url.clone(),
+                "--service-token-file".into(),
+                "-".into(),
+                "sessions".into(),
+                "list".into(),
+            ],
+            &[],
+            Some(format!("{}\nsomething else\n", env.token)),
+        )
+        .await;
+    refused(&out, "standard input holds more than one line");
+    assert_eq!(
+        env.emu.request_count(),
+        before_refusals,
+        "a refused token file sent a request"
+    );
+    assert!(before_refusals > before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_typed_on_the_command_line_gets_a_notice_naming_the_safer_way() {
+    let env = Env::start(2, 4).await;
+    let out = env.run(&["sessions", "list", "-o", "ids"]).await;
+    out.expect_code(0);
+    let notices: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(notices.len(), 1, "{}", out.stderr);
+    assert!(
+        notices[0].starts_with("authtop: notice: --token is visible to other local users")
+            && notices[0].contains("--service-token-file FILE"),
+        "{}",
+        out.stderr
+    );
+    let user = env.users_with_sessions()[0].sessions[0]
+        .user_token
+        .expose()
+        .to_string();
+    let out = env.run(&["token", "check", &user]).await;
+    out.expect_code(0);
+    assert!(
+        out.stderr.contains("authtop token check -"),
+        "{}",
+        out.stderr
+    );
+    // The same token on standard input: no notice about it.
+    let file = env.dir.path().join("svc.token");
+    write_private(&file, &env.token);
+    let out = env
+        .run_fed(
+            vec![
+                "--base-url".into(),
+                env.base_url.clone(),
+                "--service-token-file".into(),
+                file.display().to_string(),
+                "token".into(),
+                "check".into(),
+                "-".into(),
+            ],
+            &[],
+            Some(format!("{user}\n")),
+        )
+        .await;
+    out.expect_code(0);
+    assert!(!out.stderr.contains("notice"), "{}", out.stderr);
+}

@@ -624,6 +624,10 @@ async fn a_walk_that_fails_mid_way_closes_the_output_and_says_where_to_resume() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn authtop_log_traces_calls_to_stderr_and_nothing_by_default() {
     let env = Env::start(2, 4).await;
+    // The token from a file: a typed --token earns a notice on stderr.
+    let file = env.dir.path().join("svc.token");
+    crate::harness::cli::write_private(&file, &env.token);
+    let file = file.display().to_string();
     let args: Vec<String> = [
         "sessions",
         "list",
@@ -631,8 +635,8 @@ async fn authtop_log_traces_calls_to_stderr_and_nothing_by_default() {
         "json",
         "--base-url",
         &env.base_url,
-        "--token",
-        &env.token,
+        "--service-token-file",
+        &file,
     ]
     .map(String::from)
     .to_vec();
