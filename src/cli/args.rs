@@ -122,6 +122,9 @@ pub enum Command {
     /// The configuration file and the resolved settings.
     #[command(subcommand)]
     Config(ConfigCmd),
+    /// Calls the server queued (HTTP 202) and did not finish in time.
+    #[command(subcommand)]
+    Request(RequestCmd),
     /// Print a shell completion script (`--profile` offers the config's profiles).
     Completions {
         /// The shell.
@@ -171,6 +174,18 @@ pub enum TokenCmd {
         /// A value here is visible to other local users: prefer `-`.
         #[arg(value_name = "TOKEN")]
         token_value: Option<String>,
+    },
+}
+
+/// `authtop request …`.
+#[derive(Debug, Subcommand)]
+pub enum RequestCmd {
+    /// Ask once for the result of a queued call (`GET /request/{id}`), e.g. after
+    /// "still in progress"; exit 5 while it is still in progress.
+    Get {
+        /// The request id (`prq_…`) the error named.
+        #[arg(value_name = "REQUEST_ID")]
+        request_id: String,
     },
 }
 

@@ -34,6 +34,7 @@ pub mod ids_stdin;
 pub mod logging;
 pub mod order;
 pub mod progress;
+pub mod request;
 pub use crate::output;
 pub mod sessions;
 pub mod total;
@@ -156,6 +157,14 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<(), CliError> {
     for notice in tokens_on_the_command_line(matches, command.as_ref()) {
         output::diag(&format!("authtop: notice: {notice}"));
     }
+    if command.is_none() {
+        use std::io::IsTerminal;
+        if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+            return Err(CliError::usage(
+                "the TUI needs a terminal; for scripts use `authtop sessions list` (see `authtop --help` for every command)",
+            ));
+        }
+    }
     let inputs = cli.global.inputs(matches)?;
     let settings = crate::config::resolve(&inputs)?;
     for n in &settings.notices {
@@ -277,6 +286,9 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             client_cmd::check(ctx, token_value).await
         }
         Command::Config(ConfigCmd::Show) => config_cmd::show(ctx),
+        Command::Request(args::RequestCmd::Get { request_id }) => {
+            request::get(ctx, &request_id).await
+        }
         Command::Config(ConfigCmd::Path)
         | Command::Completions { .. }
         | Command::Man

@@ -457,3 +457,154 @@ async fn a_token_typed_on_the_command_line_gets_a_notice_naming_the_safer_way() 
     out.expect_code(0);
     assert!(!out.stderr.contains("notice"), "{}", out.stderr);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bare_authtop_without_a_terminal_names_the_terminal_and_the_cli() {
+    let env = Env::start(1, 1).await;
+    let bin = assert_cmd::cargo::cargo_bin!("authtop");
+    let home = env.dir.path().to_path_buf();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(bin)
+            .env_clear()
+            .env("HOME", &home)
+            .env("PATH", "/usr/bin:/bin")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the TUI needs a terminal; for scripts use `authtop sessions list`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("raw mode"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_queued_call_names_its_request_and_request_get_asks_again() {
+    use crate::harness::cli::{envelope, scripted};
+    // A server that keeps the call queued for ever: the error names the request, the
+    // command that asks again, and the wait rounded.
+    let env = Env::start(2, 6).await;
+    let accepted = envelope(
+        "Accepted",
+        serde_json::json!({"ttl_mins": 1, "retry_counter": 0, "location": "http://127.0.0.1/request/x"}),
+    );
+    let (url, _) = scripted(vec![(202, accepted)]).await;
+    let out = env
+        .run_at(&url, &["sessions", "list", "--timeout", "1s"])
+        .await;
+    out.expect_code(5);
+    assert!(
+        out.stderr.contains("request prq_scriptedscriptedscriptedscript still in progress after ")
+            && out.stderr.contains(
+                "; ask for its result later with: authtop request get prq_scriptedscriptedscriptedscript"
+            ),
+        "{}",
+        out.stderr
+    );
+    // The wait is rounded: `986ms` or `1s`, never `0.986204117s`.
+    let waited = out
+        .stderr
+        .split("after ")
+        .nth(1)
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap();
+    let rounded = waited
+        .strip_suffix("ms")
+        .is_some_and(|n| n.parse::<u32>().is_ok())
+        || waited.strip_suffix('s').is_some_and(|n| {
+            n.parse::<f64>().is_ok() && n.split('.').nth(1).is_none_or(|d| d.len() == 1)
+        });
+    assert!(rounded, "{waited}");
+
+    // A call the emulator queued: `request get` polls once per run until it completes.
+    let faults = authtop::emulator::Faults {
+        async_rate: 1.0,
+        ..Default::default()
+    };
+    let env = Env::with_faults(2, 6, faults).await;
+    let queued: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/v2/session/list", env.base_url))
+        .bearer_auth(&env.token)
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(queued["status"], "Accepted", "{queued}");
+    let id = queued["request_id"].as_str().unwrap().to_string();
+    let mut done = None;
+    for _ in 0..4 {
+        let out = env.run(&["request", "get", &id]).await;
+        match out.code {
+            0 => {
+                done = Some(out);
+                break;
+            }
+            5 => assert!(
+                out.stderr.contains(&format!(
+                    "request {id} is still in progress; ask again later with: authtop request get {id}"
+                )),
+                "{}",
+                out.stderr
+            ),
+            _ => panic!("exit {}: {}", out.code, out.stderr),
+        }
+    }
+    let done = done.expect("the queued call never completed");
+    let v = done.json();
+    assert_eq!(v["request_id"], id.as_str());
+    assert_eq!(v["result"]["sessions"].as_array().map(Vec::len), Some(6));
+    // Something that is not an id never reaches a URL.
+    let before = env.emu.request_count();
+    let out = env
+        .run(&["request", "get", "prq_../v2/session/logout"])
+        .await;
+    assert_ne!(out.code, 0);
+    assert_eq!(env.emu.request_count(), before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tls_handshake_failure_is_not_retried() {
+    use tokio::io::AsyncWriteExt;
+    let env = Env::start(1, 1).await;
+    // Plain http where https is expected: every connection is a failed handshake.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut conn, _)) = listener.accept().await {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let _ = conn
+                .write_all(
+                    b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                )
+                .await;
+        }
+    });
+    let out = env
+        .run_at(&format!("https://127.0.0.1:{port}"), &["sessions", "list"])
+        .await;
+    out.expect_code(5);
+    assert!(
+        out.stderr.contains("Tls error") && out.stderr.contains("after 1 attempt(s)"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        seen.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "{}",
+        out.stderr
+    );
+}
