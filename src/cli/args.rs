@@ -131,7 +131,11 @@ pub enum Command {
         shell: clap_complete::Shell,
     },
     /// Print the manual page (roff), e.g. `authtop man | man -l -`.
-    Man,
+    Man {
+        /// Write `authtop.1` and one page per command into this folder instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Run the local AuthN emulator.
     Emulator(crate::emulator::cli::EmulatorArgs),
 }

@@ -1,6 +1,6 @@
 //! What the clap definitions show beyond parsing: help that keeps global options under
-//! one heading and out of the emulator, the manual page, and completions that know the
-//! config's profiles.
+//! one heading and out of the emulator, and completions that know the config's
+//! profiles and columns (the manual pages are in [`super::man`]).
 
 use clap::builder::PossibleValuesParser;
 
@@ -82,13 +82,6 @@ fn wrap(text: &str, width: usize, indent: &str) -> String {
     out.push_str(line.trim_end());
     out.push('\n');
     out
-}
-
-/// The manual page, in roff, from the same definitions as `--help`.
-pub fn man_page(cmd: clap::Command) -> std::io::Result<Vec<u8>> {
-    let mut out = Vec::new();
-    clap_mangen::Man::new(cmd).render(&mut out)?;
-    Ok(out)
 }
 
 /// The command as completion scripts see it: `--columns` offers the column names,

@@ -32,6 +32,7 @@ pub mod exit;
 pub mod help;
 pub mod ids_stdin;
 pub mod logging;
+pub mod man;
 pub mod order;
 pub mod progress;
 pub mod request;
@@ -136,10 +137,18 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<(), CliError> {
             output::print_quietly(&String::from_utf8_lossy(&script));
             return Ok(());
         }
-        Some(Command::Man) => {
-            let page = help::man_page(described())
-                .map_err(|e| CliError::other(format!("manual page: {e}")))?;
-            output::print_quietly(&String::from_utf8_lossy(&page));
+        Some(Command::Man { dir: None }) => {
+            let page =
+                man::page(command()).map_err(|e| CliError::other(format!("manual page: {e}")))?;
+            output::print_quietly(&page);
+            return Ok(());
+        }
+        Some(Command::Man { dir: Some(dir) }) => {
+            let written = man::write_pages(command(), &dir)
+                .map_err(|e| CliError::other(format!("manual pages in {}: {e}", dir.display())))?;
+            for file in written {
+                output::diag(&format!("wrote {}", file.display()));
+            }
             return Ok(());
         }
         Some(Command::Emulator(args)) => {
@@ -291,7 +300,7 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         }
         Command::Config(ConfigCmd::Path)
         | Command::Completions { .. }
-        | Command::Man
+        | Command::Man { .. }
         | Command::Emulator(_) => Ok(()),
     }
 }

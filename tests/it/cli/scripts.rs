@@ -608,3 +608,117 @@ async fn a_tls_handshake_failure_is_not_retried() {
         out.stderr
     );
 }
+
+/// `groff -ww` on a page: what it warned (empty when clean). A missing groff fails the
+/// test: the check is never skipped.
+fn groff_warnings(page: &std::path::Path) -> String {
+    let out = std::process::Command::new("groff")
+        .args(["-ww", "-man", "-Tutf8", "-z"])
+        .arg(page)
+        .output()
+        .unwrap_or_else(|e| panic!("groff is needed to check the manual pages: {e}"));
+    assert!(out.status.success(), "groff failed on {}", page.display());
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The `authtop…(n)` page references in roff source.
+fn page_refs(roff: &str) -> Vec<String> {
+    let plain = roff
+        .replace("\\-", "-")
+        .replace("\\fB", "")
+        .replace("\\fR", "");
+    let mut refs = Vec::new();
+    let mut rest = plain.as_str();
+    while let Some(at) = rest.find("authtop") {
+        let tail = &rest[at..];
+        let name_len = tail
+            .find(|c: char| !(c.is_ascii_lowercase() || c == '-'))
+            .unwrap_or(tail.len());
+        if tail[name_len..].starts_with("(1)") {
+            refs.push(tail[..name_len].to_string());
+        }
+        rest = &tail[name_len..];
+    }
+    refs
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_manual_is_full_renders_clean_and_every_reference_has_its_page() {
+    let env = Env::start(1, 1).await;
+    let man = env.run_raw(vec!["man".into()], &[]).await;
+    man.expect_code(0);
+    for section in [
+        ".SH OPTIONS",
+        ".SH COMMANDS",
+        ".SH \"QUERY LANGUAGE\"",
+        ".SH ENVIRONMENT",
+        ".SH FILES",
+        ".SH \"EXIT STATUS\"",
+        ".SH EXAMPLES",
+        "\\-\\-query",
+        "\\-\\-max",
+        "\\-\\-yes",
+        "AUTHTOP_PROFILE",
+        "token_file",
+        "authtop request get",
+    ] {
+        assert!(
+            man.stdout.contains(section),
+            "{section} missing from authtop man"
+        );
+    }
+    assert!(man.stdout.is_ascii(), "non-ASCII left unescaped");
+    let single = env.dir.path().join("authtop-single.1");
+    std::fs::write(&single, &man.stdout).unwrap();
+    assert_eq!(groff_warnings(&single), "");
+    assert!(
+        page_refs(&man.stdout).is_empty(),
+        "the single page names pages it does not come with"
+    );
+
+    let dir = env.dir.path().join("man1");
+    let out = env
+        .run_raw(
+            vec!["man".into(), "--dir".into(), dir.display().to_string()],
+            &[],
+        )
+        .await;
+    out.expect_code(0);
+    let mut pages: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    pages.sort();
+    let names: Vec<String> = pages
+        .iter()
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for want in [
+        "authtop",
+        "authtop-sessions",
+        "authtop-sessions-list",
+        "authtop-request-get",
+        "authtop-man",
+    ] {
+        assert!(names.iter().any(|n| n == want), "{want} missing: {names:?}");
+    }
+    let mut references = 0;
+    for page in &pages {
+        assert_eq!(groff_warnings(page), "", "{}", page.display());
+        let roff = std::fs::read_to_string(page).unwrap();
+        assert!(roff.contains(".SH \"SEE ALSO\""), "{}", page.display());
+        for r in page_refs(&roff) {
+            references += 1;
+            assert!(
+                dir.join(format!("{r}.1")).exists(),
+                "{} refers to {r}(1), which has no page",
+                page.display()
+            );
+        }
+    }
+    assert!(
+        references >= pages.len(),
+        "{references} references in {} pages",
+        pages.len()
+    );
+}
