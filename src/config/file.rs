@@ -109,9 +109,20 @@ pub const PROFILE_KEYS: &[(&str, &str, &str)] = &[
     ("color", "never, auto or always", "colour and bold"),
     (
         "auto_reload",
-        "a duration such as \"30s\", or \"off\"",
+        "a duration such as \"30s\" or 45 (seconds), or \"off\"",
         "terminal UI reload interval",
     ),
+    (
+        "timeout",
+        "a duration such as \"30s\"",
+        "time for a whole call, retries included (default 30s)",
+    ),
+    (
+        "attempt_timeout",
+        "a duration such as \"10s\"",
+        "time for one attempt of a call (default 10s, at most timeout)",
+    ),
+    ("audit_log", "a path", "the audit log file; ~/ is expanded"),
     (
         "export_dir",
         "a path",
@@ -162,8 +173,14 @@ pub struct Profile {
     pub page_size: Option<u32>,
     /// Colour: `never`, `auto` or `always`.
     pub color: Option<crate::color::ColorChoice>,
-    /// TUI reload interval (`"30s"`, or `"off"`).
-    pub auto_reload: Option<String>,
+    /// TUI reload interval (`"30s"`, a bare number of seconds, or `"off"`).
+    pub auto_reload: Option<Duration>,
+    /// Budget of a whole call, retries included (`"30s"`).
+    pub timeout: Option<Duration>,
+    /// Limit of one attempt (`"10s"`).
+    pub attempt_timeout: Option<Duration>,
+    /// The audit log file.
+    pub audit_log: Option<PathBuf>,
     /// Where the TUI writes exports (default: `exports` in the state folder).
     pub export_dir: Option<PathBuf>,
     /// Key overrides for this profile.
@@ -175,6 +192,26 @@ pub struct Profile {
     user_token: Option<toml::Value>,
     refresh_token: Option<toml::Value>,
     insecure: Option<toml::Value>,
+}
+
+/// A duration as a config value: text in the one duration syntax (`"30s"`, `"off"`
+/// where allowed) or a bare number of seconds. Checked when the profile is resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duration(pub String);
+
+impl<'de> Deserialize<'de> for Duration {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Given {
+            Seconds(u64),
+            Text(String),
+        }
+        Ok(Duration(match Given::deserialize(d)? {
+            Given::Seconds(n) => n.to_string(),
+            Given::Text(t) => t,
+        }))
+    }
 }
 
 /// Why the config file cannot be used. Never quotes file content (it may hold a token).

@@ -258,24 +258,41 @@ pub fn resolve_with(
         false,
     );
     origins.push(origin("allow_http", &allow_http));
-    let timeout = pick(inputs.timeout.clone(), None, &from_profile, DEFAULT_TIMEOUT);
+    let profile_duration = |setting: &'static str, value: &Option<file::Duration>| {
+        value
+            .as_ref()
+            .map(|d| {
+                parse_positive(&d.0).map_err(|reason| ConfigError::BadValue {
+                    setting,
+                    origin: from_profile(),
+                    reason,
+                })
+            })
+            .transpose()
+    };
+    let timeout = pick(
+        inputs.timeout.clone(),
+        profile_duration("timeout", &prof.timeout)?,
+        &from_profile,
+        DEFAULT_TIMEOUT,
+    );
     origins.push(Origin {
         name: "timeout",
         shown: format!(
-            "{}s (whole call, retries included)",
-            timeout.0.as_secs_f64()
+            "{} (whole call, retries included)",
+            crate::clock::rounded(timeout.0)
         ),
         source: timeout.1.clone(),
     });
     let attempt_timeout = pick(
         inputs.attempt_timeout.clone(),
-        None,
+        profile_duration("attempt_timeout", &prof.attempt_timeout)?,
         &from_profile,
         DEFAULT_ATTEMPT_TIMEOUT.min(timeout.0),
     );
     origins.push(Origin {
         name: "attempt_timeout",
-        shown: format!("{}s", attempt_timeout.0.as_secs_f64()),
+        shown: crate::clock::rounded(attempt_timeout.0),
         source: attempt_timeout.1.clone(),
     });
 
@@ -378,7 +395,7 @@ pub fn resolve_with(
 
     let auto_reload = match &prof.auto_reload {
         Some(text) => (
-            parse_interval(text).map_err(|reason| ConfigError::BadValue {
+            parse_interval(&text.0).map_err(|reason| ConfigError::BadValue {
                 setting: "auto_reload",
                 origin: from_profile(),
                 reason,
@@ -391,13 +408,14 @@ pub fn resolve_with(
         name: "auto_reload",
         shown: auto_reload
             .0
-            .map_or_else(|| "off".into(), |d| format!("{}s", d.as_secs())),
+            .map_or_else(|| "off".into(), crate::clock::rounded),
         source: auto_reload.1,
     });
 
-    let audit_log = match &inputs.audit_log {
-        Some(g) => (g.value.clone(), g.source.clone()),
-        None => (paths::default_audit_log(), Source::Default),
+    let audit_log = match (&inputs.audit_log, &prof.audit_log) {
+        (Some(g), _) => (g.value.clone(), g.source.clone()),
+        (None, Some(p)) => (paths::expand_home(p), from_profile()),
+        (None, None) => (paths::default_audit_log(), Source::Default),
     };
     origins.push(Origin {
         name: "audit_log",
