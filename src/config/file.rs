@@ -77,7 +77,7 @@ pub const PROFILE_KEYS: &[(&str, &str, &str)] = &[
     (
         "domain",
         "text",
-        "Pangea domain: the server is https://authn.<domain>",
+        "Pangea domain: the server is https://authn.DOMAIN",
     ),
     (
         "allow_http",
@@ -134,6 +134,15 @@ pub const PROFILE_KEYS: &[(&str, &str, &str)] = &[
         "key overrides, merged over the top-level [keys]",
     ),
 ];
+
+/// [`PROFILE_KEYS`] as the Markdown table the README shows.
+pub fn profile_keys_table() -> String {
+    let mut out = String::from("| key | value | what it sets |\n| --- | --- | --- |\n");
+    for (key, takes, what) in PROFILE_KEYS {
+        out.push_str(&format!("| `{key}` | {takes} | {what} |\n"));
+    }
+    out
+}
 
 /// The file as TOML gives it, before each profile is read on its own.
 #[derive(Debug, Deserialize)]
@@ -503,6 +512,16 @@ invalidate = []
         for refused in ["token,", "service_token", "user_token,", "refresh_token"] {
             assert!(!takes.contains(refused), "{msg}");
         }
+    }
+
+    #[test]
+    fn the_readme_shows_every_profile_key_from_this_one_list() {
+        let readme = include_str!("../../README.md");
+        let table = profile_keys_table();
+        assert!(
+            readme.contains(&table),
+            "README's profile key table differs from PROFILE_KEYS; it should read:\n{table}"
+        );
     }
 
     #[test]
