@@ -30,6 +30,24 @@ pub fn short(secs: i64) -> String {
     }
 }
 
+/// A wait or a limit as a person reads it: `850ms`, `5s`, `4.5s`, `2m 30s`. Under ten
+/// seconds to a tenth, above to the second, never `4.995646577s`.
+pub fn rounded(d: std::time::Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    if ms < 10_000 {
+        let tenths = (ms + 50) / 100;
+        return if tenths.is_multiple_of(10) {
+            format!("{}s", tenths / 10)
+        } else {
+            format!("{}.{}s", tenths / 10, tenths % 10)
+        };
+    }
+    short(i64::try_from((ms + 500) / 1000).unwrap_or(i64::MAX))
+}
+
 /// A duration in one unit, rounded to the nearest: `45s`, `9m`, `3h`, `2d`, `4y`; at most
 /// five cells, so a table column sized for it never cuts it.
 pub fn coarse(secs: i64) -> String {
@@ -99,6 +117,16 @@ pub fn absolute(t: Timestamp) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn waits_print_rounded() {
+        use std::time::Duration;
+        assert_eq!(rounded(Duration::from_nanos(4_995_646_577)), "5s");
+        assert_eq!(rounded(Duration::from_millis(4_540)), "4.5s");
+        assert_eq!(rounded(Duration::from_millis(986)), "986ms");
+        assert_eq!(rounded(Duration::from_millis(30_400)), "30s");
+        assert_eq!(rounded(Duration::from_secs(150)), "2m 30s");
+    }
 
     #[test]
     fn durations_use_two_units_at_most() {

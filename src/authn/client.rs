@@ -223,6 +223,29 @@ impl Client {
         .await
     }
 
+    /// `GET /request/{id}` once: the result of a call answered 202 (the original
+    /// endpoint's envelope), or `None` while the server still works on it. The id must be
+    /// an id's characters, since it goes into the URL path.
+    pub async fn request_get(&self, request_id: &str) -> Result<Option<Response<Value>>, Error> {
+        let id_like = !request_id.is_empty()
+            && request_id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if !id_like {
+            return Err(Error::Config(
+                "a request id is letters, digits, `_` and `-` (prq_…)".into(),
+            ));
+        }
+        let red = Redactor::new(std::iter::once(&self.inner.config.token));
+        let path = format!("request/{request_id}");
+        let (raw, attempts, _) = self.exchange(Method::GET, &path, None, true, &red).await?;
+        let env = decode::envelope(&raw, &red)?;
+        if decode::is_accepted(&raw, &env) {
+            return Ok(None);
+        }
+        decode::finish(&raw, env, &red, decode::typed::<Value>, attempts).map(Some)
+    }
+
     /// `/v2/client/token/check`.
     pub async fn token_check(&self, token: &Secret) -> Result<Response<TokenInfo>, Error> {
         self.run_typed(Call::TokenCheck { token }).await
@@ -438,8 +461,10 @@ impl Client {
                     kind: TransportKind::Timeout,
                     host,
                     message: format!(
-                        "no complete answer within {:?}, the time allowed for the whole call",
-                        config.call_timeout.unwrap_or(config.request_timeout)
+                        "no complete answer within {}, the time allowed for the whole call",
+                        crate::clock::rounded(
+                            config.call_timeout.unwrap_or(config.request_timeout)
+                        )
                     ),
                     attempts,
                 }),

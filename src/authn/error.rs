@@ -100,6 +100,9 @@ pub enum TransportKind {
     Closed,
     /// The server's TLS certificate was refused (permanent: never retried).
     Certificate,
+    /// The TLS handshake failed: the server does not speak TLS, or not a version or
+    /// cipher authtop accepts (permanent: never retried).
+    Tls,
     /// The host name does not resolve (permanent: never retried).
     Dns,
     /// The server answered with a redirect, which is never followed (permanent).
@@ -111,7 +114,10 @@ pub enum TransportKind {
 impl TransportKind {
     /// Failures another attempt cannot fix.
     pub fn is_permanent(self) -> bool {
-        matches!(self, Self::Certificate | Self::Dns | Self::Redirect)
+        matches!(
+            self,
+            Self::Certificate | Self::Tls | Self::Dns | Self::Redirect
+        )
     }
 }
 
@@ -150,7 +156,8 @@ pub enum Error {
     },
     /// A 202 was still pending when the poll deadline passed.
     #[error(
-        "request {request_id} still in progress after {waited:?}; poll /request/{request_id} later"
+        "request {request_id} still in progress after {}; ask for its result later with: authtop request get {request_id}",
+        crate::clock::rounded(*waited)
     )]
     Pending {
         /// The queued request.

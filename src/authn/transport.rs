@@ -133,6 +133,20 @@ fn classify(e: &reqwest::Error) -> TransportKind {
         if text.contains("certificate") || text.contains("invalid peer") {
             return TransportKind::Certificate;
         }
+        // rustls's handshake failures: plain http on an https port, an alert, no common
+        // version or cipher. Another attempt meets the same server.
+        if [
+            "corrupt message",
+            "received fatal alert",
+            "peer is incompatible",
+            "peer misbehaved",
+            "handshake",
+        ]
+        .iter()
+        .any(|t| text.contains(t))
+        {
+            return TransportKind::Tls;
+        }
         if text.contains("dns error")
             || text.contains("failed to lookup address")
             || text.contains("name or service not known")

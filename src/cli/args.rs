@@ -64,6 +64,12 @@ pub struct GlobalArgs {
     /// Output format.
     #[arg(short, long, global = true, value_enum, default_value_t = Format::Table)]
     pub output: Format,
+    /// End CSV lines with CRLF (RFC 4180) instead of LF.
+    #[arg(long, global = true)]
+    pub crlf: bool,
+    /// Never cut table cells with `…` (they are cut only on a terminal).
+    #[arg(long, global = true)]
+    pub wide: bool,
     /// In CSV, keep cells starting with = + - @ as they are (by default they get a
     /// leading ' so a spreadsheet does not run them as formulas).
     #[arg(long, global = true)]
@@ -126,13 +132,20 @@ pub enum Command {
     /// The configuration file and the resolved settings.
     #[command(subcommand)]
     Config(ConfigCmd),
+    /// Calls the server queued (HTTP 202) and did not finish in time.
+    #[command(subcommand)]
+    Request(RequestCmd),
     /// Print a shell completion script (`--profile` offers the config's profiles).
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
     },
     /// Print the manual page (roff), e.g. `authtop man | man -l -`.
-    Man,
+    Man {
+        /// Write `authtop.1` and one page per command into this folder instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Run the local AuthN emulator.
     Emulator(crate::emulator::cli::EmulatorArgs),
 }
@@ -175,6 +188,18 @@ pub enum TokenCmd {
         /// A value here is visible to other local users: prefer `-`.
         #[arg(value_name = "TOKEN")]
         token_value: Option<String>,
+    },
+}
+
+/// `authtop request …`.
+#[derive(Debug, Subcommand)]
+pub enum RequestCmd {
+    /// Ask once for the result of a queued call (`GET /request/{id}`), e.g. after
+    /// "still in progress"; exit 5 while it is still in progress.
+    Get {
+        /// The request id (`prq_…`) the error named.
+        #[arg(value_name = "REQUEST_ID")]
+        request_id: String,
     },
 }
 

@@ -173,7 +173,8 @@ impl Summary {
         color: bool,
     ) -> std::io::Result<()> {
         match format {
-            Format::Table => {
+            // `-o ids` is refused before any bulk run; a table if it ever reaches here.
+            Format::Table | Format::Ids => {
                 write!(
                     out,
                     "{verb}: {}   already gone: {}   failed: {}",

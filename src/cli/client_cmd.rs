@@ -202,7 +202,7 @@ pub async fn refresh(ctx: &Ctx) -> Result<(), CliError> {
                 .as_bytes(),
             )?;
         }
-        Format::Table => {
+        Format::Table | Format::Ids => {
             let mut rows = Vec::new();
             if let (Some(id), Some(exp)) = (&shown.user_token_id, shown.user_token_expire) {
                 rows.push(vec![
@@ -296,7 +296,7 @@ fn write_token(
             out.write_all(csv_record(&fields.clone().map(|(k, _)| k)).as_bytes())?;
             out.write_all(csv_record(&fields.map(|(_, v)| v)).as_bytes())?;
         }
-        Format::Table => {
+        Format::Table | Format::Ids => {
             let rows: Vec<Vec<String>> = fields
                 .iter()
                 .map(|(k, v)| vec![(*k).to_string(), v.clone()])

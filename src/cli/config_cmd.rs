@@ -26,7 +26,7 @@ pub fn show(ctx: &Ctx) -> Result<(), CliError> {
     let origins = &ctx.settings.origins;
     let mut out = std::io::stdout().lock();
     match ctx.format {
-        Format::Table => {
+        Format::Table | Format::Ids => {
             let rows: Vec<Vec<String>> = origins
                 .iter()
                 .map(|o| vec![o.name.to_string(), o.shown.clone(), o.source.to_string()])

@@ -1,6 +1,6 @@
 //! What the clap definitions show beyond parsing: help that keeps global options under
-//! one heading and out of the emulator, the manual page, and completions that know the
-//! config's profiles.
+//! one heading and out of the emulator, and completions that know the config's
+//! profiles and columns (the manual pages are in [`super::man`]).
 
 use clap::builder::PossibleValuesParser;
 
@@ -84,11 +84,29 @@ fn wrap(text: &str, width: usize, indent: &str) -> String {
     out
 }
 
-/// The manual page, in roff, from the same definitions as `--help`.
-pub fn man_page(cmd: clap::Command) -> std::io::Result<Vec<u8>> {
-    let mut out = Vec::new();
-    clap_mangen::Man::new(cmd).render(&mut out)?;
-    Ok(out)
+/// The command as completion scripts see it: `--columns` offers the column names,
+/// `sessions users --order-by` its columns and `--profile` the config's profiles ([`with_profiles`]). Parsing is unchanged.
+pub fn for_completion(cmd: clap::Command, profiles: Vec<String>) -> clap::Command {
+    let columns = |c: clap::Command| {
+        c.mut_arg("columns", |a| {
+            a.value_parser(PossibleValuesParser::new(
+                crate::output::columns::names().collect::<Vec<_>>(),
+            ))
+        })
+    };
+    let user_order = |c: clap::Command| {
+        c.mut_arg("order_by", |a| {
+            a.value_parser(PossibleValuesParser::new(
+                crate::investigate::UserColumn::ALL.map(crate::investigate::UserColumn::name),
+            ))
+        })
+    };
+    with_profiles(cmd, profiles)
+        .mut_subcommand("sessions", |s| {
+            s.mut_subcommand("list", columns)
+                .mut_subcommand("users", user_order)
+        })
+        .mut_subcommand("client", |s| s.mut_subcommand("list", columns))
 }
 
 /// The command with `--profile` offering `profiles` as completions. Only the
@@ -115,7 +133,7 @@ pub fn profile_names(config: Option<&std::path::Path>) -> Vec<String> {
         .map(std::path::Path::to_path_buf)
         .or_else(crate::config::paths::default_config_file);
     match path.map(|p| crate::config::file::load(&p)) {
-        Some(Ok(Some(file))) => file.profiles.into_keys().collect(),
+        Some(Ok(Some(file))) => file.profile_names(),
         _ => Vec::new(),
     }
 }

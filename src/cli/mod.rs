@@ -1,7 +1,7 @@
 //! The command line: clap definitions and the non-interactive subcommands.
 //!
 //! `authtop` with no subcommand starts the terminal UI; every other command is for
-//! scripts: output with `-o table|json|ndjson|csv`, errors on stderr (the Pangea
+//! scripts: output with `-o table|json|ndjson|csv|ids`, errors on stderr (the Pangea
 //! status, summary and request id, never a token), and these exit codes:
 //!
 //! | code | meaning |
@@ -33,8 +33,10 @@ pub mod ctx;
 pub mod exit;
 pub mod help;
 pub mod logging;
+pub mod man;
 pub mod order;
 pub mod progress;
+pub mod request;
 pub use crate::output;
 pub mod sessions;
 pub mod suggest;
@@ -124,19 +126,33 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
 
 fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<(), CliError> {
     output::set_csv_neutralise(!cli.global.csv_keep_formulas);
+    output::set_csv_crlf(cli.global.crlf);
+    if cli.global.output == output::Format::Ids && !lists(cli.command.as_ref()) {
+        return Err(CliError::usage(
+            "-o ids applies to listings: sessions list, client list and sessions users",
+        ));
+    }
     let command = match cli.command {
         Some(Command::Completions { shell }) => {
             let profiles = help::profile_names(cli.global.config.as_deref());
-            let mut cmd = help::with_profiles(described(), profiles);
+            let mut cmd = help::for_completion(described(), profiles);
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut cmd, "authtop", &mut script);
             output::print_quietly(&String::from_utf8_lossy(&script));
             return Ok(());
         }
-        Some(Command::Man) => {
-            let page = help::man_page(described())
-                .map_err(|e| CliError::other(format!("manual page: {e}")))?;
-            output::print_quietly(&String::from_utf8_lossy(&page));
+        Some(Command::Man { dir: None }) => {
+            let page =
+                man::page(command()).map_err(|e| CliError::other(format!("manual page: {e}")))?;
+            output::print_quietly(&page);
+            return Ok(());
+        }
+        Some(Command::Man { dir: Some(dir) }) => {
+            let written = man::write_pages(command(), &dir)
+                .map_err(|e| CliError::other(format!("manual pages in {}: {e}", dir.display())))?;
+            for file in written {
+                output::diag(&format!("wrote {}", file.display()));
+            }
             return Ok(());
         }
         Some(Command::Emulator(args)) => {
@@ -150,6 +166,18 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<(), CliError> {
         }
         other => other,
     };
+    refuse_two_readers_of_stdin(&cli.global, command.as_ref())?;
+    for notice in tokens_on_the_command_line(matches, command.as_ref()) {
+        output::diag(&format!("authtop: notice: {notice}"));
+    }
+    if command.is_none() {
+        use std::io::IsTerminal;
+        if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+            return Err(CliError::usage(
+                "the TUI needs a terminal; for scripts use `authtop sessions list` (see `authtop --help` for every command)",
+            ));
+        }
+    }
     let inputs = cli.global.inputs(matches)?;
     let limits = cli.global.run_limits();
     let settings = crate::config::resolve(&inputs)?;
@@ -168,13 +196,87 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<(), CliError> {
     };
     logging::init_logging();
     let settings_color = settings.color;
+    let mut term = Term::detect(settings_color);
+    term.cut &= !cli.global.wide;
     let ctx = Ctx {
         settings,
         format: cli.global.output,
-        term: Term::detect(settings_color),
+        term,
         limits,
     };
     runtime()?.block_on(dispatch(&ctx, command))
+}
+
+/// Standard input can be read once: a service token and session ids (or a token to
+/// check) cannot both come from it.
+fn refuse_two_readers_of_stdin(
+    global: &args::GlobalArgs,
+    command: Option<&Command>,
+) -> Result<(), CliError> {
+    use args::{SessionsCmd, TokenCmd};
+    if global.service_token_file.as_deref() != Some(std::path::Path::new("-")) {
+        return Ok(());
+    }
+    let other = match command {
+        Some(Command::Sessions(SessionsCmd::Invalidate(a)))
+            if a.session_ids.iter().any(|id| id == "-") =>
+        {
+            "the session ids (`-`)"
+        }
+        Some(Command::Token(TokenCmd::Check {
+            token_value: Some(t),
+        })) if t == "-" => "the token to check (`-`)",
+        _ => return Ok(()),
+    };
+    Err(CliError::usage(format!(
+        "both the service token (--service-token-file -) and {other} would be read from standard input, which holds only one of them: put the service token in a file (--service-token-file FILE) (nothing was sent)"
+    )))
+}
+
+/// One notice per token value typed on the command line, where other local users can
+/// read it (ps, /proc) for as long as authtop runs, naming the safer way.
+fn tokens_on_the_command_line(m: &clap::ArgMatches, command: Option<&Command>) -> Vec<String> {
+    use clap::parser::ValueSource;
+    let typed = |id: &str| m.value_source(id) == Some(ValueSource::CommandLine);
+    let mut notices = Vec::new();
+    if typed("token") {
+        notices.push(
+            "--token is visible to other local users while authtop runs: use --service-token-file FILE (or - for standard input), PANGEA_AUTHN_TOKEN, or a profile's token_file".to_string(),
+        );
+    }
+    for (id, flag) in [
+        ("user_token", "--user-token"),
+        ("refresh_token", "--refresh-token"),
+    ] {
+        if typed(id) {
+            notices.push(format!(
+                "{flag} is visible to other local users while authtop runs: use --token-file FILE (a private JSON token pair) or a profile's user_token_file"
+            ));
+        }
+    }
+    if let Some(Command::Token(args::TokenCmd::Check {
+        token_value: Some(t),
+    })) = command
+        && t != "-"
+        && !t.is_empty()
+    {
+        notices.push(
+            "a token given as an argument is visible to other local users while authtop runs: give it on standard input with `authtop token check -`".to_string(),
+        );
+    }
+    notices
+}
+
+/// Whether `command` prints a listing, which `-o ids` can shape.
+fn lists(command: Option<&Command>) -> bool {
+    use args::{ClientCmd, SessionsCmd};
+    matches!(
+        command,
+        Some(
+            Command::Sessions(SessionsCmd::List(_) | SessionsCmd::Users(_))
+                | Command::Client(ClientCmd::List(_))
+        )
+    )
 }
 
 async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
@@ -199,9 +301,12 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             client_cmd::check(ctx, token_value).await
         }
         Command::Config(ConfigCmd::Show) => config_cmd::show(ctx),
+        Command::Request(args::RequestCmd::Get { request_id }) => {
+            request::get(ctx, &request_id).await
+        }
         Command::Config(ConfigCmd::Path)
         | Command::Completions { .. }
-        | Command::Man
+        | Command::Man { .. }
         | Command::Emulator(_) => Ok(()),
     }
 }

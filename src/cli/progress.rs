@@ -1,6 +1,6 @@
 //! Progress on a terminal while a long command runs: a bar for a bulk run, a running
 //! count for a walk of many pages. Drawn on stderr by indicatif, and only where
-//! [`Term::progress`] allows it (stdout and stderr both terminals, not `TERM=dumb`);
+//! [`Term::progress`] allows it (stderr a terminal, not `TERM=dumb`; stdout may be a file);
 //! everywhere else each call does nothing. It shows counts and fixed words, never a
 //! session id, a server string or a token, and it is gone from the screen before the
 //! summary is printed.

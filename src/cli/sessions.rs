@@ -143,6 +143,7 @@ pub async fn list(ctx: &Ctx, scope: ListScope, args: ListArgs) -> Result<(), Cli
             columns: args.columns.clone(),
             no_headers: args.no_headers,
             nothing_when_empty: worded,
+            cut: ctx.term.cut,
         },
     );
     if query.has_local() {
@@ -249,7 +250,7 @@ pub fn explain(ctx: &Ctx, query: &Query) -> Result<(), CliError> {
             let v = serde_json::json!({ "filter": query.server, "local": local });
             writeln!(out, "{}", pretty_json(&v, 0)?)?;
         }
-        Format::Table | Format::Csv => {
+        Format::Table | Format::Csv | Format::Ids => {
             let text = query::explain(&query.server);
             if query.server.is_empty() || text.is_empty() {
                 writeln!(out, "server filter: (no filter: every session)")?;
@@ -326,8 +327,8 @@ pub(super) async fn user_for_email(client: &Client, email: &str) -> Result<Strin
     }
 }
 
-/// `--columns` and `--no-headers` shape tables and CSV only; with JSON they would be
-/// silently ignored, so that is a usage error instead.
+/// `--columns` and `--no-headers` shape tables and CSV only; with JSON or ids they would
+/// be silently ignored, so that is a usage error instead.
 pub fn check_format(
     format: crate::output::Format,
     columns: bool,
@@ -343,6 +344,9 @@ pub fn check_format(
         Format::Table | Format::Csv => Ok(()),
         Format::Json | Format::Ndjson => Err(super::exit::CliError::usage(format!(
             "{flag} applies to -o table and -o csv; JSON always carries every field"
+        ))),
+        Format::Ids => Err(super::exit::CliError::usage(format!(
+            "{flag} applies to -o table and -o csv; -o ids prints the id alone"
         ))),
     }
 }

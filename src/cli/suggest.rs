@@ -153,7 +153,31 @@ pub(super) fn dry_run(
             }
             writeln!(out, "{}", pretty_json(&v, 0)?)?;
         }
-        Format::Table | Format::Csv => {
+        Format::Ids | Format::Csv => {
+            // The rows are what the run would act on; where and how to act go to stderr,
+            // so a script reads the targets alone and a person still sees the place.
+            crate::output::diag(&format!(
+                "authtop: on {} (dry run: nothing was changed); {}; to act on them: {command}",
+                place(ctx, client),
+                snap.headline()
+            ));
+            let targets = logout.map_or(snap.targets.as_slice(), |(users, _)| users);
+            if matches!(ctx.format, Format::Csv) {
+                out.write_all(crate::output::csv_record(&["id", "identity", "email"]).as_bytes())?;
+            }
+            for t in targets {
+                if matches!(ctx.format, Format::Csv) {
+                    let identity = t.identity.as_deref().unwrap_or_default();
+                    let email = t.email.as_deref().unwrap_or_default();
+                    out.write_all(
+                        crate::output::csv_record(&[t.id.as_str(), identity, email]).as_bytes(),
+                    )?;
+                } else {
+                    writeln!(out, "{}", t.id)?;
+                }
+            }
+        }
+        Format::Table => {
             writeln!(
                 out,
                 "on {} (dry run: nothing was changed)",

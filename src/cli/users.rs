@@ -127,6 +127,11 @@ pub async fn run(ctx: &Ctx, args: UsersArgs) -> Result<(), CliError> {
                 writeln!(w)?;
             }
         }
+        Format::Ids => {
+            for r in &rows {
+                writeln!(w, "{}", crate::sanitize::clean(&r.identity))?;
+            }
+        }
         Format::Csv => {
             w.write_all(csv_record(&CSV).as_bytes())?;
             for r in &rows {
@@ -157,7 +162,9 @@ pub async fn run(ctx: &Ctx, args: UsersArgs) -> Result<(), CliError> {
                     ]
                 })
                 .collect();
-            w.write_all(table(&HEADERS, &cells, &CAPS, ctx.term.color).as_bytes())?;
+            // Off a terminal nothing is cut: every column as wide as its widest cell.
+            let caps = if ctx.term.cut { CAPS } else { [usize::MAX; 7] };
+            w.write_all(table(&HEADERS, &cells, &caps, ctx.term.color).as_bytes())?;
         }
     }
     w.flush()?;

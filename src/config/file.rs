@@ -31,22 +31,137 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The whole file.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConfigFile {
     /// Profile used when `--profile` is not given.
     pub default_profile: Option<String>,
     /// Key overrides shared by every profile.
-    #[serde(default)]
     pub keys: BTreeMap<String, Vec<String>>,
     /// Colour: `never`, `auto` or `always` (a profile may override it).
     pub color: Option<crate::color::ColorChoice>,
     /// What colour each meaning is drawn in, in the TUI.
-    #[serde(default)]
     pub theme: crate::config::theme::ThemeConfig,
-    /// Named profiles.
-    #[serde(default)]
+    /// Named profiles that read cleanly.
     pub profiles: BTreeMap<String, Profile>,
+    /// Profiles that do not, with why: an error only when one of them is used, so one
+    /// mistake does not stop every other profile.
+    pub broken: BTreeMap<String, FileError>,
+}
+
+impl ConfigFile {
+    /// Every profile name, broken ones included, sorted.
+    pub fn profile_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .profiles
+            .keys()
+            .chain(self.broken.keys())
+            .cloned()
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Whether the file has a profile of this name, broken or not.
+    pub fn has_profile(&self, name: &str) -> bool {
+        self.profiles.contains_key(name) || self.broken.contains_key(name)
+    }
+}
+
+/// Every key a `[profiles.NAME]` table takes: name, what its value is, what it does.
+/// Error messages, `authtop man` and the README's table all read this one list.
+pub const PROFILE_KEYS: &[(&str, &str, &str)] = &[
+    (
+        "base_url",
+        "text",
+        "base URL or template, e.g. https://{SERVICE_NAME}.aws.us.pangea.cloud",
+    ),
+    (
+        "domain",
+        "text",
+        "Pangea domain: the server is https://authn.DOMAIN",
+    ),
+    (
+        "allow_http",
+        "true or false",
+        "allow plain http to a non-loopback base_url",
+    ),
+    (
+        "token_env",
+        "text",
+        "name of an environment variable holding the service token",
+    ),
+    (
+        "token_file",
+        "a path",
+        "file holding the service token (mode 0600); ~/ is expanded",
+    ),
+    (
+        "user_token_file",
+        "a path",
+        "the user's token pair file (JSON, mode 0600)",
+    ),
+    ("read_only", "true or false", "refuse destructive commands"),
+    (
+        "concurrency",
+        "a whole number, at least 1",
+        "requests in flight for bulk actions",
+    ),
+    ("page_size", "a whole number, 1 to 1000", "rows per page"),
+    ("color", "never, auto or always", "colour and bold"),
+    (
+        "auto_reload",
+        "a duration such as \"30s\" or 45 (seconds), or \"off\"",
+        "terminal UI reload interval",
+    ),
+    (
+        "rewalk_after",
+        "a duration such as \"5m\", or \"off\"",
+        "how old a walked result (local terms) gets before auto-reload walks it again (default 5m)",
+    ),
+    (
+        "timeout",
+        "a duration such as \"30s\"",
+        "time for a whole call, retries included (default 30s)",
+    ),
+    (
+        "attempt_timeout",
+        "a duration such as \"10s\"",
+        "time for one attempt of a call (default 10s, at most timeout)",
+    ),
+    ("audit_log", "a path", "the audit log file; ~/ is expanded"),
+    (
+        "export_dir",
+        "a path",
+        "where the terminal UI writes exports",
+    ),
+    (
+        "keys",
+        "a table of action = [keys]",
+        "key overrides, merged over the top-level [keys]",
+    ),
+];
+
+/// [`PROFILE_KEYS`] as the Markdown table the README shows.
+pub fn profile_keys_table() -> String {
+    let mut out = String::from("| key | value | what it sets |\n| --- | --- | --- |\n");
+    for (key, takes, what) in PROFILE_KEYS {
+        out.push_str(&format!("| `{key}` | {takes} | {what} |\n"));
+    }
+    out
+}
+
+/// The file as TOML gives it, before each profile is read on its own.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    default_profile: Option<String>,
+    #[serde(default)]
+    keys: BTreeMap<String, Vec<String>>,
+    color: Option<crate::color::ColorChoice>,
+    #[serde(default)]
+    theme: crate::config::theme::ThemeConfig,
+    #[serde(default)]
+    profiles: BTreeMap<String, toml::Value>,
 }
 
 /// One `[profiles.NAME]` table.
@@ -73,11 +188,17 @@ pub struct Profile {
     pub page_size: Option<u32>,
     /// Colour: `never`, `auto` or `always`.
     pub color: Option<crate::color::ColorChoice>,
-    /// TUI reload interval (`"30s"`, or `"off"`).
-    pub auto_reload: Option<String>,
+    /// TUI reload interval (`"30s"`, a bare number of seconds, or `"off"`).
+    pub auto_reload: Option<Duration>,
     /// How old a walked result (a query with local terms) gets before auto-reload walks
     /// it again (`"5m"`, or `"off"`: only `r` walks again).
-    pub rewalk_after: Option<String>,
+    pub rewalk_after: Option<Duration>,
+    /// Budget of a whole call, retries included (`"30s"`).
+    pub timeout: Option<Duration>,
+    /// Limit of one attempt (`"10s"`).
+    pub attempt_timeout: Option<Duration>,
+    /// The audit log file.
+    pub audit_log: Option<PathBuf>,
     /// Where the TUI writes exports (default: `exports` in the state folder).
     pub export_dir: Option<PathBuf>,
     /// Key overrides for this profile.
@@ -89,6 +210,26 @@ pub struct Profile {
     user_token: Option<toml::Value>,
     refresh_token: Option<toml::Value>,
     insecure: Option<toml::Value>,
+}
+
+/// A duration as a config value: text in the one duration syntax (`"30s"`, `"off"`
+/// where allowed) or a bare number of seconds. Checked when the profile is resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duration(pub String);
+
+impl<'de> Deserialize<'de> for Duration {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Given {
+            Seconds(u64),
+            Text(String),
+        }
+        Ok(Duration(match Given::deserialize(d)? {
+            Given::Seconds(n) => n.to_string(),
+            Given::Text(t) => t,
+        }))
+    }
 }
 
 /// Why the config file cannot be used. Never quotes file content (it may hold a token).
@@ -110,6 +251,21 @@ pub enum FileError {
         /// 1-based line of the problem.
         line: usize,
         /// What is wrong (names the key).
+        reason: String,
+    },
+    /// A profile that cannot be read: an unknown key or a value of the wrong kind.
+    #[error(
+        "config file {path}, line {line}: profile `{profile}`: {reason}; a profile takes {}",
+        PROFILE_KEYS.iter().map(|k| k.0).collect::<Vec<_>>().join(", ")
+    )]
+    BadProfile {
+        /// The file.
+        path: String,
+        /// 1-based line of the key.
+        line: usize,
+        /// The profile.
+        profile: String,
+        /// What is wrong (names the key, never its value).
         reason: String,
     },
     /// A profile holds a token value inline.
@@ -141,7 +297,7 @@ pub fn load(path: &Path) -> Result<Option<ConfigFile>, FileError> {
 /// Parses file text; `path` is only used in messages.
 pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, FileError> {
     let p = path.display().to_string();
-    let file: ConfigFile = toml::from_str(text).map_err(|e| {
+    let raw: RawFile = toml::from_str(text).map_err(|e| {
         // toml's Display quotes the offending line, which may hold a token: use the span.
         let line = e.span().map_or(1, |s| {
             text[..s.start.min(text.len())].matches('\n').count() + 1
@@ -152,6 +308,26 @@ pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, FileError> {
             reason: e.message().trim().to_string(),
         }
     })?;
+    let mut file = ConfigFile {
+        default_profile: raw.default_profile,
+        keys: raw.keys,
+        color: raw.color,
+        theme: raw.theme,
+        profiles: BTreeMap::new(),
+        broken: BTreeMap::new(),
+    };
+    for (name, value) in raw.profiles {
+        match profile(text, &p, &name, value) {
+            Ok(prof) => {
+                file.profiles.insert(name, prof);
+            }
+            Err(e) => {
+                file.broken.insert(name, e);
+            }
+        }
+    }
+    // A token value in the file, or the removed `insecure`, stops the whole file: the
+    // file itself is unsafe, whichever profile is used.
     for (name, prof) in &file.profiles {
         let inline = [
             ("token", &prof.token),
@@ -181,6 +357,82 @@ pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, FileError> {
         }
     }
     Ok(file)
+}
+
+/// Keys a profile accepts only to refuse them with a message of their own.
+const REFUSED_KEYS: [&str; 5] = [
+    "token",
+    "service_token",
+    "user_token",
+    "refresh_token",
+    "insecure",
+];
+
+/// Reads one `[profiles.NAME]` table; the error names the key and its line, never its value.
+fn profile(text: &str, path: &str, name: &str, value: toml::Value) -> Result<Profile, FileError> {
+    let bad = |key: &str, reason: String| FileError::BadProfile {
+        path: path.to_string(),
+        line: key_line(text, name, key),
+        profile: name.to_string(),
+        reason,
+    };
+    let toml::Value::Table(table) = value else {
+        return Err(bad("", "is not a table".into()));
+    };
+    for key in table.keys() {
+        let known = PROFILE_KEYS.iter().any(|k| k.0 == key) || REFUSED_KEYS.contains(&key.as_str());
+        if !known {
+            let hint = crate::query::closest(key, PROFILE_KEYS.iter().map(|k| k.0))
+                .map(|k| format!("; did you mean `{k}`?"))
+                .unwrap_or_default();
+            return Err(bad(
+                key,
+                format!("unknown key `{}`{hint}", crate::sanitize::clean(key)),
+            ));
+        }
+    }
+    // One key at a time, so the error names the key whose value is of the wrong kind.
+    for (key, v) in &table {
+        let mut one = toml::Table::new();
+        one.insert(key.clone(), v.clone());
+        if Profile::deserialize(toml::Value::Table(one)).is_err() {
+            let takes = PROFILE_KEYS
+                .iter()
+                .find(|k| k.0 == key)
+                .map_or("another kind of value", |k| k.1);
+            return Err(bad(key, format!("`{key}` takes {takes}")));
+        }
+    }
+    Profile::deserialize(toml::Value::Table(table)).map_err(|_| bad("", "cannot be read".into()))
+}
+
+/// The 1-based line where `key` is set in `[profiles.NAME]` (the header's line when it
+/// cannot be found; 1 when neither can).
+fn key_line(text: &str, profile: &str, key: &str) -> usize {
+    let header = |l: &str| {
+        let l: String = l
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '"' && *c != '\'')
+            .collect();
+        l == format!("[profiles.{profile}]")
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(start) = lines.iter().position(|l| header(l)) else {
+        return 1;
+    };
+    let sets = |l: &str| {
+        l.trim_start()
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with('='))
+    };
+    let found = lines[start + 1..]
+        .iter()
+        .take_while(|l| {
+            !l.trim_start().starts_with("[profiles.")
+                || l.trim_start().starts_with(&format!("[profiles.{profile}."))
+        })
+        .position(|l| !key.is_empty() && sets(l));
+    found.map_or(start + 1, |i| start + 2 + i)
 }
 
 #[cfg(test)]
@@ -221,8 +473,8 @@ invalidate = []
 
     #[test]
     fn an_unknown_key_is_named_with_file_and_line() {
-        let err = parse("[profiles.a]\ndomain = \"x\"\ncolour = \"red\"\n", p()).unwrap_err();
-        let msg = err.to_string();
+        let file = parse("[profiles.a]\ndomain = \"x\"\ncolour = \"red\"\n", p()).unwrap();
+        let msg = file.broken["a"].to_string();
         assert!(msg.contains("colour"), "{msg}");
         assert!(msg.contains("/tmp/config.toml"), "{msg}");
         assert!(msg.contains("line 3"), "{msg}");
@@ -256,9 +508,43 @@ invalidate = []
 
     #[test]
     fn a_misspelt_token_key_does_not_leak_its_value() {
-        let err = parse("[profiles.a]\ntokn = \"pts_secretsecretsecret\"\n", p()).unwrap_err();
-        let msg = err.to_string();
+        let file = parse("[profiles.a]\ntokn = \"pts_secretsecretsecret\"\n", p()).unwrap();
+        let msg = file.broken["a"].to_string();
         assert!(msg.contains("tokn"), "{msg}");
         assert!(!msg.contains("secretsecret"), "{msg}");
+        // The keys it lists are the ones to use: never a token key.
+        let takes = msg.split("a profile takes").nth(1).unwrap();
+        assert!(
+            takes.contains("token_file") && takes.contains("token_env"),
+            "{msg}"
+        );
+        for refused in ["token,", "service_token", "user_token,", "refresh_token"] {
+            assert!(!takes.contains(refused), "{msg}");
+        }
+    }
+
+    #[test]
+    fn the_readme_shows_every_profile_key_from_this_one_list() {
+        let readme = include_str!("../../README.md");
+        let table = profile_keys_table();
+        assert!(
+            readme.contains(&table),
+            "README's profile key table differs from PROFILE_KEYS; it should read:\n{table}"
+        );
+    }
+
+    #[test]
+    fn a_bad_profile_leaves_the_others_usable_and_names_key_and_line() {
+        let text = "[profiles.good]\nread_only = true\n\n[profiles.bad]\nread_only = true\nconcurrency = \"pts_notanumbernotanumber\"\n";
+        let file = parse(text, p()).unwrap();
+        assert_eq!(file.profiles["good"].read_only, Some(true));
+        let msg = file.broken["bad"].to_string();
+        assert!(
+            msg.contains("line 6") && msg.contains("profile `bad`"),
+            "{msg}"
+        );
+        assert!(msg.contains("`concurrency` takes a whole number"), "{msg}");
+        assert!(!msg.contains("notanumber"), "{msg}");
+        assert_eq!(file.profile_names(), ["bad", "good"]);
     }
 }

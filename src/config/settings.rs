@@ -115,6 +115,18 @@ pub fn resolve(inputs: &Inputs) -> Result<Settings, ConfigError> {
         Some(p) => file::load(p)?,
         None => None,
     };
+    // A file named on purpose that is not there is a mistake, not an empty config.
+    if let (Some(given), None) = (&inputs.config, &file) {
+        return Err(ConfigError::BadValue {
+            setting: "config file",
+            origin: given.source.clone(),
+            reason: format!(
+                "{} does not exist (leave --config and {} unset to use the default file)",
+                given.value.display(),
+                paths::CONFIG_ENV
+            ),
+        });
+    }
     resolve_with(inputs, config_path, file, &|name| std::env::var(name).ok())
 }
 
@@ -131,10 +143,32 @@ pub fn resolve_with(
         .as_ref()
         .map_or_else(|| "(no config file)".into(), |p| p.display().to_string());
     let mut origins = Vec::new();
+    let mut early_notices = Vec::new();
+
+    // Set but empty in the environment is as good as unset: `AUTHTOP_PROFILE=` in a
+    // script or a unit file is a way of clearing it. An empty --profile is a mistake.
+    let chosen = match &inputs.profile {
+        Some(g) if g.value.trim().is_empty() => match &g.source {
+            Source::Env(var) => {
+                early_notices.push(format!(
+                    "{var} is set but empty: treated as unset, so the default profile applies"
+                ));
+                None
+            }
+            origin => {
+                return Err(ConfigError::BadValue {
+                    setting: "profile",
+                    origin: origin.clone(),
+                    reason: "a profile name cannot be empty".into(),
+                });
+            }
+        },
+        other => other.as_ref(),
+    };
 
     // Profile selection: --profile or AUTHTOP_PROFILE (explicit), else the file's
     // default_profile, else `default` if present.
-    let (profile_name, profile_source, explicit) = match &inputs.profile {
+    let (profile_name, profile_source, explicit) = match chosen {
         Some(g) => (Some(g.value.clone()), g.source.clone(), true),
         None => match &file.default_profile {
             Some(name) => (
@@ -142,22 +176,27 @@ pub fn resolve_with(
                 Source::Profile("default_profile".into()),
                 false,
             ),
-            None if file.profiles.contains_key("default") => {
+            None if file.has_profile("default") => {
                 (Some("default".to_string()), Source::Default, false)
             }
             None => (None, Source::Default, false),
         },
     };
     let profile = match &profile_name {
-        Some(name) => Some(
-            file.profiles
-                .get(name)
-                .ok_or_else(|| ConfigError::UnknownProfile {
-                    name: name.clone(),
-                    path: path_text.clone(),
-                    available: file.profiles.keys().cloned().collect(),
-                })?,
-        ),
+        Some(name) => {
+            if let Some(broken) = file.broken.get(name) {
+                return Err(broken.clone().into());
+            }
+            Some(
+                file.profiles
+                    .get(name)
+                    .ok_or_else(|| ConfigError::UnknownProfile {
+                        name: name.clone(),
+                        path: path_text.clone(),
+                        available: file.profile_names(),
+                    })?,
+            )
+        }
         None => None,
     };
     let profile_defined = profile.is_some();
@@ -191,7 +230,8 @@ pub fn resolve_with(
         named.filter(|_| !explicit),
         env,
     )?;
-    let mut notices = pair.notices.clone();
+    let mut notices = early_notices;
+    notices.extend(pair.notices.iter().cloned());
     origins.push(Origin {
         name: "token",
         shown: pair
@@ -223,24 +263,41 @@ pub fn resolve_with(
         false,
     );
     origins.push(origin("allow_http", &allow_http));
-    let timeout = pick(inputs.timeout.clone(), None, &from_profile, DEFAULT_TIMEOUT);
+    let profile_duration = |setting: &'static str, value: &Option<file::Duration>| {
+        value
+            .as_ref()
+            .map(|d| {
+                parse_positive(&d.0).map_err(|reason| ConfigError::BadValue {
+                    setting,
+                    origin: from_profile(),
+                    reason,
+                })
+            })
+            .transpose()
+    };
+    let timeout = pick(
+        inputs.timeout.clone(),
+        profile_duration("timeout", &prof.timeout)?,
+        &from_profile,
+        DEFAULT_TIMEOUT,
+    );
     origins.push(Origin {
         name: "timeout",
         shown: format!(
-            "{}s (whole call, retries included)",
-            timeout.0.as_secs_f64()
+            "{} (whole call, retries included)",
+            crate::clock::rounded(timeout.0)
         ),
         source: timeout.1.clone(),
     });
     let attempt_timeout = pick(
         inputs.attempt_timeout.clone(),
-        None,
+        profile_duration("attempt_timeout", &prof.attempt_timeout)?,
         &from_profile,
         DEFAULT_ATTEMPT_TIMEOUT.min(timeout.0),
     );
     origins.push(Origin {
         name: "attempt_timeout",
-        shown: format!("{}s", attempt_timeout.0.as_secs_f64()),
+        shown: crate::clock::rounded(attempt_timeout.0),
         source: attempt_timeout.1.clone(),
     });
 
@@ -343,7 +400,7 @@ pub fn resolve_with(
 
     let auto_reload = match &prof.auto_reload {
         Some(text) => (
-            parse_interval(text).map_err(|reason| ConfigError::BadValue {
+            parse_interval(&text.0).map_err(|reason| ConfigError::BadValue {
                 setting: "auto_reload",
                 origin: from_profile(),
                 reason,
@@ -356,13 +413,13 @@ pub fn resolve_with(
         name: "auto_reload",
         shown: auto_reload
             .0
-            .map_or_else(|| "off".into(), |d| format!("{}s", d.as_secs())),
+            .map_or_else(|| "off".into(), crate::clock::rounded),
         source: auto_reload.1,
     });
 
     let rewalk_after = match &prof.rewalk_after {
         Some(text) => (
-            parse_interval(text).map_err(|reason| ConfigError::BadValue {
+            parse_interval(&text.0).map_err(|reason| ConfigError::BadValue {
                 setting: "rewalk_after",
                 origin: from_profile(),
                 reason,
@@ -375,13 +432,14 @@ pub fn resolve_with(
         name: "rewalk_after",
         shown: rewalk_after
             .0
-            .map_or_else(|| "off".into(), |d| format!("{}s", d.as_secs())),
+            .map_or_else(|| "off".into(), crate::clock::rounded),
         source: rewalk_after.1,
     });
 
-    let audit_log = match &inputs.audit_log {
-        Some(g) => (g.value.clone(), g.source.clone()),
-        None => (paths::default_audit_log(), Source::Default),
+    let audit_log = match (&inputs.audit_log, &prof.audit_log) {
+        (Some(g), _) => (g.value.clone(), g.source.clone()),
+        (None, Some(p)) => (paths::expand_home(p), from_profile()),
+        (None, None) => (paths::default_audit_log(), Source::Default),
     };
     origins.push(Origin {
         name: "audit_log",

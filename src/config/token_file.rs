@@ -35,7 +35,8 @@ pub enum TokenFileError {
         /// The cause.
         source: io::Error,
     },
-    /// Group or others can access the file.
+    /// The file is unsafe or unreadable: others can access or replace it, it is a
+    /// folder, a symlink loop, missing, or too large.
     #[error("token file refused: {0}")]
     NotPrivate(String),
     /// The file cannot be written where it is (checked before a refresh is sent).
@@ -58,18 +59,13 @@ pub enum TokenFileError {
     },
 }
 
-/// Reads a token pair from a private file. The parse error names line and column only,
-/// never file content.
+/// Reads a token pair from a private file, checked and bounded as
+/// [`super::secret_file::read_private`] says. The parse error names line and column
+/// only, never file content.
 pub fn read(path: &Path) -> Result<TokenPair, TokenFileError> {
     let p = path.display().to_string();
-    if path.exists() {
-        super::secret_file::check_private(path).map_err(TokenFileError::NotPrivate)?;
-    }
-    let bytes = std::fs::read(path).map_err(|source| TokenFileError::Io {
-        path: p.clone(),
-        source,
-    })?;
-    serde_json::from_slice(&bytes).map_err(|e| TokenFileError::Format {
+    let text = super::secret_file::read_private(path).map_err(TokenFileError::NotPrivate)?;
+    serde_json::from_str(&text).map_err(|e| TokenFileError::Format {
         path: p,
         reason: format!(
             "{:?} error at line {} column {}",

@@ -299,6 +299,11 @@ pub fn parse(name: &str) -> Result<Column, String> {
     ))
 }
 
+/// Every column's name, for completion scripts.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    SPECS.iter().map(|s| s.name)
+}
+
 /// Every column name, for help text.
 pub fn names_help() -> String {
     SPECS.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")

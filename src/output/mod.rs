@@ -1,4 +1,4 @@
-//! Output formats: an aligned table for people, JSON, NDJSON and CSV for programs.
+//! Output formats: an aligned table for people, JSON, NDJSON, CSV and ids for programs.
 //!
 //! Sessions are written batch by batch (one page at a time) so `--all` never holds
 //! more than a page. Server strings are sanitised ([`crate::sanitize::clean`]) in the
@@ -8,8 +8,10 @@
 //! CSV cells starting with `=`, `+`, `-`, `@`, tab or CR get a leading `'` (OWASP's
 //! advice against formula injection) unless `--csv-keep-formulas` is given.
 //! A closed stdout ends the command quietly; diagnostics never panic.
-//! A streamed table keeps the column widths of its first page; longer values on
-//! later pages are cut with an ellipsis.
+//! CSV lines end in LF unless `--crlf` asks for RFC 4180's CRLF; `-o ids` writes one
+//! id per line and nothing else. A streamed table keeps the column widths of its first
+//! page. Cells are cut with an ellipsis only on a terminal ([`Term::cut`]): piped or
+//! saved, every character is kept and a longer cell pushes its line right.
 //!
 //! Every format carries what authtop works out for a session ([`Derived`]): LOCATION,
 //! DEVICE and RISK columns in the table and CSV, a `derived` object beside each session
@@ -44,6 +46,16 @@ pub fn set_csv_neutralise(on: bool) {
     CSV_NEUTRALISE.store(on, Ordering::Relaxed);
 }
 
+/// Whether CSV records end with CRLF (`--crlf`) rather than LF. Process-wide for the
+/// same reason as [`CSV_NEUTRALISE`]. LF by default: `xargs`, `comm` and `cut` read a
+/// CR as part of the last field, and every spreadsheet reads LF.
+static CSV_CRLF: AtomicBool = AtomicBool::new(false);
+
+/// Ends CSV records with CRLF (RFC 4180's line end) instead of LF.
+pub fn set_csv_crlf(on: bool) {
+    CSV_CRLF.store(on, Ordering::Relaxed);
+}
+
 /// Writes one diagnostic line to stderr; a closed or full stderr is ignored, never a panic.
 pub fn diag(line: &str) {
     let mut err = io::stderr().lock();
@@ -66,8 +78,10 @@ pub enum Format {
     Json,
     /// One JSON object per line.
     Ndjson,
-    /// RFC 4180 CSV with a header row.
+    /// RFC 4180 CSV with a header row, lines ending in LF (CRLF with --crlf).
     Csv,
+    /// One id per line and nothing else: session ids, or user ids for `sessions users`.
+    Ids,
 }
 
 /// What the terminal allows: colour and progress lines.
@@ -79,19 +93,23 @@ pub struct Term {
     pub progress: bool,
     /// Stdout is a terminal: a person reads it, so totals and "nothing found" are worded.
     pub stdout_tty: bool,
+    /// Table cells wider than their column's cap are cut with `…`: only for a person
+    /// at a terminal, and never with `--wide`. A file or a pipe gets every character.
+    pub cut: bool,
 }
 
 impl Term {
-    /// Colour as `choice` decides for stdout ([`ColorChoice::enabled`]); progress only
-    /// when both stdout and stderr are terminals (piped output stays plain end to end)
-    /// that understand the line-erase escape (not `TERM=dumb`).
+    /// Colour as `choice` decides for stdout ([`ColorChoice::enabled`]); progress
+    /// whenever stderr is a terminal that understands the line-erase escape (not
+    /// `TERM=dumb`), so `> file` exports show it too; cells cut on a terminal only.
     pub fn detect(choice: ColorChoice) -> Self {
         let stdout_tty = io::stdout().is_terminal();
         let env = ColorEnv::from_process();
         Self {
             color: choice.enabled(stdout_tty, env),
-            progress: stdout_tty && io::stderr().is_terminal() && !env.dumb,
+            progress: io::stderr().is_terminal() && !env.dumb,
             stdout_tty,
+            cut: stdout_tty,
         }
     }
 }
@@ -112,14 +130,20 @@ fn csv_text(s: &str) -> String {
 /// One CSV field as written: [`csv_text`], quoted per RFC 4180 when it needs it.
 pub fn csv_field(s: &str) -> String {
     let mut line = csv_record(&[s]);
-    line.truncate(line.trim_end_matches("\r\n").len());
+    line.truncate(line.trim_end_matches(['\r', '\n']).len());
     line
 }
 
-/// One CSV record with CRLF, as RFC 4180 says; the `csv` crate does the quoting.
+/// One CSV record ending in LF, or CRLF after [`set_csv_crlf`]; the `csv` crate does
+/// the quoting.
 pub fn csv_record<S: AsRef<str>>(fields: &[S]) -> String {
+    let terminator = if CSV_CRLF.load(Ordering::Relaxed) {
+        csv::Terminator::CRLF
+    } else {
+        csv::Terminator::Any(b'\n')
+    };
     let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
+        .terminator(terminator)
         .buffer_capacity(256)
         .from_writer(Vec::new());
     // Writing into memory cannot fail; an error would only leave the record empty.
@@ -148,11 +172,24 @@ pub fn layout(headers: &[&str], rows: &[Vec<String>], caps: &[usize]) -> Vec<usi
 
 /// One aligned line: cells sanitised, cut to their width, padded by display width.
 pub fn table_line<S: AsRef<str>>(cells: &[S], widths: &[usize], bold: bool) -> String {
+    aligned(cells, widths, bold, true)
+}
+
+/// One aligned line whose cells are never cut: a wider cell pushes the rest right.
+pub fn table_line_uncut<S: AsRef<str>>(cells: &[S], widths: &[usize], bold: bool) -> String {
+    aligned(cells, widths, bold, false)
+}
+
+fn aligned<S: AsRef<str>>(cells: &[S], widths: &[usize], bold: bool, cut: bool) -> String {
     let mut line = String::new();
     let last = cells.len().saturating_sub(1);
     for (i, cell) in cells.iter().enumerate() {
         let w = widths.get(i).copied().unwrap_or(0);
-        let text = fit(cell.as_ref(), w);
+        let text = if cut {
+            fit(cell.as_ref(), w)
+        } else {
+            clean(cell.as_ref()).into_owned()
+        };
         line.push_str(&text);
         if i < last {
             line.push_str(&" ".repeat(w.saturating_sub(width(&text)) + 2));
@@ -197,6 +234,8 @@ pub struct SessionColumns {
     pub no_headers: bool,
     /// An empty table prints nothing at all (on a terminal the caller says so in words).
     pub nothing_when_empty: bool,
+    /// Table cells are cut to their column's cap ([`Term::cut`]).
+    pub cut: bool,
 }
 
 impl<W: Write> SessionWriter<W> {
@@ -230,6 +269,7 @@ impl<W: Write> SessionWriter<W> {
         match (&self.select.columns, self.format) {
             (Some(c), _) => c,
             (None, Format::Csv) => CSV_DEFAULT,
+            (None, Format::Ids) => &[Column::Id],
             (None, _) => TABLE_DEFAULT,
         }
     }
@@ -251,8 +291,12 @@ impl<W: Write> SessionWriter<W> {
                 self.table_header(&cols, &rows)?;
                 let widths = self.widths.as_deref().unwrap_or_default();
                 for r in &rows {
-                    self.out
-                        .write_all(table_line(r, widths, false).as_bytes())?;
+                    let line = if self.select.cut {
+                        table_line(r, widths, false)
+                    } else {
+                        table_line_uncut(r, widths, false)
+                    };
+                    self.out.write_all(line.as_bytes())?;
                 }
             }
             Format::Json => {
@@ -287,6 +331,11 @@ impl<W: Write> SessionWriter<W> {
                     self.out.write_all(b"\n")?;
                 }
             }
+            Format::Ids => {
+                for s in sessions {
+                    writeln!(self.out, "{}", clean(&s.id))?;
+                }
+            }
             Format::Csv => {
                 if self.widths.is_none() {
                     if !self.select.no_headers {
@@ -312,7 +361,10 @@ impl<W: Write> SessionWriter<W> {
             return Ok(());
         }
         let headers: Vec<&str> = cols.iter().map(|c| c.header()).collect();
-        let caps: Vec<usize> = cols.iter().map(|c| c.cap()).collect();
+        let caps: Vec<usize> = cols
+            .iter()
+            .map(|c| if self.select.cut { c.cap() } else { usize::MAX })
+            .collect();
         // Without a header line, the header's width must not widen a column either.
         let widths = if self.select.no_headers {
             layout(&vec![""; cols.len()], rows, &caps)
@@ -413,165 +465,4 @@ fn unreadable(e: impl std::fmt::Display) -> io::Error {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn json_escapes_c1_and_bidi_but_stays_lossless() {
-        let hostile = "a\u{85}b\u{9b}[2Jc\u{202e}d\u{2066}e\u{200b}f\u{feff}gé日";
-        for text in [
-            json_line(&hostile).unwrap(),
-            pretty_json(&hostile, 0).unwrap(),
-        ] {
-            assert!(text.chars().all(|c| !needs_escape(c)), "{text:?}");
-            assert!(
-                text.contains("\\u0085") && text.contains("\\u202e"),
-                "{text}"
-            );
-            assert!(text.contains("é日"), "ordinary text stays: {text}");
-            let back: String = serde_json::from_str(&text).unwrap();
-            assert_eq!(back, hostile);
-        }
-    }
-
-    #[test]
-    fn csv_defuses_formula_cells() {
-        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_field("@sum"), "'@sum");
-        assert_eq!(csv_field("+1"), "'+1");
-        assert_eq!(csv_field("-2"), "'-2");
-        assert_eq!(csv_field("a=b"), "a=b");
-    }
-
-    fn ts(s: &str) -> Timestamp {
-        s.parse().unwrap()
-    }
-
-    fn session(id: &str, email: &str) -> Session {
-        Session {
-            id: id.into(),
-            kind: "session".into(),
-            life: 100,
-            expire: ts("2026-01-02T00:00:00Z"),
-            identity: "pui_x".into(),
-            email: email.into(),
-            scopes: None,
-            profile: crate::authn::model::Profile::default(),
-            created_at: ts("2025-12-31T21:00:00Z"),
-            active_token: None,
-        }
-    }
-
-    #[test]
-    fn relative_times_use_the_largest_unit() {
-        let now = ts("2026-01-01T00:00:00Z");
-        assert_eq!(
-            relative(ts("2025-12-31T22:20:00Z"), now),
-            "2h ago",
-            "1h40m: the same rounding as the TUI"
-        );
-        assert_eq!(relative(ts("2025-12-31T21:00:00Z"), now), "3h ago");
-        assert_eq!(relative(ts("2026-01-03T01:00:00Z"), now), "in 2d");
-        assert_eq!(relative(ts("2026-01-01T00:00:45Z"), now), "in 45s");
-        assert_eq!(relative(ts("2025-12-31T23:55:00Z"), now), "5m ago");
-        assert_eq!(relative(now, now), "now");
-    }
-
-    #[test]
-    fn csv_quotes_per_rfc_4180_and_sanitises() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        // Spaces are part of a field (RFC 4180): kept, and no reason to quote.
-        assert_eq!(csv_field(" pad "), " pad ");
-        assert_eq!(csv_record(&["a", "b,c"]), "a,\"b,c\"\r\n");
-        // A line break from the server would split the record in a terminal: replaced.
-        let f = csv_field("x\u{1b}[2Jy\nz");
-        assert!(!f.contains('\u{1b}') && !f.contains('\n'), "{f:?}");
-    }
-
-    #[test]
-    fn table_columns_align_by_display_width_with_cjk() {
-        let rows = vec![
-            vec!["a".to_string(), "例え例え".to_string(), "x".to_string()],
-            vec!["bbb".to_string(), "ab".to_string(), "y".to_string()],
-        ];
-        let out = table(&["K", "NAME", "V"], &rows, &[10, 10, 10], false);
-        let lines: Vec<&str> = out.lines().collect();
-        // The third column starts at the same cell on every line.
-        let col = |l: &str, needle: char| width(&l[..l.rfind(needle).unwrap()]);
-        assert_eq!(col(lines[0], 'V'), col(lines[1], 'x'));
-        assert_eq!(col(lines[1], 'x'), col(lines[2], 'y'));
-        assert_eq!(col(lines[1], 'x'), 3 + 2 + 8 + 2);
-    }
-
-    #[test]
-    fn long_values_are_cut_with_an_ellipsis_and_controls_removed() {
-        let rows = vec![vec!["abcdefghijkl\u{1b}]52;c;x\u{7}".to_string()]];
-        let out = table(&["X"], &rows, &[6], false);
-        assert_eq!(out.lines().nth(1).unwrap(), "abcde…");
-        let evil = vec![vec!["ok\u{1b}[31mred\u{202e}".to_string()]];
-        let out = table(&["X"], &evil, &[40], false);
-        assert!(
-            !out.contains('\u{1b}') && !out.contains('\u{202e}'),
-            "{out:?}"
-        );
-    }
-
-    #[test]
-    fn colour_only_wraps_the_header_when_asked() {
-        let out = table(&["A"], &[vec!["b".into()]], &[5], true);
-        assert!(out.starts_with("\u{1b}[1mA"));
-        assert!(!table(&["A"], &[], &[5], false).contains('\u{1b}'));
-    }
-
-    #[test]
-    fn sessions_stream_in_every_format() {
-        let now = ts("2026-01-01T00:00:00Z");
-        let a = session("pmt_a", "a@x.io");
-        let b = session("pmt_b", "b,\"q\"@x.io");
-        for format in [Format::Json, Format::Ndjson, Format::Csv, Format::Table] {
-            let mut w = SessionWriter::new(Vec::new(), format, now, false);
-            w.batch(std::slice::from_ref(&a)).unwrap();
-            w.batch(std::slice::from_ref(&b)).unwrap();
-            let text = String::from_utf8(w.finish().unwrap()).unwrap();
-            match format {
-                Format::Json => {
-                    let v: Vec<Session> = serde_json::from_str(&text).unwrap();
-                    assert_eq!(v, vec![a.clone(), b.clone()]);
-                }
-                Format::Ndjson => {
-                    let v: Vec<Session> = text
-                        .lines()
-                        .map(|l| serde_json::from_str(l).unwrap())
-                        .collect();
-                    assert_eq!(v, vec![a.clone(), b.clone()]);
-                }
-                Format::Csv => {
-                    let lines: Vec<&str> = text.split("\r\n").collect();
-                    assert!(lines[0].starts_with("id,type,email,"));
-                    assert!(lines[2].contains("\"b,\"\"q\"\"@x.io\""), "{text}");
-                    assert_eq!(lines.len(), 4);
-                }
-                Format::Table => {
-                    assert!(text.starts_with("ID"));
-                    assert!(text.contains("3h ago") && text.contains("in 1d"), "{text}");
-                    assert_eq!(text.lines().count(), 3);
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn empty_output_is_still_well_formed() {
-        let now = ts("2026-01-01T00:00:00Z");
-        let json = SessionWriter::new(Vec::new(), Format::Json, now, false)
-            .finish()
-            .unwrap();
-        assert_eq!(json, b"[]\n");
-        let csv = SessionWriter::new(Vec::new(), Format::Csv, now, false)
-            .finish()
-            .unwrap();
-        assert!(String::from_utf8(csv).unwrap().starts_with("id,"));
-    }
-}
+mod tests;

@@ -4,6 +4,7 @@ use super::error::{QueryError, shown};
 use super::fields::{self, FieldInfo, Op, PROFILE, Side, ValueKind, profile_name};
 use super::lexer::{self, Item, RawOp, Spanned, Term};
 use super::local::{self, LocalTerm};
+use super::refuse;
 use super::time;
 use crate::authn::model::{Filter, Timestamp};
 use serde_json::Value;
@@ -56,10 +57,13 @@ pub(crate) fn compile(input: &str, now: Timestamp) -> Result<Query, QueryError> 
     };
     for spanned in lexer::terms(input)? {
         if let Some(term) = local::term(input, &spanned)? {
+            refuse::local_value(&term, &spanned.span)?;
+            refuse::local_conflict(&query.local, &term, &spanned.span)?;
             query.local.push(term);
             query.sides.push((spanned.span, Side::Local));
             continue;
         }
+        refuse::bare_word(input, &spanned)?;
         let cond = condition(input, &spanned, now)?;
         insert(&mut query.server, cond, spanned.span.clone())?;
         query.sides.push((spanned.span, Side::Server));

@@ -18,6 +18,10 @@
 //! `profile.User-Agent~curl`). [`compile_query`] splits a line into the server's
 //! [`Filter`] and the [`LocalTerm`]s a caller checks on each session it receives.
 //!
+//! Words it cannot mean are refused, never guessed: a near miss of a bare term (`vnp`),
+//! `field:value`, `OR`/`AND`/`NOT`, an unknown two-letter country, and local terms that
+//! contradict each other (`vpn=true vpn=false`).
+//!
 //! Repeating a key merges `~` substrings and `scope` lists (all must match anyway) and
 //! is an error for anything else, unless the value is the same. Values cannot be empty.
 //! [`FIELDS`] lists what each field accepts; [`help_text`] is the user-facing summary.
@@ -28,6 +32,7 @@ mod explain;
 mod fields;
 mod lexer;
 mod local;
+mod refuse;
 #[cfg(test)]
 mod tests;
 mod time;
@@ -39,6 +44,7 @@ pub use fields::{
     FIELDS, FieldInfo, Op, PROFILE, Side, ValueKind, closest, help_text, lookup, suggest,
 };
 pub use local::{Flag, LocalTerm, ProfileTest, TextTest, Verdict};
+pub use refuse::is_country_code;
 
 use crate::authn::model::{Filter, Timestamp};
 

@@ -2,7 +2,8 @@
 //!
 //! Every file in `valid/` loads: `authtop config show` exits 0 (for the profile a
 //! `# profile: NAME` line names, else the default one). Every file in `invalid/` is refused
-//! with exit 2 and a message holding each `# error: TEXT` line of the file. A new case is a
+//! (for that profile, likewise) with exit 2 and a message holding each `# error: TEXT`
+//! line of the file. A new case is a
 //! new file; the first comment line says what it is about.
 
 use crate::harness::cli::{Env, config_fixture, configs_dir};
@@ -57,7 +58,12 @@ async fn every_invalid_config_file_is_refused_with_a_message_naming_the_cause() 
         let wanted = tagged(&name, "error");
         assert!(!wanted.is_empty(), "{name} has no `# error:` line");
         env.use_config(&name);
-        let out = env.run(&["config", "show"]).await;
+        let mut args = vec!["config", "show"];
+        let profile = tagged(&name, "profile");
+        if let Some(p) = profile.first() {
+            args.extend(["--profile", p.as_str()]);
+        }
+        let out = env.run(&args).await;
         assert_eq!(
             out.code, 2,
             "{name}: stdout {} stderr {}",

@@ -293,3 +293,37 @@ fn zero_concurrency_is_refused() {
     };
     assert!(resolve_with(&inputs, None, None, &no_env).is_err());
 }
+
+#[test]
+fn the_keys_the_docs_name_are_taken_flag_then_profile_then_default() {
+    let f = file(
+        "[profiles.default]\ntimeout = \"45s\"\nattempt_timeout = 5\naudit_log = \"/var/log/authtop.jsonl\"\nauto_reload = 45\n[profiles.fast]\nauto_reload = \"250ms\"\n",
+    );
+    let s = resolve_with(&Inputs::default(), None, Some(f.clone()), &no_env).unwrap();
+    assert_eq!(s.timeout, Duration::from_secs(45));
+    assert_eq!(s.attempt_timeout, Duration::from_secs(5));
+    assert_eq!(s.audit_log, PathBuf::from("/var/log/authtop.jsonl"));
+    assert_eq!(s.auto_reload, Some(Duration::from_secs(45)));
+    assert_eq!(
+        shown(&s, "timeout").source,
+        Source::Profile("default".into())
+    );
+    let inputs = Inputs {
+        timeout: Some(Given::flag(Duration::from_secs(9))),
+        audit_log: Some(Given::flag(PathBuf::from("/tmp/a.jsonl"))),
+        ..Default::default()
+    };
+    let s = resolve_with(&inputs, None, Some(f.clone()), &no_env).unwrap();
+    assert_eq!(s.timeout, Duration::from_secs(9));
+    assert_eq!(s.audit_log, PathBuf::from("/tmp/a.jsonl"));
+    let inputs = Inputs {
+        profile: Some(Given::flag("fast".into())),
+        ..Default::default()
+    };
+    let s = resolve_with(&inputs, None, Some(f), &no_env).unwrap();
+    assert_eq!(s.auto_reload, Some(Duration::from_millis(250)));
+    assert_eq!(shown(&s, "auto_reload").shown, "250ms");
+    let bad = file("[profiles.default]\ntimeout = \"soon\"\n");
+    let e = resolve_with(&Inputs::default(), None, Some(bad), &no_env).unwrap_err();
+    assert!(e.to_string().contains("timeout"), "{e}");
+}

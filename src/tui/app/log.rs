@@ -101,6 +101,7 @@ pub fn cause(err: &Error) -> String {
                 tries(*attempts)
             ),
             TransportKind::Certificate
+            | TransportKind::Tls
             | TransportKind::Dns
             | TransportKind::Redirect
             | TransportKind::Other => format!("cannot talk to {host}: {err}"),

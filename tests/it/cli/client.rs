@@ -217,7 +217,7 @@ async fn token_check_shows_owner_and_time_left() {
     csv.expect_code(0);
     assert!(
         csv.stdout
-            .starts_with("id,type,identity,email,expire,time_left\r\n")
+            .starts_with("id,type,identity,email,expire,time_left\n")
     );
 }
 
@@ -253,7 +253,7 @@ async fn config_show_redacts_and_names_sources() {
 async fn config_file_errors_name_the_key_and_refuse_inline_tokens() {
     let env = Env::start(1, 1).await;
     env.use_config("invalid/unknown_key.toml");
-    let out = env.run(&["config", "show"]).await;
+    let out = env.run(&["config", "show", "--profile", "a"]).await;
     out.expect_code(2);
     assert!(out.stderr.contains("colour"), "{}", out.stderr);
     assert!(out.stderr.contains("config.toml"), "{}", out.stderr);

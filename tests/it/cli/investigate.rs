@@ -190,7 +190,7 @@ async fn every_format_carries_location_device_and_risk() {
     }
     // CSV and the table: three more columns, `n/a` where the server sent nothing.
     let csv = env.run(&["sessions", "list", "--all", "-o", "csv"]).await;
-    let lines: Vec<&str> = csv.stdout.split("\r\n").filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = csv.stdout.split('\n').filter(|l| !l.is_empty()).collect();
     assert!(lines[0].ends_with(",location,device,risk"), "{}", lines[0]);
     assert_eq!(lines.len(), all.len() + 1);
     let vpn = env.run(&["sessions", "list", "vpn"]).await;
@@ -325,7 +325,7 @@ async fn users_aggregate_the_dump() {
         ])
         .await;
     csv.expect_code(0);
-    let lines: Vec<&str> = csv.stdout.split("\r\n").filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = csv.stdout.split('\n').filter(|l| !l.is_empty()).collect();
     assert_eq!(
         lines[0],
         "email,identity,sessions,countries,devices,last_login,risk"

@@ -7,6 +7,7 @@ mod polish;
 mod progress;
 mod results;
 mod safety;
+mod scripts;
 mod sessions;
 mod terminal_safety;
 mod token_refresh;

@@ -1,5 +1,6 @@
-//! Progress while a long command runs: drawn on a terminal, erased before the summary, and
-//! never written into a pipe, onto a dumb terminal or a closed stderr.
+//! Progress while a long command runs: drawn whenever stderr is a terminal (stdout may
+//! be a file), erased before the summary, and never written into a pipe, onto a dumb
+//! terminal or a closed stderr.
 
 use crate::harness::cli::Env;
 use crate::harness::emulator::{config, start_on_runtime};
@@ -88,14 +89,24 @@ fn a_walk_and_a_long_listing_count_pages_on_a_terminal_between_whole_rows() {
 }
 
 #[test]
-fn no_progress_into_a_pipe_a_dumb_terminal_or_a_closed_stderr() {
+fn progress_beside_a_file_but_never_into_it_a_dumb_terminal_or_a_closed_stderr() {
     let (_rt, emu) = start_on_runtime(config(4, 40, Faults::default()));
     let walk = ["sessions", "list", "vpn", "--size", "7"];
     let drawn = |raw: &[u8]| has(raw, "walking") || has(raw, "listing") || has(raw, "0/");
-    // Stdout into a pipe, stderr still the terminal: the output stays plain end to end.
-    let (screen, raw, _) = on_terminal_with(&emu, "| cat", &walk, &[]);
-    assert!(!drawn(&raw), "progress beside a pipe:\n{screen}");
-    assert!(screen.contains("pmt_"), "{screen}");
+    // Stdout into a file, stderr still the terminal: the count shows on stderr and the
+    // file holds the rows alone.
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let redirect = format!("> '{}'", file.path().display());
+    let (screen, raw, code) = on_terminal_with(&emu, &redirect, &walk, &[]);
+    assert_eq!(code, 0, "{screen}");
+    assert!(drawn(&raw), "no progress beside a file:\n{screen}");
+    assert!(!screen.contains("walking"), "the count stayed:\n{screen}");
+    let saved = std::fs::read_to_string(file.path()).unwrap();
+    assert!(saved.contains("pmt_"), "{saved}");
+    assert!(
+        !saved.contains('\u{1b}') && !saved.contains("walking"),
+        "{saved:?}"
+    );
     let (screen, raw, code) = on_terminal(&emu, &walk, &[("TERM", "dumb")]);
     assert_eq!(code, 0, "{screen}");
     assert!(!drawn(&raw), "progress on a dumb terminal:\n{screen}");

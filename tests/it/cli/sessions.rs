@@ -77,7 +77,7 @@ async fn all_pages_in_every_format() {
         .run(&["sessions", "list", "--all", "--size", "7", "-o", "csv"])
         .await;
     csv.expect_code(0);
-    let lines: Vec<&str> = csv.stdout.split("\r\n").filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = csv.stdout.split('\n').filter(|l| !l.is_empty()).collect();
     assert!(lines[0].starts_with("id,type,email,identity,created_at,expire"));
     assert_eq!(lines.len(), total + 1);
     let ids: BTreeSet<String> = lines[1..]
@@ -627,6 +627,10 @@ async fn a_walk_that_fails_mid_way_closes_the_output_and_says_where_to_resume() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn authtop_log_traces_calls_to_stderr_and_nothing_by_default() {
     let env = Env::start(2, 4).await;
+    // The token from a file: a typed --token earns a notice on stderr.
+    let file = env.dir.path().join("svc.token");
+    crate::harness::cli::write_private(&file, &env.token);
+    let file = file.display().to_string();
     let args: Vec<String> = [
         "sessions",
         "list",
@@ -634,8 +638,8 @@ async fn authtop_log_traces_calls_to_stderr_and_nothing_by_default() {
         "json",
         "--base-url",
         &env.base_url,
-        "--token",
-        &env.token,
+        "--service-token-file",
+        &file,
     ]
     .map(String::from)
     .to_vec();

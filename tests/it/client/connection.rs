@@ -141,7 +141,8 @@ async fn a_redirect_is_named_and_not_followed_or_retried() {
 async fn a_closed_stdout_ends_quietly_with_status_0() {
     let env = Env::start(40, 3000).await;
     let bin = assert_cmd::cargo::cargo_bin!("authtop");
-    // The token reaches bash through its environment, not its command line.
+    // The token reaches bash through its environment, not its command line, and authtop
+    // through a pipe, so no notice about a typed token joins the output.
     let token = env.token.clone();
     let bin = bin.to_path_buf();
     let base = env.base_url.clone();
@@ -150,7 +151,7 @@ async fn a_closed_stdout_ends_quietly_with_status_0() {
         std::process::Command::new("bash")
             .arg("-c")
             .arg(format!(
-                "'{}' sessions list --all -o ndjson --base-url '{base}' --token \"$SVC\" 2>&1 | head -1; echo \"status=${{PIPESTATUS[0]}}\"",
+                "'{}' sessions list --all -o ndjson --base-url '{base}' --service-token-file <(printf '%s' \"$SVC\") 2>&1 | head -1; echo \"status=${{PIPESTATUS[0]}}\"",
                 bin.display()
             ))
             .env("SVC", token)

@@ -60,6 +60,8 @@ impl Env {
             secrets: Mutex::new(vec![token]),
             emu,
         };
+        // The config file the runs name exists, empty: a named file that is missing is an error.
+        std::fs::write(env.config_path(), "").unwrap();
         for u in env.emu.tokens(usize::MAX) {
             for s in &u.sessions {
                 env.remember(s.user_token.expose());
