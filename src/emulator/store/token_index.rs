@@ -3,9 +3,17 @@
 //! tokens cost 16 bytes each rather than a copied string apiece. The rare value whose
 //! hash another live value already holds is kept whole, on the side, so none is lost.
 
-use super::TokenKind;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
+
+/// Which of a session's two tokens a value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum TokenKind {
+    /// The active (user) token.
+    Active,
+    /// The refresh token.
+    Refresh,
+}
 
 /// Where each live token value is.
 #[derive(Default)]
