@@ -421,6 +421,12 @@ impl Client {
                 .map(|b| b.saturating_sub(call_started.elapsed()))
         };
         let max = config.retry.attempts();
+        // A 429 says "later", not "broken": while the call's budget lasts, a throttled
+        // answer does not spend one of the attempts (up to THROTTLED_FREE of them), so a
+        // throttling server makes a walk slower, never failed. A single-attempt client
+        // (the action engine, which paces itself) keeps its one attempt.
+        let mut free = if max > 1 { THROTTLED_FREE } else { 0 };
+        let free_at_start = free;
         let mut retried_ids: Vec<String> = Vec::new();
         let mut attempt = 1;
         let mut unanswered = false;
@@ -484,10 +490,21 @@ impl Client {
                     (is_retryable_error(e, idempotent), None)
                 }
             };
-            let wait = retry.then(|| config.retry.delay(attempt - 1, retry_after));
+            let throttled = free > 0 && matches!(&outcome, Ok(raw) if raw.status == 429);
+            let wait = retry.then(|| {
+                if throttled {
+                    // The server's word, else a short pause: the attempt count does not grow.
+                    retry_after.map_or_else(
+                        || config.retry.delay(0, None),
+                        |d| d.min(config.retry.max_delay),
+                    )
+                } else {
+                    config.retry.delay(attempt - 1, retry_after)
+                }
+            });
             // A retry that could not even start within the budget is not made.
             let out_of_time = wait.is_some_and(|w| budget_left().is_some_and(|left| w >= left));
-            if !retry || attempt >= max || out_of_time {
+            if !retry || (attempt - (free_at_start - free) >= max && !throttled) || out_of_time {
                 return match outcome {
                     Ok(raw) => Ok((raw, attempt, unanswered)),
                     Err(e) => Err(with_attempts(e, attempt)),
@@ -514,15 +531,22 @@ impl Client {
                         Err(_) => "error".into(),
                     },
                     next_attempt: attempt + 1,
-                    max_attempts: max,
+                    max_attempts: max + (free_at_start - free) + u32::from(throttled),
                     wait,
                 });
             }
             tokio::time::sleep(wait).await;
+            if throttled {
+                free -= 1;
+            }
             attempt += 1;
         }
     }
 }
+
+/// Throttled answers a call may get without spending an attempt (its budget still bounds
+/// the time they take).
+const THROTTLED_FREE: u32 = 32;
 
 /// The `Authorization` value, marked sensitive so no HTTP-layer log can print it; none
 /// for an empty token (as the SDKs do), an error when the token cannot be a header.

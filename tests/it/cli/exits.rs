@@ -609,6 +609,41 @@ async fn a_throttling_server_costs_time_not_targets() {
     paired(&env.audit());
 }
 
+/// The listing a run by query starts with is throttled too: its pages wait out the 429s
+/// instead of failing the run before anything is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_by_query_against_a_throttling_server_walks_and_ends_every_target() {
+    let env = Env::with_faults(
+        10,
+        80,
+        Faults {
+            throttle_rate: 0.7,
+            ..Faults::default()
+        },
+    )
+    .await;
+    for _ in 0..3 {
+        let out = env
+            .run(&["sessions", "list", "--all", "--size", "10", "-o", "ids"])
+            .await;
+        out.expect_code(0);
+        assert_eq!(
+            out.stdout.lines().count(),
+            80,
+            "every page of the walk arrives"
+        );
+    }
+    let out = env
+        .run(&["sessions", "invalidate", "--all", "--yes", "-o", "json"])
+        .await;
+    out.expect_code(0);
+    let v = out.json();
+    assert_eq!(v["failed"], 0, "{v}");
+    assert_eq!(v["done"], 80, "{v}");
+    assert_eq!(env.emu.session_count(), 0);
+    paired(&env.audit());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retry_after_is_honoured_for_the_whole_run_up_to_the_cap() {
     let env = Env::start(1, 1).await;
