@@ -47,6 +47,9 @@ pub struct Settings {
     pub profile_defined: bool,
     /// Profile name (`default` when none is selected).
     pub profile: String,
+    /// Whether the profile is in force: chosen explicitly, or the source of the server
+    /// address or the service token (not when `--base-url`/`--token` gave both).
+    pub profile_in_force: bool,
     /// How to reach the server; `None` when `client_problem` says why.
     pub client: Option<ClientConfig>,
     /// Why `client` is `None`.
@@ -92,6 +95,12 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The profile an audit line names: the one in force, or none.
+    #[must_use]
+    pub fn audit_profile(&self) -> Option<String> {
+        self.profile_in_force.then(|| self.profile.clone())
+    }
+
     /// The client config, or why there is none.
     pub fn client_config(&self) -> Result<&ClientConfig, ConfigError> {
         match (&self.client, &self.client_problem) {
@@ -232,6 +241,11 @@ pub fn resolve_with(
     )?;
     let mut notices = early_notices;
     notices.extend(pair.notices.iter().cloned());
+    let supplied = |s: Option<&Source>| matches!(s, Some(Source::Profile(n)) if *n == pname);
+    let profile_in_force = profile_defined
+        && (explicit
+            || supplied(pair.token.as_ref().map(|(_, s)| s))
+            || supplied(pair.addr.as_ref().map(|(_, s)| s)));
     origins.push(Origin {
         name: "token",
         shown: pair
@@ -494,6 +508,7 @@ pub fn resolve_with(
         config_path,
         config_found,
         profile_defined,
+        profile_in_force,
         profile: pname,
         client,
         client_problem,
