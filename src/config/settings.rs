@@ -115,6 +115,32 @@ pub use super::duration::{parse_duration, parse_interval, parse_positive};
 
 /// Reads the config file named by the inputs (or the default one) and resolves everything.
 pub fn resolve(inputs: &Inputs) -> Result<Settings, ConfigError> {
+    // Set but empty in the environment is as good as unset, as with AUTHTOP_PROFILE; an
+    // empty --config names no file and is a mistake.
+    let mut cleared = None;
+    let emptied;
+    let inputs = match &inputs.config {
+        Some(g) if g.value.as_os_str().is_empty() => match &g.source {
+            Source::Env(var) => {
+                cleared = Some(format!(
+                    "{var} is set but empty: treated as unset, so the default config file applies"
+                ));
+                emptied = Inputs {
+                    config: None,
+                    ..inputs.clone()
+                };
+                &emptied
+            }
+            origin => {
+                return Err(ConfigError::BadValue {
+                    setting: "config file",
+                    origin: origin.clone(),
+                    reason: "it is empty: name a file, or leave it out for the default one".into(),
+                });
+            }
+        },
+        _ => inputs,
+    };
     let config_path = inputs
         .config
         .as_ref()
@@ -136,7 +162,11 @@ pub fn resolve(inputs: &Inputs) -> Result<Settings, ConfigError> {
             ),
         });
     }
-    resolve_with(inputs, config_path, file, &|name| std::env::var(name).ok())
+    let mut settings = resolve_with(inputs, config_path, file, &|name| std::env::var(name).ok())?;
+    if let Some(notice) = cleared {
+        settings.notices.insert(0, notice);
+    }
+    Ok(settings)
 }
 
 /// [`resolve`] with the file already read and env lookups injected (for profile `token_env`).
