@@ -58,8 +58,8 @@ pub struct EmulatorArgs {
     /// Send no intelligence blocks (a project without the intelligence add-ons).
     #[arg(long)]
     pub no_intelligence: bool,
-    /// Write the base URL, the service token and the seeded users' live tokens to this
-    /// JSON file (mode 0600).
+    /// Write the base URL, the service token and the live tokens of the first ten seeded
+    /// users to this JSON file (mode 0600); it says how many of how many users it holds.
     #[arg(long)]
     pub tokens_out: Option<PathBuf>,
 }
