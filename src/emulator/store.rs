@@ -175,11 +175,6 @@ impl Store {
         }
     }
 
-    /// Sets the life of active tokens issued from now on (by refresh); live ones keep theirs.
-    pub fn set_user_token_life(&mut self, life: i64) {
-        self.user_token_life = life;
-    }
-
     /// Adds a user; returns its index.
     pub fn add_user(&mut self, user: User) -> usize {
         let i = self.users.len();
