@@ -152,8 +152,10 @@ pub struct AuditRecord {
     pub phase: Phase,
     /// Who ran it.
     pub operator: Operator,
-    /// Profile name (`default`, `demo` …).
-    pub profile: String,
+    /// The profile in force (`default`, `demo` …); absent when none was, as in a run
+    /// given its server and token by `--base-url`/`--token`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
     /// API host.
     pub host: String,
     /// What was done.
@@ -413,7 +415,7 @@ mod tests {
                 user: "ops".into(),
                 host: "box".into(),
             },
-            profile: "demo".into(),
+            profile: Some("demo".into()),
             host: "127.0.0.1".into(),
             action: AuditAction::SessionInvalidate,
             target: "pmt_x".into(),

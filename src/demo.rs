@@ -22,6 +22,10 @@ pub struct Demo {
     pub refresh_token: Option<Secret>,
 }
 
+/// Life of the seeded sessions' active tokens: longer than any demo runs, so their
+/// intelligence (carried by the active token, as Pangea does) stays on screen.
+const SEEDED_TOKEN_LIFE: Duration = Duration::from_secs(7 * 86_400);
+
 /// Starts the demo emulator on a free loopback port. `default_life` is the demo user
 /// token's life unless [`DEMO_TOKEN_LIFE_ENV`] names another.
 pub async fn start(default_life: Duration) -> std::io::Result<Demo> {
@@ -31,7 +35,7 @@ pub async fn start(default_life: Duration) -> std::io::Result<Demo> {
             seed: 42,
             users: 40,
             sessions: 300,
-            user_token_life: life,
+            user_token_life: SEEDED_TOKEN_LIFE,
             refresh_token_life: Duration::from_secs(7 * 86_400),
             faults: Faults::default(),
             intelligence: true,
@@ -40,18 +44,31 @@ pub async fn start(default_life: Duration) -> std::io::Result<Demo> {
     )
     .await?;
     tracing::info!(base_url = %emulator.base_url(), token_life = ?life, "demo emulator started");
+    // Only the demo user's own token lives `life`, so its refreshes can be watched: it is
+    // reissued now, and every refresh after issues the same short life.
+    emulator.set_user_token_life(life);
+    let first_refresh = first_session(&emulator).map(|(_, refresh)| refresh);
+    if let Some(refresh) = &first_refresh {
+        emulator.refresh(refresh);
+    }
     let client = ClientConfig::new(emulator.base_url(), emulator.service_token());
-    let first = emulator
+    let first = first_session(&emulator);
+    Ok(Demo {
+        client,
+        user_token: first.as_ref().map(|(user, _)| user.clone()),
+        refresh_token: first.map(|(_, refresh)| refresh),
+        emulator,
+    })
+}
+
+/// The first seeded user's first session: its active and refresh tokens.
+fn first_session(emulator: &RunningEmulator) -> Option<(Secret, Secret)> {
+    emulator
         .tokens(1)
         .into_iter()
         .next()
-        .and_then(|u| u.sessions.into_iter().next());
-    Ok(Demo {
-        client,
-        user_token: first.as_ref().map(|s| s.user_token.clone()),
-        refresh_token: first.map(|s| s.refresh_token),
-        emulator,
-    })
+        .and_then(|u| u.sessions.into_iter().next())
+        .map(|s| (s.user_token, s.refresh_token))
 }
 
 /// The demo user token life: the env override when set and valid, else `default`.

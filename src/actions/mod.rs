@@ -116,8 +116,8 @@ pub struct RunInfo {
     pub run_id: String,
     /// OS user and host.
     pub operator: Operator,
-    /// Profile name.
-    pub profile: String,
+    /// The profile in force, if one was.
+    pub profile: Option<String>,
     /// The query a bulk run acted on.
     pub query: Option<String>,
     /// When the walk that found the targets finished (RFC 3339).
@@ -125,12 +125,12 @@ pub struct RunInfo {
 }
 
 impl RunInfo {
-    /// A fresh run id for this process's operator and `profile`.
-    pub fn new(profile: impl Into<String>, query: Option<String>) -> Self {
+    /// A fresh run id for this process's operator and `profile` (the one in force).
+    pub fn new(profile: Option<String>, query: Option<String>) -> Self {
         Self {
             run_id: new_run_id(),
             operator: Operator::current(),
-            profile: profile.into(),
+            profile,
             query,
             walked_at: None,
         }

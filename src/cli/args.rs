@@ -100,7 +100,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "PATH")]
     pub audit_log: Option<PathBuf>,
     /// Config file [default: ~/.config/authtop/config.toml].
-    #[arg(long, global = true, env = CONFIG_ENV, value_name = "PATH")]
+    #[arg(long, global = true, env = CONFIG_ENV, value_name = "PATH", value_parser = any_path())]
     pub config: Option<PathBuf>,
     /// The user's active token (client commands). Visible to other local users: prefer --token-file.
     #[arg(long, global = true, env = USER_TOKEN_ENV, hide_env_values = true, value_name = "TOKEN")]
@@ -420,6 +420,13 @@ impl GlobalArgs {
             color: self.color.map(Given::flag),
         })
     }
+}
+
+/// A path as given, empty included: an empty `AUTHTOP_CONFIG` is cleared with a notice
+/// later rather than refused here.
+fn any_path() -> impl clap::builder::TypedValueParser<Value = PathBuf> {
+    use clap::builder::TypedValueParser;
+    clap::builder::OsStringValueParser::new().map(PathBuf::from)
 }
 
 #[cfg(test)]

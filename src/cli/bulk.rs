@@ -292,7 +292,7 @@ pub async fn run_walked(
     let log = ctx.audit_log()?;
     let engine = Engine::new(client.clone(), Arc::new(log), ctx.settings.concurrency)
         .with_limits(ctx.limits.clone());
-    let info = RunInfo::new(ctx.settings.profile.clone(), query).walked_at(walked_at);
+    let info = RunInfo::new(ctx.settings.audit_profile(), query).walked_at(walked_at);
     let stop = Stop::new();
     let watcher = signals::watch(stop.clone(), |sig| {
         output::diag(&format!(

@@ -47,6 +47,9 @@ pub struct Settings {
     pub profile_defined: bool,
     /// Profile name (`default` when none is selected).
     pub profile: String,
+    /// Whether the profile is in force: chosen explicitly, or the source of the server
+    /// address or the service token (not when `--base-url`/`--token` gave both).
+    pub profile_in_force: bool,
     /// How to reach the server; `None` when `client_problem` says why.
     pub client: Option<ClientConfig>,
     /// Why `client` is `None`.
@@ -92,6 +95,12 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The profile an audit line names: the one in force, or none.
+    #[must_use]
+    pub fn audit_profile(&self) -> Option<String> {
+        self.profile_in_force.then(|| self.profile.clone())
+    }
+
     /// The client config, or why there is none.
     pub fn client_config(&self) -> Result<&ClientConfig, ConfigError> {
         match (&self.client, &self.client_problem) {
@@ -106,6 +115,32 @@ pub use super::duration::{parse_duration, parse_interval, parse_positive};
 
 /// Reads the config file named by the inputs (or the default one) and resolves everything.
 pub fn resolve(inputs: &Inputs) -> Result<Settings, ConfigError> {
+    // Set but empty in the environment is as good as unset, as with AUTHTOP_PROFILE; an
+    // empty --config names no file and is a mistake.
+    let mut cleared = None;
+    let emptied;
+    let inputs = match &inputs.config {
+        Some(g) if g.value.as_os_str().is_empty() => match &g.source {
+            Source::Env(var) => {
+                cleared = Some(format!(
+                    "{var} is set but empty: treated as unset, so the default config file applies"
+                ));
+                emptied = Inputs {
+                    config: None,
+                    ..inputs.clone()
+                };
+                &emptied
+            }
+            origin => {
+                return Err(ConfigError::BadValue {
+                    setting: "config file",
+                    origin: origin.clone(),
+                    reason: "it is empty: name a file, or leave it out for the default one".into(),
+                });
+            }
+        },
+        _ => inputs,
+    };
     let config_path = inputs
         .config
         .as_ref()
@@ -127,7 +162,11 @@ pub fn resolve(inputs: &Inputs) -> Result<Settings, ConfigError> {
             ),
         });
     }
-    resolve_with(inputs, config_path, file, &|name| std::env::var(name).ok())
+    let mut settings = resolve_with(inputs, config_path, file, &|name| std::env::var(name).ok())?;
+    if let Some(notice) = cleared {
+        settings.notices.insert(0, notice);
+    }
+    Ok(settings)
 }
 
 /// [`resolve`] with the file already read and env lookups injected (for profile `token_env`).
@@ -232,6 +271,11 @@ pub fn resolve_with(
     )?;
     let mut notices = early_notices;
     notices.extend(pair.notices.iter().cloned());
+    let supplied = |s: Option<&Source>| matches!(s, Some(Source::Profile(n)) if *n == pname);
+    let profile_in_force = profile_defined
+        && (explicit
+            || supplied(pair.token.as_ref().map(|(_, s)| s))
+            || supplied(pair.addr.as_ref().map(|(_, s)| s)));
     origins.push(Origin {
         name: "token",
         shown: pair
@@ -494,6 +538,7 @@ pub fn resolve_with(
         config_path,
         config_found,
         profile_defined,
+        profile_in_force,
         profile: pname,
         client,
         client_problem,

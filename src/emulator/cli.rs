@@ -58,8 +58,8 @@ pub struct EmulatorArgs {
     /// Send no intelligence blocks (a project without the intelligence add-ons).
     #[arg(long)]
     pub no_intelligence: bool,
-    /// Write the base URL, the service token and the seeded users' live tokens to this
-    /// JSON file (mode 0600).
+    /// Write the base URL, the service token and the live tokens of the first ten seeded
+    /// users to this JSON file (mode 0600); it says how many of how many users it holds.
     #[arg(long)]
     pub tokens_out: Option<PathBuf>,
 }
@@ -126,7 +126,8 @@ impl EmulatorArgs {
 /// Users whose tokens `--tokens-out` writes.
 const TOKEN_USERS: usize = 10;
 
-fn write_tokens(emu: &RunningEmulator, path: &PathBuf) -> color_eyre::Result<()> {
+/// Writes the tokens file; returns how many users it holds.
+fn write_tokens(emu: &RunningEmulator, path: &PathBuf, all: usize) -> color_eyre::Result<usize> {
     let users: Vec<_> = emu
         .tokens(TOKEN_USERS)
         .into_iter()
@@ -145,9 +146,16 @@ fn write_tokens(emu: &RunningEmulator, path: &PathBuf) -> color_eyre::Result<()>
             json!({ "user_id": u.user_id, "email": u.email, "sessions": sessions })
         })
         .collect();
+    let held = users.len();
+    // Said in the file itself, so nobody takes the first users for all of them.
     let doc = json!({
         "base_url": emu.base_url(),
         "service_token": emu.service_token().expose(),
+        "users_held": held,
+        "users_total": all,
+        "note": format!(
+            "live tokens of the first {held} of {all} users; every user's sessions are listed by the API"
+        ),
         "users": users,
     });
     let text = serde_json::to_string_pretty(&doc)?;
@@ -162,7 +170,7 @@ fn write_tokens(emu: &RunningEmulator, path: &PathBuf) -> color_eyre::Result<()>
     tmp.write_all(b"\n")?;
     tmp.persist(path)
         .map_err(|e| eyre!("cannot write {}: {}", path.display(), e.error))?;
-    Ok(())
+    Ok(held)
 }
 
 async fn stop_signal() {
@@ -202,9 +210,10 @@ pub async fn run(args: EmulatorArgs) -> color_eyre::Result<()> {
     let emu = RunningEmulator::start(config, addr)
         .await
         .wrap_err_with(|| format!("cannot listen on {addr}"))?;
-    if let Some(path) = &args.tokens_out {
-        write_tokens(&emu, path)?;
-    }
+    let held = match &args.tokens_out {
+        Some(path) => Some(write_tokens(&emu, path, args.users)?),
+        None => None,
+    };
     if let Some(rate) = args.login_rate {
         emu.start_logins(rate).map_err(|e| eyre!(e))?;
     }
@@ -220,8 +229,13 @@ pub async fn run(args: EmulatorArgs) -> color_eyre::Result<()> {
         emu.session_count(),
         args.seed
     )?;
-    if let Some(path) = &args.tokens_out {
-        writeln!(out, "tokens file:   {}", path.display())?;
+    if let (Some(path), Some(held)) = (&args.tokens_out, held) {
+        writeln!(
+            out,
+            "tokens file:   {} (tokens of {held} of {} users)",
+            path.display(),
+            args.users
+        )?;
     }
     out.flush()?;
     drop(out);

@@ -223,6 +223,21 @@ impl RunningEmulator {
         store.contains(session_id)
     }
 
+    /// Sets the life of active tokens issued from now on (by refresh); live ones keep
+    /// theirs.
+    pub fn set_user_token_life(&self, life: Duration) {
+        lock(&self.shared.store).set_user_token_life(micros(life));
+    }
+
+    /// Issues a new active token for the session of `refresh_token`, as a refresh over
+    /// HTTP would; false if the token is not a live refresh token.
+    pub fn refresh(&self, refresh_token: &Secret) -> bool {
+        let now = self.shared.now();
+        lock(&self.shared.store)
+            .refresh(refresh_token.expose(), None, now)
+            .is_ok()
+    }
+
     /// Live sessions.
     pub fn session_count(&self) -> usize {
         let mut store = lock(&self.shared.store);

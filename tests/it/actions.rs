@@ -68,7 +68,7 @@ fn audit_lines(path: &std::path::Path) -> Vec<Value> {
 }
 
 fn info() -> RunInfo {
-    RunInfo::new("test", None)
+    RunInfo::new(Some("test".into()), None)
 }
 
 #[tokio::test]

@@ -22,6 +22,7 @@ mod fuzz;
 mod hostile;
 mod house;
 mod investigate;
+mod readme;
 mod secrets;
 mod snapshots;
 mod spec_fixtures;

@@ -49,6 +49,11 @@ impl Store {
         Ok(())
     }
 
+    /// Sets the life of active tokens issued from now on (by refresh); live ones keep theirs.
+    pub fn set_user_token_life(&mut self, life: i64) {
+        self.user_token_life = life;
+    }
+
     /// Issues a new active token for the session of `refresh`, revoking the old one;
     /// returns the refresh result (`refresh_token` and `active_token`, with values).
     pub fn refresh(

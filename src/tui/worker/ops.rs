@@ -169,7 +169,7 @@ impl Shared {
         walked_at: Option<String>,
         on: impl FnMut(&actions::Progress),
     ) -> actions::Report {
-        let info = RunInfo::new(self.profile.clone(), query).walked_at(walked_at);
+        let info = RunInfo::new(Some(self.profile.clone()), query).walked_at(walked_at);
         let stop = Stop::new();
         let key = {
             let mut runs = self.runs.lock().unwrap_or_else(PoisonError::into_inner);

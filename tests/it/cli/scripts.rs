@@ -289,6 +289,29 @@ async fn config_fails_loudly_a_missing_named_file_a_used_bad_profile() {
     let out = env.run(&["--profile", "", "config", "show"]).await;
     out.expect_code(2);
     assert!(out.stderr.contains("cannot be empty"), "{}", out.stderr);
+
+    // AUTHTOP_CONFIG set but empty: the same; an empty --config is a mistake.
+    let out = env
+        .run_raw(
+            vec!["config".into(), "show".into()],
+            &[("AUTHTOP_CONFIG", "")],
+        )
+        .await;
+    out.expect_code(0);
+    assert!(
+        out.stderr.contains(
+            "AUTHTOP_CONFIG is set but empty: treated as unset, so the default config file applies"
+        ),
+        "{}",
+        out.stderr
+    );
+    let out = env.run(&["--config", "", "config", "show"]).await;
+    out.expect_code(2);
+    assert!(
+        out.stderr.contains("config file (from flag): it is empty"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -655,3 +655,49 @@ async fn authtop_log_traces_calls_to_stderr_and_nothing_by_default() {
         "logging changed stdout"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_audit_line_names_the_profile_only_when_one_was_in_force() {
+    let env = Env::start(4, 12).await;
+    std::fs::write(
+        env.config_path(),
+        format!(
+            "default_profile = \"work\"\n[profiles.work]\nbase_url = \"{}\"\ntoken_env = \"WORK_TOKEN\"\n",
+            env.base_url
+        ),
+    )
+    .unwrap();
+    let live = env.live_seeded();
+    let profile_of = |target: &str| -> Vec<serde_json::Value> {
+        env.audit()
+            .into_iter()
+            .filter(|l| l["target"] == target)
+            .map(|l| l["profile"].clone())
+            .collect()
+    };
+
+    // --base-url and --token give the server and token: the default profile is not in force.
+    env.run(&["sessions", "invalidate", &live[0]])
+        .await
+        .expect_code(0);
+    assert_eq!(
+        profile_of(&live[0]),
+        vec![serde_json::Value::Null; 2],
+        "{:?}",
+        env.audit()
+    );
+
+    // The default profile supplies them: it is named.
+    let token = env.token.clone();
+    let args = |id: &str| vec!["sessions".into(), "invalidate".into(), id.to_string()];
+    env.run_raw(args(&live[1]), &[("WORK_TOKEN", &token)])
+        .await
+        .expect_code(0);
+    assert_eq!(profile_of(&live[1]), vec![serde_json::json!("work"); 2]);
+
+    // Chosen explicitly, it is named even when flags give the server and token.
+    env.run(&["--profile", "work", "sessions", "invalidate", &live[2]])
+        .await
+        .expect_code(0);
+    assert_eq!(profile_of(&live[2]), vec![serde_json::json!("work"); 2]);
+}
