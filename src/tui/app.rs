@@ -193,6 +193,11 @@ impl App {
     pub fn update(&mut self, msg: Msg, now: Timestamp) -> Vec<Command> {
         self.now = now;
         let mut out = Vec::new();
+        let typed_before = self
+            .dialog
+            .as_ref()
+            .and_then(|d| d.typed.as_ref())
+            .map(|t| t.expected.clone());
         match msg {
             Msg::Key(key) => self.on_key(key, &mut out),
             Msg::Paste(text) => {
@@ -210,6 +215,7 @@ impl App {
             }
             Msg::Worker(event) => self.on_event(event, &mut out),
         }
+        self.follow_stale_lines(typed_before);
         if self
             .flash
             .as_ref()

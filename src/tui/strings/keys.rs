@@ -70,6 +70,19 @@ pub fn only_pages(n: usize) -> String {
     format!("no page beyond {n}: the query has {n} page{}", plural(n))
 }
 
+/// A jump past the last page, with the count known: it goes to the last page instead.
+pub fn stopping_at_last_page(asked: usize, last: usize) -> String {
+    format!(
+        "no page {asked}: the query has {last} page{}; going to page {last}",
+        plural(last)
+    )
+}
+
+/// `Esc` stopped a jump on its way.
+pub fn jump_cancelled(at: usize) -> String {
+    format!("jump cancelled on page {at}")
+}
+
 /// Walking towards a page further than any seen yet.
 pub fn walking_to_page(n: usize) -> String {
     format!("walking to page {n}…")

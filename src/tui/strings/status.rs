@@ -160,6 +160,8 @@ pub const NOT_CHECKED: &str = "not checked yet";
 pub const NOT_LOADED: &str = "not loaded yet";
 /// The Token tab's state: all well.
 pub const STATE_OK: &str = "ok — refreshed automatically";
+/// The Token tab's state: all well, with no refresh made yet.
+pub const STATE_OK_AUTO: &str = "ok — will refresh automatically before it expires";
 /// The Token tab's state: a refresh in flight.
 pub const REFRESHING: &str = "refreshing…";
 /// The Token tab's state: expired, a refresh in flight.
