@@ -435,7 +435,12 @@ impl App {
                 .is_some_and(|t| self.token.is_own_token(&t.id))
     }
 
-    /// The tabs on offer, in order.
+    /// The keys an action had before this mode withheld any, for labels of what is off.
+    pub fn keys_label_withheld(&self, action: Action) -> String {
+        self.withheld.keys_label(action)
+    }
+
+    /// The tabs open in this setup, in key order.
     pub fn tabs(&self) -> Vec<Tab> {
         let mut tabs = vec![Tab::Sessions];
         if self.has_user_token {

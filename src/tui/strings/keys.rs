@@ -134,8 +134,7 @@ pub const READ_ONLY_MARKING: &str =
     "read-only mode: marking is off, as nothing can act on marked rows";
 
 /// `2` without a user token.
-pub const NO_MY_SESSIONS_TAB: &str =
-    "no My sessions tab: configure a user token (--user-token or the profile's token_file)";
+pub const NO_MY_SESSIONS_TAB: &str = "no My sessions tab: no user token — set the profile's user_token_file (or give --token-file FILE)";
 
 /// Completion found nothing.
 pub fn no_completion(word: &str) -> String {

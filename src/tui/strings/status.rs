@@ -12,8 +12,7 @@ pub const NOTHING_MARKED: &str = "nothing marked (Space marks a row)";
 /// A user-token action without a user token.
 pub const NO_USER_TOKEN: &str = "no user token configured";
 /// The Token tab without a user token.
-pub const NO_USER_TOKEN_TAB: &str =
-    "No user token: pass --user-token (and --refresh-token) to watch and refresh one.";
+pub const NO_USER_TOKEN_TAB: &str = "No user token: set the profile's user_token_file (or give --token-file FILE) to watch and refresh one.";
 /// `f` while a refresh runs.
 pub const REFRESH_IN_FLIGHT: &str = "a refresh is already in flight";
 /// `L` on a row without a user.

@@ -157,7 +157,19 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
 fn tabs(app: &App, frame: &mut Frame, area: Rect) {
     use crate::tui::keymap::Action;
     let mut spans = Vec::new();
-    for tab in app.tabs() {
+    let open = app.tabs();
+    let last = open.last().copied().unwrap_or(Tab::Sessions);
+    // A tab left out between two shown ones stays in its place, dimmed, so each tab keeps
+    // the number its key has.
+    let all = [
+        Tab::Sessions,
+        Tab::MySessions,
+        Tab::Token,
+        Tab::Users,
+        Tab::Insights,
+    ];
+    let upto = all.iter().position(|t| *t == last).unwrap_or(0);
+    for tab in all.into_iter().take(upto + 1) {
         let (action, name) = match tab {
             Tab::Sessions => (Action::TabSessions, "Sessions"),
             Tab::MySessions => (Action::TabMine, "My sessions"),
@@ -165,9 +177,15 @@ fn tabs(app: &App, frame: &mut Frame, area: Rect) {
             Tab::Users => (Action::TabUsers, "Users"),
             Tab::Insights => (Action::TabInsights, "Insights"),
         };
-        let key = app.keymap().keys_label(action);
+        let key = if open.contains(&tab) {
+            app.keymap().keys_label(action)
+        } else {
+            app.keys_label_withheld(action)
+        };
         let text = format!(" {key} {name} ");
-        if tab == app.tab() {
+        if !open.contains(&tab) {
+            spans.push(Span::styled(format!(" {text}"), dim()));
+        } else if tab == app.tab() {
             spans.push(Span::styled(
                 format!("▸{text}"),
                 reverse().add_modifier(Modifier::BOLD),

@@ -255,3 +255,32 @@ fn esc_stops_a_long_jump_on_the_page_it_reached() {
     assert!(lists(&rest).is_empty(), "{rest:?}");
     assert_eq!(page(&app), 3);
 }
+
+#[test]
+fn without_a_user_token_the_hints_name_the_file_and_the_tabs_keep_their_numbers() {
+    let no_user = || AppInit {
+        has_user_token: false,
+        token_mask: None,
+        ..quiet()
+    };
+    let mut app = loaded(no_user(), sessions(0, 3), None, 120, 30);
+    app.update(key('2'), now());
+    let hint = status(&app);
+    assert!(hint.contains("user_token_file"), "{hint}");
+    assert!(!hint.contains("--user-token"), "{hint}");
+    assert!(
+        hint.find("user_token_file") < hint.find("--token-file"),
+        "the profile's file first: {hint}"
+    );
+
+    let text = draw(&app, 120, 30);
+    let tabs = text.lines().find(|l| l.contains("Sessions")).unwrap();
+    let at = |name: &str| tabs.find(name).unwrap_or_else(|| panic!("{name}: {tabs}"));
+    assert!(at("2 My sessions") < at("3 Token"), "{tabs}");
+    assert!(at("3 Token") < at("4 Users"), "{tabs}");
+
+    app.update(key('3'), now());
+    let text = draw(&app, 120, 30);
+    assert!(text.contains("user_token_file"), "{text}");
+    assert!(!text.contains("--user-token"), "{text}");
+}
