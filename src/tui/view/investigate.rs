@@ -255,6 +255,10 @@ pub(super) fn insights(app: &App, frame: &mut Frame, area: Rect) {
         crate::investigate::Bucket::Day => "day",
     };
     let logins: Vec<(usize, &Bar)> = indexed(&bars, Chart::Logins);
+    let width = chart_area.width.saturating_sub(2);
+    let n = u16::try_from(logins.len().max(1)).unwrap_or(u16::MAX);
+    let bar_width = (width / n).saturating_sub(1).clamp(1, 6);
+    let hour = view.bucket() == crate::investigate::Bucket::Hour;
     let chart_bars: Vec<ratatui::widgets::Bar> = logins
         .iter()
         .map(|(i, b)| {
@@ -267,14 +271,11 @@ pub(super) fn insights(app: &App, frame: &mut Frame, area: Rect) {
             };
             ratatui::widgets::Bar::default()
                 .value(b.value)
-                .label(Line::from(b.label.clone()))
+                .label(Line::from(bar_label(&b.label, hour, bar_width)))
                 .style(style)
                 .value_style(style.add_modifier(Modifier::REVERSED))
         })
         .collect();
-    let width = chart_area.width.saturating_sub(2);
-    let n = u16::try_from(chart_bars.len().max(1)).unwrap_or(u16::MAX);
-    let bar_width = (width / n).saturating_sub(1).clamp(1, 6);
     let chart = BarChart::default()
         .block(Block::bordered().title(format!(" logins per {per} ")))
         .data(BarGroup::default().bars(&chart_bars))
@@ -293,6 +294,22 @@ pub(super) fn insights(app: &App, frame: &mut Frame, area: Rect) {
     {
         hbars(&indexed(&bars, chart), selected, title, frame, columns[k]);
     }
+}
+
+/// A time bar's label whole, or its short form (the hour, the day of the month) when the
+/// bar is too narrow, or nothing: never a cut one such as `18:`.
+fn bar_label(label: &str, hour: bool, width: u16) -> String {
+    let width = usize::from(width);
+    let short = if hour {
+        label.split(':').next().unwrap_or(label)
+    } else {
+        label.rsplit('-').next().unwrap_or(label)
+    };
+    [label, short]
+        .into_iter()
+        .find(|l| crate::sanitize::width(l) <= width)
+        .unwrap_or("")
+        .to_string()
 }
 
 fn indexed(bars: &[Bar], chart: Chart) -> Vec<(usize, &Bar)> {

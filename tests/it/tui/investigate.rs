@@ -7,7 +7,7 @@ use authtop::investigate::insights::{Expiring, RiskBreakdown};
 use authtop::investigate::users::RiskSummary;
 use authtop::investigate::{Progress, UserColumn, UserRow};
 use authtop::query::Verdict;
-use authtop::tui::app::{App, Ask, Tab};
+use authtop::tui::app::{App, Ask, Chart, Tab};
 use authtop::tui::command::{
     Command, EventKind, Figures, ListSource, Msg, Outcome, WalkGoal, Walked,
 };
@@ -813,5 +813,63 @@ fn token_tab_charts_life_left_with_each_refresh_marked_at_two_sizes() {
             Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
         );
         assert_style(buf, "Pyongyang, KP", Style::new());
+    }
+}
+
+#[test]
+fn c_moves_to_the_next_chart_and_wraps_round() {
+    let mut app = on_users();
+    press(&mut app, "5");
+    let chart = |app: &App| {
+        let bars = app.insights().bars();
+        let b = &bars[app.insights().selected_index()];
+        (b.chart, b.label.clone())
+    };
+    let mut seen = vec![];
+    for _ in 0..5 {
+        press(&mut app, "c");
+        seen.push(chart(&app));
+    }
+    assert_eq!(
+        seen,
+        vec![
+            (Chart::Countries, "US".to_string()),
+            (Chart::Devices, "Firefox".to_string()),
+            (Chart::Risk, "malicious".to_string()),
+            (Chart::Expiring, "1 hour".to_string()),
+            (Chart::Logins, app.insights().bars()[0].label.clone()),
+        ]
+    );
+    assert_eq!(app.insights().selected_index(), 0);
+    let help = app
+        .keymap()
+        .keys_label(authtop::tui::keymap::Action::NextChart);
+    assert_eq!(help, "c");
+}
+
+#[test]
+fn narrow_hour_bars_show_whole_hours_never_cut_labels() {
+    for (w, h) in [(80, 24), (120, 30)] {
+        let mut app = loaded(init(), sessions(0, 5), None, w, h);
+        let walk = the_walk(&press(&mut app, "4"));
+        let full_day = Figures {
+            hours: (0..24)
+                .map(|h| (at(-24 * 3600 + h * 3600), 10 + h.unsigned_abs()))
+                .collect(),
+            ..figures()
+        };
+        app.update(walked(&walk, vec![], users(), Some(full_day)), now());
+        press(&mut app, "5");
+        let text = screen_text(&render(&app, w, h));
+        let labels = text
+            .lines()
+            .find(|l| {
+                let words: Vec<&str> = l.split_whitespace().collect();
+                words
+                    .windows(3)
+                    .any(|x| x == ["│12", "13", "14"] || x == ["12", "13", "14"])
+            })
+            .unwrap_or_else(|| panic!("no whole hour labels at {w}x{h}:\n{text}"));
+        assert!(!labels.contains(':'), "a cut label at {w}x{h}: {labels}");
     }
 }
