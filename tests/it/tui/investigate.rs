@@ -873,3 +873,33 @@ fn narrow_hour_bars_show_whole_hours_never_cut_labels() {
         assert!(!labels.contains(':'), "a cut label at {w}x{h}: {labels}");
     }
 }
+
+#[test]
+fn on_the_users_tab_l_speaks_of_the_users_total_and_session_keys_say_where_they_work() {
+    let mut app = on_users();
+    let cmds = press(&mut app, "L");
+    app.update(
+        event(
+            &cmds[0],
+            EventKind::Done(Outcome::UserScope {
+                user_id: "pui_u0002".into(),
+                total: 12,
+            }),
+        ),
+        now(),
+    );
+    let lines = app.dialog().expect("the log-out dialog").lines().join("\n");
+    assert!(lines.contains("12 in all."), "{lines}");
+    assert!(!lines.contains("on this page"), "{lines}");
+    app.update(code(KeyCode::Esc), now());
+    assert!(app.dialog().is_none());
+
+    for (k, label) in [("/", "query"), ("y", "copy"), ("e", "export")] {
+        assert!(press(&mut app, k).is_empty());
+        let said = app.flash().unwrap_or_default().to_string();
+        assert_eq!(
+            said,
+            format!("`{k}` ({label}) acts on the Sessions tab, not on Users: press 1 to go there")
+        );
+    }
+}
