@@ -903,3 +903,59 @@ fn on_the_users_tab_l_speaks_of_the_users_total_and_session_keys_say_where_they_
         );
     }
 }
+
+#[test]
+fn users_rows_with_wide_characters_stay_aligned_with_whole_ids_and_whole_risk_words() {
+    let mut app = loaded(init(), sessions(0, 5), None, 160, 20);
+    let walk = the_walk(&press(&mut app, "4"));
+    let mut rows = users();
+    let mut carol = user(
+        4,
+        "carol.田中@acme.test",
+        5,
+        &["JP"],
+        RiskSummary {
+            worst: Some(Verdict::Suspicious),
+            vpn: 1,
+            proxy: 1,
+            embargo: 1,
+            breached: true,
+            ..RiskSummary::default()
+        },
+    );
+    carol.identity = "pui_rfiwswkyln3qzd5xam2t7oyupvnbcegh".to_string();
+    rows.push(carol);
+    app.update(walked(&walk, vec![], rows, Some(figures())), now());
+    let t = render(&app, 160, 20);
+    let buf = t.backend().buffer();
+    // The cell (column) where each row's identity starts, measured in cells.
+    let id_columns: Vec<u16> = (0..buf.area.height)
+        .filter_map(|y| {
+            (0..buf.area.width.saturating_sub(4)).find(|&x| {
+                (0..4).all(|k| buf[(x + k, y)].symbol() == &"pui_"[k as usize..=k as usize])
+            })
+        })
+        .collect();
+    assert_eq!(id_columns.len(), 4, "{}", screen_text(&t));
+    assert!(
+        id_columns.iter().all(|x| *x == id_columns[0]),
+        "identities start at {id_columns:?}\n{}",
+        screen_text(&t)
+    );
+    let text = screen_text(&t);
+    assert!(
+        text.contains("pui_rfiwswkyln3qzd5xam2t7oyupvnbcegh"),
+        "the id whole:\n{text}"
+    );
+    let carol_line = text.lines().find(|l| l.contains("carol")).unwrap();
+    assert!(
+        carol_line.contains("suspicious vpn +3"),
+        "risk words whole: {carol_line}"
+    );
+
+    // Too narrow for the whole id: no IDENTITY column rather than a cut one.
+    let t = render(&app, 100, 20);
+    let text = screen_text(&t);
+    assert!(!text.contains("pui_"), "{text}");
+    assert!(!text.contains("…"), "{text}");
+}
