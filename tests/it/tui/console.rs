@@ -284,3 +284,59 @@ fn without_a_user_token_the_hints_name_the_file_and_the_tabs_keep_their_numbers(
     assert!(text.contains("user_token_file"), "{text}");
     assert!(!text.contains("--user-token"), "{text}");
 }
+
+#[test]
+fn a_long_failure_wraps_whole_in_the_message_log_with_its_request_id() {
+    use authtop::authn::{ApiError, ApiStatus};
+    let (mut app, cmds) = App::new(quiet(), now());
+    app.update(Msg::Resize(80, 24), now());
+    let list = lists(&cmds).remove(0);
+    let err = Error::Api(Box::new(ApiError {
+        http_status: 400,
+        status: "ValidationError".to_string(),
+        kind: ApiStatus::parse("ValidationError"),
+        summary: "the filter is not valid for this endpoint because the created_at bound \
+                  lies outside the retention window of the project"
+            .to_string(),
+        request_id: "prq_tail7long".to_string(),
+        errors: vec![],
+        retry_after: None,
+    }));
+    app.update(event(&list, EventKind::Failed(err)), now());
+    app.update(key('@'), now());
+    let text = draw(&app, 80, 24);
+    assert!(text.contains("prq_tail7long"), "{text}");
+    assert!(text.contains("retention"), "{text}");
+}
+
+#[test]
+fn a_narrow_header_keeps_the_offline_countdown_whole() {
+    let (mut app, first) = App::new(
+        AppInit {
+            auto_reload: Some(std::time::Duration::from_secs(10)),
+            host: "authn.a-rather-long-deployment-name.aws.us.pangea.cloud".to_string(),
+            ..quiet()
+        },
+        now(),
+    );
+    app.update(Msg::Resize(60, 20), now());
+    let first = lists(&first).remove(0);
+    app.update(listed(&first, sessions(0, 3), None), now());
+    let timeout = || Error::Transport {
+        kind: TransportKind::Timeout,
+        host: "127.0.0.1".to_string(),
+        message: "no answer".to_string(),
+        attempts: 4,
+    };
+    for s in 1..=15 {
+        for cmd in lists(&app.update(Msg::Tick, at(s))) {
+            app.update(event(&cmd, EventKind::Failed(timeout())), at(s));
+        }
+    }
+    let stale = app.staleness().expect("stale after failed reloads");
+    assert!(stale.starts_with("offline — retrying in"), "{stale}");
+    let text = draw(&app, 60, 20);
+    let header = text.lines().next().unwrap();
+    assert!(header.contains(&stale), "{header}");
+    assert!(header.contains("authtop"), "{header}");
+}
