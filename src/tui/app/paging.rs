@@ -36,7 +36,8 @@ impl App {
         // With the count known, a jump past the end goes straight for the last page.
         let last = t
             .count()
-            .map(|c| (c as usize).div_ceil(t.page_size().max(1) as usize).max(1));
+            .map(|c| c.div_ceil(u64::from(t.page_size().max(1))).max(1))
+            .map(|n| usize::try_from(n).unwrap_or(usize::MAX));
         let (step, beyond) = match (step, last) {
             (Step::To(n), Some(last)) if n > last => (Step::To(last), Some(n)),
             _ => (step, None),

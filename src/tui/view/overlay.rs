@@ -255,6 +255,9 @@ fn listing(frame: &mut Frame, area: Rect, title: String, lines: Vec<Line<'static
     );
 }
 
+/// The cells of `HH:MM:SS ✖ ` before a message, under which its further lines hang.
+const INDENT: usize = 11;
+
 /// The message log, newest at the bottom; failures in red with their details below.
 pub(super) fn messages(app: &App, frame: &mut Frame, area: Rect) {
     let log = app.messages();
@@ -262,7 +265,6 @@ pub(super) fn messages(app: &App, frame: &mut Frame, area: Rect) {
     let mut lines: Vec<Line<'static>> = Vec::with_capacity(log.line_count());
     // Inside the listing's border and padding; text hangs under the time and mark, and
     // wraps whole so a long failure keeps its request id at the end.
-    const INDENT: usize = 11;
     let room = usize::from(area.width.saturating_sub(4))
         .saturating_sub(3 + INDENT)
         .max(8);
