@@ -193,6 +193,11 @@ impl App {
     pub fn update(&mut self, msg: Msg, now: Timestamp) -> Vec<Command> {
         self.now = now;
         let mut out = Vec::new();
+        let typed_before = self
+            .dialog
+            .as_ref()
+            .and_then(|d| d.typed.as_ref())
+            .map(|t| t.expected.clone());
         match msg {
             Msg::Key(key) => self.on_key(key, &mut out),
             Msg::Paste(text) => {
@@ -210,6 +215,7 @@ impl App {
             }
             Msg::Worker(event) => self.on_event(event, &mut out),
         }
+        self.follow_stale_lines(typed_before);
         if self
             .flash
             .as_ref()
@@ -429,7 +435,12 @@ impl App {
                 .is_some_and(|t| self.token.is_own_token(&t.id))
     }
 
-    /// The tabs on offer, in order.
+    /// The keys an action had before this mode withheld any, for labels of what is off.
+    pub fn keys_label_withheld(&self, action: Action) -> String {
+        self.withheld.keys_label(action)
+    }
+
+    /// The tabs open in this setup, in key order.
     pub fn tabs(&self) -> Vec<Tab> {
         let mut tabs = vec![Tab::Sessions];
         if self.has_user_token {

@@ -116,6 +116,8 @@ pub enum Action {
     AddBarTerm,
     /// Insights tab: logins per hour or per day.
     ToggleBucket,
+    /// Insights tab: the selection moves to the next chart.
+    NextChart,
     /// Write the query's whole result (or the marked rows) to a CSV or NDJSON file.
     Export,
 }
@@ -214,6 +216,7 @@ pub const REGISTRY: &[ActionInfo] = &[
     info!(OpenUser, "sessions", "open_user", ["enter"], "that user's sessions", false, true, &[Users]),
     info!(AddBarTerm, "add to query", "add_bar_term", ["enter"], "add the bar's term to the query", false, true, &[Insights]),
     info!(ToggleBucket, "hour/day", "toggle_bucket", ["b"], "logins per hour or per day", false, true, &[Insights]),
+    info!(NextChart, "next chart", "next_chart", ["c"], "move to the next chart", false, true, &[Insights]),
     info!(Export, "export", "export", ["e"], "export the query's result or the marked rows (CSV / NDJSON)", false, false, &[Sessions]),
 ];
 

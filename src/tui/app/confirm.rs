@@ -181,12 +181,13 @@ impl App {
                     .map(|s| s.email.clone())
             })
             .unwrap_or_default();
-        let on_page = self
-            .sessions
-            .rows
-            .iter()
-            .filter(|s| s.identity == user_id)
-            .count();
+        let on_page = (self.tab != Tab::Users).then(|| {
+            self.sessions
+                .rows
+                .iter()
+                .filter(|s| s.identity == user_id)
+                .count()
+        });
         let marked = self
             .sessions
             .mark_meta

@@ -33,8 +33,9 @@ pub enum Ask {
         user_id: String,
         /// The server's count of the user's sessions, or why counting failed.
         total: Result<u64, String>,
-        /// The user's rows on the page shown.
-        on_page: usize,
+        /// The user's rows on the page shown; None from the Users tab, where no page of
+        /// sessions is in view.
+        on_page: Option<usize>,
         /// Marked rows of the user (their marks are dropped).
         marked: usize,
     },

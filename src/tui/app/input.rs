@@ -195,6 +195,7 @@ impl App {
     fn act_anywhere(&mut self, action: Action, out: &mut Vec<Command>) {
         match action {
             Action::Back if self.cancel_walk(out) => {}
+            Action::Back if self.cancel_jump() => {}
             Action::Back => {
                 self.error = None;
                 self.error_at = None;

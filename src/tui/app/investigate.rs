@@ -257,6 +257,20 @@ impl App {
         *i = i.saturating_add_signed(delta).min(n.saturating_sub(1));
     }
 
+    /// The first bar of the next chart that has any, wrapping round to the first chart.
+    pub(crate) fn next_chart(&mut self) {
+        let bars = self.insights.bars();
+        let Some(here) = bars.get(self.insights.selected).map(|b| b.chart) else {
+            return;
+        };
+        let after = bars
+            .iter()
+            .skip(self.insights.selected)
+            .position(|b| b.chart != here)
+            .map(|p| p + self.insights.selected);
+        self.insights.selected = after.unwrap_or(0);
+    }
+
     /// Users tab `L`: the guarded log-out flow for the selected user.
     pub(crate) fn logout_selected_user(&mut self, out: &mut Vec<Command>) {
         if let Some(r) = self.users.selected() {

@@ -510,7 +510,9 @@ impl App {
             let ms = i64::try_from(wait.as_millis()).unwrap_or(i64::MAX);
             self.token.retry_at = Some(clock::shift(self.now, ms));
             self.token.last_error = Some(sanitize::clean(&err.to_string()).into_owned());
-            self.say(strings::refresh_retrying(&clock::short(ms / 1000)));
+            let text = strings::refresh_retrying(&clock::short(ms / 1000));
+            self.token.retry_said = Some(text.clone());
+            self.say(text);
         }
     }
 }

@@ -15,17 +15,47 @@ impl App {
             self.say(strings::page_steps_queued(n));
             return;
         }
-        self.take_step(source, step, out);
+        self.take_step(source, step, false, out);
     }
 
     /// Carries out one step; true if it started a load (the next step waits for it).
-    fn take_step(&mut self, source: ListSource, step: Step, out: &mut Vec<Command>) -> bool {
+    /// `resumed` marks the rest of a jump already under way, which ends silently where it
+    /// was going.
+    fn take_step(
+        &mut self,
+        source: ListSource,
+        step: Step,
+        resumed: bool,
+        out: &mut Vec<Command>,
+    ) -> bool {
         if self.table(source).is_local() {
             return self.local_step(source, step, out);
         }
         let t = self.table(source);
         let shown = t.page_number();
+        // With the count known, a jump past the end goes straight for the last page.
+        let last = t
+            .count()
+            .map(|c| c.div_ceil(u64::from(t.page_size().max(1))).max(1))
+            .map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+        let (step, beyond) = match (step, last) {
+            (Step::To(n), Some(last)) if n > last => (Step::To(last), Some(n)),
+            _ => (step, None),
+        };
+        if let (Some(asked), Step::To(last)) = (beyond, step) {
+            if last == shown {
+                self.table_mut(source).queued.clear();
+                self.say(strings::only_pages(last));
+                return false;
+            }
+            self.say(strings::stopping_at_last_page(asked, last));
+        }
+        let t = self.table(source);
         let stack = match step {
+            Step::To(n) if n == shown && resumed => {
+                self.unsay(&strings::walking_to_page(n));
+                return false;
+            }
             Step::Next => t.next_cursors().ok_or(strings::NO_NEXT_PAGE.to_string()),
             Step::Prev | Step::PrevToBottom => {
                 t.prev_cursors().ok_or(strings::NO_PREV_PAGE.to_string())
@@ -39,7 +69,7 @@ impl App {
                 Some(c) => {
                     let t = self.table_mut(source);
                     t.queued.push_front(Step::To(n));
-                    if n > shown + 1 {
+                    if n > shown + 1 && beyond.is_none() && !resumed {
                         self.say(strings::walking_to_page(n));
                     }
                     Ok(c)
@@ -67,8 +97,13 @@ impl App {
 
     /// A page arrived: the next queued step, if any, goes now.
     pub(crate) fn after_page(&mut self, source: ListSource, out: &mut Vec<Command>) {
+        // The page the queued steps waited for is here: "N queued" no longer holds.
+        let waiting = self.table(source).queued.len();
+        if waiting > 0 {
+            self.unsay(&strings::page_steps_queued(waiting));
+        }
         while let Some(step) = self.table_mut(source).queued.pop_front() {
-            if self.take_step(source, step, out) {
+            if self.take_step(source, step, true, out) {
                 break;
             }
         }
@@ -97,7 +132,22 @@ impl App {
             return true;
         }
         let step = if down { Step::Next } else { Step::PrevToBottom };
-        self.take_step(source, step, out);
+        self.take_step(source, step, false, out);
+        true
+    }
+
+    /// `Esc` during a jump: the pages still to walk are dropped; true if there were any.
+    pub(crate) fn cancel_jump(&mut self) -> bool {
+        let Some(source) = self.current_source() else {
+            return false;
+        };
+        let t = self.table_mut(source);
+        if t.queued.is_empty() {
+            return false;
+        }
+        t.queued.clear();
+        let page = t.page_number();
+        self.say(strings::jump_cancelled(page));
         true
     }
 

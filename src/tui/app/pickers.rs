@@ -6,6 +6,8 @@ use super::{
     strings,
 };
 use crate::authn::model::{Order, OrderBy};
+use crate::tui::app::Tab;
+use crate::tui::keymap::{Context, KeyCombo};
 
 /// The order picker's key for each column.
 const ORDER_KEYS: [(OrderBy, char, &str); 7] = [
@@ -43,6 +45,7 @@ impl App {
     /// say why instead of ignoring it.
     pub(crate) fn explain_unbound(&mut self, key: &KeyEvent) {
         let Some(action) = self.withheld.lookup(key, self.context()) else {
+            self.explain_elsewhere(key);
             return;
         };
         if self.read_only && action.info().danger {
@@ -52,6 +55,29 @@ impl App {
         } else if action == Action::TabMine && !self.has_user_token {
             self.say(strings::NO_MY_SESSIONS_TAB);
         }
+    }
+
+    /// On the Users and Insights tabs, a key that acts only on the Sessions tab says so
+    /// (`/`, `y`, `e`) rather than doing nothing.
+    fn explain_elsewhere(&mut self, key: &KeyEvent) {
+        if !matches!(self.tab, Tab::Users | Tab::Insights) {
+            return;
+        }
+        let Some(action) = self.keymap.lookup(key, Context::Sessions) else {
+            return;
+        };
+        let pressed = KeyCombo::from_event(key).to_string();
+        let tab_key = self.keymap.keys_label(Action::TabSessions);
+        let here = match self.tab {
+            Tab::Users => "Users",
+            _ => "Insights",
+        };
+        self.say(strings::sessions_only_key(
+            &pressed,
+            action.info().label,
+            here,
+            &tab_key,
+        ));
     }
 
     /// `s`: the order picker for the table shown.

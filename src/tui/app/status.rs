@@ -1,13 +1,51 @@
 //! The status line and the message log: flashes, notes, errors and which operation an
 //! error came from.
 
-use super::{App, Error, ErrorKey, Level, log, sanitize, strings};
+use super::{App, Error, ErrorKey, Level, clock, log, sanitize, strings};
 
 impl App {
     /// A passing message in the status line (not logged).
     pub(crate) fn say(&mut self, text: impl Into<String>) {
         self.flash = Some((text.into(), self.now));
         self.flash_is_outcome = false;
+    }
+
+    /// Takes a passing message off the status line once what it said is no longer true;
+    /// any other message stays.
+    pub(crate) fn unsay(&mut self, text: &str) {
+        if self.flash.as_ref().is_some_and(|(t, _)| t == text) {
+            self.flash = None;
+        }
+    }
+
+    /// Lines that describe a state keep up with it: the token retry's countdown follows
+    /// the clock and goes once the retry does; a count to type goes with its dialog.
+    pub(crate) fn follow_stale_lines(&mut self, typed_before: Option<String>) {
+        if let Some(said) = self.token.retry_said.take()
+            && self.flash.as_ref().is_some_and(|(t, _)| *t == said)
+        {
+            match self.token.retry_at {
+                Some(at) if at > self.now && self.token.refreshing.is_none() => {
+                    let secs = (clock::millis(self.now, at) + 999) / 1000;
+                    let text = strings::refresh_retrying(&clock::short(secs));
+                    if let Some((t, _)) = &mut self.flash {
+                        t.clone_from(&text);
+                    }
+                    self.token.retry_said = Some(text);
+                }
+                _ => self.flash = None,
+            }
+        }
+        if let Some(expected) = typed_before {
+            let still = self
+                .dialog
+                .as_ref()
+                .and_then(|d| d.typed.as_ref())
+                .is_some_and(|t| t.expected == expected);
+            if !still {
+                self.unsay(&strings::type_to_confirm(&expected));
+            }
+        }
     }
 
     /// A result worth keeping: flashed and logged.

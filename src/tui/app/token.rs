@@ -132,6 +132,8 @@ pub struct TokenState {
     pub(crate) life_start: Option<(Timestamp, Timestamp)>,
     /// The refresh in flight was asked for with `f`, so its success is flashed.
     pub(crate) announce: bool,
+    /// The status line's "retrying in …" text, kept in step with the retry it counts down to.
+    pub(crate) retry_said: Option<String>,
 }
 
 impl TokenState {

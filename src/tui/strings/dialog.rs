@@ -20,22 +20,30 @@ pub fn invalidate_dialog(session_id: &str, email: &str, user_id: &str) -> Wordin
     }
 }
 
-/// `L`: the server's total (or why it is unknown), the rows on this page, marks dropped.
+/// `L`: the server's total (or why it is unknown), the rows on the page shown (None from
+/// the Users tab, where no page is in view), marks dropped.
 pub fn logout_user_dialog(
     email: &str,
     user_id: &str,
     total: Result<u64, &str>,
-    on_page: usize,
+    on_page: Option<usize>,
     marked: usize,
 ) -> Wording {
-    let scope = match total {
-        Ok(n) => format!(
+    let scope = match (total, on_page) {
+        (Ok(n), Some(p)) => format!(
             "Every session of this user ends: {} in all, {} on this page.",
             crate::number::thousands(n),
-            num(on_page)
+            num(p)
         ),
-        Err(cause) => format!(
-            "Every session of this user ends: the total is unknown (counting failed: {cause}); {on_page} on this page."
+        (Ok(n), None) => format!(
+            "Every session of this user ends: {} in all.",
+            crate::number::thousands(n)
+        ),
+        (Err(cause), Some(p)) => format!(
+            "Every session of this user ends: the total is unknown (counting failed: {cause}); {p} on this page."
+        ),
+        (Err(cause), None) => format!(
+            "Every session of this user ends: the total is unknown (counting failed: {cause})."
         ),
     };
     let mut lines = vec![format!("user      {email} ({user_id})"), scope];

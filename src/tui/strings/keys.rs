@@ -70,6 +70,19 @@ pub fn only_pages(n: usize) -> String {
     format!("no page beyond {n}: the query has {n} page{}", plural(n))
 }
 
+/// A jump past the last page, with the count known: it goes to the last page instead.
+pub fn stopping_at_last_page(asked: usize, last: usize) -> String {
+    format!(
+        "no page {asked}: the query has {last} page{}; going to page {last}",
+        plural(last)
+    )
+}
+
+/// `Esc` stopped a jump on its way.
+pub fn jump_cancelled(at: usize) -> String {
+    format!("jump cancelled on page {at}")
+}
+
 /// Walking towards a page further than any seen yet.
 pub fn walking_to_page(n: usize) -> String {
     format!("walking to page {n}…")
@@ -121,8 +134,14 @@ pub const READ_ONLY_MARKING: &str =
     "read-only mode: marking is off, as nothing can act on marked rows";
 
 /// `2` without a user token.
-pub const NO_MY_SESSIONS_TAB: &str =
-    "no My sessions tab: configure a user token (--user-token or the profile's token_file)";
+pub const NO_MY_SESSIONS_TAB: &str = "no My sessions tab: no user token — set the profile's user_token_file (or give --token-file FILE)";
+
+/// A key of the Sessions tab pressed on a tab where it means nothing.
+pub fn sessions_only_key(key: &str, label: &str, here: &str, tab_key: &str) -> String {
+    format!(
+        "`{key}` ({label}) acts on the Sessions tab, not on {here}: press {tab_key} to go there"
+    )
+}
 
 /// Completion found nothing.
 pub fn no_completion(word: &str) -> String {

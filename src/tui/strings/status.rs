@@ -12,8 +12,7 @@ pub const NOTHING_MARKED: &str = "nothing marked (Space marks a row)";
 /// A user-token action without a user token.
 pub const NO_USER_TOKEN: &str = "no user token configured";
 /// The Token tab without a user token.
-pub const NO_USER_TOKEN_TAB: &str =
-    "No user token: pass --user-token (and --refresh-token) to watch and refresh one.";
+pub const NO_USER_TOKEN_TAB: &str = "No user token: set the profile's user_token_file (or give --token-file FILE) to watch and refresh one.";
 /// `f` while a refresh runs.
 pub const REFRESH_IN_FLIGHT: &str = "a refresh is already in flight";
 /// `L` on a row without a user.
@@ -160,6 +159,8 @@ pub const NOT_CHECKED: &str = "not checked yet";
 pub const NOT_LOADED: &str = "not loaded yet";
 /// The Token tab's state: all well.
 pub const STATE_OK: &str = "ok — refreshed automatically";
+/// The Token tab's state: all well, with no refresh made yet.
+pub const STATE_OK_AUTO: &str = "ok — will refresh automatically before it expires";
 /// The Token tab's state: a refresh in flight.
 pub const REFRESHING: &str = "refreshing…";
 /// The Token tab's state: expired, a refresh in flight.

@@ -113,9 +113,18 @@ pub(super) fn users(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let (column, order) = u.ordering();
+    // Ids are shown whole or not at all: the column is as wide as the widest one.
+    let id_w = u
+        .rows()
+        .iter()
+        .map(|r| crate::sanitize::width(&clean(&r.identity)))
+        .max()
+        .unwrap_or(0)
+        .max("IDENTITY".len());
+    let id_w = u16::try_from(id_w).unwrap_or(u16::MAX);
     let widths = [
         (UserColumn::Email, "EMAIL", 26u16),
-        (UserColumn::Identity, "IDENTITY", 16),
+        (UserColumn::Identity, "IDENTITY", id_w),
         (UserColumn::Sessions, "SESSIONS", 9),
         (UserColumn::Countries, "COUNTRIES", 12),
         (UserColumn::Devices, "DEVICES", 18),
@@ -163,7 +172,7 @@ pub(super) fn users(app: &App, frame: &mut Frame, area: Rect) {
             let w = usize::from(*w);
             let (text, style) = match c {
                 UserColumn::Email => (fit(&r.email, w), Style::default()),
-                UserColumn::Identity => (fit(&r.identity, w), dim()),
+                UserColumn::Identity => (clean(&r.identity), dim()),
                 UserColumn::Sessions => (
                     format!("{:>8}", strings::thousands(r.sessions)),
                     Style::default(),
@@ -179,10 +188,12 @@ pub(super) fn users(app: &App, frame: &mut Frame, area: Rect) {
                 UserColumn::Risk => {
                     let flags = r.risk.flags();
                     let style = risk_style(&flags);
-                    (fit(&flags.join(" "), w), style)
+                    (whole_words(&flags, w), style)
                 }
             };
-            spans.push(Span::styled(format!("{text:<w$} "), style));
+            // Padded by cells, not chars, so wide characters keep the columns aligned.
+            let pad = w.saturating_sub(crate::sanitize::width(&text));
+            spans.push(Span::styled(format!("{text}{} ", " ".repeat(pad)), style));
         }
         let mut line = Line::from(spans);
         if i == u.selected_index() {
@@ -191,6 +202,36 @@ pub(super) fn users(app: &App, frame: &mut Frame, area: Rect) {
         out.push(line);
     }
     frame.render_widget(Paragraph::new(out), body);
+}
+
+/// As many whole words as fit in `max` cells, then `+N` for the rest: a risk flag is never
+/// cut in the middle.
+fn whole_words(words: &[&str], max: usize) -> String {
+    let mut out = String::new();
+    for (i, word) in words.iter().enumerate() {
+        let sep = usize::from(!out.is_empty());
+        let left = words.len() - i - 1;
+        // Room for this word, and for the `+N` of whatever follows it.
+        let tail = if left > 0 {
+            format!(" +{left}").len()
+        } else {
+            0
+        };
+        let word = clean(word);
+        if crate::sanitize::width(&out) + sep + crate::sanitize::width(&word) + tail > max {
+            let more = format!("+{}", words.len() - i);
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&more);
+            return out;
+        }
+        if sep == 1 {
+            out.push(' ');
+        }
+        out.push_str(&word);
+    }
+    out
 }
 
 fn set(s: &std::collections::BTreeSet<String>) -> String {
@@ -255,6 +296,10 @@ pub(super) fn insights(app: &App, frame: &mut Frame, area: Rect) {
         crate::investigate::Bucket::Day => "day",
     };
     let logins: Vec<(usize, &Bar)> = indexed(&bars, Chart::Logins);
+    let width = chart_area.width.saturating_sub(2);
+    let n = u16::try_from(logins.len().max(1)).unwrap_or(u16::MAX);
+    let bar_width = (width / n).saturating_sub(1).clamp(1, 6);
+    let hour = view.bucket() == crate::investigate::Bucket::Hour;
     let chart_bars: Vec<ratatui::widgets::Bar> = logins
         .iter()
         .map(|(i, b)| {
@@ -267,14 +312,11 @@ pub(super) fn insights(app: &App, frame: &mut Frame, area: Rect) {
             };
             ratatui::widgets::Bar::default()
                 .value(b.value)
-                .label(Line::from(b.label.clone()))
+                .label(Line::from(bar_label(&b.label, hour, bar_width)))
                 .style(style)
                 .value_style(style.add_modifier(Modifier::REVERSED))
         })
         .collect();
-    let width = chart_area.width.saturating_sub(2);
-    let n = u16::try_from(chart_bars.len().max(1)).unwrap_or(u16::MAX);
-    let bar_width = (width / n).saturating_sub(1).clamp(1, 6);
     let chart = BarChart::default()
         .block(Block::bordered().title(format!(" logins per {per} ")))
         .data(BarGroup::default().bars(&chart_bars))
@@ -293,6 +335,22 @@ pub(super) fn insights(app: &App, frame: &mut Frame, area: Rect) {
     {
         hbars(&indexed(&bars, chart), selected, title, frame, columns[k]);
     }
+}
+
+/// A time bar's label whole, or its short form (the hour, the day of the month) when the
+/// bar is too narrow, or nothing: never a cut one such as `18:`.
+fn bar_label(label: &str, hour: bool, width: u16) -> String {
+    let width = usize::from(width);
+    let short = if hour {
+        label.split(':').next().unwrap_or(label)
+    } else {
+        label.rsplit('-').next().unwrap_or(label)
+    };
+    [label, short]
+        .into_iter()
+        .find(|l| crate::sanitize::width(l) <= width)
+        .unwrap_or("")
+        .to_string()
 }
 
 fn indexed(bars: &[Bar], chart: Chart) -> Vec<(usize, &Bar)> {

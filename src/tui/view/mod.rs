@@ -114,34 +114,49 @@ fn split_rows(area: Rect) -> Rows {
 }
 
 fn header(app: &App, frame: &mut Frame, area: Rect) {
-    let mut spans = vec![Span::styled(
-        " authtop ",
-        bold().add_modifier(Modifier::REVERSED),
+    // Pieces in display order, each with its rank: when the line is too narrow the least
+    // important go first (the host, then the in-flight count), so the offline countdown
+    // and the badges stay whole.
+    let mut pieces: Vec<(u8, Vec<Span<'static>>)> = vec![(
+        0,
+        vec![Span::styled(
+            " authtop ",
+            bold().add_modifier(Modifier::REVERSED),
+        )],
     )];
     if app.demo {
-        spans.push(Span::raw(" "));
-        spans.push(Span::styled(" DEMO ", app.theme().badge()));
+        pieces.push((
+            1,
+            vec![Span::raw(" "), Span::styled(" DEMO ", app.theme().badge())],
+        ));
     }
-    spans.extend([
-        Span::raw(" "),
-        Span::styled(clean(&app.profile), bold()),
-        Span::raw(" @ "),
-        Span::raw(clean(&app.host)),
-    ]);
+    pieces.push((
+        2,
+        vec![Span::raw(" "), Span::styled(clean(&app.profile), bold())],
+    ));
+    pieces.push((6, vec![Span::raw(" @ "), Span::raw(clean(&app.host))]));
     if app.read_only {
-        spans.push(Span::raw(" "));
-        spans.push(Span::styled(" RO ", app.theme().badge()));
+        pieces.push((
+            1,
+            vec![Span::raw(" "), Span::styled(" RO ", app.theme().badge())],
+        ));
     }
     let n = app.in_flight();
     if n > 0 {
-        spans.push(Span::raw(format!(
-            "  {} {} in flight",
-            SPINNER[app.spinner % SPINNER.len()],
-            crate::number::thousands_usize(n)
-        )));
+        pieces.push((
+            5,
+            vec![Span::raw(format!(
+                "  {} {} in flight",
+                SPINNER[app.spinner % SPINNER.len()],
+                crate::number::thousands_usize(n)
+            ))],
+        ));
     }
     if let Some(retry) = app.retries().first() {
-        spans.push(Span::styled(format!("  {retry}"), app.theme().warning()));
+        pieces.push((
+            4,
+            vec![Span::styled(format!("  {retry}"), app.theme().warning())],
+        ));
     }
     if let Some(stale) = app.staleness() {
         let style = if stale.contains(" — ") {
@@ -149,15 +164,44 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             app.theme().warning()
         };
-        spans.push(Span::styled(format!("  {stale}"), style));
+        pieces.push((3, vec![Span::styled(format!("  {stale}"), style)]));
     }
+    let width = |p: &[Span]| p.iter().map(Span::width).sum::<usize>();
+    let room = usize::from(area.width);
+    let mut used: usize = pieces.iter().map(|(_, p)| width(p)).sum();
+    while used > room {
+        let Some(i) = pieces
+            .iter()
+            .enumerate()
+            .filter(|(_, (rank, _))| *rank > 0)
+            .max_by_key(|(_, (rank, _))| *rank)
+            .map(|(i, _)| i)
+        else {
+            break;
+        };
+        used -= width(&pieces[i].1);
+        pieces.remove(i);
+    }
+    let spans: Vec<Span> = pieces.into_iter().flat_map(|(_, p)| p).collect();
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 fn tabs(app: &App, frame: &mut Frame, area: Rect) {
     use crate::tui::keymap::Action;
     let mut spans = Vec::new();
-    for tab in app.tabs() {
+    let open = app.tabs();
+    let last = open.last().copied().unwrap_or(Tab::Sessions);
+    // A tab left out between two shown ones stays in its place, dimmed, so each tab keeps
+    // the number its key has.
+    let all = [
+        Tab::Sessions,
+        Tab::MySessions,
+        Tab::Token,
+        Tab::Users,
+        Tab::Insights,
+    ];
+    let upto = all.iter().position(|t| *t == last).unwrap_or(0);
+    for tab in all.into_iter().take(upto + 1) {
         let (action, name) = match tab {
             Tab::Sessions => (Action::TabSessions, "Sessions"),
             Tab::MySessions => (Action::TabMine, "My sessions"),
@@ -165,9 +209,15 @@ fn tabs(app: &App, frame: &mut Frame, area: Rect) {
             Tab::Users => (Action::TabUsers, "Users"),
             Tab::Insights => (Action::TabInsights, "Insights"),
         };
-        let key = app.keymap().keys_label(action);
+        let key = if open.contains(&tab) {
+            app.keymap().keys_label(action)
+        } else {
+            app.keys_label_withheld(action)
+        };
         let text = format!(" {key} {name} ");
-        if tab == app.tab() {
+        if !open.contains(&tab) {
+            spans.push(Span::styled(format!(" {text}"), dim()));
+        } else if tab == app.tab() {
             spans.push(Span::styled(
                 format!("▸{text}"),
                 reverse().add_modifier(Modifier::BOLD),

@@ -255,26 +255,38 @@ fn listing(frame: &mut Frame, area: Rect, title: String, lines: Vec<Line<'static
     );
 }
 
+/// The cells of `HH:MM:SS ✖ ` before a message, under which its further lines hang.
+const INDENT: usize = 11;
+
 /// The message log, newest at the bottom; failures in red with their details below.
 pub(super) fn messages(app: &App, frame: &mut Frame, area: Rect) {
     let log = app.messages();
     let red = app.theme().danger_plain();
     let mut lines: Vec<Line<'static>> = Vec::with_capacity(log.line_count());
+    // Inside the listing's border and padding; text hangs under the time and mark, and
+    // wraps whole so a long failure keeps its request id at the end.
+    let room = usize::from(area.width.saturating_sub(4))
+        .saturating_sub(3 + INDENT)
+        .max(8);
+    let indent = " ".repeat(INDENT);
     for e in log.entries() {
         let time = e.at.strftime("%H:%M:%S").to_string();
         let (mark, style) = match e.level {
             Level::Error => ("✖", red),
             Level::Info => ("·", Style::default()),
         };
-        lines.push(Line::from(vec![
-            Span::styled(format!("{time} {mark} "), dim()),
-            Span::styled(clean(&e.text), style),
-        ]));
+        for (i, part) in wrap_cells(&clean(&e.text), room).into_iter().enumerate() {
+            let lead = if i == 0 {
+                Span::styled(format!("{time} {mark} "), dim())
+            } else {
+                Span::raw(indent.clone())
+            };
+            lines.push(Line::from(vec![lead, Span::styled(part, style)]));
+        }
         for d in &e.details {
-            lines.push(Line::from(Span::styled(
-                format!("           {}", clean(d)),
-                style,
-            )));
+            for part in wrap_cells(&clean(d), room) {
+                lines.push(Line::from(Span::styled(format!("{indent}{part}"), style)));
+            }
         }
     }
     if lines.is_empty() {
@@ -282,6 +294,35 @@ pub(super) fn messages(app: &App, frame: &mut Frame, area: Rect) {
     }
     let title = strings::messages_title(log.entries().len());
     listing(frame, area, title, lines, log.scroll());
+}
+
+/// Words laid into lines of at most `room` cells; a word longer than a line is split.
+fn wrap_cells(text: &str, room: usize) -> Vec<String> {
+    let w = crate::sanitize::width;
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let sep = usize::from(!line.is_empty());
+        if w(&line) + sep + w(word) <= room {
+            if sep == 1 {
+                line.push(' ');
+            }
+            line.push_str(word);
+            continue;
+        }
+        if !line.is_empty() {
+            out.push(std::mem::take(&mut line));
+        }
+        for c in word.chars() {
+            let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if w(&line) + cw > room && !line.is_empty() {
+                out.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+    }
+    out.push(line);
+    out
 }
 
 /// The marked rows of the Sessions table, with their users when known.

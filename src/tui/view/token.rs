@@ -174,7 +174,8 @@ fn schedule_lines(app: &App, w: usize) -> Vec<Line<'static>> {
         refresh: app.keymap().keys_label(Action::RefreshNow),
         auto: app.keymap().keys_label(Action::ToggleAutoRefresh),
     };
-    below.push(state_line(tok.phase(now), now, w, &keys));
+    let refreshed = !tok.history().is_empty();
+    below.push(state_line(tok.phase(now), now, w, &keys, refreshed));
     below
 }
 
@@ -242,12 +243,19 @@ struct Keys {
 }
 
 /// The `state` line: one distinct text per [`Phase`].
-fn state_line(phase: Phase, now: Timestamp, w: usize, keys: &Keys) -> Line<'static> {
+fn state_line(
+    phase: Phase,
+    now: Timestamp,
+    w: usize,
+    keys: &Keys,
+    refreshed: bool,
+) -> Line<'static> {
     let red = Style::default().fg(Color::Red).add_modifier(Modifier::BOLD);
     let yellow = Style::default().fg(Color::Yellow);
     let (text, style) = match phase {
         Phase::Unchecked => (strings::NOT_CHECKED.to_string(), dim()),
-        Phase::Ok => (strings::STATE_OK.to_string(), Style::default()),
+        Phase::Ok if refreshed => (strings::STATE_OK.to_string(), Style::default()),
+        Phase::Ok => (strings::STATE_OK_AUTO.to_string(), Style::default()),
         Phase::AutoOff { expired: false } => (strings::auto_off(&keys.refresh, &keys.auto), yellow),
         Phase::AutoOff { expired: true } => (strings::expired_auto_off(&keys.refresh), red),
         Phase::Refreshing => (strings::REFRESHING.to_string(), yellow),

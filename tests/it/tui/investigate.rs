@@ -7,7 +7,7 @@ use authtop::investigate::insights::{Expiring, RiskBreakdown};
 use authtop::investigate::users::RiskSummary;
 use authtop::investigate::{Progress, UserColumn, UserRow};
 use authtop::query::Verdict;
-use authtop::tui::app::{App, Ask, Tab};
+use authtop::tui::app::{App, Ask, Chart, Tab};
 use authtop::tui::command::{
     Command, EventKind, Figures, ListSource, Msg, Outcome, WalkGoal, Walked,
 };
@@ -814,4 +814,148 @@ fn token_tab_charts_life_left_with_each_refresh_marked_at_two_sizes() {
         );
         assert_style(buf, "Pyongyang, KP", Style::new());
     }
+}
+
+#[test]
+fn c_moves_to_the_next_chart_and_wraps_round() {
+    let mut app = on_users();
+    press(&mut app, "5");
+    let chart = |app: &App| {
+        let bars = app.insights().bars();
+        let b = &bars[app.insights().selected_index()];
+        (b.chart, b.label.clone())
+    };
+    let mut seen = vec![];
+    for _ in 0..5 {
+        press(&mut app, "c");
+        seen.push(chart(&app));
+    }
+    assert_eq!(
+        seen,
+        vec![
+            (Chart::Countries, "US".to_string()),
+            (Chart::Devices, "Firefox".to_string()),
+            (Chart::Risk, "malicious".to_string()),
+            (Chart::Expiring, "1 hour".to_string()),
+            (Chart::Logins, app.insights().bars()[0].label.clone()),
+        ]
+    );
+    assert_eq!(app.insights().selected_index(), 0);
+    let help = app
+        .keymap()
+        .keys_label(authtop::tui::keymap::Action::NextChart);
+    assert_eq!(help, "c");
+}
+
+#[test]
+fn narrow_hour_bars_show_whole_hours_never_cut_labels() {
+    for (w, h) in [(80, 24), (120, 30)] {
+        let mut app = loaded(init(), sessions(0, 5), None, w, h);
+        let walk = the_walk(&press(&mut app, "4"));
+        let full_day = Figures {
+            hours: (0..24)
+                .map(|h| (at(-24 * 3600 + h * 3600), 10 + h.unsigned_abs()))
+                .collect(),
+            ..figures()
+        };
+        app.update(walked(&walk, vec![], users(), Some(full_day)), now());
+        press(&mut app, "5");
+        let text = screen_text(&render(&app, w, h));
+        let labels = text
+            .lines()
+            .find(|l| {
+                let words: Vec<&str> = l.split_whitespace().collect();
+                words
+                    .windows(3)
+                    .any(|x| x == ["│12", "13", "14"] || x == ["12", "13", "14"])
+            })
+            .unwrap_or_else(|| panic!("no whole hour labels at {w}x{h}:\n{text}"));
+        assert!(!labels.contains(':'), "a cut label at {w}x{h}: {labels}");
+    }
+}
+
+#[test]
+fn on_the_users_tab_l_speaks_of_the_users_total_and_session_keys_say_where_they_work() {
+    let mut app = on_users();
+    let cmds = press(&mut app, "L");
+    app.update(
+        event(
+            &cmds[0],
+            EventKind::Done(Outcome::UserScope {
+                user_id: "pui_u0002".into(),
+                total: 12,
+            }),
+        ),
+        now(),
+    );
+    let lines = app.dialog().expect("the log-out dialog").lines().join("\n");
+    assert!(lines.contains("12 in all."), "{lines}");
+    assert!(!lines.contains("on this page"), "{lines}");
+    app.update(code(KeyCode::Esc), now());
+    assert!(app.dialog().is_none());
+
+    for (k, label) in [("/", "query"), ("y", "copy"), ("e", "export")] {
+        assert!(press(&mut app, k).is_empty());
+        let said = app.flash().unwrap_or_default().to_string();
+        assert_eq!(
+            said,
+            format!("`{k}` ({label}) acts on the Sessions tab, not on Users: press 1 to go there")
+        );
+    }
+}
+
+#[test]
+fn users_rows_with_wide_characters_stay_aligned_with_whole_ids_and_whole_risk_words() {
+    let mut app = loaded(init(), sessions(0, 5), None, 160, 20);
+    let walk = the_walk(&press(&mut app, "4"));
+    let mut rows = users();
+    let mut carol = user(
+        4,
+        "carol.田中@acme.test",
+        5,
+        &["JP"],
+        RiskSummary {
+            worst: Some(Verdict::Suspicious),
+            vpn: 1,
+            proxy: 1,
+            embargo: 1,
+            breached: true,
+            ..RiskSummary::default()
+        },
+    );
+    carol.identity = "pui_rfiwswkyln3qzd5xam2t7oyupvnbcegh".to_string();
+    rows.push(carol);
+    app.update(walked(&walk, vec![], rows, Some(figures())), now());
+    let t = render(&app, 160, 20);
+    let buf = t.backend().buffer();
+    // The cell (column) where each row's identity starts, measured in cells.
+    let id_columns: Vec<u16> = (0..buf.area.height)
+        .filter_map(|y| {
+            (0..buf.area.width.saturating_sub(4)).find(|&x| {
+                (0..4).all(|k| buf[(x + k, y)].symbol() == &"pui_"[k as usize..=k as usize])
+            })
+        })
+        .collect();
+    assert_eq!(id_columns.len(), 4, "{}", screen_text(&t));
+    assert!(
+        id_columns.iter().all(|x| *x == id_columns[0]),
+        "identities start at {id_columns:?}\n{}",
+        screen_text(&t)
+    );
+    let text = screen_text(&t);
+    assert!(
+        text.contains("pui_rfiwswkyln3qzd5xam2t7oyupvnbcegh"),
+        "the id whole:\n{text}"
+    );
+    let carol_line = text.lines().find(|l| l.contains("carol")).unwrap();
+    assert!(
+        carol_line.contains("suspicious vpn +3"),
+        "risk words whole: {carol_line}"
+    );
+
+    // Too narrow for the whole id: no IDENTITY column rather than a cut one.
+    let t = render(&app, 100, 20);
+    let text = screen_text(&t);
+    assert!(!text.contains("pui_"), "{text}");
+    assert!(!text.contains("…"), "{text}");
 }

@@ -2,6 +2,7 @@
 //! servers that never answer.
 
 mod app;
+mod console;
 mod investigate;
 mod keys;
 mod layout;

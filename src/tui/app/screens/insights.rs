@@ -21,6 +21,7 @@ pub(super) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> b
             i.selected = 0;
         }
         Action::AddBarTerm => app.add_bar_term(out),
+        Action::NextChart => app.next_chart(),
         _ => return false,
     }
     true
