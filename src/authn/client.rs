@@ -422,10 +422,14 @@ impl Client {
         };
         let max = config.retry.attempts();
         // A 429 says "later", not "broken": while the call's budget lasts, a throttled
-        // answer does not spend one of the attempts (up to THROTTLED_FREE of them), so a
+        // answer does not spend one of the attempts (up to `throttled_free` of them), so a
         // throttling server makes a walk slower, never failed. A single-attempt client
         // (the action engine, which paces itself) keeps its one attempt.
-        let mut free = if max > 1 { THROTTLED_FREE } else { 0 };
+        let mut free = if max > 1 {
+            config.retry.throttled_free
+        } else {
+            0
+        };
         let free_at_start = free;
         let mut retried_ids: Vec<String> = Vec::new();
         let mut attempt = 1;
@@ -543,10 +547,6 @@ impl Client {
         }
     }
 }
-
-/// Throttled answers a call may get without spending an attempt (its budget still bounds
-/// the time they take).
-const THROTTLED_FREE: u32 = 32;
 
 /// The `Authorization` value, marked sensitive so no HTTP-layer log can print it; none
 /// for an empty token (as the SDKs do), an error when the token cannot be a header.

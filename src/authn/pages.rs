@@ -299,6 +299,7 @@ mod tests {
             max_attempts: 10,
             base_delay: Duration::from_millis(1),
             max_delay: Duration::from_millis(4),
+            throttled_free: 32,
         };
         config.request_timeout = Duration::from_secs(5);
         config.poll_deadline = Duration::from_secs(10);

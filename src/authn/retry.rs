@@ -13,6 +13,10 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// Cap on one delay (also caps a server's Retry-After).
     pub max_delay: Duration,
+    /// Throttled (429) answers a call may wait out without spending an attempt, within its
+    /// whole-call budget: a throttling server makes a walk slower, never failed. Only
+    /// calls that may retry at all (`max_attempts` above 1) use them.
+    pub throttled_free: u32,
 }
 
 impl Default for RetryPolicy {
@@ -21,6 +25,7 @@ impl Default for RetryPolicy {
             max_attempts: 4,
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(8),
+            throttled_free: 32,
         }
     }
 }
@@ -93,6 +98,7 @@ mod tests {
             max_attempts: 5,
             base_delay: Duration::from_millis(100),
             max_delay: Duration::from_millis(350),
+            throttled_free: 0,
         };
         for (n, full) in [(0, 100), (1, 200), (2, 350), (9, 350), (40, 350)] {
             let d = p.backoff(n);

@@ -22,6 +22,7 @@ fn client(base: &str, timeout: Duration) -> Client {
         max_attempts: 3,
         base_delay: Duration::from_millis(5),
         max_delay: Duration::from_millis(20),
+        throttled_free: 32,
     };
     c.connect_timeout = Duration::from_secs(2);
     c.request_timeout = timeout;

@@ -11,6 +11,7 @@ pub(crate) fn fast_config(base: impl Into<String>, token: Secret, attempts: u32)
         max_attempts: attempts,
         base_delay: Duration::from_millis(5),
         max_delay: Duration::from_millis(20),
+        throttled_free: 32,
     };
     c.connect_timeout = Duration::from_secs(2);
     c.request_timeout = Duration::from_secs(5);

@@ -370,6 +370,8 @@ async fn the_worker_reports_retries_in_progress() {
         max_attempts: 3,
         base_delay: Duration::from_millis(10),
         max_delay: Duration::from_millis(20),
+        // Every 429 spends an attempt here: what is checked is the notices of counted ones.
+        throttled_free: 0,
     };
     cfg.on_retry = Some(worker::retry_hook());
     let dir = tempfile::tempdir().unwrap();
