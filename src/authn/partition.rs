@@ -43,6 +43,9 @@ struct Slice {
     /// Sessions at exactly `lo` already read by the slice this one was cut from.
     skip: HashSet<String>,
     cursor: Option<String>,
+    /// The cursors this slice has requested: one named again means the server would
+    /// walk in a circle, and the listing is incomplete.
+    seen: HashSet<String>,
 }
 
 impl Slice {
@@ -91,6 +94,7 @@ fn slices(lo: i64, hi: i64, n: usize) -> Vec<Slice> {
             hi: Some(c),
             skip: HashSet::new(),
             cursor: None,
+            seen: HashSet::new(),
         });
         prev = Some(c);
     }
@@ -99,6 +103,7 @@ fn slices(lo: i64, hi: i64, n: usize) -> Vec<Slice> {
         hi: None,
         skip: HashSet::new(),
         cursor: None,
+        seen: HashSet::new(),
     });
     out
 }
@@ -159,13 +164,14 @@ async fn page<T: ListPage>(
     }
 }
 
-/// The login time of the oldest (`Asc`) or newest (`Desc`) match.
+/// The login time of the oldest (`Asc`) or newest (`Desc`) match, with the server's
+/// count of matches when it gives one.
 async fn edge(
     client: &Client,
     scope: &ListScope,
     req: &SessionListRequest,
     order: Order,
-) -> Result<Option<Timestamp>, Error> {
+) -> Result<(Option<Timestamp>, Option<u64>), Error> {
     let probe = SessionListRequest {
         filter: req.filter.clone(),
         last: None,
@@ -174,7 +180,10 @@ async fn edge(
         size: Some(1),
     };
     let first = page::<super::model::SessionListResult>(client, scope, probe).await?;
-    Ok(first.result.sessions.first().map(|s| s.created_at))
+    Ok((
+        first.result.sessions.first().map(|s| s.created_at),
+        first.result.count,
+    ))
 }
 
 async fn run<T: ListPage>(
@@ -184,15 +193,24 @@ async fn run<T: ListPage>(
     pace: &Pace,
     tx: &Tx<T>,
 ) -> Result<(), Error> {
-    let (oldest, newest) = futures::try_join!(
+    let ((oldest, _), (newest, count)) = futures::try_join!(
         edge(client, scope, req, Order::Asc),
         edge(client, scope, req, Order::Desc)
     )?;
     let window = pace.config().max_window;
+    // Two slices a window, fewer when the server's count says the pages are fewer: a
+    // slice costs a request even when it holds little.
+    let size = u64::from(req.size.unwrap_or(1000).max(1));
+    let wanted = count.map_or(window * 2, |n| {
+        usize::try_from(n.div_ceil(size)).unwrap_or(usize::MAX)
+    });
     let mut queue: VecDeque<Slice> = match (oldest, newest) {
-        (Some(lo), Some(hi)) if !req.filter.as_ref().is_some_and(pinned) => {
-            slices(lo.as_microsecond(), hi.as_microsecond(), window * 2).into()
-        }
+        (Some(lo), Some(hi)) if !req.filter.as_ref().is_some_and(pinned) => slices(
+            lo.as_microsecond(),
+            hi.as_microsecond(),
+            wanted.clamp(1, window * 2),
+        )
+        .into(),
         // Nothing matches, or one instant does: one slice, the filter as it is.
         _ => slices(0, 0, 1).into(),
     };
@@ -232,6 +250,17 @@ async fn run<T: ListPage>(
             got.result.drop_ids(&slice.skip);
         }
         if let Some(next) = next {
+            if !slice.seen.insert(next.clone()) {
+                let _ = tx.send(Ok(got)).await;
+                return Err(Error::Decode {
+                    http_status: 200,
+                    request_id: None,
+                    reason:
+                        "the server repeated a cursor already walked, so the listing is incomplete"
+                            .into(),
+                    snippet: String::new(),
+                });
+            }
             slice.cursor = Some(next);
             slice.skip.clear();
             let idle = queue.is_empty() && in_flight.len() + 1 < pace.window();
@@ -254,12 +283,14 @@ async fn run<T: ListPage>(
                             hi: Some(mid),
                             skip: read,
                             cursor: None,
+                            seen: HashSet::new(),
                         });
                         queue.push_back(Slice {
                             lo: Some(mid),
                             hi: slice.hi,
                             skip: HashSet::new(),
                             cursor: None,
+                            seen: HashSet::new(),
                         });
                     } else {
                         queue.push_back(slice);
