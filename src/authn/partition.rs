@@ -80,10 +80,12 @@ fn pinned(filter: &Filter) -> bool {
 /// Cuts `[lo, hi]` into `n` slices, the first without a lower bound and the last
 /// without an upper one.
 fn slices(lo: i64, hi: i64, n: usize) -> Vec<Slice> {
-    let span = (hi - lo).max(0) as i128 + 1;
-    let n = (n as i128).clamp(1, span) as usize;
+    let span = hi.saturating_sub(lo).max(0).saturating_add(1);
+    let n = i64::try_from(n).unwrap_or(i64::MAX).clamp(1, span);
+    // Cut at whole steps of the span; the last slice takes the remainder.
+    let step = (span / n).max(1);
     let mut cuts: Vec<i64> = (1..n)
-        .map(|i| lo + (span * i as i128 / n as i128) as i64)
+        .map(|i| lo.saturating_add(step.saturating_mul(i)))
         .collect();
     cuts.dedup();
     let mut out = Vec::with_capacity(cuts.len() + 1);
@@ -214,7 +216,7 @@ async fn run<T: ListPage>(
         // Nothing matches, or one instant does: one slice, the filter as it is.
         _ => slices(0, 0, 1).into(),
     };
-    let newest = newest.map_or(0, |t| t.as_microsecond());
+    let newest = newest.map_or(0, Timestamp::as_microsecond);
     let mut in_flight = FuturesUnordered::new();
     loop {
         while in_flight.len() < pace.window() && !queue.is_empty() {

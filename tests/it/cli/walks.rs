@@ -26,14 +26,14 @@ async fn counted(env: &Env, args: &[&str]) -> (Out, u64) {
     out.expect_code(0);
     if args.contains(&"list") && !args.iter().any(|a| a.contains('~')) {
         let ids = ndjson_ids(&out);
-        let set: BTreeSet<String> = ids.iter().cloned().collect();
-        assert_eq!(set.len(), ids.len(), "a session listed twice");
-        assert!(set.is_subset(&live_before), "a session not live was listed");
+        let listed: BTreeSet<String> = ids.iter().cloned().collect();
+        assert_eq!(listed.len(), ids.len(), "a session listed twice");
+        assert!(listed.is_subset(&live_before), "a session not live was listed");
         let live_after: BTreeSet<String> = env.live_seeded().into_iter().collect();
         assert!(
-            live_after.is_subset(&set),
+            live_after.is_subset(&listed),
             "{args:?} missed {} live sessions",
-            live_after.difference(&set).count()
+            live_after.difference(&listed).count()
         );
     }
     (out, sent)
