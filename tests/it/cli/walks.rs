@@ -28,7 +28,10 @@ async fn counted(env: &Env, args: &[&str]) -> (Out, u64) {
         let ids = ndjson_ids(&out);
         let listed: BTreeSet<String> = ids.iter().cloned().collect();
         assert_eq!(listed.len(), ids.len(), "a session listed twice");
-        assert!(listed.is_subset(&live_before), "a session not live was listed");
+        assert!(
+            listed.is_subset(&live_before),
+            "a session not live was listed"
+        );
         let live_after: BTreeSet<String> = env.live_seeded().into_iter().collect();
         assert!(
             live_after.is_subset(&listed),
