@@ -86,7 +86,7 @@ pub async fn walk_local(
         })
         .await
     } else {
-        investigate::walk(client, scope, req, &mut matcher, &cancel, on_page).await
+        investigate::walk_any_order(client, scope, req, &mut matcher, &cancel, on_page).await
     };
     drop(shown);
     if let Some(e) = failed {

@@ -50,8 +50,7 @@ pub struct WalkError {
 /// and hands each page's matches to `each` with the progress so far, also when a page
 /// has none, so a gauge can move. `each` returning `Break` stops the walk, as does
 /// `cancel`; either ends it with `complete: false`. The next page is requested while
-/// the current one is handled (the walk changes nothing on the server). From the first
-/// page, the sessions come in no particular order: the walk is split by login time.
+/// the current one is handled (the walk changes nothing on the server).
 pub async fn walk<F>(
     client: &Client,
     scope: ListScope,
@@ -63,30 +62,45 @@ pub async fn walk<F>(
 where
     F: FnMut(Vec<Session>, Progress) -> ControlFlow<()>,
 {
-    // A walk from the first page that hands out no cursors needs no order: split by
-    // login time, its slices are read at once.
-    if req.last.is_none() {
-        let window = crate::authn::partition::DEFAULT_WALK_WINDOW;
-        let pages = client.partitioned_pages(scope, req, window);
-        return drive(
-            pages,
-            None,
-            cancel,
-            |_, page: SessionListResult, progress| {
-                let mut sessions = page.sessions;
-                progress.scanned += sessions.len() as u64;
-                if !matcher.is_empty() {
-                    sessions.retain(|s| matcher.matches(s));
-                }
-                progress.matches += sessions.len() as u64;
-                each(sessions, *progress)
-            },
-        )
-        .await;
-    }
     walk_seen(client, scope, req, matcher, cancel, |seen| {
         each(seen.matches, seen.progress)
     })
+    .await
+}
+
+/// [`walk`] for callers that need no order: from the first page, the walk is split by
+/// login time and its slices read at once (`req.last` set: the plain walk from there).
+/// A failed page has no cursor to resume from.
+pub async fn walk_any_order<F>(
+    client: &Client,
+    scope: ListScope,
+    req: SessionListRequest,
+    matcher: &mut Matcher,
+    cancel: &CancellationToken,
+    mut each: F,
+) -> Result<Outcome, WalkError>
+where
+    F: FnMut(Vec<Session>, Progress) -> ControlFlow<()>,
+{
+    if req.last.is_some() {
+        return walk(client, scope, req, matcher, cancel, each).await;
+    }
+    let window = crate::authn::partition::DEFAULT_WALK_WINDOW;
+    let pages = client.partitioned_pages(scope, req, window);
+    drive(
+        pages,
+        None,
+        cancel,
+        |_, page: SessionListResult, progress| {
+            let mut sessions = page.sessions;
+            progress.scanned += sessions.len() as u64;
+            if !matcher.is_empty() {
+                sessions.retain(|s| matcher.matches(s));
+            }
+            progress.matches += sessions.len() as u64;
+            each(sessions, *progress)
+        },
+    )
     .await
 }
 
