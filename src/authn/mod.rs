@@ -7,6 +7,7 @@ pub mod decode;
 pub mod error;
 pub mod model;
 mod pages;
+pub mod partition;
 pub mod redact;
 pub mod response;
 mod retry;

@@ -455,6 +455,21 @@ pub trait ListPage: serde::de::DeserializeOwned + Send + 'static {
     fn cursor(&self) -> Option<&str>;
     /// True when the page has no sessions.
     fn is_empty(&self) -> bool;
+    /// Each session's id and login time, in page order (`None` where unreadable).
+    fn keys(&self) -> Vec<Option<(String, Timestamp)>>;
+    /// Drops the sessions whose id is in `ids`.
+    fn drop_ids(&mut self, ids: &std::collections::HashSet<String>);
+}
+
+/// The two fields of a session a partitioned walk reads from a page kept as text.
+#[derive(Deserialize)]
+struct RawKey {
+    id: String,
+    created_at: Timestamp,
+}
+
+fn raw_key(raw: &serde_json::value::RawValue) -> Option<RawKey> {
+    serde_json::from_str(raw.get()).ok()
 }
 
 impl ListPage for SessionListResult {
@@ -464,6 +479,15 @@ impl ListPage for SessionListResult {
     fn is_empty(&self) -> bool {
         self.sessions.is_empty()
     }
+    fn keys(&self) -> Vec<Option<(String, Timestamp)>> {
+        self.sessions
+            .iter()
+            .map(|s| Some((s.id.clone(), s.created_at)))
+            .collect()
+    }
+    fn drop_ids(&mut self, ids: &std::collections::HashSet<String>) {
+        self.sessions.retain(|s| !ids.contains(&s.id));
+    }
 }
 
 impl ListPage for RawSessionList {
@@ -472,6 +496,16 @@ impl ListPage for RawSessionList {
     }
     fn is_empty(&self) -> bool {
         self.sessions.is_empty()
+    }
+    fn keys(&self) -> Vec<Option<(String, Timestamp)>> {
+        self.sessions
+            .iter()
+            .map(|s| raw_key(s).map(|k| (k.id, k.created_at)))
+            .collect()
+    }
+    fn drop_ids(&mut self, ids: &std::collections::HashSet<String>) {
+        self.sessions
+            .retain(|s| raw_key(s).is_none_or(|k| !ids.contains(&k.id)));
     }
 }
 

@@ -5,7 +5,8 @@ use super::ctx::Ctx;
 use super::exit::{CliError, Exit};
 use super::progress;
 use crate::authn::model::{
-    Filter, ListPage, Order, OrderBy, Session, SessionListRequest, Timestamp,
+    Filter, ListPage, Order, OrderBy, RawSessionList, Session, SessionListRequest,
+    SessionListResult, Timestamp,
 };
 use crate::authn::{Client, ListScope, PageError, Response};
 use crate::investigate::{self, Matcher, Progress, WalkError};
@@ -62,13 +63,14 @@ pub async fn walk_local(
     scope: ListScope,
     req: SessionListRequest,
     query: &Query,
+    ordered: bool,
     mut each: impl FnMut(Vec<Session>) -> Result<(), CliError>,
 ) -> Result<Progress, CliError> {
     let mut matcher = Matcher::new(&query.local);
     let cancel = tokio_util::sync::CancellationToken::new();
     let mut failed: Option<CliError> = None;
     let shown = progress::Progress::counter(ctx.term, "walking");
-    let outcome = investigate::walk(client, scope, req, &mut matcher, &cancel, |page, p| {
+    let mut on_page = |page, p| {
         shown.walked(p);
         match shown.suspend(|| each(page)) {
             Ok(()) => ControlFlow::Continue(()),
@@ -77,8 +79,15 @@ pub async fn walk_local(
                 ControlFlow::Break(())
             }
         }
-    })
-    .await;
+    };
+    let outcome = if ordered {
+        investigate::walk_seen(client, scope, req, &mut matcher, &cancel, |seen| {
+            on_page(seen.matches, seen.progress)
+        })
+        .await
+    } else {
+        investigate::walk_any_order(client, scope, req, &mut matcher, &cancel, on_page).await
+    };
     drop(shown);
     if let Some(e) = failed {
         return Err(e);
@@ -128,7 +137,9 @@ pub async fn list(ctx: &Ctx, scope: ListScope, args: ListArgs) -> Result<(), Cli
     // Every format shows each session's device.
     investigate::device::warm_up();
     let client = ctx.client()?;
-    let size = args.size.unwrap_or(if query.has_local() {
+    // A whole result (every page, or every page checked against local terms) is read in
+    // the largest pages the server hands out: fewer round trips, whatever the display size.
+    let size = args.size.unwrap_or(if query.has_local() || args.all {
         COLLECT_PAGE_SIZE
     } else {
         ctx.settings.page_size
@@ -147,7 +158,8 @@ pub async fn list(ctx: &Ctx, scope: ListScope, args: ListArgs) -> Result<(), Cli
         },
     );
     if query.has_local() {
-        let walked = walk_local(ctx, &client, scope.clone(), req, &query, |page| {
+        let ordered = args.order_by.is_some() || args.asc || args.last.is_some();
+        let walked = walk_local(ctx, &client, scope.clone(), req, &query, ordered, |page| {
             writer.batch(&page).map_err(CliError::from)
         })
         .await;
@@ -176,6 +188,24 @@ pub async fn list(ctx: &Ctx, scope: ListScope, args: ListArgs) -> Result<(), Cli
             crate::output::diag(&format!("next page: --last {}", clean(&next)));
         }
         return Ok(());
+    }
+    // Without an order asked for, the walk is split by login time and its slices read at
+    // once; the sessions come in no particular order.
+    let unordered = args.order_by.is_none() && !args.asc && req.last.is_none();
+    let window = crate::authn::partition::DEFAULT_WALK_WINDOW;
+    if unordered && ctx.format == Format::Ndjson {
+        let pages = client.partitioned_pages(scope.clone(), req, window);
+        return write_pages(ctx, writer, pages, worded, |w, page: &RawSessionList| {
+            w.batch_raw(&page.sessions)
+        })
+        .await;
+    }
+    if unordered {
+        let pages = client.partitioned_pages(scope.clone(), req, window);
+        return write_pages(ctx, writer, pages, worded, |w, page: &SessionListResult| {
+            w.batch(&page.sessions)
+        })
+        .await;
     }
     // Nothing changes the sessions while they are listed, so the next page may be on its
     // way while this one is written. NDJSON passes each session's JSON through.

@@ -106,12 +106,20 @@ pub async fn run(ctx: &Ctx, args: UsersArgs) -> Result<(), CliError> {
         size: Some(args.size.unwrap_or(COLLECT_PAGE_SIZE)),
     };
     let mut users = Users::new();
-    sessions::walk_local(ctx, &client, ListScope::Service, req, &query, |page| {
-        for s in &page {
-            users.add(s);
-        }
-        Ok(())
-    })
+    sessions::walk_local(
+        ctx,
+        &client,
+        ListScope::Service,
+        req,
+        &query,
+        false,
+        |page| {
+            for s in &page {
+                users.add(s);
+            }
+            Ok(())
+        },
+    )
     .await?;
     let order = if args.asc { Order::Asc } else { Order::Desc };
     let rows = users.rows(args.order_by.unwrap_or_default(), order);

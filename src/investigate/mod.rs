@@ -27,4 +27,6 @@ pub use glance::Glance;
 pub use insights::{Bucket, Insights};
 pub use matcher::Matcher;
 pub use users::{UserColumn, UserRow, Users};
-pub use walk::{Anchor, Outcome, Progress, Seen, WalkError, matches_from, walk, walk_seen};
+pub use walk::{
+    Anchor, Outcome, Progress, Seen, WalkError, matches_from, walk, walk_any_order, walk_seen,
+};

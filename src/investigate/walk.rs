@@ -68,6 +68,42 @@ where
     .await
 }
 
+/// [`walk`] for callers that need no order: from the first page, the walk is split by
+/// login time and its slices read at once (`req.last` set: the plain walk from there).
+/// A failed page has no cursor to resume from.
+pub async fn walk_any_order<F>(
+    client: &Client,
+    scope: ListScope,
+    req: SessionListRequest,
+    matcher: &mut Matcher,
+    cancel: &CancellationToken,
+    mut each: F,
+) -> Result<Outcome, WalkError>
+where
+    F: FnMut(Vec<Session>, Progress) -> ControlFlow<()>,
+{
+    if req.last.is_some() {
+        return walk(client, scope, req, matcher, cancel, each).await;
+    }
+    let window = crate::authn::partition::DEFAULT_WALK_WINDOW;
+    let pages = client.partitioned_pages(scope, req, window);
+    drive(
+        pages,
+        None,
+        cancel,
+        |_, page: SessionListResult, progress| {
+            let mut sessions = page.sessions;
+            progress.scanned += sessions.len() as u64;
+            if !matcher.is_empty() {
+                sessions.retain(|s| matcher.matches(s));
+            }
+            progress.matches += sessions.len() as u64;
+            each(sessions, *progress)
+        },
+    )
+    .await
+}
+
 /// One page of a walk as [`walk_seen`] hands it over.
 #[derive(Debug)]
 pub struct Seen<'a> {

@@ -261,27 +261,28 @@ pub async fn snapshot(
     let mut users = BTreeSet::new();
     let mut targets = Vec::new();
     let mut sample = Vec::new();
-    let outcome = investigate::walk(client, scope, req, &mut matcher, cancel, |page, p| {
-        for s in page {
-            if !seen.insert(s.id.clone()) {
-                continue;
+    let outcome =
+        investigate::walk_any_order(client, scope, req, &mut matcher, cancel, |page, p| {
+            for s in page {
+                if !seen.insert(s.id.clone()) {
+                    continue;
+                }
+                if !s.identity.is_empty() {
+                    users.insert(s.identity.clone());
+                }
+                targets.push(Target {
+                    id: s.id.clone(),
+                    identity: Some(s.identity.clone()).filter(|i| !i.is_empty()),
+                    email: Some(s.email.clone()).filter(|e| !e.is_empty()),
+                });
+                if sample.len() < opts.sample {
+                    sample.push(s);
+                }
             }
-            if !s.identity.is_empty() {
-                users.insert(s.identity.clone());
-            }
-            targets.push(Target {
-                id: s.id.clone(),
-                identity: Some(s.identity.clone()).filter(|i| !i.is_empty()),
-                email: Some(s.email.clone()).filter(|e| !e.is_empty()),
-            });
-            if sample.len() < opts.sample {
-                sample.push(s);
-            }
-        }
-        on(p);
-        ControlFlow::Continue(())
-    })
-    .await?;
+            on(p);
+            ControlFlow::Continue(())
+        })
+        .await?;
     if !outcome.complete {
         return Err(WalkError {
             error: Error::Config("the walk was cancelled before its last page".into()),

@@ -496,7 +496,20 @@ async fn a_walk_for_local_terms_that_fails_says_where_to_resume_and_closes_the_o
     .await;
     let env = Env::start(1, 1).await;
     let out = env
-        .run_at(&url, &["sessions", "list", "vpn", "-o", "json"])
+        // An order asked for: the walk is sequential, so a failed page has a cursor to
+        // resume from.
+        .run_at(
+            &url,
+            &[
+                "sessions",
+                "list",
+                "vpn",
+                "--order-by",
+                "created_at",
+                "-o",
+                "json",
+            ],
+        )
         .await;
     assert_ne!(out.code, 0);
     assert!(

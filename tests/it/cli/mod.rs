@@ -11,3 +11,4 @@ mod scripts;
 mod sessions;
 mod terminal_safety;
 mod token_refresh;
+mod walks;

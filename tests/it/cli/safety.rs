@@ -165,7 +165,18 @@ async fn a_listing_that_repeats_a_cursor_exits_non_zero_as_incomplete() {
     ])
     .await;
     let out = env
-        .run_at(&url, &["sessions", "list", "--all", "-o", "ndjson"])
+        .run_at(
+            &url,
+            &[
+                "sessions",
+                "list",
+                "--all",
+                "--order-by",
+                "created_at",
+                "-o",
+                "ndjson",
+            ],
+        )
         .await;
     assert_ne!(out.code, 0, "{out:?}");
     assert!(out.stderr.contains("incomplete"), "{}", out.stderr);

@@ -597,7 +597,20 @@ async fn a_walk_that_fails_mid_way_closes_the_output_and_says_where_to_resume() 
         .await;
 
         let out = env
-            .run_at(&url, &["sessions", "list", "--all", "-o", format])
+            // An order asked for: the walk is sequential, so a failed page has a cursor
+            // to resume from.
+            .run_at(
+                &url,
+                &[
+                    "sessions",
+                    "list",
+                    "--all",
+                    "--order-by",
+                    "created_at",
+                    "-o",
+                    format,
+                ],
+            )
             .await;
         out.expect_code(4);
         assert!(

@@ -3,3 +3,4 @@
 mod connection;
 mod scripted;
 mod slow_server;
+mod walks;

@@ -1,0 +1,136 @@
+//! A walk split by login time against the emulator: the sessions of a sequential walk,
+//! each once, while sessions come and go and while the server throttles.
+
+use crate::harness::client::fast_client;
+use crate::harness::emulator::{config, start};
+use authtop::authn::model::{Filter, Order, OrderBy, SessionListRequest, SessionListResult};
+use authtop::authn::{Client, ListScope};
+use authtop::emulator::{Faults, RunningEmulator};
+use futures::StreamExt;
+use std::collections::BTreeSet;
+
+fn request(filter: Filter, size: u32) -> SessionListRequest {
+    SessionListRequest {
+        filter: (!filter.is_empty()).then_some(filter),
+        last: None,
+        order: Some(Order::Desc),
+        order_by: Some(OrderBy::CreatedAt),
+        size: Some(size),
+    }
+}
+
+async fn sequential(client: &Client, req: SessionListRequest) -> Vec<String> {
+    let pages: Vec<_> = client.pages(ListScope::Service, req).collect().await;
+    pages
+        .into_iter()
+        .flat_map(|p| p.expect("a sequential page failed").result.sessions)
+        .map(|s| s.id)
+        .collect()
+}
+
+async fn partitioned(client: &Client, req: SessionListRequest) -> Vec<String> {
+    let pages: Vec<_> = client
+        .partitioned_pages::<SessionListResult>(ListScope::Service, req, 8)
+        .collect()
+        .await;
+    pages
+        .into_iter()
+        .flat_map(|p| p.expect("a partitioned page failed").result.sessions)
+        .map(|s| s.id)
+        .collect()
+}
+
+fn once(ids: &[String]) -> BTreeSet<String> {
+    let set: BTreeSet<String> = ids.iter().cloned().collect();
+    assert_eq!(set.len(), ids.len(), "a session was listed twice");
+    set
+}
+
+/// A filter on login time between the 20th and the 70th percentile of the seeded sessions.
+async fn middle(client: &Client) -> Filter {
+    let all: Vec<_> = client
+        .pages(ListScope::Service, request(Filter::default(), 1000))
+        .collect()
+        .await;
+    let mut times: Vec<_> = all
+        .into_iter()
+        .flat_map(|p| p.unwrap().result.sessions)
+        .map(|s| s.created_at)
+        .collect();
+    times.sort();
+    let mut f = Filter::default();
+    let at = |q: usize| serde_json::Value::String(times[times.len() * q / 100].to_string());
+    f.0.insert("created_at__gte".into(), at(20));
+    f.0.insert("created_at__lt".into(), at(70));
+    f.0.insert("type__in".into(), serde_json::json!(["session", "user"]));
+    f
+}
+
+async fn emulator(faults: Faults) -> (RunningEmulator, Client) {
+    let emu = start(config(60, 3_000, faults)).await;
+    let client = fast_client(emu.base_url(), emu.service_token(), 20);
+    (emu, client)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_split_walk_lists_what_a_sequential_walk_lists_with_and_without_time_terms() {
+    let (emu, client) = emulator(Faults::default()).await;
+    for filter in [Filter::default(), middle(&client).await] {
+        for size in [1000, 40] {
+            let req = request(filter.clone(), size);
+            let seq = once(&sequential(&client, req.clone()).await);
+            let split = once(&partitioned(&client, req).await);
+            assert!(!seq.is_empty());
+            assert_eq!(split, seq, "filter {filter:?}, pages of {size}");
+        }
+    }
+    emu.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_split_walk_lists_each_session_once_while_sessions_come_and_go() {
+    let (emu, client) = emulator(Faults::default()).await;
+    let req = request(Filter::default(), 40);
+    let before = once(&sequential(&client, req.clone()).await);
+    emu.start_logins(400.0).unwrap();
+    // Sessions ended while the walk runs: every fifth of the seeded ones.
+    let ended: BTreeSet<String> = before.iter().step_by(5).cloned().collect();
+    let walk = partitioned(&client, req.clone());
+    let ending = async {
+        for id in &ended {
+            emu.delete_session(id);
+            tokio::task::yield_now().await;
+        }
+    };
+    let (split, ()) = futures::join!(walk, ending);
+    let split = once(&split);
+    let after = once(&sequential(&client, req).await);
+    // Everything live from start to end is listed; nothing that never existed is.
+    let kept: BTreeSet<String> = before.difference(&ended).cloned().collect();
+    assert!(
+        kept.is_subset(&split),
+        "a session live throughout was missed"
+    );
+    let ever: BTreeSet<String> = before.union(&after).cloned().collect();
+    assert!(
+        split.is_subset(&ever),
+        "a session listed that never existed"
+    );
+    assert!(after.len() > kept.len(), "no login arrived during the walk");
+    emu.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_split_walk_under_thirty_percent_throttling_lists_the_same_sessions() {
+    let (emu, client) = emulator(Faults::default()).await;
+    let req = request(Filter::default(), 100);
+    let seq = once(&sequential(&client, req.clone()).await);
+    emu.set_faults(Faults {
+        throttle_rate: 0.3,
+        ..Faults::default()
+    })
+    .unwrap();
+    let split = once(&partitioned(&client, req).await);
+    assert_eq!(split, seq);
+    emu.shutdown().await;
+}
