@@ -215,8 +215,7 @@ pub struct Geolocation {
     pub country_code: Option<String>,
 }
 
-/// The `filter` object of the list endpoints (spec 5.1): `field` or `field__op` keys
-/// mapped to a string, a list of strings or a bool.
+/// The list endpoints' `filter` (spec 5.1): `field` or `field__op` to a string, strings or a bool.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Filter(pub BTreeMap<String, serde_json::Value>);
