@@ -92,16 +92,26 @@ where
         None,
         cancel,
         |_, page: SessionListResult, progress| {
-            let mut sessions = page.sessions;
-            progress.scanned += sessions.len() as u64;
-            if !matcher.is_empty() {
-                sessions.retain(|s| matcher.matches(s));
-            }
-            progress.matches += sessions.len() as u64;
+            let sessions = keep_matches(page.sessions, matcher, progress);
             each(sessions, *progress)
         },
     )
     .await
+}
+
+/// The page's sessions the local terms accept, counted into `progress` as scanned and
+/// as matches: the one reading of a decoded page that every walk shares.
+fn keep_matches(
+    mut sessions: Vec<Session>,
+    matcher: &mut Matcher,
+    progress: &mut Progress,
+) -> Vec<Session> {
+    progress.scanned += sessions.len() as u64;
+    if !matcher.is_empty() {
+        sessions.retain(|s| matcher.matches(s));
+    }
+    progress.matches += sessions.len() as u64;
+    sessions
 }
 
 /// One page of a walk as [`walk_seen`] hands it over.
@@ -135,12 +145,7 @@ where
         cursor,
         cancel,
         |cursor, page: SessionListResult, progress| {
-            let mut sessions = page.sessions;
-            progress.scanned += sessions.len() as u64;
-            if !matcher.is_empty() {
-                sessions.retain(|s| matcher.matches(s));
-            }
-            progress.matches += sessions.len() as u64;
+            let sessions = keep_matches(page.sessions, matcher, progress);
             each(Seen {
                 cursor,
                 matches: sessions,
