@@ -9,7 +9,6 @@
 //! (worker events) and `status` (flashes, errors, the log).
 
 pub use crate::clock;
-mod columns;
 mod confirm;
 pub mod detail;
 pub mod dialog;
@@ -32,14 +31,14 @@ pub mod walk;
 // Keys, menus, the command line and what is remembered.
 mod command_line;
 pub mod complete;
+mod help;
 pub mod history;
 mod init;
-pub mod menu;
 mod paging;
-mod pickers;
+mod withheld;
+pub use crate::tui::screens::picker::{Choice, ExportPick, Picker, PickerKind};
 pub use history::{History, Recall};
 pub use init::AppInit;
-pub use menu::{Menu, MenuItem, MenuKind};
 
 pub use detail::{DetailView, Field};
 pub use dialog::{Ask, Dialog, Focus, Typed};
@@ -49,7 +48,7 @@ pub use log::{Level, MessageLog};
 pub use table::Table;
 pub use token::{LifeChart, Phase, RefreshPolicy, SignedOut, TokenState};
 pub use users::UsersView;
-pub use walk::{ExportPick, WalkState};
+pub use walk::WalkState;
 
 use crate::authn::Error;
 use crate::authn::model::{Filter, Session, Timestamp};
@@ -61,6 +60,7 @@ use crate::tui::command::{
 };
 use crate::tui::keymap::{Action, Context, Keymap};
 use crate::tui::layout;
+use crate::tui::screens::Overlay;
 use crate::tui::strings;
 use crate::tui::theme::Theme;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -124,12 +124,9 @@ pub struct App {
     pub(crate) sessions: Table,
     pub(crate) mine: Table,
     pub(crate) token: TokenState,
-    pub(crate) dialog: Option<Dialog>,
-    pub(crate) help: bool,
     pub(crate) detail: Option<DetailView>,
-    pub(crate) editing: Option<LineEditor>,
-    /// What the query being typed compiles to, redone on every edit.
-    preview: Option<Filter>,
+    /// What is over the tab, newest on top: it takes the keys and is drawn last.
+    pub(crate) overlays: Vec<Overlay>,
     pending: HashMap<CommandId, Command>,
     /// Session ids and user ids with actions in flight, with how many.
     busy: HashMap<String, usize>,
@@ -143,8 +140,6 @@ pub struct App {
     pub(crate) log: MessageLog,
     /// The flash reports an action's outcome (not a hint), so a reload error waits.
     flash_is_outcome: bool,
-    /// The marked-rows overlay is shown.
-    pub(crate) marks_open: bool,
     /// The user (identity, email) `L` was pressed on, while their sessions are counted.
     scope_row: Option<(String, String)>,
     pub(crate) progress: Option<(usize, usize)>,
@@ -155,21 +150,15 @@ pub struct App {
     quit_requested: bool,
     quit: bool,
     /// What the run loop does itself (clipboard, quit), drained after each update.
-    effects: Vec<Effect>,
+    pub(crate) effects: Vec<Effect>,
     // Layout, columns and colour.
     pub(crate) theme: Theme,
     pub(crate) columns: Vec<Col>,
-    /// The column picker is open, with its cursor on this catalogue entry.
-    pub(crate) picker: Option<usize>,
-    /// Lines of help scrolled past.
-    pub(crate) help_scroll: usize,
 
     // Keys, menus, the command line and what is remembered.
     /// The bindings before read-only mode withheld some, to say why a key does nothing.
     pub(crate) withheld: Keymap,
     pub(crate) in_tmux: bool,
-    pub(crate) menu: Option<Menu>,
-    pub(crate) command_line: Option<LineEditor>,
     pub(crate) history: History,
     pub(crate) profiles: Vec<String>,
     // ---- Investigation: walks, users, insights ----
@@ -184,8 +173,6 @@ pub struct App {
     aggregate_of: Option<u64>,
     /// Where exports are written.
     pub(crate) export_dir: std::path::PathBuf,
-    /// The export picker, while open.
-    pub(crate) export_pick: Option<ExportPick>,
 }
 
 impl App {
@@ -194,15 +181,14 @@ impl App {
         self.now = now;
         let mut out = Vec::new();
         let typed_before = self
-            .dialog
-            .as_ref()
+            .dialog()
             .and_then(|d| d.typed.as_ref())
             .map(|t| t.expected.clone());
         match msg {
             Msg::Key(key) => self.on_key(key, &mut out),
             Msg::Paste(text) => {
-                if let Some(e) = &mut self.editing {
-                    e.insert(&text);
+                if let Some(Overlay::Query { editor, .. }) = self.overlays.last_mut() {
+                    editor.insert(&text);
                     self.recompile();
                 }
             }
@@ -276,18 +262,27 @@ impl App {
 
     /// The open confirmation, if any.
     pub fn dialog(&self) -> Option<&Dialog> {
-        self.dialog.as_ref()
+        self.overlays.iter().rev().find_map(|o| match o {
+            Overlay::Dialog(d) => Some(d),
+            _ => None,
+        })
     }
 
     /// The query editor, while editing.
     pub fn editor(&self) -> Option<&LineEditor> {
-        self.editing.as_ref()
+        self.overlays.iter().rev().find_map(|o| match o {
+            Overlay::Query { editor, .. } => Some(editor),
+            _ => None,
+        })
     }
 
     /// While editing: the filter the query typed so far compiles to (None when it does not
     /// compile; the table's query error says why).
     pub fn query_preview(&self) -> Option<&Filter> {
-        self.preview.as_ref()
+        self.overlays.iter().rev().find_map(|o| match o {
+            Overlay::Query { preview, .. } => preview.as_ref(),
+            _ => None,
+        })
     }
 
     /// The open detail view, if any.
@@ -297,7 +292,12 @@ impl App {
 
     /// The help overlay is shown.
     pub fn help_open(&self) -> bool {
-        self.help
+        self.help_scroll().is_some()
+    }
+
+    /// The message log is shown.
+    pub fn messages_open(&self) -> bool {
+        self.overlays.iter().any(|o| matches!(o, Overlay::Messages))
     }
 
     /// The transient status message.
@@ -331,7 +331,7 @@ impl App {
 
     /// The marked-rows overlay is shown.
     pub fn marks_open(&self) -> bool {
-        self.marks_open
+        self.overlays.iter().any(|o| matches!(o, Overlay::Marks))
     }
 
     /// The user token's state.
@@ -403,14 +403,25 @@ impl App {
         &self.columns
     }
 
-    /// The column picker's cursor, while it is open.
-    pub fn picker(&self) -> Option<usize> {
-        self.picker
+    /// The open picker (order, copy, columns, export), if any.
+    pub fn picker(&self) -> Option<&Picker> {
+        self.overlays.iter().rev().find_map(|o| match o {
+            Overlay::Pick(p) => Some(p),
+            _ => None,
+        })
     }
 
-    /// Lines of help scrolled past.
-    pub fn help_scroll(&self) -> usize {
-        self.help_scroll
+    /// The export picker's choices so far, while it is open.
+    pub fn export_pick(&self) -> Option<&ExportPick> {
+        self.picker().and_then(Picker::export)
+    }
+
+    /// Lines of help scrolled past, while help is shown.
+    pub fn help_scroll(&self) -> Option<usize> {
+        self.overlays.iter().rev().find_map(|o| match o {
+            Overlay::Help { scroll } => Some(*scroll),
+            _ => None,
+        })
     }
 
     /// The last `now` given to the app (drawing uses it for relative times).
@@ -484,14 +495,12 @@ impl App {
 
     // Keys, menus, the command line and what is remembered.
 
-    /// The open menu (order picker, copy), if any.
-    pub fn menu(&self) -> Option<&Menu> {
-        self.menu.as_ref()
-    }
-
     /// The `:` command line, while typing.
     pub fn command_line(&self) -> Option<&LineEditor> {
-        self.command_line.as_ref()
+        self.overlays.iter().rev().find_map(|o| match o {
+            Overlay::Command(e) => Some(e),
+            _ => None,
+        })
     }
 
     /// This profile's query history, oldest first.

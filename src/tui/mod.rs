@@ -8,6 +8,7 @@ pub mod layout;
 pub mod memory;
 pub mod prefs;
 pub mod run;
+pub mod screens;
 pub mod strings;
 pub mod theme;
 pub mod view;

@@ -4,6 +4,7 @@
 
 use super::complete::{self, Completion};
 use super::{App, Command, Effect, KeyCode, KeyEvent, Keymap, LineEditor, strings};
+use crate::tui::screens::Overlay;
 
 /// The commands, for completion and did-you-mean.
 pub(crate) const COMMANDS: &[&str] = &["columns", "export", "page", "profile", "q", "quit"];
@@ -14,32 +15,42 @@ const BY_ACTION: &[&str] = &["export", "columns"];
 impl App {
     /// Opens the command line with `text` typed (`#` opens it at `page `).
     pub(crate) fn open_command_line(&mut self, text: &str) {
-        self.command_line = Some(LineEditor::new(text));
+        self.open(Overlay::Command(LineEditor::new(text)));
+    }
+
+    fn command_line_mut(&mut self) -> Option<&mut LineEditor> {
+        match self.overlays.last_mut() {
+            Some(Overlay::Command(e)) => Some(e),
+            _ => None,
+        }
+    }
+
+    fn close_command_line(&mut self) -> Option<LineEditor> {
+        match self.close_where(|o| matches!(o, Overlay::Command(_))) {
+            Some(Overlay::Command(e)) => Some(e),
+            _ => None,
+        }
     }
 
     /// A key while the command line is open.
     pub(crate) fn on_command_key(&mut self, key: KeyEvent, out: &mut Vec<Command>) {
         match key.code {
-            KeyCode::Esc => self.command_line = None,
+            KeyCode::Esc => {
+                self.close_command_line();
+            }
             KeyCode::Enter => {
                 let text = self
-                    .command_line
-                    .take()
+                    .close_command_line()
                     .map(|e| e.text())
                     .unwrap_or_default();
                 self.run_command(&text, out);
             }
             KeyCode::Tab => self.complete_command(),
-            KeyCode::Backspace
-                if self
-                    .command_line
-                    .as_ref()
-                    .is_some_and(|e| e.text().is_empty()) =>
-            {
-                self.command_line = None;
+            KeyCode::Backspace if self.command_line().is_some_and(|e| e.text().is_empty()) => {
+                self.close_command_line();
             }
             _ => {
-                if let Some(e) = &mut self.command_line {
+                if let Some(e) = self.command_line_mut() {
                     e.handle(&key);
                 }
             }
@@ -77,7 +88,7 @@ impl App {
         } else if !self.profiles.iter().any(|p| p == name) {
             let hint = crate::query::closest(name, self.profiles.iter().map(String::as_str));
             self.say(strings::unknown_profile(name, hint, &self.profiles));
-        } else if self.destructive_in_flight() > 0 || self.dialog.is_some() {
+        } else if self.destructive_in_flight() > 0 || self.dialog().is_some() {
             self.say(strings::switch_waits(self.destructive_in_flight().max(1)));
         } else {
             self.say(strings::switching_to(name));
@@ -87,7 +98,7 @@ impl App {
 
     /// Tab on the command line: a command name, or a profile name after `profile `.
     fn complete_command(&mut self) {
-        let Some(e) = &self.command_line else {
+        let Some(e) = self.command_line() else {
             return;
         };
         let text = e.text();
@@ -107,7 +118,9 @@ impl App {
                 } else {
                     ""
                 };
-                self.command_line = Some(LineEditor::new(&format!("{done}{w}{space}")));
+                if let Some(e) = self.command_line_mut() {
+                    *e = LineEditor::new(&format!("{done}{w}{space}"));
+                }
             }
             Completion::Choices(list) => self.say(strings::completions(&list)),
             Completion::None => self.say(strings::no_completion(word)),
@@ -117,7 +130,7 @@ impl App {
     /// Tab in the query editor: the word before the cursor becomes a field name, or the
     /// field's operators are listed.
     pub(crate) fn complete_query(&mut self) {
-        let Some(e) = &mut self.editing else {
+        let Some(e) = self.editor_mut() else {
             return;
         };
         let before = e.before_cursor();
@@ -138,17 +151,19 @@ impl App {
 
     /// Up/Down in the query editor: older and newer queries of this profile.
     pub(crate) fn browse_history(&mut self, older: bool) {
-        let Some(e) = &mut self.editing else {
+        let Some(typed) = self.editor().map(LineEditor::text) else {
             return;
         };
         let text = if older {
-            self.history.older(&e.text()).map(str::to_string)
+            self.history.older(&typed).map(str::to_string)
         } else {
             self.history.newer()
         };
         match text {
             Some(t) => {
-                *e = LineEditor::new(&t);
+                if let Some(e) = self.editor_mut() {
+                    *e = LineEditor::new(&t);
+                }
                 self.recompile();
             }
             None => self.say(strings::HISTORY_END),

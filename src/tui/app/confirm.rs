@@ -5,11 +5,13 @@ use super::{
     Session, TYPE_COUNT_ABOVE, Tab, dialog, layout, strings,
 };
 use crate::results::Snapshot;
+use crate::tui::screens::Overlay;
 
 impl App {
     /// Keys while a dialog is open: only an explicit yes (or the typed count) confirms.
     pub(crate) fn on_dialog_key(&mut self, key: KeyEvent, out: &mut Vec<Command>) {
-        let Some(dialog) = &mut self.dialog else {
+        let size = self.size;
+        let Some(Overlay::Dialog(dialog)) = self.overlays.last_mut() else {
             return;
         };
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -33,7 +35,7 @@ impl App {
                     return;
                 }
                 KeyCode::Enter => {
-                    if let Some(d) = self.dialog.take() {
+                    if let Some(Overlay::Dialog(d)) = self.overlays.pop() {
                         self.dispatch(d.command, out);
                     }
                     return;
@@ -43,7 +45,7 @@ impl App {
         }
         let confirm = match key.code {
             // A confirmation the user cannot see is never given blind.
-            KeyCode::Char('y' | 'Y') if !ctrl && !layout::dialog_buttons_fit(self.size) => {
+            KeyCode::Char('y' | 'Y') if !ctrl && !layout::dialog_buttons_fit(size) => {
                 self.say(strings::DIALOG_TOO_SMALL.to_string());
                 None
             }
@@ -59,7 +61,7 @@ impl App {
             KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(false),
             KeyCode::Char('c') if ctrl => Some(false),
             KeyCode::Enter
-                if dialog.focus == Focus::Confirm && !layout::dialog_buttons_fit(self.size) =>
+                if dialog.focus == Focus::Confirm && !layout::dialog_buttons_fit(size) =>
             {
                 self.say(strings::DIALOG_TOO_SMALL.to_string());
                 None
@@ -77,11 +79,13 @@ impl App {
         };
         match confirm {
             Some(true) => {
-                if let Some(d) = self.dialog.take() {
+                if let Some(Overlay::Dialog(d)) = self.overlays.pop() {
                     self.dispatch(d.command, out);
                 }
             }
-            Some(false) => self.dialog = None,
+            Some(false) => {
+                self.overlays.pop();
+            }
             None => {}
         }
     }
@@ -128,7 +132,7 @@ impl App {
             source,
             session_id: row.id,
         };
-        self.dialog = Some(Dialog::new(ask, own, command));
+        self.open(Overlay::Dialog(Dialog::new(ask, own, command)));
     }
 
     /// `L`: asks the server how many sessions the user has; the dialog opens with it.
@@ -207,7 +211,7 @@ impl App {
             id,
             user_id: user_id.to_string(),
         };
-        self.dialog = Some(Dialog::new(ask, own, command));
+        self.open(Overlay::Dialog(Dialog::new(ask, own, command)));
     }
 
     /// `D`: the marked rows, wherever they are.
@@ -236,7 +240,10 @@ impl App {
             query: None,
             walked_at: None,
         };
-        self.dialog = Some(confirm_count(Dialog::new(ask, own, command), n));
+        self.open(Overlay::Dialog(confirm_count(
+            Dialog::new(ask, own, command),
+            n,
+        )));
     }
 
     /// `X`: walks everything the table's result set matches (local terms included); the
@@ -303,7 +310,10 @@ impl App {
             query: Some(snap.set.text().to_string()),
             walked_at: Some(snap.walked_at.to_string()),
         };
-        self.dialog = Some(confirm_count(Dialog::new(ask, own, command), n));
+        self.open(Overlay::Dialog(confirm_count(
+            Dialog::new(ask, own, command),
+            n,
+        )));
     }
 
     /// `O`: authtop's own session.
@@ -321,7 +331,11 @@ impl App {
             mask: self.token.mask.clone(),
         };
         let id = self.take_id();
-        self.dialog = Some(Dialog::new(ask, true, Command::ClientLogout { id }));
+        self.open(Overlay::Dialog(Dialog::new(
+            ask,
+            true,
+            Command::ClientLogout { id },
+        )));
     }
 }
 

@@ -103,8 +103,8 @@ impl App {
                 && !signed_out
                 && !t.loading
                 && !self.paused
-                && self.dialog.is_none()
-                && self.editing.is_none()
+                && self.dialog().is_none()
+                && self.editor().is_none()
             {
                 self.reload(source, out);
             }

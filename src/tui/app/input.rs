@@ -1,58 +1,29 @@
-//! Key dispatch: which layer gets a key (dialog, editor, overlay, help, the detail view,
-//! the tab shown, then keys every tab shares).
+//! Key dispatch: the overlay on top takes a key (see [`crate::tui::screens`]), else the
+//! detail view, the tab shown, then the keys every tab shares. The query editor's and the
+//! message log's keys are here too.
 
 use super::{
     Action, App, Command, Effect, Filter, KeyCode, KeyEvent, KeyModifiers, LineEditor, ListSource,
     Tab, Timestamp, screens, strings,
 };
+use crate::tui::screens::Overlay;
 
 impl App {
     pub(crate) fn on_key(&mut self, key: KeyEvent, out: &mut Vec<Command>) {
         // Ctrl-c quits from anywhere, whatever `quit` is bound to: a remap must never
         // leave the terminal without its usual way out.
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-            self.menu = None;
-            self.command_line = None;
             if let Some(source) = self.current_source()
-                && self.editing.is_some()
+                && self.editor().is_some()
             {
                 self.stop_editing(source);
             }
-            self.dialog = None;
+            self.overlays.clear();
             self.quit();
             return;
         }
-        if self.menu.is_some() {
-            self.on_menu_key(key, out);
-            return;
-        }
-        if self.command_line.is_some() {
-            self.on_command_key(key, out);
-            return;
-        }
-        if self.dialog.is_some() {
-            self.on_dialog_key(key, out);
-            return;
-        }
-        if self.editing.is_some() {
-            self.on_editor_key(key, out);
-            return;
-        }
-        if self.export_pick.is_some() {
-            self.on_export_key(key, out);
-            return;
-        }
         let action = self.keymap.lookup(&key, self.context());
-        if self.log.open || self.marks_open {
-            self.on_overlay_key(key, action);
-            return;
-        }
-        if self.help {
-            self.on_help_key(key, action);
-            return;
-        }
-        if self.picker.is_some() {
-            self.on_picker_key(key, action);
+        if self.on_overlay_key(key, action, out) {
             return;
         }
         match action {
@@ -61,14 +32,13 @@ impl App {
         }
     }
 
-    /// Keys while the message log or the marked rows are shown: scroll, close, quit.
-    pub(crate) fn on_overlay_key(&mut self, key: KeyEvent, action: Option<Action>) {
+    /// Keys while the message log or the marked rows are on top: scroll, close, quit.
+    pub(crate) fn on_listing_key(&mut self, key: KeyEvent, action: Option<Action>) {
         match (key.code, action) {
             (_, Some(Action::Quit)) => self.quit(),
             (KeyCode::Esc, _)
             | (_, Some(Action::MessageLog | Action::ShowMarks | Action::Back)) => {
-                self.log.open = false;
-                self.marks_open = false;
+                self.close_where(|o| matches!(o, Overlay::Messages | Overlay::Marks));
             }
             (KeyCode::Char('k') | KeyCode::Up, _) => {
                 self.log.scroll = self.log.scroll.saturating_add(1);
@@ -90,7 +60,7 @@ impl App {
 
     pub(crate) fn on_editor_key(&mut self, key: KeyEvent, out: &mut Vec<Command>) {
         let Some(source) = self.current_source() else {
-            self.editing = None;
+            self.close_where(|o| matches!(o, Overlay::Query { .. }));
             return;
         };
         match key.code {
@@ -105,11 +75,7 @@ impl App {
             KeyCode::Down => self.browse_history(false),
             KeyCode::Tab => self.complete_query(),
             KeyCode::Enter => {
-                let text = self
-                    .editing
-                    .as_ref()
-                    .map(LineEditor::text)
-                    .unwrap_or_default();
+                let text = self.editor().map(LineEditor::text).unwrap_or_default();
                 let now = self.now;
                 let compiled = self.compile_set(&text, now);
                 let t = self.table_mut(source);
@@ -124,8 +90,7 @@ impl App {
                             t.to_top = true;
                             t.queued.clear();
                         }
-                        self.editing = None;
-                        self.preview = None;
+                        self.close_where(|o| matches!(o, Overlay::Query { .. }));
                         self.history.push(&text);
                         if !text.trim().is_empty() {
                             self.effects.push(Effect::RecordQuery {
@@ -141,7 +106,7 @@ impl App {
                 }
             }
             _ => {
-                if let Some(e) = &mut self.editing
+                if let Some(e) = self.editor_mut()
                     && e.handle(&key)
                 {
                     self.recompile();
@@ -152,24 +117,49 @@ impl App {
 
     /// Closes the query editor; the query in force stays as it was.
     pub(crate) fn stop_editing(&mut self, source: ListSource) {
-        self.editing = None;
+        self.close_where(|o| matches!(o, Overlay::Query { .. }));
         self.history.stop();
-        self.preview = None;
         self.table_mut(source).query_error = None;
+    }
+
+    /// Opens the query editor on the query in force of `source`.
+    pub(crate) fn start_editing(&mut self, source: ListSource) {
+        let editor = LineEditor::new(self.table(source).query_text());
+        self.open(Overlay::Query {
+            editor,
+            preview: None,
+        });
+        self.recompile();
+    }
+
+    /// The query editor, while editing.
+    pub(crate) fn editor_mut(&mut self) -> Option<&mut LineEditor> {
+        self.overlays.iter_mut().rev().find_map(|o| match o {
+            Overlay::Query { editor, .. } => Some(editor),
+            _ => None,
+        })
     }
 
     /// Compiles the query being typed, so the filter it would send (or why it would not)
     /// shows before Enter. Pure and cheap, so it runs on every edit.
     pub(crate) fn recompile(&mut self) {
-        let (Some(e), Some(source)) = (&self.editing, self.current_source()) else {
+        let (Some(text), Some(source)) =
+            (self.editor().map(LineEditor::text), self.current_source())
+        else {
             return;
         };
-        let compiled = server_filter(&e.text(), self.now);
-        let (preview, error) = match compiled {
+        let (filter, error) = match server_filter(&text, self.now) {
             Ok(filter) => (Some(filter), None),
             Err(err) => (None, Some(err)),
         };
-        self.preview = preview;
+        if let Some(Overlay::Query { preview, .. }) = self
+            .overlays
+            .iter_mut()
+            .rev()
+            .find(|o| matches!(o, Overlay::Query { .. }))
+        {
+            *preview = filter;
+        }
         self.table_mut(source).query_error = error;
     }
 
@@ -202,8 +192,8 @@ impl App {
                 self.progress = None;
             }
             Action::MessageLog => {
-                self.log.open = true;
                 self.log.scroll = 0;
+                self.open(Overlay::Messages);
             }
             Action::PauseReload => {
                 self.paused = !self.paused;
@@ -219,12 +209,9 @@ impl App {
             Action::TabToken => self.switch(Tab::Token, out),
             Action::TabUsers => self.switch(Tab::Users, out),
             Action::TabInsights => self.switch(Tab::Insights, out),
-            Action::Help => {
-                self.help = true;
-                self.help_scroll = 0;
-            }
+            Action::Help => self.open_help(),
             Action::Quit => self.quit(),
-            Action::Columns => self.open_picker(),
+            Action::Columns => self.open_column_picker(),
             Action::CommandLine => self.open_command_line(""),
             Action::JumpPage if self.current_source().is_some() => self.open_command_line("page "),
             _ => {}

@@ -2,11 +2,10 @@
 //! table pages through, the Users tab's rows and the Insights tab's bars.
 
 use super::{
-    App, Command, CommandId, ErrorKey, ExportPick, InsightsView, KeyCode, KeyEvent, ListSource,
-    Tab, UsersView, WalkState, strings,
+    App, Command, CommandId, ErrorKey, ExportPick, InsightsView, ListSource, Tab, UsersView,
+    WalkState, strings,
 };
 use crate::investigate::{Progress, UserColumn};
-use crate::output::Format;
 use crate::query::Query;
 use crate::tui::command::{ExportSpec, MATCHES_KEPT, WalkGoal, WalkRequest, Walked};
 
@@ -281,51 +280,8 @@ impl App {
 }
 
 impl App {
-    /// `e`: the export picker (CSV or NDJSON; the whole result or the marked rows).
-    pub(crate) fn open_export(&mut self) {
-        if !self.has_service {
-            self.say(strings::NEEDS_SERVICE);
-            return;
-        }
-        let marks = self.sessions.marks.len();
-        self.export_pick = Some(ExportPick {
-            format: Format::Csv,
-            marked_only: marks > 0,
-            marks,
-        });
-    }
-
-    /// The export picker, while open.
-    pub fn export_pick(&self) -> Option<&ExportPick> {
-        self.export_pick.as_ref()
-    }
-
-    /// Keys in the export picker: format, scope, go, close.
-    pub(crate) fn on_export_key(&mut self, key: KeyEvent, out: &mut Vec<Command>) {
-        let Some(pick) = self.export_pick.as_mut() else {
-            return;
-        };
-        match key.code {
-            KeyCode::Esc => self.export_pick = None,
-            KeyCode::Char('c') => pick.format = Format::Csv,
-            KeyCode::Char('n') => pick.format = Format::Ndjson,
-            KeyCode::Tab | KeyCode::Left | KeyCode::Right => {
-                pick.format = match pick.format {
-                    Format::Csv => Format::Ndjson,
-                    _ => Format::Csv,
-                };
-            }
-            KeyCode::Char('m') if pick.marks > 0 => pick.marked_only = !pick.marked_only,
-            KeyCode::Enter => {
-                let pick = *pick;
-                self.export_pick = None;
-                self.start_export(pick, out);
-            }
-            _ => {}
-        }
-    }
-
-    fn start_export(&mut self, pick: ExportPick, out: &mut Vec<Command>) {
+    /// Starts the export walk the export picker chose.
+    pub(crate) fn start_export(&mut self, pick: ExportPick, out: &mut Vec<Command>) {
         let only = pick
             .marked_only
             .then(|| self.sessions.marks.iter().cloned().collect::<Vec<_>>());

@@ -30,11 +30,10 @@ pub struct Entry {
     pub details: Vec<String>,
 }
 
-/// Every message of the session, newest last, and the overlay's state.
+/// Every message of the session, newest last, and how far the overlay is scrolled.
 #[derive(Debug, Clone, Default)]
 pub struct MessageLog {
     entries: VecDeque<Entry>,
-    pub(crate) open: bool,
     pub(crate) scroll: usize,
 }
 
@@ -55,11 +54,6 @@ impl MessageLog {
     /// The entries, oldest first.
     pub fn entries(&self) -> impl DoubleEndedIterator<Item = &Entry> + ExactSizeIterator {
         self.entries.iter()
-    }
-
-    /// The overlay is shown.
-    pub fn is_open(&self) -> bool {
-        self.open
     }
 
     /// Lines scrolled up from the newest.

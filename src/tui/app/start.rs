@@ -42,11 +42,8 @@ impl App {
                 auto: init.refresh_policy.auto,
                 ..TokenState::default()
             },
-            dialog: None,
-            help: false,
             detail: None,
-            editing: None,
-            preview: None,
+            overlays: Vec::new(),
             pending: HashMap::new(),
             busy: HashMap::new(),
             retrying: HashMap::new(),
@@ -56,7 +53,6 @@ impl App {
             error_at: None,
             log: MessageLog::default(),
             flash_is_outcome: false,
-            marks_open: false,
             scope_row: None,
             progress: None,
             paused: false,
@@ -68,12 +64,8 @@ impl App {
             effects: Vec::new(),
             theme: init.theme,
             columns: init.columns.unwrap_or_else(crate::tui::columns::defaults),
-            picker: None,
-            help_scroll: 0,
             withheld,
             in_tmux: init.in_tmux,
-            menu: None,
-            command_line: None,
             history: History::new(init.history),
             profiles: init.profiles,
             walk: None,
@@ -82,7 +74,6 @@ impl App {
             aggregate_generation: 0,
             aggregate_of: None,
             export_dir: init.export_dir,
-            export_pick: None,
         };
         for source in [ListSource::Sessions, ListSource::MySessions] {
             let blank =

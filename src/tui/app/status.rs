@@ -38,8 +38,7 @@ impl App {
         }
         if let Some(expected) = typed_before {
             let still = self
-                .dialog
-                .as_ref()
+                .dialog()
                 .and_then(|d| d.typed.as_ref())
                 .is_some_and(|t| t.expected == expected);
             if !still {

@@ -3,7 +3,6 @@
 
 use crate::authn::model::{Order, OrderBy, Session};
 use crate::investigate::{Anchor, Progress};
-use crate::output::Format;
 use crate::query::Query;
 use crate::tui::command::{CommandId, ListSource, WalkGoal};
 
@@ -18,17 +17,6 @@ pub struct WalkState {
     pub source: ListSource,
     /// Pages, sessions scanned and matches so far.
     pub progress: Progress,
-}
-
-/// The export picker: which format, and the whole result or only the marked rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ExportPick {
-    /// CSV or NDJSON.
-    pub format: Format,
-    /// Only the marked rows (offered when there are marks).
-    pub marked_only: bool,
-    /// How many rows are marked.
-    pub marks: usize,
 }
 
 /// The matches of the walk a table shows.

@@ -3,10 +3,9 @@
 
 mod detail;
 mod investigate;
-mod menu;
-mod overlay;
+pub(crate) mod overlay;
 mod query_bar;
-mod style;
+pub(crate) mod style;
 mod table;
 mod token;
 
@@ -53,28 +52,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
     }
     status(app, frame, rows.status);
     hints(app, frame, rows.hints);
-    if app.messages().is_open() {
-        overlay::messages(app, frame, area);
-    }
-    if app.marks_open() {
-        overlay::marks(app, frame, area);
-    }
-    if app.help_open() {
-        overlay::help(app, frame, area);
-    }
-    if let Some(at) = app.picker() {
-        overlay::picker(app, at, frame, area);
-    }
-    if let Some(d) = app.dialog() {
-        overlay::dialog(app, d, frame, area);
-    }
-    if let Some(m) = app.menu() {
-        menu::menu(m, frame, area);
-    }
-    menu::command_line(app, frame, rows.status);
-    if let Some(p) = app.export_pick() {
-        investigate::export_picker(p, frame, area);
-    }
+    crate::tui::screens::draw(app, frame, area, rows.status);
     if !app.theme().color {
         monochrome(frame);
     }
@@ -278,7 +256,7 @@ fn hints(app: &App, frame: &mut Frame, area: Rect) {
                 i.action != crate::tui::keymap::Action::Back
                     || app.detail().is_some()
                     || app.error().is_some()
-                    || app.messages().is_open()
+                    || app.messages_open()
                     || app.marks_open()
             })
             .partition(|i| i.action == crate::tui::keymap::Action::Help);

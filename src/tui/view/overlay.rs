@@ -3,7 +3,6 @@
 
 use super::style::{bold, centered, clean, dim, reverse, wrapped_height};
 use crate::tui::app::{App, Dialog, Focus, Level};
-use crate::tui::columns::CATALOGUE;
 use crate::tui::command::ListSource;
 use crate::tui::keymap::REGISTRY;
 use crate::tui::layout;
@@ -17,7 +16,7 @@ use ratatui::widgets::{Block, Clear, Padding, Paragraph, Wrap};
 /// A confirmation, centred, with Cancel and the action as buttons. The buttons and the
 /// key hints always stay on screen (down to [`layout::DIALOG_MIN`]); a body taller than
 /// the room left scrolls instead.
-pub(super) fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
+pub(crate) fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
     let theme = app.theme();
     let danger = theme.danger();
     let words = d.ask.wording();
@@ -113,7 +112,7 @@ pub(super) fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
 /// Every bound action of the current screen, straight from the registry, then the risk
 /// codes and the query reference (from the query catalogue): one column, or two when
 /// the keys fit side by side; no blank lines; scrolled by `j`/`k`, PgUp/PgDn.
-pub(super) fn help(app: &App, frame: &mut Frame, area: Rect) {
+pub(crate) fn help(app: &App, scroll: usize, frame: &mut Frame, area: Rect) {
     let ctx = app.context();
     let keymap = app.keymap();
     let entries: Vec<(String, &str)> = REGISTRY
@@ -169,7 +168,7 @@ pub(super) fn help(app: &App, frame: &mut Frame, area: Rect) {
     let inner_h = area.height.saturating_sub(2);
     let total = wrapped_height(&lines, width.saturating_sub(3));
     let height = total.saturating_add(2).min(area.height);
-    let scroll = u16::try_from(app.help_scroll())
+    let scroll = u16::try_from(scroll)
         .unwrap_or(u16::MAX)
         .min(total.saturating_sub(inner_h));
     let rect = centered(area, width, height);
@@ -182,51 +181,6 @@ pub(super) fn help(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(
         Paragraph::new(lines)
             .block(Block::bordered().padding(Padding::left(1)).title(title))
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        rect,
-    );
-}
-
-/// The column picker: every column with whether it is shown.
-pub(super) fn picker(app: &App, at: usize, frame: &mut Frame, area: Rect) {
-    let shown = app.columns();
-    let mut lines: Vec<Line> = CATALOGUE
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let on = shown.contains(&c.col);
-            let text = format!(
-                "{} [{}] {:<12} {}",
-                if i == at { '▶' } else { ' ' },
-                if on { 'x' } else { ' ' },
-                c.name,
-                c.about
-            );
-            if i == at {
-                Line::from(Span::styled(text, reverse()))
-            } else {
-                Line::raw(text)
-            }
-        })
-        .collect();
-    lines.push(Line::from(Span::styled(strings::PICKER_NOTE, dim())));
-    let width = area.width.saturating_sub(2).clamp(1, 72);
-    let total = wrapped_height(&lines, width.saturating_sub(3));
-    let inner_h = area.height.saturating_sub(2);
-    let height = total.saturating_add(2).min(area.height);
-    // Keep the cursor in view.
-    let cursor = u16::try_from(at).unwrap_or(u16::MAX);
-    let scroll = cursor.saturating_sub(inner_h.saturating_sub(1));
-    let rect = centered(area, width, height);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(
-                Block::bordered()
-                    .padding(Padding::left(1))
-                    .title(Span::styled(strings::PICKER_TITLE, bold())),
-            )
             .wrap(Wrap { trim: false })
             .scroll((scroll, 0)),
         rect,
@@ -259,7 +213,7 @@ fn listing(frame: &mut Frame, area: Rect, title: String, lines: Vec<Line<'static
 const INDENT: usize = 11;
 
 /// The message log, newest at the bottom; failures in red with their details below.
-pub(super) fn messages(app: &App, frame: &mut Frame, area: Rect) {
+pub(crate) fn messages(app: &App, frame: &mut Frame, area: Rect) {
     let log = app.messages();
     let red = app.theme().danger_plain();
     let mut lines: Vec<Line<'static>> = Vec::with_capacity(log.line_count());
@@ -326,7 +280,7 @@ fn wrap_cells(text: &str, room: usize) -> Vec<String> {
 }
 
 /// The marked rows of the Sessions table, with their users when known.
-pub(super) fn marks(app: &App, frame: &mut Frame, area: Rect) {
+pub(crate) fn marks(app: &App, frame: &mut Frame, area: Rect) {
     let t = app.table(ListSource::Sessions);
     let mut ids: Vec<&String> = t.marks().iter().collect();
     ids.sort();

@@ -3,7 +3,7 @@
 
 use crate::harness::app::*;
 use authtop::authn::model::{Order, OrderBy};
-use authtop::tui::app::{App, AppInit, MenuKind, Recall, Tab};
+use authtop::tui::app::{App, AppInit, PickerKind, Recall, Tab};
 use authtop::tui::command::{Command, Effect, EventKind, ListSource, Msg, Outcome};
 use authtop::tui::keymap::{Action, Keymap};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -233,8 +233,8 @@ fn ctrl_c_quits_with_quit_remapped_from_any_layer() {
 fn the_order_picker_orders_by_any_column_in_both_directions() {
     let mut app = loaded(quiet(), sessions(0, 3), None, 120, 30);
     assert!(app.update(key('s'), now()).is_empty());
-    let menu = app.menu().expect("the picker is open");
-    assert!(matches!(menu.kind, MenuKind::Order(ListSource::Sessions)));
+    let menu = app.picker().expect("the picker is open");
+    assert!(matches!(menu.kind, PickerKind::Order(ListSource::Sessions)));
     assert_eq!(menu.items.len(), OrderBy::ALL.len());
 
     let cmd = only(app.update(key('m'), now()));
@@ -243,7 +243,7 @@ fn the_order_picker_orders_by_any_column_in_both_directions() {
     };
     assert_eq!((query.order_by, query.order), (OrderBy::Email, Order::Asc));
     assert_eq!(app.ordering(), Some((OrderBy::Email, Order::Asc)));
-    assert!(app.menu().is_none());
+    assert!(app.picker().is_none());
 
     app.update(key('s'), now());
     let cmd = only(app.update(shift('K'), now()));
@@ -263,9 +263,9 @@ fn the_order_picker_orders_by_any_column_in_both_directions() {
     // Esc closes the picker without a request; a stray letter keeps it open.
     app.update(key('s'), now());
     assert!(app.update(key('z'), now()).is_empty());
-    assert!(app.menu().is_some());
+    assert!(app.picker().is_some());
     assert!(app.update(code(KeyCode::Esc), now()).is_empty());
-    assert!(app.menu().is_none());
+    assert!(app.picker().is_none());
 }
 
 #[test]
@@ -301,7 +301,10 @@ fn d_l_and_y_act_on_the_session_in_the_detail_view() {
     assert!(matches!(&scope, Command::UserScope { user_id, .. } if user_id == "pui_u0001"));
 
     app.update(key('y'), now());
-    assert!(matches!(app.menu().map(|m| &m.kind), Some(MenuKind::Copy)));
+    assert!(matches!(
+        app.picker().map(|m| &m.kind),
+        Some(PickerKind::Copy)
+    ));
     app.update(key('a'), now());
     assert_eq!(app.take_effects(), [Effect::Clipboard("curl/8.5".into())]);
     assert!(status(&app).contains("unconfirmed"), "{}", status(&app));
@@ -531,7 +534,10 @@ fn colon_commands_quit_page_and_suggest() {
     if Keymap::action_named("columns").is_none() {
         assert!(status(&app).contains("not available"), "{}", status(&app));
     } else {
-        assert!(app.picker().is_some(), "`:columns` opens the column picker");
+        assert!(
+            matches!(app.picker().map(|p| &p.kind), Some(PickerKind::Columns)),
+            "`:columns` opens the column picker"
+        );
         app.update(code(KeyCode::Esc), now());
         assert!(app.picker().is_none());
     }

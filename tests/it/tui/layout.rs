@@ -348,7 +348,7 @@ fn the_column_picker_adds_login_time_and_token_ids_and_saves_them() {
         assert!(columns.iter().any(|c| c == name), "{columns:?}");
     }
     app.update(code(KeyCode::Esc), now());
-    assert_eq!(app.picker(), None);
+    assert!(app.picker().is_none());
     let t = render(&app, 250, 70);
     let header = header_line(&t);
     for title in ["LOGIN-TIME", "TOKEN", "CREATED AT"] {

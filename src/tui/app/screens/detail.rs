@@ -23,7 +23,7 @@ pub(crate) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> b
         Action::PageUp => d.scroll = d.scroll.saturating_sub(step),
         Action::ToggleJson => d.toggle_json(),
         Action::Back => app.detail = None,
-        Action::Copy => app.open_copy_menu(),
+        Action::Copy => app.open_copy_picker(),
         // The session shown, not whatever row the table has selected behind it.
         Action::Invalidate => app.confirm_invalidate(),
         Action::LogoutUser => app.confirm_logout_user(out),

@@ -1,7 +1,7 @@
 //! What every table tab does: move, page, query, order, reload, open, invalidate, copy.
 
 use crate::tui::app::table::Step;
-use crate::tui::app::{App, DetailView, LineEditor};
+use crate::tui::app::{App, DetailView};
 use crate::tui::command::Command;
 use crate::tui::keymap::Action;
 use crate::tui::layout;
@@ -37,10 +37,9 @@ pub(super) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> b
         Action::NextPage => app.page_step(s, Step::Next, out),
         Action::PrevPage => app.page_step(s, Step::Prev, out),
         Action::Query => {
-            app.editing = Some(LineEditor::new(app.table(s).query_text()));
-            app.recompile();
+            app.start_editing(s);
         }
-        Action::NextOrder => app.open_order_menu(s),
+        Action::NextOrder => app.open_order_picker(s),
         Action::FlipOrder => {
             let (by, order) = app.table(s).ordering();
             app.set_order(s, by, order.flip(), out);
@@ -52,7 +51,7 @@ pub(super) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> b
             }
         }
         Action::Invalidate => app.confirm_invalidate(),
-        Action::Copy => app.open_copy_menu(),
+        Action::Copy => app.open_copy_picker(),
         _ => return false,
     }
     true

@@ -32,13 +32,13 @@ pub(super) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> b
             }
         }
         Action::InvalidateMarked => app.confirm_bulk(),
-        Action::Export => app.open_export(),
+        Action::Export => app.open_export_picker(),
         Action::ActOnQuery => app.confirm_act_on_query(out),
         Action::ShowMarks => {
             if app.sessions.marks.is_empty() {
                 app.say(strings::NOTHING_MARKED);
             } else {
-                app.marks_open = true;
+                app.open(crate::tui::screens::Overlay::Marks);
             }
         }
         Action::UnmarkAll => {

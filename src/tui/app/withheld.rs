@@ -1,0 +1,66 @@
+//! Which keys a mode hides, and what a withheld key says instead of nothing.
+
+use super::{Action, App, KeyEvent, Keymap, strings};
+use crate::tui::app::Tab;
+use crate::tui::keymap::{Context, KeyCombo};
+
+const MARKING: [Action; 4] = [
+    Action::Mark,
+    Action::MarkPage,
+    Action::ShowMarks,
+    Action::UnmarkAll,
+];
+
+impl App {
+    /// Hides what a mode cannot use: marking in read-only mode (nothing could act on the
+    /// marks), the My sessions tab without a user token.
+    pub(crate) fn hide_unavailable(keymap: &mut Keymap, read_only: bool, has_user_token: bool) {
+        if read_only {
+            for a in MARKING {
+                keymap.unbind(a);
+            }
+        }
+        if !has_user_token {
+            keymap.unbind(Action::TabMine);
+        }
+    }
+
+    /// A key that means nothing now: if it is bound to something this mode withholds,
+    /// say why instead of ignoring it.
+    pub(crate) fn explain_unbound(&mut self, key: &KeyEvent) {
+        let Some(action) = self.withheld.lookup(key, self.context()) else {
+            self.explain_elsewhere(key);
+            return;
+        };
+        if self.read_only && action.info().danger {
+            self.say(strings::read_only_key(action.info().label));
+        } else if self.read_only && MARKING.contains(&action) {
+            self.say(strings::READ_ONLY_MARKING);
+        } else if action == Action::TabMine && !self.has_user_token {
+            self.say(strings::NO_MY_SESSIONS_TAB);
+        }
+    }
+
+    /// On the Users and Insights tabs, a key that acts only on the Sessions tab says so
+    /// (`/`, `y`, `e`) rather than doing nothing.
+    fn explain_elsewhere(&mut self, key: &KeyEvent) {
+        if !matches!(self.tab, Tab::Users | Tab::Insights) {
+            return;
+        }
+        let Some(action) = self.keymap.lookup(key, Context::Sessions) else {
+            return;
+        };
+        let pressed = KeyCombo::from_event(key).to_string();
+        let tab_key = self.keymap.keys_label(Action::TabSessions);
+        let here = match self.tab {
+            Tab::Users => "Users",
+            _ => "Insights",
+        };
+        self.say(strings::sessions_only_key(
+            &pressed,
+            action.info().label,
+            here,
+            &tab_key,
+        ));
+    }
+}
