@@ -60,7 +60,7 @@ use crate::tui::command::{
 };
 use crate::tui::keymap::{Action, Context, Keymap};
 use crate::tui::layout;
-use crate::tui::screens::Overlay;
+use crate::tui::screens::overlay::Overlay;
 use crate::tui::strings;
 use crate::tui::theme::Theme;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -23,6 +23,16 @@ pub struct Theme {
     pub admin: Color,
     /// The `badge` colour.
     pub badge: Color,
+    /// Good news: nothing flagged, most of a token's life left, a plain bar.
+    pub good: Color,
+    /// A query term the server filters, and the refresh marks under the life chart.
+    pub server: Color,
+    /// A query term checked locally on each session.
+    pub local: Color,
+    /// A walk's progress gauge.
+    pub progress: Color,
+    /// Something the server did not say (a risk bar of sessions without intelligence).
+    pub faint: Color,
 }
 
 impl Default for Theme {
@@ -34,6 +44,11 @@ impl Default for Theme {
             expiring: Color::LightYellow,
             admin: Color::Magenta,
             badge: Color::Yellow,
+            good: Color::Green,
+            server: Color::Cyan,
+            local: Color::Magenta,
+            progress: Color::Blue,
+            faint: Color::DarkGray,
         }
     }
 }
@@ -106,6 +121,41 @@ impl Theme {
     /// A scope naming `admin`.
     pub fn admin(&self) -> Style {
         self.fg(self.admin).add_modifier(Modifier::BOLD)
+    }
+
+    /// Good news: nothing flagged, a healthy token.
+    pub fn good(&self) -> Style {
+        self.fg(self.good)
+    }
+
+    /// A query term the server filters.
+    pub fn server(&self) -> Style {
+        self.fg(self.server)
+    }
+
+    /// A query term checked locally on each session.
+    pub fn local(&self) -> Style {
+        self.fg(self.local)
+    }
+
+    /// A walk's progress gauge.
+    pub fn progress(&self) -> Style {
+        self.fg(self.progress)
+    }
+
+    /// A bar of what the server did not say.
+    pub fn faint(&self) -> Style {
+        self.fg(self.faint)
+    }
+
+    /// Colour off: every cell of a drawn frame loses its colours and keeps its bold,
+    /// reverse and underline, whichever screen drew it, so the choice holds on screens
+    /// that pick colours themselves.
+    pub fn strip(buffer: &mut ratatui::buffer::Buffer) {
+        for cell in &mut buffer.content {
+            cell.fg = Color::Reset;
+            cell.bg = Color::Reset;
+        }
     }
 
     /// The DEMO and RO badges: reversed and bold even without colour.

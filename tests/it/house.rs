@@ -554,3 +554,77 @@ fn the_reason_for_one_file_is_read_from_the_module_doc_at_the_top() {
     ));
     assert!(!says_why_one_file("use x;\n"));
 }
+
+/// Colour names ratatui's `Stylize` shorthands are made of (`.red()`, `.on_blue()`).
+const COLOUR_NAMES: [&str; 16] = [
+    "black",
+    "red",
+    "green",
+    "yellow",
+    "blue",
+    "magenta",
+    "cyan",
+    "gray",
+    "dark_gray",
+    "light_red",
+    "light_green",
+    "light_yellow",
+    "light_blue",
+    "light_magenta",
+    "light_cyan",
+    "white",
+];
+
+/// The colour literals of `text`, one `line: text` each: a `Color::` value, or a colour
+/// shorthand. Comments are skipped, so a doc may name a colour.
+fn colour_literals(text: &str) -> Vec<String> {
+    let shorthands: Vec<String> = COLOUR_NAMES
+        .iter()
+        .flat_map(|c| [format!(".{c}()"), format!(".on_{c}()")])
+        .collect();
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim_start().starts_with("//"))
+        .filter(|(_, l)| l.contains("Color::") || shorthands.iter().any(|s| l.contains(s)))
+        .map(|(i, l)| format!("{}: {}", i + 1, l.trim()))
+        .collect()
+}
+
+#[test]
+fn every_colour_on_screen_comes_from_a_theme_role() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tui = manifest.join("src/tui");
+    let mut paths = Vec::new();
+    files(&tui, &mut paths);
+    assert!(paths.len() > 30, "the files of src/tui were found");
+    let mut found = Vec::new();
+    for path in paths.iter().filter(|p| !p.ends_with("theme.rs")) {
+        let text = std::fs::read_to_string(path).expect("read a source file");
+        for hit in colour_literals(&text) {
+            found.push(format!("{}:{hit}", path.display()));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "a colour outside src/tui/theme.rs: give it a role in the theme: {found:#?}"
+    );
+}
+
+#[test]
+fn the_colour_finder_sees_values_and_shorthands_but_not_comments() {
+    for line in [
+        "let s = Style::default().fg(Color::Red);",
+        "cell.bg = Color::Rgb(1, 2, 3);",
+        "Span::raw(\"x\").yellow()",
+        "text.on_dark_gray()",
+    ] {
+        assert_eq!(colour_literals(line).len(), 1, "{line}");
+    }
+    for line in [
+        "// Color::Red once meant danger",
+        "fn gauge(theme: &Theme) -> Color {",
+        "theme.danger()",
+    ] {
+        assert!(colour_literals(line).is_empty(), "{line}");
+    }
+}

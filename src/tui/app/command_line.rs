@@ -4,7 +4,7 @@
 
 use super::complete::{self, Completion};
 use super::{App, Command, Effect, KeyCode, KeyEvent, Keymap, LineEditor, strings};
-use crate::tui::screens::Overlay;
+use crate::tui::screens::overlay::Overlay;
 
 /// The commands, for completion and did-you-mean.
 pub(crate) const COMMANDS: &[&str] = &["columns", "export", "page", "profile", "q", "quit"];

@@ -5,7 +5,7 @@ use super::{
     Session, TYPE_COUNT_ABOVE, Tab, dialog, layout, strings,
 };
 use crate::results::Snapshot;
-use crate::tui::screens::Overlay;
+use crate::tui::screens::overlay::Overlay;
 
 impl App {
     /// Keys while a dialog is open: only an explicit yes (or the typed count) confirms.

@@ -1,7 +1,7 @@
 //! The help overlay's keys: scroll, close, quit.
 
 use super::{Action, App, KeyCode, KeyEvent, layout};
-use crate::tui::screens::Overlay;
+use crate::tui::screens::overlay::Overlay;
 
 impl App {
     /// Opens help at its top.

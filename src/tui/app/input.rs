@@ -6,7 +6,7 @@ use super::{
     Action, App, Command, Effect, Filter, KeyCode, KeyEvent, KeyModifiers, LineEditor, ListSource,
     Tab, Timestamp, screens, strings,
 };
-use crate::tui::screens::Overlay;
+use crate::tui::screens::overlay::Overlay;
 
 impl App {
     pub(crate) fn on_key(&mut self, key: KeyEvent, out: &mut Vec<Command>) {

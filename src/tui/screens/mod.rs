@@ -5,47 +5,20 @@
 //! takes the keys is the one seen on top. A new overlay is a variant of [`Overlay`], its
 //! key handler in [`App::on_overlay_key`] and its drawing in [`draw`].
 
+pub mod overlay;
 pub mod picker;
 
-use crate::authn::model::Filter;
-use crate::tui::app::{App, Dialog, LineEditor};
+pub use overlay::Overlay;
+
+use crate::tui::app::{App, LineEditor};
 use crate::tui::command::Command;
 use crate::tui::keymap::Action;
 use crate::tui::view::style::clean;
-use picker::Picker;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
-
-/// One thing over the tab shown.
-#[derive(Debug, Clone)]
-pub enum Overlay {
-    /// The query editor in the table's query bar, with what the text typed so far
-    /// compiles to (None when it does not compile; the table's query error says why).
-    Query {
-        /// The text being typed.
-        editor: LineEditor,
-        /// The server filter it compiles to, redone on every edit.
-        preview: Option<Filter>,
-    },
-    /// The `:` command line in the status row.
-    Command(LineEditor),
-    /// A confirmation.
-    Dialog(Dialog),
-    /// A list of choices: the order picker, the copy menu, the column and export pickers.
-    Pick(Picker),
-    /// The help, scrolled this many lines.
-    Help {
-        /// Lines scrolled past.
-        scroll: usize,
-    },
-    /// The message log.
-    Messages,
-    /// The marked rows.
-    Marks,
-}
 
 impl App {
     /// Puts an overlay on top; one of the same kind already open gives way to it.

@@ -3,9 +3,10 @@
 use super::style::{bold, fit};
 use crate::tui::app::App;
 use crate::tui::app::detail::{LABEL, Tone};
+use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph};
 
@@ -35,7 +36,7 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 Line::raw(f.value)
             } else {
                 let pad = LABEL.saturating_sub(crate::sanitize::width(&f.label));
-                let style = tone_style(f.tone);
+                let style = tone_style(app.theme(), f.tone);
                 Line::from(vec![
                     Span::styled(format!("{}{}", f.label, " ".repeat(pad)), bold()),
                     Span::styled(f.value, style),
@@ -48,12 +49,12 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
 
 /// The colour of a toned value: red for danger, yellow for a warning, green for good,
 /// dim when the server sent nothing.
-pub(super) fn tone_style(tone: Tone) -> Style {
+pub(super) fn tone_style(theme: &Theme, tone: Tone) -> Style {
     match tone {
         Tone::Plain => Style::default(),
-        Tone::Good => Style::default().fg(Color::Green),
-        Tone::Warn => Style::default().fg(Color::Yellow),
-        Tone::Danger => Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+        Tone::Good => theme.good(),
+        Tone::Warn => theme.warning(),
+        Tone::Danger => theme.danger(),
         Tone::Missing => super::style::dim(),
     }
 }

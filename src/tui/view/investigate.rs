@@ -9,16 +9,12 @@ use crate::tui::app::{App, Bar, Chart, Tab};
 use crate::tui::command::WalkGoal;
 use crate::tui::keymap::Action;
 use crate::tui::strings;
+use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{BarChart, BarGroup, Block, Gauge, Paragraph};
-
-/// Colour of a term the server filters.
-pub(super) const SERVER_COLOUR: Color = Color::Cyan;
-/// Colour of a term checked locally on each session.
-pub(super) const LOCAL_COLOUR: Color = Color::Magenta;
 
 /// A query line as spans, each term coloured by who decides it (server or local), with a
 /// legend when any term is local. A line that does not compile is drawn plain.
@@ -32,12 +28,12 @@ pub(super) fn query_spans(app: &App, text: &str) -> Vec<Span<'static>> {
         if let Some(gap) = text.get(at..range.start) {
             spans.push(Span::raw(clean(gap)));
         }
-        let colour = match side {
-            Side::Server => SERVER_COLOUR,
-            Side::Local => LOCAL_COLOUR,
+        let style = match side {
+            Side::Server => app.theme().server(),
+            Side::Local => app.theme().local(),
         };
         if let Some(term) = text.get(range.clone()) {
-            spans.push(Span::styled(clean(term), Style::default().fg(colour)));
+            spans.push(Span::styled(clean(term), style));
         }
         at = range.end.max(at);
     }
@@ -46,15 +42,9 @@ pub(super) fn query_spans(app: &App, text: &str) -> Vec<Span<'static>> {
     }
     if q.has_local() {
         spans.push(Span::raw("   "));
-        spans.push(Span::styled(
-            strings::SERVER_SIDE,
-            Style::default().fg(SERVER_COLOUR),
-        ));
+        spans.push(Span::styled(strings::SERVER_SIDE, app.theme().server()));
         spans.push(Span::raw(" · "));
-        spans.push(Span::styled(
-            strings::LOCAL_SIDE,
-            Style::default().fg(LOCAL_COLOUR),
-        ));
+        spans.push(Span::styled(strings::LOCAL_SIDE, app.theme().local()));
     }
     spans
 }
@@ -78,7 +68,7 @@ pub(super) fn walk_gauge(app: &App, goals: &[WalkGoal], frame: &mut Frame, area:
         p.matches as f64 / p.scanned as f64
     };
     let gauge = Gauge::default()
-        .gauge_style(Style::default().fg(Color::Blue))
+        .gauge_style(app.theme().progress())
         .ratio(ratio.clamp(0.0, 1.0))
         .label(Span::styled(label, bold()));
     frame.render_widget(gauge, area);
@@ -187,7 +177,7 @@ pub(super) fn users(app: &App, frame: &mut Frame, area: Rect) {
                 ),
                 UserColumn::Risk => {
                     let flags = r.risk.flags();
-                    let style = risk_style(&flags);
+                    let style = risk_style(app.theme(), &flags);
                     (whole_words(&flags, w), style)
                 }
             };
@@ -240,13 +230,13 @@ fn set(s: &std::collections::BTreeSet<String>) -> String {
 }
 
 /// Red for a bad verdict or an embargo, yellow for the rest.
-pub(super) fn risk_style(flags: &[&str]) -> Style {
+pub(super) fn risk_style(theme: &Theme, flags: &[&str]) -> Style {
     if flags.iter().any(|f| matches!(*f, "malicious" | "embargo")) {
-        Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)
+        theme.danger()
     } else if flags.is_empty() {
         Style::default()
     } else {
-        Style::default().fg(Color::Yellow)
+        theme.warning()
     }
 }
 
@@ -304,11 +294,9 @@ pub(super) fn insights(app: &App, frame: &mut Frame, area: Rect) {
         .iter()
         .map(|(i, b)| {
             let style = if *i == selected {
-                Style::default()
-                    .fg(Color::Yellow)
-                    .add_modifier(Modifier::REVERSED)
+                app.theme().warning().add_modifier(Modifier::REVERSED)
             } else {
-                Style::default().fg(Color::Green)
+                app.theme().good()
             };
             ratatui::widgets::Bar::default()
                 .value(b.value)
@@ -333,7 +321,14 @@ pub(super) fn insights(app: &App, frame: &mut Frame, area: Rect) {
     .into_iter()
     .enumerate()
     {
-        hbars(&indexed(&bars, chart), selected, title, frame, columns[k]);
+        hbars(
+            app.theme(),
+            &indexed(&bars, chart),
+            selected,
+            title,
+            frame,
+            columns[k],
+        );
     }
 }
 
@@ -361,7 +356,14 @@ fn indexed(bars: &[Bar], chart: Chart) -> Vec<(usize, &Bar)> {
 }
 
 /// A chart of horizontal bars: label, bar, value; the selected one reversed.
-fn hbars(bars: &[(usize, &Bar)], selected: usize, title: &str, frame: &mut Frame, area: Rect) {
+fn hbars(
+    theme: &Theme,
+    bars: &[(usize, &Bar)],
+    selected: usize,
+    title: &str,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let block = Block::bordered().title(title.to_string());
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -377,15 +379,15 @@ fn hbars(bars: &[(usize, &Bar)], selected: usize, title: &str, frame: &mut Frame
         let value = strings::thousands(b.value);
         let room = usize::from(inner.width).saturating_sub(label_w + value.len() + 2);
         let len = usize::try_from(b.value.saturating_mul(room as u64) / max).unwrap_or(room);
-        let colour = match (b.chart, b.label.as_str()) {
-            (Chart::Risk, "malicious" | "embargo") => Color::Red,
-            (Chart::Risk, "not provided") => Color::DarkGray,
-            (Chart::Risk | Chart::Expiring, _) => Color::Yellow,
-            _ => Color::Green,
+        let style = match (b.chart, b.label.as_str()) {
+            (Chart::Risk, "malicious" | "embargo") => theme.danger_plain(),
+            (Chart::Risk, "not provided") => theme.faint(),
+            (Chart::Risk | Chart::Expiring, _) => theme.warning(),
+            _ => theme.good(),
         };
         let mut line = Line::from(vec![
             Span::raw(format!("{:<label_w$} ", fit(&b.label, label_w))),
-            Span::styled("█".repeat(len), Style::default().fg(colour)),
+            Span::styled("█".repeat(len), style),
             Span::raw(format!(" {value}")),
         ]);
         if *i == selected {

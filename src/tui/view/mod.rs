@@ -54,16 +54,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
     hints(app, frame, rows.hints);
     crate::tui::screens::draw(app, frame, area, rows.status);
     if !app.theme().color {
-        monochrome(frame);
-    }
-}
-
-/// Colour off: every cell loses its colours and keeps its bold, reverse and underline,
-/// whichever screen drew it, so the choice holds on screens that pick colours themselves.
-fn monochrome(frame: &mut Frame) {
-    for cell in &mut frame.buffer_mut().content {
-        cell.fg = ratatui::style::Color::Reset;
-        cell.bg = ratatui::style::Color::Reset;
+        crate::tui::theme::Theme::strip(frame.buffer_mut());
     }
 }
 

@@ -6,6 +6,7 @@ use crate::clock;
 use crate::tui::app::{App, Phase};
 use crate::tui::keymap::Action;
 use crate::tui::strings;
+use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -55,7 +56,7 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
     {
         let gauge = Gauge::default().ratio(r).label(label).gauge_style(
             Style::default()
-                .fg(gauge_colour(r))
+                .fg(gauge_colour(app.theme(), r))
                 .add_modifier(Modifier::BOLD),
         );
         frame.render_widget(
@@ -175,7 +176,14 @@ fn schedule_lines(app: &App, w: usize) -> Vec<Line<'static>> {
         auto: app.keymap().keys_label(Action::ToggleAutoRefresh),
     };
     let refreshed = !tok.history().is_empty();
-    below.push(state_line(tok.phase(now), now, w, &keys, refreshed));
+    below.push(state_line(
+        app.theme(),
+        tok.phase(now),
+        now,
+        w,
+        &keys,
+        refreshed,
+    ));
     below
 }
 
@@ -225,14 +233,14 @@ fn draw_history(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(table, area);
 }
 
-/// Green with most of the life left, yellow under half, red under a fifth.
-fn gauge_colour(left: f64) -> Color {
+/// Good with most of the life left, a warning under half, danger under a fifth.
+fn gauge_colour(theme: &Theme, left: f64) -> Color {
     if left < 0.2 {
-        Color::Red
+        theme.danger
     } else if left < 0.5 {
-        Color::Yellow
+        theme.warning
     } else {
-        Color::Green
+        theme.good
     }
 }
 
@@ -244,14 +252,15 @@ struct Keys {
 
 /// The `state` line: one distinct text per [`Phase`].
 fn state_line(
+    theme: &Theme,
     phase: Phase,
     now: Timestamp,
     w: usize,
     keys: &Keys,
     refreshed: bool,
 ) -> Line<'static> {
-    let red = Style::default().fg(Color::Red).add_modifier(Modifier::BOLD);
-    let yellow = Style::default().fg(Color::Yellow);
+    let red = theme.danger();
+    let yellow = theme.warning();
     let (text, style) = match phase {
         Phase::Unchecked => (strings::NOT_CHECKED.to_string(), dim()),
         Phase::Ok if refreshed => (strings::STATE_OK.to_string(), Style::default()),
@@ -262,7 +271,7 @@ fn state_line(
         Phase::ExpiredRefreshing => (strings::EXPIRED_REFRESHING.to_string(), yellow),
         Phase::Retrying { at, why } => (
             strings::state_retrying(&clock::until(at, now).replace("expired", "now"), &why),
-            Style::default().fg(Color::Red),
+            theme.danger_plain(),
         ),
         Phase::SessionEnding { at } => (
             strings::session_ends(&at.strftime("%H:%M").to_string(), &clock::until(at, now)),
@@ -314,12 +323,12 @@ fn intelligence_lines(app: &App, w: usize) -> Vec<Line<'static>> {
         .unwrap_or_else(|| strings::INTEL_NOT_PROVIDED.to_string());
     let flags = risk.flags();
     let (text, style) = if flags.is_empty() {
-        (
-            strings::NOTHING_FLAGGED.to_string(),
-            Style::default().fg(Color::Green),
-        )
+        (strings::NOTHING_FLAGGED.to_string(), app.theme().good())
     } else {
-        (flags.join(" "), super::investigate::risk_style(&flags))
+        (
+            flags.join(" "),
+            super::investigate::risk_style(app.theme(), &flags),
+        )
     };
     vec![
         kv("location", fit(&place, w)),
@@ -342,7 +351,7 @@ fn life_chart(app: &App, frame: &mut Frame, area: Rect) {
     };
     let spark = ratatui::widgets::Sparkline::default()
         .data(&chart.values)
-        .style(Style::default().fg(Color::Green));
+        .style(app.theme().good());
     frame.render_widget(
         spark,
         Rect {
@@ -358,7 +367,7 @@ fn life_chart(app: &App, frame: &mut Frame, area: Rect) {
     }
     let line: String = marks.into_iter().collect();
     frame.render_widget(
-        Paragraph::new(Span::styled(line, Style::default().fg(Color::Cyan))),
+        Paragraph::new(Span::styled(line, app.theme().server())),
         Rect {
             y: inner.y + inner.height.saturating_sub(1),
             height: 1,

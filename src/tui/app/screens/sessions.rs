@@ -38,7 +38,7 @@ pub(super) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> b
             if app.sessions.marks.is_empty() {
                 app.say(strings::NOTHING_MARKED);
             } else {
-                app.open(crate::tui::screens::Overlay::Marks);
+                app.open(crate::tui::screens::overlay::Overlay::Marks);
             }
         }
         Action::UnmarkAll => {

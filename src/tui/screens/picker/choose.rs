@@ -8,7 +8,7 @@ use crate::tui::app::App;
 use crate::tui::columns::CATALOGUE;
 use crate::tui::command::{Command, Effect, ListSource};
 use crate::tui::keymap::Action;
-use crate::tui::screens::Overlay;
+use crate::tui::screens::overlay::Overlay;
 use crate::tui::strings;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
