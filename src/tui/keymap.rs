@@ -44,8 +44,9 @@ pub enum Action {
     PrevPage,
     /// Edit the query.
     Query,
-    /// Order by the next column.
-    NextOrder,
+    /// Order by a column: the order picker on the session tables, the next column on
+    /// the Users tab.
+    Order,
     /// Flip the order direction.
     FlipOrder,
     /// Reload the current page.
@@ -178,7 +179,7 @@ pub const REGISTRY: &[ActionInfo] = &[
     info!(NextPage, "next page", "next_page", ["]"], "next page", false, true, TABLES),
     info!(PrevPage, "prev page", "prev_page", ["["], "previous page", false, false, TABLES),
     info!(Query, "query", "query", ["/"], "edit the query", false, true, TABLES),
-    info!(NextOrder, "order", "next_order", ["s"], "order by a column (picker)", false, true, ORDERING),
+    info!(Order, "order", "order", ["s"], "order by a column (picker)", false, true, ORDERING),
     info!(FlipOrder, "flip", "flip_order", ["S"], "flip the order direction", false, false, ORDERING),
     info!(Reload, "reload", "reload", ["r"], "reload the page", false, false, RELOADING),
     info!(Open, "detail", "open", ["enter"], "session detail", false, true, TABLES),
@@ -349,6 +350,9 @@ impl Default for Keymap {
     }
 }
 
+/// Config names of actions renamed since, still read so a config file keeps working.
+const FORMER_NAMES: [(&str, &str); 1] = [("next_order", "order")];
+
 impl Keymap {
     /// The defaults with the config's overrides applied; unknown actions and unparsable keys
     /// become warnings and are skipped. An empty list unbinds the action.
@@ -356,7 +360,7 @@ impl Keymap {
         let mut map = Keymap::default();
         let mut warnings = Vec::new();
         for (name, specs) in overrides {
-            let Some(info) = REGISTRY.iter().find(|i| i.name == name.as_str()) else {
+            let Some(info) = Keymap::action_named(name).map(Action::info) else {
                 warnings.push(format!("unknown key binding action `{name}`"));
                 continue;
             };
@@ -386,6 +390,10 @@ impl Keymap {
 
     /// The action a config name stands for (`export`, `columns`), if the registry has it.
     pub fn action_named(name: &str) -> Option<Action> {
+        let name = FORMER_NAMES
+            .iter()
+            .find(|(old, _)| *old == name)
+            .map_or(name, |(_, new)| *new);
         REGISTRY.iter().find(|i| i.name == name).map(|i| i.action)
     }
 
@@ -445,6 +453,17 @@ mod tests {
         assert_eq!(
             map.lookup(&key(KeyCode::Char('c'), KeyModifiers::NONE), Token),
             None
+        );
+    }
+
+    #[test]
+    fn an_action_renamed_since_is_still_bound_by_its_former_name() {
+        let overrides = BTreeMap::from([("next_order".to_string(), vec!["o".to_string()])]);
+        let (map, warnings) = Keymap::with_overrides(&overrides);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            map.lookup(&key(KeyCode::Char('o'), KeyModifiers::NONE), Sessions),
+            Some(Action::Order)
         );
     }
 

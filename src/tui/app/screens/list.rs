@@ -39,7 +39,7 @@ pub(super) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> b
         Action::Query => {
             app.start_editing(s);
         }
-        Action::NextOrder => app.open_order_picker(s),
+        Action::Order => app.open_order_picker(s),
         Action::FlipOrder => {
             let (by, order) = app.table(s).ordering();
             app.set_order(s, by, order.flip(), out);
@@ -69,7 +69,7 @@ fn is_list_action(action: Action) -> bool {
             | Action::NextPage
             | Action::PrevPage
             | Action::Query
-            | Action::NextOrder
+            | Action::Order
             | Action::FlipOrder
             | Action::Reload
             | Action::Open

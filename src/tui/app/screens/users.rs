@@ -15,7 +15,7 @@ pub(super) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> b
         Action::PageUp => app.users.move_by(-layout::page_step(viewport), viewport),
         Action::Top => app.users.move_by(isize::MIN / 2, viewport),
         Action::Bottom => app.users.move_by(isize::MAX / 2, viewport),
-        Action::NextOrder => app.order_users(true),
+        Action::Order => app.order_users(true),
         Action::FlipOrder => app.order_users(false),
         Action::OpenUser => app.open_user(out),
         Action::LogoutUser => app.logout_selected_user(out),
