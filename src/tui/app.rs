@@ -1,37 +1,28 @@
-//! The TUI's state and its one pure update function: keys, ticks and worker events in,
-//! commands for the worker (and effects for the run loop) out. No I/O, no clock reads,
-//! no async.
+//! The TUI's shared state and its one pure update function: keys, ticks and worker
+//! events in, commands for the worker (and effects for the run loop) out. No I/O, no
+//! clock reads, no async.
 //!
-//! This file holds the state and what others read of it; the work is split by seam:
-//! `init` and `start` (what the app is started with, building the state, what a run
-//! leaves for the next), `input` (which layer takes a key), `screens` (each tab's own
-//! actions), `confirm` (dialogs), `flight` (commands in flight, the tick), `outcome`
-//! (worker events) and `status` (flashes, errors, the log).
+//! Each tab and overlay lives in its own folder under [`crate::tui::screens`] (its state,
+//! its keys, its drawing); this file holds what they share and what others read of it.
+//! The work common to every screen is split by seam: `init` and `start` (what the app is
+//! started with, building the state, what a run leaves for the next), `input` (the
+//! overlay on top, else the tab, takes a key), `flight` (commands in flight, the tick),
+//! `outcome` (worker events), `investigate` (walks), `paging` and `matches` (a table's
+//! pages) and `status` (flashes, errors, the log).
 
 pub use crate::clock;
-mod confirm;
-pub mod detail;
-pub mod dialog;
 pub mod editor;
 mod flight;
 mod input;
-pub mod insights;
 mod investigate;
 pub mod log;
 pub mod matches;
 mod outcome;
-mod screens;
 mod start;
 mod status;
-pub mod table;
-pub mod token;
-pub mod users;
 pub mod walk;
 
 // Keys, menus, the command line and what is remembered.
-mod command_line;
-pub mod complete;
-mod help;
 pub mod history;
 mod init;
 mod paging;
@@ -40,14 +31,16 @@ pub use crate::tui::screens::picker::{Choice, ExportPick, Picker, PickerKind};
 pub use history::{History, Recall};
 pub use init::AppInit;
 
-pub use detail::{DetailView, Field};
-pub use dialog::{Ask, Dialog, Focus, Typed};
+pub use crate::tui::screens::detail::state::{DetailView, Field};
+pub use crate::tui::screens::dialog::state::{Ask, Dialog, Focus, Typed};
+pub use crate::tui::screens::insights::state::{Bar, Chart, InsightsView};
+pub use crate::tui::screens::table::state::Table;
+pub use crate::tui::screens::token::state::{
+    LifeChart, Phase, RefreshPolicy, SignedOut, TokenState,
+};
+pub use crate::tui::screens::users::state::UsersView;
 pub use editor::LineEditor;
-pub use insights::{Bar, Chart, InsightsView};
 pub use log::{Level, MessageLog};
-pub use table::Table;
-pub use token::{LifeChart, Phase, RefreshPolicy, SignedOut, TokenState};
-pub use users::UsersView;
 pub use walk::WalkState;
 
 use crate::authn::Error;
@@ -74,7 +67,7 @@ const FLASH_MS: i64 = 5_000;
 pub const TYPE_COUNT_ABOVE: usize = crate::results::TYPE_COUNT_ABOVE;
 
 /// Sessions of the act-on-query dialog's sample.
-const SAMPLE_SHOWN: usize = 5;
+pub(crate) const SAMPLE_SHOWN: usize = 5;
 
 pub use crate::tui::strings::OWN_WARNING;
 
@@ -127,28 +120,28 @@ pub struct App {
     pub(crate) detail: Option<DetailView>,
     /// What is over the tab, newest on top: it takes the keys and is drawn last.
     pub(crate) overlays: Vec<Overlay>,
-    pending: HashMap<CommandId, Command>,
+    pub(crate) pending: HashMap<CommandId, Command>,
     /// Session ids and user ids with actions in flight, with how many.
-    busy: HashMap<String, usize>,
+    pub(crate) busy: HashMap<String, usize>,
     /// Commands retrying now, with what the worker said (`429, 2/4`).
-    retrying: HashMap<CommandId, String>,
-    next_id: CommandId,
+    pub(crate) retrying: HashMap<CommandId, String>,
+    pub(crate) next_id: CommandId,
     pub(crate) flash: Option<(String, Timestamp)>,
     pub(crate) error: Option<String>,
     /// When the error was set and by which operation.
-    error_at: Option<(Timestamp, ErrorKey)>,
+    pub(crate) error_at: Option<(Timestamp, ErrorKey)>,
     pub(crate) log: MessageLog,
     /// The flash reports an action's outcome (not a hint), so a reload error waits.
-    flash_is_outcome: bool,
+    pub(crate) flash_is_outcome: bool,
     /// The user (identity, email) `L` was pressed on, while their sessions are counted.
-    scope_row: Option<(String, String)>,
+    pub(crate) scope_row: Option<(String, String)>,
     pub(crate) progress: Option<(usize, usize)>,
     pub(crate) paused: bool,
     pub(crate) spinner: usize,
     pub(crate) now: Timestamp,
     pub(crate) size: (u16, u16),
-    quit_requested: bool,
-    quit: bool,
+    pub(crate) quit_requested: bool,
+    pub(crate) quit: bool,
     /// What the run loop does itself (clipboard, quit), drained after each update.
     pub(crate) effects: Vec<Effect>,
     // Layout, columns and colour.
@@ -163,14 +156,14 @@ pub struct App {
     pub(crate) profiles: Vec<String>,
     // ---- Investigation: walks, users, insights ----
     /// The walk in flight.
-    walk: Option<WalkState>,
+    pub(crate) walk: Option<WalkState>,
     pub(crate) users: UsersView,
     pub(crate) insights: InsightsView,
     /// Latest-wins generation of aggregate walks.
-    aggregate_generation: u64,
+    pub(crate) aggregate_generation: u64,
     /// The Sessions set version (`Table::set_version`) the Users and Insights figures
     /// were built from.
-    aggregate_of: Option<u64>,
+    pub(crate) aggregate_of: Option<u64>,
     /// Where exports are written.
     pub(crate) export_dir: std::path::PathBuf,
 }

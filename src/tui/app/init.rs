@@ -2,10 +2,10 @@
 //! settings that shape it, and what the last run remembered.
 
 use super::history::Recall;
-use super::token::RefreshPolicy;
 use crate::config::defaults;
 use crate::tui::columns::Col;
 use crate::tui::keymap::Keymap;
+use crate::tui::screens::token::state::RefreshPolicy;
 use crate::tui::theme::Theme;
 use std::time::Duration;
 

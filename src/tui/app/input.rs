@@ -4,7 +4,7 @@
 
 use super::{
     Action, App, Command, Effect, Filter, KeyCode, KeyEvent, KeyModifiers, LineEditor, ListSource,
-    Tab, Timestamp, screens, strings,
+    Tab, Timestamp, strings,
 };
 use crate::tui::screens::overlay::Overlay;
 
@@ -171,12 +171,12 @@ impl App {
             return;
         }
         if self.detail.is_some() {
-            if !screens::detail::handle(self, action, out) {
+            if !crate::tui::screens::detail::keys::handle(self, action, out) {
                 self.act_anywhere(action, out);
             }
             return;
         }
-        if !(screens::handler(self.tab))(self, action, out) {
+        if !(crate::tui::screens::tabs::handler(self.tab))(self, action, out) {
             self.act_anywhere(action, out);
         }
     }

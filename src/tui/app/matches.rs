@@ -3,11 +3,11 @@
 //! and one anchor per page are kept, and any other page is fetched again from its
 //! anchor, so memory stays flat however many sessions match.
 
-use super::table::{Step, Table};
 use super::walk::LocalMatches;
 use super::{App, Command, Error, ErrorKey, ListSource, Timestamp, strings};
 use crate::authn::model::Session;
 use crate::tui::command::{MatchPageRequest, WalkRequest, Walked};
+use crate::tui::screens::table::state::{Step, Table};
 
 /// What showing a display page takes.
 pub(crate) enum Shown {

@@ -5,8 +5,9 @@
 
 use super::{
     App, Command, Effect, Error, ErrorKey, Event, EventKind, ItemOutcome, Level, ListSource,
-    Outcome, Page, RefreshRecord, SignedOut, clock, log, sanitize, strings, token,
+    Outcome, Page, RefreshRecord, SignedOut, clock, log, sanitize, strings,
 };
+use crate::tui::screens::token::state as token;
 
 impl App {
     /// One worker event about a command in flight (events about unknown ids are dropped).

@@ -2,8 +2,8 @@
 //! `j` past the last row and `k` above the first one turn the page, and `#` jumps to a
 //! page by its number, walking forward through pages not seen yet.
 
-use super::table::Step;
 use super::{App, Command, ListSource, strings};
+use crate::tui::screens::table::state::Step;
 
 impl App {
     /// A page step: taken now, or queued behind the page that is loading.

@@ -5,8 +5,19 @@
 //! takes the keys is the one seen on top. A new overlay is a variant of [`Overlay`], its
 //! key handler in [`App::on_overlay_key`] and its drawing in [`draw`].
 
+pub mod command_line;
+pub mod detail;
+pub mod dialog;
+pub mod help;
+pub mod insights;
+pub mod mine;
 pub mod overlay;
 pub mod picker;
+pub mod sessions;
+pub mod table;
+pub(crate) mod tabs;
+pub mod token;
+pub mod users;
 
 pub use overlay::Overlay;
 

@@ -2,8 +2,8 @@
 //! app can hold the stack without the screens' code.
 
 use crate::authn::model::Filter;
-use crate::tui::app::dialog::Dialog;
 use crate::tui::app::editor::LineEditor;
+use crate::tui::screens::dialog::state::Dialog;
 use crate::tui::screens::picker::Picker;
 
 /// One thing over the tab shown.

@@ -18,7 +18,7 @@ use ratatui::widgets::{BarChart, BarGroup, Block, Gauge, Paragraph};
 
 /// A query line as spans, each term coloured by who decides it (server or local), with a
 /// legend when any term is local. A line that does not compile is drawn plain.
-pub(super) fn query_spans(app: &App, text: &str) -> Vec<Span<'static>> {
+pub(crate) fn query_spans(app: &App, text: &str) -> Vec<Span<'static>> {
     let Ok(q) = crate::query::compile_query(text, app.now()) else {
         return vec![Span::raw(clean(text))];
     };
@@ -50,7 +50,7 @@ pub(super) fn query_spans(app: &App, text: &str) -> Vec<Span<'static>> {
 }
 
 /// The gauge of a walk of `goal` in flight, drawn in `area` (one line); false when none.
-pub(super) fn walk_gauge(app: &App, goals: &[WalkGoal], frame: &mut Frame, area: Rect) -> bool {
+pub(crate) fn walk_gauge(app: &App, goals: &[WalkGoal], frame: &mut Frame, area: Rect) -> bool {
     let Some(w) = app.walk().filter(|w| goals.contains(&w.goal)) else {
         return false;
     };
@@ -153,8 +153,12 @@ pub(super) fn users(app: &App, frame: &mut Frame, area: Rect) {
     }
     let mut out = vec![Line::from(header)];
     let rows = usize::from(body.height.saturating_sub(1));
-    let offset =
-        crate::tui::app::table::scroll_offset(u.offset(), u.selected_index(), rows, u.rows().len());
+    let offset = crate::tui::screens::table::state::scroll_offset(
+        u.offset(),
+        u.selected_index(),
+        rows,
+        u.rows().len(),
+    );
     let now = app.now();
     for (i, r) in u.rows().iter().enumerate().skip(offset).take(rows) {
         let mut spans = Vec::new();
@@ -230,7 +234,7 @@ fn set(s: &std::collections::BTreeSet<String>) -> String {
 }
 
 /// Red for a bad verdict or an embargo, yellow for the rest.
-pub(super) fn risk_style(theme: &Theme, flags: &[&str]) -> Style {
+pub(crate) fn risk_style(theme: &Theme, flags: &[&str]) -> Style {
     if flags.iter().any(|f| matches!(*f, "malicious" | "embargo")) {
         theme.danger()
     } else if flags.is_empty() {

@@ -1,17 +1,14 @@
 //! Drawing: a pure function of `&App`. Every server string goes through
 //! [`crate::sanitize`] here, and widths are measured in terminal cells.
 
-mod detail;
-mod investigate;
+pub(crate) mod investigate;
 pub(crate) mod overlay;
-mod query_bar;
 pub(crate) mod style;
-mod table;
-mod token;
 
 use crate::tui::app::{App, Level, Tab};
 use crate::tui::command::ListSource;
 use crate::tui::keymap::ActionInfo;
+use crate::tui::screens;
 use crate::tui::strings;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -40,12 +37,12 @@ pub fn draw(app: &App, frame: &mut Frame) {
         ..area
     };
     if app.detail().is_some() {
-        detail::draw(app, frame, body);
+        screens::detail::view::draw(app, frame, body);
     } else {
         match app.tab() {
-            Tab::Sessions => table::draw(app, ListSource::Sessions, frame, body),
-            Tab::MySessions => table::draw(app, ListSource::MySessions, frame, body),
-            Tab::Token => token::draw(app, frame, body),
+            Tab::Sessions => screens::table::view::draw(app, ListSource::Sessions, frame, body),
+            Tab::MySessions => screens::table::view::draw(app, ListSource::MySessions, frame, body),
+            Tab::Token => screens::token::view::draw(app, frame, body),
             Tab::Users => investigate::users(app, frame, body),
             Tab::Insights => investigate::insights(app, frame, body),
         }

@@ -2,17 +2,17 @@
 //! window of rows is ever touched.
 
 use super::query_bar;
-use super::style::{bold, clean, dim, fit, fitted_owned, reverse};
+use super::state::{RowFacts, Table, scroll_offset};
 use crate::authn::model::Timestamp;
 use crate::authn::model::{Order, OrderBy, Session};
 use crate::clock;
 use crate::sanitize;
 use crate::tui::app::App;
-use crate::tui::app::table::{RowFacts, Table, scroll_offset};
 use crate::tui::columns::{self, Col, MARKER, Severity, risk_flags};
 use crate::tui::command::ListSource;
 use crate::tui::strings;
 use crate::tui::theme::Theme;
+use crate::tui::view::style::{bold, clean, dim, fit, fitted_owned, reverse};
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -284,7 +284,7 @@ fn draw_rows(app: &App, t: &Table, cols: &[(Col, u16)], frame: &mut Frame, area:
 }
 
 /// Draws the query lines and the table of one source into `area`.
-pub(super) fn draw(app: &App, source: ListSource, frame: &mut Frame, area: Rect) {
+pub(crate) fn draw(app: &App, source: ListSource, frame: &mut Frame, area: Rect) {
     let t = app.table(source);
     let line = |i: u16| Rect {
         y: area.y.saturating_add(i),
@@ -294,7 +294,7 @@ pub(super) fn draw(app: &App, source: ListSource, frame: &mut Frame, area: Rect)
     query_bar::query(app, t, frame, line(0));
     // The gauge shows on the table whose query is being walked (Sessions or My sessions).
     let walking = app.walk().is_some_and(|w| w.source == source)
-        && super::investigate::walk_gauge(
+        && crate::tui::view::investigate::walk_gauge(
             app,
             &[
                 crate::tui::command::WalkGoal::Matches,

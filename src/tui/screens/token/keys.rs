@@ -6,7 +6,7 @@ use crate::tui::keymap::Action;
 use crate::tui::strings;
 
 /// Takes the Token tab's actions.
-pub(super) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> bool {
+pub(crate) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> bool {
     match action {
         Action::LogoutSelf => app.confirm_logout_self(),
         Action::RefreshNow => {

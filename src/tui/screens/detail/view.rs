@@ -1,16 +1,16 @@
 //! The detail view of one session: labelled fields, or the raw JSON, wrapped to the panel.
 
-use super::style::{bold, fit};
 use crate::tui::app::App;
-use crate::tui::app::detail::{LABEL, Tone};
+use crate::tui::screens::detail::state::{LABEL, Tone};
 use crate::tui::theme::Theme;
+use crate::tui::view::style::{bold, fit};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph};
 
-pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
+pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let Some(d) = app.detail() else {
         return;
     };
@@ -49,12 +49,12 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
 
 /// The colour of a toned value: red for danger, yellow for a warning, green for good,
 /// dim when the server sent nothing.
-pub(super) fn tone_style(theme: &Theme, tone: Tone) -> Style {
+pub(crate) fn tone_style(theme: &Theme, tone: Tone) -> Style {
     match tone {
         Tone::Plain => Style::default(),
         Tone::Good => theme.good(),
         Tone::Warn => theme.warning(),
         Tone::Danger => theme.danger(),
-        Tone::Missing => super::style::dim(),
+        Tone::Missing => crate::tui::view::style::dim(),
     }
 }

@@ -5,8 +5,8 @@ use crate::tui::command::Command;
 use crate::tui::keymap::Action;
 
 /// Takes the My sessions tab's actions.
-pub(super) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> bool {
-    if super::list::handle(app, action, out) {
+pub(crate) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> bool {
+    if crate::tui::screens::table::keys::handle(app, action, out) {
         return true;
     }
     match action {

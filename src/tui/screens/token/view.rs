@@ -1,12 +1,12 @@
 //! The Token tab: masked token, live countdown, refresh schedule, failures and history.
 
-use super::style::{bold, dim, fit};
 use crate::authn::model::Timestamp;
 use crate::clock;
 use crate::tui::app::{App, Phase};
 use crate::tui::keymap::Action;
 use crate::tui::strings;
 use crate::tui::theme::Theme;
+use crate::tui::view::style::{bold, dim, fit};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -23,7 +23,7 @@ fn kv(label: &str, value: String) -> Line<'static> {
     ])
 }
 
-pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
+pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect) {
     if area.height == 0 {
         return;
     }
@@ -327,7 +327,7 @@ fn intelligence_lines(app: &App, w: usize) -> Vec<Line<'static>> {
     } else {
         (
             flags.join(" "),
-            super::investigate::risk_style(app.theme(), &flags),
+            crate::tui::view::investigate::risk_style(app.theme(), &flags),
         )
     };
     vec![

@@ -2,9 +2,15 @@
 //! of the registry by name (`:export`, `:columns`). Tab completes command and profile
 //! names; a typo gets a did-you-mean.
 
-use super::complete::{self, Completion};
-use super::{App, Command, Effect, KeyCode, KeyEvent, Keymap, LineEditor, strings};
+pub mod complete;
+
+use crate::tui::app::{App, LineEditor};
+use crate::tui::command::{Command, Effect};
+use crate::tui::keymap::Keymap;
 use crate::tui::screens::overlay::Overlay;
+use crate::tui::strings;
+use complete::Completion;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 /// The commands, for completion and did-you-mean.
 pub(crate) const COMMANDS: &[&str] = &["columns", "export", "page", "profile", "q", "quit"];

@@ -1,7 +1,10 @@
 //! The help overlay's keys: scroll, close, quit.
 
-use super::{Action, App, KeyCode, KeyEvent, layout};
+use crate::tui::app::App;
+use crate::tui::keymap::Action;
+use crate::tui::layout;
 use crate::tui::screens::overlay::Overlay;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 impl App {
     /// Opens help at its top.

@@ -1,21 +1,21 @@
 //! The two lines above a session table: the query (or its editor) and the info line
 //! (page, matches, marks, order, position; the filter in force; a caret under a mistake).
 
-use super::style::{bold, clean, dim, fitted_owned};
+use super::state::Table;
 use crate::authn::model::{Filter, Order, Timestamp};
 use crate::number::{thousands, thousands_usize};
 use crate::sanitize;
 use crate::tui::app::App;
-use crate::tui::app::table::Table;
 use crate::tui::command::ListSource;
 use crate::tui::strings;
+use crate::tui::view::style::{bold, clean, dim, fitted_owned};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 /// The query line: the editor while typing, else the query in force (or a hint).
-pub(super) fn query(app: &App, t: &Table, frame: &mut Frame, area: Rect) {
+pub(crate) fn query(app: &App, t: &Table, frame: &mut Frame, area: Rect) {
     if area.height == 0 {
         return;
     }
@@ -30,7 +30,7 @@ pub(super) fn query(app: &App, t: &Table, frame: &mut Frame, area: Rect) {
             }
             let mut spans = vec![Span::styled("/ ", bold())];
             if t.source() == ListSource::Sessions {
-                spans.extend(super::investigate::query_spans(app, &e.text()));
+                spans.extend(crate::tui::view::investigate::query_spans(app, &e.text()));
             } else {
                 spans.push(Span::raw(e.text()));
             }
@@ -42,7 +42,10 @@ pub(super) fn query(app: &App, t: &Table, frame: &mut Frame, area: Rect) {
         ]),
         None => {
             let mut spans = vec![Span::styled("/ ", bold())];
-            spans.extend(super::investigate::query_spans(app, t.query_text()));
+            spans.extend(crate::tui::view::investigate::query_spans(
+                app,
+                t.query_text(),
+            ));
             Line::from(spans)
         }
     };
@@ -51,7 +54,7 @@ pub(super) fn query(app: &App, t: &Table, frame: &mut Frame, area: Rect) {
 
 /// The line under the query: a caret under a mistake, the filter while typing, else the
 /// table's facts and its filter.
-pub(super) fn info(app: &App, t: &Table, frame: &mut Frame, area: Rect) {
+pub(crate) fn info(app: &App, t: &Table, frame: &mut Frame, area: Rect) {
     if area.height == 0 {
         return;
     }

@@ -6,8 +6,8 @@ use crate::tui::keymap::Action;
 use crate::tui::strings;
 
 /// Takes the Sessions tab's actions.
-pub(super) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> bool {
-    if super::list::handle(app, action, out) {
+pub(crate) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> bool {
+    if crate::tui::screens::table::keys::handle(app, action, out) {
         return true;
     }
     let viewport = app.viewport();

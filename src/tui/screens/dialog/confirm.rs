@@ -1,11 +1,14 @@
 //! Confirmations: opening each dialog with what it will do, and the keys inside one.
 
-use super::{
-    App, Ask, Command, Dialog, Focus, KeyCode, KeyEvent, KeyModifiers, ListSource, SAMPLE_SHOWN,
-    Session, TYPE_COUNT_ABOVE, Tab, dialog, layout, strings,
-};
+use super::state::{self as dialog, Ask, Dialog, Focus};
+use crate::authn::model::Session;
 use crate::results::Snapshot;
+use crate::tui::app::{App, SAMPLE_SHOWN, TYPE_COUNT_ABOVE, Tab};
+use crate::tui::command::{Command, ListSource};
+use crate::tui::layout;
 use crate::tui::screens::overlay::Overlay;
+use crate::tui::strings;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 impl App {
     /// Keys while a dialog is open: only an explicit yes (or the typed count) confirms.

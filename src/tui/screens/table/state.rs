@@ -83,7 +83,7 @@ pub struct Table {
     /// The request id of the call that returned the page shown.
     pub(crate) request_id: Option<String>,
     /// The matches of a query with local terms, paged through here rather than by cursor.
-    pub(crate) local: Option<super::walk::LocalMatches>,
+    pub(crate) local: Option<crate::tui::app::walk::LocalMatches>,
     /// The local page shown (0-based).
     pub(crate) local_page: usize,
 }

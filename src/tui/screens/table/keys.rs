@@ -1,13 +1,13 @@
 //! What every table tab does: move, page, query, order, reload, open, invalidate, copy.
 
-use crate::tui::app::table::Step;
+use super::state::Step;
 use crate::tui::app::{App, DetailView};
 use crate::tui::command::Command;
 use crate::tui::keymap::Action;
 use crate::tui::layout;
 
 /// Takes the actions every table shares; `false` for anything else.
-pub(super) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> bool {
+pub(crate) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> bool {
     let viewport = app.viewport();
     let Some(s) = app.current_source() else {
         // A tab whose table is not on offer (no service token) takes its keys and does

@@ -6,7 +6,7 @@ use crate::tui::keymap::Action;
 use crate::tui::layout;
 
 /// Takes the Users tab's actions.
-pub(super) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> bool {
+pub(crate) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> bool {
     let viewport = app.viewport();
     match action {
         Action::Down => app.users.move_by(1, viewport),

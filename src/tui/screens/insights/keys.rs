@@ -6,7 +6,7 @@ use crate::tui::command::Command;
 use crate::tui::keymap::Action;
 
 /// Takes the Insights tab's actions.
-pub(super) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> bool {
+pub(crate) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> bool {
     match action {
         Action::Down => app.move_bar(1),
         Action::Up => app.move_bar(-1),

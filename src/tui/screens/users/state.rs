@@ -1,8 +1,8 @@
 //! The Users tab's state: one row per user of the current query, ordered by a column.
 
-use super::table;
 use crate::authn::model::Order;
 use crate::investigate::{UserColumn, UserRow};
+use crate::tui::screens::table::state as table;
 
 /// The Users tab: one row per user of the current query, ordered by a column.
 #[derive(Debug, Clone)]

@@ -1,0 +1,3 @@
+//! The help overlay: every key of the registry and the query reference, scrolled.
+
+mod keys;

@@ -1,0 +1,3 @@
+//! The My sessions tab: the user's own sessions, and logging this session out.
+
+pub(crate) mod keys;
