@@ -18,6 +18,7 @@ mod investigate;
 pub mod log;
 pub mod matches;
 mod outcome;
+mod shared;
 mod start;
 mod status;
 pub mod walk;
@@ -30,6 +31,7 @@ mod withheld;
 pub use crate::tui::screens::picker::{Choice, ExportPick, Picker, PickerKind};
 pub use history::{History, Recall};
 pub use init::AppInit;
+pub(crate) use shared::{ErrorKey, Flights, Setup, StatusLine, Walks};
 
 pub use crate::tui::screens::detail::state::{DetailView, Field};
 pub use crate::tui::screens::dialog::state::{Ask, Dialog, Focus, Typed};
@@ -57,7 +59,6 @@ use crate::tui::screens::overlay::Overlay;
 use crate::tui::strings;
 use crate::tui::theme::Theme;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use std::collections::HashMap;
 use std::time::Duration;
 
 /// How long a result message stays in the status line.
@@ -70,18 +71,6 @@ pub const TYPE_COUNT_ABOVE: usize = crate::results::TYPE_COUNT_ABOVE;
 pub(crate) const SAMPLE_SHOWN: usize = 5;
 
 pub use crate::tui::strings::OWN_WARNING;
-
-/// Which operation an error in the status line came from; a later success of the same
-/// operation clears it, and a background reload never replaces an action's error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ErrorKey {
-    /// Loading a table.
-    List(ListSource),
-    /// A destructive action.
-    Action,
-    /// The user token.
-    Token,
-}
 
 /// The top-level screens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,71 +90,45 @@ pub enum Tab {
 /// The whole UI state.
 #[derive(Debug, Clone)]
 pub struct App {
-    pub(crate) profile: String,
-    pub(crate) host: String,
-    pub(crate) demo: bool,
-    pub(crate) read_only: bool,
-    pub(crate) has_user_token: bool,
-    pub(crate) has_refresh_token: bool,
-    pub(crate) has_service: bool,
-    pub(crate) auto_reload: Option<Duration>,
-    /// A walked result is walked again on the reload timer only once it is this old.
-    pub(crate) rewalk_after: Option<Duration>,
-    pub(crate) policy: RefreshPolicy,
+    /// What the app was started with: profile, host, tokens on hand, settings.
+    pub(crate) setup: Setup,
     pub(crate) keymap: Keymap,
+    /// The bindings before read-only mode withheld some, to say why a key does nothing.
+    pub(crate) withheld: Keymap,
+    pub(crate) theme: Theme,
+    /// The columns chosen for the session tables.
+    pub(crate) columns: Vec<Col>,
     pub(crate) tab: Tab,
+    /// The tables' result sets and pages.
     pub(crate) sessions: Table,
     pub(crate) mine: Table,
+    /// The Token tab's state.
     pub(crate) token: TokenState,
+    /// The Users tab's rows.
+    pub(crate) users: UsersView,
+    /// The Insights tab's figures.
+    pub(crate) insights: InsightsView,
+    /// The detail view, over whichever table it was opened from.
     pub(crate) detail: Option<DetailView>,
     /// What is over the tab, newest on top: it takes the keys and is drawn last.
     pub(crate) overlays: Vec<Overlay>,
-    pub(crate) pending: HashMap<CommandId, Command>,
-    /// Session ids and user ids with actions in flight, with how many.
-    pub(crate) busy: HashMap<String, usize>,
-    /// Commands retrying now, with what the worker said (`429, 2/4`).
-    pub(crate) retrying: HashMap<CommandId, String>,
-    pub(crate) next_id: CommandId,
-    pub(crate) flash: Option<(String, Timestamp)>,
-    pub(crate) error: Option<String>,
-    /// When the error was set and by which operation.
-    pub(crate) error_at: Option<(Timestamp, ErrorKey)>,
+    /// Commands in flight.
+    pub(crate) flights: Flights,
+    /// The walk in flight and what the Users and Insights figures were built from.
+    pub(crate) walks: Walks,
+    /// The status line: flash, error, bulk progress, spinner.
+    pub(crate) status: StatusLine,
     pub(crate) log: MessageLog,
-    /// The flash reports an action's outcome (not a hint), so a reload error waits.
-    pub(crate) flash_is_outcome: bool,
-    /// The user (identity, email) `L` was pressed on, while their sessions are counted.
-    pub(crate) scope_row: Option<(String, String)>,
-    pub(crate) progress: Option<(usize, usize)>,
+    pub(crate) history: History,
+    /// Auto-reload is paused by the user.
     pub(crate) paused: bool,
-    pub(crate) spinner: usize,
     pub(crate) now: Timestamp,
     pub(crate) size: (u16, u16),
+    /// Quit was asked for and waits for destructive actions to finish.
     pub(crate) quit_requested: bool,
     pub(crate) quit: bool,
     /// What the run loop does itself (clipboard, quit), drained after each update.
     pub(crate) effects: Vec<Effect>,
-    // Layout, columns and colour.
-    pub(crate) theme: Theme,
-    pub(crate) columns: Vec<Col>,
-
-    // Keys, menus, the command line and what is remembered.
-    /// The bindings before read-only mode withheld some, to say why a key does nothing.
-    pub(crate) withheld: Keymap,
-    pub(crate) in_tmux: bool,
-    pub(crate) history: History,
-    pub(crate) profiles: Vec<String>,
-    // ---- Investigation: walks, users, insights ----
-    /// The walk in flight.
-    pub(crate) walk: Option<WalkState>,
-    pub(crate) users: UsersView,
-    pub(crate) insights: InsightsView,
-    /// Latest-wins generation of aggregate walks.
-    pub(crate) aggregate_generation: u64,
-    /// The Sessions set version (`Table::set_version`) the Users and Insights figures
-    /// were built from.
-    pub(crate) aggregate_of: Option<u64>,
-    /// Where exports are written.
-    pub(crate) export_dir: std::path::PathBuf,
 }
 
 impl App {
@@ -196,11 +159,12 @@ impl App {
         }
         self.follow_stale_lines(typed_before);
         if self
+            .status
             .flash
             .as_ref()
             .is_some_and(|(_, at)| clock::millis(*at, now) >= FLASH_MS)
         {
-            self.flash = None;
+            self.status.flash = None;
         }
         out
     }
@@ -218,18 +182,23 @@ impl App {
 
     /// Commands sent and not yet finished.
     pub fn in_flight(&self) -> usize {
-        self.pending.len()
+        self.flights.pending.len()
     }
 
     /// Destructive commands sent and not yet finished (quit waits for these).
     pub fn destructive_in_flight(&self) -> usize {
-        self.pending.values().filter(|c| c.is_destructive()).count()
+        self.flights
+            .pending
+            .values()
+            .filter(|c| c.is_destructive())
+            .count()
     }
 
     /// Commands a quit must not abandon: destructive ones, and refreshes (the server may
     /// already have rotated the pair, so a dropped answer would lose the new tokens).
     pub fn in_flight_to_finish(&self) -> usize {
-        self.pending
+        self.flights
+            .pending
             .values()
             .filter(|c| c.is_destructive() || matches!(c, Command::Refresh { .. }))
             .count()
@@ -295,20 +264,22 @@ impl App {
 
     /// The transient status message.
     pub fn flash(&self) -> Option<&str> {
-        self.flash.as_ref().map(|(m, _)| m.as_str())
+        self.status.flash.as_ref().map(|(m, _)| m.as_str())
     }
 
     /// The persistent error (until Esc, or until the same operation succeeds).
     pub fn error(&self) -> Option<&str> {
-        self.error.as_deref()
+        self.status.error.as_deref()
     }
 
     /// What the status line shows: the newer of the error and the flash.
     /// A reload's error does not hide an action's result that is still on show.
     pub fn status_message(&self) -> Option<(Level, &str)> {
-        match (&self.error, &self.flash, self.error_at) {
+        match (&self.status.error, &self.status.flash, self.status.error_at) {
             (Some(_), Some((f, at)), Some((eat, _))) if *at > eat => Some((Level::Info, f)),
-            (Some(_), Some((f, _)), Some((_, ErrorKey::List(_)))) if self.flash_is_outcome => {
+            (Some(_), Some((f, _)), Some((_, ErrorKey::List(_))))
+                if self.status.flash_is_outcome =>
+            {
                 Some((Level::Info, f))
             }
             (Some(e), _, _) => Some((Level::Error, e)),
@@ -334,10 +305,10 @@ impl App {
 
     /// Retries in progress, e.g. `list: 429, 2/4`, oldest command first.
     pub fn retries(&self) -> Vec<&str> {
-        let mut ids: Vec<_> = self.retrying.keys().copied().collect();
+        let mut ids: Vec<_> = self.flights.retrying.keys().copied().collect();
         ids.sort_unstable();
         ids.iter()
-            .filter_map(|id| self.retrying.get(id).map(String::as_str))
+            .filter_map(|id| self.flights.retrying.get(id).map(String::as_str))
             .collect()
     }
 
@@ -350,7 +321,7 @@ impl App {
             .map(|at| strings::updated(&clock::ago(at, self.now)));
         if t.failures > 0 {
             let retry = match t.retry_at {
-                Some(at) if !self.paused && self.auto_reload.is_some() => {
+                Some(at) if !self.paused && self.setup.auto_reload.is_some() => {
                     let secs = (clock::millis(self.now, at) / 1000).max(0);
                     if secs < 60 {
                         strings::retrying_in(&format!("{secs} s"))
@@ -366,7 +337,7 @@ impl App {
             // A walked result says how old it is on the info line (`walked 2m ago`).
             return None;
         }
-        let every = self.auto_reload.unwrap_or(Duration::from_secs(60));
+        let every = self.setup.auto_reload.unwrap_or(Duration::from_secs(60));
         let age = clock::millis(t.last_loaded?, self.now);
         (age >= 2 * i64::try_from(every.as_millis()).unwrap_or(i64::MAX)).then_some(updated?)
     }
@@ -378,7 +349,7 @@ impl App {
 
     /// Progress of a bulk action: finished and total.
     pub fn progress(&self) -> Option<(usize, usize)> {
-        self.progress
+        self.status.progress
     }
 
     /// The bindings in force (without dangerous actions in read-only mode).
@@ -424,8 +395,8 @@ impl App {
 
     /// True if an action on this session (or its user) is in flight.
     pub fn is_busy(&self, session: &Session) -> bool {
-        self.busy.contains_key(&session.id)
-            || (!session.identity.is_empty() && self.busy.contains_key(&session.identity))
+        self.flights.busy.contains_key(&session.id)
+            || (!session.identity.is_empty() && self.flights.busy.contains_key(&session.identity))
     }
 
     /// True if the session holds the TUI's own user token: its active token is one the
@@ -447,11 +418,11 @@ impl App {
     /// The tabs open in this setup, in key order.
     pub fn tabs(&self) -> Vec<Tab> {
         let mut tabs = vec![Tab::Sessions];
-        if self.has_user_token {
+        if self.setup.has_user_token {
             tabs.push(Tab::MySessions);
         }
         tabs.push(Tab::Token);
-        if self.has_service {
+        if self.setup.has_service {
             tabs.extend([Tab::Users, Tab::Insights]);
         }
         tabs
@@ -479,7 +450,7 @@ impl App {
     /// The table of the tab shown (None on the Token tab).
     pub(crate) fn current_source(&self) -> Option<ListSource> {
         match self.tab {
-            Tab::Sessions if !self.has_service => None,
+            Tab::Sessions if !self.setup.has_service => None,
             Tab::Sessions => Some(ListSource::Sessions),
             Tab::MySessions => Some(ListSource::MySessions),
             Tab::Token | Tab::Users | Tab::Insights => None,
@@ -510,7 +481,7 @@ impl App {
     /// and the message log.
     pub fn report_error(&mut self, text: String) {
         self.log.push(self.now, Level::Error, text.clone(), vec![]);
-        self.error = Some(text);
+        self.status.error = Some(text);
     }
 
     /// `text` compiled once into a result set at `now`, bound to this profile and host.
@@ -519,12 +490,17 @@ impl App {
         text: &str,
         now: Timestamp,
     ) -> Result<crate::results::ResultSet, crate::query::QueryError> {
-        crate::results::ResultSet::compile(text, now, self.profile.clone(), self.host.clone())
+        crate::results::ResultSet::compile(
+            text,
+            now,
+            self.setup.profile.clone(),
+            self.setup.host.clone(),
+        )
     }
 
     /// The profile in use.
     pub fn profile(&self) -> &str {
-        &self.profile
+        &self.setup.profile
     }
 
     pub(crate) fn table_mut(&mut self, source: ListSource) -> &mut Table {

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 impl App {
     pub(crate) fn take_id(&mut self) -> CommandId {
-        let id = self.next_id;
-        self.next_id += 1;
+        let id = self.flights.next_id;
+        self.flights.next_id += 1;
         id
     }
 
@@ -15,22 +15,22 @@ impl App {
     pub(crate) fn dispatch(&mut self, cmd: Command, out: &mut Vec<Command>) {
         if let Some(id) = cmd.id() {
             for key in busy_keys(&cmd) {
-                *self.busy.entry(key).or_default() += 1;
+                *self.flights.busy.entry(key).or_default() += 1;
             }
             if let Command::Refresh { .. } = cmd {
                 self.token.refreshing = Some(id);
             }
-            self.pending.insert(id, cmd.clone());
+            self.flights.pending.insert(id, cmd.clone());
         }
         out.push(cmd);
     }
 
     pub(crate) fn settle(&mut self, cmd: &Command) {
         for key in busy_keys(cmd) {
-            if let Some(n) = self.busy.get_mut(&key) {
+            if let Some(n) = self.flights.busy.get_mut(&key) {
                 *n -= 1;
                 if *n == 0 {
-                    self.busy.remove(&key);
+                    self.flights.busy.remove(&key);
                 }
             }
         }
@@ -69,16 +69,16 @@ impl App {
         let cursors = self.table(source).cursors.clone();
         self.load(source, cursors, out);
         if matches!(self.tab, Tab::Users | Tab::Insights) {
-            self.aggregate_of = None;
+            self.walks.aggregate_of = None;
             self.ensure_aggregate(out);
         }
     }
 
     pub(crate) fn on_tick(&mut self, out: &mut Vec<Command>) {
-        if !self.pending.is_empty() {
-            self.spinner = self.spinner.wrapping_add(1);
+        if !self.flights.pending.is_empty() {
+            self.status.spinner = self.status.spinner.wrapping_add(1);
         }
-        if let (Some(every), Some(source)) = (self.auto_reload, self.current_source()) {
+        if let (Some(every), Some(source)) = (self.setup.auto_reload, self.current_source()) {
             let every = i64::try_from(every.as_millis()).unwrap_or(i64::MAX);
             let t = self.table(source);
             // After a failure the back-off decides; otherwise the period since the last
@@ -92,7 +92,7 @@ impl App {
                 Some(at) => self.now >= at,
                 // A walked result (local terms) reads every matching page: the reload
                 // timer leaves it alone until it is `rewalk_after` old; `r` walks at once.
-                None if t.set.has_local() => self.rewalk_after.is_some_and(age),
+                None if t.set.has_local() => self.setup.rewalk_after.is_some_and(age),
                 None => t
                     .last_loaded
                     .is_some_and(|at| clock::millis(at, self.now) >= every),
@@ -109,7 +109,7 @@ impl App {
                 self.reload(source, out);
             }
         }
-        if self.has_user_token && self.token.due(&self.policy, self.now) {
+        if self.setup.has_user_token && self.token.due(&self.setup.policy, self.now) {
             let id = self.take_id();
             self.dispatch(Command::Refresh { id }, out);
         }

@@ -94,7 +94,7 @@ impl App {
                         self.history.push(&text);
                         if !text.trim().is_empty() {
                             self.effects.push(Effect::RecordQuery {
-                                profile: self.profile.clone(),
+                                profile: self.setup.profile.clone(),
                                 query: text.clone(),
                             });
                         }
@@ -166,7 +166,7 @@ impl App {
     /// An action from the keymap: the detail view when open, else the tab shown, then
     /// the actions every tab shares. Each handler says whether it took the action.
     pub(crate) fn act(&mut self, action: Action, out: &mut Vec<Command>) {
-        if self.read_only && action.info().danger {
+        if self.setup.read_only && action.info().danger {
             self.say(strings::read_only_key(action.info().label));
             return;
         }
@@ -187,9 +187,9 @@ impl App {
             Action::Back if self.cancel_walk(out) => {}
             Action::Back if self.cancel_jump() => {}
             Action::Back => {
-                self.error = None;
-                self.error_at = None;
-                self.progress = None;
+                self.status.error = None;
+                self.status.error_at = None;
+                self.status.progress = None;
             }
             Action::MessageLog => {
                 self.log.scroll = 0;
@@ -226,7 +226,7 @@ impl App {
         // The Token tab shows the expiry of the token's session, which only a list tells:
         // the user's own sessions are the one page sure to hold it.
         let wants_mine = tab == Tab::MySessions
-            || (tab == Tab::Token && self.has_user_token && self.token.own_session.is_none());
+            || (tab == Tab::Token && self.setup.has_user_token && self.token.own_session.is_none());
         if wants_mine && !self.mine.loaded_once && !self.mine.loading {
             self.load(ListSource::MySessions, vec![None], out);
         }

@@ -12,7 +12,7 @@ use crate::tui::command::{ExportSpec, MATCHES_KEPT, WalkGoal, WalkRequest, Walke
 impl App {
     /// The walk in flight, if any.
     pub fn walk(&self) -> Option<&WalkState> {
-        self.walk.as_ref()
+        self.walks.walk.as_ref()
     }
 
     /// The Users tab's state.
@@ -59,8 +59,8 @@ impl App {
                 t.generation
             }
             WalkGoal::Aggregate | WalkGoal::Export => {
-                self.aggregate_generation += 1;
-                self.aggregate_generation
+                self.walks.aggregate_generation += 1;
+                self.walks.aggregate_generation
             }
         };
         let id = self.take_id();
@@ -80,7 +80,7 @@ impl App {
             export,
             keep: MATCHES_KEPT,
         };
-        self.walk = Some(WalkState {
+        self.walks.walk = Some(WalkState {
             id,
             goal,
             source,
@@ -97,7 +97,7 @@ impl App {
 
     /// Asks the worker to stop the walk in flight; true if there was one.
     pub(crate) fn cancel_walk(&mut self, out: &mut Vec<Command>) -> bool {
-        let Some(w) = &self.walk else {
+        let Some(w) = &self.walks.walk else {
             return false;
         };
         // The walk answers Cancelled itself; the cancel has no answer of its own.
@@ -106,19 +106,20 @@ impl App {
     }
 
     pub(crate) fn on_walk_progress(&mut self, id: CommandId, progress: Progress) {
-        if let Some(w) = self.walk.as_mut().filter(|w| w.id == id) {
+        if let Some(w) = self.walks.walk.as_mut().filter(|w| w.id == id) {
             w.progress = progress;
         }
     }
 
     pub(crate) fn on_walk_ended(&mut self, cmd: &Command) {
         if self
+            .walks
             .walk
             .as_ref()
             .and_then(|w| cmd.id().filter(|id| *id == w.id))
             .is_some()
         {
-            self.walk = None;
+            self.walks.walk = None;
         }
         if let Command::Walk { walk, .. } = cmd
             && walk.goal == WalkGoal::Matches
@@ -129,7 +130,12 @@ impl App {
     }
 
     pub(crate) fn on_walk_cancelled(&mut self, cmd: &Command) {
-        let progress = self.walk.as_ref().map(|w| w.progress).unwrap_or_default();
+        let progress = self
+            .walks
+            .walk
+            .as_ref()
+            .map(|w| w.progress)
+            .unwrap_or_default();
         self.on_walk_ended(cmd);
         self.say(strings::walk_cancelled(progress.scanned, progress.matches));
     }
@@ -161,10 +167,10 @@ impl App {
                 return;
             }
             WalkGoal::Aggregate => {
-                if walked.generation != self.aggregate_generation {
+                if walked.generation != self.walks.aggregate_generation {
                     return;
                 }
-                self.aggregate_of = Some(self.sessions.set_version);
+                self.walks.aggregate_of = Some(self.sessions.set_version);
                 self.users.rows = walked.users;
                 self.users.sort();
                 self.users.selected = 0;
@@ -179,12 +185,13 @@ impl App {
 
     /// Walks for the Users and Insights tabs unless their figures are of the query in force.
     pub(crate) fn ensure_aggregate(&mut self, out: &mut Vec<Command>) {
-        let fresh = self.aggregate_of == Some(self.sessions.set_version);
+        let fresh = self.walks.aggregate_of == Some(self.sessions.set_version);
         let walking = self
+            .walks
             .walk
             .as_ref()
             .is_some_and(|w| w.goal == WalkGoal::Aggregate);
-        if !fresh && !walking && self.has_service {
+        if !fresh && !walking && self.setup.has_service {
             self.start_walk(WalkGoal::Aggregate, out);
         }
     }
@@ -205,7 +212,7 @@ impl App {
             }
         }
         self.sessions.query_error = None;
-        self.aggregate_of = None;
+        self.walks.aggregate_of = None;
         self.tab = Tab::Sessions;
         self.load(ListSource::Sessions, vec![None], out);
     }
@@ -287,7 +294,7 @@ impl App {
             .then(|| self.sessions.marks.iter().cloned().collect::<Vec<_>>());
         let spec = ExportSpec {
             format: pick.format,
-            dir: self.export_dir.clone(),
+            dir: self.setup.export_dir.clone(),
             only,
         };
         self.start_walk_with(WalkGoal::Export, ListSource::Sessions, Some(spec), out);

@@ -16,10 +16,10 @@ impl App {
             self.on_progress(event);
             return;
         }
-        let Some(cmd) = self.pending.remove(&event.id) else {
+        let Some(cmd) = self.flights.pending.remove(&event.id) else {
             return;
         };
-        self.retrying.remove(&event.id);
+        self.flights.retrying.remove(&event.id);
         self.settle(&cmd);
         match event.kind {
             EventKind::Done(outcome) => self.on_done(&cmd, outcome, out),
@@ -35,7 +35,7 @@ impl App {
 
     /// A retry about to happen, or one item of a bulk run finished.
     fn on_progress(&mut self, event: Event) {
-        let Some(cmd) = self.pending.get(&event.id) else {
+        let Some(cmd) = self.flights.pending.get(&event.id) else {
             return;
         };
         if let EventKind::Walking(progress) = event.kind {
@@ -58,7 +58,7 @@ impl App {
                     _ => "action",
                 };
                 let text = strings::retrying(what, &reason, attempt, of);
-                self.retrying.insert(event.id, text);
+                self.flights.retrying.insert(event.id, text);
             }
             EventKind::Progress {
                 session_id,
@@ -66,7 +66,7 @@ impl App {
                 finished,
                 total,
             } => {
-                self.progress = Some((finished, total));
+                self.status.progress = Some((finished, total));
                 if matches!(outcome, ItemOutcome::Done | ItemOutcome::AlreadyGone) {
                     self.remove_sessions(&[session_id]);
                 }
@@ -93,7 +93,7 @@ impl App {
                 self.token.announce = false;
             }
             Command::Census { .. } | Command::UserScope { .. } => {
-                self.scope_row = None;
+                self.walks.scope_row = None;
             }
             Command::Walk { .. } => self.on_walk_cancelled(cmd),
             Command::MatchPage { page, .. } => self.on_match_page_ended(page, None),
@@ -138,7 +138,7 @@ impl App {
 
     /// Reloads the tables that show server state an action just changed.
     pub(crate) fn reload_after_action(&mut self, out: &mut Vec<Command>) {
-        if self.has_service && self.sessions.loaded_once {
+        if self.setup.has_service && self.sessions.loaded_once {
             self.reload(ListSource::Sessions, out);
         }
         if self.mine.loaded_once {
@@ -198,7 +198,7 @@ impl App {
             }
             Outcome::Census(census) => self.open_query_dialog(*census),
             Outcome::UserScope { user_id, total } => {
-                self.flash = None;
+                self.status.flash = None;
                 self.open_logout_dialog(&user_id, Ok(total));
             }
             Outcome::ClientLoggedOut { request_id } => {
@@ -282,7 +282,7 @@ impl App {
         not_attempted: &[String],
         stopped: Option<String>,
     ) {
-        self.progress = None;
+        self.status.progress = None;
         let gone: Vec<String> = done.iter().chain(already_gone).cloned().collect();
         self.remove_sessions(&gone);
         let text = strings::bulk_summary(
@@ -344,7 +344,7 @@ impl App {
             ));
         }
         if let Some(note) = &record.note {
-            self.error = Some(sanitize::clean(note).into_owned());
+            self.status.error = Some(sanitize::clean(note).into_owned());
         }
         // The list that found the token expired is loaded again with the new one,
         // rather than after a whole back-off period.
@@ -369,7 +369,7 @@ impl App {
         match cmd {
             Command::Walk { walk, .. } => {
                 self.on_walk_ended(cmd);
-                let every = self.auto_reload;
+                let every = self.setup.auto_reload;
                 let now = self.now;
                 let t = self.table_mut(walk.source);
                 if walk.goal == crate::tui::command::WalkGoal::Matches
@@ -393,7 +393,7 @@ impl App {
                 }
                 t.list_failed();
                 t.load_error = Some(sanitize::clean(&log::cause(err)).into_owned());
-                let every = self.auto_reload;
+                let every = self.setup.auto_reload;
                 let now = self.now;
                 self.table_mut(*source).back_off(now, every, err);
                 if *source == ListSource::MySessions && err.is_signed_out() {
@@ -425,7 +425,7 @@ impl App {
                 self.fail(ErrorKey::Action, &strings::logout_user_failed(user_id), err);
             }
             Command::BulkInvalidate { .. } => {
-                self.progress = None;
+                self.status.progress = None;
                 self.fail(ErrorKey::Action, strings::BULK_FAILED, err);
             }
             Command::Census { .. } => {
@@ -464,7 +464,7 @@ impl App {
         if self.token.signed_out() {
             return;
         }
-        if !self.has_refresh_token || self.token.ending {
+        if !self.setup.has_refresh_token || self.token.ending {
             let why = match err.api_status() {
                 Some(crate::authn::ApiStatus::ExpiredToken) => SignedOut::Expired,
                 _ => SignedOut::Revoked,

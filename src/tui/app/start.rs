@@ -2,10 +2,9 @@
 //! leaves for the next: the Sessions query, its order and the tab.
 
 use super::{App, AppInit, History, MessageLog, Recall, Tab, Table, TokenState};
-use super::{InsightsView, UsersView};
+use super::{Flights, InsightsView, Setup, StatusLine, UsersView, Walks};
 use crate::authn::model::Timestamp;
 use crate::tui::command::{Command, ListSource};
-use std::collections::HashMap;
 
 impl App {
     /// Builds the state and the commands to run at start (first page, token check).
@@ -23,17 +22,25 @@ impl App {
             Tab::MySessions
         };
         let mut app = App {
-            profile: init.profile,
-            host: init.host,
-            demo: init.demo,
-            read_only: init.read_only,
-            has_user_token: init.has_user_token,
-            has_refresh_token: init.has_refresh_token,
-            has_service: init.has_service,
-            auto_reload: init.auto_reload,
-            rewalk_after: init.rewalk_after,
-            policy: init.refresh_policy,
+            setup: Setup {
+                profile: init.profile,
+                host: init.host,
+                demo: init.demo,
+                read_only: init.read_only,
+                has_user_token: init.has_user_token,
+                has_refresh_token: init.has_refresh_token,
+                has_service: init.has_service,
+                auto_reload: init.auto_reload,
+                rewalk_after: init.rewalk_after,
+                policy: init.refresh_policy,
+                in_tmux: init.in_tmux,
+                profiles: init.profiles,
+                export_dir: init.export_dir,
+            },
             keymap,
+            withheld,
+            theme: init.theme,
+            columns: init.columns.unwrap_or_else(crate::tui::columns::defaults),
             tab,
             sessions: Table::new(ListSource::Sessions, init.page_size),
             mine: Table::new(ListSource::MySessions, init.page_size),
@@ -42,53 +49,39 @@ impl App {
                 auto: init.refresh_policy.auto,
                 ..TokenState::default()
             },
+            users: UsersView::default(),
+            insights: InsightsView::default(),
             detail: None,
             overlays: Vec::new(),
-            pending: HashMap::new(),
-            busy: HashMap::new(),
-            retrying: HashMap::new(),
-            next_id: 1,
-            flash: None,
-            error: None,
-            error_at: None,
+            flights: Flights::default(),
+            walks: Walks::default(),
+            status: StatusLine::default(),
             log: MessageLog::default(),
-            flash_is_outcome: false,
-            scope_row: None,
-            progress: None,
+            history: History::new(init.history),
             paused: false,
-            spinner: 0,
             now,
             size: (80, 24),
             quit_requested: false,
             quit: false,
             effects: Vec::new(),
-            theme: init.theme,
-            columns: init.columns.unwrap_or_else(crate::tui::columns::defaults),
-            withheld,
-            in_tmux: init.in_tmux,
-            history: History::new(init.history),
-            profiles: init.profiles,
-            walk: None,
-            users: UsersView::default(),
-            insights: InsightsView::default(),
-            aggregate_generation: 0,
-            aggregate_of: None,
-            export_dir: init.export_dir,
         };
         for source in [ListSource::Sessions, ListSource::MySessions] {
-            let blank =
-                crate::results::ResultSet::blank(now, app.profile.clone(), app.host.clone());
+            let blank = crate::results::ResultSet::blank(
+                now,
+                app.setup.profile.clone(),
+                app.setup.host.clone(),
+            );
             app.table_mut(source).set = blank;
         }
         if let Some(recall) = &init.recall {
             app.restore(recall, now);
         }
         let mut out = Vec::new();
-        if app.has_service {
+        if app.setup.has_service {
             app.load(ListSource::Sessions, vec![None], &mut out);
         }
-        if app.has_user_token {
-            if !app.has_service || app.tab == Tab::MySessions {
+        if app.setup.has_user_token {
+            if !app.setup.has_service || app.tab == Tab::MySessions {
                 app.load(ListSource::MySessions, vec![None], &mut out);
             }
             let id = app.take_id();
@@ -139,7 +132,7 @@ impl App {
             "token" => Tab::Token,
             _ => Tab::Sessions,
         };
-        if self.tabs().contains(&tab) && (tab != Tab::Sessions || self.has_service) {
+        if self.tabs().contains(&tab) && (tab != Tab::Sessions || self.setup.has_service) {
             self.tab = tab;
         }
     }

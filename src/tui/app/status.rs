@@ -6,15 +6,15 @@ use super::{App, Error, ErrorKey, Level, clock, log, sanitize, strings};
 impl App {
     /// A passing message in the status line (not logged).
     pub(crate) fn say(&mut self, text: impl Into<String>) {
-        self.flash = Some((text.into(), self.now));
-        self.flash_is_outcome = false;
+        self.status.flash = Some((text.into(), self.now));
+        self.status.flash_is_outcome = false;
     }
 
     /// Takes a passing message off the status line once what it said is no longer true;
     /// any other message stays.
     pub(crate) fn unsay(&mut self, text: &str) {
-        if self.flash.as_ref().is_some_and(|(t, _)| t == text) {
-            self.flash = None;
+        if self.status.flash.as_ref().is_some_and(|(t, _)| t == text) {
+            self.status.flash = None;
         }
     }
 
@@ -22,18 +22,18 @@ impl App {
     /// the clock and goes once the retry does; a count to type goes with its dialog.
     pub(crate) fn follow_stale_lines(&mut self, typed_before: Option<String>) {
         if let Some(said) = self.token.retry_said.take()
-            && self.flash.as_ref().is_some_and(|(t, _)| *t == said)
+            && self.status.flash.as_ref().is_some_and(|(t, _)| *t == said)
         {
             match self.token.retry_at {
                 Some(at) if at > self.now && self.token.refreshing.is_none() => {
                     let secs = (clock::millis(self.now, at) + 999) / 1000;
                     let text = strings::refresh_retrying(&clock::short(secs));
-                    if let Some((t, _)) = &mut self.flash {
+                    if let Some((t, _)) = &mut self.status.flash {
                         t.clone_from(&text);
                     }
                     self.token.retry_said = Some(text);
                 }
-                _ => self.flash = None,
+                _ => self.status.flash = None,
             }
         }
         if let Some(expected) = typed_before {
@@ -52,7 +52,7 @@ impl App {
         let text = text.into();
         self.log.push(self.now, Level::Info, text.clone(), details);
         self.say(text);
-        self.flash_is_outcome = true;
+        self.status.flash_is_outcome = true;
     }
 
     /// A failure: the cause first in the status line, everything in the log. A reload's
@@ -75,19 +75,19 @@ impl App {
     /// Shows an error (also logged by the caller) unless an action's error would be
     /// replaced by a reload's.
     pub(crate) fn set_error(&mut self, key: ErrorKey, text: String) {
-        let action_shown = matches!(self.error_at, Some((_, ErrorKey::Action)));
-        if matches!(key, ErrorKey::List(_)) && action_shown && self.error.is_some() {
+        let action_shown = matches!(self.status.error_at, Some((_, ErrorKey::Action)));
+        if matches!(key, ErrorKey::List(_)) && action_shown && self.status.error.is_some() {
             return;
         }
-        self.error = Some(sanitize::clean(&text).into_owned());
-        self.error_at = Some((self.now, key));
+        self.status.error = Some(sanitize::clean(&text).into_owned());
+        self.status.error_at = Some((self.now, key));
     }
 
     /// The operation succeeded: an error it left behind is no longer true.
     pub(crate) fn succeeded(&mut self, key: ErrorKey) {
-        if self.error_at.is_some_and(|(_, k)| k == key) {
-            self.error = None;
-            self.error_at = None;
+        if self.status.error_at.is_some_and(|(_, k)| k == key) {
+            self.status.error = None;
+            self.status.error_at = None;
         }
     }
 }

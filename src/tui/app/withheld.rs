@@ -32,11 +32,11 @@ impl App {
             self.explain_elsewhere(key);
             return;
         };
-        if self.read_only && action.info().danger {
+        if self.setup.read_only && action.info().danger {
             self.say(strings::read_only_key(action.info().label));
-        } else if self.read_only && MARKING.contains(&action) {
+        } else if self.setup.read_only && MARKING.contains(&action) {
             self.say(strings::READ_ONLY_MARKING);
-        } else if action == Action::TabMine && !self.has_user_token {
+        } else if action == Action::TabMine && !self.setup.has_user_token {
             self.say(strings::NO_MY_SESSIONS_TAB);
         }
     }

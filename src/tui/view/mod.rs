@@ -90,7 +90,7 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
             bold().add_modifier(Modifier::REVERSED),
         )],
     )];
-    if app.demo {
+    if app.setup.demo {
         pieces.push((
             1,
             vec![Span::raw(" "), Span::styled(" DEMO ", app.theme().badge())],
@@ -98,10 +98,13 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
     }
     pieces.push((
         2,
-        vec![Span::raw(" "), Span::styled(clean(&app.profile), bold())],
+        vec![
+            Span::raw(" "),
+            Span::styled(clean(&app.setup.profile), bold()),
+        ],
     ));
-    pieces.push((6, vec![Span::raw(" @ "), Span::raw(clean(&app.host))]));
-    if app.read_only {
+    pieces.push((6, vec![Span::raw(" @ "), Span::raw(clean(&app.setup.host))]));
+    if app.setup.read_only {
         pieces.push((
             1,
             vec![Span::raw(" "), Span::styled(" RO ", app.theme().badge())],
@@ -113,7 +116,7 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
             5,
             vec![Span::raw(format!(
                 "  {} {} in flight",
-                SPINNER[app.spinner % SPINNER.len()],
+                SPINNER[app.status.spinner % SPINNER.len()],
                 crate::number::thousands_usize(n)
             ))],
         ));
@@ -213,7 +216,7 @@ fn status(app: &App, frame: &mut Frame, area: Rect) {
         Line::from(strings::bulk_progress(done, total))
     } else if let Some((_, msg)) = app.status_message() {
         Line::from(format!(" {}", clean(msg)))
-    } else if app.demo {
+    } else if app.setup.demo {
         Line::from(vec![
             Span::styled(" DEMO ", app.theme().badge()),
             Span::styled(strings::DEMO_HINT, bold()),

@@ -88,12 +88,12 @@ impl App {
     /// work is still running (it would be cut off) or the name is not a profile.
     fn switch_profile(&mut self, name: &str) {
         if name.is_empty() {
-            self.say(strings::profile_usage(&self.profiles));
-        } else if name == self.profile {
+            self.say(strings::profile_usage(&self.setup.profiles));
+        } else if name == self.setup.profile {
             self.say(strings::same_profile(name));
-        } else if !self.profiles.iter().any(|p| p == name) {
-            let hint = crate::query::closest(name, self.profiles.iter().map(String::as_str));
-            self.say(strings::unknown_profile(name, hint, &self.profiles));
+        } else if !self.setup.profiles.iter().any(|p| p == name) {
+            let hint = crate::query::closest(name, self.setup.profiles.iter().map(String::as_str));
+            self.say(strings::unknown_profile(name, hint, &self.setup.profiles));
         } else if self.destructive_in_flight() > 0 || self.dialog().is_some() {
             self.say(strings::switch_waits(self.destructive_in_flight().max(1)));
         } else {
@@ -113,7 +113,7 @@ impl App {
             Some(("profile", arg)) => (
                 "profile ",
                 arg.trim_start(),
-                self.profiles.iter().map(String::as_str).collect(),
+                self.setup.profiles.iter().map(String::as_str).collect(),
             ),
             Some(_) => return,
         };

@@ -163,7 +163,7 @@ impl App {
         }
         let id = self.take_id();
         self.say(strings::counting_sessions_of(&email));
-        self.scope_row = Some((identity.clone(), email));
+        self.walks.scope_row = Some((identity.clone(), email));
         self.dispatch(
             Command::UserScope {
                 id,
@@ -176,6 +176,7 @@ impl App {
     /// The log-out dialog, with the server's total (or why it is unknown).
     pub(crate) fn open_logout_dialog(&mut self, user_id: &str, total: Result<u64, String>) {
         let email = self
+            .walks
             .scope_row
             .take()
             .filter(|(identity, _)| identity == user_id)
@@ -321,7 +322,7 @@ impl App {
 
     /// `O`: authtop's own session.
     pub(crate) fn confirm_logout_self(&mut self) {
-        if !self.has_user_token {
+        if !self.setup.has_user_token {
             self.say(strings::NO_USER_TOKEN);
             return;
         }

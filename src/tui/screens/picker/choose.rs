@@ -112,7 +112,7 @@ impl App {
 
     /// `e`: the export picker (CSV or NDJSON; the whole result or the marked rows).
     pub(crate) fn open_export_picker(&mut self) {
-        if !self.has_service {
+        if !self.setup.has_service {
             self.say(strings::NEEDS_SERVICE);
             return;
         }
@@ -185,7 +185,7 @@ impl App {
                         value: Some(v),
                         ..
                     }) => {
-                        let text = strings::copied_field(&label, &v, self.in_tmux);
+                        let text = strings::copied_field(&label, &v, self.setup.in_tmux);
                         self.say(text);
                         self.effects.push(Effect::Clipboard(v));
                     }
@@ -260,7 +260,7 @@ impl App {
         }
         self.say(strings::column_toggled(info.name, shown));
         self.effects.push(Effect::SaveColumns {
-            profile: self.profile.clone(),
+            profile: self.setup.profile.clone(),
             columns: self.columns.iter().map(|c| c.info().name.into()).collect(),
         });
     }

@@ -314,7 +314,7 @@ pub(crate) fn draw(app: &App, source: ListSource, frame: &mut Frame, area: Rect)
     if table_area.height == 0 {
         return;
     }
-    if source == ListSource::Sessions && !app.has_service {
+    if source == ListSource::Sessions && !app.setup.has_service {
         let msg = Paragraph::new(strings::NO_SERVICE_TOKEN).style(dim());
         frame.render_widget(msg, table_area);
         return;

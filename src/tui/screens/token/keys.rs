@@ -10,7 +10,7 @@ pub(crate) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> b
     match action {
         Action::LogoutSelf => app.confirm_logout_self(),
         Action::RefreshNow => {
-            if !app.has_user_token {
+            if !app.setup.has_user_token {
                 app.say(strings::NO_USER_TOKEN);
             } else if app.token.refreshing.is_some() {
                 app.say(strings::REFRESH_IN_FLIGHT);

@@ -27,7 +27,7 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect) {
     if area.height == 0 {
         return;
     }
-    if !app.has_user_token {
+    if !app.setup.has_user_token {
         let msg = Paragraph::new(strings::NO_USER_TOKEN_TAB).style(dim());
         frame.render_widget(msg, area);
         return;
@@ -143,8 +143,10 @@ fn schedule_lines(app: &App, w: usize) -> Vec<Line<'static>> {
     let now = app.now();
     let tok = app.token();
     let mut below = Vec::new();
-    if let (Some(at), Some(rule)) = (tok.refresh_at(&app.policy), tok.rule_text(&app.policy))
-        && !tok.ending()
+    if let (Some(at), Some(rule)) = (
+        tok.refresh_at(&app.setup.policy),
+        tok.rule_text(&app.setup.policy),
+    ) && !tok.ending()
         && !tok.signed_out()
     {
         below.push(kv(
