@@ -79,9 +79,9 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, status: Rect) {
             // Drawn in its place in the query bar.
             Overlay::Query { .. } => {}
             Overlay::Command(e) => command_line(e, frame, status),
-            Overlay::Dialog(d) => crate::tui::view::overlay::dialog(app, d, frame, area),
+            Overlay::Dialog(d) => dialog::view::draw(app, d, frame, area),
             Overlay::Pick(p) => picker::view::draw(app, p, frame, area),
-            Overlay::Help { scroll } => crate::tui::view::overlay::help(app, *scroll, frame, area),
+            Overlay::Help { scroll } => help::view::draw(app, *scroll, frame, area),
             Overlay::Messages => crate::tui::view::overlay::messages(app, frame, area),
             Overlay::Marks => crate::tui::view::overlay::marks(app, frame, area),
         }

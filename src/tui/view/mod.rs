@@ -43,8 +43,8 @@ pub fn draw(app: &App, frame: &mut Frame) {
             Tab::Sessions => screens::table::view::draw(app, ListSource::Sessions, frame, body),
             Tab::MySessions => screens::table::view::draw(app, ListSource::MySessions, frame, body),
             Tab::Token => screens::token::view::draw(app, frame, body),
-            Tab::Users => investigate::users(app, frame, body),
-            Tab::Insights => investigate::insights(app, frame, body),
+            Tab::Users => screens::users::view::draw(app, frame, body),
+            Tab::Insights => screens::insights::view::draw(app, frame, body),
         }
     }
     status(app, frame, rows.status);

@@ -3,3 +3,4 @@
 
 mod confirm;
 pub mod state;
+pub(crate) mod view;

@@ -2,3 +2,4 @@
 
 pub(crate) mod keys;
 pub mod state;
+pub(crate) mod view;
