@@ -72,6 +72,17 @@ pub(crate) const SAMPLE_SHOWN: usize = 5;
 
 pub use crate::tui::strings::OWN_WARNING;
 
+/// Where quitting stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Quitting {
+    /// Running.
+    No,
+    /// Quit was asked for and waits for destructive actions to finish.
+    Waiting,
+    /// Done: the run loop restores the terminal and exits.
+    Done,
+}
+
 /// The top-level screens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -124,9 +135,8 @@ pub struct App {
     pub(crate) paused: bool,
     pub(crate) now: Timestamp,
     pub(crate) size: (u16, u16),
-    /// Quit was asked for and waits for destructive actions to finish.
-    pub(crate) quit_requested: bool,
-    pub(crate) quit: bool,
+    /// Whether quit was asked for, and whether the app is done.
+    pub(crate) quitting: Quitting,
     /// What the run loop does itself (clipboard, quit), drained after each update.
     pub(crate) effects: Vec<Effect>,
 }
@@ -177,7 +187,7 @@ impl App {
 
     /// The app is done: the run loop should restore the terminal and exit.
     pub fn should_quit(&self) -> bool {
-        self.quit
+        self.quitting == Quitting::Done
     }
 
     /// Commands sent and not yet finished.
@@ -206,7 +216,7 @@ impl App {
 
     /// Quit was asked for and waits for destructive actions to finish.
     pub fn quitting(&self) -> bool {
-        self.quit_requested && !self.quit
+        self.quitting == Quitting::Waiting
     }
 
     /// The tab shown.

@@ -2,6 +2,7 @@
 //! detail view, the tab shown, then the keys every tab shares. The query editor's and the
 //! message log's keys are here too.
 
+use super::Quitting;
 use super::{
     Action, App, Command, Effect, Filter, KeyCode, KeyEvent, KeyModifiers, LineEditor, ListSource,
     Tab, Timestamp, strings,
@@ -239,13 +240,13 @@ impl App {
     pub(crate) fn quit(&mut self) {
         let n = self.destructive_in_flight();
         if n == 0 {
-            self.quit = true;
+            self.quitting = Quitting::Done;
             self.effects.push(Effect::Quit { force: false });
-        } else if self.quit_requested {
-            self.quit = true;
+        } else if self.quitting != Quitting::No {
+            self.quitting = Quitting::Done;
             self.effects.push(Effect::Quit { force: true });
         } else {
-            self.quit_requested = true;
+            self.quitting = Quitting::Waiting;
             self.say(strings::waiting_for(n));
         }
     }

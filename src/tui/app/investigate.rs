@@ -1,11 +1,12 @@
 //! Walks of a whole result and what is built from them: the local matches the Sessions
-//! table pages through, the Users tab's rows and the Insights tab's bars.
+//! table pages through, the Users tab's rows and the Insights tab's bars; applying a
+//! query to the Sessions tab from another tab; starting an export.
 
 use super::{
     App, Command, CommandId, ErrorKey, ExportPick, InsightsView, ListSource, Tab, UsersView,
     WalkState, strings,
 };
-use crate::investigate::{Progress, UserColumn};
+use crate::investigate::Progress;
 use crate::query::Query;
 use crate::tui::command::{ExportSpec, MATCHES_KEPT, WalkGoal, WalkRequest, Walked};
 
@@ -215,74 +216,6 @@ impl App {
         self.walks.aggregate_of = None;
         self.tab = Tab::Sessions;
         self.load(ListSource::Sessions, vec![None], out);
-    }
-
-    /// Users tab: the next column to order by, or the other direction.
-    pub(crate) fn order_users(&mut self, next_column: bool) {
-        let u = &mut self.users;
-        if next_column {
-            let all = UserColumn::ALL;
-            let i = all.iter().position(|c| *c == u.column).unwrap_or(0);
-            u.column = all[(i + 1) % all.len()];
-        } else {
-            u.order = u.order.flip();
-        }
-        u.sort();
-        let v = self.viewport();
-        self.users.move_by(0, v);
-    }
-
-    /// Users tab, `Enter`: the Sessions tab with the query set to that user.
-    pub(crate) fn open_user(&mut self, out: &mut Vec<Command>) {
-        if let Some(id) = self.users.selected().map(|r| r.identity.clone()) {
-            self.apply_sessions_query(format!("identity={id}"), out);
-        }
-    }
-
-    /// Insights tab, `Enter`: the selected bar's term added to the query.
-    pub(crate) fn add_bar_term(&mut self, out: &mut Vec<Command>) {
-        let bars = self.insights.bars();
-        let Some(bar) = bars.get(self.insights.selected) else {
-            return;
-        };
-        let Some(term) = &bar.term else {
-            self.say(strings::BAR_HAS_NO_TERM);
-            return;
-        };
-        let text = match self.sessions.query_text().trim() {
-            "" => term.clone(),
-            q => format!("{q} {term}"),
-        };
-        self.apply_sessions_query(text, out);
-    }
-
-    /// Insights tab: move the bar selection.
-    pub(crate) fn move_bar(&mut self, delta: isize) {
-        let n = self.insights.bars().len();
-        let i = &mut self.insights.selected;
-        *i = i.saturating_add_signed(delta).min(n.saturating_sub(1));
-    }
-
-    /// The first bar of the next chart that has any, wrapping round to the first chart.
-    pub(crate) fn next_chart(&mut self) {
-        let bars = self.insights.bars();
-        let Some(here) = bars.get(self.insights.selected).map(|b| b.chart) else {
-            return;
-        };
-        let after = bars
-            .iter()
-            .skip(self.insights.selected)
-            .position(|b| b.chart != here)
-            .map(|p| p + self.insights.selected);
-        self.insights.selected = after.unwrap_or(0);
-    }
-
-    /// Users tab `L`: the guarded log-out flow for the selected user.
-    pub(crate) fn logout_selected_user(&mut self, out: &mut Vec<Command>) {
-        if let Some(r) = self.users.selected() {
-            let (identity, email) = (r.identity.clone(), r.email.clone());
-            self.confirm_logout(identity, email, out);
-        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! leaves for the next: the Sessions query, its order and the tab.
 
 use super::{App, AppInit, History, MessageLog, Recall, Tab, Table, TokenState};
-use super::{Flights, InsightsView, Setup, StatusLine, UsersView, Walks};
+use super::{Flights, InsightsView, Quitting, Setup, StatusLine, UsersView, Walks};
 use crate::authn::model::Timestamp;
 use crate::tui::command::{Command, ListSource};
 
@@ -61,8 +61,7 @@ impl App {
             paused: false,
             now,
             size: (80, 24),
-            quit_requested: false,
-            quit: false,
+            quitting: Quitting::No,
             effects: Vec::new(),
         };
         for source in [ListSource::Sessions, ListSource::MySessions] {

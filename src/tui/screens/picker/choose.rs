@@ -143,7 +143,7 @@ impl App {
         action: Option<Action>,
         out: &mut Vec<Command>,
     ) {
-        let Some(Overlay::Pick(picker)) = self.overlays.last_mut() else {
+        let Some(Overlay::Pick(top)) = self.overlays.last_mut() else {
             return;
         };
         if action == Some(Action::Quit) && key.modifiers.contains(KeyModifiers::CONTROL) {
@@ -151,22 +151,20 @@ impl App {
             self.quit();
             return;
         }
-        if picker.kind == PickerKind::Columns
-            && matches!(action, Some(Action::Columns | Action::Back))
+        if top.kind == PickerKind::Columns && matches!(action, Some(Action::Columns | Action::Back))
         {
             self.close_pickers();
             return;
         }
-        let picked = picker.on_key(&key);
-        let kind = picker.kind.clone();
-        match (picked, kind) {
-            (Picked::Stay, _) => {}
+        let took = top.on_key(&key);
+        let kind = top.kind.clone();
+        match (took, kind) {
+            (Picked::Stay, _) | (Picked::Other, PickerKind::Columns) => {}
             (Picked::Close, _)
             | (Picked::Submit | Picked::Other, PickerKind::Order(_) | PickerKind::Copy)
             | (Picked::Submit, PickerKind::Columns) => self.close_pickers(),
-            (Picked::Other, PickerKind::Columns) => {}
             (Picked::Choose { at, shifted }, PickerKind::Order(source)) => {
-                let by = picker
+                let by = top
                     .items
                     .get(at)
                     .and_then(|i| i.value.as_deref()?.parse().ok());
@@ -177,7 +175,7 @@ impl App {
                 }
             }
             (Picked::Choose { at, .. }, PickerKind::Copy) => {
-                let item = picker.items.get(at).cloned();
+                let item = top.items.get(at).cloned();
                 self.close_pickers();
                 match item {
                     Some(Choice {
@@ -194,20 +192,17 @@ impl App {
                 }
             }
             (Picked::Choose { at, .. }, PickerKind::Columns) => self.toggle_column(at),
-            (picked, PickerKind::Export(mut pick)) => {
-                match (picked, key.code) {
+            (took, PickerKind::Export(mut pick)) => {
+                // The choices are CSV, NDJSON, then (with marks) marked/all.
+                match (took, key.code) {
                     (Picked::Submit, _) => {
                         self.close_pickers();
                         self.start_export(pick, out);
                         return;
                     }
-                    (Picked::Choose { .. }, KeyCode::Char('c' | 'C')) => pick.format = Format::Csv,
-                    (Picked::Choose { .. }, KeyCode::Char('n' | 'N')) => {
-                        pick.format = Format::Ndjson;
-                    }
-                    (Picked::Choose { .. }, KeyCode::Char('m' | 'M')) => {
-                        pick.marked_only = !pick.marked_only;
-                    }
+                    (Picked::Choose { at: 0, .. }, _) => pick.format = Format::Csv,
+                    (Picked::Choose { at: 1, .. }, _) => pick.format = Format::Ndjson,
+                    (Picked::Choose { .. }, _) => pick.marked_only = !pick.marked_only,
                     (Picked::Other, KeyCode::Tab | KeyCode::Left | KeyCode::Right) => {
                         pick.format = match pick.format {
                             Format::Csv => Format::Ndjson,

@@ -1,5 +1,6 @@
 //! The Users tab: move, order by a column, open a user's sessions, log a user out.
 
+use crate::investigate::UserColumn;
 use crate::tui::app::App;
 use crate::tui::command::Command;
 use crate::tui::keymap::Action;
@@ -22,4 +23,36 @@ pub(crate) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> b
         _ => return false,
     }
     true
+}
+
+impl App {
+    /// Users tab: the next column to order by, or the other direction.
+    pub(crate) fn order_users(&mut self, next_column: bool) {
+        let u = &mut self.users;
+        if next_column {
+            let all = UserColumn::ALL;
+            let i = all.iter().position(|c| *c == u.column).unwrap_or(0);
+            u.column = all[(i + 1) % all.len()];
+        } else {
+            u.order = u.order.flip();
+        }
+        u.sort();
+        let v = self.viewport();
+        self.users.move_by(0, v);
+    }
+
+    /// Users tab, `Enter`: the Sessions tab with the query set to that user.
+    pub(crate) fn open_user(&mut self, out: &mut Vec<Command>) {
+        if let Some(id) = self.users.selected().map(|r| r.identity.clone()) {
+            self.apply_sessions_query(format!("identity={id}"), out);
+        }
+    }
+
+    /// Users tab `L`: the guarded log-out flow for the selected user.
+    pub(crate) fn logout_selected_user(&mut self, out: &mut Vec<Command>) {
+        if let Some(r) = self.users.selected() {
+            let (identity, email) = (r.identity.clone(), r.email.clone());
+            self.confirm_logout(identity, email, out);
+        }
+    }
 }
