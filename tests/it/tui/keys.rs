@@ -627,3 +627,67 @@ fn two_writers_on_one_history_file_lose_nothing_and_tear_nothing() {
     assert_eq!(lines.len(), 80, "{lines:?}");
     assert!(lines.iter().all(|l| l.starts_with('w') && l.contains(" q")));
 }
+
+#[test]
+fn the_newest_overlay_takes_the_keys_is_drawn_on_top_and_uncovers_the_one_below() {
+    use authtop::tui::screens::Overlay;
+    let mut app = loaded(quiet(), sessions(0, 5), None, 100, 24);
+    let ask = only(app.update(shift('L'), now()));
+    app.update(key('?'), now());
+    assert!(app.help_open());
+    // The user's count arrives while help is open: the dialog opens over it.
+    app.update(
+        event(
+            &ask,
+            EventKind::Done(Outcome::UserScope {
+                user_id: "pui_u0000".into(),
+                total: 3,
+            }),
+        ),
+        now(),
+    );
+    assert!(matches!(app.overlays().last(), Some(Overlay::Dialog(_))));
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 24)).unwrap();
+    t.draw(|f| authtop::tui::view::draw(&app, f)).unwrap();
+    let screen: String = t
+        .backend()
+        .buffer()
+        .content
+        .iter()
+        .map(ratatui::buffer::Cell::symbol)
+        .collect();
+    assert!(
+        screen.contains("Log out user everywhere"),
+        "the dialog is drawn over the help: {screen}"
+    );
+    // `j` scrolls the dialog, not the help under it; `n` closes the dialog only.
+    app.update(key('j'), now());
+    assert_eq!(app.help_scroll(), Some(0));
+    assert!(app.update(key('n'), now()).is_empty());
+    assert!(app.dialog().is_none());
+    assert!(app.help_open());
+    app.update(key('j'), now());
+    assert_eq!(app.help_scroll(), Some(1), "help takes the keys again");
+    app.update(code(KeyCode::Esc), now());
+    assert!(app.overlays().is_empty());
+}
+
+#[test]
+fn the_export_picker_takes_its_choices_by_letter_and_tab_flips_the_format() {
+    let mut app = loaded(quiet(), sessions(0, 5), None, 120, 30);
+    app.update(key('e'), now());
+    let format = |app: &App| app.export_pick().map(|p| p.format);
+    assert_eq!(format(&app), Some(authtop::output::Format::Csv));
+    app.update(code(KeyCode::Tab), now());
+    assert_eq!(format(&app), Some(authtop::output::Format::Ndjson));
+    app.update(key('c'), now());
+    assert_eq!(format(&app), Some(authtop::output::Format::Csv));
+    // Without marks there is no marked/all choice: `m` is a stray key and changes nothing.
+    app.update(key('m'), now());
+    assert_eq!(app.export_pick().map(|p| p.marked_only), Some(false));
+    let current: Vec<bool> = app
+        .picker()
+        .map(|p| p.items.iter().map(|i| i.current).collect())
+        .unwrap_or_default();
+    assert_eq!(current, [true, false], "the choice in force is marked");
+}
