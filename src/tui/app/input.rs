@@ -1,11 +1,9 @@
 //! Key dispatch: the overlay on top takes a key (see [`crate::tui::screens`]), else the
-//! detail view, the tab shown, then the keys every tab shares. The query editor's and the
-//! message log's keys are here too.
+//! detail view, the tab shown, then the keys every tab shares.
 
 use super::Quitting;
 use super::{
-    Action, App, Command, Effect, Filter, KeyCode, KeyEvent, KeyModifiers, LineEditor, ListSource,
-    Tab, Timestamp, strings,
+    Action, App, Command, Effect, KeyCode, KeyEvent, KeyModifiers, ListSource, Tab, strings,
 };
 use crate::tui::screens::overlay::Overlay;
 
@@ -31,137 +29,6 @@ impl App {
             Some(action) => self.act(action, out),
             None => self.explain_unbound(&key),
         }
-    }
-
-    /// Keys while the message log or the marked rows are on top: scroll, close, quit.
-    pub(crate) fn on_listing_key(&mut self, key: KeyEvent, action: Option<Action>) {
-        match (key.code, action) {
-            (_, Some(Action::Quit)) => self.quit(),
-            (KeyCode::Esc, _)
-            | (_, Some(Action::MessageLog | Action::ShowMarks | Action::Back)) => {
-                self.close_where(|o| matches!(o, Overlay::Messages | Overlay::Marks));
-            }
-            (KeyCode::Char('k') | KeyCode::Up, _) => {
-                self.log.scroll = self.log.scroll.saturating_add(1);
-            }
-            (KeyCode::Char('j') | KeyCode::Down, _) => {
-                self.log.scroll = self.log.scroll.saturating_sub(1);
-            }
-            (KeyCode::PageUp, _) => {
-                self.log.scroll = self.log.scroll.saturating_add(self.viewport().max(1));
-            }
-            (KeyCode::PageDown, _) => {
-                self.log.scroll = self.log.scroll.saturating_sub(self.viewport().max(1));
-            }
-            (KeyCode::Char('G') | KeyCode::End, _) => self.log.scroll = 0,
-            (KeyCode::Char('g') | KeyCode::Home, _) => self.log.scroll = self.log.line_count(),
-            _ => {}
-        }
-    }
-
-    pub(crate) fn on_editor_key(&mut self, key: KeyEvent, out: &mut Vec<Command>) {
-        let Some(source) = self.current_source() else {
-            self.close_where(|o| matches!(o, Overlay::Query { .. }));
-            return;
-        };
-        match key.code {
-            KeyCode::Esc => self.stop_editing(source),
-            _ if key.modifiers.contains(KeyModifiers::CONTROL)
-                && self.keymap.lookup(&key, self.context()) == Some(Action::Quit) =>
-            {
-                self.stop_editing(source);
-                self.quit();
-            }
-            KeyCode::Up => self.browse_history(true),
-            KeyCode::Down => self.browse_history(false),
-            KeyCode::Tab => self.complete_query(),
-            KeyCode::Enter => {
-                let text = self.editor().map(LineEditor::text).unwrap_or_default();
-                let now = self.now;
-                let compiled = self.compile_set(&text, now);
-                let t = self.table_mut(source);
-                match compiled {
-                    Err(e) => t.query_error = Some(e),
-                    Ok(set) => {
-                        t.query_error = None;
-                        let changed = t.replace_set(set);
-                        // Marks belong to the query they were made under.
-                        let cleared = if changed { t.clear_marks() } else { 0 };
-                        if changed {
-                            t.to_top = true;
-                            t.queued.clear();
-                        }
-                        self.close_where(|o| matches!(o, Overlay::Query { .. }));
-                        self.history.push(&text);
-                        if !text.trim().is_empty() {
-                            self.effects.push(Effect::RecordQuery {
-                                profile: self.setup.profile.clone(),
-                                query: text.clone(),
-                            });
-                        }
-                        if cleared > 0 {
-                            self.note(strings::marks_cleared_by_query(cleared), vec![]);
-                        }
-                        self.load(source, vec![None], out);
-                    }
-                }
-            }
-            _ => {
-                if let Some(e) = self.editor_mut()
-                    && e.handle(&key)
-                {
-                    self.recompile();
-                }
-            }
-        }
-    }
-
-    /// Closes the query editor; the query in force stays as it was.
-    pub(crate) fn stop_editing(&mut self, source: ListSource) {
-        self.close_where(|o| matches!(o, Overlay::Query { .. }));
-        self.history.stop();
-        self.table_mut(source).query_error = None;
-    }
-
-    /// Opens the query editor on the query in force of `source`.
-    pub(crate) fn start_editing(&mut self, source: ListSource) {
-        let editor = LineEditor::new(self.table(source).query_text());
-        self.open(Overlay::Query {
-            editor,
-            preview: None,
-        });
-        self.recompile();
-    }
-
-    /// The query editor, while editing.
-    pub(crate) fn editor_mut(&mut self) -> Option<&mut LineEditor> {
-        self.overlays.iter_mut().rev().find_map(|o| match o {
-            Overlay::Query { editor, .. } => Some(editor),
-            _ => None,
-        })
-    }
-
-    /// Compiles the query being typed, so the filter it would send (or why it would not)
-    /// shows before Enter. Pure and cheap, so it runs on every edit.
-    pub(crate) fn recompile(&mut self) {
-        let (Some(text), Some(source)) =
-            (self.editor().map(LineEditor::text), self.current_source())
-        else {
-            return;
-        };
-        let (filter, error) = match server_filter(&text, self.now) {
-            Ok(filter) => (Some(filter), None),
-            Err(err) => (None, Some(err)),
-        };
-        if let Some(Overlay::Query { preview, .. }) = self
-            .overlays
-            .iter_mut()
-            .rev()
-            .find(|o| matches!(o, Overlay::Query { .. }))
-        {
-            *preview = filter;
-        }
-        self.table_mut(source).query_error = error;
     }
 
     /// An action from the keymap: the detail view when open, else the tab shown, then
@@ -250,13 +117,4 @@ impl App {
             self.say(strings::waiting_for(n));
         }
     }
-}
-
-/// The server filter of a query line, for either table: local terms are walked, and the
-/// client list pages like the service list (spec 3.4, 5.3), so both take them alike.
-pub(crate) fn server_filter(
-    text: &str,
-    now: Timestamp,
-) -> Result<Filter, crate::query::QueryError> {
-    crate::query::compile_query(text, now).map(|q| q.server)
 }

@@ -10,9 +10,11 @@ pub mod detail;
 pub mod dialog;
 pub mod help;
 pub mod insights;
+pub mod listing;
 pub mod mine;
 pub mod overlay;
 pub mod picker;
+pub mod query;
 pub mod sessions;
 pub mod table;
 pub(crate) mod tabs;
@@ -82,8 +84,8 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, status: Rect) {
             Overlay::Dialog(d) => dialog::view::draw(app, d, frame, area),
             Overlay::Pick(p) => picker::view::draw(app, p, frame, area),
             Overlay::Help { scroll } => help::view::draw(app, *scroll, frame, area),
-            Overlay::Messages => crate::tui::view::overlay::messages(app, frame, area),
-            Overlay::Marks => crate::tui::view::overlay::marks(app, frame, area),
+            Overlay::Messages => listing::view::messages(app, frame, area),
+            Overlay::Marks => listing::view::marks(app, frame, area),
         }
     }
 }

@@ -2,7 +2,6 @@
 //! [`crate::sanitize`] here, and widths are measured in terminal cells.
 
 pub(crate) mod investigate;
-pub(crate) mod overlay;
 pub(crate) mod style;
 
 use crate::tui::app::{App, Level, Tab};

@@ -1,9 +1,9 @@
 //! The listings drawn over the screen: the message log and the list of marked rows.
 
-use super::style::{bold, centered, clean, dim};
 use crate::tui::app::{App, Level};
 use crate::tui::command::ListSource;
 use crate::tui::strings;
+use crate::tui::view::style::{bold, centered, clean, dim};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
