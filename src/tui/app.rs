@@ -31,7 +31,7 @@ mod withheld;
 pub use crate::tui::screens::picker::{Choice, ExportPick, Picker, PickerKind};
 pub use history::{History, Recall};
 pub use init::AppInit;
-pub(crate) use shared::{ErrorKey, Flights, Setup, StatusLine, Walks};
+pub(crate) use shared::{ErrorKey, Flights, Keys, Setup, StatusLine, Walks};
 
 pub use crate::tui::screens::detail::state::{DetailView, Field};
 pub use crate::tui::screens::dialog::state::{Ask, Dialog, Focus, Typed};
@@ -103,9 +103,8 @@ pub enum Tab {
 pub struct App {
     /// What the app was started with: profile, host, tokens on hand, settings.
     pub(crate) setup: Setup,
-    pub(crate) keymap: Keymap,
-    /// The bindings before read-only mode withheld some, to say why a key does nothing.
-    pub(crate) withheld: Keymap,
+    /// The key bindings in force, and those before the mode withheld some.
+    pub(crate) keys: Keys,
     pub(crate) theme: Theme,
     /// The columns chosen for the session tables.
     pub(crate) columns: Vec<Col>,
@@ -127,12 +126,9 @@ pub struct App {
     pub(crate) flights: Flights,
     /// The walk in flight and what the Users and Insights figures were built from.
     pub(crate) walks: Walks,
-    /// The status line: flash, error, bulk progress, spinner.
+    /// The status line (flash, error, bulk progress, spinner) and the message log.
     pub(crate) status: StatusLine,
-    pub(crate) log: MessageLog,
     pub(crate) history: History,
-    /// Auto-reload is paused by the user.
-    pub(crate) paused: bool,
     pub(crate) now: Timestamp,
     pub(crate) size: (u16, u16),
     /// Whether quit was asked for, and whether the app is done.
@@ -300,7 +296,7 @@ impl App {
 
     /// The message log.
     pub fn messages(&self) -> &MessageLog {
-        &self.log
+        &self.status.log
     }
 
     /// The marked-rows overlay is shown.
@@ -331,7 +327,7 @@ impl App {
             .map(|at| strings::updated(&clock::ago(at, self.now)));
         if t.failures > 0 {
             let retry = match t.retry_at {
-                Some(at) if !self.paused && self.setup.auto_reload.is_some() => {
+                Some(at) if !self.flights.paused && self.setup.auto_reload.is_some() => {
                     let secs = (clock::millis(self.now, at) / 1000).max(0);
                     if secs < 60 {
                         strings::retrying_in(&format!("{secs} s"))
@@ -354,7 +350,7 @@ impl App {
 
     /// Auto-reload is paused by the user.
     pub fn paused(&self) -> bool {
-        self.paused
+        self.flights.paused
     }
 
     /// Progress of a bulk action: finished and total.
@@ -364,7 +360,7 @@ impl App {
 
     /// The bindings in force (without dangerous actions in read-only mode).
     pub fn keymap(&self) -> &Keymap {
-        &self.keymap
+        &self.keys.map
     }
 
     /// The colours in force.
@@ -422,7 +418,7 @@ impl App {
 
     /// The keys an action had before this mode withheld any, for labels of what is off.
     pub fn keys_label_withheld(&self, action: Action) -> String {
-        self.withheld.keys_label(action)
+        self.keys.withheld.keys_label(action)
     }
 
     /// The tabs open in this setup, in key order.
@@ -490,7 +486,9 @@ impl App {
     /// Puts an error from outside the app (a failed profile switch) in the status line
     /// and the message log.
     pub fn report_error(&mut self, text: String) {
-        self.log.push(self.now, Level::Error, text.clone(), vec![]);
+        self.status
+            .log
+            .push(self.now, Level::Error, text.clone(), vec![]);
         self.status.error = Some(text);
     }
 

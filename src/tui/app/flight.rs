@@ -102,7 +102,7 @@ impl App {
             if due
                 && !signed_out
                 && !t.loading
-                && !self.paused
+                && !self.flights.paused
                 && self.dialog().is_none()
                 && self.editor().is_none()
             {

@@ -21,7 +21,7 @@ impl App {
             self.quit();
             return;
         }
-        let action = self.keymap.lookup(&key, self.context());
+        let action = self.keys.map.lookup(&key, self.context());
         if self.on_overlay_key(key, action, out) {
             return;
         }
@@ -60,12 +60,12 @@ impl App {
                 self.status.progress = None;
             }
             Action::MessageLog => {
-                self.log.scroll = 0;
+                self.status.log.scroll = 0;
                 self.open(Overlay::Messages);
             }
             Action::PauseReload => {
-                self.paused = !self.paused;
-                self.say(strings::auto_reload(self.paused));
+                self.flights.paused = !self.flights.paused;
+                self.say(strings::auto_reload(self.flights.paused));
             }
             Action::NextTab => {
                 let tabs = self.tabs();

@@ -304,7 +304,7 @@ impl App {
             .collect();
         details.extend(not_attempted.iter().map(|id| strings::not_attempted(id)));
         let problems = !failed.is_empty() || !not_attempted.is_empty();
-        self.log.push(
+        self.status.log.push(
             self.now,
             if problems { Level::Error } else { Level::Info },
             text.clone(),
@@ -433,7 +433,7 @@ impl App {
             }
             Command::UserScope { user_id, .. } => {
                 let user_id = user_id.clone();
-                self.log.push(
+                self.status.log.push(
                     self.now,
                     Level::Error,
                     sanitize::clean(&strings::counting_user_failed(&user_id, &err.to_string()))

@@ -1,9 +1,11 @@
 //! The parts of the app's state every screen may read, each one value: what the app was
-//! started with, the commands in flight, the walks, the status line.
+//! started with, the key bindings, the commands in flight, the walks, the status line.
 
 use crate::authn::model::Timestamp;
+use crate::tui::app::log::MessageLog;
 use crate::tui::app::walk::WalkState;
 use crate::tui::command::{Command, CommandId, ListSource};
+use crate::tui::keymap::Keymap;
 use crate::tui::screens::token::state::RefreshPolicy;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -51,6 +53,8 @@ pub(crate) struct Flights {
     pub(crate) retrying: HashMap<CommandId, String>,
     /// The id the next command gets.
     pub(crate) next_id: CommandId,
+    /// Auto-reload is paused by the user.
+    pub(crate) paused: bool,
 }
 
 impl Default for Flights {
@@ -60,6 +64,7 @@ impl Default for Flights {
             busy: HashMap::new(),
             retrying: HashMap::new(),
             next_id: 1,
+            paused: false,
         }
     }
 }
@@ -93,6 +98,17 @@ pub(crate) struct StatusLine {
     pub(crate) progress: Option<(usize, usize)>,
     /// The spinner's frame, advanced on ticks while anything is in flight.
     pub(crate) spinner: usize,
+    /// Every message of the run, for the `@` overlay.
+    pub(crate) log: MessageLog,
+}
+
+/// The key bindings.
+#[derive(Debug, Clone)]
+pub(crate) struct Keys {
+    /// The bindings in force (without what the mode withholds).
+    pub(crate) map: Keymap,
+    /// The bindings before read-only mode withheld some, to say why a key does nothing.
+    pub(crate) withheld: Keymap,
 }
 
 /// Which operation an error in the status line came from; a later success of the same

@@ -1,8 +1,8 @@
 //! Building the state at start (the first page and the token check), and what a run
 //! leaves for the next: the Sessions query, its order and the tab.
 
-use super::{App, AppInit, History, MessageLog, Recall, Tab, Table, TokenState};
-use super::{Flights, InsightsView, Quitting, Setup, StatusLine, UsersView, Walks};
+use super::{App, AppInit, History, Recall, Tab, Table, TokenState};
+use super::{Flights, InsightsView, Keys, Quitting, Setup, StatusLine, UsersView, Walks};
 use crate::authn::model::Timestamp;
 use crate::tui::command::{Command, ListSource};
 
@@ -37,8 +37,10 @@ impl App {
                 profiles: init.profiles,
                 export_dir: init.export_dir,
             },
-            keymap,
-            withheld,
+            keys: Keys {
+                map: keymap,
+                withheld,
+            },
             theme: init.theme,
             columns: init.columns.unwrap_or_else(crate::tui::columns::defaults),
             tab,
@@ -56,9 +58,7 @@ impl App {
             flights: Flights::default(),
             walks: Walks::default(),
             status: StatusLine::default(),
-            log: MessageLog::default(),
             history: History::new(init.history),
-            paused: false,
             now,
             size: (80, 24),
             quitting: Quitting::No,

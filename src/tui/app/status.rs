@@ -50,7 +50,9 @@ impl App {
     /// A result worth keeping: flashed and logged.
     pub(crate) fn note(&mut self, text: impl Into<String>, details: Vec<String>) {
         let text = text.into();
-        self.log.push(self.now, Level::Info, text.clone(), details);
+        self.status
+            .log
+            .push(self.now, Level::Info, text.clone(), details);
         self.say(text);
         self.status.flash_is_outcome = true;
     }
@@ -62,7 +64,7 @@ impl App {
         if let Some(rid) = err.request_id() {
             full = strings::with_request_id(&full, rid);
         }
-        self.log.push(
+        self.status.log.push(
             self.now,
             Level::Error,
             sanitize::clean(&full).into_owned(),

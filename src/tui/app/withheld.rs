@@ -28,7 +28,7 @@ impl App {
     /// A key that means nothing now: if it is bound to something this mode withholds,
     /// say why instead of ignoring it.
     pub(crate) fn explain_unbound(&mut self, key: &KeyEvent) {
-        let Some(action) = self.withheld.lookup(key, self.context()) else {
+        let Some(action) = self.keys.withheld.lookup(key, self.context()) else {
             self.explain_elsewhere(key);
             return;
         };
@@ -47,11 +47,11 @@ impl App {
         if !matches!(self.tab, Tab::Users | Tab::Insights) {
             return;
         }
-        let Some(action) = self.keymap.lookup(key, Context::Sessions) else {
+        let Some(action) = self.keys.map.lookup(key, Context::Sessions) else {
             return;
         };
         let pressed = KeyCombo::from_event(key).to_string();
-        let tab_key = self.keymap.keys_label(Action::TabSessions);
+        let tab_key = self.keys.map.keys_label(Action::TabSessions);
         let here = match self.tab {
             Tab::Users => "Users",
             _ => "Insights",

@@ -15,19 +15,29 @@ impl App {
                 self.close_where(|o| matches!(o, Overlay::Messages | Overlay::Marks));
             }
             (KeyCode::Char('k') | KeyCode::Up, _) => {
-                self.log.scroll = self.log.scroll.saturating_add(1);
+                self.status.log.scroll = self.status.log.scroll.saturating_add(1);
             }
             (KeyCode::Char('j') | KeyCode::Down, _) => {
-                self.log.scroll = self.log.scroll.saturating_sub(1);
+                self.status.log.scroll = self.status.log.scroll.saturating_sub(1);
             }
             (KeyCode::PageUp, _) => {
-                self.log.scroll = self.log.scroll.saturating_add(self.viewport().max(1));
+                self.status.log.scroll = self
+                    .status
+                    .log
+                    .scroll
+                    .saturating_add(self.viewport().max(1));
             }
             (KeyCode::PageDown, _) => {
-                self.log.scroll = self.log.scroll.saturating_sub(self.viewport().max(1));
+                self.status.log.scroll = self
+                    .status
+                    .log
+                    .scroll
+                    .saturating_sub(self.viewport().max(1));
             }
-            (KeyCode::Char('G') | KeyCode::End, _) => self.log.scroll = 0,
-            (KeyCode::Char('g') | KeyCode::Home, _) => self.log.scroll = self.log.line_count(),
+            (KeyCode::Char('G') | KeyCode::End, _) => self.status.log.scroll = 0,
+            (KeyCode::Char('g') | KeyCode::Home, _) => {
+                self.status.log.scroll = self.status.log.line_count();
+            }
             _ => {}
         }
     }

@@ -18,7 +18,7 @@ impl App {
         match key.code {
             KeyCode::Esc => self.stop_editing(source),
             _ if key.modifiers.contains(KeyModifiers::CONTROL)
-                && self.keymap.lookup(&key, self.context()) == Some(Action::Quit) =>
+                && self.keys.map.lookup(&key, self.context()) == Some(Action::Quit) =>
             {
                 self.stop_editing(source);
                 self.quit();
