@@ -161,6 +161,8 @@ pub enum SessionsCmd {
     Logout(LogoutArgs),
     /// Sessions matching a query grouped by user: count, countries, devices, last login, risk.
     Users(UsersArgs),
+    /// Print new sessions matching a query as they are created, until interrupted.
+    Watch(WatchArgs),
 }
 
 /// `authtop client …`.
@@ -266,6 +268,38 @@ pub struct UsersArgs {
     /// Print the server filter and the local terms and exit without a request.
     #[arg(long)]
     pub explain: bool,
+}
+
+/// `sessions watch`.
+#[derive(Debug, Clone, Args)]
+pub struct WatchArgs {
+    /// Query terms, server and local, e.g. `risk=malicious,suspicious` or `country=KP`.
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Print the sessions created after TIME first (RFC 3339, a date, or `now-1h`); to
+    /// resume without repeats, give the `created_at` of the last session printed (an
+    /// interrupted watch names it) [default: only sessions created after the watch starts].
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Wait between polls while logins arrive, e.g. `500ms` [default: 2s].
+    #[arg(long, value_name = "DURATION", value_parser = parse_positive)]
+    pub interval: Option<Duration>,
+    /// The longest wait between polls while none arrive or the server fails (the wait
+    /// doubles up to it) [default: 30s].
+    #[arg(long, value_name = "DURATION", value_parser = parse_positive)]
+    pub max_interval: Option<Duration>,
+    /// Stop after printing N sessions.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+    /// Print the server filter and the local terms and exit without a request.
+    #[arg(long)]
+    pub explain: bool,
+    /// Table and CSV columns, comma-separated, in order (`sessions list --help` lists them).
+    #[arg(long, value_name = "NAME,…", value_delimiter = ',', value_parser = crate::output::columns::parse)]
+    pub columns: Option<Vec<Column>>,
+    /// Table and CSV without the header line.
+    #[arg(long)]
+    pub no_headers: bool,
 }
 
 /// Where a destructive run's targets come from and how it is reviewed: shared by

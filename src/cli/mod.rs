@@ -43,6 +43,7 @@ pub mod suggest;
 pub mod total;
 pub mod tui_entry;
 pub mod users;
+pub mod watch;
 
 pub use args::Cli;
 pub use ctx::Ctx;
@@ -273,7 +274,7 @@ fn lists(command: Option<&Command>) -> bool {
     matches!(
         command,
         Some(
-            Command::Sessions(SessionsCmd::List(_) | SessionsCmd::Users(_))
+            Command::Sessions(SessionsCmd::List(_) | SessionsCmd::Users(_) | SessionsCmd::Watch(_))
                 | Command::Client(ClientCmd::List(_))
         )
     )
@@ -288,6 +289,7 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::Sessions(SessionsCmd::Invalidate(a)) => act::invalidate(ctx, a).await,
         Command::Sessions(SessionsCmd::Logout(a)) => act::logout(ctx, a).await,
         Command::Sessions(SessionsCmd::Users(a)) => users::run(ctx, a).await,
+        Command::Sessions(SessionsCmd::Watch(a)) => watch::run(ctx, a).await,
         Command::Client(ClientCmd::List(a)) => {
             let token = client_cmd::user_token(ctx)?;
             sessions::list(ctx, crate::authn::ListScope::Client(token), a).await

@@ -11,6 +11,8 @@
 //! expiring = "light-yellow"
 //! admin = "magenta"
 //! badge = "yellow"
+//! [views]                     # named queries, reached with :NAME in the TUI
+//! risky = "risk=malicious,suspicious embargo"
 //! [profiles.work]
 //! domain = "aws.us.pangea.cloud"   # or base_url = "https://authn.{...}"
 //! token_env = "WORK_AUTHN_TOKEN"   # or token_file = "~/.config/authtop/work.token" (mode 0600)
@@ -41,6 +43,8 @@ pub struct ConfigFile {
     pub color: Option<crate::color::ColorChoice>,
     /// What colour each meaning is drawn in, in the TUI.
     pub theme: crate::config::theme::ThemeConfig,
+    /// `[views]`: named queries over the shipped ones (see [`crate::config::views`]).
+    pub views: BTreeMap<String, String>,
     /// Named profiles that read cleanly.
     pub profiles: BTreeMap<String, Profile>,
     /// Profiles that do not, with why: an error only when one of them is used, so one
@@ -160,6 +164,8 @@ struct RawFile {
     color: Option<crate::color::ColorChoice>,
     #[serde(default)]
     theme: crate::config::theme::ThemeConfig,
+    #[serde(default)]
+    views: BTreeMap<String, String>,
     #[serde(default)]
     profiles: BTreeMap<String, toml::Value>,
 }
@@ -313,9 +319,17 @@ pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, FileError> {
         keys: raw.keys,
         color: raw.color,
         theme: raw.theme,
+        views: raw.views,
         profiles: BTreeMap::new(),
         broken: BTreeMap::new(),
     };
+    for name in file.views.keys() {
+        crate::config::views::check_name(name).map_err(|reason| FileError::Invalid {
+            path: p.clone(),
+            line: line_of(text, "[views]"),
+            reason,
+        })?;
+    }
     for (name, value) in raw.profiles {
         match profile(text, &p, &name, value) {
             Ok(prof) => {
@@ -433,6 +447,12 @@ fn key_line(text: &str, profile: &str, key: &str) -> usize {
         })
         .position(|l| !key.is_empty() && sets(l));
     found.map_or(start + 1, |i| start + 2 + i)
+}
+
+/// The 1-based line where `needle` first stands in `text` (1 when it does not).
+fn line_of(text: &str, needle: &str) -> usize {
+    text.find(needle)
+        .map_or(1, |at| text[..at].matches('\n').count() + 1)
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod settings;
 pub mod theme;
 pub mod token_file;
 pub mod user_tokens;
+pub mod views;
 
 pub use error::ConfigError;
 pub use inputs::{Given, Inputs, Source};

@@ -88,6 +88,8 @@ pub struct Settings {
     pub key_overrides: BTreeMap<String, Vec<String>>,
     /// The TUI's colours (`[theme]`).
     pub theme: crate::config::theme::ThemeConfig,
+    /// Saved views: the shipped ones with the config's `[views]` over them.
+    pub views: Vec<crate::config::views::View>,
     /// One line each on stderr: ambient values set but not used, or overriding a default.
     pub notices: Vec<String>,
     /// Where each setting came from.
@@ -559,6 +561,7 @@ pub fn resolve_with(
         attempt_timeout: attempt_timeout.0,
         key_overrides,
         theme: file.theme.clone(),
+        views: crate::config::views::merged(&file.views),
         notices,
         origins,
     })

@@ -12,12 +12,14 @@
 //!   anchor;
 //! * [`users`]: sessions grouped by user;
 //! * [`insights`]: logins over time, top countries and devices, risk, expiring soon.
+//! * [`tail`]: logins as they arrive: the next poll, which sessions are new, the back-off.
 
 pub mod device;
 pub mod facts;
 pub mod glance;
 pub mod insights;
 pub mod matcher;
+pub mod tail;
 pub mod users;
 pub mod walk;
 

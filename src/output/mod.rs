@@ -260,6 +260,11 @@ impl<W: Write> SessionWriter<W> {
         self
     }
 
+    /// Relative times of later batches count from `now` (a long-running writer).
+    pub fn set_now(&mut self, now: Timestamp) {
+        self.now = now;
+    }
+
     /// Sessions written so far.
     pub fn rows(&self) -> usize {
         self.written

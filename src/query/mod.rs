@@ -48,6 +48,12 @@ pub use refuse::is_country_code;
 
 use crate::authn::model::{Filter, Timestamp};
 
+/// The instant a time value names (RFC 3339, a plain date, `now`, `now-2h`), or why it
+/// names none, in the words query errors use.
+pub fn parse_time(text: &str, now: Timestamp) -> Result<Timestamp, String> {
+    time::parse(text, now)
+}
+
 /// Compiles a query line into its server filter and local terms; `now` anchors `now-2h`
 /// style times. Never does I/O or panics.
 pub fn compile_query(input: &str, now: Timestamp) -> Result<Query, QueryError> {

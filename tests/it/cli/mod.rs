@@ -12,3 +12,4 @@ mod sessions;
 mod terminal_safety;
 mod token_refresh;
 mod walks;
+mod watch;

@@ -147,16 +147,7 @@ impl Env {
         extra_env: &[(&str, &str)],
         stdin: Option<String>,
     ) -> Out {
-        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("authtop"));
-        for (k, _) in std::env::vars() {
-            if k.starts_with("AUTHTOP_") || k.starts_with("PANGEA_") || k == "NO_COLOR" {
-                cmd.env_remove(k);
-            }
-        }
-        cmd.env("HOME", self.dir.path())
-            .env("AUTHTOP_STATE_DIR", self.state_dir())
-            .env("AUTHTOP_CONFIG", self.config_path())
-            .args(&args);
+        let mut cmd = self.command(&args);
         for (k, v) in extra_env {
             cmd.env(k, v);
         }
@@ -182,6 +173,22 @@ impl Env {
             "the audit log",
         );
         out
+    }
+
+    /// The binary with `args` and only the hermetic environment: this env's home, state
+    /// folder and config file, no `AUTHTOP_*`, `PANGEA_*` or `NO_COLOR` from the caller.
+    pub(crate) fn command(&self, args: &[String]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("authtop"));
+        for (k, _) in std::env::vars() {
+            if k.starts_with("AUTHTOP_") || k.starts_with("PANGEA_") || k == "NO_COLOR" {
+                cmd.env_remove(k);
+            }
+        }
+        cmd.env("HOME", self.dir.path())
+            .env("AUTHTOP_STATE_DIR", self.state_dir())
+            .env("AUTHTOP_CONFIG", self.config_path())
+            .args(args);
+        cmd
     }
 
     /// No token value used so far appears in `text`.
