@@ -41,6 +41,7 @@ pub fn options(settings: Settings, log_filter: Option<String>) -> Result<TuiOpti
     opts.export_dir = settings.export_dir;
     opts.key_overrides = settings.key_overrides;
     opts.theme = settings.theme;
+    opts.views = settings.views;
     opts.color = settings.color.enabled(
         std::io::IsTerminal::is_terminal(&std::io::stdout()),
         crate::color::ColorEnv::from_process(),

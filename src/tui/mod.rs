@@ -74,6 +74,8 @@ pub struct TuiOptions {
     pub fresh: bool,
     /// The config file's profile names, for `:profile`.
     pub profiles: Vec<String>,
+    /// Saved views (`[views]` over the shipped ones), for `:views` and `:NAME`.
+    pub views: Vec<crate::config::views::View>,
     /// Resolves another profile's options by the command line's rules (None: no switching).
     pub switcher: Option<ProfileSwitch>,
 }
@@ -118,6 +120,7 @@ impl TuiOptions {
             color: true,
             fresh: false,
             profiles: Vec::new(),
+            views: crate::config::views::merged(&BTreeMap::new()),
             switcher: None,
         }
     }
@@ -407,6 +410,7 @@ mod screen {
             ),
             in_tmux: std::env::var_os("TMUX").is_some_and(|v| !v.is_empty()),
             profiles: opts.profiles.clone(),
+            views: opts.views.clone(),
             history: crate::tui::memory::load_history(&state, &opts.profile),
             recall: (!opts.fresh)
                 .then(|| crate::tui::memory::load_recall(&state, &opts.profile))

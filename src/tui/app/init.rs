@@ -50,6 +50,8 @@ pub struct AppInit {
     pub in_tmux: bool,
     /// Profile names of the config file, for `:profile`.
     pub profiles: Vec<String>,
+    /// Saved views, for `:views` and `:NAME` (the shipped ones unless the config says).
+    pub views: Vec<crate::config::views::View>,
     /// This profile's query history, oldest first.
     pub history: Vec<String>,
     /// The query, order and tab of the last run (None: start clean).
@@ -78,6 +80,7 @@ impl Default for AppInit {
             columns: None,
             in_tmux: false,
             profiles: Vec::new(),
+            views: crate::config::views::merged(&std::collections::BTreeMap::new()),
             history: Vec::new(),
             recall: None,
             export_dir: std::path::PathBuf::from("exports"),

@@ -38,6 +38,8 @@ pub(crate) struct Setup {
     pub(crate) in_tmux: bool,
     /// Profile names of the config file, for `:profile`.
     pub(crate) profiles: Vec<String>,
+    /// Saved views, for `:views` and `:NAME`.
+    pub(crate) views: Vec<crate::config::views::View>,
     /// Where exports are written.
     pub(crate) export_dir: PathBuf,
 }

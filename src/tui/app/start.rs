@@ -35,6 +35,7 @@ impl App {
                 policy: init.refresh_policy,
                 in_tmux: init.in_tmux,
                 profiles: init.profiles,
+                views: init.views,
                 export_dir: init.export_dir,
             },
             keys: Keys {

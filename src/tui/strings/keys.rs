@@ -161,7 +161,9 @@ pub fn unknown_command(name: &str, suggestion: Option<&str>) -> String {
     let name = sanitize::clean(name);
     match suggestion {
         Some(s) => format!("unknown command `:{name}`: did you mean `:{s}`?"),
-        None => format!("unknown command `:{name}` (try :profile, :q, :export, :columns, :page)"),
+        None => format!(
+            "unknown command `:{name}` (try :views, :profile, :q, :export, :columns, :page)"
+        ),
     }
 }
 
@@ -223,5 +225,27 @@ pub fn switch_failed(name: &str, why: &str) -> String {
         "cannot switch to profile {}: {} (still on the previous profile)",
         sanitize::clean(name),
         sanitize::clean(why)
+    )
+}
+
+/// The saved views picker's title.
+pub const VIEWS_TITLE: &str = " Views ";
+
+/// The saved views picker's keys.
+pub const VIEWS_KEYS: &str = "j/k move · enter show · esc close · [views] in the config adds more";
+
+/// `:views` with every view removed by the config.
+pub const NO_VIEWS: &str = "no saved views: the config's [views] removed them all";
+
+/// A saved view was put in force.
+pub fn view_shown(name: &str, query: &str) -> String {
+    format!("view {}: {}", sanitize::clean(name), sanitize::clean(query))
+}
+
+/// A saved view whose query does not compile (the query bar shows why).
+pub fn view_broken(name: &str) -> String {
+    format!(
+        "view {} does not compile: fix it in the config's [views]",
+        sanitize::clean(name)
     )
 }

@@ -15,6 +15,7 @@ mod responsive;
 mod results;
 mod token_states;
 mod truth;
+mod views;
 mod walk_pty;
 mod walks;
 mod worker;

@@ -1,8 +1,9 @@
-//! The `:` command line: `:profile NAME`, `:q`, `:page N`, and commands that run an action
-//! of the registry by name (`:export`, `:columns`). Tab completes command and profile
-//! names; a typo gets a did-you-mean.
+//! The `:` command line: `:profile NAME`, `:q`, `:page N`, `:views` and `:NAME` (a saved
+//! view), and commands that run an action of the registry by name (`:export`,
+//! `:columns`). Tab completes command, view and profile names; a typo gets a did-you-mean.
 
 pub mod complete;
+mod views;
 
 use crate::tui::app::{App, LineEditor};
 use crate::tui::command::{Command, Effect};
@@ -13,7 +14,8 @@ use complete::Completion;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 /// The commands, for completion and did-you-mean.
-pub(crate) const COMMANDS: &[&str] = &["columns", "export", "page", "profile", "q", "quit"];
+pub(crate) const COMMANDS: &[&str] =
+    &["columns", "export", "page", "profile", "q", "quit", "views"];
 
 /// Commands that run the registry action of the same name, where this build has one.
 const BY_ACTION: &[&str] = &["export", "columns"];
@@ -73,12 +75,18 @@ impl App {
             "q" | "quit" => self.quit(),
             "page" => self.jump_to_page(arg, out),
             "profile" => self.switch_profile(arg),
+            "views" => self.open_views_picker(),
+            n if self.is_view(n) => self.show_view(n, out),
             n if BY_ACTION.contains(&n) => match Keymap::action_named(n) {
                 Some(action) => self.act(action, out),
                 None => self.say(strings::not_available(n)),
             },
             other => {
-                let hint = crate::query::closest(other, COMMANDS.iter().copied());
+                let names = COMMANDS
+                    .iter()
+                    .copied()
+                    .chain(self.setup.views.iter().map(|v| v.name.as_str()));
+                let hint = crate::query::closest(other, names);
                 self.say(strings::unknown_command(other, hint));
             }
         }
@@ -109,7 +117,15 @@ impl App {
         };
         let text = e.text();
         let (done, word, choices): (&str, &str, Vec<&str>) = match text.split_once(' ') {
-            None => ("", text.as_str(), COMMANDS.to_vec()),
+            None => (
+                "",
+                text.as_str(),
+                COMMANDS
+                    .iter()
+                    .copied()
+                    .chain(self.setup.views.iter().map(|v| v.name.as_str()))
+                    .collect(),
+            ),
             Some(("profile", arg)) => (
                 "profile ",
                 arg.trim_start(),

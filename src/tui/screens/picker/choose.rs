@@ -192,6 +192,18 @@ impl App {
                 }
             }
             (Picked::Choose { at, .. }, PickerKind::Columns) => self.toggle_column(at),
+            (Picked::Choose { .. } | Picked::Submit, PickerKind::Views) => {
+                let at = match took {
+                    Picked::Choose { at, .. } => at,
+                    _ => top.cursor,
+                };
+                let name = top.items.get(at).map(|i| i.label.clone());
+                self.close_pickers();
+                if let Some(name) = name {
+                    self.show_view(&name, out);
+                }
+            }
+            (Picked::Other, PickerKind::Views) => {}
             (took, PickerKind::Export(mut pick)) => {
                 // The choices are CSV, NDJSON, then (with marks) marked/all.
                 match (took, key.code) {

@@ -25,6 +25,8 @@ pub enum PickerKind {
     Columns,
     /// Export the query's result: the format and scope chosen so far.
     Export(ExportPick),
+    /// Show a saved view (`:views`).
+    Views,
 }
 
 /// The export picker's state: which format, and the whole result or only the marked rows.

@@ -18,7 +18,56 @@ pub(crate) fn draw(app: &App, picker: &Picker, frame: &mut Frame, area: Rect) {
         PickerKind::Order(_) | PickerKind::Copy => menu(picker, frame, area),
         PickerKind::Columns => columns(app, picker.cursor, frame, area),
         PickerKind::Export(pick) => export(pick, frame, area),
+        PickerKind::Views => views(picker, frame, area),
     }
+}
+
+/// The saved views: name and query, the one under the cursor marked.
+fn views(m: &Picker, frame: &mut Frame, area: Rect) {
+    let name_w = m
+        .items
+        .iter()
+        .map(|i| i.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut lines: Vec<Line> = m
+        .items
+        .iter()
+        .enumerate()
+        .map(|(at, i)| {
+            let here = at == m.cursor;
+            let text = format!(
+                "{} {:<name_w$}  {}",
+                if here { '▶' } else { ' ' },
+                clean(&i.label),
+                clean(i.value.as_deref().unwrap_or_default()),
+            );
+            Line::styled(
+                text,
+                if here {
+                    reverse()
+                } else {
+                    ratatui::style::Style::default()
+                },
+            )
+        })
+        .collect();
+    lines.push(Line::default());
+    lines.push(Line::styled(strings::VIEWS_KEYS, dim()));
+    let widest = lines
+        .iter()
+        .map(Line::width)
+        .chain(std::iter::once(m.title.chars().count()))
+        .max()
+        .unwrap_or(0);
+    let w = u16::try_from(widest + 4).unwrap_or(u16::MAX);
+    let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let rect = centered(area, w, h);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered()
+        .title(m.title)
+        .padding(Padding::horizontal(1));
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
 /// A menu, centred: one entry a line, its key first; absent values dimmed.

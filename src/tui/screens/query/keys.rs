@@ -30,18 +30,9 @@ impl App {
                 let text = self.editor().map(LineEditor::text).unwrap_or_default();
                 let now = self.now;
                 let compiled = self.compile_set(&text, now);
-                let t = self.table_mut(source);
                 match compiled {
-                    Err(e) => t.query_error = Some(e),
+                    Err(e) => self.table_mut(source).query_error = Some(e),
                     Ok(set) => {
-                        t.query_error = None;
-                        let changed = t.replace_set(set);
-                        // Marks belong to the query they were made under.
-                        let cleared = if changed { t.clear_marks() } else { 0 };
-                        if changed {
-                            t.to_top = true;
-                            t.queued.clear();
-                        }
                         self.close_where(|o| matches!(o, Overlay::Query { .. }));
                         self.history.push(&text);
                         if !text.trim().is_empty() {
@@ -50,10 +41,7 @@ impl App {
                                 query: text.clone(),
                             });
                         }
-                        if cleared > 0 {
-                            self.note(strings::marks_cleared_by_query(cleared), vec![]);
-                        }
-                        self.load(source, vec![None], out);
+                        self.show_set(source, set, out);
                     }
                 }
             }
@@ -65,6 +53,29 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Puts `set` in force in `source`'s table and loads its first page: a new query
+    /// opens at the top, and the marks made under the old one are cleared (and said).
+    pub(crate) fn show_set(
+        &mut self,
+        source: ListSource,
+        set: crate::results::ResultSet,
+        out: &mut Vec<Command>,
+    ) {
+        let t = self.table_mut(source);
+        t.query_error = None;
+        let changed = t.replace_set(set);
+        // Marks belong to the query they were made under.
+        let cleared = if changed { t.clear_marks() } else { 0 };
+        if changed {
+            t.to_top = true;
+            t.queued.clear();
+        }
+        if cleared > 0 {
+            self.note(strings::marks_cleared_by_query(cleared), vec![]);
+        }
+        self.load(source, vec![None], out);
     }
 
     /// Closes the query editor; the query in force stays as it was.
