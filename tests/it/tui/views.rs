@@ -29,10 +29,7 @@ fn colon(app: &mut App, line: &str) -> Vec<Command> {
 }
 
 fn with_views() -> AppInit {
-    let config = BTreeMap::from([(
-        "finance".to_string(),
-        "email~@finance.example".to_string(),
-    )]);
+    let config = BTreeMap::from([("finance".to_string(), "email~@finance.example".to_string())]);
     AppInit {
         views: merged(&config),
         ..quiet()
@@ -82,7 +79,9 @@ fn views_lists_every_view_and_enter_shows_the_one_under_the_cursor() {
     let names: Vec<&str> = picker.items.iter().map(|i| i.label.as_str()).collect();
     assert_eq!(
         names,
-        ["admins", "embargo", "expiring", "finance", "hidden", "new", "risky"]
+        [
+            "admins", "embargo", "expiring", "finance", "hidden", "new", "risky"
+        ]
     );
     // j three times: finance.
     for _ in 0..3 {
@@ -123,6 +122,10 @@ fn a_view_that_no_longer_compiles_shows_its_error_and_sends_nothing() {
     };
     let mut app = loaded(init, sessions(0, 3), None, 120, 30);
     assert!(lists(&colon(&mut app, "broken")).is_empty());
-    assert!(status(&app).contains("view broken does not compile"), "{}", status(&app));
+    assert!(
+        status(&app).contains("view broken does not compile"),
+        "{}",
+        status(&app)
+    );
     assert!(app.table(ListSource::Sessions).query_error().is_some());
 }

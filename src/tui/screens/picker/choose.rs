@@ -159,7 +159,7 @@ impl App {
         let took = top.on_key(&key);
         let kind = top.kind.clone();
         match (took, kind) {
-            (Picked::Stay, _) | (Picked::Other, PickerKind::Columns) => {}
+            (Picked::Stay, _) | (Picked::Other, PickerKind::Columns | PickerKind::Views) => {}
             (Picked::Close, _)
             | (Picked::Submit | Picked::Other, PickerKind::Order(_) | PickerKind::Copy)
             | (Picked::Submit, PickerKind::Columns) => self.close_pickers(),
@@ -203,7 +203,6 @@ impl App {
                     self.show_view(&name, out);
                 }
             }
-            (Picked::Other, PickerKind::Views) => {}
             (took, PickerKind::Export(mut pick)) => {
                 // The choices are CSV, NDJSON, then (with marks) marked/all.
                 match (took, key.code) {
