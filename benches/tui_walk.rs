@@ -81,6 +81,7 @@ fn spawn(emu: &RunningEmulator, dir: &std::path::Path) -> WorkerHandle {
         token_file: None,
         audit: Arc::new(AuditLog::open(&dir.join("audit.jsonl")).expect("audit log")),
         concurrency: 4,
+        walk_window: 8,
     })
 }
 
