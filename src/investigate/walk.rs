@@ -184,6 +184,35 @@ where
     .await
 }
 
+/// [`walk_raw`] for callers that need no order: split by login time as
+/// [`walk_any_order`] is, at most `window` pages in flight. `each` gets no cursor (a page
+/// of one slice cannot be found again by the walk's own filter), and a failed page has no
+/// cursor to resume from.
+pub async fn walk_raw_any_order<F>(
+    client: &Client,
+    scope: ListScope,
+    req: SessionListRequest,
+    window: usize,
+    cancel: &CancellationToken,
+    mut each: F,
+) -> Result<Outcome, WalkError>
+where
+    F: FnMut(Vec<Box<RawValue>>, &mut Progress) -> ControlFlow<()>,
+{
+    if req.last.is_some() {
+        return walk_raw(client, scope, req, cancel, |_, rows, progress| {
+            each(rows, progress)
+        })
+        .await;
+    }
+    let pages = client.partitioned_pages(scope, req, window);
+    drive(pages, None, cancel, |_, page: RawSessionList, progress| {
+        progress.scanned += page.sessions.len() as u64;
+        each(page.sessions, progress)
+    })
+    .await
+}
+
 /// The loop of every walk: the next page or the cancel, whichever comes first; a failed
 /// page ends it with what was done before; each page's cursor goes to `each`.
 async fn drive<T, S, F>(
