@@ -8,8 +8,15 @@
 //! Users tab's walk streams, keys switch tabs and open help; each key's time is from
 //! sending it to the first flushed frame showing its effect.
 //!
+//! Scale: Users + Insights over 100,000 and 1,000,000 sessions (the same 10,000 users), each
+//! walk in a child process of this bench against an `authtop emulator` process, so the
+//! kernel's peak RSS of the child is the walk's memory alone; it runs first, while this
+//! process is small (a child starts with its parent's peak). Then key-to-screen during the
+//! 1,000,000-session walk.
+//!
 //! `cargo bench --bench tui_walk` runs 100,000 sessions at pages of 1000 with 5 ms of
-//! emulator latency; `cargo test --benches` runs 2,000 sessions to prove it works.
+//! emulator latency, and the scale run to 1,000,000; `cargo test --benches` runs 2,000
+//! sessions, and 1,000 and 5,000 for the scale run, to prove it works.
 
 #[path = "support/mod.rs"]
 mod support;
@@ -453,9 +460,9 @@ fn walk_in_child(emu: &EmulatorProcess) -> (Duration, u64) {
 /// memory is what grows, if anything), each walk a child process whose peak RSS the
 /// kernel reports; beside the raw sequential floor measured against the same emulator.
 /// Returns the largest emulator, for the key-to-screen run during that walk.
-fn scale(sizes: [usize; 2], users: usize) -> (EmulatorProcess, Duration) {
+fn scale(sizes: [usize; 2], users: usize, rounds: usize) -> (EmulatorProcess, Duration) {
     println!(
-        "TUI Users + Insights walk (the worker's, a child process each run), {users} users, pages of {PAGE}, 5 ms emulator latency (an `authtop emulator` process), window 8, medians of {ROUNDS}"
+        "TUI Users + Insights walk (the worker's, a child process each run), {users} users, pages of {PAGE}, 5 ms emulator latency (an `authtop emulator` process), window 8, medians of {rounds}"
     );
     let mut rss = Vec::new();
     let mut last = None;
@@ -475,7 +482,7 @@ fn scale(sizes: [usize; 2], users: usize) -> (EmulatorProcess, Duration) {
         let _ = floor_of();
         let (mut floors, mut walks, mut kib) = (Vec::new(), Vec::new(), 0);
         let mut pages = 0;
-        for _ in 0..ROUNDS {
+        for _ in 0..rounds {
             let (f, p) = floor_of();
             floors.push(f);
             pages = p;
@@ -514,9 +521,9 @@ fn main() {
     let full = support::full_run();
     // First, while this process is small: a child inherits its parent's peak RSS.
     let (big, took) = if full {
-        scale([100_000, 1_000_000], 10_000)
+        scale([100_000, 1_000_000], 10_000, ROUNDS)
     } else {
-        scale([2_000, 20_000], 200)
+        scale([1_000, 5_000], 100, 1)
     };
     let sessions = if full { 100_000 } else { 2_000 };
     support::runtime().block_on(async {
@@ -529,7 +536,7 @@ fn main() {
             walk.mul_f64(0.5),
         )
         .await;
-        let n = if full { 1_000_000 } else { 20_000 };
+        let n = if full { 1_000_000 } else { 5_000 };
         latency(
             &big.base_url,
             Secret::new(big.token.clone()),
