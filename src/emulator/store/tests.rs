@@ -162,6 +162,9 @@ fn seeding_and_later_changes_keep_every_index_in_order() {
     assert_eq!(s.len(), 3000 - 391);
 }
 
+/// Whether a session (with its owner's email) belongs in a result.
+type Keep = dyn Fn(&SessionRec, &str) -> bool;
+
 #[test]
 fn login_time_ranges_read_in_login_time_order_list_what_a_scan_lists() {
     let mut s = store();
@@ -170,7 +173,7 @@ fn login_time_ranges_read_in_login_time_order_list_what_a_scan_lists() {
     let stamp = |t: i64| jiff::Timestamp::from_microsecond(t).unwrap().to_string();
     let (a, b) = (times[times.len() / 4], times[times.len() * 3 / 4]);
     let (ta, tb) = (stamp(a), stamp(b));
-    let cases: Vec<(String, Box<dyn Fn(&SessionRec, &str) -> bool>)> = vec![
+    let cases: Vec<(String, Box<Keep>)> = vec![
         (
             format!(r#"{{"created_at__gte":"{ta}","created_at__lt":"{tb}"}}"#),
             Box::new(move |r, _| r.created_at >= a && r.created_at < b),
