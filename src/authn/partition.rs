@@ -146,7 +146,9 @@ impl Client {
         req: SessionListRequest,
         pace: Pace,
     ) -> impl Stream<Item = Result<Response<T>, PageError>> + Send + 'static {
-        let (tx, rx) = tokio::sync::mpsc::channel(pace.config().max_window);
+        // Two pages wait for the caller at most: when it is slower than the server, the
+        // slices wait for it rather than piling pages up in memory.
+        let (tx, rx) = tokio::sync::mpsc::channel(2);
         let sender = Sender {
             once: self.single_attempt(),
             scope,

@@ -229,10 +229,7 @@ impl Reading {
         let figures = (self.goal == WalkGoal::Aggregate).then(|| figures(&self.insights));
         let users = self
             .users
-            .rows(UserColumn::Sessions, crate::authn::model::Order::Desc)
-            .into_iter()
-            .cloned()
-            .collect();
+            .into_rows(UserColumn::Sessions, crate::authn::model::Order::Desc);
         Ok(Some(Walked {
             generation,
             goal: self.goal,
