@@ -120,6 +120,8 @@ fn run_json(emu: &Emulator, args: &[&str]) -> (Duration, i32, serde_json::Value)
     std::fs::write(&token_file, &emu.token).expect("write the token file");
     std::fs::set_permissions(&token_file, std::fs::Permissions::from_mode(0o600))
         .expect("token file mode");
+    // A config file named by AUTHTOP_CONFIG must exist: an empty one sets nothing.
+    std::fs::write(state.path().join("none.toml"), "").expect("write the config file");
     let start = Instant::now();
     let out = Command::new(BIN)
         .args(args)
@@ -145,6 +147,8 @@ fn run(emu: &Emulator, args: &[&str]) -> (Duration, u64) {
     std::fs::write(&token_file, &emu.token).expect("write the token file");
     std::fs::set_permissions(&token_file, std::fs::Permissions::from_mode(0o600))
         .expect("token file mode");
+    // A config file named by AUTHTOP_CONFIG must exist: an empty one sets nothing.
+    std::fs::write(state.path().join("none.toml"), "").expect("write the config file");
     let start = Instant::now();
     let child = Command::new(BIN)
         .args(args)

@@ -346,6 +346,7 @@ async fn bench(plan: &Plan) {
         token_file: None,
         audit,
         concurrency: 4,
+        walk_window: 8,
     });
     let (mut app, initial) = App::new(
         AppInit {

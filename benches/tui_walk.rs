@@ -8,15 +8,22 @@
 //! Users tab's walk streams, keys switch tabs and open help; each key's time is from
 //! sending it to the first flushed frame showing its effect.
 //!
+//! Scale: Users + Insights over 100,000 and 1,000,000 sessions (the same 10,000 users), each
+//! walk in a child process of this bench against an `authtop emulator` process, so the
+//! kernel's peak RSS of the child is the walk's memory alone; it runs first, while this
+//! process is small (a child starts with its parent's peak). Then key-to-screen during the
+//! 1,000,000-session walk.
+//!
 //! `cargo bench --bench tui_walk` runs 100,000 sessions at pages of 1000 with 5 ms of
-//! emulator latency; `cargo test --benches` runs 2,000 sessions to prove it works.
+//! emulator latency, and the scale run to 1,000,000; `cargo test --benches` runs 2,000
+//! sessions, and 1,000 and 5,000 for the scale run, to prove it works.
 
 #[path = "support/mod.rs"]
 mod support;
 
 use authtop::audit::AuditLog;
 use authtop::authn::model::{Order, OrderBy, Timestamp};
-use authtop::authn::{Client, ClientConfig};
+use authtop::authn::{Client, ClientConfig, Secret};
 use authtop::emulator::{EmulatorConfig, Faults, RunningEmulator};
 use authtop::tui::app::{App, AppInit};
 use authtop::tui::command::{
@@ -71,8 +78,11 @@ async fn floor(emu: &RunningEmulator) -> (Duration, usize) {
 }
 
 fn spawn(emu: &RunningEmulator, dir: &std::path::Path) -> WorkerHandle {
-    let client = Client::new(ClientConfig::new(emu.base_url(), emu.service_token()))
-        .expect("client for the emulator");
+    spawn_for(&emu.base_url(), emu.service_token(), dir)
+}
+
+fn spawn_for(base_url: &str, token: Secret, dir: &std::path::Path) -> WorkerHandle {
+    let client = Client::new(ClientConfig::new(base_url, token)).expect("client for the emulator");
     worker::spawn(WorkerContext {
         client,
         profile: "bench".into(),
@@ -81,6 +91,7 @@ fn spawn(emu: &RunningEmulator, dir: &std::path::Path) -> WorkerHandle {
         token_file: None,
         audit: Arc::new(AuditLog::open(&dir.join("audit.jsonl")).expect("audit log")),
         concurrency: 4,
+        walk_window: 8,
     })
 }
 
@@ -220,9 +231,9 @@ async fn ratios(emu: &RunningEmulator, sessions: usize) -> Duration {
 }
 
 /// Keys through the real run loop while the Users tab's walk streams.
-async fn latency(emu: &RunningEmulator, sessions: usize, window: Duration) {
+async fn latency(base_url: &str, token: Secret, sessions: usize, window: Duration) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut handle = spawn(emu, dir.path());
+    let mut handle = spawn_for(base_url, token, dir.path());
     let (mut app, initial) = App::new(
         AppInit {
             profile: "bench".into(),
@@ -337,11 +348,201 @@ async fn latency(emu: &RunningEmulator, sessions: usize, window: Duration) {
     );
 }
 
+/// Set in a child run of this bench: the walk to make, as `base URL`, `token file`, one a line.
+const CHILD: &str = "AUTHTOP_BENCH_TUI_WALK";
+
+/// A running `authtop emulator` process, stopped on drop.
+struct EmulatorProcess {
+    child: std::process::Child,
+    base_url: String,
+    token: String,
+    dir: tempfile::TempDir,
+}
+
+impl Drop for EmulatorProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `authtop emulator` with `sessions` across `users`, 5 ms latency, as its own process, so
+/// its memory is not counted as the walk's; and how long it took to start.
+fn emulator_process(sessions: usize, users: usize) -> (EmulatorProcess, Duration) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tokens = dir.path().join("tokens.json");
+    let started = Instant::now();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_authtop"))
+        .args(["emulator", "--port", "0", "--seed", "1", "--latency", "5ms"])
+        .args(["--sessions", &sessions.to_string()])
+        .args(["--users", &users.to_string()])
+        .arg("--tokens-out")
+        .arg(&tokens)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .expect("spawn authtop emulator");
+    let mut emu = EmulatorProcess {
+        child,
+        base_url: String::new(),
+        token: String::new(),
+        dir,
+    };
+    let deadline = Instant::now() + Duration::from_secs(600);
+    while Instant::now() < deadline {
+        let parsed = std::fs::read(&tokens)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok());
+        if let Some(v) = parsed {
+            emu.base_url = v["base_url"].as_str().unwrap_or_default().to_string();
+            emu.token = v["service_token"].as_str().unwrap_or_default().to_string();
+            return (emu, started.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("the emulator did not start within 600 s");
+}
+
+/// The child's side: one Users + Insights walk through the worker, its time on stdout.
+fn child_walk(spec: &str) {
+    let mut lines = spec.lines();
+    let (Some(base_url), Some(token_file)) = (lines.next(), lines.next()) else {
+        panic!("{CHILD} names a base URL and a token file");
+    };
+    let token = std::fs::read_to_string(token_file).expect("token file");
+    support::runtime().block_on(async {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut h = spawn_for(base_url, Secret::new(token.trim()), dir.path());
+        let took = walk(&mut h, 1, "", WalkGoal::Aggregate).await;
+        println!("{}", took.as_secs_f64());
+    });
+}
+
+/// Runs one Users + Insights walk in a child process; its time and the child's peak RSS
+/// in KiB (the whole process: runtime, worker, the pages in flight and the aggregates).
+fn walk_in_child(emu: &EmulatorProcess) -> (Duration, u64) {
+    use std::os::unix::fs::PermissionsExt;
+    let token_file = emu.dir.path().join("service-token");
+    std::fs::write(&token_file, &emu.token).expect("write the token file");
+    std::fs::set_permissions(&token_file, std::fs::Permissions::from_mode(0o600))
+        .expect("token file mode");
+    let spec = format!("{}\n{}", emu.base_url, token_file.display());
+    let child = std::process::Command::new(std::env::current_exe().expect("this bench"))
+        .env(CHILD, spec)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .expect("spawn the walk");
+    // Reaped below with wait4, which also reports the peak RSS that `wait()` cannot.
+    #[allow(clippy::zombie_processes)]
+    let mut child = child;
+    let mut out = String::new();
+    if let Some(mut pipe) = child.stdout.take() {
+        let _ = std::io::Read::read_to_string(&mut pipe, &mut out);
+    }
+    let mut status = 0;
+    // SAFETY: rusage is plain data; wait4 fills it for our own child, which std has not reaped.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = libc::pid_t::try_from(child.id()).expect("a child pid fits pid_t");
+    let r = unsafe { libc::wait4(pid, &raw mut status, 0, &raw mut usage) };
+    assert!(
+        r == pid && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "the walk did not exit cleanly: status {status}"
+    );
+    let secs: f64 = out.trim().parse().expect("the walk prints its time");
+    (
+        Duration::from_secs_f64(secs),
+        u64::try_from(usage.ru_maxrss).unwrap_or(0),
+    )
+}
+
+/// Users + Insights over `sizes` sessions (the same users each time, so the walk's own
+/// memory is what grows, if anything), each walk a child process whose peak RSS the
+/// kernel reports; beside the raw sequential floor measured against the same emulator.
+/// Returns the largest emulator, for the key-to-screen run during that walk.
+fn scale(sizes: [usize; 2], users: usize, rounds: usize) -> (EmulatorProcess, Duration) {
+    println!(
+        "TUI Users + Insights walk (the worker's, a child process each run), {users} users, pages of {PAGE}, 5 ms emulator latency (an `authtop emulator` process), window 8, medians of {rounds}"
+    );
+    let mut rss = Vec::new();
+    let mut last = None;
+    for n in sizes {
+        let (emu, start) = emulator_process(n, users);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let floor_of = || {
+            rt.block_on(support::floor::raw_floor(
+                &emu.base_url,
+                &emu.token,
+                PAGE as usize,
+            ))
+        };
+        let _ = floor_of();
+        let (mut floors, mut walks, mut kib) = (Vec::new(), Vec::new(), 0);
+        let mut pages = 0;
+        for _ in 0..rounds {
+            let (f, p) = floor_of();
+            floors.push(f);
+            pages = p;
+            let (w, k) = walk_in_child(&emu);
+            walks.push(w);
+            kib = kib.max(k);
+        }
+        let (f, w) = (median(&mut floors), median(&mut walks));
+        println!(
+            "  {n:>9} sessions: walk {:>7.3} s; raw sequential floor {:>7.3} s ({pages} pages): ratio {:.2}; peak RSS {:>7} KiB; emulator start {:.1} s",
+            w.as_secs_f64(),
+            f.as_secs_f64(),
+            w.as_secs_f64() / f.as_secs_f64(),
+            kib,
+            start.as_secs_f64()
+        );
+        rss.push(kib);
+        last = Some((emu, w));
+    }
+    if let [small, big] = rss[..] {
+        println!(
+            "  peak RSS {} vs {} sessions: ratio {:.2} (target <= 1.5)",
+            sizes[1],
+            sizes[0],
+            big as f64 / small.max(1) as f64
+        );
+    }
+    last.expect("two sizes")
+}
+
 fn main() {
-    let sessions = if support::full_run() { 100_000 } else { 2_000 };
+    if let Ok(spec) = std::env::var(CHILD) {
+        child_walk(&spec);
+        return;
+    }
+    let full = support::full_run();
+    // First, while this process is small: a child inherits its parent's peak RSS.
+    let (big, took) = if full {
+        scale([100_000, 1_000_000], 10_000, ROUNDS)
+    } else {
+        scale([1_000, 5_000], 100, 1)
+    };
+    let sessions = if full { 100_000 } else { 2_000 };
     support::runtime().block_on(async {
         let emu = emulator(sessions).await;
         let walk = ratios(&emu, sessions).await;
-        latency(&emu, sessions, walk.mul_f64(0.5)).await;
+        latency(
+            &emu.base_url(),
+            emu.service_token(),
+            sessions,
+            walk.mul_f64(0.5),
+        )
+        .await;
+        let n = if full { 1_000_000 } else { 5_000 };
+        latency(
+            &big.base_url,
+            Secret::new(big.token.clone()),
+            n,
+            took.mul_f64(0.5),
+        )
+        .await;
     });
 }

@@ -63,9 +63,23 @@ pub struct Ticket {
     generation: u64,
 }
 
+/// How a pace went so far: what the server pushed back with and how far the window fell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaceRecord {
+    /// 429 answers reported.
+    pub throttled: u64,
+    /// 5xx answers and timeouts reported.
+    pub strained: u64,
+    /// The narrowest the window has been.
+    pub narrowest: usize,
+    /// Longest `Retry-After` the server sent.
+    pub longest_retry_after: Option<Duration>,
+}
+
 #[derive(Debug)]
 struct State {
     window: f64,
+    record: PaceRecord,
     generation: u64,
     refusals_in_a_row: u32,
     pauses_in_a_row: u32,
@@ -83,10 +97,17 @@ impl Pace {
     /// A pace starting with the whole window open.
     pub fn new(config: PaceConfig) -> Self {
         let window = config.max_window as f64;
+        let narrowest = config.max_window;
         Self {
             config,
             state: Arc::new(Mutex::new(State {
                 window,
+                record: PaceRecord {
+                    throttled: 0,
+                    strained: 0,
+                    narrowest,
+                    longest_retry_after: None,
+                },
                 generation: 0,
                 refusals_in_a_row: 0,
                 pauses_in_a_row: 0,
@@ -115,6 +136,11 @@ impl Pace {
         )]
         let w = self.state().window.floor() as usize;
         w.clamp(1, self.config.max_window)
+    }
+
+    /// How it went so far.
+    pub fn record(&self) -> PaceRecord {
+        self.state().record
     }
 
     /// Before this instant nothing new may start (a shared pause), if one is on.
@@ -148,6 +174,14 @@ impl Pace {
         if ticket.generation == s.generation {
             s.window = (s.window / 2.0).max(1.0);
             s.generation += 1;
+            // The window is kept within 1..=max_window, so the cast cannot truncate.
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "the window is kept within 1..=max_window"
+            )]
+            let w = s.window.floor() as usize;
+            s.record.narrowest = s.record.narrowest.min(w);
         }
     }
 
@@ -164,8 +198,13 @@ impl Pace {
                 // Additive increase: about one more request per window of answers.
                 s.window = (s.window + 1.0 / s.window).min(self.config.max_window as f64);
             }
-            Feedback::Strained => Self::decrease(&mut s, ticket),
+            Feedback::Strained => {
+                s.record.strained += 1;
+                Self::decrease(&mut s, ticket);
+            }
             Feedback::Throttled { retry_after } => {
+                s.record.throttled += 1;
+                s.record.longest_retry_after = s.record.longest_retry_after.max(retry_after);
                 Self::decrease(&mut s, ticket);
                 s.refusals_in_a_row = s.refusals_in_a_row.saturating_add(1);
                 if s.refusals_in_a_row >= self.config.pause_after
@@ -221,6 +260,9 @@ mod tests {
             pace.report(t, Feedback::Answered, now);
         }
         assert_eq!(pace.window(), 8, "never past the configured window");
+        let record = pace.record();
+        assert_eq!((record.strained, record.throttled), (8, 1));
+        assert_eq!(record.narrowest, 2, "the record keeps the narrowest window");
     }
 
     #[test]

@@ -12,9 +12,11 @@
 //! walked oldest first; a slice still paging when others run out is cut at the last
 //! login time read, and what remains walked as two slices.
 //!
-//! How many pages are in flight follows one shared [`Pace`]: a page that needed retries
-//! narrows the window, clean answers widen it, so a throttling server slows the walk down
-//! without failing it (the client retries each page as it always does).
+//! How many pages are in flight follows one shared [`Pace`]. Each page is sent once at a
+//! time and retried here, not inside the client, so the pace hears of every 429 (with its
+//! `Retry-After`), 5xx and timeout when it happens: the window narrows at once and a run
+//! of refusals pauses every slice, while clean answers widen it again. A throttling
+//! server slows the walk down without failing it.
 
 use super::call::ListScope;
 use super::client::Client;
@@ -22,11 +24,12 @@ use super::error::Error;
 use super::model::{Filter, ListPage, Order, OrderBy, SessionListRequest, Timestamp};
 use super::pages::walk;
 use super::response::{PageError, Response};
+use super::retry::{RetryNotice, is_retryable_status};
 use crate::actions::pace::{Feedback, Pace, PaceConfig};
 use futures::stream::FuturesUnordered;
 use futures::{Stream, StreamExt};
 use std::collections::{HashSet, VecDeque};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Pages a partitioned walk has in flight at most, unless configured otherwise.
 pub const DEFAULT_WALK_WINDOW: usize = 8;
@@ -110,6 +113,17 @@ fn slices(lo: i64, hi: i64, n: usize) -> Vec<Slice> {
     out
 }
 
+/// The pace a partitioned walk of at most `window` pages in flight starts with: its pauses
+/// and its cap on a server's `Retry-After` follow the client's own retry policy.
+pub fn walk_pace(client: &Client, window: usize) -> Pace {
+    let retry = &client.config().retry;
+    let mut config = PaceConfig::new(window);
+    config.base_pause = retry.base_delay;
+    config.max_pause = retry.max_delay;
+    config.retry_after_cap = retry.max_delay;
+    Pace::new(config)
+}
+
 impl Client {
     /// Every page `req`'s filter matches, in no particular order, from slices of login
     /// time walked at once under a pace of at most `window` pages in flight. A failed
@@ -121,11 +135,27 @@ impl Client {
         req: SessionListRequest,
         window: usize,
     ) -> impl Stream<Item = Result<Response<T>, PageError>> + Send + 'static {
-        let (tx, rx) = tokio::sync::mpsc::channel(window.max(1));
-        let client = self.clone();
+        self.paced_pages(scope, req, walk_pace(self, window))
+    }
+
+    /// [`Client::partitioned_pages`] under a pace the caller keeps, so it can read how
+    /// the walk was paced ([`Pace::record`]) or share the pace with other requests.
+    pub fn paced_pages<T: ListPage>(
+        &self,
+        scope: ListScope,
+        req: SessionListRequest,
+        pace: Pace,
+    ) -> impl Stream<Item = Result<Response<T>, PageError>> + Send + 'static {
+        // Two pages wait for the caller at most: when it is slower than the server, the
+        // slices wait for it rather than piling pages up in memory.
+        let (tx, rx) = tokio::sync::mpsc::channel(2);
+        let sender = Sender {
+            once: self.single_attempt(),
+            scope,
+            pace,
+        };
         let task = tokio::spawn(async move {
-            let pace = Pace::new(PaceConfig::new(window));
-            if let Err(error) = run::<T>(&client, &scope, &req, &pace, &tx).await {
+            if let Err(error) = run::<T>(&sender, &req, &tx).await {
                 let _ = tx
                     .send(Err(PageError {
                         error,
@@ -152,25 +182,105 @@ impl Drop for AbortOnDrop {
 
 type Tx<T> = tokio::sync::mpsc::Sender<Result<Response<T>, PageError>>;
 
-/// The page `req` names, retried as the client retries every call.
-async fn page<T: ListPage>(
-    client: &Client,
-    scope: &ListScope,
-    req: SessionListRequest,
-) -> Result<Response<T>, Error> {
-    let mut pages = std::pin::pin!(walk::<T>(client.clone(), scope.clone(), req, false));
-    match pages.next().await {
-        Some(Ok(p)) => Ok(p),
-        Some(Err(e)) => Err(e.error),
-        None => Err(Error::Config("the server sent no page".into())),
+/// What every page of one walk is sent with: a client making each call once, and the pace.
+#[derive(Clone)]
+struct Sender {
+    once: Client,
+    scope: ListScope,
+    pace: Pace,
+}
+
+/// How the pace should hear of a failed attempt; `None` when trying again cannot help.
+fn pushback(e: &Error) -> Option<Feedback> {
+    match e {
+        Error::Api(a) if a.http_status == 429 => Some(Feedback::Throttled {
+            retry_after: a.retry_after,
+        }),
+        Error::Api(a) if is_retryable_status(a.http_status) => Some(Feedback::Strained),
+        Error::Decode { http_status, .. } if is_retryable_status(*http_status) => {
+            Some(Feedback::Strained)
+        }
+        Error::Transport { kind, .. } if !kind.is_permanent() => Some(Feedback::Strained),
+        _ => None,
+    }
+}
+
+impl Sender {
+    /// The page `req` names, each attempt under the pace and reported to it; retried as
+    /// the client's policy allows (429s waited out without spending an attempt, up to its
+    /// `throttled_free`).
+    async fn page<T: ListPage>(&self, req: SessionListRequest) -> Result<Response<T>, Error> {
+        let policy = &self.once.config().retry;
+        let (mut failed, mut throttled) = (0u32, 0u32);
+        loop {
+            self.pace.ready().await;
+            let ticket = self.pace.ticket();
+            let e = match self.attempt::<T>(req.clone()).await {
+                Ok(page) => {
+                    self.pace.report(ticket, Feedback::Answered, Instant::now());
+                    return Ok(page);
+                }
+                Err(e) => e,
+            };
+            let Some(feedback) = pushback(&e) else {
+                return Err(e);
+            };
+            self.pace.report(ticket, feedback, Instant::now());
+            let free =
+                matches!(feedback, Feedback::Throttled { .. }) && throttled < policy.throttled_free;
+            let wait = if free {
+                throttled += 1;
+                // The server's word, else a short pause: the attempt count does not grow.
+                policy.delay(0, e.retry_after())
+            } else {
+                failed += 1;
+                if failed >= policy.attempts() {
+                    return Err(e);
+                }
+                policy.delay(failed - 1, e.retry_after())
+            };
+            self.notify(&e, failed + throttled + 1, wait);
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// One attempt at the page `req` names.
+    async fn attempt<T: ListPage>(&self, req: SessionListRequest) -> Result<Response<T>, Error> {
+        let mut pages =
+            std::pin::pin!(walk::<T>(self.once.clone(), self.scope.clone(), req, false));
+        match pages.next().await {
+            Some(Ok(p)) => Ok(p),
+            Some(Err(e)) => Err(e.error),
+            None => Err(Error::Config("the server sent no page".into())),
+        }
+    }
+
+    /// Tells the client's retry hook, as the client does before its own retries.
+    fn notify(&self, e: &Error, next_attempt: u32, wait: Duration) {
+        let Some(hook) = &self.once.config().on_retry else {
+            return;
+        };
+        let reason = match e {
+            Error::Api(a) => a.http_status.to_string(),
+            Error::Decode { http_status, .. } => http_status.to_string(),
+            Error::Transport { kind, .. } => format!("{kind:?}").to_lowercase(),
+            _ => "error".into(),
+        };
+        let policy = &self.once.config().retry;
+        hook(&RetryNotice {
+            path: "v2/session/list".into(),
+            reason,
+            next_attempt,
+            max_attempts: policy.attempts() + policy.throttled_free,
+            wait,
+        });
     }
 }
 
 /// The login time of the oldest (`Asc`) or newest (`Desc`) match, with the server's
 /// count of matches when it gives one.
 async fn edge(
-    client: &Client,
-    scope: &ListScope,
+    sender: &Sender,
     req: &SessionListRequest,
     order: Order,
 ) -> Result<(Option<Timestamp>, Option<u64>), Error> {
@@ -181,7 +291,9 @@ async fn edge(
         order_by: Some(OrderBy::CreatedAt),
         size: Some(1),
     };
-    let first = page::<super::model::SessionListResult>(client, scope, probe).await?;
+    let first = sender
+        .page::<super::model::SessionListResult>(probe)
+        .await?;
     Ok((
         first.result.sessions.first().map(|s| s.created_at),
         first.result.count,
@@ -189,15 +301,14 @@ async fn edge(
 }
 
 async fn run<T: ListPage>(
-    client: &Client,
-    scope: &ListScope,
+    sender: &Sender,
     req: &SessionListRequest,
-    pace: &Pace,
     tx: &Tx<T>,
 ) -> Result<(), Error> {
+    let pace = &sender.pace;
     let ((oldest, _), (newest, count)) = futures::try_join!(
-        edge(client, scope, req, Order::Asc),
-        edge(client, scope, req, Order::Desc)
+        edge(sender, req, Order::Asc),
+        edge(sender, req, Order::Desc)
     )?;
     let window = pace.config().max_window;
     // Two slices a window, fewer when the server's count says the pages are fewer: a
@@ -219,29 +330,23 @@ async fn run<T: ListPage>(
     let newest = newest.map_or(0, Timestamp::as_microsecond);
     let mut in_flight = FuturesUnordered::new();
     loop {
-        while in_flight.len() < pace.window() && !queue.is_empty() {
-            pace.ready().await;
+        // Each page waits out a shared pause itself, so pages already in flight keep
+        // being read while new ones wait.
+        while in_flight.len() < pace.window() {
             let Some(slice) = queue.pop_front() else {
                 break;
             };
-            let ticket = pace.ticket();
             let r = slice.request(req);
-            let (client, scope) = (client.clone(), scope.clone());
+            let sender = sender.clone();
             in_flight.push(async move {
-                let got = page::<T>(&client, &scope, r).await;
-                (slice, ticket, got)
+                let got = sender.page::<T>(r).await;
+                (slice, got)
             });
         }
-        let Some((mut slice, ticket, got)) = in_flight.next().await else {
+        let Some((mut slice, got)) = in_flight.next().await else {
             return Ok(());
         };
         let mut got = got?;
-        let feedback = if got.attempts > 1 {
-            Feedback::Strained
-        } else {
-            Feedback::Answered
-        };
-        pace.report(ticket, feedback, Instant::now());
         let keys = got.result.keys();
         let next = got
             .result

@@ -362,6 +362,7 @@ async fn walk(ctx: &Ctx, client: &Client, run: &RunArgs) -> Result<Snapshot, Cli
             sample: SAMPLE,
             // With --all, matching everything is what was asked for: no count needed.
             whole: !run.all,
+            window: ctx.settings.walk_window,
         },
         &cancel,
         |p| shown.walked(p),

@@ -77,6 +77,10 @@ pub struct GlobalArgs {
     /// Requests in flight for bulk actions [default: 8].
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     pub concurrency: Option<u32>,
+    /// Pages in flight at most when a whole result is read in no particular order
+    /// (`list --all` without an order, local terms, `users`, bulk targets) [default: 8].
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub walk_window: Option<u32>,
     /// Time for a whole call, retries included, e.g. `30s`, `1h30m` [default: 30s].
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_positive)]
     pub timeout: Option<Duration>,
@@ -438,6 +442,7 @@ impl GlobalArgs {
             profile: given(m, "profile", PROFILE_ENV, self.profile.clone()),
             allow_http: switch(self.allow_http),
             concurrency: self.concurrency.map(|n| Given::flag(n as usize)),
+            walk_window: self.walk_window.map(|n| Given::flag(n as usize)),
             timeout: self.timeout.map(Given::flag),
             attempt_timeout: self.attempt_timeout.map(Given::flag),
             read_only: switch(self.read_only),

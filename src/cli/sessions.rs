@@ -86,7 +86,9 @@ pub async fn walk_local(
         })
         .await
     } else {
-        investigate::walk_any_order(client, scope, req, &mut matcher, &cancel, on_page).await
+        let window = ctx.settings.walk_window;
+        investigate::walk_any_order(client, scope, req, window, &mut matcher, &cancel, on_page)
+            .await
     };
     drop(shown);
     if let Some(e) = failed {
@@ -192,7 +194,7 @@ pub async fn list(ctx: &Ctx, scope: ListScope, args: ListArgs) -> Result<(), Cli
     // Without an order asked for, the walk is split by login time and its slices read at
     // once; the sessions come in no particular order.
     let unordered = args.order_by.is_none() && !args.asc && req.last.is_none();
-    let window = crate::authn::partition::DEFAULT_WALK_WINDOW;
+    let window = ctx.settings.walk_window;
     if unordered && ctx.format == Format::Ndjson {
         let pages = client.partitioned_pages(scope.clone(), req, window);
         return write_pages(ctx, writer, pages, worded, |w, page: &RawSessionList| {

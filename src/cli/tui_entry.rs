@@ -34,6 +34,7 @@ pub fn options(settings: Settings, log_filter: Option<String>) -> Result<TuiOpti
     }
     opts.read_only = settings.read_only;
     opts.concurrency = settings.concurrency;
+    opts.walk_window = settings.walk_window;
     opts.audit_log = Some(settings.audit_log);
     opts.page_size = settings.page_size;
     opts.auto_reload = settings.auto_reload;

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 /// Bulk concurrency.
 pub const CONCURRENCY: usize = 8;
+/// Pages a walk that needs no order has in flight at most.
+pub const WALK_WINDOW: usize = 8;
 /// Rows per page.
 pub const PAGE_SIZE: u32 = 50;
 /// The largest page the API serves (`--size`, `page_size`).

@@ -19,6 +19,7 @@
 //! user_token_file = "~/.config/authtop/work-user.json"
 //! read_only = true
 //! concurrency = 8
+//! walk_window = 8                  # pages in flight at most when a whole result is read
 //! page_size = 50
 //! auto_reload = "30s"              # or "off"
 //! rewalk_after = "5m"              # a walked result is walked again this old ("off": only r)
@@ -110,6 +111,11 @@ pub const PROFILE_KEYS: &[(&str, &str, &str)] = &[
         "a whole number, at least 1",
         "requests in flight for bulk actions",
     ),
+    (
+        "walk_window",
+        "a whole number, 1 to 64",
+        "pages in flight at most when a whole result is read in no particular order (default 8)",
+    ),
     ("page_size", "a whole number, 1 to 1000", "rows per page"),
     ("color", "never, auto or always", "colour and bold"),
     (
@@ -190,6 +196,8 @@ pub struct Profile {
     pub read_only: Option<bool>,
     /// Bulk concurrency.
     pub concurrency: Option<usize>,
+    /// Pages in flight at most in a walk that needs no order.
+    pub walk_window: Option<usize>,
     /// Rows per page.
     pub page_size: Option<u32>,
     /// Colour: `never`, `auto` or `always`.

@@ -93,6 +93,8 @@ pub struct Inputs {
     pub allow_http: Option<Given<bool>>,
     /// `--concurrency`.
     pub concurrency: Option<Given<usize>>,
+    /// `--walk-window`.
+    pub walk_window: Option<Given<usize>>,
     /// `--timeout`: the whole call.
     pub timeout: Option<Given<Duration>>,
     /// `--attempt-timeout`: one attempt.

@@ -22,8 +22,12 @@ use std::time::Duration;
 pub use super::defaults::{
     ATTEMPT_TIMEOUT as DEFAULT_ATTEMPT_TIMEOUT, AUTO_RELOAD as DEFAULT_AUTO_RELOAD,
     CONCURRENCY as DEFAULT_CONCURRENCY, MAX_PAGE_SIZE, PAGE_SIZE as DEFAULT_PAGE_SIZE,
-    TIMEOUT as DEFAULT_TIMEOUT,
+    TIMEOUT as DEFAULT_TIMEOUT, WALK_WINDOW as DEFAULT_WALK_WINDOW,
 };
+
+/// The widest walk window a profile or `--walk-window` may ask for: past it a walk only
+/// adds load on the server, not speed.
+pub const MAX_WALK_WINDOW: usize = 64;
 
 /// One line of `authtop config show`: a setting, its shown (redacted) value and its origin.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +72,8 @@ pub struct Settings {
     pub token_file: Option<PathBuf>,
     /// Bulk concurrency (at least 1).
     pub concurrency: usize,
+    /// Pages in flight at most in a walk that needs no order (1 to [`MAX_WALK_WINDOW`]).
+    pub walk_window: usize,
     /// The audit log file.
     pub audit_log: PathBuf,
     /// Rows per page.
@@ -426,6 +432,21 @@ pub fn resolve_with(
     }
     origins.push(origin("concurrency", &concurrency));
 
+    let walk_window = pick(
+        inputs.walk_window.clone(),
+        prof.walk_window,
+        &from_profile,
+        DEFAULT_WALK_WINDOW,
+    );
+    if walk_window.0 == 0 || walk_window.0 > MAX_WALK_WINDOW {
+        return Err(ConfigError::BadValue {
+            setting: "walk_window",
+            origin: walk_window.1,
+            reason: format!("must be 1 to {MAX_WALK_WINDOW}"),
+        });
+    }
+    origins.push(origin("walk_window", &walk_window));
+
     let page_size = pick(None, prof.page_size, &from_profile, DEFAULT_PAGE_SIZE);
     if page_size.0 == 0 || page_size.0 > MAX_PAGE_SIZE {
         return Err(ConfigError::BadValue {
@@ -551,6 +572,7 @@ pub fn resolve_with(
         user_token_problem: users.problem,
         token_file: users.file.map(|(p, _)| p),
         concurrency: concurrency.0,
+        walk_window: walk_window.0,
         audit_log: audit_log.0,
         page_size: page_size.0,
         color: color.0,

@@ -17,6 +17,7 @@
 
 use super::cursor::{Cursor, KeyRef, SortKey, fingerprint};
 use super::errors::Failure;
+use super::filter::{Cmp, Cond, TimeField};
 use super::ids;
 use super::matcher::Matcher;
 use super::records::{SECOND, SESSION_TYPE, SessionRec, User};
@@ -378,8 +379,35 @@ impl Store {
             },
             None => None,
         };
+        // A login-time range read in login-time order is a stretch of that index, found by
+        // two binary searches: a walk split by login time pays for its own slice, not for
+        // a scan of every session per slice.
+        let span = if owner.is_none() && q.order_by == OrderBy::CreatedAt {
+            self.created_span(&q.conds)
+        } else {
+            None
+        };
         // The page's slots plus, if there is one, the first row of the next page.
-        let (rows, count): (Vec<usize>, usize) = if q.conds.is_empty() {
+        let (rows, count): (Vec<usize>, usize) = if let Some((lo, hi, rest)) = span {
+            let index = &self.indexes[slot(OrderBy::CreatedAt)][lo..hi];
+            if rest {
+                let m = Matcher::new(&q.conds, &self.users, None);
+                let hit = |at: &usize| self.at(*at).is_some_and(|r| m.matches(r));
+                let count = index.iter().filter(|&&at| hit(&(at as usize))).count();
+                let rows = self
+                    .ordered(index, q.order_by, q.order, after.as_ref())
+                    .filter(hit)
+                    .take(q.size + 1)
+                    .collect();
+                (rows, count)
+            } else {
+                let rows = self
+                    .ordered(index, q.order_by, q.order, after.as_ref())
+                    .take(q.size + 1)
+                    .collect();
+                (rows, index.len())
+            }
+        } else if q.conds.is_empty() {
             let scoped: Index;
             let index = match owner {
                 Some(u) => {
@@ -457,6 +485,35 @@ impl Store {
             shown,
             json: json.unwrap_or_default(),
         })
+    }
+
+    /// The stretch `[lo, hi)` of the login-time index that the login-time bounds among
+    /// `conds` allow, and whether other conditions remain; None without such a bound.
+    fn created_span(&self, conds: &[Cond]) -> Option<(usize, usize, bool)> {
+        let index = &self.indexes[slot(OrderBy::CreatedAt)];
+        let time = |at: u32| self.at(at as usize).map_or(i64::MIN, |r| r.created_at);
+        let (mut lo, mut hi) = (0, index.len());
+        let (mut bounded, mut rest) = (false, false);
+        for c in conds {
+            let Cond::Time(TimeField::CreatedAt, cmp, t) = c else {
+                rest = true;
+                continue;
+            };
+            bounded = true;
+            let from = index.partition_point(|&at| time(at) < *t);
+            let past = index.partition_point(|&at| time(at) <= *t);
+            match cmp {
+                Cmp::Gte => lo = lo.max(from),
+                Cmp::Gt => lo = lo.max(past),
+                Cmp::Lt => hi = hi.min(from),
+                Cmp::Lte => hi = hi.min(past),
+                Cmp::Eq => {
+                    lo = lo.max(from);
+                    hi = hi.min(past);
+                }
+            }
+        }
+        bounded.then_some((lo, hi.max(lo), rest))
     }
 
     /// `u`'s sessions in the order of `ob`.

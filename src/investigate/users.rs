@@ -258,6 +258,17 @@ impl Users {
         self.rows.is_empty()
     }
 
+    /// The rows ordered by `column` in `order`, handed over rather than copied, so a
+    /// table of many users is never held twice.
+    pub fn into_rows(self, column: UserColumn, order: Order) -> Vec<UserRow> {
+        let mut rows: Vec<UserRow> = self.rows.into_values().collect();
+        rows.sort_by(|a, b| match order {
+            Order::Asc => column.compare(a, b),
+            Order::Desc => column.compare(b, a),
+        });
+        rows
+    }
+
     /// The rows ordered by `column` in `order`.
     pub fn rows(&self, column: UserColumn, order: Order) -> Vec<&UserRow> {
         let mut rows: Vec<&UserRow> = self.rows.values().collect();

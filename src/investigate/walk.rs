@@ -69,12 +69,13 @@ where
 }
 
 /// [`walk`] for callers that need no order: from the first page, the walk is split by
-/// login time and its slices read at once (`req.last` set: the plain walk from there).
-/// A failed page has no cursor to resume from.
+/// login time and its slices read at once, at most `window` pages in flight (`req.last`
+/// set: the plain walk from there). A failed page has no cursor to resume from.
 pub async fn walk_any_order<F>(
     client: &Client,
     scope: ListScope,
     req: SessionListRequest,
+    window: usize,
     matcher: &mut Matcher,
     cancel: &CancellationToken,
     mut each: F,
@@ -85,7 +86,6 @@ where
     if req.last.is_some() {
         return walk(client, scope, req, matcher, cancel, each).await;
     }
-    let window = crate::authn::partition::DEFAULT_WALK_WINDOW;
     let pages = client.partitioned_pages(scope, req, window);
     drive(
         pages,
@@ -181,6 +181,35 @@ where
             each(cursor, page.sessions, progress)
         },
     )
+    .await
+}
+
+/// [`walk_raw`] for callers that need no order: split by login time as
+/// [`walk_any_order`] is, at most `window` pages in flight. `each` gets no cursor (a page
+/// of one slice cannot be found again by the walk's own filter), and a failed page has no
+/// cursor to resume from.
+pub async fn walk_raw_any_order<F>(
+    client: &Client,
+    scope: ListScope,
+    req: SessionListRequest,
+    window: usize,
+    cancel: &CancellationToken,
+    mut each: F,
+) -> Result<Outcome, WalkError>
+where
+    F: FnMut(Vec<Box<RawValue>>, &mut Progress) -> ControlFlow<()>,
+{
+    if req.last.is_some() {
+        return walk_raw(client, scope, req, cancel, |_, rows, progress| {
+            each(rows, progress)
+        })
+        .await;
+    }
+    let pages = client.partitioned_pages(scope, req, window);
+    drive(pages, None, cancel, |_, page: RawSessionList, progress| {
+        progress.scanned += page.sessions.len() as u64;
+        each(page.sessions, progress)
+    })
     .await
 }
 

@@ -236,6 +236,8 @@ pub struct Walk {
     pub sample: usize,
     /// Also count the whole project first (for [`Snapshot::matches_everything`]).
     pub whole: bool,
+    /// Pages in flight at most.
+    pub window: usize,
 }
 
 /// Walks every session `set` matches (pages of [`WALK_PAGE_SIZE`], local terms applied),
@@ -261,8 +263,14 @@ pub async fn snapshot(
     let mut users = BTreeSet::new();
     let mut targets = Vec::new();
     let mut sample = Vec::new();
-    let outcome =
-        investigate::walk_any_order(client, scope, req, &mut matcher, cancel, |page, p| {
+    let outcome = investigate::walk_any_order(
+        client,
+        scope,
+        req,
+        opts.window,
+        &mut matcher,
+        cancel,
+        |page, p| {
             for s in page {
                 if !seen.insert(s.id.clone()) {
                     continue;
@@ -281,8 +289,9 @@ pub async fn snapshot(
             }
             on(p);
             ControlFlow::Continue(())
-        })
-        .await?;
+        },
+    )
+    .await?;
     if !outcome.complete {
         return Err(WalkError {
             error: Error::Config("the walk was cancelled before its last page".into()),

@@ -42,6 +42,8 @@ pub struct TuiOptions {
     pub token_file: Option<PathBuf>,
     /// Bulk concurrency.
     pub concurrency: usize,
+    /// Pages in flight at most in a walk that needs no order.
+    pub walk_window: usize,
     /// Audit log path; None = `audit.jsonl` in the state folder.
     pub audit_log: Option<PathBuf>,
     /// Log file path; None = `authtop.log` in the state folder.
@@ -105,6 +107,7 @@ impl TuiOptions {
             refresh_token: None,
             token_file: None,
             concurrency: defaults::CONCURRENCY,
+            walk_window: defaults::WALK_WINDOW,
             audit_log: None,
             log_file: None,
             log_filter: "info".into(),
@@ -241,6 +244,7 @@ pub async fn run(opts: TuiOptions) -> Result<Quit> {
             token_file: opts.token_file.clone(),
             audit: audit.clone(),
             concurrency: opts.concurrency,
+            walk_window: opts.walk_window,
         });
         let mut handle = handle;
         ledgers.push(Arc::clone(&handle.ledger));

@@ -36,6 +36,8 @@ pub struct WorkerContext {
     pub audit: Arc<AuditLog>,
     /// Bulk invalidations in flight at once (at least 1).
     pub concurrency: usize,
+    /// Pages in flight at most in a walk that needs no order (at least 1).
+    pub walk_window: usize,
 }
 
 /// The UI's ends of a running worker.
@@ -106,6 +108,8 @@ struct Shared {
     refresh_gate: tokio::sync::Mutex<()>,
     token_file: Option<PathBuf>,
     engine: Engine,
+    /// Pages in flight at most in a walk that needs no order.
+    walk_window: usize,
     /// Where the audit log is, so lists of ids not attempted go beside it.
     audit_path: PathBuf,
     /// Every destructive run and what it did, for the summary at exit.

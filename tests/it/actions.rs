@@ -367,6 +367,7 @@ async fn the_tui_worker_sends_nothing_when_the_audit_log_cannot_be_written() {
         token_file: None,
         audit: Arc::new(full),
         concurrency: 4,
+        walk_window: 8,
     });
     handle
         .commands
@@ -431,6 +432,7 @@ async fn the_tui_workers_audit_lines_name_the_owner_of_a_listed_session() {
         token_file: None,
         audit: Arc::new(AuditLog::open(&path).unwrap()),
         concurrency: 2,
+        walk_window: 8,
     });
     let listed = next(
         &mut handle,

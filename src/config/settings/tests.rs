@@ -295,6 +295,32 @@ fn zero_concurrency_is_refused() {
 }
 
 #[test]
+fn the_walk_window_is_taken_flag_then_profile_then_default_and_bounded() {
+    let f = file("[profiles.default]\nwalk_window = 4\n[profiles.wide]\nwalk_window = 65\n");
+    let s = resolve_with(&Inputs::default(), None, None, &no_env).unwrap();
+    assert_eq!(s.walk_window, DEFAULT_WALK_WINDOW);
+    let s = resolve_with(&Inputs::default(), None, Some(f.clone()), &no_env).unwrap();
+    assert_eq!(s.walk_window, 4);
+    assert_eq!(
+        shown(&s, "walk_window").source,
+        Source::Profile("default".into())
+    );
+    let flag = Inputs {
+        walk_window: Some(Given::flag(16)),
+        ..Default::default()
+    };
+    let s = resolve_with(&flag, None, Some(f.clone()), &no_env).unwrap();
+    assert_eq!(s.walk_window, 16);
+    let wide = Inputs {
+        profile: Some(Given::flag("wide".into())),
+        ..Default::default()
+    };
+    let e = resolve_with(&wide, None, Some(f), &no_env).unwrap_err();
+    assert!(e.to_string().contains("walk_window"), "{e}");
+    assert!(e.to_string().contains("1 to 64"), "{e}");
+}
+
+#[test]
 fn the_keys_the_docs_name_are_taken_flag_then_profile_then_default() {
     let f = file(
         "[profiles.default]\ntimeout = \"45s\"\nattempt_timeout = 5\naudit_log = \"/var/log/authtop.jsonl\"\nauto_reload = 45\n[profiles.fast]\nauto_reload = \"250ms\"\n",

@@ -4,6 +4,7 @@ use super::*;
 use crate::emulator::seed;
 use crate::emulator::validate::{Endpoint, parse};
 use serde_json::Value;
+use std::collections::BTreeSet;
 
 const NOW: i64 = 1_780_000_000 * SECOND;
 
@@ -159,4 +160,73 @@ fn seeding_and_later_changes_keep_every_index_in_order() {
     s.refresh(&refresh, None, NOW).unwrap();
     assert_indexes_sorted(&s);
     assert_eq!(s.len(), 3000 - 391);
+}
+
+/// Whether a session (with its owner's email) belongs in a result.
+type Keep = dyn Fn(&SessionRec, &str) -> bool;
+
+#[test]
+fn login_time_ranges_read_in_login_time_order_list_what_a_scan_lists() {
+    let mut s = store();
+    let mut times: Vec<i64> = s.sessions.iter().flatten().map(|r| r.created_at).collect();
+    times.sort_unstable();
+    let stamp = |t: i64| jiff::Timestamp::from_microsecond(t).unwrap().to_string();
+    let (a, b) = (times[times.len() / 4], times[times.len() * 3 / 4]);
+    let (ta, tb) = (stamp(a), stamp(b));
+    let cases: Vec<(String, Box<Keep>)> = vec![
+        (
+            format!(r#"{{"created_at__gte":"{ta}","created_at__lt":"{tb}"}}"#),
+            Box::new(move |r, _| r.created_at >= a && r.created_at < b),
+        ),
+        (
+            format!(r#"{{"created_at__gt":"{ta}","created_at__lte":"{tb}"}}"#),
+            Box::new(move |r, _| r.created_at > a && r.created_at <= b),
+        ),
+        (
+            format!(r#"{{"created_at":"{ta}"}}"#),
+            Box::new(move |r, _| r.created_at == a),
+        ),
+        (
+            format!(r#"{{"created_at__gte":"{ta}","email__contains":["an"]}}"#),
+            Box::new(move |r, email| r.created_at >= a && email.contains("an")),
+        ),
+    ];
+    for (filter, keep) in &cases {
+        let want: BTreeSet<String> = s
+            .sessions
+            .iter()
+            .flatten()
+            .filter(|r| keep(r, &s.users[r.user].email))
+            .map(|r| r.id.to_string())
+            .collect();
+        assert!(!want.is_empty(), "{filter}");
+        for order in ["asc", "desc"] {
+            let (rows, counts) = walk(&mut s, filter, "created_at", order);
+            let got = ids(&rows);
+            assert_eq!(
+                got.len(),
+                want.len(),
+                "{filter} {order}: listed twice or missed"
+            );
+            assert_eq!(
+                got.into_iter().collect::<BTreeSet<_>>(),
+                want,
+                "{filter} {order}"
+            );
+            assert!(
+                counts.iter().all(|&c| c == want.len() as u64),
+                "{filter} {order}"
+            );
+            let keys: Vec<&str> = rows
+                .iter()
+                .map(|r| r["created_at"].as_str().unwrap())
+                .collect();
+            let mut sorted = keys.clone();
+            sorted.sort_unstable();
+            if order == "desc" {
+                sorted.reverse();
+            }
+            assert_eq!(keys, sorted, "{filter} {order}");
+        }
+    }
 }

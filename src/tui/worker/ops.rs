@@ -74,6 +74,7 @@ impl Shared {
             token_file: ctx.token_file,
             audit_path: ctx.audit.path().to_path_buf(),
             engine: Engine::new(client_for_engine, ctx.audit, ctx.concurrency),
+            walk_window: ctx.walk_window,
             ledger: Arc::default(),
             runs: Mutex::default(),
             owners: Mutex::default(),
@@ -343,6 +344,7 @@ impl Shared {
             results::Walk {
                 sample: SAMPLE,
                 whole: true,
+                window: self.walk_window,
             },
             &cancel,
             |_| {},

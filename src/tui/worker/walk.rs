@@ -6,9 +6,9 @@ use super::export::{Export, write_failed};
 use super::{CommandId, Error, EventKind, ListSource, Outcome, Reply, SessionListRequest, Shared};
 use crate::authn::ListScope;
 use crate::authn::model::Session;
-use crate::investigate::walk::walk_raw;
+use crate::investigate::walk::{walk_raw, walk_raw_any_order};
 use crate::investigate::{
-    Anchor, Bucket, Glance, Insights, Matcher, UserColumn, Users, matches_from,
+    Anchor, Bucket, Glance, Insights, Matcher, Progress, UserColumn, Users, matches_from,
 };
 use crate::tui::command::{Figures, MatchPageRequest, WalkGoal, WalkRequest, Walked};
 use serde_json::value::RawValue;
@@ -77,6 +77,182 @@ impl Kept {
             self.first.push(serde_json::from_str(rows[i].get())?);
         }
         Ok(())
+    }
+}
+
+/// Why a walk stopped before its last page, other than a failed page or a cancel.
+enum Stopped {
+    /// A listed session could not be read.
+    Unreadable(serde_json::Error),
+    /// The export file could not be written.
+    Write(std::io::Error),
+}
+
+/// What a walk reads each session for and keeps, by its goal.
+struct Reading {
+    goal: WalkGoal,
+    matcher: Matcher,
+    kept: Kept,
+    users: Users,
+    insights: Insights,
+    export: Option<Export>,
+    /// The page's sessions the goal takes, by their place on the page.
+    hits: Vec<usize>,
+    stopped: Option<Stopped>,
+}
+
+impl Reading {
+    fn new(req: &WalkRequest) -> Result<Self, Error> {
+        let export = match (&req.goal, &req.export) {
+            (WalkGoal::Export, Some(spec)) => Some(Export::create(spec, req.now)?),
+            (WalkGoal::Export, None) => {
+                return Err(Error::Config("an export without a file to write".into()));
+            }
+            _ => None,
+        };
+        Ok(Self {
+            goal: req.goal,
+            matcher: Matcher::new(&req.query.local),
+            kept: Kept::new(req.display, req.keep),
+            users: Users::new(),
+            insights: Insights::new(req.now),
+            export,
+            hits: Vec::new(),
+            stopped: None,
+        })
+    }
+
+    /// Reads one page (its request's `cursor`, its sessions as sent); `Break` when the
+    /// walk must stop, with why in `stopped`.
+    fn page(
+        &mut self,
+        cursor: Option<&str>,
+        rows: Vec<Box<RawValue>>,
+        progress: &mut Progress,
+    ) -> ControlFlow<()> {
+        if let Err(e) = self.select(cursor, &rows) {
+            self.stopped = Some(Stopped::Unreadable(e));
+            return ControlFlow::Break(());
+        }
+        progress.matches += self.hits.len() as u64;
+        match self.take(rows) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(stopped) => {
+                self.stopped = Some(stopped);
+                ControlFlow::Break(())
+            }
+        }
+    }
+
+    /// Finds the page's sessions the goal takes, reading each for what the goal needs,
+    /// and counts them into the aggregates or the anchors.
+    fn select(
+        &mut self,
+        cursor: Option<&str>,
+        rows: &[Box<RawValue>],
+    ) -> Result<(), serde_json::Error> {
+        self.hits.clear();
+        let only = self.export.as_ref().and_then(|x| x.only.as_ref());
+        for (i, raw) in rows.iter().enumerate() {
+            let g = Glance::from_json(raw.get())?;
+            if !self.matcher.matches_glance(&g) {
+                continue;
+            }
+            match self.goal {
+                WalkGoal::Export if only.is_some_and(|o| !o.contains(&*g.id)) => continue,
+                WalkGoal::Export => {}
+                WalkGoal::Matches => self.kept.note(cursor, &g.id),
+                WalkGoal::Aggregate => {
+                    self.users.add_glance(&g);
+                    self.insights.add_glance(&g);
+                }
+            }
+            self.hits.push(i);
+        }
+        Ok(())
+    }
+
+    /// Keeps or writes the sessions [`Reading::select`] found; only kept matches are
+    /// decoded whole.
+    fn take(&mut self, rows: Vec<Box<RawValue>>) -> Result<(), Stopped> {
+        match (self.goal, self.export.as_mut()) {
+            (WalkGoal::Export, Some(x)) => {
+                let mut rows = rows.into_iter().map(Some).collect::<Vec<_>>();
+                let page: Vec<Box<RawValue>> =
+                    self.hits.iter().filter_map(|&i| rows[i].take()).collect();
+                x.write_raw(&page).map_err(Stopped::Write)
+            }
+            (WalkGoal::Matches, _) => self
+                .kept
+                .keep(&rows, &self.hits)
+                .map_err(Stopped::Unreadable),
+            _ => Ok(()),
+        }
+    }
+
+    /// The walk's result from how it ended: an error (a half-written export removed),
+    /// None when cancelled (no export left behind), else what it found.
+    fn finish(
+        self,
+        outcome: Result<crate::investigate::Outcome, Error>,
+        generation: u64,
+    ) -> Result<Option<Walked>, Error> {
+        let outcome = match (outcome, self.stopped) {
+            (_, Some(Stopped::Write(e))) => {
+                let path = self
+                    .export
+                    .as_ref()
+                    .map(|x| x.path.clone())
+                    .unwrap_or_default();
+                if let Some(x) = self.export {
+                    x.discard();
+                }
+                return Err(write_failed(&path, &e));
+            }
+            (_, Some(Stopped::Unreadable(e))) => Err(unreadable(&e)),
+            (o, None) => o,
+        };
+        let outcome = match outcome {
+            Ok(o) if o.complete => o,
+            other => {
+                if let Some(x) = self.export {
+                    x.discard();
+                }
+                // Cancelled: no half-written file, no result.
+                return other.map(|_| None);
+            }
+        };
+        let written = match self.export {
+            Some(x) => Some(x.finish()?),
+            None => None,
+        };
+        let figures = (self.goal == WalkGoal::Aggregate).then(|| figures(&self.insights));
+        let users = self
+            .users
+            .into_rows(UserColumn::Sessions, crate::authn::model::Order::Desc);
+        Ok(Some(Walked {
+            generation,
+            goal: self.goal,
+            progress: outcome.progress,
+            matches: self.kept.first,
+            anchors: self.kept.anchors,
+            users,
+            figures,
+            written,
+        }))
+    }
+}
+
+/// The Insights tab's figures.
+fn figures(insights: &Insights) -> Figures {
+    Figures {
+        hours: insights.logins(Bucket::Hour),
+        days: insights.logins(Bucket::Day),
+        countries: insights.top_countries(TOP),
+        devices: insights.top_devices(TOP),
+        risk: *insights.risk(),
+        expiring: insights.expiring().clone(),
+        total: insights.total(),
     }
 }
 
@@ -152,136 +328,26 @@ impl Shared {
             order_by: Some(req.order_by),
             size: Some(req.size),
         };
-        let mut export = match (&req.goal, &req.export) {
-            (WalkGoal::Export, Some(spec)) => Some(Export::create(spec, req.now)?),
-            (WalkGoal::Export, None) => {
-                return Err(Error::Config("an export without a file to write".into()));
-            }
-            _ => None,
-        };
-        let mut write_error: Option<std::io::Error> = None;
-        let mut bad: Option<serde_json::Error> = None;
-        let mut matcher = Matcher::new(&req.query.local);
-        let mut kept = Kept::new(req.display, req.keep);
-        let mut users = Users::new();
-        let mut insights = Insights::new(req.now);
-        let only = export.as_ref().and_then(|x| x.only.clone());
-        let goal = req.goal;
-        let mut hits = Vec::new();
-        let outcome = walk_raw(
-            &self.client,
-            scope,
-            list,
-            cancel,
-            |cursor, rows, progress| {
-                // Each session is read for what the goal needs; only kept matches are decoded.
-                hits.clear();
-                for (i, raw) in rows.iter().enumerate() {
-                    let g = match Glance::from_json(raw.get()) {
-                        Ok(g) => g,
-                        Err(e) => {
-                            bad = Some(e);
-                            return ControlFlow::Break(());
-                        }
-                    };
-                    if !matcher.matches_glance(&g) {
-                        continue;
-                    }
-                    match goal {
-                        WalkGoal::Export if only.as_ref().is_some_and(|o| !o.contains(&*g.id)) => {
-                            continue;
-                        }
-                        WalkGoal::Export => {}
-                        WalkGoal::Matches => kept.note(cursor, &g.id),
-                        WalkGoal::Aggregate => {
-                            users.add_glance(&g);
-                            insights.add_glance(&g);
-                        }
-                    }
-                    hits.push(i);
-                }
-                progress.matches += hits.len() as u64;
-                match goal {
-                    WalkGoal::Export => {
-                        if let Some(x) = export.as_mut() {
-                            let mut rows = rows.into_iter().map(Some).collect::<Vec<_>>();
-                            let page: Vec<Box<RawValue>> =
-                                hits.iter().filter_map(|&i| rows[i].take()).collect();
-                            if let Err(e) = x.write_raw(&page) {
-                                write_error = Some(e);
-                                return ControlFlow::Break(());
-                            }
-                        }
-                    }
-                    WalkGoal::Matches => {
-                        if let Err(e) = kept.keep(&rows, &hits) {
-                            bad = Some(e);
-                            return ControlFlow::Break(());
-                        }
-                    }
-                    WalkGoal::Aggregate => {}
-                }
+        let mut reading = Reading::new(req)?;
+        let mut each = |cursor: Option<&str>, rows, progress: &mut Progress| {
+            let flow = reading.page(cursor, rows, progress);
+            if flow.is_continue() {
                 reply.progress(EventKind::Walking(*progress));
-                ControlFlow::Continue(())
-            },
-        )
-        .await
-        .map_err(|e| e.error);
-        let outcome = match (outcome, bad) {
-            (_, Some(e)) => Err(unreadable(&e)),
-            (o, None) => o,
-        };
-        let outcome = match (outcome, write_error) {
-            (_, Some(e)) => {
-                let path = export.as_ref().map(|x| x.path.clone()).unwrap_or_default();
-                if let Some(x) = export {
-                    x.discard();
-                }
-                return Err(write_failed(&path, &e));
             }
-            (Err(e), None) => {
-                if let Some(x) = export {
-                    x.discard();
-                }
-                return Err(e);
-            }
-            (Ok(o), None) => o,
+            flow
         };
-        if !outcome.complete {
-            // A cancelled export leaves no half-written file behind.
-            if let Some(x) = export {
-                x.discard();
-            }
-            return Ok(None);
-        }
-        let written = match export {
-            Some(x) => Some(x.finish()?),
-            None => None,
+        let outcome = if req.goal == WalkGoal::Matches {
+            // The kept matches' anchors name server pages by cursor, in the order shown.
+            walk_raw(&self.client, scope, list, cancel, each).await
+        } else {
+            // Counts and an export file need no order: the walk is split by login time.
+            let window = self.walk_window;
+            walk_raw_any_order(&self.client, scope, list, window, cancel, |rows, p| {
+                each(None, rows, p)
+            })
+            .await
         };
-        let figures = (goal == WalkGoal::Aggregate).then(|| Figures {
-            hours: insights.logins(Bucket::Hour),
-            days: insights.logins(Bucket::Day),
-            countries: insights.top_countries(TOP),
-            devices: insights.top_devices(TOP),
-            risk: *insights.risk(),
-            expiring: insights.expiring().clone(),
-            total: insights.total(),
-        });
-        let users = users
-            .rows(UserColumn::Sessions, crate::authn::model::Order::Desc)
-            .into_iter()
-            .cloned()
-            .collect();
-        Ok(Some(Walked {
-            generation: req.generation,
-            goal,
-            progress: outcome.progress,
-            matches: kept.first,
-            anchors: kept.anchors,
-            users,
-            figures,
-            written,
-        }))
+        reading.finish(outcome.map_err(|e| e.error), req.generation)
     }
 
     /// One display page of a walk's matches, fetched again from its anchor.

@@ -3,11 +3,15 @@
 
 use crate::harness::client::fast_client;
 use crate::harness::emulator::{config, start};
+use authtop::actions::pace::Pace;
 use authtop::authn::model::{Filter, Order, OrderBy, SessionListRequest, SessionListResult};
+use authtop::authn::partition::walk_pace;
 use authtop::authn::{Client, ListScope};
+use authtop::emulator::faults::RETRY_AFTER_SECS;
 use authtop::emulator::{Faults, RunningEmulator};
 use futures::StreamExt;
 use std::collections::BTreeSet;
+use std::time::Duration;
 
 fn request(filter: Filter, size: u32) -> SessionListRequest {
     SessionListRequest {
@@ -120,17 +124,51 @@ async fn a_split_walk_lists_each_session_once_while_sessions_come_and_go() {
     emu.shutdown().await;
 }
 
+/// A split walk under `pace`, which the caller keeps to read how the walk was paced.
+async fn paced(client: &Client, req: SessionListRequest, pace: Pace) -> Vec<String> {
+    let pages: Vec<_> = client
+        .paced_pages::<SessionListResult>(ListScope::Service, req, pace)
+        .collect()
+        .await;
+    pages
+        .into_iter()
+        .flat_map(|p| p.expect("a paced page failed").result.sessions)
+        .map(|s| s.id)
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_split_walk_under_thirty_percent_throttling_lists_the_same_sessions() {
+async fn a_split_walk_under_thirty_percent_throttling_narrows_its_window_and_lists_the_same_sessions()
+ {
     let (emu, client) = emulator(Faults::default()).await;
     let req = request(Filter::default(), 100);
     let seq = once(&sequential(&client, req.clone()).await);
+    let calm = walk_pace(&client, 8);
+    assert_eq!(once(&paced(&client, req.clone(), calm.clone()).await), seq);
+    let record = calm.record();
+    assert_eq!(
+        (record.throttled, record.narrowest),
+        (0, 8),
+        "a server that never throttles leaves the window whole: {record:?}"
+    );
     emu.set_faults(Faults {
         throttle_rate: 0.3,
         ..Faults::default()
     })
     .unwrap();
-    let split = once(&partitioned(&client, req).await);
+    let pace = walk_pace(&client, 8);
+    let split = once(&paced(&client, req, pace.clone()).await);
     assert_eq!(split, seq);
+    let record = pace.record();
+    assert!(record.throttled > 0, "no 429 reached the pace: {record:?}");
+    assert!(
+        record.narrowest < 8,
+        "the window did not narrow on 429s: {record:?}"
+    );
+    assert_eq!(
+        record.longest_retry_after,
+        Some(Duration::from_secs(RETRY_AFTER_SECS)),
+        "the server's Retry-After did not reach the pace"
+    );
     emu.shutdown().await;
 }

@@ -20,6 +20,7 @@ pub(crate) fn spawn(emu: &RunningEmulator, dir: &Path, user: Option<Secret>) -> 
         token_file: None,
         audit: Arc::new(AuditLog::open(&dir.join("audit.jsonl")).unwrap()),
         concurrency: 2,
+        walk_window: 8,
     })
 }
 

@@ -385,6 +385,7 @@ async fn the_worker_reports_retries_in_progress() {
             authtop::audit::AuditLog::open(&dir.path().join("audit.jsonl")).unwrap(),
         ),
         concurrency: 1,
+        walk_window: 8,
     });
     handle
         .commands

@@ -147,6 +147,31 @@ async fn an_aggregate_walk_counts_every_user_and_keeps_no_session() {
     assert_eq!(f.risk.vpn, all.iter().filter(|s| vpn(s)).count() as u64);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_aggregate_walk_under_thirty_percent_throttling_counts_the_same() {
+    let emu = emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness::worker::spawn(&emu, dir.path(), None);
+    let calm = run(&mut h, 1, request("", WalkGoal::Aggregate, 100, None), None).await;
+    emu.set_faults(Faults {
+        throttle_rate: 0.3,
+        ..Faults::default()
+    })
+    .unwrap();
+    let throttled = run(&mut h, 2, request("", WalkGoal::Aggregate, 100, None), None).await;
+    let (calm, throttled) = (walked(&calm), walked(&throttled));
+    let counts = |w: &Walked| {
+        w.users
+            .iter()
+            .map(|u| (u.identity.clone(), u.sessions))
+            .collect::<BTreeSet<_>>()
+    };
+    assert_eq!(counts(throttled), counts(calm));
+    assert_eq!(throttled.progress.scanned, 800);
+    let total = |w: &Walked| w.figures.as_ref().map(|f| f.total);
+    assert_eq!(total(throttled), total(calm));
+}
+
 #[tokio::test]
 async fn an_export_writes_every_match_as_ndjson_and_says_where() {
     let emu = emulator().await;

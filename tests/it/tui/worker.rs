@@ -60,6 +60,7 @@ fn start_worker(
         token_file,
         audit,
         concurrency,
+        walk_window: 8,
     });
     Setup {
         handle,
