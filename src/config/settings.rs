@@ -181,15 +181,153 @@ pub fn resolve_with(
     let path_text = config_path
         .as_ref()
         .map_or_else(|| "(no config file)".into(), |p| p.display().to_string());
-    let mut origins = Vec::new();
-    let mut early_notices = Vec::new();
+    let mut notices = Vec::new();
+    let selected = select_profile(inputs, &file, &path_text, &mut notices)?;
+    let pname = selected.name.clone();
+    let prof = selected.profile.cloned().unwrap_or_default();
+    let from_profile = || Source::Profile(pname.clone());
+    let mut origins = vec![
+        selected.origin(),
+        Origin {
+            name: "config",
+            shown: format!(
+                "{path_text}{}",
+                if config_found { "" } else { " (not found)" }
+            ),
+            source: inputs
+                .config
+                .as_ref()
+                .map_or(Source::Default, |g| g.source.clone()),
+        },
+    ];
 
+    let named = selected.profile.map(|p| (pname.as_str(), p));
+    let pair = server::resolve(
+        inputs,
+        named.filter(|_| selected.explicit),
+        named.filter(|_| !selected.explicit),
+        env,
+    )?;
+    notices.extend(pair.notices.iter().cloned());
+    let supplied = |s: Option<&Source>| matches!(s, Some(Source::Profile(n)) if *n == pname);
+    let profile_in_force = selected.profile.is_some()
+        && (selected.explicit
+            || supplied(pair.token.as_ref().map(|(_, s)| s))
+            || supplied(pair.addr.as_ref().map(|(_, s)| s)));
+    origins.extend(server_origins(&pair));
+
+    let allow_http = pick(
+        inputs.allow_http.clone(),
+        prof.allow_http,
+        &from_profile,
+        false,
+    );
+    origins.push(origin("allow_http", &allow_http));
+    let timeouts = Timeouts::resolve(inputs, &prof, &from_profile, &mut origins)?;
+
+    let has_credentials = pair.token.is_some() || pair.addr.is_some() || pair.problem.is_some();
+    let (client, client_problem) = client_config(&pair, allow_http.0, &timeouts, &mut notices);
+    if let Some(cfg) = &client
+        && let Some(o) = origins.iter_mut().find(|o| o.name == "server")
+    {
+        o.shown = format!("{} ({})", cfg.base_url, o.shown);
+    }
+
+    let behaviour = Behaviour::resolve(
+        inputs,
+        &file,
+        &prof,
+        config_path.as_ref(),
+        &from_profile,
+        &mut origins,
+    )?;
+
+    let users = user_tokens::resolve(
+        inputs,
+        selected
+            .profile
+            .map(|p| (pname.as_str(), p.user_token_file.as_deref())),
+        selected.explicit,
+    )?;
+    notices.extend(users.notices.iter().cloned());
+    origins.extend(user_token_origins(&users));
+
+    let key_overrides = key_overrides(&file, &prof, &from_profile, &mut origins);
+
+    Ok(Settings {
+        config_path,
+        config_found,
+        profile_defined: selected.profile.is_some(),
+        profile_in_force,
+        client,
+        client_problem,
+        has_credentials,
+        read_only: behaviour.read_only,
+        user_token: users.user,
+        refresh_token: users.refresh,
+        user_token_problem: users.problem,
+        token_file: users.file.map(|(p, _)| p),
+        concurrency: behaviour.concurrency,
+        audit_log: behaviour.audit_log,
+        page_size: behaviour.page_size,
+        color: behaviour.color,
+        auto_reload: behaviour.auto_reload,
+        rewalk_after: behaviour.rewalk_after,
+        export_dir: prof.export_dir.clone(),
+        timeout: timeouts.call,
+        attempt_timeout: timeouts.attempt,
+        key_overrides,
+        theme: file.theme.clone(),
+        notices,
+        origins,
+        profile: pname,
+    })
+}
+
+/// The profile chosen, and how.
+struct Selected<'f> {
+    /// Its name (`default` when none is selected).
+    name: String,
+    /// Where the choice came from.
+    source: Source,
+    /// Chosen by `--profile` or `AUTHTOP_PROFILE` rather than by the file.
+    explicit: bool,
+    /// Its table, when the file defines it.
+    profile: Option<&'f file::Profile>,
+}
+
+impl Selected<'_> {
+    fn origin(&self) -> Origin {
+        Origin {
+            name: "profile",
+            shown: format!(
+                "{}{}",
+                self.name,
+                if self.explicit {
+                    " (chosen explicitly)"
+                } else {
+                    ""
+                }
+            ),
+            source: self.source.clone(),
+        }
+    }
+}
+
+/// Profile selection: --profile or `AUTHTOP_PROFILE` (explicit), else the file's
+/// `default_profile`, else `default` if present.
+fn select_profile<'f>(
+    inputs: &Inputs,
+    file: &'f ConfigFile,
+    path_text: &str,
+    notices: &mut Vec<String>,
+) -> Result<Selected<'f>, ConfigError> {
     // Set but empty in the environment is as good as unset: `AUTHTOP_PROFILE=` in a
     // script or a unit file is a way of clearing it. An empty --profile is a mistake.
     let chosen = match &inputs.profile {
         Some(g) if g.value.trim().is_empty() => match &g.source {
             Source::Env(var) => {
-                early_notices.push(format!(
+                notices.push(format!(
                     "{var} is set but empty: treated as unset, so the default profile applies"
                 ));
                 None
@@ -204,10 +342,7 @@ pub fn resolve_with(
         },
         other => other.as_ref(),
     };
-
-    // Profile selection: --profile or AUTHTOP_PROFILE (explicit), else the file's
-    // default_profile, else `default` if present.
-    let (profile_name, profile_source, explicit) = match chosen {
+    let (name, source, explicit) = match chosen {
         Some(g) => (Some(g.value.clone()), g.source.clone(), true),
         None => match &file.default_profile {
             Some(name) => (
@@ -221,7 +356,7 @@ pub fn resolve_with(
             None => (None, Source::Default, false),
         },
     };
-    let profile = match &profile_name {
+    let profile = match &name {
         Some(name) => {
             if let Some(broken) = file.broken.get(name) {
                 return Err(broken.clone().into());
@@ -231,122 +366,115 @@ pub fn resolve_with(
                     .get(name)
                     .ok_or_else(|| ConfigError::UnknownProfile {
                         name: name.clone(),
-                        path: path_text.clone(),
+                        path: path_text.to_string(),
                         available: file.profile_names(),
                     })?,
             )
         }
         None => None,
     };
-    let profile_defined = profile.is_some();
-    let prof = profile.cloned().unwrap_or_default();
-    let pname = profile_name.unwrap_or_else(|| "default".to_string());
-    let from_profile = || Source::Profile(pname.clone());
-    origins.push(Origin {
-        name: "profile",
-        shown: format!(
-            "{pname}{}",
-            if explicit { " (chosen explicitly)" } else { "" }
-        ),
-        source: profile_source,
-    });
-    origins.push(Origin {
-        name: "config",
-        shown: format!(
-            "{path_text}{}",
-            if config_found { "" } else { " (not found)" }
-        ),
-        source: inputs
-            .config
-            .as_ref()
-            .map_or(Source::Default, |g| g.source.clone()),
-    });
+    Ok(Selected {
+        name: name.unwrap_or_else(|| "default".to_string()),
+        source,
+        explicit,
+        profile,
+    })
+}
 
-    let named = profile.map(|p| (pname.as_str(), p));
-    let pair = server::resolve(
-        inputs,
-        named.filter(|_| explicit),
-        named.filter(|_| !explicit),
-        env,
-    )?;
-    let mut notices = early_notices;
-    notices.extend(pair.notices.iter().cloned());
-    let supplied = |s: Option<&Source>| matches!(s, Some(Source::Profile(n)) if *n == pname);
-    let profile_in_force = profile_defined
-        && (explicit
-            || supplied(pair.token.as_ref().map(|(_, s)| s))
-            || supplied(pair.addr.as_ref().map(|(_, s)| s)));
-    origins.push(Origin {
-        name: "token",
-        shown: pair
-            .token
-            .as_ref()
-            .map_or_else(|| "(none)".into(), |(t, _)| t.masked()),
-        source: pair
-            .token
-            .as_ref()
-            .map_or(Source::Default, |(_, s)| s.clone()),
-    });
-    origins.push(Origin {
-        name: "server",
-        shown: match &pair.addr {
-            Some((ServerAddr::Template(t), _)) => format!("base_url {t}"),
-            Some((ServerAddr::Domain(d), _)) => format!("domain {d}"),
-            None => "(none: demo mode in the terminal UI)".into(),
+/// The `token` and `server` lines of `config show`.
+fn server_origins(pair: &server::ServerPair) -> [Origin; 2] {
+    [
+        Origin {
+            name: "token",
+            shown: pair
+                .token
+                .as_ref()
+                .map_or_else(|| "(none)".into(), |(t, _)| t.masked()),
+            source: pair
+                .token
+                .as_ref()
+                .map_or(Source::Default, |(_, s)| s.clone()),
         },
-        source: pair
-            .addr
-            .as_ref()
-            .map_or(Source::Default, |(_, s)| s.clone()),
-    });
+        Origin {
+            name: "server",
+            shown: match &pair.addr {
+                Some((ServerAddr::Template(t), _)) => format!("base_url {t}"),
+                Some((ServerAddr::Domain(d), _)) => format!("domain {d}"),
+                None => "(none: demo mode in the terminal UI)".into(),
+            },
+            source: pair
+                .addr
+                .as_ref()
+                .map_or(Source::Default, |(_, s)| s.clone()),
+        },
+    ]
+}
 
-    let allow_http = pick(
-        inputs.allow_http.clone(),
-        prof.allow_http,
-        &from_profile,
-        false,
-    );
-    origins.push(origin("allow_http", &allow_http));
-    let profile_duration = |setting: &'static str, value: &Option<file::Duration>| {
-        value
-            .as_ref()
-            .map(|d| {
-                parse_positive(&d.0).map_err(|reason| ConfigError::BadValue {
-                    setting,
-                    origin: from_profile(),
-                    reason,
+/// The whole-call budget and the one-attempt limit.
+struct Timeouts {
+    call: Duration,
+    attempt: Duration,
+}
+
+impl Timeouts {
+    fn resolve(
+        inputs: &Inputs,
+        prof: &file::Profile,
+        from_profile: &dyn Fn() -> Source,
+        origins: &mut Vec<Origin>,
+    ) -> Result<Self, ConfigError> {
+        let profile_duration = |setting: &'static str, value: &Option<file::Duration>| {
+            value
+                .as_ref()
+                .map(|d| {
+                    parse_positive(&d.0).map_err(|reason| ConfigError::BadValue {
+                        setting,
+                        origin: from_profile(),
+                        reason,
+                    })
                 })
-            })
-            .transpose()
-    };
-    let timeout = pick(
-        inputs.timeout.clone(),
-        profile_duration("timeout", &prof.timeout)?,
-        &from_profile,
-        DEFAULT_TIMEOUT,
-    );
-    origins.push(Origin {
-        name: "timeout",
-        shown: format!(
-            "{} (whole call, retries included)",
-            crate::clock::rounded(timeout.0)
-        ),
-        source: timeout.1.clone(),
-    });
-    let attempt_timeout = pick(
-        inputs.attempt_timeout.clone(),
-        profile_duration("attempt_timeout", &prof.attempt_timeout)?,
-        &from_profile,
-        DEFAULT_ATTEMPT_TIMEOUT.min(timeout.0),
-    );
-    origins.push(Origin {
-        name: "attempt_timeout",
-        shown: crate::clock::rounded(attempt_timeout.0),
-        source: attempt_timeout.1.clone(),
-    });
+                .transpose()
+        };
+        let call = pick(
+            inputs.timeout.clone(),
+            profile_duration("timeout", &prof.timeout)?,
+            from_profile,
+            DEFAULT_TIMEOUT,
+        );
+        origins.push(Origin {
+            name: "timeout",
+            shown: format!(
+                "{} (whole call, retries included)",
+                crate::clock::rounded(call.0)
+            ),
+            source: call.1.clone(),
+        });
+        let attempt = pick(
+            inputs.attempt_timeout.clone(),
+            profile_duration("attempt_timeout", &prof.attempt_timeout)?,
+            from_profile,
+            DEFAULT_ATTEMPT_TIMEOUT.min(call.0),
+        );
+        origins.push(Origin {
+            name: "attempt_timeout",
+            shown: crate::clock::rounded(attempt.0),
+            source: attempt.1.clone(),
+        });
+        Ok(Self {
+            call: call.0,
+            attempt: attempt.0,
+        })
+    }
+}
 
-    let has_credentials = pair.token.is_some() || pair.addr.is_some() || pair.problem.is_some();
-    let (client, client_problem) = match (&pair.token, &pair.addr, &pair.problem) {
+/// How to reach the server, or why it cannot be reached.
+fn client_config(
+    pair: &server::ServerPair,
+    allow_http: bool,
+    timeouts: &Timeouts,
+    notices: &mut Vec<String>,
+) -> (Option<ClientConfig>, Option<ConfigError>) {
+    match (&pair.token, &pair.addr, &pair.problem) {
         (_, _, Some(problem)) => (None, Some(problem.clone())),
         (Some((tok, _)), Some((addr, src)), None) => {
             let url = match addr {
@@ -365,10 +493,10 @@ pub fn resolve_with(
             match url {
                 Ok(url) => {
                     let mut cfg = ClientConfig::new(url, tok.clone());
-                    cfg.allow_http = allow_http.0;
-                    cfg.request_timeout = attempt_timeout.0;
-                    cfg.call_timeout = Some(timeout.0);
-                    cfg.poll_deadline = cfg.poll_deadline.max(timeout.0);
+                    cfg.allow_http = allow_http;
+                    cfg.request_timeout = timeouts.attempt;
+                    cfg.call_timeout = Some(timeouts.call);
+                    cfg.poll_deadline = cfg.poll_deadline.max(timeouts.call);
                     (Some(cfg), None)
                 }
                 Err(e) => (
@@ -393,111 +521,158 @@ pub fn resolve_with(
                 "no server: pass --base-url or --domain, set {DOMAIN_ENV} with {TOKEN_ENV}, or set base_url/domain in a profile"
             ))),
         ),
-    };
-
-    if let Some(cfg) = &client
-        && let Some(o) = origins.iter_mut().find(|o| o.name == "server")
-    {
-        o.shown = format!("{} ({})", cfg.base_url, o.shown);
     }
+}
 
-    let read_only = pick(
-        inputs.read_only.clone(),
-        prof.read_only,
-        &from_profile,
-        false,
-    );
-    origins.push(origin("read_only", &read_only));
+/// The settings that shape what authtop does rather than where it connects.
+struct Behaviour {
+    read_only: bool,
+    concurrency: usize,
+    page_size: u32,
+    color: crate::color::ColorChoice,
+    auto_reload: Option<Duration>,
+    rewalk_after: Option<Duration>,
+    audit_log: PathBuf,
+}
 
-    let concurrency = pick(
-        inputs.concurrency.clone(),
-        prof.concurrency,
-        &from_profile,
-        DEFAULT_CONCURRENCY,
-    );
-    if concurrency.0 == 0 {
-        return Err(ConfigError::BadValue {
-            setting: "concurrency",
-            origin: concurrency.1,
-            reason: "must be at least 1".into(),
+impl Behaviour {
+    fn resolve(
+        inputs: &Inputs,
+        file: &ConfigFile,
+        prof: &file::Profile,
+        config_path: Option<&PathBuf>,
+        from_profile: &dyn Fn() -> Source,
+        origins: &mut Vec<Origin>,
+    ) -> Result<Self, ConfigError> {
+        let read_only = pick(
+            inputs.read_only.clone(),
+            prof.read_only,
+            from_profile,
+            false,
+        );
+        origins.push(origin("read_only", &read_only));
+
+        let concurrency = pick(
+            inputs.concurrency.clone(),
+            prof.concurrency,
+            from_profile,
+            DEFAULT_CONCURRENCY,
+        );
+        if concurrency.0 == 0 {
+            return Err(ConfigError::BadValue {
+                setting: "concurrency",
+                origin: concurrency.1,
+                reason: "must be at least 1".into(),
+            });
+        }
+        origins.push(origin("concurrency", &concurrency));
+
+        let page_size = pick(None, prof.page_size, from_profile, DEFAULT_PAGE_SIZE);
+        if page_size.0 == 0 || page_size.0 > MAX_PAGE_SIZE {
+            return Err(ConfigError::BadValue {
+                setting: "page_size",
+                origin: page_size.1,
+                reason: format!("must be 1 to {MAX_PAGE_SIZE}"),
+            });
+        }
+        origins.push(origin("page_size", &page_size));
+
+        let color = match (inputs.color.clone(), prof.color, file.color) {
+            (Some(g), _, _) => (g.value, g.source),
+            (None, Some(c), _) => (c, from_profile()),
+            (None, None, Some(c)) => (c, Source::File(config_path.cloned().unwrap_or_default())),
+            (None, None, None) => (crate::color::ColorChoice::Auto, Source::Default),
+        };
+        origins.push(origin("color", &color));
+
+        let auto_reload = interval(
+            "auto_reload",
+            prof.auto_reload.as_ref(),
+            DEFAULT_AUTO_RELOAD,
+            from_profile,
+            origins,
+        )?;
+        let rewalk_after = interval(
+            "rewalk_after",
+            prof.rewalk_after.as_ref(),
+            super::defaults::REWALK_AFTER,
+            from_profile,
+            origins,
+        )?;
+
+        let audit_log = match (&inputs.audit_log, &prof.audit_log) {
+            (Some(g), _) => (g.value.clone(), g.source.clone()),
+            (None, Some(p)) => (paths::expand_home(p), from_profile()),
+            (None, None) => (paths::default_audit_log(), Source::Default),
+        };
+        origins.push(Origin {
+            name: "audit_log",
+            shown: audit_log.0.display().to_string(),
+            source: audit_log.1,
         });
+        Ok(Self {
+            read_only: read_only.0,
+            concurrency: concurrency.0,
+            page_size: page_size.0,
+            color: color.0,
+            auto_reload,
+            rewalk_after,
+            audit_log: audit_log.0,
+        })
     }
-    origins.push(origin("concurrency", &concurrency));
+}
 
-    let page_size = pick(None, prof.page_size, &from_profile, DEFAULT_PAGE_SIZE);
-    if page_size.0 == 0 || page_size.0 > MAX_PAGE_SIZE {
-        return Err(ConfigError::BadValue {
-            setting: "page_size",
-            origin: page_size.1,
-            reason: format!("must be 1 to {MAX_PAGE_SIZE}"),
-        });
-    }
-    origins.push(origin("page_size", &page_size));
-
-    let color = match (inputs.color.clone(), prof.color, file.color) {
-        (Some(g), _, _) => (g.value, g.source),
-        (None, Some(c), _) => (c, from_profile()),
-        (None, None, Some(c)) => (c, Source::File(config_path.clone().unwrap_or_default())),
-        (None, None, None) => (crate::color::ColorChoice::Auto, Source::Default),
-    };
-    origins.push(origin("color", &color));
-
-    let auto_reload = match &prof.auto_reload {
+/// An interval setting only a profile sets (`"off"` is `None`), recorded in `origins`.
+fn interval(
+    setting: &'static str,
+    given: Option<&file::Duration>,
+    default: Duration,
+    from_profile: &dyn Fn() -> Source,
+    origins: &mut Vec<Origin>,
+) -> Result<Option<Duration>, ConfigError> {
+    let (value, source) = match given {
         Some(text) => (
             parse_interval(&text.0).map_err(|reason| ConfigError::BadValue {
-                setting: "auto_reload",
+                setting,
                 origin: from_profile(),
                 reason,
             })?,
             from_profile(),
         ),
-        None => (Some(DEFAULT_AUTO_RELOAD), Source::Default),
+        None => (Some(default), Source::Default),
     };
     origins.push(Origin {
-        name: "auto_reload",
-        shown: auto_reload
-            .0
-            .map_or_else(|| "off".into(), crate::clock::rounded),
-        source: auto_reload.1,
+        name: setting,
+        shown: value.map_or_else(|| "off".into(), crate::clock::rounded),
+        source,
     });
+    Ok(value)
+}
 
-    let rewalk_after = match &prof.rewalk_after {
-        Some(text) => (
-            parse_interval(&text.0).map_err(|reason| ConfigError::BadValue {
-                setting: "rewalk_after",
-                origin: from_profile(),
-                reason,
-            })?,
-            from_profile(),
-        ),
-        None => (Some(super::defaults::REWALK_AFTER), Source::Default),
-    };
+/// The file's key overrides, then the profile's over them.
+fn key_overrides(
+    file: &ConfigFile,
+    prof: &file::Profile,
+    from_profile: &dyn Fn() -> Source,
+    origins: &mut Vec<Origin>,
+) -> BTreeMap<String, Vec<String>> {
+    let mut keys = file.keys.clone();
+    keys.extend(prof.keys.clone());
     origins.push(Origin {
-        name: "rewalk_after",
-        shown: rewalk_after
-            .0
-            .map_or_else(|| "off".into(), crate::clock::rounded),
-        source: rewalk_after.1,
+        name: "keys",
+        shown: format!("{} override(s)", keys.len()),
+        source: if keys.is_empty() {
+            Source::Default
+        } else {
+            from_profile()
+        },
     });
+    keys
+}
 
-    let audit_log = match (&inputs.audit_log, &prof.audit_log) {
-        (Some(g), _) => (g.value.clone(), g.source.clone()),
-        (None, Some(p)) => (paths::expand_home(p), from_profile()),
-        (None, None) => (paths::default_audit_log(), Source::Default),
-    };
-    origins.push(Origin {
-        name: "audit_log",
-        shown: audit_log.0.display().to_string(),
-        source: audit_log.1,
-    });
-
-    let users = user_tokens::resolve(
-        inputs,
-        profile.map(|p| (pname.as_str(), p.user_token_file.as_deref())),
-        explicit,
-    )?;
-    notices.extend(users.notices.iter().cloned());
-    origins.push(Origin {
+/// The `token_file`, `user_token` and `refresh_token` lines of `config show`.
+fn user_token_origins(users: &user_tokens::UserTokens) -> Vec<Origin> {
+    let mut origins = vec![Origin {
         name: "token_file",
         shown: users
             .file
@@ -507,7 +682,7 @@ pub fn resolve_with(
             .file
             .as_ref()
             .map_or(Source::Default, |(_, s)| s.clone()),
-    });
+    }];
     for (name, tok) in [
         ("user_token", &users.user),
         ("refresh_token", &users.refresh),
@@ -521,47 +696,7 @@ pub fn resolve_with(
             },
         });
     }
-
-    let mut key_overrides = file.keys.clone();
-    key_overrides.extend(prof.keys.clone());
-    origins.push(Origin {
-        name: "keys",
-        shown: format!("{} override(s)", key_overrides.len()),
-        source: if key_overrides.is_empty() {
-            Source::Default
-        } else {
-            from_profile()
-        },
-    });
-
-    Ok(Settings {
-        config_path,
-        config_found,
-        profile_defined,
-        profile_in_force,
-        profile: pname,
-        client,
-        client_problem,
-        has_credentials,
-        read_only: read_only.0,
-        user_token: users.user,
-        refresh_token: users.refresh,
-        user_token_problem: users.problem,
-        token_file: users.file.map(|(p, _)| p),
-        concurrency: concurrency.0,
-        audit_log: audit_log.0,
-        page_size: page_size.0,
-        color: color.0,
-        auto_reload: auto_reload.0,
-        rewalk_after: rewalk_after.0,
-        export_dir: prof.export_dir.clone(),
-        timeout: timeout.0,
-        attempt_timeout: attempt_timeout.0,
-        key_overrides,
-        theme: file.theme.clone(),
-        notices,
-        origins,
-    })
+    origins
 }
 
 /// Flag value, else the profile's, else the default; with its origin.

@@ -400,6 +400,10 @@ async fn refresh_replaces_both_tokens_and_rewrites_the_token_file() {
 }
 
 #[tokio::test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one end-to-end scenario: each step acts on the state the one before left"
+)]
 async fn audit_log_has_one_line_per_target_and_no_token_value() {
     let emu = emulator(Faults::default()).await;
     let me = user_session(&emu);
