@@ -1,15 +1,220 @@
-//! The session columns of the table and CSV outputs, and `--columns` naming them.
+//! The one catalogue of session cells, and the CLI's columns over it.
 //!
-//! One catalogue: each column has a name (with aliases, the CSV header among them), a
-//! table header and width cap, and how its cell reads in a table (relative times) and
-//! in CSV (exact values). Unknown names get the closest one, by the query language's
-//! measure.
+//! [`Field`] is what a cell can show about a session; [`Field::cell`] yields its text
+//! and what it means ([`Mark`]) in the form a surface asks for ([`Form`]): exact for
+//! CSV, relative times for the CLI table, compact codes for the terminal UI. Each
+//! surface chooses its columns and styles the marks: the CLI's are [`Column`] below
+//! (a name with aliases, the CSV header among them, a table header and width cap);
+//! the terminal UI's are in `tui::columns`. Unknown names get the closest one, by the
+//! query language's measure.
 
 use super::json::json_line;
 use crate::authn::model::{Session, Timestamp};
-use crate::clock::ago_coarse as relative;
-use crate::investigate::facts::Derived;
-use crate::investigate::facts::NOT_PROVIDED;
+use crate::clock;
+use crate::investigate::facts::{Derived, NOT_PROVIDED, Risk, Severity};
+use std::borrow::Cow;
+
+/// What a cell can show about a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// Session id.
+    Id,
+    /// Record type.
+    Type,
+    /// Owner email.
+    Email,
+    /// Owner username, when the profile carries one.
+    Username,
+    /// Owner identity.
+    Identity,
+    /// Login time (relative but in CSV).
+    Created,
+    /// Session expiry (relative but in CSV).
+    Expire,
+    /// Login time, to the second.
+    CreatedAt,
+    /// Session expiry, to the second.
+    ExpireAt,
+    /// The profile's `Login-Time`, to the second when it reads as a time.
+    LoginTime,
+    /// Active token id.
+    Token,
+    /// Active token expiry (relative but in CSV).
+    TokenExpire,
+    /// Scopes.
+    Scopes,
+    /// Profile entries.
+    Profile,
+    /// City and country of the active token's IP, from the server's intelligence.
+    Location,
+    /// Browser and OS from the profile's User-Agent.
+    Device,
+    /// Risk flags from the server's intelligence (`n/a` when it sent none).
+    Risk,
+}
+
+/// The form a surface writes cells in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// Exact values: RFC 3339 times, the profile as one JSON object, risk words.
+    Csv,
+    /// A CLI table: times relative to now, risk words.
+    Table,
+    /// The terminal UI: expiries as `in 3h`/`expired`, scopes comma-separated, risk codes.
+    Screen,
+}
+
+/// What a cell's value means, for a surface to style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// A risk of this severity.
+    Risk(Severity),
+    /// Runs out within the hour.
+    Expiring,
+    /// Grants administration.
+    Admin,
+    /// The server sent nothing to work it out from (`n/a`).
+    NotProvided,
+}
+
+/// One cell: its text (`None` when the session has no such value) and its meaning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell<'a> {
+    /// The text, not yet made safe or cut; `None` when absent.
+    pub text: Option<Cow<'a, str>>,
+    /// What it means, when it means something beyond its text.
+    pub mark: Option<Mark>,
+}
+
+/// What authtop worked out for a session, as cells read it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Facts<'a> {
+    /// `Paris, FR`.
+    pub location: Option<&'a str>,
+    /// `Firefox 128 · Linux`.
+    pub device: Option<&'a str>,
+    /// The risk signals.
+    pub risk: Risk,
+}
+
+impl<'a> Facts<'a> {
+    /// The facts of a session whose derived fields are worked out.
+    pub fn of(s: &Session, d: &'a Derived) -> Self {
+        Facts {
+            location: d.location.as_deref(),
+            device: d.device.as_deref(),
+            risk: Risk::of(s),
+        }
+    }
+}
+
+/// What "expiring soon" means: within the hour.
+const SOON_SECS: i64 = 3600;
+
+/// A time to the second, UTC: `2026-03-01 12:00:00`.
+fn stamp(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+impl<'a> Cell<'a> {
+    fn text(text: impl Into<Cow<'a, str>>) -> Self {
+        Cell {
+            text: Some(text.into()),
+            mark: None,
+        }
+    }
+
+    fn absent() -> Self {
+        Cell {
+            text: None,
+            mark: None,
+        }
+    }
+
+    fn marked(text: impl Into<Cow<'a, str>>, mark: Option<Mark>) -> Self {
+        Cell {
+            text: Some(text.into()),
+            mark,
+        }
+    }
+}
+
+impl Field {
+    /// The cell of session `s` in `form`; times are relative to `now`.
+    pub fn cell<'a>(self, s: &'a Session, f: &Facts<'a>, now: Timestamp, form: Form) -> Cell<'a> {
+        let token = s.active_token.as_ref();
+        match self {
+            Field::Id => Cell::text(s.id.as_str()),
+            Field::Type => Cell::text(s.kind.as_str()),
+            Field::Email => Cell::text(s.email.as_str()),
+            Field::Identity => Cell::text(s.identity.as_str()),
+            Field::Username => s
+                .profile
+                .get("username")
+                .map_or_else(Cell::absent, |u| Cell::text(u.as_str())),
+            Field::Created => match form {
+                Form::Csv => Cell::text(s.created_at.to_string()),
+                Form::Table | Form::Screen => Cell::text(clock::ago_coarse(s.created_at, now)),
+            },
+            Field::Expire => expiry(s.expire, now, form),
+            Field::CreatedAt => Cell::text(stamp(s.created_at)),
+            Field::ExpireAt => Cell::text(stamp(s.expire)),
+            Field::LoginTime => match s.profile.get("Login-Time") {
+                Some(v) => match v.parse::<Timestamp>() {
+                    Ok(t) => Cell::text(stamp(t)),
+                    Err(_) => Cell::text(v.as_str()),
+                },
+                None => Cell::absent(),
+            },
+            Field::Token => token.map_or_else(Cell::absent, |t| Cell::text(t.id.as_str())),
+            Field::TokenExpire => token.map_or_else(Cell::absent, |t| expiry(t.expire, now, form)),
+            Field::Scopes => match &s.scopes {
+                None => Cell::absent(),
+                Some(v) if form == Form::Screen => {
+                    let admin = v.iter().any(|s| s.to_ascii_lowercase().contains("admin"));
+                    Cell::marked(v.join(","), admin.then_some(Mark::Admin))
+                }
+                Some(v) => Cell::text(v.join(" ")),
+            },
+            Field::Profile if s.profile.is_empty() => Cell::absent(),
+            Field::Profile => match form {
+                Form::Csv => json_line(&s.profile).map_or_else(|_| Cell::absent(), Cell::text),
+                Form::Table | Form::Screen => Cell::text(
+                    s.profile
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
+            },
+            Field::Location => f.location.map_or_else(Cell::absent, Cell::text),
+            Field::Device => f.device.map_or_else(Cell::absent, Cell::text),
+            Field::Risk if !f.risk.provided => Cell::marked(NOT_PROVIDED, Some(Mark::NotProvided)),
+            Field::Risk => {
+                let raised = f.risk.raised();
+                let words: Vec<&str> = raised
+                    .iter()
+                    .map(|r| if form == Form::Screen { r.code } else { r.word })
+                    .collect();
+                Cell::marked(words.join(" "), f.risk.severity().map(Mark::Risk))
+            }
+        }
+    }
+}
+
+/// An expiry: exact in CSV, `3h ago`/`in 3h` in a CLI table, `expired`/`in 3h` on screen
+/// (marked when it runs out within the hour).
+fn expiry<'a>(t: Timestamp, now: Timestamp, form: Form) -> Cell<'a> {
+    match form {
+        Form::Csv => Cell::text(t.to_string()),
+        Form::Table => Cell::text(clock::ago_coarse(t, now)),
+        Form::Screen => {
+            let left = t.as_second() - now.as_second();
+            let soon = (0..SOON_SECS).contains(&left);
+            Cell::marked(clock::until_coarse(t, now), soon.then_some(Mark::Expiring))
+        }
+    }
+}
 
 /// A session column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +251,7 @@ pub enum Column {
 
 struct Spec {
     column: Column,
+    field: Field,
     name: &'static str,
     aliases: &'static [&'static str],
     header: &'static str,
@@ -56,6 +262,7 @@ struct Spec {
 const SPECS: [Spec; 14] = [
     Spec {
         column: Column::Id,
+        field: Field::Id,
         name: "id",
         aliases: &[],
         header: "ID",
@@ -64,6 +271,7 @@ const SPECS: [Spec; 14] = [
     },
     Spec {
         column: Column::Type,
+        field: Field::Type,
         name: "type",
         aliases: &[],
         header: "TYPE",
@@ -72,6 +280,7 @@ const SPECS: [Spec; 14] = [
     },
     Spec {
         column: Column::Email,
+        field: Field::Email,
         name: "email",
         aliases: &[],
         header: "EMAIL",
@@ -80,6 +289,7 @@ const SPECS: [Spec; 14] = [
     },
     Spec {
         column: Column::Username,
+        field: Field::Username,
         name: "username",
         aliases: &[],
         header: "USERNAME",
@@ -88,6 +298,7 @@ const SPECS: [Spec; 14] = [
     },
     Spec {
         column: Column::Identity,
+        field: Field::Identity,
         name: "identity",
         aliases: &["user"],
         header: "IDENTITY",
@@ -96,6 +307,7 @@ const SPECS: [Spec; 14] = [
     },
     Spec {
         column: Column::Created,
+        field: Field::Created,
         name: "created",
         aliases: &["created_at"],
         header: "CREATED",
@@ -104,6 +316,7 @@ const SPECS: [Spec; 14] = [
     },
     Spec {
         column: Column::Expire,
+        field: Field::Expire,
         name: "expire",
         aliases: &["expires"],
         header: "EXPIRES",
@@ -112,6 +325,7 @@ const SPECS: [Spec; 14] = [
     },
     Spec {
         column: Column::Token,
+        field: Field::Token,
         name: "token",
         aliases: &["active_token_id"],
         header: "TOKEN",
@@ -120,6 +334,7 @@ const SPECS: [Spec; 14] = [
     },
     Spec {
         column: Column::TokenExpire,
+        field: Field::TokenExpire,
         name: "token_expire",
         aliases: &["active_token_expire"],
         header: "TOKEN EXPIRES",
@@ -128,6 +343,7 @@ const SPECS: [Spec; 14] = [
     },
     Spec {
         column: Column::Scopes,
+        field: Field::Scopes,
         name: "scopes",
         aliases: &["scope"],
         header: "SCOPES",
@@ -136,6 +352,7 @@ const SPECS: [Spec; 14] = [
     },
     Spec {
         column: Column::Profile,
+        field: Field::Profile,
         name: "profile",
         aliases: &[],
         header: "PROFILE",
@@ -144,6 +361,7 @@ const SPECS: [Spec; 14] = [
     },
     Spec {
         column: Column::Location,
+        field: Field::Location,
         name: "location",
         aliases: &["city", "country"],
         header: "LOCATION",
@@ -152,6 +370,7 @@ const SPECS: [Spec; 14] = [
     },
     Spec {
         column: Column::Device,
+        field: Field::Device,
         name: "device",
         aliases: &["ua"],
         header: "DEVICE",
@@ -160,6 +379,7 @@ const SPECS: [Spec; 14] = [
     },
     Spec {
         column: Column::Risk,
+        field: Field::Risk,
         name: "risk",
         aliases: &[],
         header: "RISK",
@@ -224,51 +444,27 @@ impl Column {
         self.spec().cap
     }
 
+    /// The field its cells show.
+    pub fn field(self) -> Field {
+        self.spec().field
+    }
+
     /// The cell in a table: times relative to `now`, long values as they are (the table cuts).
-    pub fn table_cell(self, s: &Session, d: &Derived, now: Timestamp) -> String {
-        match self {
-            Column::Created => relative(s.created_at, now),
-            Column::Expire => relative(s.expire, now),
-            Column::TokenExpire => s
-                .active_token
-                .as_ref()
-                .map(|t| relative(t.expire, now))
-                .unwrap_or_default(),
-            Column::Profile => s
-                .profile
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join(" "),
-            _ => self.csv_cell(s, d),
-        }
+    pub fn table_cell(self, s: &Session, f: &Facts<'_>, now: Timestamp) -> String {
+        self.cell(s, f, now, Form::Table)
     }
 
     /// The cell in CSV: exact times, the profile as one JSON object.
-    pub fn csv_cell(self, s: &Session, d: &Derived) -> String {
-        let token = s.active_token.as_ref();
-        match self {
-            Column::Location | Column::Device | Column::Risk => {
-                let [location, device, risk] = derived_cells(d);
-                match self {
-                    Column::Location => location,
-                    Column::Device => device,
-                    _ => risk,
-                }
-            }
-            Column::Id => s.id.clone(),
-            Column::Type => s.kind.clone(),
-            Column::Email => s.email.clone(),
-            Column::Username => s.profile.get("username").cloned().unwrap_or_default(),
-            Column::Identity => s.identity.clone(),
-            Column::Created => s.created_at.to_string(),
-            Column::Expire => s.expire.to_string(),
-            Column::Token => token.map(|t| t.id.clone()).unwrap_or_default(),
-            Column::TokenExpire => token.map(|t| t.expire.to_string()).unwrap_or_default(),
-            Column::Scopes => s.scopes.as_deref().unwrap_or_default().join(" "),
-            Column::Profile if s.profile.is_empty() => String::new(),
-            Column::Profile => json_line(&s.profile).unwrap_or_default(),
-        }
+    pub fn csv_cell(self, s: &Session, f: &Facts<'_>, now: Timestamp) -> String {
+        self.cell(s, f, now, Form::Csv)
+    }
+
+    fn cell(self, s: &Session, f: &Facts<'_>, now: Timestamp, form: Form) -> String {
+        self.field()
+            .cell(s, f, now, form)
+            .text
+            .map(Cow::into_owned)
+            .unwrap_or_default()
     }
 }
 
