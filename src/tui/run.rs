@@ -153,9 +153,58 @@ pub fn to_msg(event: TermEvent) -> Option<Msg> {
     }
 }
 
+/// Disk work the loop hands off: preferences and query history.
+enum DiskJob {
+    Columns {
+        profile: String,
+        columns: Vec<String>,
+    },
+    Query {
+        profile: String,
+        query: String,
+    },
+}
+
+impl DiskJob {
+    fn run(self) {
+        let state = crate::config::paths::state_dir();
+        match self {
+            DiskJob::Columns { profile, columns } => {
+                match crate::tui::prefs::save_columns(&state, &profile, &columns) {
+                    Ok(()) => tracing::debug!("columns saved"),
+                    Err(e) => tracing::warn!(error = %e, "could not save the columns chosen"),
+                }
+            }
+            DiskJob::Query { profile, query } => {
+                match crate::tui::memory::record_query(&state, &profile, &query) {
+                    Ok(()) => tracing::debug!("query history saved"),
+                    Err(e) => tracing::warn!(error = %e, "query history not saved"),
+                }
+            }
+        }
+    }
+}
+
+/// Runs [`DiskJob`]s on a blocking thread, one at a time in the order asked: a slow
+/// disk, or another authtop holding the history lock, never stalls drawing or keys.
+/// The outcome of each is logged; the loop waits for the last one before it returns.
+fn start_disk() -> (
+    std::sync::mpsc::Sender<DiskJob>,
+    tokio::task::JoinHandle<()>,
+) {
+    let (tx, rx) = std::sync::mpsc::channel::<DiskJob>();
+    let writer = tokio::task::spawn_blocking(move || {
+        while let Ok(job) = rx.recv() {
+            job.run();
+        }
+    });
+    (tx, writer)
+}
+
 /// Where the loop sends the app's commands, and what it does with its effects.
 struct Router<'a, W: Write> {
     commands: &'a mpsc::UnboundedSender<Command>,
+    disk: std::sync::mpsc::Sender<DiskJob>,
     clipboard: &'a mut W,
     force_quit: bool,
     /// `:profile NAME` was accepted: the loop ends so the TUI reconnects.
@@ -195,19 +244,19 @@ impl<W: Write> Router<'_, W> {
                 }
                 Effect::Quit { force } => self.force_quit |= force,
                 Effect::SaveColumns { profile, columns } => {
-                    let dir = crate::config::paths::state_dir();
-                    if let Err(e) = crate::tui::prefs::save_columns(&dir, &profile, &columns) {
-                        tracing::warn!(error = %e, "could not save the columns chosen");
-                    }
+                    self.save(DiskJob::Columns { profile, columns });
                 }
                 Effect::RecordQuery { profile, query } => {
-                    let state = crate::config::paths::state_dir();
-                    if let Err(e) = crate::tui::memory::record_query(&state, &profile, &query) {
-                        tracing::warn!(error = %e, "query history not saved");
-                    }
+                    self.save(DiskJob::Query { profile, query });
                 }
                 Effect::SwitchProfile(name) => self.switch_to = Some(name),
             }
+        }
+    }
+
+    fn save(&self, job: DiskJob) {
+        if self.disk.send(job).is_err() {
+            tracing::error!("the disk writer has stopped; a preference or query was not saved");
         }
     }
 
@@ -229,9 +278,9 @@ impl<W: Write> Router<'_, W> {
 pub async fn event_loop<B, S, I, W>(
     terminal: &mut Terminal<B>,
     screen: &mut S,
-    mut input: I,
+    input: I,
     commands: &mpsc::UnboundedSender<Command>,
-    events: &mut mpsc::UnboundedReceiver<Event>,
+    events: &mut mpsc::Receiver<Event>,
     clipboard: &mut W,
     initial: Vec<Command>,
 ) -> Result<LoopExit>
@@ -242,8 +291,43 @@ where
     I: Stream<Item = io::Result<TermEvent>> + Unpin,
     W: Write,
 {
+    let (disk, writer) = start_disk();
+    let exit = drive(
+        terminal, screen, input, commands, events, clipboard, initial, disk,
+    )
+    .await;
+    // `drive` has dropped its sender: the writer ends after the jobs already asked for.
+    if writer.await.is_err() {
+        tracing::error!("the disk writer panicked");
+    }
+    exit
+}
+
+/// [`event_loop`] with its disk writer.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "event_loop's own arguments plus its disk writer"
+)]
+async fn drive<B, S, I, W>(
+    terminal: &mut Terminal<B>,
+    screen: &mut S,
+    mut input: I,
+    commands: &mpsc::UnboundedSender<Command>,
+    events: &mut mpsc::Receiver<Event>,
+    clipboard: &mut W,
+    initial: Vec<Command>,
+    disk: std::sync::mpsc::Sender<DiskJob>,
+) -> Result<LoopExit>
+where
+    B: Backend,
+    B::Error: std::error::Error + Send + Sync + 'static,
+    S: Screen,
+    I: Stream<Item = io::Result<TermEvent>> + Unpin,
+    W: Write,
+{
     let mut router = Router {
         commands,
+        disk,
         clipboard,
         force_quit: false,
         switch_to: None,
@@ -368,9 +452,9 @@ mod tests {
     async fn keys_become_messages_and_commands_are_routed() {
         let mut terminal = Terminal::new(TestBackend::new(40, 10)).unwrap();
         let (cmd_tx, mut cmd_rx) = mpsc::unbounded_channel();
-        let (ev_tx, mut ev_rx) = mpsc::unbounded_channel();
+        let (ev_tx, mut ev_rx) = mpsc::channel(8);
         ev_tx
-            .send(Event {
+            .try_send(Event {
                 id: 1,
                 kind: EventKind::Cancelled,
             })
@@ -432,12 +516,12 @@ mod tests {
     async fn worker_events_reach_the_screen_and_closed_input_ends_the_loop() {
         let mut terminal = Terminal::new(TestBackend::new(20, 5)).unwrap();
         let (cmd_tx, _cmd_rx) = mpsc::unbounded_channel();
-        let (ev_tx, mut ev_rx) = mpsc::unbounded_channel();
+        let (ev_tx, mut ev_rx) = mpsc::channel(8);
         let event = Event {
             id: 4,
             kind: EventKind::Cancelled,
         };
-        ev_tx.send(event.clone()).unwrap();
+        ev_tx.try_send(event.clone()).unwrap();
         drop(ev_tx);
         // Input ends only after the worker event had its turn.
         let input = futures::stream::once(async {
