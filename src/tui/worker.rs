@@ -431,10 +431,7 @@ mod tests {
         );
         let terminal: Vec<_> = seen.iter().filter(|e| e.is_terminal()).collect();
         assert_eq!(terminal.len(), 1, "exactly one outcome");
-        assert!(
-            seen.last().unwrap().is_terminal(),
-            "the outcome comes last"
-        );
+        assert!(seen.last().unwrap().is_terminal(), "the outcome comes last");
         let last_progress = seen.iter().rev().find_map(|e| match e.kind {
             EventKind::Progress { finished, .. } => Some(finished),
             _ => None,
