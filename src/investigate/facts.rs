@@ -144,16 +144,28 @@ impl Risk {
             return Risk::default();
         };
         let ip = i.ip_intel.as_ref();
+        Risk::provided(
+            ip.and_then(|ip| ip.reputation.as_ref())
+                .and_then(|r| r.verdict.as_deref()),
+            [
+                ip.and_then(|ip| ip.is_vpn),
+                ip.and_then(|ip| ip.is_proxy),
+                i.embargo,
+                i.user_intel,
+            ],
+        )
+    }
+
+    /// The risk an intelligence block sent: its verdict, then the VPN, proxy, embargo
+    /// and breached signals (absent is false).
+    fn provided(verdict: Option<&str>, [vpn, proxy, embargo, breached]: [Option<bool>; 4]) -> Risk {
         Risk {
             provided: true,
-            verdict: ip
-                .and_then(|ip| ip.reputation.as_ref())
-                .and_then(|r| r.verdict.as_deref())
-                .and_then(Verdict::parse),
-            vpn: ip.and_then(|ip| ip.is_vpn).unwrap_or(false),
-            proxy: ip.and_then(|ip| ip.is_proxy).unwrap_or(false),
-            embargo: i.embargo.unwrap_or(false),
-            breached: i.user_intel.unwrap_or(false),
+            verdict: verdict.and_then(Verdict::parse),
+            vpn: vpn.unwrap_or(false),
+            proxy: proxy.unwrap_or(false),
+            embargo: embargo.unwrap_or(false),
+            breached: breached.unwrap_or(false),
         }
     }
 
@@ -293,17 +305,16 @@ impl LightIntel<'_> {
     /// The risk flags this block carries.
     pub(super) fn risk(&self) -> Risk {
         let ip = self.ip_intel.as_ref();
-        Risk {
-            provided: true,
-            verdict: ip
-                .and_then(|ip| ip.reputation.as_ref())
-                .and_then(|r| r.verdict.as_deref())
-                .and_then(Verdict::parse),
-            vpn: ip.and_then(|ip| ip.is_vpn).unwrap_or(false),
-            proxy: ip.and_then(|ip| ip.is_proxy).unwrap_or(false),
-            embargo: self.embargo.unwrap_or(false),
-            breached: self.user_intel.unwrap_or(false),
-        }
+        Risk::provided(
+            ip.and_then(|ip| ip.reputation.as_ref())
+                .and_then(|r| r.verdict.as_deref()),
+            [
+                ip.and_then(|ip| ip.is_vpn),
+                ip.and_then(|ip| ip.is_proxy),
+                self.embargo,
+                self.user_intel,
+            ],
+        )
     }
 }
 

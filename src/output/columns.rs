@@ -216,42 +216,12 @@ fn expiry<'a>(t: Timestamp, now: Timestamp, form: Form) -> Cell<'a> {
     }
 }
 
-/// A session column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Column {
-    /// Session id.
-    Id,
-    /// Record type.
-    Type,
-    /// Owner email.
-    Email,
-    /// Owner username, when the profile carries one.
-    Username,
-    /// Owner identity.
-    Identity,
-    /// Login time.
-    Created,
-    /// Session expiry.
-    Expire,
-    /// Active token id.
-    Token,
-    /// Active token expiry.
-    TokenExpire,
-    /// Scopes, space-separated.
-    Scopes,
-    /// Profile entries.
-    Profile,
-    /// City and country of the active token's IP, from the server's intelligence.
-    Location,
-    /// Browser and OS from the profile's User-Agent.
-    Device,
-    /// Risk flags from the server's intelligence (`n/a` when it sent none).
-    Risk,
-}
+/// A session column of the CLI: the field it shows (`--columns` names the ones in
+/// its catalogue below).
+pub type Column = Field;
 
 struct Spec {
     column: Column,
-    field: Field,
     name: &'static str,
     aliases: &'static [&'static str],
     header: &'static str,
@@ -262,7 +232,6 @@ struct Spec {
 const SPECS: [Spec; 14] = [
     Spec {
         column: Column::Id,
-        field: Field::Id,
         name: "id",
         aliases: &[],
         header: "ID",
@@ -271,7 +240,6 @@ const SPECS: [Spec; 14] = [
     },
     Spec {
         column: Column::Type,
-        field: Field::Type,
         name: "type",
         aliases: &[],
         header: "TYPE",
@@ -280,7 +248,6 @@ const SPECS: [Spec; 14] = [
     },
     Spec {
         column: Column::Email,
-        field: Field::Email,
         name: "email",
         aliases: &[],
         header: "EMAIL",
@@ -289,7 +256,6 @@ const SPECS: [Spec; 14] = [
     },
     Spec {
         column: Column::Username,
-        field: Field::Username,
         name: "username",
         aliases: &[],
         header: "USERNAME",
@@ -298,7 +264,6 @@ const SPECS: [Spec; 14] = [
     },
     Spec {
         column: Column::Identity,
-        field: Field::Identity,
         name: "identity",
         aliases: &["user"],
         header: "IDENTITY",
@@ -307,7 +272,6 @@ const SPECS: [Spec; 14] = [
     },
     Spec {
         column: Column::Created,
-        field: Field::Created,
         name: "created",
         aliases: &["created_at"],
         header: "CREATED",
@@ -316,7 +280,6 @@ const SPECS: [Spec; 14] = [
     },
     Spec {
         column: Column::Expire,
-        field: Field::Expire,
         name: "expire",
         aliases: &["expires"],
         header: "EXPIRES",
@@ -325,7 +288,6 @@ const SPECS: [Spec; 14] = [
     },
     Spec {
         column: Column::Token,
-        field: Field::Token,
         name: "token",
         aliases: &["active_token_id"],
         header: "TOKEN",
@@ -334,7 +296,6 @@ const SPECS: [Spec; 14] = [
     },
     Spec {
         column: Column::TokenExpire,
-        field: Field::TokenExpire,
         name: "token_expire",
         aliases: &["active_token_expire"],
         header: "TOKEN EXPIRES",
@@ -343,7 +304,6 @@ const SPECS: [Spec; 14] = [
     },
     Spec {
         column: Column::Scopes,
-        field: Field::Scopes,
         name: "scopes",
         aliases: &["scope"],
         header: "SCOPES",
@@ -352,7 +312,6 @@ const SPECS: [Spec; 14] = [
     },
     Spec {
         column: Column::Profile,
-        field: Field::Profile,
         name: "profile",
         aliases: &[],
         header: "PROFILE",
@@ -361,7 +320,6 @@ const SPECS: [Spec; 14] = [
     },
     Spec {
         column: Column::Location,
-        field: Field::Location,
         name: "location",
         aliases: &["city", "country"],
         header: "LOCATION",
@@ -370,7 +328,6 @@ const SPECS: [Spec; 14] = [
     },
     Spec {
         column: Column::Device,
-        field: Field::Device,
         name: "device",
         aliases: &["ua"],
         header: "DEVICE",
@@ -379,7 +336,6 @@ const SPECS: [Spec; 14] = [
     },
     Spec {
         column: Column::Risk,
-        field: Field::Risk,
         name: "risk",
         aliases: &[],
         header: "RISK",
@@ -420,7 +376,8 @@ pub const CSV_DEFAULT: &[Column] = &[
 
 impl Column {
     fn spec(self) -> &'static Spec {
-        // Every variant has exactly one row; the fallback is never taken.
+        // Only fields `parse` returns reach the CLI, and each has exactly one row; the
+        // fallback is never taken.
         SPECS.iter().find(|s| s.column == self).unwrap_or(&SPECS[0])
     }
 
@@ -444,24 +401,18 @@ impl Column {
         self.spec().cap
     }
 
-    /// The field its cells show.
-    pub fn field(self) -> Field {
-        self.spec().field
-    }
-
     /// The cell in a table: times relative to `now`, long values as they are (the table cuts).
     pub fn table_cell(self, s: &Session, f: &Facts<'_>, now: Timestamp) -> String {
-        self.cell(s, f, now, Form::Table)
+        self.text(s, f, now, Form::Table)
     }
 
     /// The cell in CSV: exact times, the profile as one JSON object.
     pub fn csv_cell(self, s: &Session, f: &Facts<'_>, now: Timestamp) -> String {
-        self.cell(s, f, now, Form::Csv)
+        self.text(s, f, now, Form::Csv)
     }
 
-    fn cell(self, s: &Session, f: &Facts<'_>, now: Timestamp, form: Form) -> String {
-        self.field()
-            .cell(s, f, now, form)
+    fn text(self, s: &Session, f: &Facts<'_>, now: Timestamp, form: Form) -> String {
+        self.cell(s, f, now, form)
             .text
             .map(Cow::into_owned)
             .unwrap_or_default()

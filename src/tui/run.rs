@@ -292,31 +292,30 @@ where
     W: Write,
 {
     let (disk, writer) = start_disk();
-    let exit = drive(
-        terminal, screen, input, commands, events, clipboard, initial, disk,
-    )
-    .await;
-    // `drive` has dropped its sender: the writer ends after the jobs already asked for.
+    let mut router = Router {
+        commands,
+        disk,
+        clipboard,
+        force_quit: false,
+        switch_to: None,
+    };
+    let exit = drive(terminal, screen, input, events, &mut router, initial).await;
+    // Dropping the router drops the last sender: the writer ends after the jobs asked for.
+    drop(router);
     if writer.await.is_err() {
         tracing::error!("the disk writer panicked");
     }
     exit
 }
 
-/// [`event_loop`] with its disk writer.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "event_loop's own arguments plus its disk writer"
-)]
+/// [`event_loop`] with its router built.
 async fn drive<B, S, I, W>(
     terminal: &mut Terminal<B>,
     screen: &mut S,
     mut input: I,
-    commands: &mpsc::UnboundedSender<Command>,
     events: &mut mpsc::Receiver<Event>,
-    clipboard: &mut W,
+    router: &mut Router<'_, W>,
     initial: Vec<Command>,
-    disk: std::sync::mpsc::Sender<DiskJob>,
 ) -> Result<LoopExit>
 where
     B: Backend,
@@ -325,13 +324,6 @@ where
     I: Stream<Item = io::Result<TermEvent>> + Unpin,
     W: Write,
 {
-    let mut router = Router {
-        commands,
-        disk,
-        clipboard,
-        force_quit: false,
-        switch_to: None,
-    };
     router.route(initial);
     let size = terminal
         .size()
