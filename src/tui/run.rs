@@ -185,26 +185,59 @@ impl DiskJob {
     }
 }
 
-/// Runs [`DiskJob`]s on a blocking thread, one at a time in the order asked: a slow
+/// Runs [`DiskJob`]s on a thread of its own, one at a time in the order asked: a slow
 /// disk, or another authtop holding the history lock, never stalls drawing or keys.
-/// The outcome of each is logged; the loop waits for the last one before it returns.
-fn start_disk() -> (
-    std::sync::mpsc::Sender<DiskJob>,
-    tokio::task::JoinHandle<()>,
-) {
-    let (tx, rx) = std::sync::mpsc::channel::<DiskJob>();
-    let writer = tokio::task::spawn_blocking(move || {
-        while let Ok(job) = rx.recv() {
-            job.run();
+/// The outcome of each is logged. Dropping it (when the loop ends) waits for the jobs
+/// already asked for, so nothing chosen before quitting is lost.
+struct DiskWriter {
+    jobs: Option<std::sync::mpsc::Sender<DiskJob>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl DiskWriter {
+    fn start() -> Self {
+        let (tx, rx) = std::sync::mpsc::channel::<DiskJob>();
+        let thread = std::thread::Builder::new()
+            .name("authtop-disk".into())
+            .spawn(move || {
+                while let Ok(job) = rx.recv() {
+                    job.run();
+                }
+            })
+            .map_err(|e| tracing::error!(error = %e, "no thread for saving; preferences and history are not saved"))
+            .ok();
+        Self {
+            jobs: thread.as_ref().map(|_| tx),
+            thread,
         }
-    });
-    (tx, writer)
+    }
+
+    fn save(&self, job: DiskJob) {
+        let sent = self
+            .jobs
+            .as_ref()
+            .is_some_and(|jobs| jobs.send(job).is_ok());
+        if !sent {
+            tracing::error!("the disk writer has stopped; a preference or query was not saved");
+        }
+    }
+}
+
+impl Drop for DiskWriter {
+    fn drop(&mut self) {
+        self.jobs = None;
+        if let Some(thread) = self.thread.take()
+            && thread.join().is_err()
+        {
+            tracing::error!("the disk writer panicked");
+        }
+    }
 }
 
 /// Where the loop sends the app's commands, and what it does with its effects.
 struct Router<'a, W: Write> {
     commands: &'a mpsc::UnboundedSender<Command>,
-    disk: std::sync::mpsc::Sender<DiskJob>,
+    disk: DiskWriter,
     clipboard: &'a mut W,
     force_quit: bool,
     /// `:profile NAME` was accepted: the loop ends so the TUI reconnects.
@@ -244,19 +277,13 @@ impl<W: Write> Router<'_, W> {
                 }
                 Effect::Quit { force } => self.force_quit |= force,
                 Effect::SaveColumns { profile, columns } => {
-                    self.save(DiskJob::Columns { profile, columns });
+                    self.disk.save(DiskJob::Columns { profile, columns });
                 }
                 Effect::RecordQuery { profile, query } => {
-                    self.save(DiskJob::Query { profile, query });
+                    self.disk.save(DiskJob::Query { profile, query });
                 }
                 Effect::SwitchProfile(name) => self.switch_to = Some(name),
             }
-        }
-    }
-
-    fn save(&self, job: DiskJob) {
-        if self.disk.send(job).is_err() {
-            tracing::error!("the disk writer has stopped; a preference or query was not saved");
         }
     }
 
@@ -278,7 +305,7 @@ impl<W: Write> Router<'_, W> {
 pub async fn event_loop<B, S, I, W>(
     terminal: &mut Terminal<B>,
     screen: &mut S,
-    input: I,
+    mut input: I,
     commands: &mpsc::UnboundedSender<Command>,
     events: &mut mpsc::Receiver<Event>,
     clipboard: &mut W,
@@ -291,39 +318,13 @@ where
     I: Stream<Item = io::Result<TermEvent>> + Unpin,
     W: Write,
 {
-    let (disk, writer) = start_disk();
     let mut router = Router {
         commands,
-        disk,
+        disk: DiskWriter::start(),
         clipboard,
         force_quit: false,
         switch_to: None,
     };
-    let exit = drive(terminal, screen, input, events, &mut router, initial).await;
-    // Dropping the router drops the last sender: the writer ends after the jobs asked for.
-    drop(router);
-    if writer.await.is_err() {
-        tracing::error!("the disk writer panicked");
-    }
-    exit
-}
-
-/// [`event_loop`] with its router built.
-async fn drive<B, S, I, W>(
-    terminal: &mut Terminal<B>,
-    screen: &mut S,
-    mut input: I,
-    events: &mut mpsc::Receiver<Event>,
-    router: &mut Router<'_, W>,
-    initial: Vec<Command>,
-) -> Result<LoopExit>
-where
-    B: Backend,
-    B::Error: std::error::Error + Send + Sync + 'static,
-    S: Screen,
-    I: Stream<Item = io::Result<TermEvent>> + Unpin,
-    W: Write,
-{
     router.route(initial);
     let size = terminal
         .size()
@@ -401,11 +402,16 @@ mod tests {
         effects: Vec<Effect>,
         quit: bool,
         draws: std::cell::Cell<usize>,
+        /// Told when a worker event has been seen.
+        on_worker: Option<tokio::sync::oneshot::Sender<()>>,
     }
 
     impl Screen for Probe {
         fn update(&mut self, msg: Msg, _now: Timestamp) -> Vec<Command> {
             self.seen.push(msg.clone());
+            if let (Msg::Worker(_), Some(tell)) = (&msg, self.on_worker.take()) {
+                let _ = tell.send(());
+            }
             match msg {
                 Msg::Key(k) if k.code == KeyCode::Char('q') => {
                     self.quit = true;
@@ -516,11 +522,15 @@ mod tests {
         ev_tx.try_send(event.clone()).unwrap();
         drop(ev_tx);
         // Input ends only after the worker event had its turn.
+        let (seen_tx, seen_rx) = tokio::sync::oneshot::channel();
         let input = futures::stream::once(async {
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            let _ = seen_rx.await;
             Ok(key('z', KeyEventKind::Press))
         });
-        let mut probe = Probe::default();
+        let mut probe = Probe {
+            on_worker: Some(seen_tx),
+            ..Probe::default()
+        };
         let exit = event_loop(
             &mut terminal,
             &mut probe,
