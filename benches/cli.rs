@@ -177,6 +177,10 @@ fn run(emu: &Emulator, args: &[&str]) -> (Duration, u64) {
     (wall, u64::try_from(usage.ru_maxrss).unwrap_or(0))
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "the bench's plan: one measured step per command, printed in order"
+)]
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
     let s = if full {

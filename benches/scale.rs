@@ -137,6 +137,10 @@ impl Driver {
         }
     }
 
+    #[expect(
+        clippy::too_many_lines,
+        reason = "a scripted user: one key and one wait per line"
+    )]
     async fn script(&mut self, plan: &Plan) -> Result<(), String> {
         self.until(info_settled("page 1 ".into())).await?;
         for n in 2..=plan.pages + 1 {
@@ -332,6 +336,10 @@ fn main() {
     support::runtime().block_on(bench(&plan));
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "the bench's plan: one measured step per surface, printed in order"
+)]
 async fn bench(plan: &Plan) {
     let (emu, seeded) = support::seeded_emulator(plan.sessions, plan.users).await;
     let client = Client::new(ClientConfig::new(emu.base_url(), emu.service_token()))

@@ -231,6 +231,10 @@ async fn ratios(emu: &RunningEmulator, sessions: usize) -> Duration {
 }
 
 /// Keys through the real run loop while the Users tab's walk streams.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one end-to-end scenario: each step acts on the state the one before left"
+)]
 async fn latency(base_url: &str, token: Secret, sessions: usize, window: Duration) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut handle = spawn_for(base_url, token, dir.path());

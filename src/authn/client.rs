@@ -404,6 +404,10 @@ impl Client {
     /// Sends one request, retrying as the policy and the call allow. Returns the last
     /// answer (even a failed one, for the caller to decode), the attempts made, and whether
     /// an earlier attempt connected and got no answer.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "the retry loop: every kind of answer decides against the same call budget and attempt count"
+    )]
     async fn exchange(
         &self,
         method: Method,

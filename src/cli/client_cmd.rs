@@ -13,6 +13,7 @@ use crate::output::{Format, csv_record, json_line, pretty_json, relative, table}
 use crate::sanitize::clean;
 use serde::Serialize;
 use std::io::Write;
+use std::path::Path;
 
 /// The user token from flags, env or the token file, or a usage error saying how to give one.
 pub fn user_token(ctx: &Ctx) -> Result<Secret, CliError> {
@@ -172,10 +173,15 @@ pub async fn refresh(ctx: &Ctx) -> Result<(), CliError> {
         token_file: Some(path.display().to_string()),
         already_refreshed: result.adopted,
     };
+    print_refresh(ctx, &shown, &path)
+}
+
+/// Writes what `client refresh` did in the chosen format.
+fn print_refresh(ctx: &Ctx, shown: &RefreshReport, path: &Path) -> Result<(), CliError> {
     let now = Timestamp::now();
     let mut out = std::io::stdout().lock();
     match ctx.format {
-        Format::Json | Format::Ndjson => writeln!(out, "{}", pretty_json(&shown, 0)?)?,
+        Format::Json | Format::Ndjson => writeln!(out, "{}", pretty_json(shown, 0)?)?,
         Format::Csv => {
             out.write_all(
                 csv_record(&[

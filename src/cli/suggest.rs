@@ -104,17 +104,8 @@ pub(super) fn write_plan(
     Ok(())
 }
 
-/// What the dry run prints: where first, then what matches, a sample, and the complete
-/// command that acts on it.
-pub(super) fn dry_run(
-    ctx: &Ctx,
-    client: &Client,
-    command: &str,
-    run: &RunArgs,
-    snap: &Snapshot,
-    logout: Option<(&[Target], u64)>,
-) -> Result<(), CliError> {
-    let now = Timestamp::now();
+/// The complete command that does what the dry run showed.
+fn run_command(ctx: &Ctx, client: &Client, command: &str, run: &RunArgs) -> String {
     let mut flags = Vec::new();
     if let Some(q) = run.query.as_deref().filter(|q| !q.trim().is_empty()) {
         flags.push(format!("--query {}", shell_quote(q)));
@@ -126,12 +117,26 @@ pub(super) fn dry_run(
         flags.push(format!("--max {m}"));
     }
     flags.push("--yes".into());
-    let command = format!(
+    format!(
         "authtop {} {} {}",
         command,
         flags.join(" "),
         connection_flags(ctx, client.host())
-    );
+    )
+}
+
+/// What the dry run prints: where first, then what matches, a sample, and the complete
+/// command that acts on it.
+pub(super) fn dry_run(
+    ctx: &Ctx,
+    client: &Client,
+    command: &str,
+    run: &RunArgs,
+    snap: &Snapshot,
+    logout: Option<(&[Target], u64)>,
+) -> Result<(), CliError> {
+    let now = Timestamp::now();
+    let command = run_command(ctx, client, command, run);
     let mut out = std::io::stdout().lock();
     match ctx.format {
         Format::Json | Format::Ndjson => {

@@ -8,7 +8,7 @@
 
 use super::error::ConfigError;
 use super::file::Profile;
-use super::inputs::{DOMAIN_ENV, Inputs, Source, TOKEN_ENV, unused_notices};
+use super::inputs::{DOMAIN_ENV, Given, Inputs, Source, TOKEN_ENV, unused_notices};
 use super::secret_file;
 use crate::authn::Secret;
 use std::path::PathBuf;
@@ -45,16 +45,43 @@ pub fn resolve(
     default: Option<Named<'_>>,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<ServerPair, ConfigError> {
-    let is_flag = |s: &Source| !matches!(s, Source::Env(_));
-    let ambient_domain = inputs.domain.as_ref().filter(|g| !is_flag(&g.source));
-    let ambient_token = inputs.token.as_ref().filter(|g| !is_flag(&g.source));
-    let ambient_names = [
-        ambient_domain.map(|_| DOMAIN_ENV),
-        ambient_token.map(|_| TOKEN_ENV),
-    ];
-    let unused = |why: &str| unused_notices(&ambient_names, why);
+    let ambient = Ambient::of(inputs);
+    let unused = |why: &str| ambient.unused(why);
 
     // 1. Flags.
+    if let Some(mut pair) = from_flags(inputs)? {
+        pair.notices = unused("the server and token come from the command line");
+        return Ok(pair);
+    }
+
+    // 2. An explicitly chosen profile that names a server or a token.
+    if let Some((name, prof)) = explicit
+        && claims(prof)
+    {
+        let mut pair = from_profile(name, prof, env)?;
+        pair.notices = unused(&format!("profile `{name}` was chosen explicitly"));
+        return Ok(pair);
+    }
+
+    // 3. The ambient pair, only when both halves are there.
+    if let Some(pair) = ambient.pair(default, env)? {
+        return Ok(pair);
+    }
+
+    // 4. The default profile.
+    match default {
+        Some((name, prof)) if claims(prof) => from_profile(name, prof, env),
+        _ => Ok(ServerPair::default()),
+    }
+}
+
+/// Whether a value came from a flag rather than the environment.
+fn is_flag(s: &Source) -> bool {
+    !matches!(s, Source::Env(_))
+}
+
+/// The server and token flags, when either is given; half a pair is a problem, not an error.
+fn from_flags(inputs: &Inputs) -> Result<Option<ServerPair>, ConfigError> {
     let flag_addr = inputs
         .base_url
         .clone()
@@ -78,96 +105,94 @@ pub fn resolve(
         )),
         _ => None,
     };
-    if flag_addr.is_some() || flag_token.is_some() {
-        let problem = match (&flag_addr, &flag_token) {
-            (Some(_), None) => Some(ConfigError::Missing(
-                "the server is given on the command line but the service token is not: pass --service-token-file FILE (or --token) too (a token from the environment or a profile is never sent to a server named elsewhere)".into(),
-            )),
-            (None, Some(_)) => Some(ConfigError::Missing(
-                "the service token is given on the command line but the server is not: pass --base-url or --domain too (a server from the environment or a profile never gets a token given elsewhere)".into(),
-            )),
-            _ => None,
-        };
-        return Ok(ServerPair {
-            addr: flag_addr,
-            token: flag_token,
-            problem,
-            notices: unused("the server and token come from the command line"),
-        });
+    let problem = match (&flag_addr, &flag_token) {
+        (None, None) => return Ok(None),
+        (Some(_), None) => Some(ConfigError::Missing(
+            "the server is given on the command line but the service token is not: pass --service-token-file FILE (or --token) too (a token from the environment or a profile is never sent to a server named elsewhere)".into(),
+        )),
+        (None, Some(_)) => Some(ConfigError::Missing(
+            "the service token is given on the command line but the server is not: pass --base-url or --domain too (a server from the environment or a profile never gets a token given elsewhere)".into(),
+        )),
+        (Some(_), Some(_)) => None,
+    };
+    Ok(Some(ServerPair {
+        addr: flag_addr,
+        token: flag_token,
+        problem,
+        notices: Vec::new(),
+    }))
+}
+
+/// `PANGEA_DOMAIN` and `PANGEA_AUTHN_TOKEN` as found in the environment.
+struct Ambient<'i> {
+    domain: Option<&'i Given<String>>,
+    token: Option<&'i Given<Secret>>,
+}
+
+impl<'i> Ambient<'i> {
+    fn of(inputs: &'i Inputs) -> Self {
+        Self {
+            domain: inputs.domain.as_ref().filter(|g| !is_flag(&g.source)),
+            token: inputs.token.as_ref().filter(|g| !is_flag(&g.source)),
+        }
     }
 
-    // 2. An explicitly chosen profile that names a server or a token.
-    if let Some((name, prof)) = explicit
-        && claims(prof)
-    {
-        let mut pair = from_profile(name, prof, env)?;
-        pair.notices = unused(&format!("profile `{name}` was chosen explicitly"));
-        return Ok(pair);
+    /// One notice per ambient variable set but not used, saying why.
+    fn unused(&self, why: &str) -> Vec<String> {
+        let names = [
+            self.domain.map(|_| DOMAIN_ENV),
+            self.token.map(|_| TOKEN_ENV),
+        ];
+        unused_notices(&names, why)
     }
 
-    // 3. The ambient pair, only when both halves are there.
-    match (ambient_domain, ambient_token) {
-        (Some(d), Some(t)) => {
-            let mut notices = Vec::new();
-            if let Some((name, prof)) = default
-                && claims(prof)
-            {
-                notices.push(format!(
+    /// The pair when the environment says anything about it: both halves, or the
+    /// default profile when only one half is set (else that half and the problem).
+    fn pair(
+        &self,
+        default: Option<Named<'_>>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Option<ServerPair>, ConfigError> {
+        let claimed = default.filter(|(_, prof)| claims(prof));
+        let missing = match (self.domain, self.token) {
+            (None, None) => return Ok(None),
+            (Some(d), Some(t)) => {
+                let notices = claimed.map(|(name, _)| format!(
                     "{DOMAIN_ENV} and {TOKEN_ENV} from the environment are used instead of default profile `{name}`; pass --profile {name} to use it"
                 ));
+                return Ok(Some(ServerPair {
+                    addr: Some((ServerAddr::Domain(d.value.clone()), d.source.clone())),
+                    token: Some((t.value.clone(), t.source.clone())),
+                    problem: None,
+                    notices: notices.into_iter().collect(),
+                }));
             }
-            return Ok(ServerPair {
-                addr: Some((ServerAddr::Domain(d.value.clone()), d.source.clone())),
-                token: Some((t.value.clone(), t.source.clone())),
-                problem: None,
-                notices,
-            });
+            (Some(_), None) => TOKEN_ENV,
+            (None, Some(_)) => DOMAIN_ENV,
+        };
+        let mut notices = self.unused(&format!(
+            "{missing} is not set, and the server and token are never taken from different places"
+        ));
+        if let Some((name, prof)) = claimed {
+            let mut pair = from_profile(name, prof, env)?;
+            pair.notices.append(&mut notices);
+            return Ok(Some(pair));
         }
-        (Some(_), None) | (None, Some(_)) => {
-            let missing = if ambient_domain.is_some() {
-                TOKEN_ENV
-            } else {
-                DOMAIN_ENV
-            };
-            let mut notices = unused(&format!(
-                "{missing} is not set, and the server and token are never taken from different places"
-            ));
-            if let Some((name, prof)) = default
-                && claims(prof)
-            {
-                let mut pair = from_profile(name, prof, env)?;
-                pair.notices.append(&mut notices);
-                return Ok(pair);
-            }
-            let (addr, token) = match (ambient_domain, ambient_token) {
-                (Some(d), _) => (
-                    Some((ServerAddr::Domain(d.value.clone()), d.source.clone())),
-                    None,
-                ),
-                (_, Some(t)) => (None, Some((t.value.clone(), t.source.clone()))),
-                _ => (None, None),
-            };
-            return Ok(ServerPair {
-                addr,
-                token,
-                problem: Some(ConfigError::Missing(format!(
-                    "{} is set but {missing} is not: set both, or pass --base-url with --service-token-file",
-                    if missing == TOKEN_ENV {
-                        DOMAIN_ENV
-                    } else {
-                        TOKEN_ENV
-                    }
-                ))),
-                notices: Vec::new(),
-            });
-        }
-        (None, None) => {}
-    }
-
-    // 4. The default profile.
-    match default {
-        Some((name, prof)) if claims(prof) => from_profile(name, prof, env),
-        _ => Ok(ServerPair::default()),
+        let set = if missing == TOKEN_ENV {
+            DOMAIN_ENV
+        } else {
+            TOKEN_ENV
+        };
+        Ok(Some(ServerPair {
+            addr: self
+                .domain
+                .map(|d| (ServerAddr::Domain(d.value.clone()), d.source.clone())),
+            token: self.token.map(|t| (t.value.clone(), t.source.clone())),
+            problem: Some(ConfigError::Missing(format!(
+                "{set} is set but {missing} is not: set both, or pass --base-url with --service-token-file"
+            ))),
+            notices: Vec::new(),
+        }))
     }
 }
 

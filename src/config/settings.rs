@@ -9,13 +9,14 @@
 
 use super::error::ConfigError;
 use super::file::{self, ConfigFile};
-use super::inputs::{DOMAIN_ENV, Given, Inputs, Source, TOKEN_ENV};
+use super::inputs::{DOMAIN_ENV, Inputs, Source, TOKEN_ENV};
 use super::server::{self, ServerAddr};
 use super::{paths, user_tokens};
 use crate::authn::client_config::{base_url_from_domain, base_url_from_template};
 use crate::authn::{ClientConfig, Secret};
+pub use behaviour::Origin;
+use behaviour::{Behaviour, Timeouts, key_overrides, origin, pick};
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -28,17 +29,6 @@ pub use super::defaults::{
 /// The widest walk window a profile or `--walk-window` may ask for: past it a walk only
 /// adds load on the server, not speed.
 pub const MAX_WALK_WINDOW: usize = 64;
-
-/// One line of `authtop config show`: a setting, its shown (redacted) value and its origin.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin {
-    /// Setting name.
-    pub name: &'static str,
-    /// Value safe to print (tokens masked).
-    pub shown: String,
-    /// Where it came from.
-    pub source: Source,
-}
 
 /// Everything resolved; the CLI commands and the TUI read only this.
 #[derive(Debug, Clone)]
@@ -189,15 +179,155 @@ pub fn resolve_with(
     let path_text = config_path
         .as_ref()
         .map_or_else(|| "(no config file)".into(), |p| p.display().to_string());
-    let mut origins = Vec::new();
-    let mut early_notices = Vec::new();
+    let mut notices = Vec::new();
+    let selected = select_profile(inputs, &file, &path_text, &mut notices)?;
+    let pname = selected.name.clone();
+    let prof = selected.profile.cloned().unwrap_or_default();
+    let from_profile = || Source::Profile(pname.clone());
+    let mut origins = vec![
+        selected.origin(),
+        Origin {
+            name: "config",
+            shown: format!(
+                "{path_text}{}",
+                if config_found { "" } else { " (not found)" }
+            ),
+            source: inputs
+                .config
+                .as_ref()
+                .map_or(Source::Default, |g| g.source.clone()),
+        },
+    ];
 
+    let named = selected.profile.map(|p| (pname.as_str(), p));
+    let pair = server::resolve(
+        inputs,
+        named.filter(|_| selected.explicit),
+        named.filter(|_| !selected.explicit),
+        env,
+    )?;
+    notices.extend(pair.notices.iter().cloned());
+    let supplied = |s: Option<&Source>| matches!(s, Some(Source::Profile(n)) if *n == pname);
+    let profile_in_force = selected.profile.is_some()
+        && (selected.explicit
+            || supplied(pair.token.as_ref().map(|(_, s)| s))
+            || supplied(pair.addr.as_ref().map(|(_, s)| s)));
+    origins.extend(server_origins(&pair));
+
+    let allow_http = pick(
+        inputs.allow_http.clone(),
+        prof.allow_http,
+        &from_profile,
+        false,
+    );
+    origins.push(origin("allow_http", &allow_http));
+    let timeouts = Timeouts::resolve(inputs, &prof, &from_profile, &mut origins)?;
+
+    let has_credentials = pair.token.is_some() || pair.addr.is_some() || pair.problem.is_some();
+    let (client, client_problem) = client_config(&pair, allow_http.0, &timeouts, &mut notices);
+    if let Some(cfg) = &client
+        && let Some(o) = origins.iter_mut().find(|o| o.name == "server")
+    {
+        o.shown = format!("{} ({})", cfg.base_url, o.shown);
+    }
+
+    let behaviour = Behaviour::resolve(
+        inputs,
+        &file,
+        &prof,
+        config_path.as_ref(),
+        &from_profile,
+        &mut origins,
+    )?;
+
+    let users = user_tokens::resolve(
+        inputs,
+        selected
+            .profile
+            .map(|p| (pname.as_str(), p.user_token_file.as_deref())),
+        selected.explicit,
+    )?;
+    notices.extend(users.notices.iter().cloned());
+    origins.extend(user_token_origins(&users));
+
+    let key_overrides = key_overrides(&file, &prof, &from_profile, &mut origins);
+
+    Ok(Settings {
+        config_path,
+        config_found,
+        profile_defined: selected.profile.is_some(),
+        profile_in_force,
+        client,
+        client_problem,
+        has_credentials,
+        read_only: behaviour.read_only,
+        user_token: users.user,
+        refresh_token: users.refresh,
+        user_token_problem: users.problem,
+        token_file: users.file.map(|(p, _)| p),
+        concurrency: behaviour.concurrency,
+        walk_window: behaviour.walk_window,
+        audit_log: behaviour.audit_log,
+        page_size: behaviour.page_size,
+        color: behaviour.color,
+        auto_reload: behaviour.auto_reload,
+        rewalk_after: behaviour.rewalk_after,
+        export_dir: prof.export_dir.clone(),
+        timeout: timeouts.call,
+        attempt_timeout: timeouts.attempt,
+        key_overrides,
+        theme: file.theme.clone(),
+        views: crate::config::views::merged(&file.views),
+        notices,
+        origins,
+        profile: pname,
+    })
+}
+
+/// The profile chosen, and how.
+struct Selected<'f> {
+    /// Its name (`default` when none is selected).
+    name: String,
+    /// Where the choice came from.
+    source: Source,
+    /// Chosen by `--profile` or `AUTHTOP_PROFILE` rather than by the file.
+    explicit: bool,
+    /// Its table, when the file defines it.
+    profile: Option<&'f file::Profile>,
+}
+
+impl Selected<'_> {
+    fn origin(&self) -> Origin {
+        Origin {
+            name: "profile",
+            shown: format!(
+                "{}{}",
+                self.name,
+                if self.explicit {
+                    " (chosen explicitly)"
+                } else {
+                    ""
+                }
+            ),
+            source: self.source.clone(),
+        }
+    }
+}
+
+/// Profile selection: --profile or `AUTHTOP_PROFILE` (explicit), else the file's
+/// `default_profile`, else `default` if present.
+fn select_profile<'f>(
+    inputs: &Inputs,
+    file: &'f ConfigFile,
+    path_text: &str,
+    notices: &mut Vec<String>,
+) -> Result<Selected<'f>, ConfigError> {
     // Set but empty in the environment is as good as unset: `AUTHTOP_PROFILE=` in a
     // script or a unit file is a way of clearing it. An empty --profile is a mistake.
     let chosen = match &inputs.profile {
         Some(g) if g.value.trim().is_empty() => match &g.source {
             Source::Env(var) => {
-                early_notices.push(format!(
+                notices.push(format!(
                     "{var} is set but empty: treated as unset, so the default profile applies"
                 ));
                 None
@@ -212,10 +342,7 @@ pub fn resolve_with(
         },
         other => other.as_ref(),
     };
-
-    // Profile selection: --profile or AUTHTOP_PROFILE (explicit), else the file's
-    // default_profile, else `default` if present.
-    let (profile_name, profile_source, explicit) = match chosen {
+    let (name, source, explicit) = match chosen {
         Some(g) => (Some(g.value.clone()), g.source.clone(), true),
         None => match &file.default_profile {
             Some(name) => (
@@ -229,7 +356,7 @@ pub fn resolve_with(
             None => (None, Source::Default, false),
         },
     };
-    let profile = match &profile_name {
+    let profile = match &name {
         Some(name) => {
             if let Some(broken) = file.broken.get(name) {
                 return Err(broken.clone().into());
@@ -239,122 +366,58 @@ pub fn resolve_with(
                     .get(name)
                     .ok_or_else(|| ConfigError::UnknownProfile {
                         name: name.clone(),
-                        path: path_text.clone(),
+                        path: path_text.to_string(),
                         available: file.profile_names(),
                     })?,
             )
         }
         None => None,
     };
-    let profile_defined = profile.is_some();
-    let prof = profile.cloned().unwrap_or_default();
-    let pname = profile_name.unwrap_or_else(|| "default".to_string());
-    let from_profile = || Source::Profile(pname.clone());
-    origins.push(Origin {
-        name: "profile",
-        shown: format!(
-            "{pname}{}",
-            if explicit { " (chosen explicitly)" } else { "" }
-        ),
-        source: profile_source,
-    });
-    origins.push(Origin {
-        name: "config",
-        shown: format!(
-            "{path_text}{}",
-            if config_found { "" } else { " (not found)" }
-        ),
-        source: inputs
-            .config
-            .as_ref()
-            .map_or(Source::Default, |g| g.source.clone()),
-    });
+    Ok(Selected {
+        name: name.unwrap_or_else(|| "default".to_string()),
+        source,
+        explicit,
+        profile,
+    })
+}
 
-    let named = profile.map(|p| (pname.as_str(), p));
-    let pair = server::resolve(
-        inputs,
-        named.filter(|_| explicit),
-        named.filter(|_| !explicit),
-        env,
-    )?;
-    let mut notices = early_notices;
-    notices.extend(pair.notices.iter().cloned());
-    let supplied = |s: Option<&Source>| matches!(s, Some(Source::Profile(n)) if *n == pname);
-    let profile_in_force = profile_defined
-        && (explicit
-            || supplied(pair.token.as_ref().map(|(_, s)| s))
-            || supplied(pair.addr.as_ref().map(|(_, s)| s)));
-    origins.push(Origin {
-        name: "token",
-        shown: pair
-            .token
-            .as_ref()
-            .map_or_else(|| "(none)".into(), |(t, _)| t.masked()),
-        source: pair
-            .token
-            .as_ref()
-            .map_or(Source::Default, |(_, s)| s.clone()),
-    });
-    origins.push(Origin {
-        name: "server",
-        shown: match &pair.addr {
-            Some((ServerAddr::Template(t), _)) => format!("base_url {t}"),
-            Some((ServerAddr::Domain(d), _)) => format!("domain {d}"),
-            None => "(none: demo mode in the terminal UI)".into(),
+/// The `token` and `server` lines of `config show`.
+fn server_origins(pair: &server::ServerPair) -> [Origin; 2] {
+    [
+        Origin {
+            name: "token",
+            shown: pair
+                .token
+                .as_ref()
+                .map_or_else(|| "(none)".into(), |(t, _)| t.masked()),
+            source: pair
+                .token
+                .as_ref()
+                .map_or(Source::Default, |(_, s)| s.clone()),
         },
-        source: pair
-            .addr
-            .as_ref()
-            .map_or(Source::Default, |(_, s)| s.clone()),
-    });
+        Origin {
+            name: "server",
+            shown: match &pair.addr {
+                Some((ServerAddr::Template(t), _)) => format!("base_url {t}"),
+                Some((ServerAddr::Domain(d), _)) => format!("domain {d}"),
+                None => "(none: demo mode in the terminal UI)".into(),
+            },
+            source: pair
+                .addr
+                .as_ref()
+                .map_or(Source::Default, |(_, s)| s.clone()),
+        },
+    ]
+}
 
-    let allow_http = pick(
-        inputs.allow_http.clone(),
-        prof.allow_http,
-        &from_profile,
-        false,
-    );
-    origins.push(origin("allow_http", &allow_http));
-    let profile_duration = |setting: &'static str, value: &Option<file::Duration>| {
-        value
-            .as_ref()
-            .map(|d| {
-                parse_positive(&d.0).map_err(|reason| ConfigError::BadValue {
-                    setting,
-                    origin: from_profile(),
-                    reason,
-                })
-            })
-            .transpose()
-    };
-    let timeout = pick(
-        inputs.timeout.clone(),
-        profile_duration("timeout", &prof.timeout)?,
-        &from_profile,
-        DEFAULT_TIMEOUT,
-    );
-    origins.push(Origin {
-        name: "timeout",
-        shown: format!(
-            "{} (whole call, retries included)",
-            crate::clock::rounded(timeout.0)
-        ),
-        source: timeout.1.clone(),
-    });
-    let attempt_timeout = pick(
-        inputs.attempt_timeout.clone(),
-        profile_duration("attempt_timeout", &prof.attempt_timeout)?,
-        &from_profile,
-        DEFAULT_ATTEMPT_TIMEOUT.min(timeout.0),
-    );
-    origins.push(Origin {
-        name: "attempt_timeout",
-        shown: crate::clock::rounded(attempt_timeout.0),
-        source: attempt_timeout.1.clone(),
-    });
-
-    let has_credentials = pair.token.is_some() || pair.addr.is_some() || pair.problem.is_some();
-    let (client, client_problem) = match (&pair.token, &pair.addr, &pair.problem) {
+/// How to reach the server, or why it cannot be reached.
+fn client_config(
+    pair: &server::ServerPair,
+    allow_http: bool,
+    timeouts: &Timeouts,
+    notices: &mut Vec<String>,
+) -> (Option<ClientConfig>, Option<ConfigError>) {
+    match (&pair.token, &pair.addr, &pair.problem) {
         (_, _, Some(problem)) => (None, Some(problem.clone())),
         (Some((tok, _)), Some((addr, src)), None) => {
             let url = match addr {
@@ -373,10 +436,10 @@ pub fn resolve_with(
             match url {
                 Ok(url) => {
                     let mut cfg = ClientConfig::new(url, tok.clone());
-                    cfg.allow_http = allow_http.0;
-                    cfg.request_timeout = attempt_timeout.0;
-                    cfg.call_timeout = Some(timeout.0);
-                    cfg.poll_deadline = cfg.poll_deadline.max(timeout.0);
+                    cfg.allow_http = allow_http;
+                    cfg.request_timeout = timeouts.attempt;
+                    cfg.call_timeout = Some(timeouts.call);
+                    cfg.poll_deadline = cfg.poll_deadline.max(timeouts.call);
                     (Some(cfg), None)
                 }
                 Err(e) => (
@@ -401,126 +464,12 @@ pub fn resolve_with(
                 "no server: pass --base-url or --domain, set {DOMAIN_ENV} with {TOKEN_ENV}, or set base_url/domain in a profile"
             ))),
         ),
-    };
-
-    if let Some(cfg) = &client
-        && let Some(o) = origins.iter_mut().find(|o| o.name == "server")
-    {
-        o.shown = format!("{} ({})", cfg.base_url, o.shown);
     }
+}
 
-    let read_only = pick(
-        inputs.read_only.clone(),
-        prof.read_only,
-        &from_profile,
-        false,
-    );
-    origins.push(origin("read_only", &read_only));
-
-    let concurrency = pick(
-        inputs.concurrency.clone(),
-        prof.concurrency,
-        &from_profile,
-        DEFAULT_CONCURRENCY,
-    );
-    if concurrency.0 == 0 {
-        return Err(ConfigError::BadValue {
-            setting: "concurrency",
-            origin: concurrency.1,
-            reason: "must be at least 1".into(),
-        });
-    }
-    origins.push(origin("concurrency", &concurrency));
-
-    let walk_window = pick(
-        inputs.walk_window.clone(),
-        prof.walk_window,
-        &from_profile,
-        DEFAULT_WALK_WINDOW,
-    );
-    if walk_window.0 == 0 || walk_window.0 > MAX_WALK_WINDOW {
-        return Err(ConfigError::BadValue {
-            setting: "walk_window",
-            origin: walk_window.1,
-            reason: format!("must be 1 to {MAX_WALK_WINDOW}"),
-        });
-    }
-    origins.push(origin("walk_window", &walk_window));
-
-    let page_size = pick(None, prof.page_size, &from_profile, DEFAULT_PAGE_SIZE);
-    if page_size.0 == 0 || page_size.0 > MAX_PAGE_SIZE {
-        return Err(ConfigError::BadValue {
-            setting: "page_size",
-            origin: page_size.1,
-            reason: format!("must be 1 to {MAX_PAGE_SIZE}"),
-        });
-    }
-    origins.push(origin("page_size", &page_size));
-
-    let color = match (inputs.color.clone(), prof.color, file.color) {
-        (Some(g), _, _) => (g.value, g.source),
-        (None, Some(c), _) => (c, from_profile()),
-        (None, None, Some(c)) => (c, Source::File(config_path.clone().unwrap_or_default())),
-        (None, None, None) => (crate::color::ColorChoice::Auto, Source::Default),
-    };
-    origins.push(origin("color", &color));
-
-    let auto_reload = match &prof.auto_reload {
-        Some(text) => (
-            parse_interval(&text.0).map_err(|reason| ConfigError::BadValue {
-                setting: "auto_reload",
-                origin: from_profile(),
-                reason,
-            })?,
-            from_profile(),
-        ),
-        None => (Some(DEFAULT_AUTO_RELOAD), Source::Default),
-    };
-    origins.push(Origin {
-        name: "auto_reload",
-        shown: auto_reload
-            .0
-            .map_or_else(|| "off".into(), crate::clock::rounded),
-        source: auto_reload.1,
-    });
-
-    let rewalk_after = match &prof.rewalk_after {
-        Some(text) => (
-            parse_interval(&text.0).map_err(|reason| ConfigError::BadValue {
-                setting: "rewalk_after",
-                origin: from_profile(),
-                reason,
-            })?,
-            from_profile(),
-        ),
-        None => (Some(super::defaults::REWALK_AFTER), Source::Default),
-    };
-    origins.push(Origin {
-        name: "rewalk_after",
-        shown: rewalk_after
-            .0
-            .map_or_else(|| "off".into(), crate::clock::rounded),
-        source: rewalk_after.1,
-    });
-
-    let audit_log = match (&inputs.audit_log, &prof.audit_log) {
-        (Some(g), _) => (g.value.clone(), g.source.clone()),
-        (None, Some(p)) => (paths::expand_home(p), from_profile()),
-        (None, None) => (paths::default_audit_log(), Source::Default),
-    };
-    origins.push(Origin {
-        name: "audit_log",
-        shown: audit_log.0.display().to_string(),
-        source: audit_log.1,
-    });
-
-    let users = user_tokens::resolve(
-        inputs,
-        profile.map(|p| (pname.as_str(), p.user_token_file.as_deref())),
-        explicit,
-    )?;
-    notices.extend(users.notices.iter().cloned());
-    origins.push(Origin {
+/// The `token_file`, `user_token` and `refresh_token` lines of `config show`.
+fn user_token_origins(users: &user_tokens::UserTokens) -> Vec<Origin> {
+    let mut origins = vec![Origin {
         name: "token_file",
         shown: users
             .file
@@ -530,7 +479,7 @@ pub fn resolve_with(
             .file
             .as_ref()
             .map_or(Source::Default, |(_, s)| s.clone()),
-    });
+    }];
     for (name, tok) in [
         ("user_token", &users.user),
         ("refresh_token", &users.refresh),
@@ -544,72 +493,9 @@ pub fn resolve_with(
             },
         });
     }
-
-    let mut key_overrides = file.keys.clone();
-    key_overrides.extend(prof.keys.clone());
-    origins.push(Origin {
-        name: "keys",
-        shown: format!("{} override(s)", key_overrides.len()),
-        source: if key_overrides.is_empty() {
-            Source::Default
-        } else {
-            from_profile()
-        },
-    });
-
-    Ok(Settings {
-        config_path,
-        config_found,
-        profile_defined,
-        profile_in_force,
-        profile: pname,
-        client,
-        client_problem,
-        has_credentials,
-        read_only: read_only.0,
-        user_token: users.user,
-        refresh_token: users.refresh,
-        user_token_problem: users.problem,
-        token_file: users.file.map(|(p, _)| p),
-        concurrency: concurrency.0,
-        walk_window: walk_window.0,
-        audit_log: audit_log.0,
-        page_size: page_size.0,
-        color: color.0,
-        auto_reload: auto_reload.0,
-        rewalk_after: rewalk_after.0,
-        export_dir: prof.export_dir.clone(),
-        timeout: timeout.0,
-        attempt_timeout: attempt_timeout.0,
-        key_overrides,
-        theme: file.theme.clone(),
-        views: crate::config::views::merged(&file.views),
-        notices,
-        origins,
-    })
+    origins
 }
 
-/// Flag value, else the profile's, else the default; with its origin.
-fn pick<T>(
-    given: Option<Given<T>>,
-    profile: Option<T>,
-    from_profile: &dyn Fn() -> Source,
-    default: T,
-) -> (T, Source) {
-    match (given, profile) {
-        (Some(g), _) => (g.value, g.source),
-        (None, Some(v)) => (v, from_profile()),
-        (None, None) => (default, Source::Default),
-    }
-}
-
-fn origin<T: fmt::Display>(name: &'static str, v: &(T, Source)) -> Origin {
-    Origin {
-        name,
-        shown: v.0.to_string(),
-        source: v.1.clone(),
-    }
-}
-
+mod behaviour;
 #[cfg(test)]
 mod tests;

@@ -230,18 +230,10 @@ fn body(pair: &TokenPair) -> io::Result<Vec<u8>> {
     .map_err(io::Error::other)
 }
 
+// authtop is Unix-only (signals, file modes, the terminal): no other branch is kept.
 fn mode_0600() -> std::fs::Permissions {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::Permissions::from_mode(0o600)
-    }
-    #[cfg(not(unix))]
-    {
-        std::fs::metadata(".")
-            .map(|m| m.permissions())
-            .expect("cwd")
-    }
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::Permissions::from_mode(0o600)
 }
 
 #[cfg(test)]

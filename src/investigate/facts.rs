@@ -80,6 +80,55 @@ pub struct Risk {
     pub breached: bool,
 }
 
+/// How bad a risk flag is, worst first; the flag itself carries the meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Malicious verdict, embargoed country, breached user.
+    Danger,
+    /// Suspicious verdict, VPN, proxy.
+    Warning,
+}
+
+/// One raised risk flag: its word, its code in narrow tables and its severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RiskFlag {
+    /// `malicious`, `vpn`, …: the query language's word for it.
+    pub word: &'static str,
+    /// `MAL`, `VPN`, …: three letters for a narrow column.
+    pub code: &'static str,
+    /// How bad it is.
+    pub severity: Severity,
+}
+
+impl RiskFlag {
+    // The one place the codes are written.
+    fn verdict(v: Verdict) -> Self {
+        let (code, severity) = match v {
+            Verdict::Malicious => ("MAL", Severity::Danger),
+            _ => ("SUS", Severity::Warning),
+        };
+        RiskFlag {
+            word: v.as_str(),
+            code,
+            severity,
+        }
+    }
+
+    fn flag(f: Flag) -> Self {
+        let (code, severity) = match f {
+            Flag::Vpn => ("VPN", Severity::Warning),
+            Flag::Proxy => ("PRX", Severity::Warning),
+            Flag::Embargo => ("EMB", Severity::Danger),
+            Flag::Breached => ("BRE", Severity::Danger),
+        };
+        RiskFlag {
+            word: f.name(),
+            code,
+            severity,
+        }
+    }
+}
+
 /// What [`Risk::compact`] says when the server sent no intelligence.
 pub const NOT_PROVIDED: &str = "n/a";
 
@@ -95,16 +144,28 @@ impl Risk {
             return Risk::default();
         };
         let ip = i.ip_intel.as_ref();
+        Risk::provided(
+            ip.and_then(|ip| ip.reputation.as_ref())
+                .and_then(|r| r.verdict.as_deref()),
+            [
+                ip.and_then(|ip| ip.is_vpn),
+                ip.and_then(|ip| ip.is_proxy),
+                i.embargo,
+                i.user_intel,
+            ],
+        )
+    }
+
+    /// The risk an intelligence block sent: its verdict, then the VPN, proxy, embargo
+    /// and breached signals (absent is false).
+    fn provided(verdict: Option<&str>, [vpn, proxy, embargo, breached]: [Option<bool>; 4]) -> Risk {
         Risk {
             provided: true,
-            verdict: ip
-                .and_then(|ip| ip.reputation.as_ref())
-                .and_then(|r| r.verdict.as_deref())
-                .and_then(Verdict::parse),
-            vpn: ip.and_then(|ip| ip.is_vpn).unwrap_or(false),
-            proxy: ip.and_then(|ip| ip.is_proxy).unwrap_or(false),
-            embargo: i.embargo.unwrap_or(false),
-            breached: i.user_intel.unwrap_or(false),
+            verdict: verdict.and_then(Verdict::parse),
+            vpn: vpn.unwrap_or(false),
+            proxy: proxy.unwrap_or(false),
+            embargo: embargo.unwrap_or(false),
+            breached: breached.unwrap_or(false),
         }
     }
 
@@ -124,21 +185,31 @@ impl Risk {
             .filter(|v| matches!(v, Verdict::Malicious | Verdict::Suspicious))
     }
 
-    /// The flags worth showing, worst first: `malicious`/`suspicious`, then `vpn`,
-    /// `proxy`, `embargo`, `breached`.
-    pub fn flags(&self) -> Vec<&'static str> {
-        let mut out: Vec<&'static str> = self
+    /// The flags raised, worst first: `malicious`/`suspicious`, then `vpn`, `proxy`,
+    /// `embargo`, `breached`; each with its code and severity.
+    pub fn raised(&self) -> Vec<RiskFlag> {
+        let mut out: Vec<RiskFlag> = self
             .bad_verdict()
-            .map(Verdict::as_str)
+            .map(RiskFlag::verdict)
             .into_iter()
             .collect();
         out.extend(
             Flag::ALL
                 .into_iter()
                 .filter(|f| self.has(*f))
-                .map(Flag::name),
+                .map(RiskFlag::flag),
         );
         out
+    }
+
+    /// The words of the flags raised, worst first (as JSON, CSV and queries write them).
+    pub fn flags(&self) -> Vec<&'static str> {
+        self.raised().into_iter().map(|f| f.word).collect()
+    }
+
+    /// The worst severity among the flags raised; `None` when clean.
+    pub fn severity(&self) -> Option<Severity> {
+        self.raised().into_iter().map(|f| f.severity).min()
     }
 
     /// True when any flag is shown.
@@ -234,17 +305,16 @@ impl LightIntel<'_> {
     /// The risk flags this block carries.
     pub(super) fn risk(&self) -> Risk {
         let ip = self.ip_intel.as_ref();
-        Risk {
-            provided: true,
-            verdict: ip
-                .and_then(|ip| ip.reputation.as_ref())
-                .and_then(|r| r.verdict.as_deref())
-                .and_then(Verdict::parse),
-            vpn: ip.and_then(|ip| ip.is_vpn).unwrap_or(false),
-            proxy: ip.and_then(|ip| ip.is_proxy).unwrap_or(false),
-            embargo: self.embargo.unwrap_or(false),
-            breached: self.user_intel.unwrap_or(false),
-        }
+        Risk::provided(
+            ip.and_then(|ip| ip.reputation.as_ref())
+                .and_then(|r| r.verdict.as_deref()),
+            [
+                ip.and_then(|ip| ip.is_vpn),
+                ip.and_then(|ip| ip.is_proxy),
+                self.embargo,
+                self.user_intel,
+            ],
+        )
     }
 }
 

@@ -1,19 +1,22 @@
-//! The session columns of the table and CSV outputs, and `--columns` naming them.
+//! The one catalogue of session cells, and the CLI's columns over it.
 //!
-//! One catalogue: each column has a name (with aliases, the CSV header among them), a
-//! table header and width cap, and how its cell reads in a table (relative times) and
-//! in CSV (exact values). Unknown names get the closest one, by the query language's
-//! measure.
+//! [`Field`] is what a cell can show about a session; [`Field::cell`] yields its text
+//! and what it means ([`Mark`]) in the form a surface asks for ([`Form`]): exact for
+//! CSV, relative times for the CLI table, compact codes for the terminal UI. Each
+//! surface chooses its columns and styles the marks: the CLI's are [`Column`] below
+//! (a name with aliases, the CSV header among them, a table header and width cap);
+//! the terminal UI's are in `tui::columns`. Unknown names get the closest one, by the
+//! query language's measure.
 
 use super::json::json_line;
 use crate::authn::model::{Session, Timestamp};
-use crate::clock::ago_coarse as relative;
-use crate::investigate::facts::Derived;
-use crate::investigate::facts::NOT_PROVIDED;
+use crate::clock;
+use crate::investigate::facts::{Derived, NOT_PROVIDED, Risk, Severity};
+use std::borrow::Cow;
 
-/// A session column.
+/// What a cell can show about a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Column {
+pub enum Field {
     /// Session id.
     Id,
     /// Record type.
@@ -24,15 +27,21 @@ pub enum Column {
     Username,
     /// Owner identity.
     Identity,
-    /// Login time.
+    /// Login time (relative but in CSV).
     Created,
-    /// Session expiry.
+    /// Session expiry (relative but in CSV).
     Expire,
+    /// Login time, to the second.
+    CreatedAt,
+    /// Session expiry, to the second.
+    ExpireAt,
+    /// The profile's `Login-Time`, to the second when it reads as a time.
+    LoginTime,
     /// Active token id.
     Token,
-    /// Active token expiry.
+    /// Active token expiry (relative but in CSV).
     TokenExpire,
-    /// Scopes, space-separated.
+    /// Scopes.
     Scopes,
     /// Profile entries.
     Profile,
@@ -43,6 +52,173 @@ pub enum Column {
     /// Risk flags from the server's intelligence (`n/a` when it sent none).
     Risk,
 }
+
+/// The form a surface writes cells in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// Exact values: RFC 3339 times, the profile as one JSON object, risk words.
+    Csv,
+    /// A CLI table: times relative to now, risk words.
+    Table,
+    /// The terminal UI: expiries as `in 3h`/`expired`, scopes comma-separated, risk codes.
+    Screen,
+}
+
+/// What a cell's value means, for a surface to style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// A risk of this severity.
+    Risk(Severity),
+    /// Runs out within the hour.
+    Expiring,
+    /// Grants administration.
+    Admin,
+    /// The server sent nothing to work it out from (`n/a`).
+    NotProvided,
+}
+
+/// One cell: its text (`None` when the session has no such value) and its meaning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell<'a> {
+    /// The text, not yet made safe or cut; `None` when absent.
+    pub text: Option<Cow<'a, str>>,
+    /// What it means, when it means something beyond its text.
+    pub mark: Option<Mark>,
+}
+
+/// What authtop worked out for a session, as cells read it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Facts<'a> {
+    /// `Paris, FR`.
+    pub location: Option<&'a str>,
+    /// `Firefox 128 · Linux`.
+    pub device: Option<&'a str>,
+    /// The risk signals.
+    pub risk: Risk,
+}
+
+impl<'a> Facts<'a> {
+    /// The facts of a session whose derived fields are worked out.
+    pub fn of(s: &Session, d: &'a Derived) -> Self {
+        Facts {
+            location: d.location.as_deref(),
+            device: d.device.as_deref(),
+            risk: Risk::of(s),
+        }
+    }
+}
+
+/// What "expiring soon" means: within the hour.
+const SOON_SECS: i64 = 3600;
+
+/// A time to the second, UTC: `2026-03-01 12:00:00`.
+fn stamp(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+impl<'a> Cell<'a> {
+    fn text(text: impl Into<Cow<'a, str>>) -> Self {
+        Cell {
+            text: Some(text.into()),
+            mark: None,
+        }
+    }
+
+    fn absent() -> Self {
+        Cell {
+            text: None,
+            mark: None,
+        }
+    }
+
+    fn marked(text: impl Into<Cow<'a, str>>, mark: Option<Mark>) -> Self {
+        Cell {
+            text: Some(text.into()),
+            mark,
+        }
+    }
+}
+
+impl Field {
+    /// The cell of session `s` in `form`; times are relative to `now`.
+    pub fn cell<'a>(self, s: &'a Session, f: &Facts<'a>, now: Timestamp, form: Form) -> Cell<'a> {
+        let token = s.active_token.as_ref();
+        match self {
+            Field::Id => Cell::text(s.id.as_str()),
+            Field::Type => Cell::text(s.kind.as_str()),
+            Field::Email => Cell::text(s.email.as_str()),
+            Field::Identity => Cell::text(s.identity.as_str()),
+            Field::Username => s
+                .profile
+                .get("username")
+                .map_or_else(Cell::absent, |u| Cell::text(u.as_str())),
+            Field::Created => match form {
+                Form::Csv => Cell::text(s.created_at.to_string()),
+                Form::Table | Form::Screen => Cell::text(clock::ago_coarse(s.created_at, now)),
+            },
+            Field::Expire => expiry(s.expire, now, form),
+            Field::CreatedAt => Cell::text(stamp(s.created_at)),
+            Field::ExpireAt => Cell::text(stamp(s.expire)),
+            Field::LoginTime => match s.profile.get("Login-Time") {
+                Some(v) => match v.parse::<Timestamp>() {
+                    Ok(t) => Cell::text(stamp(t)),
+                    Err(_) => Cell::text(v.as_str()),
+                },
+                None => Cell::absent(),
+            },
+            Field::Token => token.map_or_else(Cell::absent, |t| Cell::text(t.id.as_str())),
+            Field::TokenExpire => token.map_or_else(Cell::absent, |t| expiry(t.expire, now, form)),
+            Field::Scopes => match &s.scopes {
+                None => Cell::absent(),
+                Some(v) if form == Form::Screen => {
+                    let admin = v.iter().any(|s| s.to_ascii_lowercase().contains("admin"));
+                    Cell::marked(v.join(","), admin.then_some(Mark::Admin))
+                }
+                Some(v) => Cell::text(v.join(" ")),
+            },
+            Field::Profile if s.profile.is_empty() => Cell::absent(),
+            Field::Profile => match form {
+                Form::Csv => json_line(&s.profile).map_or_else(|_| Cell::absent(), Cell::text),
+                Form::Table | Form::Screen => Cell::text(
+                    s.profile
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
+            },
+            Field::Location => f.location.map_or_else(Cell::absent, Cell::text),
+            Field::Device => f.device.map_or_else(Cell::absent, Cell::text),
+            Field::Risk if !f.risk.provided => Cell::marked(NOT_PROVIDED, Some(Mark::NotProvided)),
+            Field::Risk => {
+                let raised = f.risk.raised();
+                let words: Vec<&str> = raised
+                    .iter()
+                    .map(|r| if form == Form::Screen { r.code } else { r.word })
+                    .collect();
+                Cell::marked(words.join(" "), f.risk.severity().map(Mark::Risk))
+            }
+        }
+    }
+}
+
+/// An expiry: exact in CSV, `3h ago`/`in 3h` in a CLI table, `expired`/`in 3h` on screen
+/// (marked when it runs out within the hour).
+fn expiry<'a>(t: Timestamp, now: Timestamp, form: Form) -> Cell<'a> {
+    match form {
+        Form::Csv => Cell::text(t.to_string()),
+        Form::Table => Cell::text(clock::ago_coarse(t, now)),
+        Form::Screen => {
+            let left = t.as_second() - now.as_second();
+            let soon = (0..SOON_SECS).contains(&left);
+            Cell::marked(clock::until_coarse(t, now), soon.then_some(Mark::Expiring))
+        }
+    }
+}
+
+/// A session column of the CLI: the field it shows (`--columns` names the ones in
+/// its catalogue below).
+pub type Column = Field;
 
 struct Spec {
     column: Column,
@@ -200,7 +376,8 @@ pub const CSV_DEFAULT: &[Column] = &[
 
 impl Column {
     fn spec(self) -> &'static Spec {
-        // Every variant has exactly one row; the fallback is never taken.
+        // Only fields `parse` returns reach the CLI, and each has exactly one row; the
+        // fallback is never taken.
         SPECS.iter().find(|s| s.column == self).unwrap_or(&SPECS[0])
     }
 
@@ -225,50 +402,20 @@ impl Column {
     }
 
     /// The cell in a table: times relative to `now`, long values as they are (the table cuts).
-    pub fn table_cell(self, s: &Session, d: &Derived, now: Timestamp) -> String {
-        match self {
-            Column::Created => relative(s.created_at, now),
-            Column::Expire => relative(s.expire, now),
-            Column::TokenExpire => s
-                .active_token
-                .as_ref()
-                .map(|t| relative(t.expire, now))
-                .unwrap_or_default(),
-            Column::Profile => s
-                .profile
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join(" "),
-            _ => self.csv_cell(s, d),
-        }
+    pub fn table_cell(self, s: &Session, f: &Facts<'_>, now: Timestamp) -> String {
+        self.text(s, f, now, Form::Table)
     }
 
     /// The cell in CSV: exact times, the profile as one JSON object.
-    pub fn csv_cell(self, s: &Session, d: &Derived) -> String {
-        let token = s.active_token.as_ref();
-        match self {
-            Column::Location | Column::Device | Column::Risk => {
-                let [location, device, risk] = derived_cells(d);
-                match self {
-                    Column::Location => location,
-                    Column::Device => device,
-                    _ => risk,
-                }
-            }
-            Column::Id => s.id.clone(),
-            Column::Type => s.kind.clone(),
-            Column::Email => s.email.clone(),
-            Column::Username => s.profile.get("username").cloned().unwrap_or_default(),
-            Column::Identity => s.identity.clone(),
-            Column::Created => s.created_at.to_string(),
-            Column::Expire => s.expire.to_string(),
-            Column::Token => token.map(|t| t.id.clone()).unwrap_or_default(),
-            Column::TokenExpire => token.map(|t| t.expire.to_string()).unwrap_or_default(),
-            Column::Scopes => s.scopes.as_deref().unwrap_or_default().join(" "),
-            Column::Profile if s.profile.is_empty() => String::new(),
-            Column::Profile => json_line(&s.profile).unwrap_or_default(),
-        }
+    pub fn csv_cell(self, s: &Session, f: &Facts<'_>, now: Timestamp) -> String {
+        self.text(s, f, now, Form::Csv)
+    }
+
+    fn text(self, s: &Session, f: &Facts<'_>, now: Timestamp, form: Form) -> String {
+        self.cell(s, f, now, form)
+            .text
+            .map(Cow::into_owned)
+            .unwrap_or_default()
     }
 }
 

@@ -31,7 +31,7 @@ use crate::color::{ColorChoice, ColorEnv};
 use crate::investigate::Devices;
 use crate::investigate::facts::Derived;
 use crate::sanitize::{clean, fit, width};
-use columns::{CSV_DEFAULT, Column, TABLE_DEFAULT};
+use columns::{CSV_DEFAULT, Column, Facts, TABLE_DEFAULT};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use std::io::{self, IsTerminal, Write};
@@ -290,7 +290,8 @@ impl<W: Write> SessionWriter<W> {
                     .iter()
                     .map(|s| {
                         let d = Derived::of(s, &mut self.devices);
-                        cols.iter().map(|c| c.table_cell(s, &d, self.now)).collect()
+                        let f = Facts::of(s, &d);
+                        cols.iter().map(|c| c.table_cell(s, &f, self.now)).collect()
                     })
                     .collect();
                 self.table_header(&cols, &rows)?;
@@ -351,7 +352,9 @@ impl<W: Write> SessionWriter<W> {
                 }
                 for s in sessions {
                     let d = Derived::of(s, &mut self.devices);
-                    let row: Vec<String> = cols.iter().map(|c| c.csv_cell(s, &d)).collect();
+                    let f = Facts::of(s, &d);
+                    let row: Vec<String> =
+                        cols.iter().map(|c| c.csv_cell(s, &f, self.now)).collect();
                     self.out.write_all(csv_record(&row).as_bytes())?;
                 }
             }

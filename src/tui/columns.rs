@@ -6,7 +6,7 @@
 //! both read it.
 
 use crate::investigate::facts::Risk;
-use crate::query::Verdict;
+use crate::output::columns::Field;
 
 /// A column of the session tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -121,6 +121,27 @@ impl Col {
             .map(|i| i.col)
     }
 
+    /// What its cells show, from the one catalogue of cells.
+    pub fn field(self) -> Field {
+        match self {
+            Col::Id => Field::Id,
+            Col::Email => Field::Email,
+            Col::Identity => Field::Identity,
+            Col::Type => Field::Type,
+            Col::Created => Field::Created,
+            Col::Expire => Field::Expire,
+            Col::Location => Field::Location,
+            Col::Device => Field::Device,
+            Col::Risk => Field::Risk,
+            Col::Scopes => Field::Scopes,
+            Col::LoginTime => Field::LoginTime,
+            Col::Token => Field::Token,
+            Col::TokenExpire => Field::TokenExpire,
+            Col::CreatedAt => Field::CreatedAt,
+            Col::ExpireAt => Field::ExpireAt,
+        }
+    }
+
     /// Shown whole or not at all, at the width of its widest value on the page.
     pub fn is_whole(self) -> bool {
         matches!(self, Col::Id | Col::Identity | Col::Token | Col::Risk)
@@ -161,43 +182,12 @@ impl Widest {
     }
 }
 
-/// How bad a risk flag is, for its colour; the code itself carries the meaning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Severity {
-    /// Malicious verdict, embargoed country, breached user.
-    Danger,
-    /// Suspicious verdict, VPN, proxy.
-    Warning,
-}
-
-/// The compact flags of a risk, worst first: `MAL`/`SUS`, `VPN`, `PRX`, `EMB`, `BRE`.
-/// Empty when clean; `n/a` (no severity) is drawn by the caller when not provided.
-pub fn risk_flags(r: &Risk) -> Vec<(&'static str, Severity)> {
-    let mut out = Vec::new();
-    match r.bad_verdict() {
-        Some(Verdict::Malicious) => out.push(("MAL", Severity::Danger)),
-        Some(_) => out.push(("SUS", Severity::Warning)),
-        None => {}
-    }
-    for (on, code, sev) in [
-        (r.vpn, "VPN", Severity::Warning),
-        (r.proxy, "PRX", Severity::Warning),
-        (r.embargo, "EMB", Severity::Danger),
-        (r.breached, "BRE", Severity::Danger),
-    ] {
-        if on {
-            out.push((code, sev));
-        }
-    }
-    out
-}
-
-/// Cells [`risk_flags`] take, spaces included (`n/a` when not provided).
+/// Cells the risk codes take, spaces included (`n/a` when not provided).
 pub fn risk_width(r: &Risk) -> u16 {
     if !r.provided {
         return 3;
     }
-    let n = risk_flags(r).len();
+    let n = r.raised().len();
     u16::try_from((n * 4).saturating_sub(1)).unwrap_or(u16::MAX)
 }
 

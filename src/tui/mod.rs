@@ -194,6 +194,10 @@ pub struct Quit {
 }
 
 /// Runs the TUI until the user quits.
+#[expect(
+    clippy::too_many_lines,
+    reason = "start-up in the order teardown undoes it: logging, terminal, worker, loop"
+)]
 pub async fn run(opts: TuiOptions) -> Result<Quit> {
     run::install_panic_hook();
     // The DEVICE column parses User-Agents as pages arrive; the rules compile meanwhile.

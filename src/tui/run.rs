@@ -153,9 +153,91 @@ pub fn to_msg(event: TermEvent) -> Option<Msg> {
     }
 }
 
+/// Disk work the loop hands off: preferences and query history.
+enum DiskJob {
+    Columns {
+        profile: String,
+        columns: Vec<String>,
+    },
+    Query {
+        profile: String,
+        query: String,
+    },
+}
+
+impl DiskJob {
+    fn run(self) {
+        let state = crate::config::paths::state_dir();
+        match self {
+            DiskJob::Columns { profile, columns } => {
+                match crate::tui::prefs::save_columns(&state, &profile, &columns) {
+                    Ok(()) => tracing::debug!("columns saved"),
+                    Err(e) => tracing::warn!(error = %e, "could not save the columns chosen"),
+                }
+            }
+            DiskJob::Query { profile, query } => {
+                match crate::tui::memory::record_query(&state, &profile, &query) {
+                    Ok(()) => tracing::debug!("query history saved"),
+                    Err(e) => tracing::warn!(error = %e, "query history not saved"),
+                }
+            }
+        }
+    }
+}
+
+/// Runs [`DiskJob`]s on a thread of its own, one at a time in the order asked: a slow
+/// disk, or another authtop holding the history lock, never stalls drawing or keys.
+/// The outcome of each is logged. Dropping it (when the loop ends) waits for the jobs
+/// already asked for, so nothing chosen before quitting is lost.
+struct DiskWriter {
+    jobs: Option<std::sync::mpsc::Sender<DiskJob>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl DiskWriter {
+    fn start() -> Self {
+        let (tx, rx) = std::sync::mpsc::channel::<DiskJob>();
+        let thread = std::thread::Builder::new()
+            .name("authtop-disk".into())
+            .spawn(move || {
+                while let Ok(job) = rx.recv() {
+                    job.run();
+                }
+            })
+            .map_err(|e| tracing::error!(error = %e, "no thread for saving; preferences and history are not saved"))
+            .ok();
+        Self {
+            jobs: thread.as_ref().map(|_| tx),
+            thread,
+        }
+    }
+
+    fn save(&self, job: DiskJob) {
+        let sent = self
+            .jobs
+            .as_ref()
+            .is_some_and(|jobs| jobs.send(job).is_ok());
+        if !sent {
+            tracing::error!("the disk writer has stopped; a preference or query was not saved");
+        }
+    }
+}
+
+impl Drop for DiskWriter {
+    fn drop(&mut self) {
+        self.jobs = None;
+        if let Some(thread) = self.thread.take()
+            && thread.join().is_err()
+        {
+            tracing::error!("the disk writer panicked");
+        }
+    }
+}
+
 /// Where the loop sends the app's commands, and what it does with its effects.
 struct Router<'a, W: Write> {
     commands: &'a mpsc::UnboundedSender<Command>,
+    disk: DiskWriter,
     clipboard: &'a mut W,
     force_quit: bool,
     /// `:profile NAME` was accepted: the loop ends so the TUI reconnects.
@@ -195,16 +277,10 @@ impl<W: Write> Router<'_, W> {
                 }
                 Effect::Quit { force } => self.force_quit |= force,
                 Effect::SaveColumns { profile, columns } => {
-                    let dir = crate::config::paths::state_dir();
-                    if let Err(e) = crate::tui::prefs::save_columns(&dir, &profile, &columns) {
-                        tracing::warn!(error = %e, "could not save the columns chosen");
-                    }
+                    self.disk.save(DiskJob::Columns { profile, columns });
                 }
                 Effect::RecordQuery { profile, query } => {
-                    let state = crate::config::paths::state_dir();
-                    if let Err(e) = crate::tui::memory::record_query(&state, &profile, &query) {
-                        tracing::warn!(error = %e, "query history not saved");
-                    }
+                    self.disk.save(DiskJob::Query { profile, query });
                 }
                 Effect::SwitchProfile(name) => self.switch_to = Some(name),
             }
@@ -231,7 +307,7 @@ pub async fn event_loop<B, S, I, W>(
     screen: &mut S,
     mut input: I,
     commands: &mpsc::UnboundedSender<Command>,
-    events: &mut mpsc::UnboundedReceiver<Event>,
+    events: &mut mpsc::Receiver<Event>,
     clipboard: &mut W,
     initial: Vec<Command>,
 ) -> Result<LoopExit>
@@ -244,6 +320,7 @@ where
 {
     let mut router = Router {
         commands,
+        disk: DiskWriter::start(),
         clipboard,
         force_quit: false,
         switch_to: None,
@@ -325,11 +402,16 @@ mod tests {
         effects: Vec<Effect>,
         quit: bool,
         draws: std::cell::Cell<usize>,
+        /// Told when a worker event has been seen.
+        on_worker: Option<tokio::sync::oneshot::Sender<()>>,
     }
 
     impl Screen for Probe {
         fn update(&mut self, msg: Msg, _now: Timestamp) -> Vec<Command> {
             self.seen.push(msg.clone());
+            if let (Msg::Worker(_), Some(tell)) = (&msg, self.on_worker.take()) {
+                let _ = tell.send(());
+            }
             match msg {
                 Msg::Key(k) if k.code == KeyCode::Char('q') => {
                     self.quit = true;
@@ -368,9 +450,9 @@ mod tests {
     async fn keys_become_messages_and_commands_are_routed() {
         let mut terminal = Terminal::new(TestBackend::new(40, 10)).unwrap();
         let (cmd_tx, mut cmd_rx) = mpsc::unbounded_channel();
-        let (ev_tx, mut ev_rx) = mpsc::unbounded_channel();
+        let (ev_tx, mut ev_rx) = mpsc::channel(8);
         ev_tx
-            .send(Event {
+            .try_send(Event {
                 id: 1,
                 kind: EventKind::Cancelled,
             })
@@ -432,19 +514,23 @@ mod tests {
     async fn worker_events_reach_the_screen_and_closed_input_ends_the_loop() {
         let mut terminal = Terminal::new(TestBackend::new(20, 5)).unwrap();
         let (cmd_tx, _cmd_rx) = mpsc::unbounded_channel();
-        let (ev_tx, mut ev_rx) = mpsc::unbounded_channel();
+        let (ev_tx, mut ev_rx) = mpsc::channel(8);
         let event = Event {
             id: 4,
             kind: EventKind::Cancelled,
         };
-        ev_tx.send(event.clone()).unwrap();
+        ev_tx.try_send(event.clone()).unwrap();
         drop(ev_tx);
         // Input ends only after the worker event had its turn.
+        let (seen_tx, seen_rx) = tokio::sync::oneshot::channel();
         let input = futures::stream::once(async {
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            let _ = seen_rx.await;
             Ok(key('z', KeyEventKind::Press))
         });
-        let mut probe = Probe::default();
+        let mut probe = Probe {
+            on_worker: Some(seen_tx),
+            ..Probe::default()
+        };
         let exit = event_loop(
             &mut terminal,
             &mut probe,

@@ -44,25 +44,33 @@ pub struct WorkerContext {
 pub struct WorkerHandle {
     /// Where commands go.
     pub commands: mpsc::UnboundedSender<Command>,
-    /// Where events come from; closes once the worker has stopped.
-    pub events: mpsc::UnboundedReceiver<Event>,
+    /// Where events come from, at most [`EVENT_CAPACITY`] waiting; closes once the
+    /// worker has stopped.
+    pub events: mpsc::Receiver<Event>,
     /// The dispatcher; ends after a [`Command::Shutdown`] once in-flight work is over.
     pub join: JoinHandle<()>,
     /// What every destructive run of this worker did.
     pub ledger: Arc<actions::ledger::Ledger>,
 }
 
+/// Events waiting for the UI at most. Past this a command's progress coalesces (the
+/// latest wins) and its terminal event waits its turn: a bulk of a million sessions
+/// holds no million events in memory, and no outcome is ever dropped.
+pub const EVENT_CAPACITY: usize = 256;
+
 tokio::task_local! {
     /// The command a task runs and where its events go, for [`retry_hook`].
-    static REPORT: (CommandId, mpsc::UnboundedSender<Event>);
+    static REPORT: (CommandId, mpsc::Sender<Event>);
 }
 
 /// A client retry hook that reports each retry as [`EventKind::Retrying`] of the
 /// command whose task made the call (calls outside a command task are not reported).
 pub fn retry_hook() -> crate::authn::RetryHook {
     Arc::new(|notice: &crate::authn::RetryNotice| {
+        // A retry notice is news only until the next one or the outcome: while the UI
+        // is behind it is left out rather than waited for.
         let _ = REPORT.try_with(|(id, tx)| {
-            let _ = tx.send(Event {
+            let _ = tx.try_send(Event {
                 id: *id,
                 kind: EventKind::Retrying {
                     reason: notice.reason.clone(),
@@ -78,7 +86,7 @@ pub fn retry_hook() -> crate::authn::RetryHook {
 /// Starts the worker on the current tokio runtime.
 pub fn spawn(ctx: WorkerContext) -> WorkerHandle {
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
-    let (event_tx, event_rx) = mpsc::unbounded_channel();
+    let (event_tx, event_rx) = mpsc::channel(EVENT_CAPACITY);
     let shared = Arc::new(Shared::new(ctx));
     let ledger = Arc::clone(&shared.ledger);
     let join = tokio::spawn(dispatch(shared, cmd_rx, event_tx));
@@ -132,37 +140,79 @@ const SAMPLE: usize = 5;
 /// panicked), sends [`EventKind::Cancelled`], so every command ends exactly once.
 struct Reply {
     id: CommandId,
-    tx: mpsc::UnboundedSender<Event>,
+    tx: mpsc::Sender<Event>,
+    /// The latest progress the full channel did not take; the next one replaces it.
+    held: Mutex<Option<EventKind>>,
     finished: bool,
 }
 
 impl Reply {
-    fn new(id: CommandId, tx: mpsc::UnboundedSender<Event>) -> Self {
+    fn new(id: CommandId, tx: mpsc::Sender<Event>) -> Self {
         Self {
             id,
             tx,
+            held: Mutex::new(None),
             finished: false,
         }
     }
 
+    /// Reports progress without waiting: when the UI is behind, the latest progress
+    /// is held and replaces any older one still held.
     fn progress(&self, kind: EventKind) {
-        // A closed channel means the UI is gone; there is no one left to tell.
-        let _ = self.tx.send(Event { id: self.id, kind });
+        let mut held = self
+            .held
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match self.tx.try_send(Event { id: self.id, kind }) {
+            Ok(()) => *held = None,
+            Err(mpsc::error::TrySendError::Full(event)) => *held = Some(event.kind),
+            // A closed channel means the UI is gone; there is no one left to tell.
+            Err(mpsc::error::TrySendError::Closed(_)) => {}
+        }
     }
 
-    fn finish(mut self, kind: EventKind) {
-        self.finished = true;
-        let _ = self.tx.send(Event { id: self.id, kind });
+    /// Sends the progress still held, then the one terminal event, waiting for room.
+    async fn finish(mut self, kind: EventKind) {
+        let held = self
+            .held
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(progress) = held {
+            let _ = self
+                .tx
+                .send(Event {
+                    id: self.id,
+                    kind: progress,
+                })
+                .await;
+        }
+        // Marked finished only once sent: a task aborted while it waits for room still
+        // ends its command, as cancelled, from `drop`.
+        if self.tx.send(Event { id: self.id, kind }).await.is_ok() {
+            self.finished = true;
+        }
     }
 }
 
 impl Drop for Reply {
     fn drop(&mut self) {
-        if !self.finished {
-            tracing::info!(id = self.id, "command cancelled");
-            let _ = self.tx.send(Event {
-                id: self.id,
-                kind: EventKind::Cancelled,
+        if self.finished {
+            return;
+        }
+        tracing::info!(id = self.id, "command cancelled");
+        let event = Event {
+            id: self.id,
+            kind: EventKind::Cancelled,
+        };
+        // Drop cannot wait: when the channel is full the terminal event is handed to a
+        // task that waits for room, so it is delayed, never lost.
+        if let Err(mpsc::error::TrySendError::Full(event)) = self.tx.try_send(event)
+            && let Ok(runtime) = tokio::runtime::Handle::try_current()
+        {
+            let tx = self.tx.clone();
+            runtime.spawn(async move {
+                let _ = tx.send(event).await;
             });
         }
     }
@@ -171,7 +221,7 @@ impl Drop for Reply {
 async fn dispatch(
     shared: Arc<Shared>,
     mut rx: mpsc::UnboundedReceiver<Command>,
-    tx: mpsc::UnboundedSender<Event>,
+    tx: mpsc::Sender<Event>,
 ) {
     let mut tasks = JoinSet::new();
     // Destructive commands apart: a forced shutdown hurries them instead of aborting
@@ -295,7 +345,7 @@ async fn run_command(shared: Arc<Shared>, cmd: Command, reply: Reply) {
             Ok(Some(outcome)) => Ok(outcome),
             Ok(None) => {
                 tracing::info!(id, command, "walk cancelled");
-                reply.finish(EventKind::Cancelled);
+                reply.finish(EventKind::Cancelled).await;
                 return;
             }
             Err(e) => Err(e),
@@ -307,11 +357,11 @@ async fn run_command(shared: Arc<Shared>, cmd: Command, reply: Reply) {
     match result {
         Ok(outcome) => {
             tracing::info!(id, command, elapsed_ms, "command done");
-            reply.finish(EventKind::Done(outcome));
+            reply.finish(EventKind::Done(outcome)).await;
         }
         Err(error) => {
             tracing::warn!(id, command, elapsed_ms, %error, "command failed");
-            reply.finish(EventKind::Failed(error));
+            reply.finish(EventKind::Failed(error)).await;
         }
     }
 }
@@ -322,7 +372,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_aborted_task_still_ends_its_command() {
-        let (tx, mut rx) = mpsc::unbounded_channel();
+        let (tx, mut rx) = mpsc::channel(EVENT_CAPACITY);
         let reply = Reply::new(7, tx);
         let task = tokio::spawn(async move {
             let _reply = reply;
@@ -337,7 +387,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_finished_reply_sends_nothing_more() {
-        let (tx, mut rx) = mpsc::unbounded_channel();
+        let (tx, mut rx) = mpsc::channel(EVENT_CAPACITY);
         let reply = Reply::new(3, tx);
         reply.progress(EventKind::Progress {
             session_id: "pmt_a".into(),
@@ -345,10 +395,64 @@ mod tests {
             finished: 1,
             total: 1,
         });
-        reply.finish(EventKind::Failed(ops::no_user_token()));
+        reply.finish(EventKind::Failed(ops::no_user_token())).await;
         let kinds: Vec<_> = std::iter::from_fn(|| rx.try_recv().ok()).collect();
         assert_eq!(kinds.len(), 2);
         assert!(!kinds[0].is_terminal());
         assert!(kinds[1].is_terminal());
+    }
+
+    fn item(finished: usize, total: usize) -> EventKind {
+        EventKind::Progress {
+            session_id: format!("pmt_{finished}"),
+            outcome: ItemOutcome::Done,
+            finished,
+            total,
+        }
+    }
+
+    #[tokio::test]
+    async fn progress_coalesces_behind_a_slow_reader_and_the_outcome_still_arrives() {
+        let (tx, mut rx) = mpsc::channel(4);
+        let reply = Reply::new(9, tx);
+        let total = 10_000;
+        for n in 1..=total {
+            reply.progress(item(n, total));
+        }
+        let reader = tokio::spawn(async move {
+            let mut seen = Vec::new();
+            while let Some(event) = rx.recv().await {
+                seen.push(event);
+            }
+            seen
+        });
+        reply.finish(EventKind::Cancelled).await;
+        let seen = reader.await.unwrap();
+        assert!(
+            seen.len() <= 6,
+            "{} events queued for 10,000 items",
+            seen.len()
+        );
+        let terminal: Vec<_> = seen.iter().filter(|e| e.is_terminal()).collect();
+        assert_eq!(terminal.len(), 1, "exactly one outcome");
+        assert!(seen.last().unwrap().is_terminal(), "the outcome comes last");
+        let last_progress = seen.iter().rev().find_map(|e| match e.kind {
+            EventKind::Progress { finished, .. } => Some(finished),
+            _ => None,
+        });
+        assert_eq!(last_progress, Some(total), "progress reaches the total");
+    }
+
+    #[tokio::test]
+    async fn a_reply_dropped_on_a_full_channel_still_ends_its_command() {
+        let (tx, mut rx) = mpsc::channel(1);
+        let reply = Reply::new(4, tx);
+        reply.progress(item(1, 2));
+        drop(reply);
+        let first = rx.recv().await.unwrap();
+        assert!(!first.is_terminal());
+        let second = rx.recv().await.unwrap();
+        assert_eq!(second.kind, EventKind::Cancelled);
+        assert!(rx.recv().await.is_none(), "exactly one terminal event");
     }
 }

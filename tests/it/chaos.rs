@@ -57,6 +57,10 @@ async fn cli_bulk_invalidate_in_a_storm_reports_every_failure() {
 
 /// Invalidates all `n` sessions by query under `faults`; checks the summary against the
 /// server; returns how many targets were left failed or unknown.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one end-to-end scenario: each step acts on the state the one before left"
+)]
 async fn cli_run(name: &str, n: usize, faults: Faults) -> usize {
     let env = Env::with_faults(n / 4, n, faults).await;
     let seeded: BTreeSet<String> = env
@@ -209,6 +213,10 @@ fn must(what: &str, tui: &Tui, found: Option<String>) -> String {
 }
 
 #[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one end-to-end scenario: each step acts on the state the one before left"
+)]
 fn tui_bulk_invalidate_under_chaos_matches_the_audit_log() {
     let m: usize = if full() { 200 } else { 60 };
     let total = m + 40;

@@ -223,6 +223,10 @@ fn ts(s: &str) -> Timestamp {
 
 // ---------------------------------------------------------------- the table
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "the table of hostile answers, one row each"
+)]
 fn table() -> Vec<Row> {
     use Op::*;
     let full = fixture(LIST);

@@ -46,6 +46,10 @@ async fn run(env: &Env, args: &[&str]) -> Out {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[expect(
+    clippy::too_many_lines,
+    reason = "a case table: every command that could print or log a token"
+)]
 async fn no_cli_command_prints_or_logs_a_token() {
     let env = Env::start(6, 30).await;
     env.remember(BAD_SERVICE);
@@ -226,6 +230,10 @@ fn screen_shot(tui: &Tui, shots: &mut Vec<String>) {
 }
 
 #[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one end-to-end scenario: each step acts on the state the one before left"
+)]
 fn a_tui_session_with_a_refresh_an_error_and_a_panic_leaks_no_token() {
     let (rt, emu) = emulator::start_on_runtime(EmulatorConfig {
         seed: 5,

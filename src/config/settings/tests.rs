@@ -1,7 +1,7 @@
 //! Resolution cases: which layer wins for each setting, and what each bad value says.
 
 use super::*;
-use crate::config::inputs::{PROFILE_ENV, USER_TOKEN_ENV};
+use crate::config::inputs::{Given, PROFILE_ENV, USER_TOKEN_ENV};
 use std::path::Path;
 
 fn file(text: &str) -> ConfigFile {

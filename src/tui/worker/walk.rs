@@ -311,6 +311,10 @@ impl Shared {
         Ok(result?.map(|walked| Outcome::Walked(Box::new(walked))))
     }
 
+    #[expect(
+        clippy::too_many_lines,
+        reason = "being split by the partitioned walks; until then one paging loop"
+    )]
     async fn walk_pages(
         &self,
         req: &WalkRequest,

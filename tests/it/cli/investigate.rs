@@ -214,6 +214,10 @@ async fn every_format_carries_location_device_and_risk() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one dump checked against a truth computed beside it, field by field"
+)]
 async fn users_aggregate_the_dump() {
     #[derive(Default, Debug)]
     struct Truth {

@@ -3,7 +3,7 @@
 mod client;
 mod exits;
 mod investigate;
-mod polish;
+mod options_and_output;
 mod progress;
 mod results;
 mod safety;

@@ -358,14 +358,35 @@ async fn a_second_signal_forces_the_exit() {
         assert!(Instant::now() < deadline, "the run never started");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    // The second SIGINT goes only once the first is seen to be handled: the run says
+    // it is sending nothing more.
+    let mut child = child;
+    let stderr = child.stderr.take().unwrap();
+    let (seen_tx, seen_rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        use std::io::BufRead;
+        let mut all = String::new();
+        for line in std::io::BufReader::new(stderr).lines() {
+            let line = line.unwrap();
+            if line.contains("sending nothing more") {
+                let _ = seen_tx.send(());
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
     kill(child.id(), "INT");
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    tokio::task::spawn_blocking(move || seen_rx.recv_timeout(Duration::from_secs(30)))
+        .await
+        .unwrap()
+        .expect("the first SIGINT is answered");
     kill(child.id(), "INT");
-    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
         .await
         .unwrap();
-    assert_eq!(out.status.code(), Some(130));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(status.code(), Some(130));
+    let stderr = reader.join().unwrap();
     assert!(stderr.contains("exiting now"), "{stderr}");
     // It did not wait for the answers: the requests in flight have intents only, which
     // is the most a forced exit may leave.

@@ -315,6 +315,7 @@ async fn config_fails_loudly_a_missing_named_file_a_used_bad_profile() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[expect(clippy::too_many_lines, reason = "a case table: one row per case")]
 async fn token_files_are_checked_as_ssh_checks_keys_and_messages_name_the_problem() {
     use std::os::unix::fs::PermissionsExt;
     let env = Env::start(2, 4).await;

@@ -171,19 +171,23 @@ async fn a_save_that_fails_after_the_refresh_leaves_a_private_recovery_file() {
     write_pair(&file, &user, &refresh);
     let f = file.to_str().unwrap().to_string();
     let argv = ["client", "refresh", "--token-file", f.as_str()];
+    let before = env.emu.request_count();
     let run = env.run(&argv);
     let lock = dir.join("me.json.lock");
     let remove = async {
-        // The lock file appears just before the refresh is sent; the server then takes
-        // 1.5 s to answer, and meanwhile the folder goes away.
+        // The lock is taken and the refresh has reached the server, which takes 1.5 s
+        // to answer; meanwhile the folder goes away.
         for _ in 0..600 {
-            if lock.exists() {
+            if lock.exists() && env.emu.request_count() > before {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
         assert!(lock.exists(), "the refresh never took its lock");
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(
+            env.emu.request_count() > before,
+            "the refresh was never sent"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     };
     let (out, ()) = tokio::join!(run, remove);

@@ -59,6 +59,7 @@ async fn bad_bearer_is_unauthorized_everywhere() {
 type Case = (&'static str, String, Vec<(&'static str, &'static str)>);
 
 #[tokio::test]
+#[expect(clippy::too_many_lines, reason = "a case table: one row per case")]
 async fn every_validation_path_names_its_source() {
     let e = EmuHttp::small().await;
     let cases: Vec<Case> = vec![

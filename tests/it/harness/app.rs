@@ -239,3 +239,12 @@ pub(crate) fn census_of(
         whole: None,
     }
 }
+
+/// The ids of the rows `source`'s table shows, in order.
+pub(crate) fn shown(app: &App, source: ListSource) -> Vec<String> {
+    app.table(source)
+        .rows()
+        .iter()
+        .map(|s| s.id.clone())
+        .collect()
+}

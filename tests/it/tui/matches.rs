@@ -4,7 +4,7 @@
 //! through `App::update` and for the user's own sessions.
 
 use crate::harness;
-use crate::harness::app::{code, key, now};
+use crate::harness::app::{code, key, now, shown};
 use crate::harness::worker::{all_sessions, spawn};
 use authtop::authn::model::{Order, OrderBy, Session, Timestamp};
 use authtop::emulator::{Faults, RunningEmulator};
@@ -44,7 +44,7 @@ fn vpn(s: &Session) -> bool {
     vpn_flag(s) == Some(true)
 }
 
-pub(super) fn ids(sessions: &[Session]) -> Vec<String> {
+fn ids(sessions: &[Session]) -> Vec<String> {
     sessions.iter().map(|s| s.id.clone()).collect()
 }
 
@@ -268,10 +268,6 @@ async fn query(app: &mut App, h: &mut WorkerHandle, text: &str) -> Vec<Command> 
     }
     cmds.extend(app.update(code(KeyCode::Enter), now()));
     drive(app, h, cmds).await
-}
-
-pub(super) fn shown(app: &App, source: ListSource) -> Vec<String> {
-    ids(app.table(source).rows())
 }
 
 fn fetches(cmds: &[Command]) -> usize {

@@ -2,8 +2,7 @@
 //! from its anchor and the newest step wins, a failed fetch keeps the page and says
 //! which and why, and a remembered query with local terms comes back walked.
 
-use super::matches::shown;
-use crate::harness::app::{code, key, now};
+use crate::harness::app::{code, key, now, shown};
 use authtop::authn::model::{Order, OrderBy};
 use authtop::tui::app::{App, AppInit};
 use authtop::tui::command::{Command, EventKind, ListSource, Outcome, WalkGoal, Walked};

@@ -401,6 +401,10 @@ async fn refresh_replaces_both_tokens_and_rewrites_the_token_file() {
 }
 
 #[tokio::test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one end-to-end scenario: each step acts on the state the one before left"
+)]
 async fn audit_log_has_one_line_per_target_and_no_token_value() {
     let emu = emulator(Faults::default()).await;
     let me = user_session(&emu);
@@ -666,4 +670,57 @@ async fn my_sessions_invalidate_uses_the_user_token_and_refuses_others() {
         actions,
         vec!["client.invalidate ok", "client.invalidate not_found"]
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_the_ui_reads_late_coalesces_its_progress_and_ends_once() {
+    let total = 1_200;
+    let emu =
+        harness::emulator::start(harness::emulator::config(60, total, Faults::default())).await;
+    let ids: Vec<String> = harness::worker::all_sessions(&emu)
+        .await
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(ids.len(), total);
+    let mut s = start_worker(client_for(&emu), None, None, 8);
+    s.handle
+        .commands
+        .send(Command::BulkInvalidate {
+            id: 1,
+            session_ids: ids,
+            query: None,
+            walked_at: None,
+        })
+        .unwrap();
+    // The UI is busy elsewhere: nothing is read until the server holds no session.
+    tokio::time::timeout(PATIENCE, async {
+        while emu.session_count() > 0 {
+            tokio::task::yield_now().await;
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("the bulk ends every session in time");
+    let events = until_terminal(&mut s.handle, 1).await;
+    // What the channel holds, the progress held back, the items in flight when the
+    // server emptied (reported once reading began) and the outcome.
+    assert!(
+        events.len() <= worker::EVENT_CAPACITY + 1 + 8 + 1,
+        "{} events waited for {total} items",
+        events.len()
+    );
+    assert_eq!(events.iter().filter(|e| e.is_terminal()).count(), 1);
+    let last = events.iter().rev().find_map(|e| match &e.kind {
+        EventKind::Progress {
+            finished, total, ..
+        } => Some((*finished, *total)),
+        _ => None,
+    });
+    assert_eq!(last, Some((total, total)), "progress reaches the total");
+    let Some(EventKind::Done(Outcome::Bulk { done, failed, .. })) = events.last().map(|e| &e.kind)
+    else {
+        panic!("the bulk did not end in its outcome: {:?}", events.last());
+    };
+    assert_eq!((done.len(), failed.len()), (total, 0));
 }

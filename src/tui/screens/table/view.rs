@@ -5,10 +5,11 @@ use super::query_bar;
 use super::state::{RowFacts, Table, scroll_offset};
 use crate::authn::model::Timestamp;
 use crate::authn::model::{Order, OrderBy, Session};
-use crate::clock;
+use crate::investigate::facts::Severity;
+use crate::output::columns::{Facts, Form, Mark};
 use crate::sanitize;
 use crate::tui::app::App;
-use crate::tui::columns::{self, Col, MARKER, Severity, risk_flags};
+use crate::tui::columns::{self, Col, MARKER};
 use crate::tui::command::ListSource;
 use crate::tui::strings;
 use crate::tui::theme::Theme;
@@ -71,33 +72,15 @@ fn fitted(s: &str, max: usize) -> Cow<'_, str> {
 /// Marks the session of authtop's own user token, in both tables.
 const OWN_MARK: &str = "★ you ";
 
-/// Marks a time that runs out within [`SOON_SECS`], so it reads without colour too.
+/// Marks a time that runs out within the hour, so it reads without colour too.
 const SOON_MARK: &str = "!";
-/// What "expiring soon" means: within the hour.
-const SOON_SECS: i64 = 3600;
 
-/// A time to the second, UTC: `2026-03-01 12:00:00`.
-fn stamp(t: Timestamp) -> String {
-    t.strftime("%Y-%m-%d %H:%M:%S").to_string()
-}
-
-/// A relative expiry, marked and styled when it is near.
-fn until(t: Timestamp, now: Timestamp, w: usize, theme: &Theme) -> (Cow<'static, str>, Style) {
-    let left = t.as_second() - now.as_second();
-    let text = clock::until_coarse(t, now);
-    if (0..SOON_SECS).contains(&left) {
-        (
-            Cow::Owned(fitted_owned(format!("{SOON_MARK}{text}"), w)),
-            theme.expiring(),
-        )
-    } else {
-        (Cow::Owned(fitted_owned(text, w)), Style::default())
+/// Catalogue text made safe and cut to `max` cells, borrowed when it is already both.
+fn fit_cell(text: Cow<'_, str>, max: usize) -> Cow<'_, str> {
+    match text {
+        Cow::Borrowed(b) => fitted(b, max),
+        Cow::Owned(o) => Cow::Owned(fitted_owned(o, max)),
     }
-}
-
-/// A scope that grants administration.
-fn is_admin_scope(scope: &str) -> bool {
-    scope.to_ascii_lowercase().contains("admin")
 }
 
 /// One cell and the style its meaning asks for; `own` puts [`OWN_MARK`] before the email.
@@ -110,79 +93,31 @@ fn cell<'a>(
     own: bool,
     theme: &Theme,
 ) -> (Cow<'a, str>, Style) {
-    let w = usize::from(width);
-    let plain = |c: Cow<'a, str>| (c, Style::default());
-    let none = || (Cow::Borrowed("—"), dim());
-    match col {
-        Col::Id => plain(fitted(&s.id, w)),
-        Col::Email if own => plain(Cow::Owned(fitted_owned(
-            format!("{OWN_MARK}{}", sanitize::clean(&s.email)),
-            w,
-        ))),
-        Col::Email => plain(fitted(&s.email, w)),
-        Col::Identity => plain(fitted(&s.identity, w)),
-        Col::Type => plain(fitted(&s.kind, w)),
-        Col::Created => plain(Cow::Owned(fitted_owned(
-            clock::ago_coarse(s.created_at, now),
-            w,
-        ))),
-        Col::Expire => until(s.expire, now, w, theme),
-        Col::CreatedAt => plain(Cow::Owned(fitted_owned(stamp(s.created_at), w))),
-        Col::ExpireAt => plain(Cow::Owned(fitted_owned(stamp(s.expire), w))),
-        Col::LoginTime => match s.profile.get("Login-Time") {
-            Some(v) => match v.parse::<Timestamp>() {
-                Ok(t) => plain(Cow::Owned(fitted_owned(stamp(t), w))),
-                Err(_) => plain(fitted(v, w)),
-            },
-            None => none(),
-        },
-        Col::Token => match &s.active_token {
-            Some(t) => plain(fitted(&t.id, w)),
-            None => none(),
-        },
-        Col::TokenExpire => match &s.active_token {
-            Some(t) => until(t.expire, now, w, theme),
-            None => none(),
-        },
-        Col::Scopes => match &s.scopes {
-            Some(v) => {
-                let style = if v.iter().any(|s| is_admin_scope(s)) {
-                    theme.admin()
-                } else {
-                    Style::default()
-                };
-                (Cow::Owned(fitted_owned(v.join(","), w)), style)
-            }
-            None => none(),
-        },
-        Col::Location => match facts.and_then(|f| f.location.as_deref()) {
-            Some(l) => plain(fitted(l, w)),
-            None => none(),
-        },
-        Col::Device => match facts.and_then(|f| f.device.as_deref()) {
-            Some(d) => plain(fitted(d, w)),
-            None => none(),
-        },
-        Col::Risk => match facts.map(|f| &f.risk) {
-            Some(r) if r.provided => {
-                let flags = risk_flags(r);
-                let style = match flags.iter().map(|f| f.1).min_by_key(|s| match s {
-                    Severity::Danger => 0,
-                    Severity::Warning => 1,
-                }) {
-                    Some(Severity::Danger) => theme.danger(),
-                    Some(Severity::Warning) => theme.warning(),
-                    None => Style::default(),
-                };
-                let text: Vec<&str> = flags.iter().map(|f| f.0).collect();
-                (Cow::Owned(fitted_owned(text.join(" "), w)), style)
-            }
-            _ => (
-                Cow::Borrowed(crate::investigate::facts::NOT_PROVIDED),
-                dim(),
-            ),
-        },
-    }
+    let facts = facts.map_or_else(Facts::default, |f| Facts {
+        location: f.location.as_deref(),
+        device: f.device.as_deref(),
+        risk: f.risk,
+    });
+    let cell = col.field().cell(s, &facts, now, Form::Screen);
+    let Some(text) = cell.text else {
+        return (Cow::Borrowed("—"), dim());
+    };
+    let text = match cell.mark {
+        _ if own && col == Col::Email => {
+            Cow::Owned(format!("{OWN_MARK}{}", sanitize::clean(&text)))
+        }
+        Some(Mark::Expiring) => Cow::Owned(format!("{SOON_MARK}{text}")),
+        _ => text,
+    };
+    let style = match cell.mark {
+        None => Style::default(),
+        Some(Mark::Risk(Severity::Danger)) => theme.danger(),
+        Some(Mark::Risk(Severity::Warning)) => theme.warning(),
+        Some(Mark::Expiring) => theme.expiring(),
+        Some(Mark::Admin) => theme.admin(),
+        Some(Mark::NotProvided) => dim(),
+    };
+    (fit_cell(text, usize::from(width)), style)
 }
 
 /// Writes one line of (clean) text into `area`, cut at its right edge: the cells end up
