@@ -8,7 +8,6 @@ mod attempt;
 pub mod guard;
 pub mod ledger;
 mod outcome;
-pub mod pace;
 pub mod refresh;
 pub mod signals;
 pub mod stop;
@@ -21,6 +20,8 @@ use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 pub use outcome::{Item, Outcome, Target};
 use pace::{Feedback, Pace, PaceConfig};
+/// Pacing lives with the client: anything sending many requests to one server uses it.
+pub use pangea_authn::pace;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 pub use stop::{Stop, StopReason};

@@ -22,7 +22,7 @@ use super::matcher::Matcher;
 use super::records::{SECOND, SESSION_TYPE, SessionRec, User};
 use super::render::SessionView;
 use super::validate::ListQuery;
-use crate::authn::model::{Order, OrderBy};
+use pangea_authn_model::{Order, OrderBy};
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;

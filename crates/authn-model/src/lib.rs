@@ -3,8 +3,14 @@
 //! Absent optionals are omitted on the wire, never sent as `null`; unknown response
 //! fields are tolerated. Token values are [`Secret`]s: request types opt in to sending
 //! them with `serialize_with`, everything else serialises them redacted.
+//!
+//! Models only: no HTTP, no I/O. The client (`pangea-authn`) and the emulator both speak
+//! through these types, so the two cannot drift apart on the wire.
+#![forbid(unsafe_code)]
 
-use super::secret::{self, Secret};
+pub mod secret;
+
+pub use secret::Secret;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;

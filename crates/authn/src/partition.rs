@@ -22,7 +22,7 @@ use super::error::Error;
 use super::model::{Filter, ListPage, Order, OrderBy, SessionListRequest, Timestamp};
 use super::pages::walk;
 use super::response::{PageError, Response};
-use crate::actions::pace::{Feedback, Pace, PaceConfig};
+use crate::pace::{Feedback, Pace, PaceConfig};
 use futures::stream::FuturesUnordered;
 use futures::{Stream, StreamExt};
 use std::collections::{HashSet, VecDeque};
