@@ -179,13 +179,6 @@ impl Engine {
         }
     }
 
-    /// The same engine, giving in-flight requests at most `grace` after a stop.
-    #[must_use]
-    pub fn with_grace(mut self, grace: Duration) -> Self {
-        self.grace = grace;
-        self
-    }
-
     /// The same engine under these run limits.
     #[must_use]
     pub fn with_limits(mut self, limits: Limits) -> Self {

@@ -231,17 +231,8 @@ fn body(pair: &TokenPair) -> io::Result<Vec<u8>> {
 }
 
 fn mode_0600() -> std::fs::Permissions {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::Permissions::from_mode(0o600)
-    }
-    #[cfg(not(unix))]
-    {
-        std::fs::metadata(".")
-            .map(|m| m.permissions())
-            .expect("cwd")
-    }
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::Permissions::from_mode(0o600)
 }
 
 #[cfg(test)]
