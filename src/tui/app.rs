@@ -51,10 +51,10 @@ pub use token::{LifeChart, Phase, RefreshPolicy, SignedOut, TokenState};
 pub use users::UsersView;
 pub use walk::{ExportPick, WalkState};
 
-use crate::authn::Error;
 use crate::authn::model::{Filter, Session, Timestamp};
 use crate::sanitize;
 use crate::tui::columns::Col;
+use crate::tui::command::Failure;
 use crate::tui::command::{
     Command, CommandId, Effect, Event, EventKind, ItemOutcome, ListSource, Msg, Outcome, Page,
     RefreshRecord,

@@ -4,6 +4,7 @@ pub mod app;
 pub mod columns;
 pub mod command;
 pub mod error;
+pub mod failure;
 pub mod keymap;
 pub mod layout;
 pub mod memory;

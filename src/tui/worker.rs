@@ -5,10 +5,10 @@ use crate::actions::refresh::{RefreshError, refresh_and_save};
 use crate::actions::{self, Engine, Op, RunInfo, Stop, Target};
 use crate::audit::AuditLog;
 use crate::authn::model::{SessionListRequest, Timestamp};
-use crate::authn::{ApiError, ApiStatus, Client, Error, Secret, TransportKind};
+use crate::authn::{Client, Secret};
 use crate::tui::command::{
-    Command, CommandId, Event, EventKind, ItemOutcome, ListQuery, ListSource, Outcome, Page,
-    RefreshRecord,
+    Command, CommandId, Event, EventKind, Failure, ItemOutcome, ListQuery, ListSource, Outcome,
+    Page, RefreshRecord,
 };
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -99,7 +99,6 @@ struct Tokens {
 struct Shared {
     client: Client,
     profile: String,
-    host: String,
     tokens: Mutex<Tokens>,
     /// Refreshes run one at a time: a second one with the same refresh token would race
     /// the first and could leave the file and memory holding different pairs.
@@ -341,7 +340,7 @@ mod tests {
             finished: 1,
             total: 1,
         });
-        reply.finish(EventKind::Failed(ops::no_user_token()));
+        reply.finish(EventKind::Failed(Failure::NoUserToken));
         let kinds: Vec<_> = std::iter::from_fn(|| rx.try_recv().ok()).collect();
         assert_eq!(kinds.len(), 2);
         assert!(!kinds[0].is_terminal());

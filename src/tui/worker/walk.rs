@@ -3,7 +3,10 @@
 //! of matches fetched again from its anchor.
 
 use super::export::{Export, write_failed};
-use super::{CommandId, Error, EventKind, ListSource, Outcome, Reply, SessionListRequest, Shared};
+use super::{
+    CommandId, EventKind, Failure, ListSource, Outcome, Reply, SessionListRequest, Shared,
+};
+use crate::authn::Error;
 use crate::authn::ListScope;
 use crate::authn::model::Session;
 use crate::investigate::walk::walk_raw;
@@ -90,8 +93,8 @@ fn unreadable(e: &serde_json::Error) -> Error {
     }
 }
 
-fn scope_error() -> Error {
-    Error::Config("only the project's sessions can be aggregated or exported".into())
+fn scope_error() -> Failure {
+    Failure::Unsupported("only the project's sessions can be aggregated or exported")
 }
 
 impl Shared {
@@ -114,7 +117,7 @@ impl Shared {
         }
     }
 
-    fn scope(&self, source: ListSource) -> Result<ListScope, Error> {
+    fn scope(&self, source: ListSource) -> Result<ListScope, Failure> {
         Ok(match source {
             ListSource::Sessions => ListScope::Service,
             ListSource::MySessions => ListScope::Client(self.user_token()?),
@@ -128,7 +131,7 @@ impl Shared {
         id: CommandId,
         req: WalkRequest,
         reply: &Reply,
-    ) -> Result<Option<Outcome>, Error> {
+    ) -> Result<Option<Outcome>, Failure> {
         let cancel = self.walks().get(&id).cloned().unwrap_or_default();
         let result = self.walk_pages(&req, &cancel, reply).await;
         self.walks().remove(&id);
@@ -140,7 +143,7 @@ impl Shared {
         req: &WalkRequest,
         cancel: &CancellationToken,
         reply: &Reply,
-    ) -> Result<Option<Walked>, Error> {
+    ) -> Result<Option<Walked>, Failure> {
         if req.source != ListSource::Sessions && req.goal != WalkGoal::Matches {
             return Err(scope_error());
         }
@@ -155,7 +158,7 @@ impl Shared {
         let mut export = match (&req.goal, &req.export) {
             (WalkGoal::Export, Some(spec)) => Some(Export::create(spec, req.now)?),
             (WalkGoal::Export, None) => {
-                return Err(Error::Config("an export without a file to write".into()));
+                return Err(Failure::Unsupported("an export without a file to write"));
             }
             _ => None,
         };
@@ -243,7 +246,7 @@ impl Shared {
                 if let Some(x) = export {
                     x.discard();
                 }
-                return Err(e);
+                return Err(e.into());
             }
             (Ok(o), None) => o,
         };
@@ -285,7 +288,7 @@ impl Shared {
     }
 
     /// One display page of a walk's matches, fetched again from its anchor.
-    pub(super) async fn match_page(&self, req: MatchPageRequest) -> Result<Outcome, Error> {
+    pub(super) async fn match_page(&self, req: MatchPageRequest) -> Result<Outcome, Failure> {
         let scope = self.scope(req.source)?;
         let list = SessionListRequest {
             filter: (!req.query.server.is_empty()).then(|| req.query.server.clone()),
