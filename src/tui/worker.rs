@@ -281,7 +281,15 @@ async fn run_command(shared: Arc<Shared>, cmd: Command, reply: Reply) {
                 .bulk_invalidate(session_ids, query, walked_at, &reply)
                 .await
         }
-        Command::Census { set, .. } => shared.census(*set).await,
+        Command::Census { set, .. } => match shared.census(*set).await {
+            Ok(Some(outcome)) => Ok(outcome),
+            Ok(None) => {
+                tracing::info!(id, command, "census cancelled");
+                reply.finish(EventKind::Cancelled);
+                return;
+            }
+            Err(e) => Err(e),
+        },
         Command::UserScope { user_id, .. } => shared.user_scope(user_id).await,
         Command::ClientLogout { .. } => shared.client_logout().await,
         Command::Refresh { .. } => shared.refresh().await,

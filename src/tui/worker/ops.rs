@@ -301,7 +301,8 @@ impl Shared {
 
     /// Walks the table's result set (pages of the server's largest size, local terms
     /// applied) for the act-on-query dialog, with the project's whole count beside it.
-    pub(super) async fn census(&self, set: ResultSet) -> Result<Outcome, Failure> {
+    /// `None`: the walk was cancelled before its last page.
+    pub(super) async fn census(&self, set: ResultSet) -> Result<Option<Outcome>, Failure> {
         let cancel = tokio_util::sync::CancellationToken::new();
         let snapshot = results::snapshot(
             &self.client,
@@ -316,6 +317,9 @@ impl Shared {
         )
         .await
         .map_err(|e| e.error)?;
+        let Some(snapshot) = snapshot else {
+            return Ok(None);
+        };
         let none = String::new();
         self.remember_owners(snapshot.targets.iter().map(|t| {
             (
@@ -324,7 +328,7 @@ impl Shared {
                 t.email.as_ref().unwrap_or(&none),
             )
         }));
-        Ok(Outcome::Census(Box::new(snapshot)))
+        Ok(Some(Outcome::Census(Box::new(snapshot))))
     }
 
     pub(super) async fn user_scope(&self, user_id: String) -> Result<Outcome, Failure> {
