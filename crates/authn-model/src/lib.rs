@@ -1,11 +1,12 @@
-//! Typed requests and results of the AuthN session endpoints (spec sections 3 to 5).
+//! Typed requests and results of the AuthN session endpoints (spec sections 3 to 5): the
+//! one vocabulary the client (`pangea-authn`) and the emulator speak, so the two cannot
+//! drift apart on the wire. Models only: no HTTP, no I/O.
+//!
+//! One file because it is the whole wire vocabulary, read beside the spec.
 //!
 //! Absent optionals are omitted on the wire, never sent as `null`; unknown response
 //! fields are tolerated. Token values are [`Secret`]s: request types opt in to sending
 //! them with `serialize_with`, everything else serialises them redacted.
-//!
-//! Models only: no HTTP, no I/O. The client (`pangea-authn`) and the emulator both speak
-//! through these types, so the two cannot drift apart on the wire.
 #![forbid(unsafe_code)]
 
 pub mod secret;
