@@ -1,10 +1,12 @@
 //! Guards on the shape of the sources the compiler cannot keep: no file is longer than
-//! [`MAX_LINES`] unless it says at its top why it is one file.
+//! [`MAX_LINES`] unless it says at its top why it is one file, and no crate's manifest
+//! lists a dependency its boundary forbids.
 //!
-//! Which code may use which is kept by the compiler, not here: the AuthN client, its wire
-//! models and the emulator are crates of their own (`crates/`), so a forbidden arrow between
-//! them fails to build. Circles between the files of one crate are legal Rust and left to
-//! review.
+//! Which code may use which is kept by the compiler: the AuthN client, its wire models and
+//! the emulator are crates of their own (`crates/`), so an import a crate's manifest does
+//! not allow fails to build. What the compiler cannot see is a manifest that allows too
+//! much; that is checked here. Circles between the files of one crate are legal Rust and
+//! left to review.
 
 use std::path::{Path, PathBuf};
 
@@ -84,4 +86,66 @@ fn the_reason_for_one_file_is_read_from_the_module_doc_at_the_top() {
         "// One file because every entry is one table row.\n"
     ));
     assert!(!says_why_one_file("use x;\n"));
+}
+
+/// The workspace crates each crate under `crates/` may depend on, and crates none of them
+/// may: a new arrow between crates is one line in a manifest, which this catches.
+const CRATE_ARROWS: &[(&str, &[&str])] = &[
+    ("authn-model", &[]),
+    ("authn", &["pangea-authn-model"]),
+    ("emulator", &["pangea-authn-model"]),
+];
+
+/// Crates that know a terminal, a command line or the top of a program.
+const FRONT_ONLY: &[&str] = &["ratatui", "crossterm", "clap", "color-eyre", "indicatif"];
+
+#[test]
+fn each_crate_depends_only_on_what_its_boundary_allows() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root: toml::Table = std::fs::read_to_string(manifest.join("Cargo.toml"))
+        .expect("read Cargo.toml")
+        .parse()
+        .expect("the root manifest parses");
+    let members: Vec<String> = root["workspace"]["dependencies"]
+        .as_table()
+        .expect("[workspace.dependencies]")
+        .iter()
+        .filter(|(_, spec)| spec.get("path").is_some())
+        .map(|(name, _)| name.clone())
+        .collect();
+    assert_eq!(members.len(), 3, "the workspace's crates: {members:?}");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(manifest.join("crates")).expect("read crates/") {
+        let dir = entry.expect("dir entry").path();
+        let name = dir.file_name().expect("a folder name").to_string_lossy();
+        let allowed = CRATE_ARROWS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .unwrap_or_else(|| panic!("crates/{name} has no line in CRATE_ARROWS"))
+            .1;
+        let own: toml::Table = std::fs::read_to_string(dir.join("Cargo.toml"))
+            .expect("read a crate's Cargo.toml")
+            .parse()
+            .expect("a crate's manifest parses");
+        for table in ["dependencies", "dev-dependencies", "build-dependencies"] {
+            for dep in own
+                .get(table)
+                .and_then(toml::Value::as_table)
+                .into_iter()
+                .flatten()
+            {
+                let dep = dep.0.as_str();
+                assert!(
+                    !members.iter().any(|m| m == dep) || allowed.contains(&dep),
+                    "crates/{name} must not depend on {dep} ([{table}])"
+                );
+                assert!(
+                    !FRONT_ONLY.contains(&dep),
+                    "crates/{name} must not depend on {dep}: it knows a terminal or a command line"
+                );
+            }
+        }
+        seen += 1;
+    }
+    assert_eq!(seen, CRATE_ARROWS.len(), "every crate was read");
 }
