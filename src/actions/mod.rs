@@ -218,7 +218,6 @@ impl Engine {
         pace_config.max_pause = retry.max_delay;
         let pace = Pace::new(pace_config);
         let attempts = retry.attempts();
-        let host = self.client.host().to_string();
         let mut queue: std::collections::VecDeque<Pending> =
             targets.into_iter().map(Pending::new).collect();
         let mut waiting: Vec<Pending> = Vec::new();
@@ -330,7 +329,7 @@ impl Engine {
                                 p.tries - p.throttled >= attempts
                             };
                             if spent || stop.reason().is_some() {
-                                vec![p.give_up(&host)]
+                                vec![p.give_up()]
                             } else {
                                 let own = retry.backoff((p.tries - p.throttled).saturating_sub(1));
                                 let wait = pace.retry_wait(p.last.as_ref().and_then(Error::retry_after), own);
@@ -379,7 +378,7 @@ impl Engine {
             let mut finished = finished;
             if stop.reason().is_some() {
                 // Targets waiting for a retry were sent: they end with what they got.
-                finished.extend(waiting.drain(..).map(|p| p.give_up(&host)));
+                finished.extend(waiting.drain(..).map(Pending::give_up));
             }
             for item in finished {
                 if let Err(e) = self.write(op, info, &item.target, Phase::Outcome, Some(&item)) {
