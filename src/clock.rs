@@ -1,6 +1,7 @@
 //! Time arithmetic and the relative times the TUI and the CLI show ("9m ago", "in 2d").
 //! One formatter for both, so a time reads the same on the screen and in a script's output.
 
+pub use crate::authn::human::{rounded, short};
 use crate::authn::model::Timestamp;
 
 /// `ts` moved by `ms` milliseconds (saturating at the representable range).
@@ -11,41 +12,6 @@ pub fn shift(ts: Timestamp, ms: i64) -> Timestamp {
 /// Milliseconds from `from` to `to` (negative when `to` is earlier).
 pub fn millis(from: Timestamp, to: Timestamp) -> i64 {
     to.as_millisecond().saturating_sub(from.as_millisecond())
-}
-
-/// A duration in at most two units: `45s`, `12m`, `3h 5m`, `4d 2h`.
-pub fn short(secs: i64) -> String {
-    let s = secs.unsigned_abs();
-    match s {
-        0..60 => format!("{s}s"),
-        60..3600 => format!("{}m {}s", s / 60, s % 60)
-            .trim_end_matches(" 0s")
-            .to_string(),
-        3600..86_400 => format!("{}h {}m", s / 3600, (s % 3600) / 60)
-            .trim_end_matches(" 0m")
-            .to_string(),
-        _ => format!("{}d {}h", s / 86_400, (s % 86_400) / 3600)
-            .trim_end_matches(" 0h")
-            .to_string(),
-    }
-}
-
-/// A wait or a limit as a person reads it: `850ms`, `5s`, `4.5s`, `2m 30s`. Under ten
-/// seconds to a tenth, above to the second, never `4.995646577s`.
-pub fn rounded(d: std::time::Duration) -> String {
-    let ms = d.as_millis();
-    if ms < 1000 {
-        return format!("{ms}ms");
-    }
-    if ms < 10_000 {
-        let tenths = (ms + 50) / 100;
-        return if tenths.is_multiple_of(10) {
-            format!("{}s", tenths / 10)
-        } else {
-            format!("{}.{}s", tenths / 10, tenths % 10)
-        };
-    }
-    short(i64::try_from((ms + 500) / 1000).unwrap_or(i64::MAX))
 }
 
 /// A duration in one unit, rounded to the nearest: `45s`, `9m`, `3h`, `2d`, `4y`; at most

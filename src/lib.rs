@@ -3,13 +3,15 @@
 
 pub mod actions;
 pub mod audit;
-pub mod authn;
+/// The AuthN client, under the name the rest of the crate has always used.
+pub use pangea_authn as authn;
 pub mod cli;
 pub mod clock;
 pub mod color;
 pub mod config;
 pub mod demo;
-pub mod emulator;
+/// The local AuthN emulator.
+pub use authtop_emulator as emulator;
 pub mod investigate;
 pub mod number;
 pub mod output;

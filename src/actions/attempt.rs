@@ -64,8 +64,9 @@ impl Pending {
     }
 
     /// How it ends when it is tried no more: unknown when an attempt may have reached
-    /// the server unanswered, else failed with the last reason.
-    pub(super) fn give_up(self, host: &str) -> Item {
+    /// the server unanswered, else failed with the last reason, else (no attempt ever
+    /// ended) not attempted.
+    pub(super) fn give_up(self) -> Item {
         let request_id = self
             .last
             .as_ref()
@@ -73,12 +74,10 @@ impl Pending {
         let outcome = match self.last {
             _ if self.unanswered => Outcome::Unknown,
             Some(e) => Outcome::Failed(e),
-            None => Outcome::Failed(Error::Transport {
-                kind: TransportKind::Other,
-                host: host.to_string(),
-                message: "the run stopped before an answer".into(),
-                attempts: self.tries,
-            }),
+            // Only a target whose attempt failed waits to be tried again, so this is not
+            // reached; were it, nothing of it reached the server, and a made-up error would
+            // say otherwise.
+            None => Outcome::NotAttempted,
         };
         Item {
             target: self.target,

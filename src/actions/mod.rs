@@ -8,7 +8,6 @@ mod attempt;
 pub mod guard;
 pub mod ledger;
 mod outcome;
-pub mod pace;
 pub mod refresh;
 pub mod signals;
 pub mod stop;
@@ -21,6 +20,8 @@ use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 pub use outcome::{Item, Outcome, Target};
 use pace::{Feedback, Pace, PaceConfig};
+/// Pacing lives with the client: anything sending many requests to one server uses it.
+pub use pangea_authn::pace;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 pub use stop::{Stop, StopReason};
@@ -221,7 +222,6 @@ impl Engine {
         pace_config.max_pause = retry.max_delay;
         let pace = Pace::new(pace_config);
         let attempts = retry.attempts();
-        let host = self.client.host().to_string();
         let mut queue: std::collections::VecDeque<Pending> =
             targets.into_iter().map(Pending::new).collect();
         let mut waiting: Vec<Pending> = Vec::new();
@@ -333,7 +333,7 @@ impl Engine {
                                 p.tries - p.throttled >= attempts
                             };
                             if spent || stop.reason().is_some() {
-                                vec![p.give_up(&host)]
+                                vec![p.give_up()]
                             } else {
                                 let own = retry.backoff((p.tries - p.throttled).saturating_sub(1));
                                 let wait = pace.retry_wait(p.last.as_ref().and_then(Error::retry_after), own);
@@ -382,7 +382,7 @@ impl Engine {
             let mut finished = finished;
             if stop.reason().is_some() {
                 // Targets waiting for a retry were sent: they end with what they got.
-                finished.extend(waiting.drain(..).map(|p| p.give_up(&host)));
+                finished.extend(waiting.drain(..).map(Pending::give_up));
             }
             for item in finished {
                 if let Err(e) = self.write(op, info, &item.target, Phase::Outcome, Some(&item)) {

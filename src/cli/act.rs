@@ -378,6 +378,10 @@ async fn walk(ctx: &Ctx, client: &Client, run: &RunArgs) -> Result<Snapshot, Cli
             ),
         )
     })?;
+    // Nothing cancels this walk; were it stopped early, acting on part would mislead.
+    let snap = snap.ok_or_else(|| {
+        CliError::other("the walk stopped before its last page, so nothing was sent")
+    })?;
     if snap.matches_everything() && !run.all {
         return Err(CliError::usage(format!(
             "the query {} matches all {} sessions of the project on {}, so it would act on every session (nothing was sent); to mean that, pass --all",

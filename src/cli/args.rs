@@ -151,7 +151,7 @@ pub enum Command {
         dir: Option<PathBuf>,
     },
     /// Run the local AuthN emulator.
-    Emulator(crate::emulator::cli::EmulatorArgs),
+    Emulator(crate::cli::emulator::EmulatorArgs),
 }
 
 /// `authtop sessions …`.

@@ -20,8 +20,9 @@
 //! | 11 | `--deadline` passed; the run stopped |
 //! | 129, 130, 143 | SIGHUP, SIGINT, SIGTERM stopped a destructive run (partial summary) |
 //!
-//! `AUTHTOP_LOG` (an `EnvFilter` directive such as `debug` or `authtop=trace`) turns on
-//! tracing to stderr for the scriptable commands; it is off by default.
+//! `AUTHTOP_LOG` (an `EnvFilter` directive such as `debug`, or `pangea_authn=debug` for
+//! the AuthN calls alone) turns on tracing to stderr for the scriptable commands; it is off
+//! by default.
 
 pub mod act;
 pub mod args;
@@ -30,6 +31,7 @@ pub mod client_cmd;
 pub use crate::output::columns;
 pub mod config_cmd;
 pub mod ctx;
+pub mod emulator;
 pub mod exit;
 pub mod help;
 pub mod logging;
@@ -158,9 +160,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<(), CliError> {
         }
         Some(Command::Emulator(args)) => {
             logging::init_logging();
-            return runtime()?
-                .block_on(crate::emulator::cli::run(args))
-                .map_err(|e| CliError::other(format!("{e:#}")));
+            return runtime()?.block_on(emulator::run(args));
         }
         Some(Command::Config(ConfigCmd::Path)) => {
             return config_cmd::path(&cli.global.inputs(matches)?);

@@ -104,7 +104,7 @@ pub async fn run_tui(settings: Settings, memory: Memory) -> Result<(), CliError>
     if let Some(demo) = demo {
         demo.emulator.shutdown().await;
     }
-    let quit = result.map_err(|e| CliError::other(format!("{e:#}")))?;
+    let quit = result.map_err(|e| CliError::other(e.to_string()))?;
     for line in quit_summary(&quit) {
         crate::output::diag(&format!("authtop: {line}"));
     }

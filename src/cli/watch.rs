@@ -126,6 +126,12 @@ pub async fn run(ctx: &Ctx, args: WatchArgs) -> Result<(), CliError> {
     };
     let mut out = writer.finish()?;
     out.flush()?;
+    say_end(&end, printed, resume);
+    Ok(())
+}
+
+/// The last line on stderr: why the watch ended, how many it printed, where to resume.
+fn say_end(end: &End, printed: u64, resume: Option<Timestamp>) {
     let resume = resume
         .map(|t| format!("; resume with: --since {t}"))
         .unwrap_or_default();
@@ -137,7 +143,6 @@ pub async fn run(ctx: &Ctx, args: WatchArgs) -> Result<(), CliError> {
         "watch: {why}: {} new session(s){resume}",
         crate::number::thousands(printed)
     ));
-    Ok(())
 }
 
 /// Failures waiting cannot fix: a refused token, a request the server will always

@@ -186,17 +186,7 @@ pub fn resolve_with(
     let from_profile = || Source::Profile(pname.clone());
     let mut origins = vec![
         selected.origin(),
-        Origin {
-            name: "config",
-            shown: format!(
-                "{path_text}{}",
-                if config_found { "" } else { " (not found)" }
-            ),
-            source: inputs
-                .config
-                .as_ref()
-                .map_or(Source::Default, |g| g.source.clone()),
-        },
+        config_origin(inputs, &path_text, config_found),
     ];
 
     let named = selected.profile.map(|p| (pname.as_str(), p));
@@ -316,6 +306,18 @@ impl Selected<'_> {
 
 /// Profile selection: --profile or `AUTHTOP_PROFILE` (explicit), else the file's
 /// `default_profile`, else `default` if present.
+/// Where the config file came from, and whether it was found.
+fn config_origin(inputs: &Inputs, path_text: &str, found: bool) -> Origin {
+    Origin {
+        name: "config",
+        shown: format!("{path_text}{}", if found { "" } else { " (not found)" }),
+        source: inputs
+            .config
+            .as_ref()
+            .map_or(Source::Default, |g| g.source.clone()),
+    }
+}
+
 fn select_profile<'f>(
     inputs: &Inputs,
     file: &'f ConfigFile,

@@ -241,8 +241,9 @@ pub struct Walk {
 }
 
 /// Walks every session `set` matches (pages of [`WALK_PAGE_SIZE`], local terms applied),
-/// keeping each match as a target. A walk that fails or is cancelled is an error: acting
-/// on part of a set while saying it is the whole would mislead.
+/// keeping each match as a target. A walk that fails is an error and one cancelled before
+/// its last page is `None`, never a snapshot: acting on part of a set while saying it is
+/// the whole would mislead.
 pub async fn snapshot(
     client: &Client,
     scope: ListScope,
@@ -250,7 +251,7 @@ pub async fn snapshot(
     opts: Walk,
     cancel: &CancellationToken,
     mut on: impl FnMut(Progress),
-) -> Result<Snapshot, WalkError> {
+) -> Result<Option<Snapshot>, WalkError> {
     let started = std::time::Instant::now();
     let whole = if opts.whole {
         Some(whole_count(client).await?)
@@ -293,13 +294,9 @@ pub async fn snapshot(
     )
     .await?;
     if !outcome.complete {
-        return Err(WalkError {
-            error: Error::Config("the walk was cancelled before its last page".into()),
-            resume_from: None,
-            progress: outcome.progress,
-        });
+        return Ok(None);
     }
-    Ok(Snapshot {
+    Ok(Some(Snapshot {
         set: set.clone(),
         walked_at: Timestamp::now(),
         walk_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
@@ -308,7 +305,7 @@ pub async fn snapshot(
         sample,
         progress: outcome.progress,
         whole,
-    })
+    }))
 }
 
 /// How many sessions a user has in all: the server's `count` of a list filtered by the

@@ -45,10 +45,10 @@ pub use editor::LineEditor;
 pub use log::{Level, MessageLog};
 pub use walk::WalkState;
 
-use crate::authn::Error;
 use crate::authn::model::{Filter, Session, Timestamp};
 use crate::sanitize;
 use crate::tui::columns::Col;
+use crate::tui::command::Failure;
 use crate::tui::command::{
     Command, CommandId, Effect, Event, EventKind, ItemOutcome, ListSource, Msg, Outcome, Page,
     RefreshRecord,

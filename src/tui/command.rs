@@ -5,13 +5,14 @@
 //! ([`EventKind::Done`], [`EventKind::Failed`] or [`EventKind::Cancelled`]).
 //! Token values never cross this boundary: the worker owns them, the UI sees ids and expiries.
 
-use crate::authn::Error;
 use crate::authn::model::{Filter, Order, OrderBy, Session, Timestamp, TokenInfo};
 use crate::investigate::insights::{Expiring, RiskBreakdown};
 use crate::investigate::{Anchor, Progress, UserRow};
 use crate::query::Query;
 use ratatui::crossterm::event::KeyEvent;
 use std::time::Duration;
+
+pub use super::failure::Failure;
 
 /// Identifies one command and every event about it.
 pub type CommandId = u64;
@@ -221,8 +222,8 @@ pub enum ItemOutcome {
     Done,
     /// Was already gone (`NotFound`).
     AlreadyGone,
-    /// Failed, with the error.
-    Failed(Error),
+    /// Failed, with the cause.
+    Failed(Failure),
 }
 
 /// One refresh, for the Token tab's history.
@@ -281,7 +282,7 @@ pub enum Outcome {
         /// Already gone.
         already_gone: Vec<String>,
         /// Failed, with reasons.
-        failed: Vec<(String, Error)>,
+        failed: Vec<(String, Failure)>,
         /// Never sent: the run stopped first.
         not_attempted: Vec<String>,
         /// Why it stopped early (a failed audit write).
@@ -350,9 +351,17 @@ pub enum EventKind {
     /// Terminal: success.
     Done(Outcome),
     /// Terminal: failure, with the cause.
-    Failed(Error),
+    Failed(Failure),
     /// Terminal: abandoned (forced quit, superseded).
     Cancelled,
+}
+
+impl EventKind {
+    /// [`EventKind::Failed`] from anything that converts into a [`Failure`] (an AuthN
+    /// error among them).
+    pub fn failed(cause: impl Into<Failure>) -> Self {
+        EventKind::Failed(cause.into())
+    }
 }
 
 /// An event from the worker about one command.

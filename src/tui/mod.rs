@@ -3,6 +3,8 @@
 pub mod app;
 pub mod columns;
 pub mod command;
+pub mod error;
+pub mod failure;
 pub mod keymap;
 pub mod layout;
 pub mod memory;
@@ -14,10 +16,11 @@ pub mod theme;
 pub mod view;
 pub mod worker;
 
+pub use error::TuiError;
+
 use crate::audit::AuditLog;
 use crate::authn::{Client, ClientConfig, Secret};
 use crate::config::defaults;
-use color_eyre::eyre::{Result, WrapErr, eyre};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -131,21 +134,32 @@ impl TuiOptions {
 
 /// Sends tracing output to `path` (never to the terminal the TUI owns). The guard must
 /// live until exit or the last lines are lost.
-fn init_logging(path: &Path, filter: &str) -> Result<tracing_appender::non_blocking::WorkerGuard> {
+fn init_logging(
+    path: &Path,
+    filter: &str,
+) -> Result<tracing_appender::non_blocking::WorkerGuard, TuiError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        crate::config::paths::create_private_dir(dir)
-            .wrap_err_with(|| format!("cannot create the log folder {}", dir.display()))?;
+        crate::config::paths::create_private_dir(dir).map_err(|source| TuiError::File {
+            what: "create the log folder",
+            path: dir.to_path_buf(),
+            source,
+        })?;
     }
     let mut opts = std::fs::OpenOptions::new();
     opts.create(true).append(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let file = opts
-        .open(path)
-        .wrap_err_with(|| format!("cannot open the log file {}", path.display()))?;
+    let file = opts.open(path).map_err(|source| TuiError::File {
+        what: "open the log file",
+        path: path.to_path_buf(),
+        source,
+    })?;
     let (writer, guard) = tracing_appender::non_blocking(file);
-    let filter = tracing_subscriber::EnvFilter::try_new(filter)
-        .wrap_err_with(|| format!("bad log filter {filter:?}"))?;
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(filter).map_err(|e| TuiError::LogFilter {
+            filter: filter.to_string(),
+            message: e.to_string(),
+        })?;
     // A subscriber set earlier (by an embedding program) keeps its place.
     let _ = tracing_subscriber::fmt()
         .with_writer(writer)
@@ -162,13 +176,10 @@ struct Connection {
     refresh_token: Option<Secret>,
 }
 
-fn connect(opts: &TuiOptions) -> Result<Connection> {
-    let mut config = opts
-        .client
-        .clone()
-        .ok_or_else(|| eyre!("no server to connect to (demo mode starts its emulator first)"))?;
+fn connect(opts: &TuiOptions) -> Result<Connection, TuiError> {
+    let mut config = opts.client.clone().ok_or(TuiError::NoServer)?;
     config.on_retry = Some(worker::retry_hook());
-    let client = Client::new(config).wrap_err("cannot set up the AuthN client")?;
+    let client = Client::new(config).map_err(TuiError::Client)?;
     Ok(Connection {
         client,
         user_token: opts.user_token.clone(),
@@ -198,7 +209,7 @@ pub struct Quit {
     clippy::too_many_lines,
     reason = "start-up in the order teardown undoes it: logging, terminal, worker, loop"
 )]
-pub async fn run(opts: TuiOptions) -> Result<Quit> {
+pub async fn run(opts: TuiOptions) -> Result<Quit, TuiError> {
     run::install_panic_hook();
     // The DEVICE column parses User-Agents as pages arrive; the rules compile meanwhile.
     crate::investigate::device::warm_up();
@@ -214,8 +225,11 @@ pub async fn run(opts: TuiOptions) -> Result<Quit> {
         .clone()
         .unwrap_or_else(|| state.join("audit.jsonl"));
     let audit = Arc::new(
-        AuditLog::open(&audit_path)
-            .wrap_err_with(|| format!("cannot open the audit log {}", audit_path.display()))?,
+        AuditLog::open(&audit_path).map_err(|source| TuiError::File {
+            what: "open the audit log",
+            path: audit_path.clone(),
+            source,
+        })?,
     );
     tracing::info!(
         profile = %opts.profile,

@@ -4,10 +4,10 @@
 //! guard), panics (a hook that restores before the report is printed), and SIGTERM or
 //! SIGHUP (the loop returns, so the guard runs).
 
+use super::TuiError;
 use crate::authn::model::Timestamp;
 use crate::tui::command::{Command, Effect, Event, Msg};
 use crate::tui::keymap::KeyCombo;
-use color_eyre::eyre::{Result, WrapErr};
 use futures::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
@@ -109,14 +109,14 @@ pub struct TerminalGuard {
 
 impl TerminalGuard {
     /// Raw mode, alternate screen, bracketed paste; no mouse capture so text stays selectable.
-    pub fn enter() -> Result<Self> {
-        enable_raw_mode().wrap_err("could not put the terminal in raw mode")?;
+    pub fn enter() -> Result<Self, TuiError> {
+        enable_raw_mode().map_err(TuiError::terminal("put the terminal in raw mode"))?;
         TERMINAL_ACTIVE.store(true, Ordering::SeqCst);
         let setup = execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)
-            .wrap_err("could not switch to the alternate screen");
+            .map_err(TuiError::terminal("switch to the alternate screen"));
         let terminal = setup.and_then(|()| {
             Terminal::new(CrosstermBackend::new(io::stdout()))
-                .wrap_err("could not start drawing on the terminal")
+                .map_err(TuiError::terminal("start drawing on the terminal"))
         });
         match terminal {
             Ok(terminal) => Ok(Self { terminal }),
@@ -310,7 +310,7 @@ pub async fn event_loop<B, S, I, W>(
     events: &mut mpsc::Receiver<Event>,
     clipboard: &mut W,
     initial: Vec<Command>,
-) -> Result<LoopExit>
+) -> Result<LoopExit, TuiError>
 where
     B: Backend,
     B::Error: std::error::Error + Send + Sync + 'static,
@@ -328,13 +328,14 @@ where
     router.route(initial);
     let size = terminal
         .size()
-        .wrap_err("could not read the terminal size")?;
+        .map_err(TuiError::terminal("read the terminal size"))?;
     router.step(screen, Msg::Resize(size.width, size.height));
 
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut sigterm = signal(SignalKind::terminate()).wrap_err("could not watch SIGTERM")?;
-    let mut sighup = signal(SignalKind::hangup()).wrap_err("could not watch SIGHUP")?;
+    let mut sigterm =
+        signal(SignalKind::terminate()).map_err(TuiError::terminal("watch SIGTERM"))?;
+    let mut sighup = signal(SignalKind::hangup()).map_err(TuiError::terminal("watch SIGHUP"))?;
     let mut worker_open = true;
     let panic_key = debug_panic_key();
 
@@ -349,13 +350,13 @@ where
         }
         terminal
             .draw(|frame| screen.draw(frame))
-            .wrap_err("could not draw")?;
+            .map_err(TuiError::terminal("draw"))?;
 
         let msg = loop {
             let msg = tokio::select! {
                 ev = input.next() => match ev {
                     Some(Ok(ev)) => to_msg(ev),
-                    Some(Err(e)) => return Err(e).wrap_err("could not read terminal input"),
+                    Some(Err(e)) => return Err(e).map_err(TuiError::terminal("read terminal input")),
                     None => return Ok(LoopExit::InputClosed),
                 },
                 ev = events.recv(), if worker_open => if let Some(ev) = ev { Some(Msg::Worker(ev)) } else {

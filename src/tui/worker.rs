@@ -5,10 +5,10 @@ use crate::actions::refresh::{RefreshError, refresh_and_save};
 use crate::actions::{self, Engine, Op, RunInfo, Stop, Target};
 use crate::audit::AuditLog;
 use crate::authn::model::{SessionListRequest, Timestamp};
-use crate::authn::{ApiError, ApiStatus, Client, Error, Secret, TransportKind};
+use crate::authn::{Client, Secret};
 use crate::tui::command::{
-    Command, CommandId, Event, EventKind, ItemOutcome, ListQuery, ListSource, Outcome, Page,
-    RefreshRecord,
+    Command, CommandId, Event, EventKind, Failure, ItemOutcome, ListQuery, ListSource, Outcome,
+    Page, RefreshRecord,
 };
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -109,7 +109,6 @@ struct Tokens {
 struct Shared {
     client: Client,
     profile: String,
-    host: String,
     tokens: Mutex<Tokens>,
     /// Refreshes run one at a time: a second one with the same refresh token would race
     /// the first and could leave the file and memory holding different pairs.
@@ -336,7 +335,15 @@ async fn run_command(shared: Arc<Shared>, cmd: Command, reply: Reply) {
                 .bulk_invalidate(session_ids, query, walked_at, &reply)
                 .await
         }
-        Command::Census { set, .. } => shared.census(*set).await,
+        Command::Census { set, .. } => match shared.census(*set).await {
+            Ok(Some(outcome)) => Ok(outcome),
+            Ok(None) => {
+                tracing::info!(id, command, "census cancelled");
+                reply.finish(EventKind::Cancelled).await;
+                return;
+            }
+            Err(e) => Err(e),
+        },
         Command::UserScope { user_id, .. } => shared.user_scope(user_id).await,
         Command::ClientLogout { .. } => shared.client_logout().await,
         Command::Refresh { .. } => shared.refresh().await,
@@ -395,7 +402,7 @@ mod tests {
             finished: 1,
             total: 1,
         });
-        reply.finish(EventKind::Failed(ops::no_user_token())).await;
+        reply.finish(EventKind::Failed(Failure::NoUserToken)).await;
         let kinds: Vec<_> = std::iter::from_fn(|| rx.try_recv().ok()).collect();
         assert_eq!(kinds.len(), 2);
         assert!(!kinds[0].is_terminal());

@@ -149,7 +149,7 @@ fn token_app() -> App {
     app.update(
         event(
             &cmd,
-            EventKind::Failed(Error::Transport {
+            EventKind::failed(Error::Transport {
                 kind: TransportKind::Timeout,
                 host: "127.0.0.1".to_string(),
                 message: "no answer in 10s".to_string(),
@@ -342,7 +342,7 @@ fn persistent_error() {
     app.update(
         event(
             &cmd,
-            EventKind::Failed(Error::Decode {
+            EventKind::failed(Error::Decode {
                 http_status: 502,
                 request_id: Some("prq_bad\u{1b}[2J".to_string()),
                 reason: "expected an envelope".to_string(),
@@ -473,7 +473,7 @@ fn screens() -> Vec<(&'static str, App)> {
     hostile_detail.update(code(KeyCode::Enter), now());
     let mut error = loaded(quiet(), sessions(0, 3), None, 100, 12);
     let cmd = press(&mut error, "r").remove(0);
-    error.update(event(&cmd, EventKind::Failed(hostile_error())), now());
+    error.update(event(&cmd, EventKind::failed(hostile_error())), now());
     let mut preview = loaded(quiet(), sessions(0, 3), None, 100, 24);
     press(&mut preview, "/email~acme created>now-2h");
     let mut mine_token = mine_hostile();
@@ -553,6 +553,6 @@ fn the_hostile_screens_show_the_hostile_data_cleaned() {
     );
     let mut error = loaded(quiet(), sessions(0, 3), None, 120, 30);
     let cmd = press(&mut error, "r").remove(0);
-    error.update(event(&cmd, EventKind::Failed(hostile_error())), now());
+    error.update(event(&cmd, EventKind::failed(hostile_error())), now());
     assert!(text(&error).contains("forged line"), "the error is shown");
 }

@@ -3,6 +3,7 @@
 
 use crate::authn::model::Timestamp;
 use crate::authn::{Error, TransportKind};
+use crate::tui::command::Failure;
 use std::collections::VecDeque;
 
 /// Entries kept; the oldest go first.
@@ -69,7 +70,10 @@ impl MessageLog {
 
 /// The cause of a failure in a few words, first thing a reader needs
 /// ("connection refused by 127.0.0.1:1 after 4 tries"); the full text goes to the log.
-pub fn cause(err: &Error) -> String {
+pub fn cause(failure: &Failure) -> String {
+    let Failure::Api(err) = failure else {
+        return failure.to_string();
+    };
     let tries = |n: u32| {
         if n == 1 {
             "1 try".to_string()
@@ -117,7 +121,10 @@ mod tests {
             message: "tcp connect error: Connection refused (os error 111)".into(),
             attempts: 4,
         };
-        assert_eq!(cause(&e), "connection refused by 127.0.0.1:1 after 4 tries");
+        assert_eq!(
+            cause(&e.into()),
+            "connection refused by 127.0.0.1:1 after 4 tries"
+        );
         let e = Error::Transport {
             kind: TransportKind::Timeout,
             host: "127.0.0.1:9".into(),
@@ -125,7 +132,7 @@ mod tests {
             attempts: 1,
         };
         assert_eq!(
-            cause(&e),
+            cause(&e.into()),
             "Timeout: no complete answer within 2s from 127.0.0.1:9 after 1 try"
         );
     }

@@ -4,7 +4,7 @@
 //! anchor, so memory stays flat however many sessions match.
 
 use super::walk::LocalMatches;
-use super::{App, Command, Error, ErrorKey, ListSource, Timestamp, strings};
+use super::{App, Command, ErrorKey, Failure, ListSource, Timestamp, strings};
 use crate::authn::model::Session;
 use crate::tui::command::{MatchPageRequest, WalkRequest, Walked};
 use crate::tui::screens::table::state::{Step, Table};
@@ -204,7 +204,7 @@ impl App {
 
     /// A display page of matches could not be fetched: the page shown stays, and the
     /// status line and the log say which page and why.
-    pub(crate) fn on_match_page_ended(&mut self, page: &MatchPageRequest, err: Option<&Error>) {
+    pub(crate) fn on_match_page_ended(&mut self, page: &MatchPageRequest, err: Option<&Failure>) {
         let t = self.table_mut(page.source);
         let current = t.generation == page.generation
             && t.local

@@ -4,7 +4,7 @@
 //! copy the command and its thousands of ids); the terminal one takes it out of flight.
 
 use super::{
-    App, Command, Effect, Error, ErrorKey, Event, EventKind, ItemOutcome, Level, ListSource,
+    App, Command, Effect, ErrorKey, Event, EventKind, Failure, ItemOutcome, Level, ListSource,
     Outcome, Page, RefreshRecord, SignedOut, clock, log, sanitize, strings,
 };
 use crate::tui::screens::token::state as token;
@@ -278,7 +278,7 @@ impl App {
         &mut self,
         done: &[String],
         already_gone: &[String],
-        failed: &[(String, Error)],
+        failed: &[(String, Failure)],
         not_attempted: &[String],
         stopped: Option<String>,
     ) {
@@ -365,7 +365,7 @@ impl App {
         }
     }
 
-    fn on_failed(&mut self, cmd: &Command, err: &Error, out: &mut Vec<Command>) {
+    fn on_failed(&mut self, cmd: &Command, err: &Failure, out: &mut Vec<Command>) {
         match cmd {
             Command::Walk { walk, .. } => {
                 self.on_walk_ended(cmd);
@@ -460,7 +460,7 @@ impl App {
     /// The active token was refused (`ExpiredToken`/`InvalidToken`) by a list or a
     /// check. While a refresh token lives that means "refresh now", never "signed out":
     /// only a refused refresh ends the session.
-    pub(crate) fn token_refused(&mut self, err: &Error, out: &mut Vec<Command>) {
+    pub(crate) fn token_refused(&mut self, err: &Failure, out: &mut Vec<Command>) {
         if self.token.signed_out() {
             return;
         }
@@ -481,7 +481,7 @@ impl App {
         }
     }
 
-    pub(crate) fn signed_out(&mut self, err: &Error, why: SignedOut) {
+    pub(crate) fn signed_out(&mut self, err: &Failure, why: SignedOut) {
         let text = strings::signed_out(why.explain());
         self.token.signed_out = Some(why);
         self.token.retry_at = None;
@@ -490,7 +490,7 @@ impl App {
     }
 
     /// A refresh failed: refused means signed out; anything else is retried later.
-    fn refresh_failed(&mut self, err: &Error) {
+    fn refresh_failed(&mut self, err: &Failure) {
         self.token.refreshing = None;
         self.token.announce = false;
         // Only the refresh itself being refused means the session is over.

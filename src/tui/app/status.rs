@@ -1,7 +1,7 @@
 //! The status line and the message log: flashes, notes, errors and which operation an
 //! error came from.
 
-use super::{App, Error, ErrorKey, Level, clock, log, sanitize, strings};
+use super::{App, ErrorKey, Failure, Level, clock, log, sanitize, strings};
 
 impl App {
     /// A passing message in the status line (not logged).
@@ -59,7 +59,7 @@ impl App {
 
     /// A failure: the cause first in the status line, everything in the log. A reload's
     /// failure never takes the status line from an action's error.
-    pub(crate) fn fail(&mut self, key: ErrorKey, what: &str, err: &Error) {
+    pub(crate) fn fail(&mut self, key: ErrorKey, what: &str, err: &Failure) {
         let mut full = format!("{what}: {err}");
         if let Some(rid) = err.request_id() {
             full = strings::with_request_id(&full, rid);

@@ -1,10 +1,10 @@
 //! The file an export walk writes: created beside earlier exports without replacing
 //! any, one page at a time, removed again when the walk fails or is cancelled.
 
-use crate::authn::Error;
 use crate::authn::model::Timestamp;
 use crate::output::{Format, SessionWriter};
 use crate::tui::command::ExportSpec;
+use crate::tui::command::Failure;
 use std::path::PathBuf;
 
 /// A file being written by an export walk: one page at a time, nothing kept.
@@ -15,13 +15,16 @@ pub(super) struct Export {
     pub(super) rows: u64,
 }
 
-pub(super) fn write_failed(path: &std::path::Path, e: &std::io::Error) -> Error {
-    Error::Config(format!("could not write {}: {e}", path.display()))
+pub(super) fn write_failed(path: &std::path::Path, e: &std::io::Error) -> Failure {
+    Failure::File {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    }
 }
 
 impl Export {
     /// Creates the folder and a new file named after `now` and the format.
-    pub(super) fn create(spec: &ExportSpec, now: Timestamp) -> Result<Self, Error> {
+    pub(super) fn create(spec: &ExportSpec, now: Timestamp) -> Result<Self, Failure> {
         crate::config::paths::create_private_dir(&spec.dir)
             .map_err(|e| write_failed(&spec.dir, &e))?;
         let ext = match spec.format {
@@ -65,7 +68,7 @@ impl Export {
         self.writer.batch_raw(page)
     }
 
-    pub(super) fn finish(self) -> Result<(PathBuf, u64), Error> {
+    pub(super) fn finish(self) -> Result<(PathBuf, u64), Failure> {
         let path = self.path;
         let rows = self.rows;
         self.writer

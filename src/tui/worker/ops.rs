@@ -3,68 +3,33 @@
 //! Walks and pages of matches are in `walk.rs`, the export file in `export.rs`.
 
 use super::{
-    ApiError, ApiStatus, Engine, Error, EventKind, ItemOutcome, ListQuery, ListSource, Mutex,
-    OWNERS_KEPT, Op, Outcome, Page, RefreshError, RefreshRecord, Reply, RunInfo, SAMPLE, Secret,
-    SessionListRequest, Shared, Stop, Target, Timestamp, Tokens, TransportKind, WorkerContext,
-    actions, refresh_and_save,
+    Engine, EventKind, Failure, ItemOutcome, ListQuery, ListSource, Mutex, OWNERS_KEPT, Op,
+    Outcome, Page, RefreshError, RefreshRecord, Reply, RunInfo, SAMPLE, Secret, SessionListRequest,
+    Shared, Stop, Target, Timestamp, Tokens, WorkerContext, actions, refresh_and_save,
 };
+use crate::authn::Error;
 use crate::results::{self, ResultSet};
 use std::sync::{Arc, PoisonError};
 
-/// The error of an item that did not end its target.
-fn item_error(outcome: actions::Outcome, host: &str) -> Error {
+/// Why an item did not end its target, as the engine recorded it.
+fn item_failure(outcome: actions::Outcome) -> Failure {
     match outcome {
-        actions::Outcome::Failed(e) => e,
-        actions::Outcome::Unknown => Error::Transport {
-            kind: TransportKind::Timeout,
-            host: host.to_string(),
-            message: "no answer before the run stopped; it may have ended".into(),
-            attempts: 1,
-        },
-        actions::Outcome::NotAttempted => {
-            Error::Config("not sent: the run stopped before it (see the audit log)".into())
-        }
-        actions::Outcome::NotFound => Error::Config("not found".into()),
+        actions::Outcome::Failed(e) => Failure::Api(e),
+        actions::Outcome::Unknown => Failure::Unknown,
+        actions::Outcome::NotAttempted => Failure::NotSent,
+        actions::Outcome::NotFound => Failure::NotFound,
         actions::Outcome::Done | actions::Outcome::ConfirmedByRetry => {
-            Error::Config("ended (reported as an error by mistake)".into())
+            Failure::Engine("reported an ended target as failed")
         }
     }
 }
 
-/// A client invalidate the server did not apply: another user's session, or gone.
-fn not_yours(session_id: &str, request_id: Option<String>) -> Error {
-    Error::Api(Box::new(ApiError {
-        http_status: 400,
-        status: "NotFound".into(),
-        kind: ApiStatus::NotFound,
-        summary: format!(
-            "{session_id} is not one of the sessions of this user token (another user's, or already ended)"
-        ),
-        request_id: request_id.unwrap_or_else(|| "-".into()),
-        errors: vec![],
-        retry_after: None,
-    }))
-}
-
-/// A run that stopped because its audit line could not be written.
-fn audit_failed(e: &str) -> Error {
-    Error::Config(format!(
-        "the audit log could not be written ({e}); nothing was sent"
-    ))
-}
-
-pub(super) fn no_user_token() -> Error {
-    Error::Config("no user token: the client endpoints need --user-token or a token file".into())
-}
-
 impl Shared {
     pub(super) fn new(ctx: WorkerContext) -> Self {
-        let host = ctx.client.host().to_owned();
         let client_for_engine = ctx.client.clone();
         Self {
             client: ctx.client,
             profile: ctx.profile,
-            host,
             tokens: Mutex::new(Tokens {
                 user: ctx.user_token,
                 refresh: ctx.refresh_token,
@@ -88,8 +53,8 @@ impl Shared {
         self.tokens.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub(super) fn user_token(&self) -> Result<Secret, Error> {
-        self.tokens().user.clone().ok_or_else(no_user_token)
+    pub(super) fn user_token(&self) -> Result<Secret, Failure> {
+        self.tokens().user.clone().ok_or(Failure::NoUserToken)
     }
 
     pub(super) async fn list(
@@ -97,7 +62,7 @@ impl Shared {
         generation: u64,
         source: ListSource,
         query: ListQuery,
-    ) -> Result<Outcome, Error> {
+    ) -> Result<Outcome, Failure> {
         let req = SessionListRequest {
             filter: (!query.filter.is_empty()).then_some(query.filter),
             last: query.cursor.clone(),
@@ -209,25 +174,25 @@ impl Shared {
     }
 
     /// One target through the engine: its item, or why it could not be recorded.
-    pub(super) async fn act_one(&self, op: Op, target: Target) -> Result<actions::Item, Error> {
+    pub(super) async fn act_one(&self, op: Op, target: Target) -> Result<actions::Item, Failure> {
         let report = self.act(op, vec![target], None, None, |_| {}).await;
         let item = report
             .items
             .into_iter()
             .next()
-            .ok_or_else(|| Error::Config("the action engine reported nothing".into()))?;
+            .ok_or(Failure::Engine("reported nothing"))?;
         match &report.stopped {
             Some(actions::StopReason::AuditFailed(e))
                 if item.outcome == actions::Outcome::NotAttempted =>
             {
-                Err(audit_failed(e))
+                Err(Failure::AuditBeforeSend { reason: e.clone() })
             }
             // Sent, but its outcome line is missing: say so rather than report a clean result.
-            Some(actions::StopReason::AuditFailed(e)) => Err(Error::Config(format!(
-                "{} was sent ({}), but its outcome could not be written to the audit log ({e})",
-                item.target.id,
-                item.outcome.audit().as_str()
-            ))),
+            Some(actions::StopReason::AuditFailed(e)) => Err(Failure::AuditAfterSend {
+                target: item.target.id.clone(),
+                outcome: item.outcome.audit().as_str().to_string(),
+                reason: e.clone(),
+            }),
             _ => Ok(item),
         }
     }
@@ -236,7 +201,7 @@ impl Shared {
         &self,
         source: ListSource,
         session_id: String,
-    ) -> Result<Outcome, Error> {
+    ) -> Result<Outcome, Failure> {
         let op = match source {
             ListSource::Sessions => Op::SessionInvalidate,
             ListSource::MySessions => Op::ClientInvalidate(self.user_token()?),
@@ -252,18 +217,21 @@ impl Shared {
             }
             // The client endpoint answers NotFound for another user's session too.
             actions::Outcome::NotFound if source == ListSource::MySessions => {
-                Err(not_yours(&session_id, item.request_id))
+                Err(Failure::NotYours {
+                    session_id,
+                    request_id: item.request_id,
+                })
             }
             actions::Outcome::NotFound => Ok(Outcome::Invalidated {
                 session_id,
                 already_gone: true,
                 request_id: item.request_id,
             }),
-            other => Err(item_error(other, &self.host)),
+            other => Err(item_failure(other)),
         }
     }
 
-    pub(super) async fn logout(&self, user_id: String) -> Result<Outcome, Error> {
+    pub(super) async fn logout(&self, user_id: String) -> Result<Outcome, Failure> {
         let item = self
             .act_one(Op::SessionLogout, Target::id(user_id.clone()))
             .await?;
@@ -272,7 +240,7 @@ impl Shared {
                 user_id,
                 request_id: item.request_id.unwrap_or_default(),
             }),
-            other => Err(item_error(other, &self.host)),
+            other => Err(item_failure(other)),
         }
     }
 
@@ -282,9 +250,8 @@ impl Shared {
         query: Option<String>,
         walked_at: Option<String>,
         reply: &Reply,
-    ) -> Result<Outcome, Error> {
+    ) -> Result<Outcome, Failure> {
         let targets = session_ids.into_iter().map(|id| self.target(id)).collect();
-        let host = self.host.clone();
         let report = self
             .act(Op::SessionInvalidate, targets, query, walked_at, |p| {
                 if let actions::Progress::Finished {
@@ -298,7 +265,7 @@ impl Shared {
                         outcome: match &item.outcome {
                             o if o.ended() => ItemOutcome::Done,
                             actions::Outcome::NotFound => ItemOutcome::AlreadyGone,
-                            other => ItemOutcome::Failed(item_error(other.clone(), &host)),
+                            other => ItemOutcome::Failed(item_failure(other.clone())),
                         },
                         finished: *finished,
                         total: *total,
@@ -314,7 +281,7 @@ impl Shared {
                 o if o.ended() => done.push(id),
                 actions::Outcome::NotFound => already_gone.push(id),
                 actions::Outcome::NotAttempted => not_attempted.push(id),
-                other => failed.push((id, item_error(other, &self.host))),
+                other => failed.push((id, item_failure(other))),
             }
         }
         tracing::info!(
@@ -335,7 +302,8 @@ impl Shared {
 
     /// Walks the table's result set (pages of the server's largest size, local terms
     /// applied) for the act-on-query dialog, with the project's whole count beside it.
-    pub(super) async fn census(&self, set: ResultSet) -> Result<Outcome, Error> {
+    /// `None`: the walk was cancelled before its last page.
+    pub(super) async fn census(&self, set: ResultSet) -> Result<Option<Outcome>, Failure> {
         let cancel = tokio_util::sync::CancellationToken::new();
         let snapshot = results::snapshot(
             &self.client,
@@ -351,6 +319,9 @@ impl Shared {
         )
         .await
         .map_err(|e| e.error)?;
+        let Some(snapshot) = snapshot else {
+            return Ok(None);
+        };
         let none = String::new();
         self.remember_owners(snapshot.targets.iter().map(|t| {
             (
@@ -359,17 +330,17 @@ impl Shared {
                 t.email.as_ref().unwrap_or(&none),
             )
         }));
-        Ok(Outcome::Census(Box::new(snapshot)))
+        Ok(Some(Outcome::Census(Box::new(snapshot))))
     }
 
-    pub(super) async fn user_scope(&self, user_id: String) -> Result<Outcome, Error> {
+    pub(super) async fn user_scope(&self, user_id: String) -> Result<Outcome, Failure> {
         let total = results::user_sessions(&self.client, &user_id).await?;
         Ok(Outcome::UserScope { user_id, total })
     }
-    pub(super) async fn client_logout(&self) -> Result<Outcome, Error> {
+    pub(super) async fn client_logout(&self) -> Result<Outcome, Failure> {
         let (token, target) = {
             let t = self.tokens();
-            let token = t.user.clone().ok_or_else(no_user_token)?;
+            let token = t.user.clone().ok_or(Failure::NoUserToken)?;
             // The session itself is not known by id here; its active token id is, once checked.
             let target = t
                 .active_id
@@ -384,13 +355,13 @@ impl Shared {
             o if o.ended() => Ok(Outcome::ClientLoggedOut {
                 request_id: item.request_id.unwrap_or_default(),
             }),
-            other => Err(item_error(other, &self.host)),
+            other => Err(item_failure(other)),
         }
     }
 
     /// Refreshes through the one shared flow ([`crate::actions::refresh`]), then swaps
     /// the pair in memory.
-    pub(super) async fn refresh(&self) -> Result<Outcome, Error> {
+    pub(super) async fn refresh(&self) -> Result<Outcome, Failure> {
         let _gate = self.refresh_gate.lock().await;
         let (refresh, user, old_token_id) = {
             let t = self.tokens();
@@ -408,12 +379,12 @@ impl Shared {
             Err(e) => {
                 let text = e.to_string();
                 match e {
-                    RefreshError::Api(e) => return Err(e),
+                    RefreshError::Api(e) => return Err(Failure::Api(e)),
                     RefreshError::NotSaved { refreshed, .. } => {
                         tracing::error!(error = %text, "refreshed, but the token file was not written");
                         (*refreshed, Some(text))
                     }
-                    _ => return Err(Error::Config(text)),
+                    _ => return Err(Failure::Refresh(text)),
                 }
             }
         };
@@ -425,12 +396,12 @@ impl Shared {
             t.active_id.clone_from(&active_id);
         }
         let Some(active) = done.active else {
-            return Err(Error::Decode {
+            return Err(Failure::Api(Error::Decode {
                 http_status: 200,
                 request_id: Some(done.request_id),
                 reason: "refresh returned no active token".into(),
                 snippet: String::new(),
-            });
+            }));
         };
         tracing::info!(
             old_token_id = old_token_id.as_deref().unwrap_or("unknown"),
@@ -450,7 +421,7 @@ impl Shared {
         })))
     }
 
-    pub(super) async fn token_check(&self) -> Result<Outcome, Error> {
+    pub(super) async fn token_check(&self) -> Result<Outcome, Failure> {
         let token = self.user_token()?;
         let info = self.client.token_check(&token).await?.result;
         {

@@ -3,7 +3,10 @@
 //! of matches fetched again from its anchor.
 
 use super::export::{Export, write_failed};
-use super::{CommandId, Error, EventKind, ListSource, Outcome, Reply, SessionListRequest, Shared};
+use super::{
+    CommandId, EventKind, Failure, ListSource, Outcome, Reply, SessionListRequest, Shared,
+};
+use crate::authn::Error;
 use crate::authn::ListScope;
 use crate::authn::model::Session;
 use crate::investigate::walk::{walk_raw, walk_raw_any_order};
@@ -102,11 +105,11 @@ struct Reading {
 }
 
 impl Reading {
-    fn new(req: &WalkRequest) -> Result<Self, Error> {
+    fn new(req: &WalkRequest) -> Result<Self, Failure> {
         let export = match (&req.goal, &req.export) {
             (WalkGoal::Export, Some(spec)) => Some(Export::create(spec, req.now)?),
             (WalkGoal::Export, None) => {
-                return Err(Error::Config("an export without a file to write".into()));
+                return Err(Failure::Unsupported("an export without a file to write"));
             }
             _ => None,
         };
@@ -196,7 +199,7 @@ impl Reading {
         self,
         outcome: Result<crate::investigate::Outcome, Error>,
         generation: u64,
-    ) -> Result<Option<Walked>, Error> {
+    ) -> Result<Option<Walked>, Failure> {
         let outcome = match (outcome, self.stopped) {
             (_, Some(Stopped::Write(e))) => {
                 let path = self
@@ -219,7 +222,7 @@ impl Reading {
                     x.discard();
                 }
                 // Cancelled: no half-written file, no result.
-                return other.map(|_| None);
+                return other.map(|_| None).map_err(Failure::from);
             }
         };
         let written = match self.export {
@@ -266,8 +269,8 @@ fn unreadable(e: &serde_json::Error) -> Error {
     }
 }
 
-fn scope_error() -> Error {
-    Error::Config("only the project's sessions can be aggregated or exported".into())
+fn scope_error() -> Failure {
+    Failure::Unsupported("only the project's sessions can be aggregated or exported")
 }
 
 impl Shared {
@@ -290,7 +293,7 @@ impl Shared {
         }
     }
 
-    fn scope(&self, source: ListSource) -> Result<ListScope, Error> {
+    fn scope(&self, source: ListSource) -> Result<ListScope, Failure> {
         Ok(match source {
             ListSource::Sessions => ListScope::Service,
             ListSource::MySessions => ListScope::Client(self.user_token()?),
@@ -304,23 +307,19 @@ impl Shared {
         id: CommandId,
         req: WalkRequest,
         reply: &Reply,
-    ) -> Result<Option<Outcome>, Error> {
+    ) -> Result<Option<Outcome>, Failure> {
         let cancel = self.walks().get(&id).cloned().unwrap_or_default();
         let result = self.walk_pages(&req, &cancel, reply).await;
         self.walks().remove(&id);
         Ok(result?.map(|walked| Outcome::Walked(Box::new(walked))))
     }
 
-    #[expect(
-        clippy::too_many_lines,
-        reason = "being split by the partitioned walks; until then one paging loop"
-    )]
     async fn walk_pages(
         &self,
         req: &WalkRequest,
         cancel: &CancellationToken,
         reply: &Reply,
-    ) -> Result<Option<Walked>, Error> {
+    ) -> Result<Option<Walked>, Failure> {
         if req.source != ListSource::Sessions && req.goal != WalkGoal::Matches {
             return Err(scope_error());
         }
@@ -355,7 +354,7 @@ impl Shared {
     }
 
     /// One display page of a walk's matches, fetched again from its anchor.
-    pub(super) async fn match_page(&self, req: MatchPageRequest) -> Result<Outcome, Error> {
+    pub(super) async fn match_page(&self, req: MatchPageRequest) -> Result<Outcome, Failure> {
         let scope = self.scope(req.source)?;
         let list = SessionListRequest {
             filter: (!req.query.server.is_empty()).then(|| req.query.server.clone()),

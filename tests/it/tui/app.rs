@@ -302,7 +302,7 @@ fn the_cursor_stack_walks_forward_and_back_and_resets_on_query_or_order_change()
 fn a_failed_page_change_keeps_the_page_shown() {
     let mut app = loaded(quiet(), sessions(0, 3), Some("c2"), 120, 30);
     let next = only(app.update(key(']'), now()));
-    app.update(event(&next, EventKind::Failed(transport_error())), now());
+    app.update(event(&next, EventKind::failed(transport_error())), now());
     let t = app.table(ListSource::Sessions);
     assert_eq!(t.page_number(), 1);
     assert_eq!(ids(&app).len(), 3);
@@ -359,7 +359,7 @@ fn marks_survive_paging_and_the_bulk_dialog_counts_the_hidden_ones() {
             EventKind::Done(Outcome::Bulk {
                 done: vec!["pmt_s0003".to_string(), "pmt_s0000".to_string()],
                 already_gone: vec![],
-                failed: vec![("pmt_s0001".to_string(), api_error("InternalError"))],
+                failed: vec![("pmt_s0001".to_string(), api_error("InternalError").into())],
                 not_attempted: vec![],
                 stopped: None,
             }),
@@ -503,7 +503,7 @@ fn the_matched_count_and_the_marks_drop_as_sessions_end() {
     app.update(key('d'), now());
     let failing = only(app.update(key('y'), now()));
     app.update(
-        event(&failing, EventKind::Failed(api_error("InternalError"))),
+        event(&failing, EventKind::failed(api_error("InternalError"))),
         now(),
     );
     assert_eq!(count(&app), Some(36));
@@ -1035,17 +1035,17 @@ fn a_refresh_updates_the_token_and_history_and_reschedules() {
 fn failed_refreshes_back_off_and_signed_out_stops_retrying() {
     let mut app = checked_app(-100, 900);
     let cmd = only(app.update(Msg::Tick, at(700)));
-    app.update(event(&cmd, EventKind::Failed(transport_error())), at(700));
+    app.update(event(&cmd, EventKind::failed(transport_error())), at(700));
     assert_eq!(app.token().retry_at(), Some(at(705)));
     assert!(app.token().last_error().unwrap().contains("refused"));
     assert!(app.update(Msg::Tick, at(704)).is_empty());
     let cmd = only(app.update(Msg::Tick, at(705)));
-    app.update(event(&cmd, EventKind::Failed(transport_error())), at(705));
+    app.update(event(&cmd, EventKind::failed(transport_error())), at(705));
     assert_eq!(app.token().retry_at(), Some(at(715)), "the wait doubles");
 
     let cmd = only(app.update(Msg::Tick, at(715)));
     app.update(
-        event(&cmd, EventKind::Failed(api_error("ExpiredToken"))),
+        event(&cmd, EventKind::failed(api_error("ExpiredToken"))),
         at(715),
     );
     assert!(app.token().signed_out());
@@ -1127,7 +1127,7 @@ fn not_found_counts_as_already_gone_and_other_failures_stay_with_the_request_id(
     let mut app = loaded(quiet(), sessions(0, 3), None, 120, 30);
     app.update(key('d'), now());
     let cmd = only(app.update(key('y'), now()));
-    app.update(event(&cmd, EventKind::Failed(api_error("NotFound"))), now());
+    app.update(event(&cmd, EventKind::failed(api_error("NotFound"))), now());
     assert_eq!(ids(&app), ["pmt_s0001", "pmt_s0002"]);
     assert!(app.flash().unwrap().contains("already gone"));
     assert!(app.error().is_none());
@@ -1135,7 +1135,7 @@ fn not_found_counts_as_already_gone_and_other_failures_stay_with_the_request_id(
     app.update(key('d'), now());
     let cmd = only(app.update(key('y'), now()));
     app.update(
-        event(&cmd, EventKind::Failed(api_error("InternalError"))),
+        event(&cmd, EventKind::failed(api_error("InternalError"))),
         now(),
     );
     assert_eq!(ids(&app).len(), 2, "the row stays");

@@ -91,7 +91,7 @@ fn the_refresh_retry_line_counts_down_with_the_retry_and_goes_with_it() {
         message: "no answer".to_string(),
         attempts: 4,
     };
-    app.update(event(&refresh, EventKind::Failed(timeout)), at(16));
+    app.update(event(&refresh, EventKind::failed(timeout)), at(16));
     assert_eq!(status(&app), "token refresh failed; retrying in 5s");
     app.update(Msg::Tick, at(18));
     assert_eq!(
@@ -302,7 +302,7 @@ fn a_long_failure_wraps_whole_in_the_message_log_with_its_request_id() {
         errors: vec![],
         retry_after: None,
     }));
-    app.update(event(&list, EventKind::Failed(err)), now());
+    app.update(event(&list, EventKind::failed(err)), now());
     app.update(key('@'), now());
     let text = draw(&app, 80, 24);
     assert!(text.contains("prq_tail7long"), "{text}");
@@ -330,7 +330,7 @@ fn a_narrow_header_keeps_the_offline_countdown_whole() {
     };
     for s in 1..=15 {
         for cmd in lists(&app.update(Msg::Tick, at(s))) {
-            app.update(event(&cmd, EventKind::Failed(timeout())), at(s));
+            app.update(event(&cmd, EventKind::failed(timeout())), at(s));
         }
     }
     let stale = app.staleness().expect("stale after failed reloads");

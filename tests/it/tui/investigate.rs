@@ -302,8 +302,13 @@ fn a_finished_walk_pages_through_its_matches_locally() {
 fn a_failed_walk_says_why_and_stops_loading() {
     let mut app = loaded(init(), sessions(0, 5), None, 120, 30);
     let walk = the_walk(&query(&mut app, "breached"));
-    let err = authtop::authn::Error::Config("boom".into());
-    app.update(event(&walk, EventKind::Failed(err)), now());
+    let err = authtop::authn::Error::Transport {
+        kind: authtop::authn::TransportKind::Closed,
+        host: "127.0.0.1:9".into(),
+        message: "connection closed".into(),
+        attempts: 3,
+    };
+    app.update(event(&walk, EventKind::failed(err)), now());
     assert!(app.walk().is_none());
     assert!(!app.table(ListSource::Sessions).is_loading());
     assert!(

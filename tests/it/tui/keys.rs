@@ -104,7 +104,7 @@ fn a_failed_page_drops_the_steps_counted_from_it() {
     let failed = app.update(
         event(
             &first,
-            EventKind::Failed(authtop::authn::Error::Transport {
+            EventKind::failed(authtop::authn::Error::Transport {
                 kind: authtop::authn::TransportKind::Connect,
                 host: "127.0.0.1".into(),
                 message: "refused".into(),

@@ -137,15 +137,24 @@ fn a_failed_fetch_of_a_page_of_matches_keeps_the_page_and_says_which_and_why() {
     let in_flight = app.in_flight();
     let before = shown(&app, ListSource::Sessions);
     let fetch = the_fetch(app.update(key(']'), now()));
-    let err = authtop::authn::Error::Config("the server refused the cursor".into());
-    app.update(event(&fetch, EventKind::Failed(err)), now());
+    let err = authtop::authn::Error::Api(Box::new(authtop::authn::ApiError {
+        http_status: 400,
+        status: "ValidationError".into(),
+        kind: authtop::authn::ApiStatus::ValidationError,
+        summary: "the server refused the cursor".into(),
+        request_id: "prq_cursor".into(),
+        errors: vec![],
+        retry_after: None,
+    }));
+    app.update(event(&fetch, EventKind::failed(err)), now());
     assert_eq!(shown(&app, ListSource::Sessions), before);
     assert_eq!(app.table(ListSource::Sessions).page_number(), 1);
     assert!(!app.table(ListSource::Sessions).is_loading());
     let error = app.error().unwrap_or_default().to_string();
     assert!(
         error.contains("fetching page 2 of the matches again failed")
-            && error.contains("refused the cursor"),
+            && error.contains("refused the cursor")
+            && error.contains("prq_cursor"),
         "{error}"
     );
     assert_eq!(app.in_flight(), in_flight);

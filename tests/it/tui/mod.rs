@@ -3,6 +3,7 @@
 
 mod app;
 mod console;
+mod failures;
 mod investigate;
 mod keys;
 mod layout;

@@ -305,7 +305,7 @@ fn a_failed_walk_shows_the_error_and_the_offline_badge_never_zero_matched() {
         message: "connection refused".into(),
         attempts: 1,
     };
-    app.update(event(&walk, EventKind::Failed(err)), now());
+    app.update(event(&walk, EventKind::failed(err)), now());
     let t = app.table(ListSource::Sessions);
     assert_eq!(t.count(), None);
     let screen = screen(&app);

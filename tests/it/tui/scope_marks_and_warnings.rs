@@ -7,7 +7,7 @@ use crate::harness::app::*;
 use authtop::authn::model::Session;
 use authtop::authn::{ApiError, ApiStatus, Error, TransportKind};
 use authtop::tui::app::{App, OWN_WARNING, TYPE_COUNT_ABOVE};
-use authtop::tui::command::{Command, EventKind, ListSource, Msg, Outcome};
+use authtop::tui::command::{Command, EventKind, Failure, ListSource, Msg, Outcome};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
@@ -130,7 +130,7 @@ fn l_states_the_users_total_from_the_server_and_drops_their_marks() {
 fn a_failed_count_still_opens_the_dialog_saying_the_total_is_unknown() {
     let mut app = loaded(quiet(), sessions(0, 3), None, 120, 30);
     let ask = only(app.update(key('L'), now()));
-    app.update(event(&ask, EventKind::Failed(refused())), now());
+    app.update(event(&ask, EventKind::failed(refused())), now());
     let text = app.dialog().unwrap().lines().join("\n");
     assert!(text.contains("total is unknown"), "{text}");
     assert!(text.contains("connection refused by 127.0.0.1:1"), "{text}");
@@ -311,8 +311,8 @@ fn the_message_log_keeps_a_bulk_summary_through_later_reload_errors() {
     app.update(key('a'), now());
     app.update(key('D'), now());
     let bulk = only(app.update(key('y'), now()));
-    let failed: Vec<(String, Error)> = (2..10)
-        .map(|i| (format!("pmt_s{i:04}"), api_error("InternalError")))
+    let failed: Vec<(String, Failure)> = (2..10)
+        .map(|i| (format!("pmt_s{i:04}"), api_error("InternalError").into()))
         .collect();
     let cmds = app.update(
         event(
@@ -330,7 +330,7 @@ fn the_message_log_keeps_a_bulk_summary_through_later_reload_errors() {
     let reload = lists(&cmds).pop().expect("the page reloads after a bulk");
     assert!(app.error().unwrap().contains("8 failed"));
     // The reload fails: the bulk's summary keeps the status line.
-    app.update(event(&reload, EventKind::Failed(refused())), at(5));
+    app.update(event(&reload, EventKind::failed(refused())), at(5));
     assert!(
         app.error().unwrap().contains("8 failed"),
         "{:?}",
@@ -353,7 +353,7 @@ fn the_message_log_keeps_a_bulk_summary_through_later_reload_errors() {
 fn a_list_error_clears_when_a_later_load_succeeds_and_never_hides_a_result() {
     let mut app = loaded(quiet(), sessions(0, 3), None, 120, 30);
     let reload = only(app.update(key('r'), now()));
-    app.update(event(&reload, EventKind::Failed(refused())), now());
+    app.update(event(&reload, EventKind::failed(refused())), now());
     assert!(app.error().is_some());
     // A later action's result shows over the older error.
     app.update(key('d'), at(1));
@@ -383,7 +383,7 @@ fn a_list_error_clears_when_a_later_load_succeeds_and_never_hides_a_result() {
 fn a_failed_first_load_says_it_could_not_load_with_the_cause_and_r_retries() {
     let (mut app, cmds) = App::new(quiet(), now());
     app.update(Msg::Resize(120, 30), now());
-    app.update(event(&cmds[0], EventKind::Failed(refused())), now());
+    app.update(event(&cmds[0], EventKind::failed(refused())), now());
     let s = screen(&app);
     assert!(
         s.contains("could not load: connection refused by 127.0.0.1:1 after 4 tries"),
@@ -439,7 +439,7 @@ fn a_reload_error_does_not_hide_the_result_of_an_action_just_taken() {
         now(),
     );
     let reload = only(app.update(key('r'), at(1)));
-    app.update(event(&reload, EventKind::Failed(refused())), at(2));
+    app.update(event(&reload, EventKind::failed(refused())), at(2));
     let s = screen(&app);
     assert!(s.contains("invalidated pmt_s0000 (request prq_ok)"), "{s}");
     // The reload's error is not lost: the table and the log have it.

@@ -92,7 +92,7 @@ fn expired_token_on_a_list_refreshes_instead_of_signing_out() {
     // The token expired while a reload was in flight.
     let reload = lists(&app.update(key('r'), at(31))).remove(0);
     let out = app.update(
-        event(&reload, EventKind::Failed(api("ExpiredToken", None))),
+        event(&reload, EventKind::failed(api("ExpiredToken", None))),
         at(31),
     );
     let refresh = refreshes(&out);
@@ -116,12 +116,12 @@ fn expired_token_on_a_list_refreshes_instead_of_signing_out() {
     // Only a refresh refused as InvalidToken signs out, and says why.
     let reload = lists(&app.update(key('r'), at(70))).remove(0);
     let out = app.update(
-        event(&reload, EventKind::Failed(api("InvalidToken", None))),
+        event(&reload, EventKind::failed(api("InvalidToken", None))),
         at(70),
     );
     let refresh = refreshes(&out).remove(0);
     app.update(
-        event(&refresh, EventKind::Failed(api("InvalidToken", None))),
+        event(&refresh, EventKind::failed(api("InvalidToken", None))),
         at(71),
     );
     assert_eq!(
@@ -142,7 +142,7 @@ fn without_a_refresh_token_an_expired_token_signs_out() {
     );
     let reload = lists(&app.update(key('r'), at(31))).remove(0);
     let out = app.update(
-        event(&reload, EventKind::Failed(api("ExpiredToken", None))),
+        event(&reload, EventKind::failed(api("ExpiredToken", None))),
         at(31),
     );
     assert!(refreshes(&out).is_empty());
@@ -158,20 +158,20 @@ fn refresh_retries_stop_short_of_expiry_and_honour_retry_after() {
     let (mut app, _) = mine(quiet(), 0, 30);
     let first = refreshes(&app.update(Msg::Tick, at(15))).remove(0);
     assert_eq!(app.token().phase(at(15)), Phase::Refreshing);
-    app.update(event(&first, EventKind::Failed(timeout())), at(16));
+    app.update(event(&first, EventKind::failed(timeout())), at(16));
     let Phase::Retrying { at: retry_at, why } = app.token().phase(at(16)) else {
         panic!("{:?}", app.token().phase(at(16)));
     };
     assert!(why.contains("Timeout"), "{why}");
     assert_eq!(retry_at, at(21), "5 s: the back-off, within the 14 s left");
     let second = refreshes(&app.update(Msg::Tick, at(21))).remove(0);
-    app.update(event(&second, EventKind::Failed(timeout())), at(22));
+    app.update(event(&second, EventKind::failed(timeout())), at(22));
     // The back-off says 10 s, but only 8 s remain: half of that.
     assert_eq!(app.token().retry_at(), Some(at(26)));
     let third = refreshes(&app.update(Msg::Tick, at(26))).remove(0);
     // A throttled answer asking for 3 s while 4 s remain: the server's wait wins.
     app.update(
-        event(&third, EventKind::Failed(api("TooManyRequests", Some(3)))),
+        event(&third, EventKind::failed(api("TooManyRequests", Some(3)))),
         at(26),
     );
     assert_eq!(app.token().retry_at(), Some(at(29)));
@@ -244,7 +244,7 @@ fn a_failed_reload_backs_off_from_the_period_and_honours_retry_after() {
             } else {
                 timeout()
             };
-            app.update(event(&cmd, EventKind::Failed(err)), at(s));
+            app.update(event(&cmd, EventKind::failed(err)), at(s));
         }
         if s == 15 || s == 50 {
             headers.push(app.staleness());
@@ -275,12 +275,12 @@ fn polling_stops_while_the_user_is_signed_out() {
     );
     let reload = lists(&app.update(Msg::Tick, at(5))).remove(0);
     let out = app.update(
-        event(&reload, EventKind::Failed(api("InvalidToken", None))),
+        event(&reload, EventKind::failed(api("InvalidToken", None))),
         at(5),
     );
     let refresh = refreshes(&out).remove(0);
     app.update(
-        event(&refresh, EventKind::Failed(api("InvalidToken", None))),
+        event(&refresh, EventKind::failed(api("InvalidToken", None))),
         at(6),
     );
     assert!(app.token().signed_out());

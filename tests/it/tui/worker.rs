@@ -10,8 +10,8 @@ use authtop::authn::{Client, ClientConfig, Error, Secret};
 use authtop::config::token_file::{self, TokenPair};
 use authtop::emulator::{EmulatorConfig, Faults, RunningEmulator, SessionTokens};
 use authtop::tui::command::{
-    Command, CommandId, Event, EventKind, ItemOutcome, ListQuery, ListSource, MatchPageRequest,
-    Outcome, WalkGoal, WalkRequest,
+    Command, CommandId, Event, EventKind, Failure, ItemOutcome, ListQuery, ListSource,
+    MatchPageRequest, Outcome, WalkGoal, WalkRequest,
 };
 use authtop::tui::worker::{self, WorkerContext, WorkerHandle};
 use std::collections::{BTreeMap, BTreeSet};
@@ -530,7 +530,9 @@ async fn a_dead_server_fails_with_a_transport_error() {
     cfg.request_timeout = Duration::from_secs(2);
     let mut s = start_worker(Client::new(cfg).unwrap(), None, None, 4);
     match run_one(&mut s.handle, list(1, ListSource::Sessions, 10)).await {
-        EventKind::Failed(Error::Transport { host, .. }) => assert!(host.contains("127.0.0.1")),
+        EventKind::Failed(Failure::Api(Error::Transport { host, .. })) => {
+            assert!(host.contains("127.0.0.1"));
+        }
         other => panic!("expected a transport failure, got {other:?}"),
     }
     shutdown(s.handle, false).await;
@@ -547,8 +549,13 @@ async fn client_commands_without_a_user_token_fail_with_a_reason() {
         Command::ClientLogout { id: 4 },
     ] {
         match run_one(&mut s.handle, cmd).await {
-            EventKind::Failed(Error::Config(msg)) => assert!(msg.contains("token"), "{msg}"),
-            other => panic!("expected a configuration failure, got {other:?}"),
+            EventKind::Failed(f @ Failure::NoUserToken) => {
+                assert!(f.to_string().contains("user token"), "{f}");
+            }
+            EventKind::Failed(Failure::Refresh(msg)) => {
+                assert!(msg.contains("no refresh token"), "{msg}");
+            }
+            other => panic!("expected a failure for want of a token, got {other:?}"),
         }
     }
     shutdown(s.handle, false).await;
@@ -644,9 +651,10 @@ async fn my_sessions_invalidate_uses_the_user_token_and_refuses_others() {
     }
     assert!(!emu.session_exists(&own));
     match run_one(&mut s.handle, invalidate(3, &someone_elses)).await {
-        EventKind::Failed(e) => assert!(
-            e.is_not_found() && e.to_string().contains("not one of the sessions"),
-            "{e}"
+        EventKind::Failed(e @ Failure::NotYours { .. }) => assert!(
+            e.to_string().contains("not one of the sessions")
+                && e.request_id().is_some_and(|r| r.starts_with("prq_")),
+            "the refusal names its request: {e:?}"
         ),
         other => panic!("another user's session is an error, never success: {other:?}"),
     }

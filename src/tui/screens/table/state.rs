@@ -424,10 +424,10 @@ impl Table {
         &mut self,
         now: Timestamp,
         every: Option<std::time::Duration>,
-        err: &crate::authn::Error,
+        err: &crate::tui::command::Failure,
     ) {
         let retry_after = err.retry_after();
-        self.unreachable = matches!(err, crate::authn::Error::Transport { .. });
+        self.unreachable = err.is_unreachable();
         self.failures += 1;
         self.retry_at = every.map(|every| {
             let wait = reload_backoff(every, self.failures).max(retry_after.unwrap_or_default());

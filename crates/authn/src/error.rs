@@ -157,7 +157,7 @@ pub enum Error {
     /// A 202 was still pending when the poll deadline passed.
     #[error(
         "request {request_id} still in progress after {}; ask for its result later with: authtop request get {request_id}",
-        crate::clock::rounded(*waited)
+        crate::human::rounded(*waited)
     )]
     Pending {
         /// The queued request.

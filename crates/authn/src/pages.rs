@@ -274,58 +274,6 @@ mod tests {
         assert_eq!(produced.load(Ordering::SeqCst), 6);
     }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn the_early_walk_lists_what_the_plain_walk_lists_through_faults() {
-        use crate::authn::{ClientConfig, RetryPolicy};
-        use crate::emulator::{EmulatorConfig, Faults, RunningEmulator};
-        use std::time::Duration;
-        let config = EmulatorConfig {
-            seed: 3,
-            users: 20,
-            sessions: 230,
-            faults: Faults {
-                error_rate: 0.2,
-                throttle_rate: 0.1,
-                async_rate: 0.2,
-                ..Faults::default()
-            },
-            ..EmulatorConfig::default()
-        };
-        let emu = RunningEmulator::start(config, "127.0.0.1:0".parse().unwrap())
-            .await
-            .unwrap();
-        let mut config = ClientConfig::new(emu.base_url(), emu.service_token());
-        config.retry = RetryPolicy {
-            max_attempts: 10,
-            base_delay: Duration::from_millis(1),
-            max_delay: Duration::from_millis(4),
-            throttled_free: 32,
-        };
-        config.request_timeout = Duration::from_secs(5);
-        config.poll_deadline = Duration::from_secs(10);
-        let client = Client::new(config).unwrap();
-        let req = SessionListRequest {
-            size: Some(9),
-            ..SessionListRequest::default()
-        };
-        let mut lists = Vec::new();
-        for early in [false, true] {
-            let pages: Vec<Result<Response<crate::authn::model::SessionListResult>, _>> =
-                walk(client.clone(), ListScope::Service, req.clone(), early)
-                    .collect()
-                    .await;
-            let ids: Vec<String> = pages
-                .into_iter()
-                .flat_map(|p| p.unwrap().result.sessions)
-                .map(|s| s.id)
-                .collect();
-            lists.push(ids);
-        }
-        assert_eq!(lists[0].len(), 230);
-        assert_eq!(lists[0], lists[1]);
-        emu.shutdown().await;
-    }
-
     #[tokio::test]
     #[should_panic(expected = "producer failed")]
     async fn a_panic_while_reading_ahead_reaches_the_caller() {

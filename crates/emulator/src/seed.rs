@@ -7,7 +7,7 @@ use super::ids::new_id;
 use super::intel::Habits;
 use super::records::{Active, SECOND, SessionRec, User};
 use super::store::Store;
-use crate::authn::model::Profile;
+use pangea_authn_model::Profile;
 use std::sync::Arc;
 
 const FIRST: &[&str] = &[

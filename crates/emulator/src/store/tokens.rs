@@ -2,12 +2,12 @@
 //! new active token (refresh), describe a token (check), and hand out live tokens.
 
 use super::{Store, TokenKind, slot, slot32};
-use crate::authn::Secret;
-use crate::authn::model::{OrderBy, Profile, TokenInfo};
-use crate::emulator::errors::Failure;
-use crate::emulator::ids;
-use crate::emulator::records::{Active, SECOND, SessionRec, SessionTokens, UserTokens, ts};
-use crate::emulator::render::TokenView;
+use crate::errors::Failure;
+use crate::ids;
+use crate::records::{Active, SECOND, SessionRec, SessionTokens, UserTokens, ts};
+use crate::render::TokenView;
+use pangea_authn_model::Secret;
+use pangea_authn_model::{OrderBy, Profile, TokenInfo};
 use std::sync::Arc;
 
 impl Store {

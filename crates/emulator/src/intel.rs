@@ -404,7 +404,7 @@ mod tests {
             breached: true,
         };
         let v = serde_json::to_value(intel).unwrap();
-        let typed: crate::authn::model::Intelligence = serde_json::from_value(v.clone()).unwrap();
+        let typed: pangea_authn_model::Intelligence = serde_json::from_value(v.clone()).unwrap();
         let ip = typed.ip_intel.unwrap();
         assert_eq!(ip.is_vpn, Some(true));
         assert_eq!(

@@ -2,9 +2,9 @@
 //! run of slots after a cursor.
 
 use super::{INDEXED, INDEXES, Index, Store, slot32};
-use crate::authn::model::{Order, OrderBy};
-use crate::emulator::cursor::SortKey;
-use crate::emulator::records::User;
+use crate::cursor::SortKey;
+use crate::records::User;
+use pangea_authn_model::{Order, OrderBy};
 use std::sync::Arc;
 
 impl Store {

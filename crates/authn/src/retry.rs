@@ -49,7 +49,7 @@ pub struct RetryNotice {
 pub type RetryHook = Arc<dyn Fn(&RetryNotice) + Send + Sync>;
 
 /// HTTP codes worth another attempt of an idempotent call.
-pub(crate) fn is_retryable_status(status: u16) -> bool {
+pub fn is_retryable_status(status: u16) -> bool {
     matches!(status, 429 | 500 | 502 | 503 | 504)
 }
 

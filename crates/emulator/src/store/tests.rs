@@ -1,8 +1,8 @@
 //! Pages of the store against a seeded data set: filters, orders and changes between pages.
 
 use super::*;
-use crate::emulator::seed;
-use crate::emulator::validate::{Endpoint, parse};
+use crate::seed;
+use crate::validate::{Endpoint, parse};
 use serde_json::Value;
 use std::collections::BTreeSet;
 

@@ -2,8 +2,8 @@
 //! and the live tokens it hands out for tests and demos.
 
 use super::intel::Intel;
-use crate::authn::Secret;
-use crate::authn::model::Profile;
+use pangea_authn_model::Profile;
+use pangea_authn_model::Secret;
 use std::sync::Arc;
 
 /// One microsecond-based second.

@@ -1,8 +1,8 @@
 //! `authtop emulator`: the emulator as a standalone server.
 
-use super::{EmulatorConfig, Faults, RunningEmulator};
+use super::CliError;
 pub use crate::config::duration::parse_duration;
-use color_eyre::eyre::{WrapErr, eyre};
+use crate::emulator::{EmulatorConfig, Faults, RunningEmulator};
 use serde_json::json;
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
@@ -127,7 +127,7 @@ impl EmulatorArgs {
 const TOKEN_USERS: usize = 10;
 
 /// Writes the tokens file; returns how many users it holds.
-fn write_tokens(emu: &RunningEmulator, path: &PathBuf, all: usize) -> color_eyre::Result<usize> {
+fn write_tokens(emu: &RunningEmulator, path: &PathBuf, all: usize) -> Result<usize, CliError> {
     let users: Vec<_> = emu
         .tokens(TOKEN_USERS)
         .into_iter()
@@ -158,45 +158,42 @@ fn write_tokens(emu: &RunningEmulator, path: &PathBuf, all: usize) -> color_eyre
         ),
         "users": users,
     });
-    let text = serde_json::to_string_pretty(&doc)?;
+    let text = serde_json::to_string_pretty(&doc)
+        .map_err(|e| CliError::other(format!("cannot write the tokens file: {e}")))?;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(std::path::Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .wrap_err_with(|| format!("cannot create a file in {}", dir.display()))?;
+        .map_err(|e| CliError::other(format!("cannot create a file in {}: {e}", dir.display())))?;
+    let cannot_write = |e: &dyn std::fmt::Display| {
+        CliError::other(format!("cannot write {}: {e}", path.display()))
+    };
     // NamedTempFile is created 0600, so the tokens are never readable by others.
-    tmp.write_all(text.as_bytes())?;
-    tmp.write_all(b"\n")?;
-    tmp.persist(path)
-        .map_err(|e| eyre!("cannot write {}: {}", path.display(), e.error))?;
+    tmp.write_all(text.as_bytes())
+        .and_then(|()| tmp.write_all(b"\n"))
+        .map_err(|e| cannot_write(&e))?;
+    tmp.persist(path).map_err(|e| cannot_write(&e.error))?;
     Ok(held)
 }
 
 async fn stop_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
             }
         }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
 /// Runs the emulator until Ctrl-c or SIGTERM.
-pub async fn run(args: EmulatorArgs) -> color_eyre::Result<()> {
+pub async fn run(args: EmulatorArgs) -> Result<(), CliError> {
     // Warnings about requests served (ignored filter keys) go to stderr, unless
     // `AUTHTOP_LOG` already set up logging its own way.
     let _ = tracing_subscriber::fmt()
@@ -205,17 +202,17 @@ pub async fn run(args: EmulatorArgs) -> color_eyre::Result<()> {
         .with_ansi(false)
         .try_init();
     let config = args.config();
-    config.faults.validate().map_err(|e| eyre!(e))?;
+    config.faults.validate().map_err(CliError::usage)?;
     let addr = SocketAddr::new(args.host, args.port);
     let emu = RunningEmulator::start(config, addr)
         .await
-        .wrap_err_with(|| format!("cannot listen on {addr}"))?;
+        .map_err(|e| CliError::other(format!("cannot listen on {addr}: {e}")))?;
     let held = match &args.tokens_out {
         Some(path) => Some(write_tokens(&emu, path, args.users)?),
         None => None,
     };
     if let Some(rate) = args.login_rate {
-        emu.start_logins(rate).map_err(|e| eyre!(e))?;
+        emu.start_logins(rate).map_err(CliError::usage)?;
     }
     let mut out = std::io::stdout().lock();
     // The one place a token is shown on purpose: this is a local test server and

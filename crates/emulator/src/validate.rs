@@ -5,7 +5,7 @@
 use super::errors::{Errors, json_type_code};
 use super::filter::{self, Cond};
 use super::ids;
-use crate::authn::model::{ErrorField, Order, OrderBy};
+use pangea_authn_model::{ErrorField, Order, OrderBy};
 use serde_json::{Map, Value};
 
 /// Page size when a list request sends none (pangea-go never sends one).
@@ -365,7 +365,7 @@ fn check(kind: Kind, key: &str, v: &Value, errors: &mut Errors, list: Option<&mu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::errors::pointer;
+    use crate::errors::pointer;
 
     fn sources(e: Endpoint, body: &str) -> Vec<(String, String)> {
         parse(e, body.as_bytes())

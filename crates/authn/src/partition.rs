@@ -25,7 +25,7 @@ use super::model::{Filter, ListPage, Order, OrderBy, SessionListRequest, Timesta
 use super::pages::walk;
 use super::response::{PageError, Response};
 use super::retry::{RetryNotice, is_retryable_status};
-use crate::actions::pace::{Feedback, Pace, PaceConfig};
+use crate::pace::{Feedback, Pace, PaceConfig};
 use futures::stream::FuturesUnordered;
 use futures::{Stream, StreamExt};
 use std::collections::{HashSet, VecDeque};
@@ -300,10 +300,6 @@ async fn edge(
     ))
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "one scheduling loop: slicing, paging and re-cutting share the queue and the in-flight set"
-)]
 async fn run<T: ListPage>(
     sender: &Sender,
     req: &SessionListRequest,

@@ -46,8 +46,11 @@
 //!   result, which takes effect exactly once and is repeated to later polls. Dropped
 //!   requests close the connection without writing a byte. Faults apply after the
 //!   Bearer check, so an unauthorised request is always answered 401.
+//!
+//! Depends on the wire models (`pangea-authn-model`) alone: not on the client, so the
+//! emulator cannot borrow the client's reading of an answer and agree with it by mistake.
+#![forbid(unsafe_code)]
 
-pub mod cli;
 pub mod cursor;
 pub mod errors;
 pub mod faults;
@@ -62,9 +65,9 @@ pub mod seed;
 pub mod store;
 pub mod validate;
 
-use crate::authn::Secret;
 pub use faults::Faults;
 use faults::{FaultListener, FaultState, KillSwitch};
+use pangea_authn_model::Secret;
 pub use records::{SessionTokens, UserTokens};
 use routes::{Shared, lock};
 use std::fmt;

@@ -254,8 +254,8 @@ fn scrub_field(e: &ErrorField, red: &Redactor) -> ErrorField {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::authn::model::{RefreshResult, SessionListResult, TokenInfo};
-    use crate::authn::secret::Secret;
+    use crate::model::{RefreshResult, SessionListResult, TokenInfo};
+    use crate::secret::Secret;
     use proptest::prelude::*;
 
     const TOKEN: &str = "ptu_ayw3wncl4z4nf5pmsb7xzwbw6zc5fqv5";
@@ -377,7 +377,7 @@ mod tests {
     }
 
     fn list_body(extra_in_result: &str, extra_in_envelope: &str) -> Vec<u8> {
-        let fixture = include_str!("../../tests/fixtures/spec/session_list.response.json");
+        let fixture = include_str!("../../../tests/fixtures/spec/session_list.response.json");
         let mut v: Value = serde_json::from_str(fixture).unwrap();
         v["summary"] = Value::String(format!("echo {TOKEN}"));
         let text = serde_json::to_string(&v).unwrap();

@@ -476,7 +476,7 @@ impl Client {
                     host,
                     message: format!(
                         "no complete answer within {}, the time allowed for the whole call",
-                        crate::clock::rounded(
+                        crate::human::rounded(
                             config.call_timeout.unwrap_or(config.request_timeout)
                         )
                     ),

@@ -1,10 +1,17 @@
-//! Typed requests and results of the AuthN session endpoints (spec sections 3 to 5).
+//! Typed requests and results of the AuthN session endpoints (spec sections 3 to 5): the
+//! one vocabulary the client (`pangea-authn`) and the emulator speak, so the two cannot
+//! drift apart on the wire. Models only: no HTTP, no I/O.
+//!
+//! One file because it is the whole wire vocabulary, read beside the spec.
 //!
 //! Absent optionals are omitted on the wire, never sent as `null`; unknown response
 //! fields are tolerated. Token values are [`Secret`]s: request types opt in to sending
 //! them with `serialize_with`, everything else serialises them redacted.
+#![forbid(unsafe_code)]
 
-use super::secret::{self, Secret};
+pub mod secret;
+
+pub use secret::Secret;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;

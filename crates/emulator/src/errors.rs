@@ -1,7 +1,7 @@
 //! What goes wrong inside the emulator: a store operation's [`Failure`], and the
 //! validation [`Errors`] collected while reading a request body.
 
-use crate::authn::model::ErrorField;
+use pangea_authn_model::ErrorField;
 use serde_json::Value;
 
 /// Why an operation on the store failed.

@@ -7,7 +7,6 @@ use super::ids;
 use super::render::Stamp;
 use super::store::Store;
 use super::validate::{self, Endpoint};
-use crate::authn::model::ErrorField;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, Request, State};
@@ -15,6 +14,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use pangea_authn_model::ErrorField;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -266,7 +266,9 @@ impl Shared {
                 "{path} (request {request_id}): ignored unknown filter key(s) {}",
                 q.ignored
                     .iter()
-                    .map(|k| format!("{:?}", crate::sanitize::clean(k)))
+                    // Debug escapes controls and bidi overrides, so a key cannot reach the
+                    // operator's terminal raw.
+                    .map(|k| format!("{k:?}"))
                     .collect::<Vec<_>>()
                     .join(", ")
             ));
