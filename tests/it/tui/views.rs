@@ -83,10 +83,22 @@ fn views_lists_every_view_and_enter_shows_the_one_under_the_cursor() {
             "admins", "embargo", "expiring", "finance", "hidden", "new", "risky"
         ]
     );
-    // j three times: finance.
+    // j three times: finance, drawn with its query and the cursor on it.
     for _ in 0..3 {
         app.update(key('j'), now());
     }
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 24)).unwrap();
+    t.draw(|f| authtop::tui::view::draw(&app, f)).unwrap();
+    let screen: String = t
+        .backend()
+        .buffer()
+        .content
+        .iter()
+        .map(ratatui::buffer::Cell::symbol)
+        .collect();
+    assert!(screen.contains("Views"), "{screen}");
+    assert!(screen.contains("▶ finance   email~@finance.example"), "{screen}");
+    assert!(screen.contains("  risky     risk=malicious,suspicious"), "{screen}");
     let cmds = app.update(code(KeyCode::Enter), now());
     assert!(app.picker().is_none());
     assert_eq!(

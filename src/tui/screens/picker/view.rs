@@ -54,10 +54,15 @@ fn views(m: &Picker, frame: &mut Frame, area: Rect) {
         .collect();
     lines.push(Line::default());
     lines.push(Line::styled(strings::VIEWS_KEYS, dim()));
+    boxed(m.title, lines, frame, area);
+}
+
+/// `lines` in a bordered box titled `title`, centred and as small as they allow.
+fn boxed(title: &str, lines: Vec<Line>, frame: &mut Frame, area: Rect) {
     let widest = lines
         .iter()
         .map(Line::width)
-        .chain(std::iter::once(m.title.chars().count()))
+        .chain(std::iter::once(title.chars().count()))
         .max()
         .unwrap_or(0);
     let w = u16::try_from(widest + 4).unwrap_or(u16::MAX);
@@ -65,7 +70,7 @@ fn views(m: &Picker, frame: &mut Frame, area: Rect) {
     let rect = centered(area, w, h);
     frame.render_widget(Clear, rect);
     let block = Block::bordered()
-        .title(m.title)
+        .title(title)
         .padding(Padding::horizontal(1));
     frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
@@ -98,20 +103,7 @@ fn menu(m: &Picker, frame: &mut Frame, area: Rect) {
             Line::from(vec![Span::styled(keys, bold()), Span::styled(label, style)])
         })
         .collect();
-    let widest = lines
-        .iter()
-        .map(Line::width)
-        .chain(std::iter::once(m.title.chars().count()))
-        .max()
-        .unwrap_or(0);
-    let w = u16::try_from(widest + 4).unwrap_or(u16::MAX);
-    let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let rect = centered(area, w, h);
-    frame.render_widget(Clear, rect);
-    let block = Block::bordered()
-        .title(m.title)
-        .padding(Padding::horizontal(1));
-    frame.render_widget(Paragraph::new(lines).block(block), rect);
+    boxed(m.title, lines, frame, area);
 }
 
 /// The column picker: every column with whether it is shown.
