@@ -25,10 +25,6 @@ pub use super::defaults::{
     TIMEOUT as DEFAULT_TIMEOUT, WALK_WINDOW as DEFAULT_WALK_WINDOW,
 };
 
-/// The widest walk window a profile or `--walk-window` may ask for: past it a walk only
-/// adds load on the server, not speed.
-pub const MAX_WALK_WINDOW: usize = 64;
-
 /// One line of `authtop config show`: a setting, its shown (redacted) value and its origin.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
@@ -430,19 +426,7 @@ pub fn resolve_with(
     }
     origins.push(origin("concurrency", &concurrency));
 
-    let walk_window = pick(
-        inputs.walk_window.clone(),
-        prof.walk_window,
-        &from_profile,
-        DEFAULT_WALK_WINDOW,
-    );
-    if walk_window.0 == 0 || walk_window.0 > MAX_WALK_WINDOW {
-        return Err(ConfigError::BadValue {
-            setting: "walk_window",
-            origin: walk_window.1,
-            reason: format!("must be 1 to {MAX_WALK_WINDOW}"),
-        });
-    }
+    let walk_window = window::resolve(inputs.walk_window.clone(), prof.walk_window, &from_profile)?;
     origins.push(origin("walk_window", &walk_window));
 
     let page_size = pick(None, prof.page_size, &from_profile, DEFAULT_PAGE_SIZE);
@@ -607,6 +591,9 @@ fn origin<T: fmt::Display>(name: &'static str, v: &(T, Source)) -> Origin {
         source: v.1.clone(),
     }
 }
+
+mod window;
+pub use window::MAX_WALK_WINDOW;
 
 #[cfg(test)]
 mod tests;
