@@ -23,7 +23,7 @@ pub const DEFAULT_VIEWS: &[(&str, &str, &str)] = &[
     ("admins", "scope=admin", "sessions holding the admin scope"),
     ("new", "created>now-1h", "logins of the last hour"),
     (
-        "expiring",
+        "ending",
         "expire<now+1h",
         "sessions that end within the hour",
     ),
@@ -104,9 +104,7 @@ mod tests {
         let names: Vec<&str> = views.iter().map(|v| v.name.as_str()).collect();
         assert_eq!(
             names,
-            [
-                "admins", "embargo", "expiring", "finance", "hidden", "risky"
-            ]
+            ["admins", "embargo", "ending", "finance", "hidden", "risky"]
         );
         let risky = views.iter().find(|v| v.name == "risky").map(|v| &v.query);
         assert_eq!(risky.map(String::as_str), Some("risk=malicious embargo"));

@@ -17,7 +17,6 @@
 
 use super::cursor::{Cursor, KeyRef, SortKey, fingerprint};
 use super::errors::Failure;
-use super::filter::{Cmp, Cond, TimeField};
 use super::ids;
 use super::matcher::Matcher;
 use super::records::{SECOND, SESSION_TYPE, SessionRec, User};
@@ -489,35 +488,6 @@ impl Store {
             shown,
             json: json.unwrap_or_default(),
         })
-    }
-
-    /// The stretch `[lo, hi)` of the login-time index that the login-time bounds among
-    /// `conds` allow, and whether other conditions remain; None without such a bound.
-    fn created_span(&self, conds: &[Cond]) -> Option<(usize, usize, bool)> {
-        let index = &self.indexes[slot(OrderBy::CreatedAt)];
-        let time = |at: u32| self.at(at as usize).map_or(i64::MIN, |r| r.created_at);
-        let (mut lo, mut hi) = (0, index.len());
-        let (mut bounded, mut rest) = (false, false);
-        for c in conds {
-            let Cond::Time(TimeField::CreatedAt, cmp, t) = c else {
-                rest = true;
-                continue;
-            };
-            bounded = true;
-            let from = index.partition_point(|&at| time(at) < *t);
-            let past = index.partition_point(|&at| time(at) <= *t);
-            match cmp {
-                Cmp::Gte => lo = lo.max(from),
-                Cmp::Gt => lo = lo.max(past),
-                Cmp::Lt => hi = hi.min(from),
-                Cmp::Lte => hi = hi.min(past),
-                Cmp::Eq => {
-                    lo = lo.max(from);
-                    hi = hi.min(past);
-                }
-            }
-        }
-        bounded.then_some((lo, hi.max(lo), rest))
     }
 
     /// `u`'s sessions in the order of `ob`.

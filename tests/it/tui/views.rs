@@ -80,7 +80,7 @@ fn views_lists_every_view_and_enter_shows_the_one_under_the_cursor() {
     assert_eq!(
         names,
         [
-            "admins", "embargo", "expiring", "finance", "hidden", "new", "risky"
+            "admins", "embargo", "ending", "finance", "hidden", "new", "risky"
         ]
     );
     // j three times: finance, drawn with its query and the cursor on it.
@@ -97,8 +97,14 @@ fn views_lists_every_view_and_enter_shows_the_one_under_the_cursor() {
         .map(ratatui::buffer::Cell::symbol)
         .collect();
     assert!(screen.contains("Views"), "{screen}");
-    assert!(screen.contains("▶ finance   email~@finance.example"), "{screen}");
-    assert!(screen.contains("  risky     risk=malicious,suspicious"), "{screen}");
+    assert!(
+        screen.contains("▶ finance  email~@finance.example"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("  risky    risk=malicious,suspicious"),
+        "{screen}"
+    );
     let cmds = app.update(code(KeyCode::Enter), now());
     assert!(app.picker().is_none());
     assert_eq!(

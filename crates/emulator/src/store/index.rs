@@ -1,8 +1,9 @@
 //! Building and reading the store's sorted indexes: the one sort after seeding, and the
 //! run of slots after a cursor.
 
-use super::{INDEXED, INDEXES, Index, Store, slot32};
+use super::{INDEXED, INDEXES, Index, Store, slot, slot32};
 use crate::cursor::SortKey;
+use crate::filter::{Cmp, Cond, TimeField};
 use crate::records::User;
 use pangea_authn_model::{Order, OrderBy};
 use std::sync::Arc;
@@ -53,6 +54,35 @@ impl Store {
             indexes[i] = keyed.into_iter().map(|(_, at)| at).collect();
         }
         self.indexes = indexes;
+    }
+
+    /// The stretch `[lo, hi)` of the login-time index that the login-time bounds among
+    /// `conds` allow, and whether other conditions remain; None without such a bound.
+    pub(super) fn created_span(&self, conds: &[Cond]) -> Option<(usize, usize, bool)> {
+        let index = &self.indexes[slot(OrderBy::CreatedAt)];
+        let time = |at: u32| self.at(at as usize).map_or(i64::MIN, |r| r.created_at);
+        let (mut lo, mut hi) = (0, index.len());
+        let (mut bounded, mut rest) = (false, false);
+        for c in conds {
+            let Cond::Time(TimeField::CreatedAt, cmp, t) = c else {
+                rest = true;
+                continue;
+            };
+            bounded = true;
+            let from = index.partition_point(|&at| time(at) < *t);
+            let past = index.partition_point(|&at| time(at) <= *t);
+            match cmp {
+                Cmp::Gte => lo = lo.max(from),
+                Cmp::Gt => lo = lo.max(past),
+                Cmp::Lt => hi = hi.min(from),
+                Cmp::Lte => hi = hi.min(past),
+                Cmp::Eq => {
+                    lo = lo.max(from);
+                    hi = hi.min(past);
+                }
+            }
+        }
+        bounded.then_some((lo, hi.max(lo), rest))
     }
 
     /// The slots of `index` (sorted by `ob`) in `order`, from just past the cursor row
