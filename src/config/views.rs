@@ -29,6 +29,9 @@ pub const DEFAULT_VIEWS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// Names the TUI's command line takes for itself: a view cannot have them.
+pub const RESERVED: &[&str] = &["columns", "export", "page", "profile", "q", "quit", "views"];
+
 /// One named query.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct View {
@@ -74,12 +77,16 @@ pub fn merged(config: &BTreeMap<String, String>) -> Vec<View> {
 }
 
 /// Why `name` cannot name a view: it must be a word (letters, digits, `-`, `_`, starting
-/// with a letter) so `:NAME` can be typed, and no longer than 32 characters.
+/// with a letter) so `:NAME` can be typed, no longer than 32 characters, and not a command.
 pub fn check_name(name: &str) -> Result<(), String> {
     let mut chars = name.chars();
     let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
     let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if first_ok && rest_ok && name.len() <= 32 {
+    if RESERVED.contains(&name) {
+        Err(format!(
+            "view name `{name}` is a command of the `:` line: name the view otherwise"
+        ))
+    } else if first_ok && rest_ok && name.len() <= 32 {
         Ok(())
     } else {
         Err(format!(
@@ -123,7 +130,15 @@ mod tests {
     #[test]
     fn a_view_name_must_be_typeable_after_a_colon() {
         assert!(check_name("after-hours_2").is_ok());
-        for bad in ["", "2fa", "my view", "x:y", &"v".repeat(33)] {
+        for bad in [
+            "",
+            "2fa",
+            "my view",
+            "x:y",
+            &"v".repeat(33),
+            "page",
+            "views",
+        ] {
             assert!(check_name(bad).is_err(), "{bad:?}");
         }
     }

@@ -192,3 +192,13 @@ impl App {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_command_is_a_name_no_view_may_take() {
+        for c in super::COMMANDS {
+            assert!(crate::config::views::RESERVED.contains(c), "{c}");
+        }
+    }
+}
