@@ -65,6 +65,9 @@ async fn local_terms_select_exactly_what_the_dump_says() {
         .as_str()
         .unwrap()
         .to_string();
+    // One instant for the query and the truth: `now-3d` read twice can fall either side of
+    // a session's login time on a slow run.
+    let since = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(72);
     let cases: Vec<(Vec<String>, Truth)> = vec![
         (
             vec!["country=US".into()],
@@ -113,15 +116,15 @@ async fn local_terms_select_exactly_what_the_dump_says() {
             vec![
                 "email~a".into(),
                 "vpn=false".into(),
-                "created>now-3d".into(),
+                format!("created>{since}"),
             ],
-            Box::new(|s| {
+            Box::new(move |s| {
                 let recent = s["created_at"]
                     .as_str()
                     .unwrap()
                     .parse::<jiff::Timestamp>()
                     .unwrap()
-                    > jiff::Timestamp::now() - jiff::SignedDuration::from_hours(72);
+                    > since;
                 s["email"].as_str().unwrap().contains('a')
                     && intel(s).is_some()
                     && !flag(s, "/ip_intel/is_vpn")
