@@ -88,25 +88,25 @@ pub async fn run(ctx: &Ctx, args: WatchArgs) -> Result<(), CliError> {
             sig = signals.next() => break End::Signal(sig),
             polled = poll(&client, &mut tail, &mut matcher) => polled,
         };
-        let wait = match polled {
-            Ok(mut fresh) => {
-                let left = args.count.map(|n| n - printed);
-                if let Some(left) = left {
-                    fresh.truncate(usize::try_from(left).unwrap_or(usize::MAX));
-                }
-                writer.set_now(Timestamp::now());
-                writer.batch(&fresh)?;
-                printed += fresh.len() as u64;
-                if args.count.is_some_and(|n| printed >= n) {
-                    // Sessions after the last one printed were not shown: resume there.
-                    resume = fresh.last().map(|s| s.created_at).or(resume);
-                    break End::Count;
-                }
-                resume = tail.newest();
-                backoff.after(!fresh.is_empty())
-            }
-            Err(e) if gives_up(&e) => return Err(CliError::from(e)),
-            Err(e) => {
+        // The pages read before a failed one are printed too: the tail already counts
+        // them as seen, so the next poll would not list them again.
+        let Polled { mut fresh, failed } = polled;
+        if let Some(left) = args.count.map(|n| n - printed) {
+            fresh.truncate(usize::try_from(left).unwrap_or(usize::MAX));
+        }
+        writer.set_now(Timestamp::now());
+        writer.batch(&fresh)?;
+        printed += fresh.len() as u64;
+        if args.count.is_some_and(|n| printed >= n) {
+            // Sessions after the last one printed were not shown: resume there.
+            resume = fresh.last().map(|s| s.created_at).or(resume);
+            break End::Count;
+        }
+        resume = tail.newest();
+        let wait = match failed {
+            None => backoff.after(!fresh.is_empty()),
+            Some(e) if gives_up(&e) => return Err(CliError::from(e)),
+            Some(e) => {
                 let wait = backoff
                     .after(false)
                     .max(e.retry_after().unwrap_or_default());
@@ -179,25 +179,38 @@ async fn newest(client: &Client, query: &Query) -> Result<Option<Timestamp>, Cli
     Ok(resp.result.sessions.first().map(|s| s.created_at))
 }
 
+/// What one poll found: the new sessions the local terms accept, from every page read,
+/// and the failure that ended it early, if one did.
+struct Polled {
+    fresh: Vec<crate::authn::model::Session>,
+    failed: Option<crate::authn::Error>,
+}
+
 /// One poll: every page of sessions created since the newest seen (less the overlap),
 /// keeping those not reported before that the local terms accept.
-async fn poll(
-    client: &Client,
-    tail: &mut Tail,
-    matcher: &mut Matcher,
-) -> Result<Vec<crate::authn::model::Session>, crate::authn::Error> {
+async fn poll(client: &Client, tail: &mut Tail, matcher: &mut Matcher) -> Polled {
     let mut pages =
         std::pin::pin!(client.pages(ListScope::Service, tail.request(COLLECT_PAGE_SIZE)));
     let mut fresh = Vec::new();
     while let Some(page) = pages.next().await {
-        let page = page.map_err(|p| p.error)?;
-        fresh.extend(
-            tail.take(page.result.sessions)
-                .into_iter()
-                .filter(|s| matcher.matches(s)),
-        );
+        match page {
+            Ok(page) => fresh.extend(
+                tail.take(page.result.sessions)
+                    .into_iter()
+                    .filter(|s| matcher.matches(s)),
+            ),
+            Err(p) => {
+                return Polled {
+                    fresh,
+                    failed: Some(p.error),
+                };
+            }
+        }
     }
-    Ok(fresh)
+    Polled {
+        fresh,
+        failed: None,
+    }
 }
 
 /// SIGINT, SIGTERM and SIGHUP as one stream of their names.
