@@ -56,18 +56,11 @@ fn listed(out_text: &str) -> Option<Vec<String>> {
 
 /// The binary with the hermetic env of `env`, stdout and stderr as given.
 fn command(env: &Env, base_url: &str, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_authtop"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("AUTHTOP_") || k.starts_with("PANGEA_") || k == "NO_COLOR" {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("HOME", env.dir.path())
-        .env("AUTHTOP_STATE_DIR", env.state_dir())
-        .env("AUTHTOP_CONFIG", env.config_path())
-        .args(args)
-        .args(["--base-url", base_url, "--token", &env.token])
-        .stdin(Stdio::null());
+    let mut all: Vec<String> = args.iter().map(ToString::to_string).collect();
+    all.extend(["--base-url".into(), base_url.to_string()]);
+    all.extend(["--token".into(), env.token.clone()]);
+    let mut cmd = env.command(&all);
+    cmd.stdin(Stdio::null());
     cmd
 }
 

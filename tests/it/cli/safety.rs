@@ -205,18 +205,11 @@ async fn a_listing_that_repeats_a_cursor_exits_non_zero_as_incomplete() {
 
 /// Starts the binary like `Env::run` does, but without waiting, so a signal can reach it.
 fn spawn(env: &Env, args: &[&str]) -> Child {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("authtop"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("AUTHTOP_") || k.starts_with("PANGEA_") || k == "NO_COLOR" {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("HOME", env.dir.path())
-        .env("AUTHTOP_STATE_DIR", env.state_dir())
-        .env("AUTHTOP_CONFIG", env.config_path())
-        .args(args)
-        .args(["--base-url", &env.base_url, "--token", &env.token])
-        .stdin(Stdio::null())
+    let mut all: Vec<String> = args.iter().map(ToString::to_string).collect();
+    all.extend(["--base-url".into(), env.base_url.clone()]);
+    all.extend(["--token".into(), env.token.clone()]);
+    let mut cmd = env.command(&all);
+    cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     cmd.spawn().unwrap()

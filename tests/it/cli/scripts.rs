@@ -57,18 +57,10 @@ async fn query_words_it_cannot_mean_are_usage_errors_and_nothing_is_sent() {
 fn sh(env: &Env, script: &str) -> String {
     let token_file = env.dir.path().join("service-token");
     write_private(&token_file, &env.token);
-    let mut cmd = std::process::Command::new("/bin/sh");
-    for (k, _) in std::env::vars() {
-        if k.starts_with("AUTHTOP_") || k.starts_with("PANGEA_") || k == "NO_COLOR" {
-            cmd.env_remove(k);
-        }
-    }
+    let mut cmd = env.hermetic(std::process::Command::new("/bin/sh"));
     let bin = assert_cmd::cargo::cargo_bin!("authtop");
     let out = cmd
         .current_dir(env.dir.path())
-        .env("HOME", env.dir.path())
-        .env("AUTHTOP_STATE_DIR", env.state_dir())
-        .env("AUTHTOP_CONFIG", env.config_path())
         .env(
             "AUTHTOP",
             format!(

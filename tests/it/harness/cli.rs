@@ -178,7 +178,16 @@ impl Env {
     /// The binary with `args` and only the hermetic environment: this env's home, state
     /// folder and config file, no `AUTHTOP_*`, `PANGEA_*` or `NO_COLOR` from the caller.
     pub(crate) fn command(&self, args: &[String]) -> std::process::Command {
-        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("authtop"));
+        let mut cmd = self.hermetic(std::process::Command::new(assert_cmd::cargo::cargo_bin!(
+            "authtop"
+        )));
+        cmd.args(args);
+        cmd
+    }
+
+    /// `cmd` with only the hermetic environment: this env's home, state folder and config
+    /// file, no `AUTHTOP_*`, `PANGEA_*` or `NO_COLOR` from the caller.
+    pub(crate) fn hermetic(&self, mut cmd: std::process::Command) -> std::process::Command {
         for (k, _) in std::env::vars() {
             if k.starts_with("AUTHTOP_") || k.starts_with("PANGEA_") || k == "NO_COLOR" {
                 cmd.env_remove(k);
@@ -186,8 +195,7 @@ impl Env {
         }
         cmd.env("HOME", self.dir.path())
             .env("AUTHTOP_STATE_DIR", self.state_dir())
-            .env("AUTHTOP_CONFIG", self.config_path())
-            .args(args);
+            .env("AUTHTOP_CONFIG", self.config_path());
         cmd
     }
 
