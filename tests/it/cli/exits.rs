@@ -3,7 +3,7 @@
 //! changing nothing about the outcome, a throttling or silent server, `--deadline` and
 //! the breaker, and an audit log that a full disk cannot tear.
 
-use crate::harness::cli::{Env, Out};
+use crate::harness::cli::{Env, Out, kill};
 use crate::harness::server::{Reply, Server, envelope};
 use authtop::emulator::Faults;
 use std::collections::BTreeSet;
@@ -62,15 +62,6 @@ fn command(env: &Env, base_url: &str, args: &[&str]) -> Command {
     let mut cmd = env.command(&all);
     cmd.stdin(Stdio::null());
     cmd
-}
-
-fn kill(pid: u32, sig: &str) {
-    let ok = Command::new("kill")
-        .args([&format!("-{sig}"), &pid.to_string()])
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "kill -{sig} {pid}");
 }
 
 /// Waits (bounded) until `path` holds at least `n` lines of `phase`.

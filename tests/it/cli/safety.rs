@@ -2,10 +2,10 @@
 //! is refused, `--all` and `--max` behave, a signal mid-run leaves outcome lines equal to
 //! what the server ended, a full disk stops the run, and "not found" is an error.
 
-use crate::harness::cli::{Env, envelope, scripted, session_json};
+use crate::harness::cli::{Env, envelope, kill, scripted, session_json};
 use authtop::emulator::Faults;
 use std::collections::BTreeSet;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 fn outcome_lines(env: &Env) -> Vec<serde_json::Value> {
@@ -213,15 +213,6 @@ fn spawn(env: &Env, args: &[&str]) -> Child {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     cmd.spawn().unwrap()
-}
-
-fn kill(pid: u32, sig: &str) {
-    let ok = Command::new("kill")
-        .args([&format!("-{sig}"), &pid.to_string()])
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "kill -{sig} {pid}");
 }
 
 /// Waits (bounded) until the audit log holds `n` outcome lines.

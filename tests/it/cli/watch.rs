@@ -53,12 +53,7 @@ impl Watch {
 
     /// Sends `sig` and waits for the exit: code, the lines printed, stderr.
     async fn stop(self, sig: &str) -> (i32, Vec<Value>, String) {
-        let ok = std::process::Command::new("kill")
-            .args([&format!("-{sig}"), &self.child.id().to_string()])
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "kill -{sig}");
+        crate::harness::cli::kill(self.child.id(), sig);
         self.finish().await
     }
 

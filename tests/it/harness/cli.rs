@@ -220,6 +220,16 @@ impl Env {
     }
 }
 
+/// Sends signal `sig` (`INT`, `TERM`, `HUP`) to process `pid`, which the test started.
+pub(crate) fn kill(pid: u32, sig: &str) {
+    let ok = std::process::Command::new("kill")
+        .args([&format!("-{sig}"), &pid.to_string()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "kill -{sig} {pid}");
+}
+
 /// Writes a private file (mode 0600), as token files must be.
 pub(crate) fn write_private(path: &std::path::Path, text: &str) {
     std::fs::write(path, text).unwrap();
