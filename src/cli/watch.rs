@@ -54,8 +54,9 @@ pub async fn run(ctx: &Ctx, args: WatchArgs) -> Result<(), CliError> {
     let after = match since {
         Some(t) => Some(t),
         // The newest session the server already has marks "new": the server's clock,
-        // not this machine's, decides what was created after the start.
-        None => newest(&client, &query).await?.or(Some(started)),
+        // not this machine's, decides what was created after the start. With none, every
+        // session the server lists from now on is new, whatever either clock says.
+        None => newest(&client, &query).await?,
     };
     let mut tail = Tail::new(query.server.clone(), after);
     let mut matcher = Matcher::new(&query.local);
