@@ -138,7 +138,7 @@ pub async fn invalidate(ctx: &Ctx, args: InvalidateArgs) -> Result<(), CliError>
         args.run.from_ids.as_deref(),
         kind.id_kind(),
     )?;
-    let client = ctx.client()?;
+    let client = ctx.service_client("sessions invalidate")?;
     expect_host(&args.run, &client)?;
     if let Some(ids) = ids {
         guard::max(ids.len(), args.run.max).map_err(refused)?;
@@ -180,7 +180,7 @@ pub async fn logout(ctx: &Ctx, args: LogoutArgs) -> Result<(), CliError> {
     ctx.refuse_if_read_only("sessions logout")?;
     let kind = Verb::Logout;
     let ids = given_ids(&args.user_ids, args.run.from_ids.as_deref(), kind.id_kind())?;
-    let client = ctx.client()?;
+    let client = ctx.service_client("sessions logout")?;
     expect_host(&args.run, &client)?;
     let targets = match (ids, &args.email) {
         (Some(ids), _) => Some(ids.into_iter().map(Target::id).collect::<Vec<_>>()),

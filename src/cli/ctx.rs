@@ -26,6 +26,19 @@ impl Ctx {
         Client::new(cfg.clone()).map_err(CliError::from)
     }
 
+    /// A client for the project-wide endpoints (`/v2/session/*`), or a usage error before
+    /// anything is sent when the token in force is a client token, which the server would
+    /// refuse there.
+    pub fn service_client(&self, what: &str) -> Result<Client, CliError> {
+        let cfg = self.settings.client_config()?;
+        if cfg.has_client_token() {
+            return Err(CliError::usage(format!(
+                "`{what}` calls the project-wide session endpoints, which a client token (pcl_…) may not call: use a service token (pts_…); a client token serves `authtop client …`, `authtop token check` and the TUI's My sessions and Token tabs (nothing was sent)"
+            )));
+        }
+        Client::new(cfg.clone()).map_err(CliError::from)
+    }
+
     /// Exit 7 before any request when the profile is read-only.
     pub fn refuse_if_read_only(&self, what: &str) -> Result<(), CliError> {
         if self.settings.read_only {

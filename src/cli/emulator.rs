@@ -151,6 +151,7 @@ fn write_tokens(emu: &RunningEmulator, path: &PathBuf, all: usize) -> Result<usi
     let doc = json!({
         "base_url": emu.base_url(),
         "service_token": emu.service_token().expose(),
+        "client_token": emu.client_token().expose(),
         "users_held": held,
         "users_total": all,
         "note": format!(
@@ -216,10 +217,15 @@ pub async fn run(args: EmulatorArgs) -> Result<(), CliError> {
     }
     let mut out = std::io::stdout().lock();
     // The one place a token is shown on purpose: this is a local test server and
-    // clients need its service token.
+    // clients need its tokens.
     writeln!(out, "authtop emulator listening")?;
     writeln!(out, "base URL:      {}", emu.base_url())?;
     writeln!(out, "service token: {}", emu.service_token().expose())?;
+    writeln!(
+        out,
+        "client token:  {} (client endpoints only)",
+        emu.client_token().expose()
+    )?;
     writeln!(
         out,
         "sessions:      {} (seed {}); Ctrl-c stops",

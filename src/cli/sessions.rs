@@ -138,7 +138,10 @@ pub async fn list(ctx: &Ctx, scope: ListScope, args: ListArgs) -> Result<(), Cli
     }
     // Every format shows each session's device.
     investigate::device::warm_up();
-    let client = ctx.client()?;
+    let client = match scope {
+        ListScope::Service => ctx.service_client("sessions list")?,
+        ListScope::Client(_) => ctx.client()?,
+    };
     // A whole result (every page, or every page checked against local terms) is read in
     // the largest pages the server hands out: fewer round trips, whatever the display size.
     let size = args.size.unwrap_or(if query.has_local() || args.all {

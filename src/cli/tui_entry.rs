@@ -23,33 +23,27 @@ pub fn options(settings: Settings, log_filter: Option<String>) -> Result<TuiOpti
     {
         return Err(CliError::usage(format!("no user token: {problem}")));
     }
-    let mut opts = TuiOptions::demo();
-    if let Some(client) = settings.client {
-        opts.client = Some(client);
-        opts.demo = false;
-        opts.profile = settings.profile;
-        opts.user_token = settings.user_token;
-        opts.refresh_token = settings.refresh_token;
-        opts.token_file = settings.token_file;
-    }
-    opts.read_only = settings.read_only;
-    opts.concurrency = settings.concurrency;
-    opts.walk_window = settings.walk_window;
-    opts.audit_log = Some(settings.audit_log);
-    opts.page_size = settings.page_size;
-    opts.auto_reload = settings.auto_reload;
-    opts.rewalk_after = settings.rewalk_after;
-    opts.export_dir = settings.export_dir;
-    opts.key_overrides = settings.key_overrides;
-    opts.theme = settings.theme;
-    opts.views = settings.views;
-    opts.color = settings.color.enabled(
+    let color = settings.color.enabled(
         std::io::IsTerminal::is_terminal(&std::io::stdout()),
         crate::color::ColorEnv::from_process(),
     );
-    if let Some(filter) = log_filter {
-        opts.log_filter = filter;
+    let demo = settings.client.is_none();
+    let mut settings = settings;
+    if demo {
+        settings.profile = "demo".into();
+        settings.user_token = None;
+        settings.refresh_token = None;
+        settings.token_file = None;
     }
+    let opts = TuiOptions {
+        settings,
+        demo,
+        log_filter: log_filter.unwrap_or_else(|| "info".into()),
+        color,
+        fresh: false,
+        profiles: Vec::new(),
+        switcher: None,
+    };
     Ok(opts)
 }
 
@@ -73,7 +67,7 @@ pub fn switcher(inputs: Inputs) -> ProfileSwitch {
         inputs.profile = Some(Given::flag(name.to_string()));
         let settings = crate::config::resolve(&inputs).map_err(|e| e.to_string())?;
         let opts = options(settings, None).map_err(|e| e.to_string())?;
-        if opts.client.is_none() {
+        if opts.settings.client.is_none() {
             return Err(format!("profile {name} names no server"));
         }
         Ok(opts)
@@ -86,16 +80,16 @@ pub async fn run_tui(settings: Settings, memory: Memory) -> Result<(), CliError>
     let mut opts = options(settings, filter)?;
     opts.fresh = memory.fresh;
     opts.profiles = memory.profiles;
-    if opts.client.is_some() {
+    if !opts.demo {
         opts.switcher = Some(switcher(memory.inputs));
     }
-    let demo = if opts.client.is_none() {
-        let demo = crate::demo::start(opts.demo_user_token_life)
+    let demo = if opts.demo {
+        let demo = crate::demo::start(crate::config::defaults::DEMO_TOKEN_LIFE)
             .await
             .map_err(|e| CliError::other(format!("cannot start the demo emulator: {e}")))?;
-        opts.client = Some(demo.client.clone());
-        opts.user_token.clone_from(&demo.user_token);
-        opts.refresh_token.clone_from(&demo.refresh_token);
+        opts.settings.client = Some(demo.client.clone());
+        opts.settings.user_token.clone_from(&demo.user_token);
+        opts.settings.refresh_token.clone_from(&demo.refresh_token);
         Some(demo)
     } else {
         None
@@ -177,9 +171,10 @@ mod tests {
         };
         let s = resolve_with(&inputs, None, None, &no_env).unwrap();
         let o = options(s, None).unwrap();
-        assert!(o.client.is_none());
-        assert_eq!(o.token_file, None);
-        assert_eq!(o.concurrency, 3);
+        assert!(o.demo);
+        assert!(o.settings.client.is_none());
+        assert_eq!(o.settings.token_file, None);
+        assert_eq!(o.settings.concurrency, 3);
         assert_eq!(o.log_filter, "info");
     }
 
@@ -216,12 +211,14 @@ mod tests {
         };
         let s = resolve_with(&inputs, None, Some(file), &no_env).unwrap();
         let o = options(s, Some("debug".into())).unwrap();
-        assert_eq!(o.client.unwrap().base_url, "http://127.0.0.1:9");
-        assert_eq!(o.profile, "work");
-        assert!(o.read_only);
-        assert_eq!(o.page_size, 20);
-        assert!(o.user_token.is_some());
-        assert_eq!(o.key_overrides["quit"], vec!["x".to_string()]);
+        assert!(!o.demo);
+        let s = &o.settings;
+        assert_eq!(s.client.as_ref().unwrap().base_url, "http://127.0.0.1:9");
+        assert_eq!(s.profile, "work");
+        assert!(s.read_only);
+        assert_eq!(s.page_size, 20);
+        assert!(s.user_token.is_some());
+        assert_eq!(s.key_overrides["quit"], vec!["x".to_string()]);
         assert_eq!(o.log_filter, "debug");
     }
 }

@@ -97,7 +97,7 @@ pub async fn run(ctx: &Ctx, args: UsersArgs) -> Result<(), CliError> {
         return sessions::explain(ctx, &query);
     }
     crate::investigate::device::warm_up();
-    let client = ctx.client()?;
+    let client = ctx.service_client("sessions users")?;
     let req = SessionListRequest {
         filter: (!query.server.is_empty()).then(|| query.server.clone()),
         last: None,

@@ -50,7 +50,7 @@ pub async fn run(ctx: &Ctx, args: WatchArgs) -> Result<(), CliError> {
         return explain(ctx, &query);
     }
     investigate::device::warm_up();
-    let client = ctx.client()?;
+    let client = ctx.service_client("sessions watch")?;
     let after = match since {
         Some(t) => Some(t),
         // The newest session the server already has marks "new": the server's clock,

@@ -19,68 +19,28 @@ pub mod worker;
 pub use error::TuiError;
 
 use crate::audit::AuditLog;
-use crate::authn::{Client, ClientConfig, Secret};
-use crate::config::defaults;
-use std::collections::BTreeMap;
+use crate::authn::{Client, Secret};
+use crate::config::Settings;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Everything the TUI needs; built by the CLI from flags, env and profile.
+/// Everything the TUI needs: the resolved settings as one value, and what only a terminal
+/// session has (demo mode, colour, the log filter, profile switching).
 #[derive(Debug, Clone)]
 pub struct TuiOptions {
-    /// Where to connect; None until the entry has started the demo (see [`crate::demo`]).
-    pub client: Option<ClientConfig>,
+    /// The resolved settings; in demo mode their server and tokens are the demo's.
+    pub settings: Settings,
     /// The server is the demo emulator (shown in the header).
     pub demo: bool,
-    /// Profile name, shown and audited.
-    pub profile: String,
-    /// Hide destructive actions.
-    pub read_only: bool,
-    /// The user's active token, for My sessions and the Token tab.
-    pub user_token: Option<Secret>,
-    /// The refresh token of the same session.
-    pub refresh_token: Option<Secret>,
-    /// Where the token pair lives; rewritten after each refresh.
-    pub token_file: Option<PathBuf>,
-    /// Bulk concurrency.
-    pub concurrency: usize,
-    /// Pages in flight at most in a walk that needs no order.
-    pub walk_window: usize,
-    /// Audit log path; None = `audit.jsonl` in the state folder.
-    pub audit_log: Option<PathBuf>,
-    /// Log file path; None = `authtop.log` in the state folder.
-    pub log_file: Option<PathBuf>,
-    /// tracing `EnvFilter` directive.
+    /// tracing `EnvFilter` directive for the log file.
     pub log_filter: String,
-    /// Reload the visible page this often.
-    pub auto_reload: Option<Duration>,
-    /// Walk a query with local terms again on the timer only once its walk is this old.
-    pub rewalk_after: Option<Duration>,
-    /// Rows per page.
-    pub page_size: u32,
-    /// Where exports go; None is `exports` in the state folder.
-    pub export_dir: Option<std::path::PathBuf>,
-    /// Refresh when this fraction of the token's life remains...
-    pub refresh_fraction: f64,
-    /// ...or this much time, whichever comes first.
-    pub refresh_margin: Duration,
-    /// Key overrides: action name to key specs (empty list unbinds).
-    pub key_overrides: BTreeMap<String, Vec<String>>,
-    /// The `[theme]` colours.
-    pub theme: crate::config::ThemeConfig,
     /// Colour is on (from `--color`, `NO_COLOR`, `TERM=dumb`).
     pub color: bool,
-    /// Demo mode: life of the demo user's token (the `AUTHTOP_DEMO_TOKEN_LIFE` env var wins).
-    pub demo_user_token_life: Duration,
-
-    // Remembering, and switching profiles.
     /// Start clean: neither restore nor save the last query, order and tab (`--fresh`).
     pub fresh: bool,
     /// The config file's profile names, for `:profile`.
     pub profiles: Vec<String>,
-    /// Saved views (`[views]` over the shipped ones), for `:views` and `:NAME`.
-    pub views: Vec<crate::config::views::View>,
     /// Resolves another profile's options by the command line's rules (None: no switching).
     pub switcher: Option<ProfileSwitch>,
 }
@@ -95,40 +55,6 @@ pub struct ProfileSwitch(pub Arc<ResolveProfile>);
 impl std::fmt::Debug for ProfileSwitch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ProfileSwitch")
-    }
-}
-
-impl TuiOptions {
-    /// All defaults, no client: demo mode.
-    pub fn demo() -> Self {
-        Self {
-            client: None,
-            demo: true,
-            profile: "demo".into(),
-            read_only: false,
-            user_token: None,
-            refresh_token: None,
-            token_file: None,
-            concurrency: defaults::CONCURRENCY,
-            walk_window: defaults::WALK_WINDOW,
-            audit_log: None,
-            log_file: None,
-            log_filter: "info".into(),
-            auto_reload: Some(defaults::AUTO_RELOAD),
-            rewalk_after: Some(defaults::REWALK_AFTER),
-            page_size: defaults::PAGE_SIZE,
-            export_dir: None,
-            refresh_fraction: defaults::REFRESH_FRACTION,
-            refresh_margin: defaults::REFRESH_MARGIN,
-            key_overrides: BTreeMap::new(),
-            demo_user_token_life: defaults::DEMO_TOKEN_LIFE,
-            theme: crate::config::ThemeConfig::default(),
-            color: true,
-            fresh: false,
-            profiles: Vec::new(),
-            views: crate::config::views::merged(&BTreeMap::new()),
-            switcher: None,
-        }
     }
 }
 
@@ -177,13 +103,13 @@ struct Connection {
 }
 
 fn connect(opts: &TuiOptions) -> Result<Connection, TuiError> {
-    let mut config = opts.client.clone().ok_or(TuiError::NoServer)?;
+    let mut config = opts.settings.client.clone().ok_or(TuiError::NoServer)?;
     config.on_retry = Some(worker::retry_hook());
     let client = Client::new(config).map_err(TuiError::Client)?;
     Ok(Connection {
         client,
-        user_token: opts.user_token.clone(),
-        refresh_token: opts.refresh_token.clone(),
+        user_token: opts.settings.user_token.clone(),
+        refresh_token: opts.settings.refresh_token.clone(),
     })
 }
 
@@ -214,16 +140,10 @@ pub async fn run(opts: TuiOptions) -> Result<Quit, TuiError> {
     // The DEVICE column parses User-Agents as pages arrive; the rules compile meanwhile.
     crate::investigate::device::warm_up();
     let state = crate::config::paths::state_dir();
-    let log_path = opts
-        .log_file
-        .clone()
-        .unwrap_or_else(|| state.join("authtop.log"));
+    let log_path = state.join("authtop.log");
     crate::config::paths::narrow_state_dir();
     let log_guard = init_logging(&log_path, &opts.log_filter)?;
-    let audit_path = opts
-        .audit_log
-        .clone()
-        .unwrap_or_else(|| state.join("audit.jsonl"));
+    let audit_path = opts.settings.audit_log.clone();
     let audit = Arc::new(
         AuditLog::open(&audit_path).map_err(|source| TuiError::File {
             what: "open the audit log",
@@ -232,9 +152,9 @@ pub async fn run(opts: TuiOptions) -> Result<Quit, TuiError> {
         })?,
     );
     tracing::info!(
-        profile = %opts.profile,
+        profile = %opts.settings.profile,
         demo = opts.demo,
-        read_only = opts.read_only,
+        read_only = opts.settings.read_only,
         "starting the TUI"
     );
 
@@ -256,13 +176,13 @@ pub async fn run(opts: TuiOptions) -> Result<Quit, TuiError> {
         }
         let handle = worker::spawn(worker::WorkerContext {
             client: conn.client,
-            profile: opts.profile.clone(),
+            profile: opts.settings.profile.clone(),
             user_token: conn.user_token,
             refresh_token: conn.refresh_token,
-            token_file: opts.token_file.clone(),
+            token_file: opts.settings.token_file.clone(),
             audit: audit.clone(),
-            concurrency: opts.concurrency,
-            walk_window: opts.walk_window,
+            concurrency: opts.settings.concurrency,
+            walk_window: opts.settings.walk_window,
         });
         let mut handle = handle;
         ledgers.push(Arc::clone(&handle.ledger));
@@ -278,7 +198,7 @@ pub async fn run(opts: TuiOptions) -> Result<Quit, TuiError> {
         )
         .await;
         if !opts.fresh
-            && let Err(e) = memory::save_recall(&state, &opts.profile, &app.recall())
+            && let Err(e) = memory::save_recall(&state, &opts.settings.profile, &app.recall())
         {
             tracing::warn!(error = %e, "query, order and tab not remembered");
         }
@@ -294,7 +214,11 @@ pub async fn run(opts: TuiOptions) -> Result<Quit, TuiError> {
         };
         match resolved {
             Ok(next) => {
-                tracing::info!(from = %opts.profile, to = %next.profile, "profile switched");
+                tracing::info!(
+                    from = %opts.settings.profile,
+                    to = %next.settings.profile,
+                    "profile switched"
+                );
                 let (fresh, profiles, switcher) =
                     (opts.fresh, opts.profiles.clone(), opts.switcher.clone());
                 opts = next;
@@ -399,45 +323,51 @@ mod screen {
         demo: bool,
     ) -> (App, Vec<Command>) {
         let state = crate::config::paths::state_dir();
-        let (keymap, warnings) = Keymap::with_overrides(&opts.key_overrides);
+        let settings = &opts.settings;
+        let (keymap, warnings) = Keymap::with_overrides(&settings.key_overrides);
         for w in &warnings {
             tracing::warn!(warning = %w, "key override ignored");
         }
-        let (theme, theme_warnings) = Theme::from_config(&opts.theme, opts.color);
+        let (theme, theme_warnings) = Theme::from_config(&settings.theme, opts.color);
         for w in &theme_warnings {
             tracing::warn!(warning = %w, "theme colour ignored");
         }
         let init = AppInit {
-            profile: opts.profile.clone(),
+            profile: settings.profile.clone(),
             host: host.to_owned(),
             demo,
-            read_only: opts.read_only,
+            read_only: settings.read_only,
             has_user_token: user_token.is_some(),
             has_refresh_token,
-            has_service: true,
+            // A client token lists only its user's sessions: the project-wide tabs say why
+            // they are empty instead of showing the server's refusal.
+            has_service: settings
+                .client
+                .as_ref()
+                .is_none_or(|c| !c.has_client_token()),
             token_mask: user_token.map(Secret::masked),
-            auto_reload: opts.auto_reload,
-            rewalk_after: opts.rewalk_after,
+            auto_reload: settings.auto_reload,
+            rewalk_after: settings.rewalk_after,
             refresh_policy: RefreshPolicy {
-                fraction: opts.refresh_fraction,
-                margin: opts.refresh_margin,
+                fraction: crate::config::defaults::REFRESH_FRACTION,
+                margin: crate::config::defaults::REFRESH_MARGIN,
                 auto: has_refresh_token,
             },
-            page_size: opts.page_size,
+            page_size: settings.page_size,
             keymap,
             theme,
             columns: crate::tui::prefs::load_columns(
                 &crate::config::paths::state_dir(),
-                &opts.profile,
+                &settings.profile,
             ),
             in_tmux: std::env::var_os("TMUX").is_some_and(|v| !v.is_empty()),
             profiles: opts.profiles.clone(),
-            views: opts.views.clone(),
-            history: crate::tui::memory::load_history(&state, &opts.profile),
+            views: settings.views.clone(),
+            history: crate::tui::memory::load_history(&state, &settings.profile),
             recall: (!opts.fresh)
-                .then(|| crate::tui::memory::load_recall(&state, &opts.profile))
+                .then(|| crate::tui::memory::load_recall(&state, &settings.profile))
                 .flatten(),
-            export_dir: opts
+            export_dir: settings
                 .export_dir
                 .clone()
                 .unwrap_or_else(|| crate::config::paths::state_dir().join("exports")),

@@ -66,6 +66,13 @@ pub fn base_url_from_domain(domain: &str) -> Result<String, Error> {
 }
 
 impl ClientConfig {
+    /// The Bearer is a client token (`pcl_…`), which Pangea accepts on the client
+    /// endpoints only (spec 1.3); listing or ending other users' sessions needs a service
+    /// token.
+    pub fn has_client_token(&self) -> bool {
+        self.token.expose().starts_with("pcl_")
+    }
+
     /// Defaults: 5 s connect, 30 s request, 30 s poll deadline, 4 attempts, 16 MiB body cap.
     pub fn new(base_url: impl Into<String>, token: Secret) -> Self {
         Self {

@@ -150,6 +150,10 @@ impl RunningEmulator {
             &mut fastrand::Rng::with_seed(config.seed ^ 0x005e_51ce),
             "pts",
         );
+        let client_token = ids::new_id(
+            &mut fastrand::Rng::with_seed(config.seed ^ 0x00c1_1e47),
+            "pcl",
+        );
         let cfg = config.clone();
         let token = service_token.clone();
         let (store, seeded_at) = tokio::task::spawn_blocking(move || {
@@ -177,6 +181,7 @@ impl RunningEmulator {
             config.seed,
             base_url,
             service_token,
+            client_token,
         ));
         // Seeding a large store takes seconds on a busy machine; that time must not age the
         // data, so the clock starts at the instant the data describes.
@@ -210,6 +215,11 @@ impl RunningEmulator {
     /// The accepted service token.
     pub fn service_token(&self) -> Secret {
         Secret::new(self.shared.service_token.clone())
+    }
+
+    /// The accepted client token (`pcl_…`): the client endpoints only.
+    pub fn client_token(&self) -> Secret {
+        Secret::new(self.shared.client_token.clone())
     }
 
     /// Live tokens of the seeded sessions of the first `max_users` users.

@@ -160,8 +160,10 @@ pub struct Shared {
     warnings: Mutex<std::collections::VecDeque<String>>,
     /// `http://host:port`.
     pub base_url: String,
-    /// The accepted Bearer token.
+    /// The Bearer accepted on every endpoint.
     pub service_token: String,
+    /// The browser-safe Bearer accepted on the client endpoints only (spec 1.3).
+    pub client_token: String,
 }
 
 /// Locks `m`, recovering the data if a panicking thread poisoned it.
@@ -177,6 +179,7 @@ impl Shared {
         seed: u64,
         base_url: String,
         service_token: String,
+        client_token: String,
     ) -> Self {
         Self {
             store: Mutex::new(store),
@@ -188,6 +191,7 @@ impl Shared {
             warnings: Mutex::new(std::collections::VecDeque::new()),
             base_url,
             service_token,
+            client_token,
         }
     }
 
@@ -216,12 +220,19 @@ impl Shared {
         ids::new_id(&mut lock(&self.ids), "prq")
     }
 
-    fn authorized(&self, headers: &HeaderMap) -> bool {
-        headers
+    /// Whether the Bearer may call `endpoint`: the service token everywhere, the client
+    /// token only on `/v2/client/*`, as Pangea's browser client uses it.
+    fn authorized(&self, headers: &HeaderMap, endpoint: Endpoint) -> bool {
+        let bearer = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
-            .is_some_and(|t| t.trim() == self.service_token)
+            .map(str::trim);
+        match bearer {
+            Some(t) if t == self.service_token => true,
+            Some(t) if t == self.client_token => endpoint.is_client(),
+            _ => false,
+        }
     }
 
     fn respond(&self, request_id: &str, request_time: i64, answer: &Answer) -> Response {
@@ -345,7 +356,7 @@ async fn api(
 ) -> Response {
     let request_time = app.now();
     let request_id = app.request_id();
-    if !app.authorized(&headers) {
+    if !app.authorized(&headers, endpoint) {
         return app.respond(&request_id, request_time, &unauthorized());
     }
     let (delay, fault) = lock(&app.faults).draw();
@@ -400,10 +411,16 @@ async fn api(
 /// here, so a poll loop always converges.
 async fn poll(State(app): App, Path(id): Path<String>, headers: HeaderMap) -> Response {
     let request_time = app.now();
-    if !app.authorized(&headers) {
+    let mut pending = lock(&app.pending);
+    // A poll carries the rights of the call it polls: a client token cannot read the
+    // answer of a service call.
+    let allowed = pending
+        .get(&id)
+        .map_or(Endpoint::ClientList, |p| p.endpoint);
+    if !app.authorized(&headers, allowed) {
+        drop(pending);
         return app.respond(&app.request_id(), request_time, &unauthorized());
     }
-    let mut pending = lock(&app.pending);
     let Some(p) = pending.get_mut(&id) else {
         let a = Answer::new(Status::NotFound, "Request not found", Value::Null);
         drop(pending);

@@ -65,6 +65,14 @@ pub enum Endpoint {
 }
 
 impl Endpoint {
+    /// One of `/v2/client/*`, which a client token (`pcl_…`) may call.
+    pub fn is_client(self) -> bool {
+        !matches!(
+            self,
+            Endpoint::SessionList | Endpoint::SessionInvalidate | Endpoint::SessionLogout
+        )
+    }
+
     /// Every endpoint with its path.
     pub const ALL: [(Endpoint, &'static str); 8] = [
         (Endpoint::SessionList, "/v2/session/list"),

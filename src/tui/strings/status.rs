@@ -128,8 +128,7 @@ pub fn marks_title(n: usize, under: &str) -> String {
 }
 
 /// The Sessions tab without a service token.
-pub const NO_SERVICE_TOKEN: &str =
-    "No service token: set PANGEA_AUTHN_TOKEN and PANGEA_DOMAIN to list every session.";
+pub const NO_SERVICE_TOKEN: &str = "The token in force is a client token (pcl_…), which lists only your own sessions (My sessions, key 2). Every session of the project needs a service token (pts_…).";
 /// A table waiting for its page.
 pub const LOADING: &str = "loading…";
 /// An empty table without a query.

@@ -80,6 +80,71 @@ async fn client_list_shows_only_the_token_owners_sessions() {
     );
 }
 
+/// A client token (`pcl_…`, the browser-safe Bearer) is enough for a user's own
+/// sessions; a project-wide command with it is refused before anything is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_token_lists_the_users_own_sessions_and_nothing_project_wide() {
+    let env = Env::start(4, 16).await;
+    let (user, file) = user_with_two(&env);
+    let client_token = env.emu.client_token().expose().to_string();
+    env.remember(&client_token);
+    let with_client_token = |args: &[&str]| {
+        let mut all: Vec<String> = args.iter().map(ToString::to_string).collect();
+        all.extend(["--base-url".into(), env.base_url.clone()]);
+        all.extend(["--token".into(), client_token.clone()]);
+        all
+    };
+    let out = env
+        .run_raw(
+            with_client_token(&[
+                "client",
+                "list",
+                "--all",
+                "--token-file",
+                &file,
+                "-o",
+                "ids",
+            ]),
+            &[],
+        )
+        .await;
+    out.expect_code(0);
+    let mut listed: Vec<&str> = out.stdout.lines().collect();
+    let mut own: Vec<&str> = user
+        .sessions
+        .iter()
+        .map(|s| s.session_id.as_str())
+        .collect();
+    listed.sort_unstable();
+    own.sort_unstable();
+    assert_eq!(listed, own);
+
+    for args in [
+        &["sessions", "list"][..],
+        &["sessions", "users"],
+        &["sessions", "logout", &user.user_id, "--yes"],
+    ] {
+        let before = env.emu.request_count();
+        let out = env.run_raw(with_client_token(args), &[]).await;
+        out.expect_code(2);
+        assert!(
+            out.stderr.contains("client token (pcl_…)") && out.stderr.contains("nothing was sent"),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert_eq!(env.emu.request_count(), before, "{args:?} sent nothing");
+    }
+    assert_eq!(
+        env.emu
+            .tokens(usize::MAX)
+            .iter()
+            .find(|u| u.user_id == user.user_id)
+            .map(|u| u.sessions.len()),
+        Some(user.sessions.len()),
+        "the user's sessions are all still there"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_invalidate_then_logout() {
     let env = Env::start(4, 16).await;

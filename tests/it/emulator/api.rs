@@ -55,6 +55,70 @@ async fn bad_bearer_is_unauthorized_everywhere() {
     e.emu.shutdown().await;
 }
 
+#[tokio::test]
+async fn a_client_token_serves_the_client_endpoints_and_nothing_project_wide() {
+    let e = EmuHttp::small().await;
+    let client = e.emu.client_token().expose().to_owned();
+    assert!(client.starts_with("pcl_"), "a client token by its prefix");
+    let user = e.user_with_sessions(2);
+    let token = user.sessions[0].user_token.expose().to_owned();
+    let mine = e
+        .raw(
+            "/v2/client/session/list",
+            Some(&client),
+            &json!({ "token": token }).to_string(),
+        )
+        .await;
+    assert_eq!(
+        (mine.code, mine.status()),
+        (200, "Success"),
+        "{}",
+        mine.body
+    );
+    let listed = mine.result()["sessions"].as_array().unwrap();
+    assert_eq!(listed.len(), user.sessions.len());
+    assert!(
+        listed
+            .iter()
+            .all(|s| s["identity"] == user.user_id.as_str())
+    );
+    let check = e
+        .raw(
+            "/v2/client/token/check",
+            Some(&client),
+            &json!({ "token": token }).to_string(),
+        )
+        .await;
+    assert_eq!(check.status(), "Success", "{}", check.body);
+
+    // The project-wide endpoints refuse it as a bad Bearer, and nothing is ended.
+    for (path, body) in [
+        ("/v2/session/list", json!({})),
+        (
+            "/v2/session/invalidate",
+            json!({ "session_id": user.sessions[0].session_id }),
+        ),
+        ("/v2/session/logout", json!({ "user_id": user.user_id })),
+    ] {
+        let r = e.raw(path, Some(&client), &body.to_string()).await;
+        assert_eq!((r.code, r.status()), (401, "Unauthorized"), "{path}");
+        assert_envelope(&r);
+    }
+    let still = e
+        .raw(
+            "/v2/client/session/list",
+            Some(&client),
+            &json!({ "token": token }).to_string(),
+        )
+        .await;
+    assert_eq!(
+        still.result()["sessions"].as_array().unwrap().len(),
+        user.sessions.len(),
+        "the refused calls ended nothing"
+    );
+    e.emu.shutdown().await;
+}
+
 /// Path, raw body, and the `(code, source)` of every expected error.
 type Case = (&'static str, String, Vec<(&'static str, &'static str)>);
 

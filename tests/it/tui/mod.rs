@@ -2,6 +2,7 @@
 //! servers that never answer.
 
 mod app;
+mod client_token_pty;
 mod console;
 mod failures;
 mod investigate;

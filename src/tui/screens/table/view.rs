@@ -250,7 +250,9 @@ pub(crate) fn draw(app: &App, source: ListSource, frame: &mut Frame, area: Rect)
         return;
     }
     if source == ListSource::Sessions && !app.setup.has_service {
-        let msg = Paragraph::new(strings::NO_SERVICE_TOKEN).style(dim());
+        let msg = Paragraph::new(strings::NO_SERVICE_TOKEN)
+            .style(dim())
+            .wrap(ratatui::widgets::Wrap { trim: true });
         frame.render_widget(msg, table_area);
         return;
     }
