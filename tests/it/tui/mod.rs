@@ -4,6 +4,7 @@
 mod app;
 mod client_token_pty;
 mod console;
+mod console_pty;
 mod failures;
 mod investigate;
 mod keys;
