@@ -44,6 +44,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
             Tab::Token => screens::token::view::draw(app, frame, body),
             Tab::Users => screens::users::view::draw(app, frame, body),
             Tab::Insights => screens::insights::view::draw(app, frame, body),
+            Tab::Pulses => screens::pulses::view::draw(app, frame, body),
         }
     }
     status(app, frame, rows.status);
@@ -167,6 +168,7 @@ fn tabs(app: &App, frame: &mut Frame, area: Rect) {
         Tab::Token,
         Tab::Users,
         Tab::Insights,
+        Tab::Pulses,
     ];
     let upto = all.iter().position(|t| *t == last).unwrap_or(0);
     for tab in all.into_iter().take(upto + 1) {
@@ -176,6 +178,7 @@ fn tabs(app: &App, frame: &mut Frame, area: Rect) {
             Tab::Token => (Action::TabToken, "Token"),
             Tab::Users => (Action::TabUsers, "Users"),
             Tab::Insights => (Action::TabInsights, "Insights"),
+            Tab::Pulses => (Action::TabPulses, "Pulses"),
         };
         let key = if open.contains(&tab) {
             app.keymap().keys_label(action)
