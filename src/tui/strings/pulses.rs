@@ -5,7 +5,7 @@ pub const PULSES_SCOPE: &str = "every login in the project (the Sessions query d
 
 /// The chart's title, before the risky legend.
 pub fn pulse_chart_title(minutes: usize, peak: u64) -> String {
-    format!(" logins per minute, last {minutes} min, peak {peak} · ")
+    format!(" all logins per minute, last {minutes} min, peak {peak} · ")
 }
 
 /// The legend after the danger-coloured block in the chart's title.

@@ -1,4 +1,4 @@
-//! Drawing the Pulses tab: what it shows and the poll's state, the logins per minute
+//! Drawing the Pulses tab: the poll's state and what it shows, the logins per minute
 //! (the risky part of each minute in the danger colour), then the latest arrivals.
 
 use super::state::{Arrival, Minute};
@@ -39,7 +39,7 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect) {
 fn state_lines(app: &App) -> Vec<Line<'static>> {
     let p = app.pulses();
     let now = app.now();
-    let mut state = vec![Span::styled(strings::PULSES_SCOPE, dim()), Span::raw(" · ")];
+    let mut state = Vec::new();
     let when = if p.polling() {
         strings::POLLING.to_string()
     } else if let Some(at) = p.next_poll() {
@@ -52,6 +52,8 @@ fn state_lines(app: &App) -> Vec<Line<'static>> {
         state.push(Span::raw(" · "));
         state.push(Span::raw(strings::last_polled(&clock::ago(at, now))));
     }
+    state.push(Span::raw(" · "));
+    state.push(Span::styled(strings::PULSES_SCOPE, dim()));
     let mut lines = vec![Line::from(state)];
     if let Some(err) = p.error() {
         lines.push(Line::from(vec![
