@@ -156,6 +156,20 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn tabs(app: &App, frame: &mut Frame, area: Rect) {
+    // Roomy when it fits, else closer together; a tab that still does not fit is left
+    // out whole rather than cut.
+    let mut spans = tab_spans(app, true);
+    let width = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
+    if width(&spans) > usize::from(area.width) {
+        spans = tab_spans(app, false);
+    }
+    while width(&spans) > usize::from(area.width) {
+        spans.pop();
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn tab_spans(app: &App, roomy: bool) -> Vec<Span<'static>> {
     use crate::tui::keymap::Action;
     let mut spans = Vec::new();
     let open = app.tabs();
@@ -185,7 +199,11 @@ fn tabs(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             app.keys_label_withheld(action)
         };
-        let text = format!(" {key} {name} ");
+        let text = if roomy {
+            format!(" {key} {name} ")
+        } else {
+            format!("{key} {name}")
+        };
         if !open.contains(&tab) {
             spans.push(Span::styled(format!(" {text}"), dim()));
         } else if tab == app.tab() {
@@ -198,7 +216,7 @@ fn tabs(app: &App, frame: &mut Frame, area: Rect) {
         }
         spans.push(Span::raw(" "));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    spans
 }
 
 fn status(app: &App, frame: &mut Frame, area: Rect) {
