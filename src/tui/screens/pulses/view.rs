@@ -200,9 +200,17 @@ fn arrivals(app: &App, frame: &mut Frame, area: Rect) {
         .max(4);
     // Time, email and risk first; what is left goes to the place, then the device.
     let fixed = 8 + 1 + email_w + 1 + risk_w + 1;
+    let widest = |f: fn(&Arrival) -> Option<&str>| {
+        list.iter()
+            .map(|a| width(&crate::sanitize::clean(f(a).unwrap_or("—"))))
+            .max()
+            .unwrap_or(0)
+    };
     let rest = w.saturating_sub(fixed);
-    let loc_w = if rest >= 8 { rest.min(20) } else { 0 };
-    let dev_w = rest.saturating_sub(loc_w + 1).min(24);
+    let loc_w = widest(|a| a.location.as_deref()).clamp(8, 24);
+    let loc_w = if rest >= 8 { rest.min(loc_w) } else { 0 };
+    let dev_w = widest(|a| a.device.as_deref()).clamp(6, 36);
+    let dev_w = rest.saturating_sub(loc_w + 1).min(dev_w);
     let dev_w = if dev_w >= 6 { dev_w } else { 0 };
     let mut lines = vec![Line::styled(
         row_text(
