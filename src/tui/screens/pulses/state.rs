@@ -220,3 +220,59 @@ impl PulsesView {
         self.seen
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(secs: i64) -> Timestamp {
+        Timestamp::from_second(1_800_000_000 + secs).unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
+    fn login(id: &str, secs: i64) -> Session {
+        let mut s: Session = serde_json::from_value(serde_json::json!({
+            "id": id, "type": "session", "life": 60, "expire": at(secs + 3600).to_string(),
+            "identity": "pui_x", "email": "a@b.test", "profile": {},
+            "created_at": at(secs).to_string(),
+        }))
+        .expect("a session");
+        s.created_at = at(secs);
+        s
+    }
+
+    #[test]
+    fn minutes_before_the_first_poll_are_unknown_and_old_minutes_are_dropped() {
+        let mut v = PulsesView::default();
+        let start = at(0);
+        let _ = v.request(start);
+        let chart = v.chart(start, 200);
+        assert_eq!(chart.len(), 120, "two hours at most");
+        assert!(chart.iter().all(|(_, m)| m.is_some()));
+        // Three hours on: the first poll's window is past, its minutes forgotten.
+        v.take(vec![login("a", 60)], start);
+        assert_eq!(v.minutes.len(), 1);
+        let later = at(3 * 3600);
+        v.take(vec![login("b", 3 * 3600 - 30)], later);
+        assert_eq!(v.minutes.len(), 1, "{:?}", v.minutes);
+        let fresh = PulsesView::default();
+        assert!(fresh.chart(start, 3).iter().all(|(_, m)| m.is_none()));
+    }
+
+    #[test]
+    fn the_arrivals_keep_the_newest_and_the_selection_stays_within_them() {
+        let mut v = PulsesView::default();
+        let _ = v.request(at(0));
+        let many: Vec<Session> = (0..ARRIVALS_KEPT + 20)
+            .map(|i| login(&format!("s{i}"), i64::try_from(i).unwrap_or(0)))
+            .collect();
+        v.selected = 3;
+        v.take(many, at(0));
+        assert_eq!(v.arrivals.len(), ARRIVALS_KEPT);
+        assert_eq!(v.seen, (ARRIVALS_KEPT + 20) as u64);
+        assert_eq!(
+            v.arrivals.front().map(|a| a.session.id.as_str()),
+            Some(format!("s{}", ARRIVALS_KEPT + 19).as_str())
+        );
+        assert!(v.selected < ARRIVALS_KEPT);
+    }
+}
