@@ -314,3 +314,13 @@ fn a_poll_cut_at_its_page_limit_is_followed_by_another_at_once() {
     );
     the_poll(&app.update(Msg::Tick, at(1)));
 }
+
+#[test]
+fn a_sessions_key_on_the_pulses_tab_says_where_it_works() {
+    let mut app = app();
+    app.update(key('6'), now());
+    assert!(app.update(key('/'), now()).is_empty());
+    let said = app.flash().unwrap_or_default().to_string();
+    assert!(said.contains("Sessions tab, not on Pulses"), "{said}");
+    assert_eq!(app.tab(), Tab::Pulses);
+}
