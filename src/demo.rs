@@ -1,5 +1,5 @@
-//! Demo mode: an in-process emulator with seeded data, so authtop runs without a Pangea
-//! project. Started by the binary's entry before the TUI; the TUI only sees a server
+//! Demo mode: an in-process emulator with seeded data and logins arriving at a gentle
+//! rate, so authtop runs without a Pangea project. Started by the binary's entry before the TUI; the TUI only sees a server
 //! address and tokens, as it would for a real project.
 
 use crate::authn::{ClientConfig, Secret};
@@ -21,6 +21,10 @@ pub struct Demo {
     /// Its refresh token.
     pub refresh_token: Option<Secret>,
 }
+
+/// Logins a second arriving while the demo runs: one every three seconds or so, with the
+/// seed's mix of users, places, devices and risk, so the Pulses tab is alive out of the box.
+pub const DEMO_LOGIN_RATE: f64 = 0.3;
 
 /// Life of the seeded sessions' active tokens: longer than any demo runs, so their
 /// intelligence (carried by the active token, as Pangea does) stays on screen.
@@ -51,8 +55,13 @@ pub async fn start(default_life: Duration) -> std::io::Result<Demo> {
     if let Some(refresh) = &first_refresh {
         emulator.refresh(refresh);
     }
-    let client = ClientConfig::new(emulator.base_url(), emulator.service_token());
+    // Started after the demo user's sessions were read, so "the first user's first
+    // session" is the seeded one whatever arrives later.
     let first = first_session(&emulator);
+    if let Err(why) = emulator.start_logins(DEMO_LOGIN_RATE) {
+        tracing::warn!(%why, "demo logins not started");
+    }
+    let client = ClientConfig::new(emulator.base_url(), emulator.service_token());
     Ok(Demo {
         client,
         user_token: first.as_ref().map(|(user, _)| user.clone()),

@@ -96,6 +96,8 @@ pub enum Tab {
     Users,
     /// The current query's sessions as charts.
     Insights,
+    /// Logins as they arrive.
+    Pulses,
 }
 
 /// The whole UI state.
@@ -118,6 +120,8 @@ pub struct App {
     pub(crate) users: UsersView,
     /// The Insights tab's figures.
     pub(crate) insights: InsightsView,
+    /// The Pulses tab's tail, chart and arrivals.
+    pub(crate) pulses: crate::tui::screens::pulses::state::PulsesView,
     /// The detail view, over whichever table it was opened from.
     pub(crate) detail: Option<DetailView>,
     /// What is over the tab, newest on top: it takes the keys and is drawn last.
@@ -429,7 +433,7 @@ impl App {
         }
         tabs.push(Tab::Token);
         if self.setup.has_service {
-            tabs.extend([Tab::Users, Tab::Insights]);
+            tabs.extend([Tab::Users, Tab::Insights, Tab::Pulses]);
         }
         tabs
     }
@@ -445,6 +449,7 @@ impl App {
             Tab::Token => Context::Token,
             Tab::Users => Context::Users,
             Tab::Insights => Context::Insights,
+            Tab::Pulses => Context::Pulses,
         }
     }
 
@@ -459,7 +464,7 @@ impl App {
             Tab::Sessions if !self.setup.has_service => None,
             Tab::Sessions => Some(ListSource::Sessions),
             Tab::MySessions => Some(ListSource::MySessions),
-            Tab::Token | Tab::Users | Tab::Insights => None,
+            Tab::Token | Tab::Users | Tab::Insights | Tab::Pulses => None,
         }
     }
 

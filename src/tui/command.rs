@@ -128,6 +128,16 @@ pub enum Command {
         /// Which page, from where.
         page: Box<MatchPageRequest>,
     },
+    /// Poll for new logins: the pages of `request` (the Pulses tab's tail builds it), at
+    /// most `pages` of them; ends in [`Outcome::Pulsed`].
+    Pulse {
+        /// Command id.
+        id: CommandId,
+        /// The first page's request: logins created since the newest seen, oldest first.
+        request: Box<crate::authn::model::SessionListRequest>,
+        /// Pages read at most.
+        pages: usize,
+    },
     /// Stop a walk in flight; the walk itself answers (Cancelled), this has no answer.
     CancelWalk {
         /// The walk's command id.
@@ -155,7 +165,8 @@ impl Command {
             | Command::Refresh { id }
             | Command::TokenCheck { id }
             | Command::Walk { id, .. }
-            | Command::MatchPage { id, .. } => Some(*id),
+            | Command::MatchPage { id, .. }
+            | Command::Pulse { id, .. } => Some(*id),
             Command::Shutdown { .. } | Command::CancelWalk { .. } => None,
         }
     }
@@ -308,6 +319,16 @@ pub enum Outcome {
     TokenChecked(Box<TokenInfo>),
     /// A walk reached the last page.
     Walked(Box<Walked>),
+    /// A poll's sessions, every page read, in the server's order (the tail decides
+    /// which are new).
+    Pulsed {
+        /// The sessions listed.
+        sessions: Vec<Session>,
+        /// The poll stopped at its page limit: more pages follow.
+        more: bool,
+        /// The request id of the last page.
+        request_id: String,
+    },
     /// One display page of local matches, fetched again.
     MatchPage {
         /// Generation echoed from the request.

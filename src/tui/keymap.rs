@@ -21,6 +21,8 @@ pub enum Context {
     Users,
     /// The charts of the current query.
     Insights,
+    /// Logins as they arrive.
+    Pulses,
 }
 
 /// Something a key can do.
@@ -121,6 +123,10 @@ pub enum Action {
     NextChart,
     /// Write the query's whole result (or the marked rows) to a CSV or NDJSON file.
     Export,
+    /// Show the Pulses tab.
+    TabPulses,
+    /// Pulses tab: open the selected arrival's detail view.
+    OpenArrival,
 }
 
 /// What the registry knows about one action.
@@ -144,13 +150,13 @@ pub struct ActionInfo {
     pub contexts: &'static [Context],
 }
 
-use Context::{Detail, Insights, MySessions, Sessions, Token, Users};
+use Context::{Detail, Insights, MySessions, Pulses, Sessions, Token, Users};
 const TABLES: &[Context] = &[Sessions, MySessions];
-const MOVING: &[Context] = &[Sessions, MySessions, Detail, Users, Insights];
-const EVERYWHERE: &[Context] = &[Sessions, MySessions, Token, Detail, Users, Insights];
-const TABS: &[Context] = &[Sessions, MySessions, Token, Users, Insights];
+const MOVING: &[Context] = &[Sessions, MySessions, Detail, Users, Insights, Pulses];
+const EVERYWHERE: &[Context] = &[Sessions, MySessions, Token, Detail, Users, Insights, Pulses];
+const TABS: &[Context] = &[Sessions, MySessions, Token, Users, Insights, Pulses];
 const ORDERING: &[Context] = &[Sessions, MySessions, Users];
-const RELOADING: &[Context] = &[Sessions, MySessions, Users, Insights];
+const RELOADING: &[Context] = &[Sessions, MySessions, Users, Insights, Pulses];
 
 macro_rules! info {
     ($action:ident, $label:literal, $name:literal, [$($key:literal),*], $help:literal, $danger:literal, $hint:literal, $ctx:expr) => {
@@ -219,6 +225,8 @@ pub const REGISTRY: &[ActionInfo] = &[
     info!(ToggleBucket, "hour/day", "toggle_bucket", ["b"], "logins per hour or per day", false, true, &[Insights]),
     info!(NextChart, "next chart", "next_chart", ["c"], "move to the next chart", false, true, &[Insights]),
     info!(Export, "export", "export", ["e"], "export the query's result or the marked rows (CSV / NDJSON)", false, false, &[Sessions]),
+    info!(TabPulses, "pulses", "tab_pulses", ["6"], "Pulses tab: logins as they arrive", false, false, TABS),
+    info!(OpenArrival, "detail", "open_arrival", ["enter"], "the login's session detail", false, true, &[Pulses]),
 ];
 
 impl Action {

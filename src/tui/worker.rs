@@ -18,6 +18,7 @@ use tokio::task::{JoinHandle, JoinSet};
 
 mod export;
 mod ops;
+mod pulse;
 mod walk;
 
 /// Everything the worker owns.
@@ -304,6 +305,7 @@ fn name(cmd: &Command) -> &'static str {
         Command::TokenCheck { .. } => "token_check",
         Command::Walk { .. } => "walk",
         Command::MatchPage { .. } => "match_page",
+        Command::Pulse { .. } => "pulse",
         Command::CancelWalk { .. } => "cancel_walk",
         Command::Shutdown { .. } => "shutdown",
     }
@@ -358,6 +360,7 @@ async fn run_command(shared: Arc<Shared>, cmd: Command, reply: Reply) {
             Err(e) => Err(e),
         },
         Command::MatchPage { page, .. } => shared.match_page(*page).await,
+        Command::Pulse { request, pages, .. } => shared.pulse(*request, pages).await,
         Command::Shutdown { .. } | Command::CancelWalk { .. } => return,
     };
     let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);

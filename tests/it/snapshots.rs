@@ -444,6 +444,65 @@ fn token_hostile() -> App {
     app
 }
 
+/// The Pulses tab after one poll: a plain login, a risky one (malicious, embargoed), a
+/// hostile and a wide one, two minutes apart at most.
+fn pulses_app() -> App {
+    let mut app = loaded(quiet(), sessions(0, 3), None, 100, 28);
+    let poll = press(&mut app, "6").remove(0);
+    let mut risky = session(2);
+    risky.created_at = at(-150);
+    risky.active_token.as_mut().unwrap().intelligence = Some(Intelligence {
+        embargo: Some(true),
+        ip_intel: Some(IpIntel {
+            reputation: Some(Reputation {
+                verdict: Some("malicious".to_string()),
+                ..Reputation::default()
+            }),
+            geolocation: Some(Geolocation {
+                country_code: Some("KP".to_string()),
+                city: Some("Pyongyang".to_string()),
+                ..Geolocation::default()
+            }),
+            ..IpIntel::default()
+        }),
+        ..Intelligence::default()
+    });
+    let mut plain = session(1);
+    plain.created_at = at(-170);
+    let mut evil = hostile();
+    evil.created_at = at(-70);
+    let mut wide = wide();
+    wide.created_at = at(-20);
+    app.update(
+        event(
+            &poll,
+            EventKind::Done(Outcome::Pulsed {
+                sessions: vec![plain, risky, evil, wide],
+                more: false,
+                request_id: "prq_pulse".to_string(),
+            }),
+        ),
+        now(),
+    );
+    app
+}
+
+#[test]
+fn pulses_tab_shows_risky_logins_in_the_danger_colour() {
+    let app = pulses_app();
+    let t = render(&app, 100, 28);
+    insta::assert_snapshot!(t.backend());
+    let buf = t.backend().buffer();
+    assert_style(buf, "malicious embargo", Style::new().fg(Color::Red));
+    // The minute holding the risky login is drawn red, the others in the good colour.
+    let red_bars = buf
+        .content
+        .iter()
+        .filter(|c| c.symbol() == "█" && c.fg == Color::Red)
+        .count();
+    assert!(red_bars >= 2, "the legend and a bar");
+}
+
 /// Every screen this file renders, by name.
 fn screens() -> Vec<(&'static str, App)> {
     let mut help = table_app();
@@ -478,7 +537,12 @@ fn screens() -> Vec<(&'static str, App)> {
     press(&mut preview, "/email~acme created>now-2h");
     let mut mine_token = mine_hostile();
     press(&mut mine_token, "3");
+    let mut pulse_failed = pulses_app();
+    let poll = pulse_failed.update(Msg::Tick, at(2)).remove(0);
+    pulse_failed.update(event(&poll, EventKind::failed(hostile_error())), at(2));
     vec![
+        ("pulses", pulses_app()),
+        ("pulse_failed", pulse_failed),
         ("preview", preview),
         ("mine_token", mine_token),
         ("error", error),

@@ -109,6 +109,7 @@ impl App {
                 self.reload(source, out);
             }
         }
+        self.poll_if_due(out);
         if self.setup.has_user_token && self.token.due(&self.setup.policy, self.now) {
             let id = self.take_id();
             self.dispatch(Command::Refresh { id }, out);

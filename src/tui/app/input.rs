@@ -77,6 +77,7 @@ impl App {
             Action::TabToken => self.switch(Tab::Token, out),
             Action::TabUsers => self.switch(Tab::Users, out),
             Action::TabInsights => self.switch(Tab::Insights, out),
+            Action::TabPulses => self.switch(Tab::Pulses, out),
             Action::Help => self.open_help(),
             Action::Quit => self.quit(),
             Action::Columns => self.open_column_picker(),
@@ -101,6 +102,7 @@ impl App {
         if matches!(tab, Tab::Users | Tab::Insights) {
             self.ensure_aggregate(out);
         }
+        self.poll_if_due(out);
     }
 
     /// Quits now, or waits for destructive actions in flight (a second quit forces).

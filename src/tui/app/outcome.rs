@@ -53,6 +53,7 @@ impl App {
                     Command::List { .. } => "list",
                     Command::Walk { .. } => "walk",
                     Command::MatchPage { .. } => "page of matches",
+                    Command::Pulse { .. } => "poll",
                     Command::Refresh { .. } => "refresh",
                     Command::TokenCheck { .. } => "token check",
                     _ => "action",
@@ -97,6 +98,7 @@ impl App {
             }
             Command::Walk { .. } => self.on_walk_cancelled(cmd),
             Command::MatchPage { page, .. } => self.on_match_page_ended(page, None),
+            Command::Pulse { id, .. } => self.on_pulse_cancelled(*id),
             _ => self.note(strings::ACTION_CANCELLED, vec![]),
         }
     }
@@ -219,6 +221,11 @@ impl App {
                 page,
                 sessions,
             } => self.on_match_page(generation, source, page, sessions),
+            Outcome::Pulsed { sessions, more, .. } => {
+                if let Some(id) = cmd.id() {
+                    self.on_pulsed(id, sessions, more);
+                }
+            }
             Outcome::TokenChecked(info) => {
                 self.succeeded(ErrorKey::Token);
                 self.token.learn(*info);
@@ -384,6 +391,7 @@ impl App {
                 self.fail(ErrorKey::List(walk.source), strings::WALK_FAILED, err);
             }
             Command::MatchPage { page, .. } => self.on_match_page_ended(page, Some(err)),
+            Command::Pulse { id, .. } => self.on_pulse_failed(*id, err),
             Command::List {
                 source, generation, ..
             } => {

@@ -54,6 +54,7 @@ impl App {
             },
             users: UsersView::default(),
             insights: InsightsView::default(),
+            pulses: crate::tui::screens::pulses::state::PulsesView::default(),
             detail: None,
             overlays: Vec::new(),
             flights: Flights::default(),
@@ -106,6 +107,8 @@ impl App {
                 Tab::Sessions | Tab::Users | Tab::Insights => "sessions",
                 Tab::MySessions => "mine",
                 Tab::Token => "token",
+                // Polled from the newest login on, so it comes back as it was left.
+                Tab::Pulses => "pulses",
             }
             .into(),
         }
@@ -130,6 +133,7 @@ impl App {
         let tab = match recall.tab.as_str() {
             "mine" => Tab::MySessions,
             "token" => Tab::Token,
+            "pulses" => Tab::Pulses,
             _ => Tab::Sessions,
         };
         if self.tabs().contains(&tab) && (tab != Tab::Sessions || self.setup.has_service) {

@@ -41,10 +41,10 @@ impl App {
         }
     }
 
-    /// On the Users and Insights tabs, a key that acts only on the Sessions tab says so
-    /// (`/`, `y`, `e`) rather than doing nothing.
+    /// On the Users, Insights and Pulses tabs, a key that acts only on the Sessions tab
+    /// says so (`/`, `y`, `e`) rather than doing nothing.
     fn explain_elsewhere(&mut self, key: &KeyEvent) {
-        if !matches!(self.tab, Tab::Users | Tab::Insights) {
+        if !matches!(self.tab, Tab::Users | Tab::Insights | Tab::Pulses) {
             return;
         }
         let Some(action) = self.keys.map.lookup(key, Context::Sessions) else {
@@ -54,6 +54,7 @@ impl App {
         let tab_key = self.keys.map.keys_label(Action::TabSessions);
         let here = match self.tab {
             Tab::Users => "Users",
+            Tab::Pulses => "Pulses",
             _ => "Insights",
         };
         self.say(strings::sessions_only_key(

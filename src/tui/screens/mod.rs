@@ -14,6 +14,7 @@ pub mod listing;
 pub mod mine;
 pub mod overlay;
 pub mod picker;
+pub mod pulses;
 pub mod query;
 pub mod sessions;
 pub mod table;

@@ -3,7 +3,7 @@
 //! (`App::act_anywhere`). A new tab is a folder beside this file (its state, `keys.rs`
 //! and view) plus one line in [`SCREENS`].
 
-use super::{insights, mine, sessions, token, users};
+use super::{insights, mine, pulses, sessions, token, users};
 use crate::tui::app::{App, Tab};
 use crate::tui::command::Command;
 use crate::tui::keymap::Action;
@@ -18,6 +18,7 @@ const SCREENS: &[(Tab, Handler)] = &[
     (Tab::Token, token::keys::handle),
     (Tab::Users, users::keys::handle),
     (Tab::Insights, insights::keys::handle),
+    (Tab::Pulses, pulses::keys::handle),
 ];
 
 /// The handler of a tab (a tab without one takes nothing).

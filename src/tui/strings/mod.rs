@@ -5,12 +5,13 @@
 //! One module, a file per kind of sentence: `status` (flashes, hints, titles, states),
 //! `outcome` (what an action did or what failed), `dialog` (confirmations), `keys`
 //! (layout, columns, keys, menus, the command line), `investigate` (walks, Users,
-//! Insights, export). Each is re-exported here, so callers write `strings::NAME`.
+//! Insights, export), `pulses` (the Pulses tab). Each is re-exported here, so callers write `strings::NAME`.
 
 mod dialog;
 mod investigate;
 mod keys;
 mod outcome;
+mod pulses;
 mod status;
 mod words;
 
@@ -18,4 +19,5 @@ pub use dialog::*;
 pub use investigate::*;
 pub use keys::*;
 pub use outcome::*;
+pub use pulses::*;
 pub use status::*;

@@ -44,6 +44,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
             Tab::Token => screens::token::view::draw(app, frame, body),
             Tab::Users => screens::users::view::draw(app, frame, body),
             Tab::Insights => screens::insights::view::draw(app, frame, body),
+            Tab::Pulses => screens::pulses::view::draw(app, frame, body),
         }
     }
     status(app, frame, rows.status);
@@ -155,6 +156,20 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn tabs(app: &App, frame: &mut Frame, area: Rect) {
+    // Roomy when it fits, else closer together; a tab that still does not fit is left
+    // out whole rather than cut.
+    let mut spans = tab_spans(app, true);
+    let width = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
+    if width(&spans) > usize::from(area.width) {
+        spans = tab_spans(app, false);
+    }
+    while width(&spans) > usize::from(area.width) {
+        spans.pop();
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn tab_spans(app: &App, roomy: bool) -> Vec<Span<'static>> {
     use crate::tui::keymap::Action;
     let mut spans = Vec::new();
     let open = app.tabs();
@@ -167,6 +182,7 @@ fn tabs(app: &App, frame: &mut Frame, area: Rect) {
         Tab::Token,
         Tab::Users,
         Tab::Insights,
+        Tab::Pulses,
     ];
     let upto = all.iter().position(|t| *t == last).unwrap_or(0);
     for tab in all.into_iter().take(upto + 1) {
@@ -176,13 +192,18 @@ fn tabs(app: &App, frame: &mut Frame, area: Rect) {
             Tab::Token => (Action::TabToken, "Token"),
             Tab::Users => (Action::TabUsers, "Users"),
             Tab::Insights => (Action::TabInsights, "Insights"),
+            Tab::Pulses => (Action::TabPulses, "Pulses"),
         };
         let key = if open.contains(&tab) {
             app.keymap().keys_label(action)
         } else {
             app.keys_label_withheld(action)
         };
-        let text = format!(" {key} {name} ");
+        let text = if roomy {
+            format!(" {key} {name} ")
+        } else {
+            format!("{key} {name}")
+        };
         if !open.contains(&tab) {
             spans.push(Span::styled(format!(" {text}"), dim()));
         } else if tab == app.tab() {
@@ -195,7 +216,7 @@ fn tabs(app: &App, frame: &mut Frame, area: Rect) {
         }
         spans.push(Span::raw(" "));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    spans
 }
 
 fn status(app: &App, frame: &mut Frame, area: Rect) {

@@ -12,4 +12,4 @@ mod sessions;
 mod terminal_safety;
 mod token_refresh;
 mod walks;
-mod watch;
+pub(crate) mod watch;

@@ -9,15 +9,16 @@ use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// A watch running in the background, its stdout lines collected as they come.
-struct Watch {
+/// A watch running in the background, its stdout lines collected as they come (the
+/// Pulses tab's test runs one beside the TUI's worker).
+pub(crate) struct Watch {
     child: Child,
     lines: Arc<Mutex<Vec<String>>>,
     reader: std::thread::JoinHandle<()>,
 }
 
 impl Watch {
-    fn start(env: &Env, args: &[&str]) -> Watch {
+    pub(crate) fn start(env: &Env, args: &[&str]) -> Watch {
         let mut all: Vec<String> = ["sessions", "watch", "-o", "ndjson"]
             .iter()
             .chain(args)
@@ -47,12 +48,12 @@ impl Watch {
         }
     }
 
-    fn count(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         self.lines.lock().unwrap().len()
     }
 
     /// Sends `sig` and waits for the exit: code, the lines printed, stderr.
-    async fn stop(self, sig: &str) -> (i32, Vec<Value>, String) {
+    pub(crate) async fn stop(self, sig: &str) -> (i32, Vec<Value>, String) {
         crate::harness::cli::kill(self.child.id(), sig);
         self.finish().await
     }
@@ -80,7 +81,7 @@ impl Watch {
 }
 
 /// Waits, at most `secs` seconds, until `done` holds.
-async fn until(secs: u64, what: &str, mut done: impl FnMut() -> bool) {
+pub(crate) async fn until(secs: u64, what: &str, mut done: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(secs);
     while !done() {
         assert!(Instant::now() < deadline, "not within {secs} s: {what}");
@@ -88,7 +89,7 @@ async fn until(secs: u64, what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
-fn ids(lines: &[Value]) -> Vec<String> {
+pub(crate) fn ids(lines: &[Value]) -> Vec<String> {
     lines
         .iter()
         .map(|l| l["id"].as_str().unwrap().to_string())
@@ -96,7 +97,7 @@ fn ids(lines: &[Value]) -> Vec<String> {
 }
 
 /// One service list call's result.
-async fn list(env: &Env, body: Value) -> Value {
+pub(crate) async fn list(env: &Env, body: Value) -> Value {
     let resp: Value = reqwest::Client::new()
         .post(format!("{}/v2/session/list", env.base_url))
         .bearer_auth(&env.token)
@@ -112,7 +113,7 @@ async fn list(env: &Env, body: Value) -> Value {
 }
 
 /// Every session created after `after` up to and including `upto`, as the server lists them.
-async fn created_between(env: &Env, after: &str, upto: &str) -> Vec<String> {
+pub(crate) async fn created_between(env: &Env, after: &str, upto: &str) -> Vec<String> {
     let mut body = json!({
         "filter": {"created_at__gt": after, "created_at__lte": upto}, "size": 1000
     });
@@ -145,7 +146,7 @@ fn the_resume_point(stderr: &str) -> String {
         .to_string()
 }
 
-fn each_once(ids: &[String]) {
+pub(crate) fn each_once(ids: &[String]) {
     let mut seen = HashMap::new();
     for id in ids {
         *seen.entry(id.as_str()).or_insert(0) += 1;

@@ -829,6 +829,8 @@ fn tabs_switch_and_my_sessions_loads_on_first_visit() {
     app.update(code(KeyCode::Tab), now());
     assert_eq!(app.tab(), Tab::Insights);
     app.update(code(KeyCode::Tab), now());
+    assert_eq!(app.tab(), Tab::Pulses);
+    app.update(code(KeyCode::Tab), now());
     assert_eq!(app.tab(), Tab::Sessions);
     assert!(
         app.update(key('2'), now()).is_empty(),

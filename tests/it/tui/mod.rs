@@ -12,6 +12,8 @@ mod layout;
 mod matches;
 mod matches_app;
 mod profile_pty;
+mod pulses;
+mod pulses_live;
 mod quit;
 mod refresh_pty;
 mod responsive;

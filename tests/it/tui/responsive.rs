@@ -89,8 +89,8 @@ fn responsive_then_quit(kind: Server) {
     }
     tui.send("3");
     must(&tui, "the Token tab", |s| s.contains("▸ 3 Token"));
-    // Tab goes on through Users and Insights back to Sessions.
-    tui.send("\t\t\t");
+    // Tab goes on through Users, Insights and Pulses back to Sessions.
+    tui.send("\t\t\t\t");
     must(&tui, "the Sessions tab", |s| s.contains("▸ 1 Sessions"));
     assert!(
         !tui.screen().contains("no complete answer"),
