@@ -54,6 +54,7 @@ impl App {
         match action {
             Action::Back if self.cancel_walk(out) => {}
             Action::Back if self.cancel_jump() => {}
+            Action::Back if self.go_back(out) => {}
             Action::Back => {
                 self.status.error = None;
                 self.status.error_at = None;
@@ -82,7 +83,10 @@ impl App {
             Action::Columns => self.open_column_picker(),
             Action::CommandLine => self.open_command_line(""),
             Action::JumpPage if self.current_source().is_some() => self.open_command_line("page "),
-            _ => {}
+            Action::Reload if matches!(self.tab, Tab::Users | Tab::Insights) => {
+                self.reload(ListSource::Sessions, out);
+            }
+            other => self.explain_idle(other),
         }
     }
 

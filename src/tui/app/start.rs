@@ -56,6 +56,7 @@ impl App {
             insights: InsightsView::default(),
             detail: None,
             overlays: Vec::new(),
+            nav: Vec::new(),
             flights: Flights::default(),
             walks: Walks::default(),
             status: StatusLine::default(),

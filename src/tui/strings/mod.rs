@@ -10,6 +10,7 @@
 mod dialog;
 mod investigate;
 mod keys;
+mod nav;
 mod outcome;
 mod status;
 mod words;
@@ -17,5 +18,6 @@ mod words;
 pub use dialog::*;
 pub use investigate::*;
 pub use keys::*;
+pub use nav::*;
 pub use outcome::*;
 pub use status::*;
