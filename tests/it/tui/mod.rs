@@ -9,6 +9,8 @@ mod keys;
 mod layout;
 mod matches;
 mod matches_app;
+mod nav;
+mod nav_pty;
 mod profile_pty;
 mod quit;
 mod refresh_pty;
