@@ -6,7 +6,8 @@
 //! in force again.
 //!
 //! The detail view is the top of the trail while it is open (`App::detail`, closed by
-//! `Esc` as before): it is shown in the breadcrumb, and the table under it never moved.
+//! `Esc` as before): the breadcrumb ends with its session, and the table under it never
+//! moved.
 
 use super::{App, Command, InsightsView, ListSource, Tab, Table, UsersView, strings};
 
@@ -60,15 +61,23 @@ impl App {
 
     /// `Esc` on this tab goes back to the view a drill-down left.
     pub fn can_go_back(&self) -> bool {
-        !self.nav.is_empty()
-            && self.detail.is_none()
-            && matches!(self.tab, Tab::Sessions | Tab::Users | Tab::Insights)
+        self.detail.is_none() && self.on_the_trail()
+    }
+
+    /// A drill-down was made and the tab shown is one of the query's (Sessions, Users,
+    /// Insights): the tabs where `Esc` walks the trail back.
+    fn on_the_trail(&self) -> bool {
+        !self.nav.is_empty() && matches!(self.tab, Tab::Sessions | Tab::Users | Tab::Insights)
     }
 
     /// Where the user is, for the header: `Users › pui_… › sessions`, and the session
-    /// shown when the detail view is open. Empty when there is no trail to show.
+    /// shown when the detail view is open. Empty without a drill-down (a tab and a detail
+    /// view's title already say where they are) and on the tabs `Esc` does not go back from.
     pub fn breadcrumb(&self) -> Vec<Trail> {
         let mut out = Vec::new();
+        if !self.on_the_trail() {
+            return out;
+        }
         for c in &self.nav {
             out.push(Trail::Place(place(c.tab, out.is_empty())));
             out.push(Trail::Chosen(c.chosen.clone()));
@@ -78,9 +87,9 @@ impl App {
                 ListSource::Sessions => Tab::Sessions,
                 ListSource::MySessions => Tab::MySessions,
             };
-            out.push(Trail::Place(place(from, out.is_empty())));
+            out.push(Trail::Place(place(from, false)));
             out.push(Trail::Chosen(d.session.id.clone()));
-        } else if !out.is_empty() {
+        } else {
             out.push(Trail::Place(place(self.tab, false)));
         }
         out

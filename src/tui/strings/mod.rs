@@ -5,7 +5,7 @@
 //! One module, a file per kind of sentence: `status` (flashes, hints, titles, states),
 //! `outcome` (what an action did or what failed), `dialog` (confirmations), `keys`
 //! (layout, columns, keys, menus, the command line), `investigate` (walks, Users,
-//! Insights, export). Each is re-exported here, so callers write `strings::NAME`.
+//! Insights, export), `nav` (going back, what a key that does nothing says). Each is re-exported here, so callers write `strings::NAME`.
 
 mod dialog;
 mod investigate;

@@ -347,10 +347,9 @@ fn esc_out_of_a_sessions_detail_keeps_page_and_selection() {
     let mut app = deep_in_a_result();
     press(&mut app, "1");
     assert!(enter(&mut app).is_empty());
-    assert_eq!(
-        app.breadcrumb(),
-        [Trail::Place("Sessions"), Trail::Chosen("pmt_s0013".into())]
-    );
+    // Without a drill-down before it, the detail's title says where it is.
+    assert!(app.breadcrumb().is_empty());
+    assert!(app.detail().is_some());
     assert!(
         esc(&mut app).is_empty(),
         "the page under the detail never moved"
