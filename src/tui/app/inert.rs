@@ -62,6 +62,34 @@ impl App {
         ));
     }
 
+    /// A key that acts on the selected row, pressed on an empty list: says so; true if
+    /// it did (the key then goes no further).
+    pub(crate) fn nothing_selected(&mut self, action: Action) -> bool {
+        const ON_A_ROW: [Action; 7] = [
+            Action::Open,
+            Action::Invalidate,
+            Action::Copy,
+            Action::LogoutUser,
+            Action::Mark,
+            Action::OpenUser,
+            Action::AddBarTerm,
+        ];
+        if self.detail.is_some() || !ON_A_ROW.contains(&action) {
+            return false;
+        }
+        let empty = match self.tab {
+            Tab::Users => self.users.rows.is_empty(),
+            Tab::Insights => self.insights.bars().is_empty(),
+            _ => self
+                .current_source()
+                .is_some_and(|s| self.table(s).rows.is_empty()),
+        };
+        if empty {
+            self.say(strings::NOTHING_SELECTED);
+        }
+        empty
+    }
+
     /// The open tabs among `contexts`, and whether the detail view is one of them.
     fn places(&self, contexts: &[Context]) -> (Vec<Tab>, bool) {
         let open = self.tabs();

@@ -38,6 +38,9 @@ impl App {
             self.say(strings::read_only_key(action.info().label));
             return;
         }
+        if self.nothing_selected(action) {
+            return;
+        }
         if self.detail.is_some() {
             if !crate::tui::screens::detail::keys::handle(self, action, out) {
                 self.act_anywhere(action, out);

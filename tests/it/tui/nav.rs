@@ -463,11 +463,24 @@ fn keys_that_do_nothing_on_a_screen_say_why() {
 }
 
 #[test]
-fn enter_on_an_empty_users_tab_says_there_is_nothing_to_open() {
+fn keys_on_the_selected_row_of_an_empty_list_say_there_is_none() {
     let mut app = loaded(init(), sessions(0, 3), None, 120, 30);
     let walk = the_walk(&press(&mut app, "4"));
     app.update(walked(&walk, vec![], vec![]), now());
     assert!(enter(&mut app).is_empty());
     assert_eq!(said(&app), "nothing selected: the list is empty");
     assert!(app.crumbs().is_empty());
+    assert!(press(&mut app, "L").is_empty());
+    assert_eq!(said(&app), "nothing selected: the list is empty");
+    // The same on an empty Sessions page, for the keys that act on its selected row.
+    press(&mut app, "1");
+    let cmds = query(&mut app, "email~nobody");
+    app.update(listed(&one_list(&cmds), vec![], None), now());
+    for k in ["d", "y", " ", "L"] {
+        assert!(press(&mut app, k).is_empty(), "{k}");
+        assert_eq!(said(&app), "nothing selected: the list is empty", "{k}");
+    }
+    assert!(enter(&mut app).is_empty());
+    assert!(app.detail().is_none());
+    assert_eq!(said(&app), "nothing selected: the list is empty");
 }
