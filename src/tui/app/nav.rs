@@ -146,6 +146,10 @@ impl App {
         table.land_bottom = false;
         table.to_top = false;
         table.query_error = None;
+        if let Some(m) = &mut table.local {
+            // A page of matches asked for before the drill-down is not waited for.
+            m.pending = None;
+        }
         let dropped = live.marks.len();
         let reuse = table.is_local();
         let cursors = table.cursors.clone();

@@ -484,3 +484,36 @@ fn keys_on_the_selected_row_of_an_empty_list_say_there_is_none() {
     assert!(app.detail().is_none());
     assert_eq!(said(&app), "nothing selected: the list is empty");
 }
+
+#[test]
+fn a_session_ended_after_a_drill_down_is_gone_from_the_view_esc_brings_back() {
+    let mut app = deep_in_a_result();
+    let cmds = enter(&mut app);
+    app.update(listed(&one_list(&cmds), vec![session(12)], None), now());
+    press(&mut app, "d");
+    let cmds = press(&mut app, "y");
+    let sent = cmds
+        .iter()
+        .find(|c| matches!(c, Command::Invalidate { .. }))
+        .expect("the invalidate command");
+    app.update(
+        event(
+            sent,
+            EventKind::Done(Outcome::Invalidated {
+                session_id: "pmt_s0012".into(),
+                already_gone: false,
+                request_id: None,
+            }),
+        ),
+        now(),
+    );
+    esc(&mut app);
+    let t = app.table(ListSource::Sessions);
+    assert_eq!(t.query_text(), "email~example");
+    assert!(!t.is_marked("pmt_s0012"), "its mark went with it");
+    assert!(
+        !t.rows().iter().any(|s| s.id == "pmt_s0012"),
+        "and its row, before the page comes again"
+    );
+    assert_eq!(selected_id(&app), "pmt_s0013");
+}

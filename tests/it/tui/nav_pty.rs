@@ -52,8 +52,15 @@ fn back_where_it_was(cols: u16, rows: u16) {
     let drilled = tui.wait_until("that user's sessions", |s| {
         query_line(s).contains("identity=pui_") && s.contains("page 1")
     });
+    // The breadcrumb in the header, the user's id whole (36 cells) at every size.
+    let header = drilled.lines().next().unwrap();
+    let id = header
+        .split(" › ")
+        .nth(1)
+        .unwrap_or_default()
+        .trim_end_matches(" › sessions");
     assert!(
-        drilled.lines().next().unwrap().contains("Users › pui_"),
+        header.contains("Users › pui_") && header.contains(" › sessions") && id.len() == 36,
         "{cols}x{rows}: the breadcrumb in the header:\n{drilled}"
     );
 
