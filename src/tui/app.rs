@@ -13,10 +13,12 @@
 pub use crate::clock;
 pub mod editor;
 mod flight;
+mod inert;
 mod input;
 mod investigate;
 pub mod log;
 pub mod matches;
+pub mod nav;
 mod outcome;
 mod shared;
 mod start;
@@ -43,6 +45,7 @@ pub use crate::tui::screens::token::state::{
 pub use crate::tui::screens::users::state::UsersView;
 pub use editor::LineEditor;
 pub use log::{Level, MessageLog};
+pub use nav::{Crumb, Trail};
 pub use walk::WalkState;
 
 use crate::authn::model::{Filter, Session, Timestamp};
@@ -126,6 +129,8 @@ pub struct App {
     pub(crate) detail: Option<DetailView>,
     /// What is over the tab, newest on top: it takes the keys and is drawn last.
     pub(crate) overlays: Vec<Overlay>,
+    /// The views drill-downs left, oldest first: `Esc` goes back to the last one.
+    pub(crate) nav: Vec<Crumb>,
     /// Commands in flight.
     pub(crate) flights: Flights,
     /// The walk in flight and what the Users and Insights figures were built from.

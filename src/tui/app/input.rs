@@ -38,6 +38,9 @@ impl App {
             self.say(strings::read_only_key(action.info().label));
             return;
         }
+        if self.nothing_selected(action) {
+            return;
+        }
         if self.detail.is_some() {
             if !crate::tui::screens::detail::keys::handle(self, action, out) {
                 self.act_anywhere(action, out);
@@ -54,6 +57,7 @@ impl App {
         match action {
             Action::Back if self.cancel_walk(out) => {}
             Action::Back if self.cancel_jump() => {}
+            Action::Back if self.go_back(out) => {}
             Action::Back => {
                 self.status.error = None;
                 self.status.error_at = None;
@@ -83,7 +87,10 @@ impl App {
             Action::Columns => self.open_column_picker(),
             Action::CommandLine => self.open_command_line(""),
             Action::JumpPage if self.current_source().is_some() => self.open_command_line("page "),
-            _ => {}
+            Action::Reload if matches!(self.tab, Tab::Users | Tab::Insights) => {
+                self.reload(ListSource::Sessions, out);
+            }
+            other => self.explain_idle(other),
         }
     }
 

@@ -107,6 +107,7 @@ impl App {
         let v = self.viewport();
         self.sessions.remove(ids.iter().map(String::as_str), v);
         self.mine.remove(ids.iter().map(String::as_str), v);
+        self.forget_in_crumbs(ids);
         if self
             .detail
             .as_ref()
@@ -178,6 +179,7 @@ impl App {
                 self.sessions.remove_user(&user_id, v);
                 self.mine.remove_user(&user_id, v);
                 self.sessions.unmark_user(&user_id);
+                self.forget_user_in_crumbs(&user_id);
                 self.note(strings::logged_out_user(&user_id, &request_id), vec![]);
                 self.reload_after_action(out);
             }

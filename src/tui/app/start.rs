@@ -57,6 +57,7 @@ impl App {
             pulses: crate::tui::screens::pulses::state::PulsesView::default(),
             detail: None,
             overlays: Vec::new(),
+            nav: Vec::new(),
             flights: Flights::default(),
             walks: Walks::default(),
             status: StatusLine::default(),

@@ -1,8 +1,6 @@
 //! Which keys a mode hides, and what a withheld key says instead of nothing.
 
 use super::{Action, App, KeyEvent, Keymap, strings};
-use crate::tui::app::Tab;
-use crate::tui::keymap::{Context, KeyCombo};
 
 const MARKING: [Action; 4] = [
     Action::Mark,
@@ -38,30 +36,8 @@ impl App {
             self.say(strings::READ_ONLY_MARKING);
         } else if action == Action::TabMine && !self.setup.has_user_token {
             self.say(strings::NO_MY_SESSIONS_TAB);
+        } else {
+            self.explain_elsewhere(key);
         }
-    }
-
-    /// On the Users, Insights and Pulses tabs, a key that acts only on the Sessions tab
-    /// says so (`/`, `y`, `e`) rather than doing nothing.
-    fn explain_elsewhere(&mut self, key: &KeyEvent) {
-        if !matches!(self.tab, Tab::Users | Tab::Insights | Tab::Pulses) {
-            return;
-        }
-        let Some(action) = self.keys.map.lookup(key, Context::Sessions) else {
-            return;
-        };
-        let pressed = KeyCombo::from_event(key).to_string();
-        let tab_key = self.keys.map.keys_label(Action::TabSessions);
-        let here = match self.tab {
-            Tab::Users => "Users",
-            Tab::Pulses => "Pulses",
-            _ => "Insights",
-        };
-        self.say(strings::sessions_only_key(
-            &pressed,
-            action.info().label,
-            here,
-            &tab_key,
-        ));
     }
 }

@@ -136,13 +136,6 @@ pub const READ_ONLY_MARKING: &str =
 /// `2` without a user token.
 pub const NO_MY_SESSIONS_TAB: &str = "no My sessions tab: no user token — set the profile's user_token_file (or give --token-file FILE)";
 
-/// A key of the Sessions tab pressed on a tab where it means nothing.
-pub fn sessions_only_key(key: &str, label: &str, here: &str, tab_key: &str) -> String {
-    format!(
-        "`{key}` ({label}) acts on the Sessions tab, not on {here}: press {tab_key} to go there"
-    )
-}
-
 /// Completion found nothing.
 pub fn no_completion(word: &str) -> String {
     format!("nothing completes `{}`", sanitize::clean(word))

@@ -4,7 +4,7 @@ use super::words::{num, plural};
 use crate::sanitize;
 
 /// `]` on the last page.
-pub const NO_NEXT_PAGE: &str = "no further page";
+pub const NO_NEXT_PAGE: &str = "already on the last page";
 /// `[` on the first page.
 pub const NO_PREV_PAGE: &str = "already on the first page";
 /// `D` or `M` with nothing marked.

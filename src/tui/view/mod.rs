@@ -1,6 +1,7 @@
 //! Drawing: a pure function of `&App`. Every server string goes through
 //! [`crate::sanitize`] here, and widths are measured in terminal cells.
 
+mod breadcrumb;
 pub(crate) mod investigate;
 pub(crate) mod style;
 
@@ -110,6 +111,10 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
             vec![Span::raw(" "), Span::styled(" RO ", app.theme().badge())],
         ));
     }
+    // Where the user is: room is made for it before anything but the badges and the
+    // staleness, and only then is it cut (see `breadcrumb`).
+    let trail = app.breadcrumb();
+    pieces.push((0, Vec::new()));
     let n = app.in_flight();
     if n > 0 {
         pieces.push((
@@ -138,6 +143,30 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
     let width = |p: &[Span]| p.iter().map(Span::width).sum::<usize>();
     let room = usize::from(area.width);
     let mut used: usize = pieces.iter().map(|(_, p)| width(p)).sum();
+    if !trail.is_empty() {
+        let whole =
+            breadcrumb::fit(&trail, usize::MAX).map_or(0, |t| crate::sanitize::width(&t) + 2);
+        // The host, the in-flight count and retries give way to the trail.
+        while used + whole > room {
+            let Some(i) = pieces
+                .iter()
+                .enumerate()
+                .filter(|(_, (rank, _))| *rank > 3)
+                .max_by_key(|(_, (rank, _))| *rank)
+                .map(|(i, _)| i)
+            else {
+                break;
+            };
+            used -= width(&pieces[i].1);
+            pieces.remove(i);
+        }
+        let at = pieces.iter().position(|(_, p)| p.is_empty());
+        if let (Some(at), Some(text)) = (at, breadcrumb::fit(&trail, room.saturating_sub(used + 2)))
+        {
+            used += crate::sanitize::width(&text) + 2;
+            pieces[at].1 = vec![Span::raw("  "), Span::styled(text, bold())];
+        }
+    }
     while used > room {
         let Some(i) = pieces
             .iter()
@@ -266,6 +295,7 @@ fn hints(app: &App, frame: &mut Frame, area: Rect) {
             .filter(|i| {
                 i.action != crate::tui::keymap::Action::Back
                     || app.detail().is_some()
+                    || app.can_go_back()
                     || app.error().is_some()
                     || app.messages_open()
                     || app.marks_open()

@@ -139,6 +139,25 @@ impl Tui {
         self.parser.lock().unwrap().screen().contents()
     }
 
+    /// The text of the rows drawn in reverse video across most of their width: a list's
+    /// selected row (the header's name and the tab bar's tab are reversed over a few
+    /// cells only).
+    pub(crate) fn selected_rows(&self) -> Vec<String> {
+        let parser = self.parser.lock().unwrap();
+        let screen = parser.screen();
+        let (rows, cols) = screen.size();
+        let (rows, cols) = (u16::from(rows), u16::from(cols));
+        (0..rows)
+            .filter(|&r| {
+                let reversed = (0..cols)
+                    .filter(|&c| screen.cell(r, c).is_some_and(vt100::Cell::inverse))
+                    .count();
+                reversed * 2 > usize::from(cols)
+            })
+            .map(|r| screen.contents_between(r, 0, r, cols).trim_end().to_owned())
+            .collect()
+    }
+
     /// Every byte the program wrote to the terminal so far (escape sequences included).
     pub(crate) fn raw_output(&self) -> Vec<u8> {
         self.raw.lock().unwrap().clone()

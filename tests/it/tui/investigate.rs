@@ -899,12 +899,20 @@ fn on_the_users_tab_l_speaks_of_the_users_total_and_session_keys_say_where_they_
     app.update(code(KeyCode::Esc), now());
     assert!(app.dialog().is_none());
 
-    for (k, label) in [("/", "query"), ("y", "copy"), ("e", "export")] {
+    for (k, label, places) in [
+        ("/", "query", "the Sessions and My sessions tabs"),
+        (
+            "y",
+            "copy",
+            "the Sessions and My sessions tabs and a session's detail",
+        ),
+        ("e", "export", "the Sessions tab"),
+    ] {
         assert!(press(&mut app, k).is_empty());
         let said = app.flash().unwrap_or_default().to_string();
         assert_eq!(
             said,
-            format!("`{k}` ({label}) acts on the Sessions tab, not on Users: press 1 to go there")
+            format!("`{k}` ({label}) acts on {places}, not on Users: press 1 to go there")
         );
     }
 }

@@ -11,6 +11,8 @@ mod keys;
 mod layout;
 mod matches;
 mod matches_app;
+mod nav;
+mod nav_pty;
 mod profile_pty;
 mod pulses;
 mod pulses_live;

@@ -13,6 +13,14 @@ pub(crate) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> b
         Action::Up => app.move_bar(-1),
         Action::Top => app.move_bar(isize::MIN / 2),
         Action::Bottom => app.move_bar(isize::MAX / 2),
+        Action::PageDown | Action::PageUp => {
+            let step = crate::tui::layout::page_step(app.viewport());
+            app.move_bar(if action == Action::PageDown {
+                step
+            } else {
+                -step
+            });
+        }
         Action::ToggleBucket => {
             let i = &mut app.insights;
             i.bucket = match i.bucket {
@@ -29,10 +37,12 @@ pub(crate) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> b
 }
 
 impl App {
-    /// Insights tab, `Enter`: the selected bar's term added to the query.
+    /// Insights tab, `Enter`: the selected bar's term added to the query; `Esc` comes
+    /// back here.
     pub(crate) fn add_bar_term(&mut self, out: &mut Vec<Command>) {
         let bars = self.insights.bars();
         let Some(bar) = bars.get(self.insights.selected) else {
+            self.say(strings::NOTHING_SELECTED);
             return;
         };
         let Some(term) = &bar.term else {
@@ -43,7 +53,8 @@ impl App {
             "" => term.clone(),
             q => format!("{q} {term}"),
         };
-        self.apply_sessions_query(text, out);
+        let chosen = term.clone();
+        self.drill_down(chosen, text, out);
     }
 
     /// Insights tab: move the bar selection.

@@ -5,6 +5,7 @@ use crate::tui::app::App;
 use crate::tui::command::Command;
 use crate::tui::keymap::Action;
 use crate::tui::layout;
+use crate::tui::strings;
 
 /// Takes the Users tab's actions.
 pub(crate) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> bool {
@@ -41,10 +42,12 @@ impl App {
         self.users.move_by(0, v);
     }
 
-    /// Users tab, `Enter`: the Sessions tab with the query set to that user.
+    /// Users tab, `Enter`: the Sessions tab with the query set to that user; `Esc`
+    /// comes back here.
     pub(crate) fn open_user(&mut self, out: &mut Vec<Command>) {
-        if let Some(id) = self.users.selected().map(|r| r.identity.clone()) {
-            self.apply_sessions_query(format!("identity={id}"), out);
+        match self.users.selected().map(|r| r.identity.clone()) {
+            Some(id) => self.drill_down(id.clone(), format!("identity={id}"), out),
+            None => self.say(strings::NOTHING_SELECTED),
         }
     }
 
@@ -53,6 +56,8 @@ impl App {
         if let Some(r) = self.users.selected() {
             let (identity, email) = (r.identity.clone(), r.email.clone());
             self.confirm_logout(identity, email, out);
+        } else {
+            self.say(strings::NOTHING_SELECTED);
         }
     }
 }
