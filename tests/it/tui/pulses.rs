@@ -321,6 +321,9 @@ fn a_sessions_key_on_the_pulses_tab_says_where_it_works() {
     app.update(key('6'), now());
     assert!(app.update(key('/'), now()).is_empty());
     let said = app.flash().unwrap_or_default().to_string();
-    assert!(said.contains("Sessions tab, not on Pulses"), "{said}");
+    assert!(
+        said.contains("Sessions and My sessions tabs, not on Pulses: press 1"),
+        "{said}"
+    );
     assert_eq!(app.tab(), Tab::Pulses);
 }
