@@ -121,6 +121,15 @@ pub enum Action {
     NextChart,
     /// Write the query's whole result (or the marked rows) to a CSV or NDJSON file.
     Export,
+    // ---- Columns: sideways, wide, sorted by risk ----
+    /// Scroll the table's columns left (the email stays put).
+    ScrollLeft,
+    /// Scroll the table's columns right, to the hidden ones.
+    ScrollRight,
+    /// Every column at its full width, scrolled sideways.
+    Wide,
+    /// Sort the whole result by risk, worst first (again: flip), by a walk.
+    SortRisk,
 }
 
 /// What the registry knows about one action.
@@ -219,6 +228,11 @@ pub const REGISTRY: &[ActionInfo] = &[
     info!(ToggleBucket, "hour/day", "toggle_bucket", ["b"], "logins per hour or per day", false, true, &[Insights]),
     info!(NextChart, "next chart", "next_chart", ["c"], "move to the next chart", false, true, &[Insights]),
     info!(Export, "export", "export", ["e"], "export the query's result or the marked rows (CSV / NDJSON)", false, false, &[Sessions]),
+    // ---- Columns: sideways, wide, sorted by risk ----
+    info!(ScrollLeft, "cols ←", "scroll_left", ["left", "h"], "scroll the columns left", false, false, TABLES),
+    info!(ScrollRight, "cols →", "scroll_right", ["right", "l"], "scroll the columns right (hidden columns)", false, false, TABLES),
+    info!(Wide, "wide", "wide", ["w"], "every column at full width, scrolled with ←/→", false, true, TABLES),
+    info!(SortRisk, "by risk", "sort_risk", ["R"], "sort the whole result by risk, worst first (again: flip)", false, false, TABLES),
 ];
 
 impl Action {

@@ -80,6 +80,7 @@ impl App {
             now: self.now,
             export,
             keep: MATCHES_KEPT,
+            sort: t.local_sort.filter(|_| goal == WalkGoal::Matches),
         };
         self.walks.walk = Some(WalkState {
             id,
@@ -126,7 +127,13 @@ impl App {
             && walk.goal == WalkGoal::Matches
             && self.table(walk.source).generation == walk.generation
         {
-            self.table_mut(walk.source).list_failed();
+            let t = self.table_mut(walk.source);
+            t.list_failed();
+            // A sort that did not finish leaves the order as it was.
+            if let Some((sort, order)) = t.sort_before.take() {
+                t.local_sort = sort;
+                t.order = order;
+            }
         }
     }
 
@@ -142,6 +149,13 @@ impl App {
     }
 
     pub(crate) fn on_walked(&mut self, cmd: &Command, walked: Walked) {
+        if let Command::Walk { walk, .. } = cmd
+            && walked.goal == WalkGoal::Matches
+            && walked.generation == self.table(walk.source).generation
+        {
+            // The sort finished: it is the order now.
+            self.table_mut(walk.source).sort_before = None;
+        }
         self.on_walk_ended(cmd);
         match walked.goal {
             WalkGoal::Export => {
@@ -162,9 +176,17 @@ impl App {
                 let v = self.viewport();
                 let now = self.now;
                 let p = walked.progress;
+                let kept = walked.matches.len();
                 self.table_mut(source).apply_matches(walk, walked, now, v);
                 self.succeeded(ErrorKey::List(source));
-                self.say(strings::walk_done(p.pages, p.scanned, p.matches));
+                match walk.sort {
+                    Some(by) if (kept as u64) < p.matches => self.say(strings::sorted_kept(
+                        by.as_str(),
+                        &crate::number::thousands_usize(kept),
+                        &crate::number::thousands(p.matches),
+                    )),
+                    _ => self.say(strings::walk_done(p.pages, p.scanned, p.matches)),
+                }
                 return;
             }
             WalkGoal::Aggregate => {

@@ -45,6 +45,7 @@ fn request(text: &str, goal: WalkGoal, size: u32, export: Option<ExportSpec>) ->
         now,
         export,
         keep: MATCHES_KEPT,
+        sort: None,
     }
 }
 

@@ -126,10 +126,8 @@ fn facts(app: &App, t: &Table) -> Vec<String> {
         let hidden = t.marks_not_visible();
         parts.push(strings::marked_count(t.marks().len(), hidden));
     }
-    parts.push(strings::order_label(
-        t.order_by().as_str(),
-        t.order() == Order::Desc,
-    ));
+    let by = t.local_sort().map_or(t.order_by().as_str(), |l| l.as_str());
+    parts.push(strings::order_label(by, t.order() == Order::Desc));
     if !t.rows().is_empty() {
         parts.push(strings::position(
             &thousands_usize(t.selected_index() + 1),
