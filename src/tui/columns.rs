@@ -223,10 +223,10 @@ fn title_width(i: &ColInfo) -> u16 {
 }
 
 /// The narrowest a column is drawn: a column shown whole takes its widest value's width
-/// (at least its title's), so it is never cut.
+/// (at least its title's and the order arrow's, `RISK ▼`), so it is never cut.
 fn base(i: &ColInfo, widest: Widest) -> u16 {
     match widest.of(i.col) {
-        Some(w) => w.max(title_width(i)),
+        Some(w) => w.max(title_width(i) + 2),
         None => i.min,
     }
 }
@@ -446,7 +446,10 @@ mod tests {
                 }
             }
         }
-        assert_eq!(names(&fit(40, &shown, widest())), ["email", "created", "risk"]);
+        assert_eq!(
+            names(&fit(40, &shown, widest())),
+            ["email", "created", "risk"]
+        );
         assert_eq!(
             names(&fit(80, &shown, widest())),
             ["email", "created", "expire", "risk", "scopes"]

@@ -2,6 +2,7 @@
 //! servers that never answer.
 
 mod app;
+mod columns;
 mod console;
 mod failures;
 mod investigate;
