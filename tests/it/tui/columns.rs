@@ -83,6 +83,17 @@ fn a_narrow_table_counts_its_hidden_columns_and_the_keys_that_show_them() {
 }
 
 #[test]
+fn the_session_id_is_shown_at_160_columns_and_one_key_away_narrower() {
+    let app = app(160, 40);
+    let head = header(&screen(&app, 160, 40));
+    assert!(head.trim_start().starts_with("ID "), "{head}");
+    let mut app = app.clone();
+    app.update(Msg::Resize(120, 30), now());
+    app.update(code(KeyCode::Right), now());
+    assert!(header(&screen(&app, 120, 30)).contains(" ID "));
+}
+
+#[test]
 fn right_reveals_hidden_columns_with_the_email_pinned_and_left_comes_back() {
     let mut app = app(80, 24);
     let before = header(&screen(&app, 80, 24));

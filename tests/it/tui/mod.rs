@@ -3,6 +3,7 @@
 
 mod app;
 mod columns;
+mod columns_pty;
 mod console;
 mod failures;
 mod investigate;
