@@ -291,3 +291,35 @@ async fn an_export_to_a_folder_that_cannot_be_made_fails_with_the_path() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_walk_sorted_by_risk_keeps_every_match_worst_first_and_equal_risks_in_server_order() {
+    use authtop::investigate::Devices;
+    use authtop::investigate::sort::{self, LocalSort};
+    let emu = emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness::worker::spawn(&emu, dir.path(), None);
+    // The ground truth: every session in server order, sorted stably by its risk.
+    let mut devices = Devices::new();
+    let mut truth: Vec<_> = all_sessions(&emu)
+        .await
+        .into_iter()
+        .map(|s| (LocalSort::Risk.key(&s, &mut devices), s.id))
+        .collect();
+    sort::sort(&mut truth, Order::Desc);
+    let want: Vec<String> = truth.into_iter().map(|(_, id)| id).collect();
+    let mut req = request("", WalkGoal::Matches, 100, None);
+    req.sort = Some(LocalSort::Risk);
+    req.order = Order::Desc;
+    let events = run(&mut h, 1, req, None).await;
+    let w = walked(&events);
+    let got: Vec<String> = w.matches.iter().map(|s| s.id.clone()).collect();
+    assert_eq!(got.len(), 800, "every match is kept");
+    assert_eq!(got, want);
+    assert!(
+        w.anchors.is_empty(),
+        "a sorted result is paged here, not from anchors"
+    );
+    let first = authtop::investigate::Risk::of(&w.matches[0]);
+    assert!(first.is_flagged(), "the worst comes first: {first:?}");
+}
