@@ -76,11 +76,12 @@ const REST: u16 = u16::MAX;
 ///
 /// The drop order (`keep`, lowest first) is security first: on a narrow terminal the
 /// risk and the privileged scopes outlast the place and the device, and the times and
-/// the email outlast everything but the risk. Type, identity, device, location and the
-/// session id go first, in that order; the session id is one `→` away when dropped.
+/// the email outlast everything but the risk. Type, identity, the session id (36 cells,
+/// and in the detail view and the copy menu), device and location go first, in that
+/// order; a dropped column is one `→` away. From 160 cells the session id shows.
 #[rustfmt::skip]
 pub const CATALOGUE: &[ColInfo] = &[
-    ColInfo { col: Col::Id, name: "id", title: "ID", min: 2, max: 2, default: true, keep: 8, about: "session id (whole or not at all)" },
+    ColInfo { col: Col::Id, name: "id", title: "ID", min: 2, max: 2, default: true, keep: 3, about: "session id (whole or not at all)" },
     ColInfo { col: Col::Email, name: "email", title: "EMAIL", min: 16, max: 40, default: true, keep: 18, about: "the user's email" },
     ColInfo { col: Col::Identity, name: "identity", title: "IDENTITY", min: 8, max: 8, default: true, keep: 2, about: "the user's id (whole or not at all)" },
     ColInfo { col: Col::Type, name: "type", title: "TYPE", min: 7, max: 8, default: true, keep: 0, about: "record type" },
@@ -429,7 +430,7 @@ mod tests {
         assert_eq!(
             order,
             [
-                "type", "identity", "device", "location", "id", "scopes", "expire", "created",
+                "type", "identity", "id", "device", "location", "scopes", "expire", "created",
                 "risk", "email"
             ]
         );
@@ -452,7 +453,7 @@ mod tests {
         );
         assert_eq!(
             names(&fit(80, &shown, widest())),
-            ["email", "created", "expire", "risk", "scopes"]
+            ["email", "created", "expire", "location", "risk", "scopes"]
         );
         assert_eq!(
             names(&fit(160, &shown, widest())),
@@ -489,7 +490,7 @@ mod tests {
         let shown = defaults();
         let fitted = layout(80, &shown, widest(), ColView::default());
         assert_eq!(fitted.left, 0);
-        assert_eq!(fitted.right, 5);
+        assert_eq!(fitted.right, 4);
         let mut seen = std::collections::HashSet::new();
         for wide in [false, true] {
             for scroll in 0..12 {

@@ -22,7 +22,7 @@ pub const HELP_RISK: &str = "Risk: MAL malicious · SUS suspicious · VPN · PRX
 /// The column picker's title.
 pub const PICKER_TITLE: &str = " columns — space shows/hides · esc closes ";
 /// The column picker's note.
-pub const PICKER_NOTE: &str = "narrow terminals drop columns: type, identity, device, location, id, scopes, times, risk, email last; ←/→ and w show them";
+pub const PICKER_NOTE: &str = "narrow terminals drop columns: type, identity, id, device, location, scopes, times, risk, email last; ←/→ and w show them";
 
 /// A column shown or hidden from the picker.
 pub fn column_toggled(name: &str, shown: bool) -> String {
