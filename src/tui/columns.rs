@@ -99,9 +99,11 @@ pub const CATALOGUE: &[ColInfo] = &[
 ];
 
 /// Spare width is handed out in this order, each column up to the width given (at most
-/// its `max`): a readable email first, then whole places and devices, then the rest.
-const GROW: [(Col, u16); 6] = [
+/// its `max`): a readable email first, then room for the scopes (privileged ones whole),
+/// then whole places and devices, then the rest.
+const GROW: [(Col, u16); 7] = [
     (Col::Email, 30),
+    (Col::Scopes, 20),
     (Col::Location, 22),
     (Col::Device, 26),
     (Col::Type, 8),
