@@ -40,11 +40,10 @@ pub fn privileged_first(scopes: &[String]) -> Vec<&str> {
     v
 }
 
-/// The scopes as they fit in `max` cells (each counted by its characters, made safe
-/// by the caller): every scope when they all fit (`admin,write,read`); else the
-/// privileged ones whole, as many as fit, then `+N` for the rest (`admin,+3`). A scope
-/// is never cut: what does not fit whole is counted in `+N`. Empty when not even `+N`
-/// fits.
+/// The scopes as they fit in `max` cells (measured by `width`, made safe by the
+/// caller): every scope when they all fit (`admin,write,read`); else as many as fit
+/// whole, privileged first, then `+N` for the rest (`admin,+3`). A scope is never cut:
+/// what does not fit whole is counted in `+N`. Empty when not even `+N` fits.
 pub fn fit(scopes: &[String], max: usize, width: impl Fn(&str) -> usize) -> String {
     let ordered = privileged_first(scopes);
     let all = ordered.join(",");
@@ -52,7 +51,7 @@ pub fn fit(scopes: &[String], max: usize, width: impl Fn(&str) -> usize) -> Stri
         return all;
     }
     let mut shown: Vec<&str> = Vec::new();
-    for s in ordered.iter().take_while(|s| is_privileged(s)) {
+    for s in &ordered {
         let rest = ordered.len() - shown.len() - 1;
         let mut try_: Vec<&str> = shown.clone();
         try_.push(s);
@@ -103,7 +102,8 @@ mod tests {
         assert_eq!(fit(&s, 14, w), "admin,write,+3");
         assert_eq!(fit(&s, 7, w), "+5");
         assert_eq!(fit(&s, 1, w), "");
-        assert_eq!(fit(&v(&["read", "openid"]), 8, w), "+2");
+        assert_eq!(fit(&v(&["read", "openid"]), 8, w), "read,+1");
+        assert_eq!(fit(&v(&["billing:read", "openid"]), 8, w), "+2");
         assert_eq!(fit(&v(&["admin"]), 5, w), "admin");
     }
 
