@@ -315,11 +315,14 @@ fn the_order_picker_lists_the_columns_sorted_by_a_walk() {
         (walk.sort, walk.order),
         (Some(LocalSort::Location), Order::Desc)
     );
-    // Choosing a server column afterwards leaves the local sort.
-    let _ = app.update(code(KeyCode::Esc), now());
+    // Choosing a server column while it walks leaves the local sort.
     app.update(key('s'), now());
     let cmds = app.update(key('m'), now());
     assert_eq!(lists(&cmds).len(), 1, "{cmds:?}");
+    assert!(
+        cmds.iter().any(|c| matches!(c, Command::CancelWalk { .. })),
+        "the sort still being walked stops: {cmds:?}"
+    );
     assert_eq!(
         app.table(authtop::tui::command::ListSource::Sessions)
             .local_sort(),

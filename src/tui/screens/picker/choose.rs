@@ -7,7 +7,7 @@ use crate::investigate::sort::LocalSort;
 use crate::output::Format;
 use crate::tui::app::App;
 use crate::tui::columns::CATALOGUE;
-use crate::tui::command::{Command, Effect, ListSource};
+use crate::tui::command::{Command, Effect, ListSource, WalkGoal};
 use crate::tui::keymap::Action;
 use crate::tui::screens::overlay::Overlay;
 use crate::tui::strings;
@@ -312,10 +312,18 @@ impl App {
         order: Order,
         out: &mut Vec<Command>,
     ) {
+        // The server's order replaces a local sort, and stops one still being walked.
+        if self.table(source).local_sort().is_some()
+            && !self.table(source).set().has_local()
+            && self
+                .walk()
+                .is_some_and(|w| w.source == source && w.goal == WalkGoal::Matches)
+        {
+            self.cancel_walk(out);
+        }
         let t = self.table_mut(source);
         t.order_by = by;
         t.order = order;
-        // The server's order replaces a local sort.
         t.local_sort = None;
         t.sort_before = None;
         t.queued.clear();
