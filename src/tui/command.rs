@@ -453,7 +453,8 @@ pub struct WalkRequest {
     /// of `size`); past that only the first page and the anchors are kept.
     pub keep: usize,
     /// For [`WalkGoal::Matches`]: sort the matches by a column the server cannot order
-    /// by, in `order`; the first [`SORTED_KEPT`] of them are kept whole, no anchors.
+    /// by, in `order`; the first `keep` of them (the app asks for [`SORTED_KEPT`]) are
+    /// kept whole, no anchors.
     pub sort: Option<crate::investigate::sort::LocalSort>,
 }
 

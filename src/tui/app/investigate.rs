@@ -8,7 +8,7 @@ use super::{
 };
 use crate::investigate::Progress;
 use crate::query::Query;
-use crate::tui::command::{ExportSpec, MATCHES_KEPT, WalkGoal, WalkRequest, Walked};
+use crate::tui::command::{ExportSpec, MATCHES_KEPT, SORTED_KEPT, WalkGoal, WalkRequest, Walked};
 
 impl App {
     /// The walk in flight, if any.
@@ -66,6 +66,7 @@ impl App {
         };
         let id = self.take_id();
         let t = self.table(source);
+        let sort = t.local_sort.filter(|_| goal == WalkGoal::Matches);
         let walk = WalkRequest {
             generation,
             source,
@@ -79,8 +80,12 @@ impl App {
             goal,
             now: self.now,
             export,
-            keep: MATCHES_KEPT,
-            sort: t.local_sort.filter(|_| goal == WalkGoal::Matches),
+            keep: if sort.is_some() {
+                SORTED_KEPT
+            } else {
+                MATCHES_KEPT
+            },
+            sort,
         };
         self.walks.walk = Some(WalkState {
             id,

@@ -15,7 +15,7 @@ use crate::investigate::walk::{walk_raw, walk_raw_any_order};
 use crate::investigate::{
     Anchor, Bucket, Glance, Insights, Matcher, Progress, UserColumn, Users, matches_from,
 };
-use crate::tui::command::{Figures, MatchPageRequest, SORTED_KEPT, WalkGoal, WalkRequest, Walked};
+use crate::tui::command::{Figures, MatchPageRequest, WalkGoal, WalkRequest, Walked};
 use serde_json::value::RawValue;
 use std::ops::ControlFlow;
 use tokio_util::sync::CancellationToken;
@@ -159,7 +159,7 @@ impl Reading {
                 .map(|by| Sorted {
                     by,
                     order: req.order,
-                    keep: SORTED_KEPT,
+                    keep: req.keep.max(1),
                     rows: Vec::new(),
                     devices: Devices::new(),
                 }),
