@@ -72,3 +72,28 @@ fn risk_shows_and_hidden_columns_are_one_key_away_at_120x30() {
 fn risk_shows_and_hidden_columns_are_one_key_away_at_200x50() {
     at_size(200, 50);
 }
+
+#[test]
+fn shift_r_sorts_the_whole_result_by_risk_worst_first() {
+    let mut tui = Tui::spawn(120, 30, &[]);
+    tui.wait_until("the table with rows", |s| {
+        header(s).is_some() && s.contains("[1/")
+    });
+    tui.send("R");
+    let sorted = tui.wait_until("the result sorted by risk", |s| {
+        s.contains("order risk ▼") && header(s).is_some_and(|h| h.contains("RISK ▼"))
+    });
+    // The first row carries a danger flag: the worst comes first.
+    let head = header(&sorted).unwrap_or_default();
+    let first = sorted
+        .lines()
+        .skip_while(|l| *l != head)
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        ["MAL", "EMB", "BRE"].iter().any(|c| first.contains(c)),
+        "{sorted}"
+    );
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+}
