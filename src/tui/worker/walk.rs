@@ -86,9 +86,9 @@ impl Kept {
 }
 
 /// What a sorted matches walk keeps: the first `keep` matches in the sorted order, each
-/// with its key. Sorted and cut whenever twice that many are held, so memory stays
-/// bounded; the sort is stable and matches arrive in server order, so equal keys keep
-/// the server's order.
+/// with its key. Sorted and cut whenever a quarter more than that are held, so memory
+/// stays within 1.25 × `keep` sessions; the sort is stable and matches arrive in server
+/// order, so equal keys keep the server's order.
 struct Sorted {
     by: LocalSort,
     order: crate::authn::model::Order,
@@ -101,7 +101,7 @@ impl Sorted {
     fn add(&mut self, s: Session) {
         let key = self.by.key(&s, &mut self.devices);
         self.rows.push((key, s));
-        if self.rows.len() >= self.keep.saturating_mul(2).max(1) {
+        if self.rows.len() > self.keep.saturating_add((self.keep / 4).max(1)) {
             self.cut();
         }
     }
