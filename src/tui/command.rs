@@ -460,7 +460,7 @@ pub struct WalkRequest {
 
 /// Matches a sorted walk keeps whole: the first this many in the sorted order (a
 /// result's worst sessions first, when sorted by risk descending).
-pub const SORTED_KEPT: usize = 20_000;
+pub const SORTED_KEPT: usize = 10_000;
 
 /// One display page of a walk's local matches, fetched again from its anchor with the
 /// walk's query, order and page size.
