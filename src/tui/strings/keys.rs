@@ -291,7 +291,7 @@ pub fn sorted_kept(column: &str, kept: &str, total: &str) -> String {
     )
 }
 
-/// A cancelled sort: the table stays as it was.
-pub fn sort_cancelled(column: &str) -> String {
-    format!("sort by {column} cancelled: the order stays as it was")
+/// The info line of a sorted result of which only the first are kept.
+pub fn sorted_first(kept: &str) -> String {
+    format!("first {kept} sorted")
 }

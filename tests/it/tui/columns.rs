@@ -329,3 +329,39 @@ fn the_order_picker_lists_the_columns_sorted_by_a_walk() {
         None
     );
 }
+
+#[test]
+fn a_sorted_result_larger_than_what_is_kept_says_so_and_pages_what_is_kept() {
+    let mut app = app(200, 40);
+    let walk = the_walk(app.update(key('R'), now()));
+    let Command::Walk { walk: req, .. } = &walk else {
+        unreachable!()
+    };
+    let done = Walked {
+        generation: req.generation,
+        goal: WalkGoal::Matches,
+        progress: Progress {
+            pages: 100,
+            scanned: 100_000,
+            matches: 100_000,
+        },
+        matches: (0..30).map(|n| row(n, true)).collect(),
+        anchors: vec![],
+        users: vec![],
+        figures: None,
+        written: None,
+    };
+    app.update(
+        event(&walk, EventKind::Done(Outcome::Walked(Box::new(done)))),
+        now(),
+    );
+    let s = screen(&app, 200, 40);
+    assert!(
+        s.contains("page 1 of 3 · 100,000 matched · first 30 sorted"),
+        "{s}"
+    );
+    assert!(
+        s.contains("sorted by risk: the first 30 of 100,000 are kept"),
+        "{s}"
+    );
+}

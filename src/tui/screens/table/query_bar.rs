@@ -104,7 +104,13 @@ pub(crate) fn info(app: &App, t: &Table, frame: &mut Frame, area: Rect) {
 /// The facts that come first on the info line, so a narrow terminal keeps them: page,
 /// matches, marks, order, row position, then pause and loading.
 fn facts(app: &App, t: &Table) -> Vec<String> {
-    let pages = t.count().map(|n| {
+    // A sorted result keeps its first sessions only: its pages are those kept.
+    let kept = t
+        .local_matches()
+        .filter(|_| t.local_sort().is_some())
+        .map(|m| m.kept() as u64)
+        .filter(|k| t.count().is_some_and(|n| *k < n));
+    let pages = kept.or(t.count()).map(|n| {
         let size = u64::from(t.page_size.max(1));
         thousands(n.div_ceil(size).max(1))
     });
@@ -115,6 +121,9 @@ fn facts(app: &App, t: &Table) -> Vec<String> {
     )];
     if let Some(n) = t.count() {
         parts.push(strings::matched(&thousands(n)));
+    }
+    if let Some(k) = kept {
+        parts.push(strings::sorted_first(&thousands(k)));
     }
     if let (Some(_), Some(at)) = (t.local_matches(), t.last_loaded()) {
         parts.push(strings::walked_ago(&crate::clock::ago_coarse(
