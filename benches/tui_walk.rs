@@ -110,6 +110,7 @@ async fn walk(h: &mut WorkerHandle, id: u64, text: &str, goal: WalkGoal) -> Dura
         now,
         export: None,
         keep: MATCHES_KEPT,
+        sort: None,
     };
     let start = Instant::now();
     h.commands

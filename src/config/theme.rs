@@ -14,7 +14,7 @@ pub struct ThemeConfig {
     pub warning: Option<String>,
     /// Sessions and tokens that expire within the hour.
     pub expiring: Option<String>,
-    /// Scopes naming `admin`.
+    /// Administration scopes (`admin`, `owner`, `root`… in the name).
     pub admin: Option<String>,
     /// The DEMO and RO badges' background.
     pub badge: Option<String>,

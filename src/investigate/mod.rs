@@ -13,12 +13,17 @@
 //! * [`users`]: sessions grouped by user;
 //! * [`insights`]: logins over time, top countries and devices, risk, expiring soon.
 //! * [`tail`]: logins as they arrive: the next poll, which sessions are new, the back-off.
+//! * [`scopes`]: which scopes are privileged, shown first and whole;
+//! * [`sort`]: ordering a result by risk, location, device or scopes, which the server
+//!   cannot order by.
 
 pub mod device;
 pub mod facts;
 pub mod glance;
 pub mod insights;
 pub mod matcher;
+pub mod scopes;
+pub mod sort;
 pub mod tail;
 pub mod users;
 pub mod walk;

@@ -12,6 +12,7 @@ use super::json::json_line;
 use crate::authn::model::{Session, Timestamp};
 use crate::clock;
 use crate::investigate::facts::{Derived, NOT_PROVIDED, Risk, Severity};
+use crate::investigate::scopes;
 use std::borrow::Cow;
 
 /// What a cell can show about a session.
@@ -171,8 +172,11 @@ impl Field {
             Field::Scopes => match &s.scopes {
                 None => Cell::absent(),
                 Some(v) if form == Form::Screen => {
-                    let admin = v.iter().any(|s| s.to_ascii_lowercase().contains("admin"));
-                    Cell::marked(v.join(","), admin.then_some(Mark::Admin))
+                    // Privileged scopes first, so a narrow cell keeps them (see
+                    // `investigate::scopes`); administration is marked.
+                    let admin = v.iter().any(|s| scopes::rank(s) == 2);
+                    let text = scopes::privileged_first(v).join(",");
+                    Cell::marked(text, admin.then_some(Mark::Admin))
                 }
                 Some(v) => Cell::text(v.join(" ")),
             },

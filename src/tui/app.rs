@@ -348,7 +348,7 @@ impl App {
             };
             return Some(strings::stale(t.unreachable, &retry, updated.as_deref()));
         }
-        if t.set.has_local() {
+        if t.walked() {
             // A walked result says how old it is on the info line (`walked 2m ago`).
             return None;
         }

@@ -473,7 +473,15 @@ pub struct WalkRequest {
     /// For [`WalkGoal::Matches`]: the most matches kept whole (at least one display page
     /// of `size`); past that only the first page and the anchors are kept.
     pub keep: usize,
+    /// For [`WalkGoal::Matches`]: sort the matches by a column the server cannot order
+    /// by, in `order`; the first `keep` of them (the app asks for [`SORTED_KEPT`]) are
+    /// kept whole, no anchors.
+    pub sort: Option<crate::investigate::sort::LocalSort>,
 }
+
+/// Matches a sorted walk keeps whole: the first this many in the sorted order (a
+/// result's worst sessions first, when sorted by risk descending).
+pub const SORTED_KEPT: usize = 10_000;
 
 /// One display page of a walk's local matches, fetched again from its anchor with the
 /// walk's query, order and page size.

@@ -127,6 +127,15 @@ pub enum Action {
     TabPulses,
     /// Pulses tab: open the selected arrival's detail view.
     OpenArrival,
+    // ---- Columns: sideways, wide, sorted by risk ----
+    /// Scroll the table's columns left (the email stays put).
+    ScrollLeft,
+    /// Scroll the table's columns right, to the hidden ones.
+    ScrollRight,
+    /// Every column at its full width, scrolled sideways.
+    Wide,
+    /// Sort the whole result by risk, worst first (again: flip), by a walk.
+    SortRisk,
 }
 
 /// What the registry knows about one action.
@@ -227,6 +236,11 @@ pub const REGISTRY: &[ActionInfo] = &[
     info!(Export, "export", "export", ["e"], "export the query's result or the marked rows (CSV / NDJSON)", false, false, &[Sessions]),
     info!(TabPulses, "pulses", "tab_pulses", ["6"], "Pulses tab: logins as they arrive", false, false, TABS),
     info!(OpenArrival, "detail", "open_arrival", ["enter"], "the login's session detail", false, true, &[Pulses]),
+    // ---- Columns: sideways, wide, sorted by risk ----
+    info!(ScrollLeft, "cols ←", "scroll_left", ["left", "h"], "scroll the columns left", false, false, TABLES),
+    info!(ScrollRight, "cols →", "scroll_right", ["right", "l"], "scroll the columns right (hidden columns)", false, false, TABLES),
+    info!(Wide, "wide", "wide", ["w"], "every column at full width, scrolled with ←/→", false, true, TABLES),
+    info!(SortRisk, "by risk", "sort_risk", ["R"], "sort the whole result by risk, worst first (again: flip)", false, false, TABLES),
 ];
 
 impl Action {

@@ -48,7 +48,7 @@ impl App {
         if let Ok(set) = self.table(source).set.at(now) {
             self.table_mut(source).set = set;
         }
-        if self.table(source).set.has_local() {
+        if self.table(source).walked() {
             self.walk_matches(source, out);
             return;
         }
@@ -92,7 +92,7 @@ impl App {
                 Some(at) => self.now >= at,
                 // A walked result (local terms) reads every matching page: the reload
                 // timer leaves it alone until it is `rewalk_after` old; `r` walks at once.
-                None if t.set.has_local() => self.setup.rewalk_after.is_some_and(age),
+                None if t.walked() => self.setup.rewalk_after.is_some_and(age),
                 None => t
                     .last_loaded
                     .is_some_and(|at| clock::millis(at, self.now) >= every),

@@ -8,7 +8,7 @@ use super::{
 };
 use crate::investigate::Progress;
 use crate::query::Query;
-use crate::tui::command::{ExportSpec, MATCHES_KEPT, WalkGoal, WalkRequest, Walked};
+use crate::tui::command::{ExportSpec, MATCHES_KEPT, SORTED_KEPT, WalkGoal, WalkRequest, Walked};
 
 impl App {
     /// The walk in flight, if any.
@@ -66,6 +66,7 @@ impl App {
         };
         let id = self.take_id();
         let t = self.table(source);
+        let sort = t.local_sort.filter(|_| goal == WalkGoal::Matches);
         let walk = WalkRequest {
             generation,
             source,
@@ -79,7 +80,12 @@ impl App {
             goal,
             now: self.now,
             export,
-            keep: MATCHES_KEPT,
+            keep: if sort.is_some() {
+                SORTED_KEPT
+            } else {
+                MATCHES_KEPT
+            },
+            sort,
         };
         self.walks.walk = Some(WalkState {
             id,
@@ -126,7 +132,13 @@ impl App {
             && walk.goal == WalkGoal::Matches
             && self.table(walk.source).generation == walk.generation
         {
-            self.table_mut(walk.source).list_failed();
+            let t = self.table_mut(walk.source);
+            t.list_failed();
+            // A sort that did not finish leaves the order as it was.
+            if let Some((sort, order)) = t.sort_before.take() {
+                t.local_sort = sort;
+                t.order = order;
+            }
         }
     }
 
@@ -142,6 +154,13 @@ impl App {
     }
 
     pub(crate) fn on_walked(&mut self, cmd: &Command, walked: Walked) {
+        if let Command::Walk { walk, .. } = cmd
+            && walked.goal == WalkGoal::Matches
+            && walked.generation == self.table(walk.source).generation
+        {
+            // The sort finished: it is the order now.
+            self.table_mut(walk.source).sort_before = None;
+        }
         self.on_walk_ended(cmd);
         match walked.goal {
             WalkGoal::Export => {
@@ -162,9 +181,17 @@ impl App {
                 let v = self.viewport();
                 let now = self.now;
                 let p = walked.progress;
+                let kept = walked.matches.len();
                 self.table_mut(source).apply_matches(walk, walked, now, v);
                 self.succeeded(ErrorKey::List(source));
-                self.say(strings::walk_done(p.pages, p.scanned, p.matches));
+                match walk.sort {
+                    Some(by) if (kept as u64) < p.matches => self.say(strings::sorted_kept(
+                        by.as_str(),
+                        &crate::number::thousands_usize(kept),
+                        &crate::number::thousands(p.matches),
+                    )),
+                    _ => self.say(strings::walk_done(p.pages, p.scanned, p.matches)),
+                }
                 return;
             }
             WalkGoal::Aggregate => {

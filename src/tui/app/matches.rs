@@ -29,7 +29,9 @@ impl Table {
         viewport: usize,
     ) {
         self.count = Some(walked.progress.matches);
-        let whole = walked.matches.len() as u64 >= walked.progress.matches;
+        // A sorted walk's matches are paged through locally whatever their number:
+        // it keeps the first of the sorted order, and no anchors.
+        let whole = walked.matches.len() as u64 >= walked.progress.matches || walk.sort.is_some();
         self.local = Some(LocalMatches {
             first: walked.matches,
             whole,

@@ -22,7 +22,7 @@ pub const HELP_RISK: &str = "Risk: MAL malicious · SUS suspicious · VPN · PRX
 /// The column picker's title.
 pub const PICKER_TITLE: &str = " columns — space shows/hides · esc closes ";
 /// The column picker's note.
-pub const PICKER_NOTE: &str = "narrow terminals drop columns: type, id, identity, scopes, risk, device, location, times, email last";
+pub const PICKER_NOTE: &str = "narrow terminals drop columns: type, identity, id, device, location, scopes, times, risk, email last; ←/→ and w show them";
 
 /// A column shown or hidden from the picker.
 pub fn column_toggled(name: &str, shown: bool) -> String {
@@ -241,4 +241,50 @@ pub fn view_broken(name: &str) -> String {
         "view {} does not compile: fix it in the config's [views]",
         sanitize::clean(name)
     )
+}
+
+// Columns sideways, wide, and sorted locally.
+
+/// The marker at the right of a table's header when columns are hidden: how many on
+/// each side and the keys that bring them back (`+3 cols →/l`, `←/h 2 · +3 →/l`).
+pub fn hidden_cols(left: usize, right: usize, left_keys: &str, right_keys: &str) -> String {
+    match (left, right) {
+        (0, r) => format!("+{r} cols {right_keys}"),
+        (l, 0) => format!("{left_keys} +{l} cols"),
+        (l, r) => format!("{left_keys} +{l} · +{r} {right_keys}"),
+    }
+}
+
+/// `→` with every column to the right already shown.
+pub const NO_MORE_RIGHT: &str = "no more columns to the right";
+/// `←` at the first column.
+pub const NO_MORE_LEFT: &str = "already at the first column";
+
+/// The wide view turned on or off.
+pub fn wide_view(on: bool, keys: &str) -> String {
+    if on {
+        format!("wide: every column at full width ({keys} scroll)")
+    } else {
+        "wide off: columns fit the terminal".to_string()
+    }
+}
+
+/// A local sort started: the whole result is walked first.
+pub fn sorting_by(column: &str, descending: bool) -> String {
+    format!(
+        "sorting by {column} {}: reading the whole result (esc cancels)",
+        if descending { "▼" } else { "▲" }
+    )
+}
+
+/// A sort that kept only the first of a large result.
+pub fn sorted_kept(column: &str, kept: &str, total: &str) -> String {
+    format!(
+        "sorted by {column}: the first {kept} of {total} are kept; narrow the query to page past them"
+    )
+}
+
+/// The info line of a sorted result of which only the first are kept.
+pub fn sorted_first(kept: &str) -> String {
+    format!("first {kept} sorted")
 }

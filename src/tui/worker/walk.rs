@@ -9,6 +9,8 @@ use super::{
 use crate::authn::Error;
 use crate::authn::ListScope;
 use crate::authn::model::Session;
+use crate::investigate::Devices;
+use crate::investigate::sort::{self, LocalSort, SortKey};
 use crate::investigate::walk::{walk_raw, walk_raw_any_order};
 use crate::investigate::{
     Anchor, Bucket, Glance, Insights, Matcher, Progress, UserColumn, Users, matches_from,
@@ -83,6 +85,38 @@ impl Kept {
     }
 }
 
+/// What a sorted matches walk keeps: the first `keep` matches in the sorted order, each
+/// with its key. Sorted and cut whenever a quarter more than that are held, so memory
+/// stays within 1.25 × `keep` sessions; the sort is stable and matches arrive in server
+/// order, so equal keys keep the server's order.
+struct Sorted {
+    by: LocalSort,
+    order: crate::authn::model::Order,
+    keep: usize,
+    rows: Vec<(SortKey, Session)>,
+    devices: Devices,
+}
+
+impl Sorted {
+    fn add(&mut self, s: Session) {
+        let key = self.by.key(&s, &mut self.devices);
+        self.rows.push((key, s));
+        if self.rows.len() > self.keep.saturating_add((self.keep / 4).max(1)) {
+            self.cut();
+        }
+    }
+
+    fn cut(&mut self) {
+        sort::sort(&mut self.rows, self.order);
+        self.rows.truncate(self.keep);
+    }
+
+    fn finish(mut self) -> Vec<Session> {
+        self.cut();
+        self.rows.into_iter().map(|(_, s)| s).collect()
+    }
+}
+
 /// Why a walk stopped before its last page, other than a failed page or a cancel.
 enum Stopped {
     /// A listed session could not be read.
@@ -96,6 +130,8 @@ struct Reading {
     goal: WalkGoal,
     matcher: Matcher,
     kept: Kept,
+    /// Set for a matches walk sorted locally: it keeps the matches instead of `kept`.
+    sorted: Option<Sorted>,
     users: Users,
     insights: Insights,
     export: Option<Export>,
@@ -117,6 +153,16 @@ impl Reading {
             goal: req.goal,
             matcher: Matcher::new(&req.query.local),
             kept: Kept::new(req.display, req.keep),
+            sorted: req
+                .sort
+                .filter(|_| req.goal == WalkGoal::Matches)
+                .map(|by| Sorted {
+                    by,
+                    order: req.order,
+                    keep: req.keep.max(1),
+                    rows: Vec::new(),
+                    devices: Devices::new(),
+                }),
             users: Users::new(),
             insights: Insights::new(req.now),
             export,
@@ -185,6 +231,16 @@ impl Reading {
                     self.hits.iter().filter_map(|&i| rows[i].take()).collect();
                 x.write_raw(&page).map_err(Stopped::Write)
             }
+            (WalkGoal::Matches, _) if self.sorted.is_some() => {
+                for &i in &self.hits {
+                    let s: Session =
+                        serde_json::from_str(rows[i].get()).map_err(Stopped::Unreadable)?;
+                    if let Some(sorted) = self.sorted.as_mut() {
+                        sorted.add(s);
+                    }
+                }
+                Ok(())
+            }
             (WalkGoal::Matches, _) => self
                 .kept
                 .keep(&rows, &self.hits)
@@ -233,12 +289,17 @@ impl Reading {
         let users = self
             .users
             .into_rows(UserColumn::Sessions, crate::authn::model::Order::Desc);
+        let (matches, anchors) = match self.sorted {
+            // Sorted: every kept match in order, paged through locally; no anchors.
+            Some(sorted) => (sorted.finish(), Vec::new()),
+            None => (self.kept.first, self.kept.anchors),
+        };
         Ok(Some(Walked {
             generation,
             goal: self.goal,
             progress: outcome.progress,
-            matches: self.kept.first,
-            anchors: self.kept.anchors,
+            matches,
+            anchors,
             users,
             figures,
             written,

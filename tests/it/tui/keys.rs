@@ -235,7 +235,11 @@ fn the_order_picker_orders_by_any_column_in_both_directions() {
     assert!(app.update(key('s'), now()).is_empty());
     let menu = app.picker().expect("the picker is open");
     assert!(matches!(menu.kind, PickerKind::Order(ListSource::Sessions)));
-    assert_eq!(menu.items.len(), OrderBy::ALL.len());
+    assert_eq!(
+        menu.items.len(),
+        OrderBy::ALL.len() + authtop::investigate::sort::LocalSort::ALL.len(),
+        "the server's columns and those sorted by a walk"
+    );
 
     let cmd = only(app.update(key('m'), now()));
     let Command::List { query, .. } = &cmd else {

@@ -173,7 +173,13 @@ fn info_line_and_columns_at_each_size() {
                     "{header}"
                 ),
                 80 => {
-                    assert!(header.contains("LOCATION"), "{header}");
+                    // Security first: the risk and the scopes before the place.
+                    assert!(
+                        header.contains("RISK") && header.contains("SCOPES"),
+                        "{header}"
+                    );
+                    assert!(!header.contains("LOCATION"), "{header}");
+                    assert!(header.trim_end().ends_with("cols →/l"), "{header}");
                     assert!(
                         !header.contains("IDENTITY") && !header.contains(" ID "),
                         "{header}"
@@ -208,7 +214,7 @@ fn risk_expiry_and_admin_scope_are_coloured_and_still_read_without_colour() {
     assert_style(buf, "SUS VPN", Style::new().fg(Color::Yellow));
     assert_style(
         buf,
-        "openid,admin",
+        "admin,openid",
         Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD),
     );
     assert_style(

@@ -62,6 +62,7 @@ fn walk_request(text: &str, size: u32, keep: usize) -> WalkRequest {
         now,
         export: None,
         keep,
+        sort: None,
     }
 }
 

@@ -3,6 +3,8 @@
 
 mod app;
 mod client_token_pty;
+mod columns;
+mod columns_pty;
 mod console;
 mod console_pty;
 mod failures;

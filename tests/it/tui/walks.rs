@@ -45,6 +45,7 @@ fn request(text: &str, goal: WalkGoal, size: u32, export: Option<ExportSpec>) ->
         now,
         export,
         keep: MATCHES_KEPT,
+        sort: None,
     }
 }
 
@@ -289,4 +290,63 @@ async fn an_export_to_a_folder_that_cannot_be_made_fails_with_the_path() {
         EventKind::Failed(e) => assert!(e.to_string().contains("exports"), "{e}"),
         other => panic!("{other:?}"),
     }
+}
+
+#[tokio::test]
+async fn a_walk_sorted_by_risk_keeps_every_match_worst_first_and_equal_risks_in_server_order() {
+    use authtop::investigate::Devices;
+    use authtop::investigate::sort::{self, LocalSort};
+    let emu = emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness::worker::spawn(&emu, dir.path(), None);
+    // The ground truth: every session in server order, sorted stably by its risk.
+    let mut devices = Devices::new();
+    let mut truth: Vec<_> = all_sessions(&emu)
+        .await
+        .into_iter()
+        .map(|s| (LocalSort::Risk.key(&s, &mut devices), s.id))
+        .collect();
+    sort::sort(&mut truth, Order::Desc);
+    let want: Vec<String> = truth.into_iter().map(|(_, id)| id).collect();
+    let mut req = request("", WalkGoal::Matches, 100, None);
+    req.sort = Some(LocalSort::Risk);
+    req.order = Order::Desc;
+    let events = run(&mut h, 1, req, None).await;
+    let w = walked(&events);
+    let got: Vec<String> = w.matches.iter().map(|s| s.id.clone()).collect();
+    assert_eq!(got.len(), 800, "every match is kept");
+    assert_eq!(got, want);
+    assert!(
+        w.anchors.is_empty(),
+        "a sorted result is paged here, not from anchors"
+    );
+    let first = authtop::investigate::Risk::of(&w.matches[0]);
+    assert!(first.is_flagged(), "the worst comes first: {first:?}");
+}
+
+#[tokio::test]
+async fn a_sorted_walk_past_what_it_keeps_keeps_exactly_the_first_of_the_sorted_order() {
+    use authtop::investigate::Devices;
+    use authtop::investigate::sort::{self, LocalSort};
+    let emu = emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness::worker::spawn(&emu, dir.path(), None);
+    let mut devices = Devices::new();
+    let mut truth: Vec<_> = all_sessions(&emu)
+        .await
+        .into_iter()
+        .map(|s| (LocalSort::Scopes.key(&s, &mut devices), s.id))
+        .collect();
+    sort::sort(&mut truth, Order::Desc);
+    let want: Vec<String> = truth.into_iter().take(37).map(|(_, id)| id).collect();
+    let mut req = request("", WalkGoal::Matches, 100, None);
+    req.sort = Some(LocalSort::Scopes);
+    req.order = Order::Desc;
+    // Fewer kept than matched: the walk cuts as it goes, and keeps the first 37.
+    req.keep = 37;
+    let events = run(&mut h, 1, req, None).await;
+    let w = walked(&events);
+    assert_eq!(w.progress.matches, 800, "the count is every match");
+    let got: Vec<String> = w.matches.iter().map(|s| s.id.clone()).collect();
+    assert_eq!(got, want);
 }

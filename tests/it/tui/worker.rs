@@ -126,6 +126,7 @@ fn matches_walk(source: ListSource) -> WalkRequest {
         now: now(),
         export: None,
         keep: 5,
+        sort: None,
     }
 }
 

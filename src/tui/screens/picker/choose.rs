@@ -3,10 +3,11 @@
 
 use super::{Choice, ExportPick, Picked, Picker, PickerKind};
 use crate::authn::model::{Order, OrderBy};
+use crate::investigate::sort::LocalSort;
 use crate::output::Format;
 use crate::tui::app::App;
 use crate::tui::columns::CATALOGUE;
-use crate::tui::command::{Command, Effect, ListSource};
+use crate::tui::command::{Command, Effect, ListSource, WalkGoal};
 use crate::tui::keymap::Action;
 use crate::tui::screens::overlay::Overlay;
 use crate::tui::strings;
@@ -21,6 +22,14 @@ const ORDER_KEYS: [(OrderBy, char, &str); 7] = [
     (OrderBy::Id, 'i', "session id"),
     (OrderBy::Type, 't', "type"),
     (OrderBy::ActiveTokenId, 'k', "token id"),
+];
+
+/// The order picker's key for each column sorted locally, after a walk.
+const LOCAL_KEYS: [(LocalSort, char, &str); 4] = [
+    (LocalSort::Risk, 'r', "risk (walks the result)"),
+    (LocalSort::Location, 'l', "location (walks the result)"),
+    (LocalSort::Device, 'd', "device (walks the result)"),
+    (LocalSort::Scopes, 's', "scopes (walks the result)"),
 ];
 
 fn keyed(key: char, label: impl Into<String>, value: Option<String>, current: bool) -> Choice {
@@ -46,6 +55,30 @@ impl App {
                 };
                 keyed(*key, label, Some(col.as_str().to_string()), *col == by)
             })
+            .collect::<Vec<_>>();
+        // The columns the server cannot order by: sorted here after a walk.
+        let local = self.table(source).local_sort();
+        let items = items
+            .into_iter()
+            .map(|mut i| {
+                // Under a local sort, no server column is the order in force.
+                if local.is_some() && i.current {
+                    i.current = false;
+                    if let Some(at) = i.label.rfind(' ') {
+                        i.label.truncate(at);
+                    }
+                }
+                i
+            })
+            .chain(LOCAL_KEYS.iter().map(|(by, key, label)| {
+                let on = local == Some(*by);
+                let label = if on {
+                    format!("{label} {}", if order == Order::Desc { "▼" } else { "▲" })
+                } else {
+                    (*label).to_string()
+                };
+                keyed(*key, label, Some(by.as_str().to_string()), on)
+            }))
             .collect();
         self.open(Overlay::Pick(Picker::new(
             PickerKind::Order(source),
@@ -164,13 +197,13 @@ impl App {
             | (Picked::Submit | Picked::Other, PickerKind::Order(_) | PickerKind::Copy)
             | (Picked::Submit, PickerKind::Columns) => self.close_pickers(),
             (Picked::Choose { at, shifted }, PickerKind::Order(source)) => {
-                let by = top
-                    .items
-                    .get(at)
-                    .and_then(|i| i.value.as_deref()?.parse().ok());
+                let value = top.items.get(at).and_then(|i| i.value.clone());
                 self.close_pickers();
-                if let Some(by) = by {
-                    let order = if shifted { Order::Desc } else { Order::Asc };
+                let order = if shifted { Order::Desc } else { Order::Asc };
+                let value = value.as_deref().unwrap_or_default();
+                if let Some(local) = LocalSort::parse(value) {
+                    self.sort_locally(source, local, order, out);
+                } else if let Ok(by) = value.parse() {
                     self.set_order(source, by, order, out);
                 }
             }
@@ -279,9 +312,20 @@ impl App {
         order: Order,
         out: &mut Vec<Command>,
     ) {
+        // The server's order replaces a local sort, and stops one still being walked.
+        if self.table(source).local_sort().is_some()
+            && !self.table(source).set().has_local()
+            && self
+                .walk()
+                .is_some_and(|w| w.source == source && w.goal == WalkGoal::Matches)
+        {
+            self.cancel_walk(out);
+        }
         let t = self.table_mut(source);
         t.order_by = by;
         t.order = order;
+        t.local_sort = None;
+        t.sort_before = None;
         t.queued.clear();
         t.to_top = true;
         self.say(strings::order_label(by.as_str(), order == Order::Desc));

@@ -42,8 +42,17 @@ pub(crate) fn handle(app: &mut App, action: Action, out: &mut Vec<Command>) -> b
         Action::Order => app.open_order_picker(s),
         Action::FlipOrder => {
             let (by, order) = app.table(s).ordering();
-            app.set_order(s, by, order.flip(), out);
+            if let Some(local) = app.table(s).local_sort() {
+                app.sort_locally(s, local, order.flip(), out);
+            } else {
+                app.set_order(s, by, order.flip(), out);
+            }
         }
+        Action::ScrollLeft | Action::ScrollRight => {
+            super::cols::scroll(app, s, action == Action::ScrollRight);
+        }
+        Action::Wide => super::cols::toggle_wide(app, s),
+        Action::SortRisk => app.sort_by_risk(s, out),
         Action::Reload => app.reload(s, out),
         Action::Open => {
             if let Some(row) = app.table(s).selected() {
@@ -75,5 +84,9 @@ fn is_list_action(action: Action) -> bool {
             | Action::Open
             | Action::Invalidate
             | Action::Copy
+            | Action::ScrollLeft
+            | Action::ScrollRight
+            | Action::Wide
+            | Action::SortRisk
     )
 }

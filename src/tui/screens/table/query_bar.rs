@@ -104,7 +104,13 @@ pub(crate) fn info(app: &App, t: &Table, frame: &mut Frame, area: Rect) {
 /// The facts that come first on the info line, so a narrow terminal keeps them: page,
 /// matches, marks, order, row position, then pause and loading.
 fn facts(app: &App, t: &Table) -> Vec<String> {
-    let pages = t.count().map(|n| {
+    // A sorted result keeps its first sessions only: its pages are those kept.
+    let kept = t
+        .local_matches()
+        .filter(|_| t.local_sort().is_some())
+        .map(|m| m.kept() as u64)
+        .filter(|k| t.count().is_some_and(|n| *k < n));
+    let pages = kept.or(t.count()).map(|n| {
         let size = u64::from(t.page_size.max(1));
         thousands(n.div_ceil(size).max(1))
     });
@@ -116,6 +122,9 @@ fn facts(app: &App, t: &Table) -> Vec<String> {
     if let Some(n) = t.count() {
         parts.push(strings::matched(&thousands(n)));
     }
+    if let Some(k) = kept {
+        parts.push(strings::sorted_first(&thousands(k)));
+    }
     if let (Some(_), Some(at)) = (t.local_matches(), t.last_loaded()) {
         parts.push(strings::walked_ago(&crate::clock::ago_coarse(
             at,
@@ -126,10 +135,8 @@ fn facts(app: &App, t: &Table) -> Vec<String> {
         let hidden = t.marks_not_visible();
         parts.push(strings::marked_count(t.marks().len(), hidden));
     }
-    parts.push(strings::order_label(
-        t.order_by().as_str(),
-        t.order() == Order::Desc,
-    ));
+    let by = t.local_sort().map_or(t.order_by().as_str(), |l| l.as_str());
+    parts.push(strings::order_label(by, t.order() == Order::Desc));
     if !t.rows().is_empty() {
         parts.push(strings::position(
             &thousands_usize(t.selected_index() + 1),

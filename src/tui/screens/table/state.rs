@@ -70,8 +70,18 @@ pub struct Table {
     page_ids: HashSet<String>,
     /// What each row of the page says about where it came from, worked out once per page.
     pub(crate) facts: HashMap<String, RowFacts>,
-    /// The page's widest values of the columns shown whole or not at all.
+    /// The widest values seen in this result (every page of it so far), so a column's
+    /// width does not change from page to page; an empty page leaves them as they were.
     pub(crate) widest: Widest,
+    /// A new result: its first page with rows replaces the widths instead of widening.
+    pub(crate) widest_stale: bool,
+    /// How the columns are laid out: the fit, scrolled sideways, or wide.
+    pub(crate) cols: crate::tui::columns::ColView,
+    /// The column the result is sorted by locally (walked), when not by the server.
+    pub(crate) local_sort: Option<crate::investigate::sort::LocalSort>,
+    /// While a local sort walks: the sort and direction before it, restored when the
+    /// walk is cancelled or fails.
+    pub(crate) sort_before: Option<(Option<crate::investigate::sort::LocalSort>, Order)>,
 
     // Page steps and where the selection lands.
     /// Page steps pressed while a page was loading, applied in order once it lands.
@@ -131,6 +141,10 @@ impl Table {
             page_ids: HashSet::new(),
             facts: HashMap::new(),
             widest: Widest::default(),
+            widest_stale: false,
+            cols: crate::tui::columns::ColView::default(),
+            local_sort: None,
+            sort_before: None,
             queued: std::collections::VecDeque::new(),
             land_bottom: false,
             to_top: false,
@@ -145,7 +159,7 @@ impl Table {
         self.facts.get(id)
     }
 
-    /// The page's widest ids, identities, token ids and risk flags.
+    /// The widest ids, identities, token ids, risk flags and scopes of this result.
     pub fn widest(&self) -> Widest {
         self.widest
     }
@@ -236,6 +250,7 @@ impl Table {
         let changed = set.text() != self.set.text() || set.server() != self.set.server();
         if changed {
             self.set_version += 1;
+            self.widest_stale = true;
             // A new result opens on its first page, at the top.
             self.to_top = true;
             self.local_page = 0;
@@ -257,6 +272,21 @@ impl Table {
     /// Order direction.
     pub fn order(&self) -> Order {
         self.order
+    }
+
+    /// The column the result is sorted by locally, when not by the server's order.
+    pub fn local_sort(&self) -> Option<crate::investigate::sort::LocalSort> {
+        self.local_sort
+    }
+
+    /// The result is read by a walk: local query terms, or a local sort.
+    pub fn walked(&self) -> bool {
+        self.set.has_local() || self.local_sort.is_some()
+    }
+
+    /// How the columns are laid out (scrolled, wide).
+    pub fn col_view(&self) -> crate::tui::columns::ColView {
+        self.cols
     }
 
     /// Order column and direction together, for the info line.
@@ -405,7 +435,15 @@ impl Table {
     pub(crate) fn set_rows(&mut self, rows: Vec<Session>) {
         self.rows = rows;
         self.page_ids = self.rows.iter().map(|s| s.id.clone()).collect();
-        (self.facts, self.widest) = facts::of_page(&self.rows);
+        let widest;
+        (self.facts, widest) = facts::of_page(&self.rows);
+        if !self.rows.is_empty() {
+            self.widest = if std::mem::take(&mut self.widest_stale) {
+                widest
+            } else {
+                self.widest.max(widest)
+            };
+        }
     }
 
     /// The list failed: the page shown stays what it was.
@@ -537,56 +575,4 @@ pub fn scroll_offset(offset: usize, selected: usize, viewport: usize, len: usize
     offset
 }
 
-mod facts {
-    //! The derived columns of a page, worked out when it arrives so drawing a frame
-    //! costs the same whatever the page holds.
-    use crate::authn::model::Session;
-    use crate::investigate::device::Devices;
-    use crate::investigate::facts::{Risk, location, user_agent};
-    use crate::sanitize;
-    use crate::tui::columns::{Widest, risk_width};
-    use std::collections::HashMap;
-
-    /// LOCATION, DEVICE and RISK of one session.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub struct RowFacts {
-        /// `Paris, FR`; None when the server sent no location.
-        pub location: Option<String>,
-        /// `Firefox 128 · Linux`; None without a User-Agent.
-        pub device: Option<String>,
-        /// The risk signals.
-        pub risk: Risk,
-    }
-
-    fn cells(s: &str) -> u16 {
-        u16::try_from(sanitize::width(&sanitize::clean(s))).unwrap_or(u16::MAX)
-    }
-
-    /// The facts of every row, by session id, and the page's widest values.
-    pub(super) fn of_page(rows: &[Session]) -> (HashMap<String, RowFacts>, Widest) {
-        let mut devices = Devices::new();
-        let mut widest = Widest::default();
-        let mut facts = HashMap::with_capacity(rows.len());
-        for s in rows {
-            let risk = Risk::of(s);
-            widest.id = widest.id.max(cells(&s.id));
-            widest.identity = widest.identity.max(cells(&s.identity));
-            if let Some(t) = &s.active_token {
-                widest.token = widest.token.max(cells(&t.id));
-            }
-            widest.risk = widest.risk.max(risk_width(&risk));
-            let device = user_agent(s)
-                .map(|ua| devices.label(ua).to_string())
-                .filter(|d| !d.is_empty());
-            facts.insert(
-                s.id.clone(),
-                RowFacts {
-                    location: location(s),
-                    device,
-                    risk,
-                },
-            );
-        }
-        (facts, widest)
-    }
-}
+mod facts;

@@ -6,10 +6,12 @@ use super::state::{RowFacts, Table, scroll_offset};
 use crate::authn::model::Timestamp;
 use crate::authn::model::{Order, OrderBy, Session};
 use crate::investigate::facts::Severity;
+use crate::investigate::scopes;
+use crate::investigate::sort::LocalSort;
 use crate::output::columns::{Facts, Form, Mark};
 use crate::sanitize;
 use crate::tui::app::App;
-use crate::tui::columns::{self, Col, MARKER};
+use crate::tui::columns::{Col, MARKER};
 use crate::tui::command::ListSource;
 use crate::tui::strings;
 use crate::tui::theme::Theme;
@@ -39,7 +41,10 @@ fn order_column(o: OrderBy) -> Col {
 /// The header of a column, with the order arrow when the table is ordered by it (the
 /// absolute twin of a time column carries it too).
 fn title(col: Col, t: &Table) -> Cow<'static, str> {
-    let by = order_column(t.order_by());
+    let by = match t.local_sort() {
+        Some(local) => local_column(local),
+        None => order_column(t.order_by()),
+    };
     let twin = match col {
         Col::CreatedAt => Some(Col::Created),
         Col::ExpireAt => Some(Col::Expire),
@@ -49,6 +54,16 @@ fn title(col: Col, t: &Table) -> Cow<'static, str> {
         Cow::Owned(format!("{} {}", col.info().title, arrow(t.order())))
     } else {
         Cow::Borrowed(col.info().title)
+    }
+}
+
+/// The column a local sort sorts by.
+fn local_column(l: LocalSort) -> Col {
+    match l {
+        LocalSort::Risk => Col::Risk,
+        LocalSort::Location => Col::Location,
+        LocalSort::Device => Col::Device,
+        LocalSort::Scopes => Col::Scopes,
     }
 }
 
@@ -117,6 +132,14 @@ fn cell<'a>(
         Some(Mark::Admin) => theme.admin(),
         Some(Mark::NotProvided) => dim(),
     };
+    if col == Col::Scopes
+        && let Some(v) = &s.scopes
+    {
+        // Scopes are cut whole: the privileged ones first, the rest counted (`admin,+3`).
+        let clean: Vec<String> = v.iter().map(|s| sanitize::clean(s).into_owned()).collect();
+        let text = scopes::fit(&clean, usize::from(width), sanitize::width);
+        return (Cow::Owned(text), style);
+    }
     (fit_cell(text, usize::from(width)), style)
 }
 
@@ -256,8 +279,19 @@ pub(crate) fn draw(app: &App, source: ListSource, frame: &mut Frame, area: Rect)
         frame.render_widget(msg, table_area);
         return;
     }
-    let cols = columns::fit(area.width, app.columns(), t.widest());
-    draw_rows(app, t, &cols, frame, table_area);
+    let (fitted, marker) = super::cols::fitted(app, t, area.width);
+    draw_rows(app, t, &fitted.cols, frame, table_area);
+    if let Some(text) = marker {
+        // The hidden-columns marker, at the header's right edge (its cells kept free).
+        let w = u16::try_from(sanitize::width(&text)).unwrap_or(u16::MAX);
+        let r = Rect {
+            x: table_area.x + table_area.width.saturating_sub(w),
+            width: w.min(table_area.width),
+            height: 1,
+            ..table_area
+        };
+        frame.render_widget(Paragraph::new(text).style(bold()), r);
+    }
     let rows = t.rows();
     if rows.is_empty() && table_area.height > 1 {
         let failed;
@@ -418,7 +452,7 @@ mod tests {
     /// drawing must match cell for cell, styles included.
     fn reference(app: &App, frame: &mut Frame, area: Rect) {
         let t = app.table(ListSource::Sessions);
-        let cols = columns::fit(area.width, app.columns(), t.widest());
+        let cols = crate::tui::columns::fit(area.width, app.columns(), t.widest());
         let mut header_cells = vec![Cell::from("")];
         for (col, _) in &cols {
             header_cells.push(Cell::from(title(*col, t).into_owned()));
@@ -489,7 +523,7 @@ mod tests {
             let area = Rect::new(0, 1, w, h - 1);
             let mut ours = Terminal::new(TestBackend::new(w, h)).unwrap();
             ours.draw(|f| {
-                let cols = columns::fit(area.width, app.columns(), t.widest());
+                let cols = crate::tui::columns::fit(area.width, app.columns(), t.widest());
                 draw_rows(&app, t, &cols, f, area);
             })
             .unwrap();
