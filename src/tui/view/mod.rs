@@ -306,8 +306,15 @@ fn hints(app: &App, frame: &mut Frame, area: Rect) {
             .map(|i| (app.keymap().keys_label(i.action), i.label.to_string()))
             .collect()
     };
+    // A hint is shown whole or not at all: a key without its label (`w`) reads as noise.
     let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
     for (k, label) in pairs {
+        let need = crate::sanitize::width(&k) + 1 + crate::sanitize::width(&label);
+        if used + need > usize::from(area.width) {
+            break;
+        }
+        used += need + 2;
         spans.push(Span::styled(k, bold()));
         spans.push(Span::raw(format!(" {label}  ")));
     }
