@@ -96,6 +96,12 @@ impl App {
 
     pub(crate) fn switch(&mut self, tab: Tab, out: &mut Vec<Command>) {
         if !self.tabs().contains(&tab) {
+            // A tab this setup does not offer says why rather than nothing.
+            if tab == Tab::MySessions {
+                self.say(strings::NO_MY_SESSIONS_TAB);
+            } else {
+                self.say(strings::tab_needs_service(tab.title()));
+            }
             return;
         }
         self.tab = tab;

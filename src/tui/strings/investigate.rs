@@ -17,6 +17,13 @@ pub const NO_FIGURES_YET: &str = "no figures yet: walking the query's sessions�
 /// The Users tab without a service token.
 pub const NEEDS_SERVICE: &str = "needs a service token (every session of the project)";
 
+/// A tab key pressed where the token in force is a client token.
+pub fn tab_needs_service(tab: &str) -> String {
+    format!(
+        "the {tab} tab reads every session of the project, which needs a service token (pts_…); the token in force is a client token (pcl_…)"
+    )
+}
+
 /// Marks a term the server filters, in the query bar legend.
 pub const SERVER_SIDE: &str = "server";
 

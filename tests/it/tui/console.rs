@@ -340,3 +340,52 @@ fn a_narrow_header_keeps_the_offline_countdown_whole() {
     assert!(header.contains(&stale), "{header}");
     assert!(header.contains("authtop"), "{header}");
 }
+
+/// With a client token (no service token) the project-wide tabs are not offered; their
+/// keys, and the Sessions tab's list keys, say why instead of doing nothing.
+#[test]
+fn with_a_client_token_the_project_wide_keys_say_why_they_do_nothing() {
+    let (mut app, first) = App::new(
+        AppInit {
+            has_service: false,
+            has_user_token: true,
+            ..quiet()
+        },
+        now(),
+    );
+    assert!(
+        first.iter().all(|c| !matches!(
+            c,
+            Command::List {
+                source: ListSource::Sessions,
+                ..
+            }
+        )),
+        "nothing project-wide is asked for: {first:?}"
+    );
+    for (k, tab) in [('4', "Users"), ('5', "Insights"), ('6', "Pulses")] {
+        assert!(app.update(key(k), now()).is_empty());
+        let said = status(&app);
+        assert!(
+            said.contains(&format!("the {tab} tab")) && said.contains("service token"),
+            "{k}: {said}"
+        );
+    }
+    app.update(key('1'), now());
+    for k in ['/', ']', 'r', 'd'] {
+        let sent = app.update(key(k), now());
+        assert!(
+            sent.iter().all(|c| !matches!(
+                c,
+                Command::List {
+                    source: ListSource::Sessions,
+                    ..
+                }
+            )),
+            "{k}: {sent:?}"
+        );
+        assert!(!status(&app).is_empty(), "{k} says something");
+    }
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("client token (pcl_"), "{screen}");
+}
