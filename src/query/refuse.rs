@@ -92,7 +92,8 @@ fn field_named(key: &str) -> Option<String> {
         return Some(info.name.to_string());
     }
     if profile_name(key).is_some() {
-        return Some(key.to_string());
+        // Shown as typed, but never a raw control character.
+        return Some(shown(key));
     }
     // A short key is as likely a word as a typo (`a:b`).
     (key.chars().count() >= 3)

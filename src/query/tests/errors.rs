@@ -195,3 +195,20 @@ fn render_puts_carets_under_the_span() {
     let err = QueryError::new(2..99, "odd");
     assert!(err.render("é").contains("odd"));
 }
+
+/// A control character typed into a profile key is named in the error without being
+/// echoed raw (it would reach the terminal as an escape sequence).
+#[test]
+fn a_control_character_in_a_profile_key_is_not_echoed_raw() {
+    for query in [
+        "profile.City\u{1b}:\"\"",
+        "profile.Ci\u{7}ty=x",
+        "profile.\u{1b}[2J?",
+    ] {
+        if let Err(e) = compile(query, now()) {
+            assert!(!e.message.chars().any(crate::sanitize::is_unsafe), "{e:?}");
+            assert!(e.span.end <= query.len() && query.is_char_boundary(e.span.start));
+            let _ = e.render(query);
+        }
+    }
+}
