@@ -99,8 +99,9 @@ pub const CATALOGUE: &[ColInfo] = &[
 ];
 
 /// Spare width is handed out in this order, each column up to the width given (at most
-/// its `max`): a readable email first, then room for the scopes (privileged ones whole),
-/// then whole places and devices, then the rest.
+/// its `max`): a readable email first, then room for the scopes (privileged ones whole;
+/// no more than this result's widest scopes need), then whole places and devices, then
+/// the rest.
 const GROW: [(Col, u16); 7] = [
     (Col::Email, 30),
     (Col::Scopes, 20),
@@ -329,7 +330,7 @@ pub fn layout(width: u16, shown: &[Col], widest: Widest, view: ColView) -> Fitte
         taken += 1;
     }
     if !view.wide {
-        grow(&mut cols, width);
+        grow(&mut cols, width, widest);
     }
     // Display order: the pinned column first, the rest as the catalogue has them.
     Fitted {
@@ -340,9 +341,15 @@ pub fn layout(width: u16, shown: &[Col], widest: Widest, view: ColView) -> Fitte
 }
 
 /// Hands spare width out in [`GROW`] order.
-fn grow(cols: &mut [(Col, u16)], width: u16) {
+fn grow(cols: &mut [(Col, u16)], width: u16, widest: Widest) {
     let mut extra = u32::from(width).saturating_sub(need(cols));
     for (grow, upto) in GROW {
+        // Room the scopes of this result do not use goes on to places and devices.
+        let upto = if grow == Col::Scopes && upto != REST {
+            upto.min(widest.scopes.max(grow.info().min))
+        } else {
+            upto
+        };
         if let Some(c) = cols.iter_mut().find(|c| c.0 == grow) {
             let max = u32::from(grow.info().max.min(upto));
             let add = extra.min(max.saturating_sub(u32::from(c.1)));
@@ -392,7 +399,7 @@ pub fn fit(width: u16, shown: &[Col], widest: Widest) -> Vec<(Col, u16)> {
             }
         }
     }
-    grow(&mut cols, width);
+    grow(&mut cols, width, widest);
     cols
 }
 
