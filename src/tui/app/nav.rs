@@ -114,6 +114,11 @@ impl App {
             figures_fresh: self.walks.aggregate_of == Some(self.sessions.set_version),
         };
         let aside = self.sessions.clear_marks();
+        // A passing line about the view left (a walk's totals) is not true of the next;
+        // what an action did stays.
+        if !self.status.flash_is_outcome {
+            self.status.flash = None;
+        }
         if self.nav.len() >= MAX_CRUMBS {
             self.nav.remove(0);
         }

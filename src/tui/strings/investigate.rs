@@ -71,10 +71,13 @@ pub fn walk_cancelled(scanned: u64, matches: u64) -> String {
 /// A walk reached the last page.
 pub fn walk_done(pages: u64, scanned: u64, matches: u64) -> String {
     format!(
-        "walked {} pages: {} sessions scanned, {} matches",
+        "walked {} page{}: {} session{} scanned, {} match{}",
         thousands(pages),
+        super::words::plural(pages),
         thousands(scanned),
-        thousands(matches)
+        super::words::plural(scanned),
+        thousands(matches),
+        if matches == 1 { "" } else { "es" }
     )
 }
 

@@ -517,3 +517,19 @@ fn a_session_ended_after_a_drill_down_is_gone_from_the_view_esc_brings_back() {
     );
     assert_eq!(selected_id(&app), "pmt_s0013");
 }
+
+/// The walk's totals on Users describe Users: after a drill-down they are gone, not shown
+/// under the user's sessions as if they were theirs.
+#[test]
+fn a_drill_down_takes_the_walks_totals_off_the_status_line() {
+    let mut app = loaded(init(), sessions(0, 10), None, 120, 30);
+    let walk = the_walk(&press(&mut app, "4"));
+    app.update(walked(&walk, vec![], vec![user(1, 3), user(2, 12)]), now());
+    assert!(
+        said(&app).contains("walked"),
+        "the walk's totals are on the status line first: {}",
+        said(&app)
+    );
+    enter(&mut app);
+    assert!(!said(&app).contains("walked"), "{}", said(&app));
+}
