@@ -140,8 +140,6 @@ pub struct App {
     pub(crate) history: History,
     pub(crate) now: Timestamp,
     pub(crate) size: (u16, u16),
-    /// Whether quit was asked for, and whether the app is done.
-    pub(crate) quitting: Quitting,
     /// What the run loop does itself (clipboard, quit), drained after each update.
     pub(crate) effects: Vec<Effect>,
 }
@@ -192,7 +190,7 @@ impl App {
 
     /// The app is done: the run loop should restore the terminal and exit.
     pub fn should_quit(&self) -> bool {
-        self.quitting == Quitting::Done
+        self.flights.quitting == Quitting::Done
     }
 
     /// Commands sent and not yet finished.
@@ -221,7 +219,7 @@ impl App {
 
     /// Quit was asked for and waits for destructive actions to finish.
     pub fn quitting(&self) -> bool {
-        self.quitting == Quitting::Waiting
+        self.flights.quitting == Quitting::Waiting
     }
 
     /// The tab shown.

@@ -122,13 +122,13 @@ impl App {
     pub(crate) fn quit(&mut self) {
         let n = self.destructive_in_flight();
         if n == 0 {
-            self.quitting = Quitting::Done;
+            self.flights.quitting = Quitting::Done;
             self.effects.push(Effect::Quit { force: false });
-        } else if self.quitting != Quitting::No {
-            self.quitting = Quitting::Done;
+        } else if self.flights.quitting != Quitting::No {
+            self.flights.quitting = Quitting::Done;
             self.effects.push(Effect::Quit { force: true });
         } else {
-            self.quitting = Quitting::Waiting;
+            self.flights.quitting = Quitting::Waiting;
             self.say(strings::waiting_for(n));
         }
     }

@@ -27,8 +27,8 @@ impl App {
             EventKind::Cancelled => self.on_cancelled(&cmd),
             EventKind::Progress { .. } | EventKind::Retrying { .. } | EventKind::Walking(_) => {}
         }
-        if self.quitting == super::Quitting::Waiting && self.destructive_in_flight() == 0 {
-            self.quitting = super::Quitting::Done;
+        if self.flights.quitting == super::Quitting::Waiting && self.destructive_in_flight() == 0 {
+            self.flights.quitting = super::Quitting::Done;
             self.effects.push(Effect::Quit { force: false });
         }
     }

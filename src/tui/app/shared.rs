@@ -57,6 +57,9 @@ pub(crate) struct Flights {
     pub(crate) next_id: CommandId,
     /// Auto-reload is paused by the user.
     pub(crate) paused: bool,
+    /// Whether quit was asked for (it waits for the destructive commands in flight), and
+    /// whether the app is done.
+    pub(crate) quitting: crate::tui::app::Quitting,
 }
 
 impl Default for Flights {
@@ -67,6 +70,7 @@ impl Default for Flights {
             retrying: HashMap::new(),
             next_id: 1,
             paused: false,
+            quitting: crate::tui::app::Quitting::No,
         }
     }
 }

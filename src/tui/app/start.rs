@@ -2,7 +2,7 @@
 //! leaves for the next: the Sessions query, its order and the tab.
 
 use super::{App, AppInit, History, Recall, Tab, Table, TokenState};
-use super::{Flights, InsightsView, Keys, Quitting, Setup, StatusLine, UsersView, Walks};
+use super::{Flights, InsightsView, Keys, Setup, StatusLine, UsersView, Walks};
 use crate::authn::model::Timestamp;
 use crate::tui::command::{Command, ListSource};
 
@@ -64,7 +64,6 @@ impl App {
             history: History::new(init.history),
             now,
             size: (80, 24),
-            quitting: Quitting::No,
             effects: Vec::new(),
         };
         for source in [ListSource::Sessions, ListSource::MySessions] {
