@@ -132,15 +132,18 @@ impl Backoff {
     }
 }
 
+/// Logins at fixed instants, for the tests of a tail and of the screens that drive one.
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(crate) mod fixtures {
+    use crate::authn::model::{Session, Timestamp};
 
-    fn at(secs: i64) -> Timestamp {
+    /// `secs` after a fixed instant.
+    pub(crate) fn at(secs: i64) -> Timestamp {
         Timestamp::from_second(1_800_000_000 + secs).unwrap_or(Timestamp::UNIX_EPOCH)
     }
 
-    fn session(id: &str, secs: i64) -> Session {
+    /// A session `id` created at [`at`]`(secs)`.
+    pub(crate) fn session(id: &str, secs: i64) -> Session {
         let mut s: Session = serde_json::from_value(serde_json::json!({
             "id": id, "type": "session", "life": 60, "expire": at(secs + 3600).to_string(),
             "identity": "pui_x", "email": "a@b.test", "profile": {},
@@ -150,6 +153,12 @@ mod tests {
         s.created_at = at(secs);
         s
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{at, session};
+    use super::*;
 
     fn ids(v: &[Session]) -> Vec<&str> {
         v.iter().map(|s| s.id.as_str()).collect()

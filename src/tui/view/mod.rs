@@ -147,19 +147,7 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
         let whole =
             breadcrumb::fit(&trail, usize::MAX).map_or(0, |t| crate::sanitize::width(&t) + 2);
         // The host, the in-flight count and retries give way to the trail.
-        while used + whole > room {
-            let Some(i) = pieces
-                .iter()
-                .enumerate()
-                .filter(|(_, (rank, _))| *rank > 3)
-                .max_by_key(|(_, (rank, _))| *rank)
-                .map(|(i, _)| i)
-            else {
-                break;
-            };
-            used -= width(&pieces[i].1);
-            pieces.remove(i);
-        }
+        used = give_way(&mut pieces, used, room.saturating_sub(whole), 3);
         let at = pieces.iter().position(|(_, p)| p.is_empty());
         if let (Some(at), Some(text)) = (at, breadcrumb::fit(&trail, room.saturating_sub(used + 2)))
         {
@@ -167,21 +155,33 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
             pieces[at].1 = vec![Span::raw("  "), Span::styled(text, bold())];
         }
     }
+    give_way(&mut pieces, used, room, 0);
+    let spans: Vec<Span> = pieces.into_iter().flat_map(|(_, p)| p).collect();
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Drops the header's pieces ranked above `floor`, the highest rank first, until the
+/// `used` cells fit in `room`; returns the cells still used.
+fn give_way(
+    pieces: &mut Vec<(u8, Vec<Span<'_>>)>,
+    mut used: usize,
+    room: usize,
+    floor: u8,
+) -> usize {
     while used > room {
         let Some(i) = pieces
             .iter()
             .enumerate()
-            .filter(|(_, (rank, _))| *rank > 0)
+            .filter(|(_, (rank, _))| *rank > floor)
             .max_by_key(|(_, (rank, _))| *rank)
             .map(|(i, _)| i)
         else {
             break;
         };
-        used -= width(&pieces[i].1);
+        used -= pieces[i].1.iter().map(Span::width).sum::<usize>();
         pieces.remove(i);
     }
-    let spans: Vec<Span> = pieces.into_iter().flat_map(|(_, p)| p).collect();
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    used
 }
 
 fn tabs(app: &App, frame: &mut Frame, area: Rect) {

@@ -225,20 +225,7 @@ impl PulsesView {
 mod tests {
     use super::*;
 
-    fn at(secs: i64) -> Timestamp {
-        Timestamp::from_second(1_800_000_000 + secs).unwrap_or(Timestamp::UNIX_EPOCH)
-    }
-
-    fn login(id: &str, secs: i64) -> Session {
-        let mut s: Session = serde_json::from_value(serde_json::json!({
-            "id": id, "type": "session", "life": 60, "expire": at(secs + 3600).to_string(),
-            "identity": "pui_x", "email": "a@b.test", "profile": {},
-            "created_at": at(secs).to_string(),
-        }))
-        .expect("a session");
-        s.created_at = at(secs);
-        s
-    }
+    use crate::investigate::tail::fixtures::{at, session as login};
 
     #[test]
     fn minutes_before_the_first_poll_are_unknown_and_old_minutes_are_dropped() {
