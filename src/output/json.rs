@@ -98,3 +98,79 @@ pub fn pretty_json<T: Serialize>(value: &T, indent: usize) -> io::Result<String>
         .collect::<Vec<_>>()
         .join("\n"))
 }
+
+/// Bytes that may start a character an NDJSON line cannot carry as sent: every ASCII
+/// control (line breaks among them) and DEL, and the UTF-8 lead bytes of the characters
+/// [`needs_escape`] or [`crate::sanitize::is_unsafe`] flag (U+0080–U+00AD, U+061C,
+/// U+180E, U+200B–U+206F, U+FEFF–U+FFFB).
+const LOOK_CLOSER: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[0x7f] = true;
+    t[0xc2] = true;
+    t[0xd8] = true;
+    t[0xe1] = true;
+    t[0xe2] = true;
+    t[0xef] = true;
+    t
+};
+
+/// True when a session's JSON text can be written as one NDJSON line as it is: no
+/// control character (so no line break) and no character [`needs_escape`] or
+/// [`crate::sanitize::is_unsafe`] flags. Reads bytes, and decodes a character only
+/// where its lead byte is one of the few that could start a flagged one.
+pub(crate) fn passes_through(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(at) = bytes[from..]
+        .iter()
+        .position(|&b| LOOK_CLOSER[usize::from(b)])
+    {
+        let at = from + at;
+        if bytes[at] < 0x80 {
+            return false;
+        }
+        // A lead byte starts a character, so `at` is a character boundary.
+        match text.get(at..).and_then(|rest| rest.chars().next()) {
+            Some(c) if needs_escape(c) || crate::sanitize::is_unsafe(c) => return false,
+            Some(_) => {}
+            None => return false,
+        }
+        from = at + 1;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The byte scan agrees with reading every character, for each character that could
+    /// matter and for its neighbours.
+    #[test]
+    fn the_byte_scan_flags_exactly_the_characters_a_char_scan_flags() {
+        let ranges = [
+            0..0x300u32,
+            0x600..0x700,
+            0x1800..0x1900,
+            0x2000..0x2100,
+            0xfe00..0x10000,
+        ];
+        for c in ranges.into_iter().flatten().filter_map(char::from_u32) {
+            let text = format!("{{\"a\":\"x{c}y\"}}");
+            let slow = !text
+                .chars()
+                .any(|c| c.is_control() || needs_escape(c) || crate::sanitize::is_unsafe(c));
+            assert_eq!(passes_through(&text), slow, "U+{:04X}", c as u32);
+        }
+        assert!(passes_through(
+            "{\"name\":\"美咲 Ivanov\",\"city\":\"Zürich\"}"
+        ));
+        assert!(!passes_through("{\"a\":1,\n\"b\":2}"));
+        assert!(!passes_through("{\"a\":\"\u{202e}txt\"}"));
+    }
+}

@@ -23,7 +23,7 @@ pub mod columns;
 pub mod json;
 
 pub use columns::derived_cells;
-use json::needs_escape;
+use json::passes_through;
 pub use json::{json_line, pretty_json};
 
 use crate::authn::model::{Session, Timestamp};
@@ -425,12 +425,7 @@ impl<W: Write> SessionWriter<W> {
     /// One NDJSON line from a session's JSON text.
     fn raw_line(&mut self, text: &str) -> io::Result<()> {
         let derived = Derived::of_json(text, &mut self.devices).map_err(unreadable)?;
-        let reencode = text.contains(['\n', '\r'])
-            || (!text.is_ascii()
-                && text
-                    .chars()
-                    .any(|c| crate::sanitize::is_unsafe(c) || needs_escape(c)));
-        if reencode {
+        if !passes_through(text) {
             let session: Session = serde_json::from_str(text).map_err(unreadable)?;
             self.out.write_all(
                 json_line(&WithDerived {
