@@ -461,8 +461,10 @@ pub trait ListPage: serde::de::DeserializeOwned + Send + 'static {
     fn cursor(&self) -> Option<&str>;
     /// True when the page has no sessions.
     fn is_empty(&self) -> bool;
-    /// Each session's id and login time, in page order (`None` where unreadable).
-    fn keys(&self) -> Vec<Option<(String, Timestamp)>>;
+    /// The id and login time of the page's last session and of the sessions just before
+    /// it with the same login time, last first; empty when the last cannot be read. Only
+    /// the page's tail is read: a split walk cuts a slice at its last login time.
+    fn tail_keys(&self) -> Vec<(String, Timestamp)>;
     /// Drops the sessions whose id is in `ids`.
     fn drop_ids(&mut self, ids: &std::collections::HashSet<String>);
 }
@@ -485,10 +487,15 @@ impl ListPage for SessionListResult {
     fn is_empty(&self) -> bool {
         self.sessions.is_empty()
     }
-    fn keys(&self) -> Vec<Option<(String, Timestamp)>> {
+    fn tail_keys(&self) -> Vec<(String, Timestamp)> {
+        let Some(at) = self.sessions.last().map(|s| s.created_at) else {
+            return Vec::new();
+        };
         self.sessions
             .iter()
-            .map(|s| Some((s.id.clone(), s.created_at)))
+            .rev()
+            .take_while(|s| s.created_at == at)
+            .map(|s| (s.id.clone(), s.created_at))
             .collect()
     }
     fn drop_ids(&mut self, ids: &std::collections::HashSet<String>) {
@@ -503,10 +510,15 @@ impl ListPage for RawSessionList {
     fn is_empty(&self) -> bool {
         self.sessions.is_empty()
     }
-    fn keys(&self) -> Vec<Option<(String, Timestamp)>> {
-        self.sessions
-            .iter()
-            .map(|s| raw_key(s).map(|k| (k.id, k.created_at)))
+    fn tail_keys(&self) -> Vec<(String, Timestamp)> {
+        let mut keys = self.sessions.iter().rev().map(|s| raw_key(s));
+        let Some(Some(last)) = keys.next() else {
+            return Vec::new();
+        };
+        let at = last.created_at;
+        std::iter::once(last)
+            .chain(keys.map_while(|k| k.filter(|k| k.created_at == at)))
+            .map(|k| (k.id, k.created_at))
             .collect()
     }
     fn drop_ids(&mut self, ids: &std::collections::HashSet<String>) {
