@@ -2,6 +2,11 @@
 //! borrowed from a typed session or read from the session's JSON text without building
 //! the rest of it (no maps, no token block, no copies of strings without escapes).
 //!
+//! A session's JSON is read two ways: decoded whole into the typed model (`authn`'s
+//! decode, wherever a `Session` is needed), or glanced at here. Walks, their aggregates
+//! and matching, and the derived fields NDJSON adds to a session passed through as sent
+//! ([`crate::investigate::facts::Derived::of_glance`]) all read this one glance.
+//!
 //! A walk of a whole result reads every session once and keeps almost none, so reading
 //! only this much is what keeps it close to the cost of fetching the pages.
 
