@@ -480,7 +480,7 @@ mod tests {
 
     #[test]
     fn a_result_that_does_not_fit_says_why_without_a_position() {
-        let body = list_body("", "").to_vec();
+        let body = list_body("", "");
         let text =
             String::from_utf8(body)
                 .unwrap()
