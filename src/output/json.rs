@@ -121,28 +121,48 @@ const LOOK_CLOSER: [bool; 256] = {
 
 /// True when a session's JSON text can be written as one NDJSON line as it is: no
 /// control character (so no line break) and no character [`needs_escape`] or
-/// [`crate::sanitize::is_unsafe`] flags. Reads bytes, and decodes a character only
-/// where its lead byte is one of the few that could start a flagged one.
+/// [`crate::sanitize::is_unsafe`] flags. Reads bytes a block at a time, and decodes a
+/// character only where its lead byte is one of the few that could start a flagged one.
 pub(crate) fn passes_through(text: &str) -> bool {
+    const BLOCK: usize = 32;
     let bytes = text.as_bytes();
-    let mut from = 0;
-    while let Some(at) = bytes[from..]
-        .iter()
-        .position(|&b| LOOK_CLOSER[usize::from(b)])
-    {
-        let at = from + at;
-        if bytes[at] < 0x80 {
-            return false;
+    for (n, block) in bytes.chunks(BLOCK).enumerate() {
+        // No early exit inside a block, so the compiler checks it a vector at a time.
+        #[expect(
+            clippy::needless_bitwise_bool,
+            reason = "a lazy `||` would branch on every byte and stop the block being checked at once"
+        )]
+        let suspect = block.iter().fold(false, |any, &b| {
+            any | (b < 0x20)
+                | (b == 0x7f)
+                | (b == 0xc2)
+                | (b == 0xd8)
+                | (b == 0xe1)
+                | (b == 0xe2)
+                | (b == 0xef)
+        });
+        if !suspect {
+            continue;
         }
-        // A lead byte starts a character, so `at` is a character boundary.
-        match text.get(at..).and_then(|rest| rest.chars().next()) {
-            Some(c) if needs_escape(c) || crate::sanitize::is_unsafe(c) => return false,
-            Some(_) => {}
-            None => return false,
+        for (i, &b) in block.iter().enumerate() {
+            if LOOK_CLOSER[usize::from(b)] && !harmless(text, n * BLOCK + i) {
+                return false;
+            }
         }
-        from = at + 1;
     }
     true
+}
+
+/// Whether the character starting at byte `at` (a control, or a lead byte in
+/// [`LOOK_CLOSER`]) may stay as it is.
+fn harmless(text: &str, at: usize) -> bool {
+    if text.as_bytes()[at] < 0x80 {
+        return false;
+    }
+    // A lead byte starts a character, so `at` is a character boundary.
+    text.get(at..)
+        .and_then(|rest| rest.chars().next())
+        .is_some_and(|c| !needs_escape(c) && !crate::sanitize::is_unsafe(c))
 }
 
 #[cfg(test)]
@@ -172,5 +192,13 @@ mod tests {
         ));
         assert!(!passes_through("{\"a\":1,\n\"b\":2}"));
         assert!(!passes_through("{\"a\":\"\u{202e}txt\"}"));
+        // Wherever a character falls, across the blocks the scan reads at once.
+        for at in 0..70 {
+            let pad = "a".repeat(at);
+            assert!(!passes_through(&format!("{pad}\u{202e}{pad}")), "{at}");
+            assert!(!passes_through(&format!("{pad}\u{85}")), "{at}");
+            assert!(!passes_through(&format!("{pad}\n")), "{at}");
+            assert!(passes_through(&format!("{pad}é美\u{2010}{pad}")), "{at}");
+        }
     }
 }
