@@ -29,6 +29,10 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeFormatter
         w: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
+        // Every character it escapes is outside ASCII.
+        if fragment.is_ascii() {
+            return w.write_all(fragment.as_bytes());
+        }
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             if needs_escape(c) {
