@@ -5,6 +5,7 @@
 //! intelligence block has [`Risk::provided`] false, never an empty flag list.
 
 use super::device::Devices;
+use super::glance::Glance;
 use crate::authn::model::{Geolocation, Intelligence, Session};
 use crate::query::{Flag, Verdict};
 use serde::{Deserialize, Serialize};
@@ -239,24 +240,8 @@ pub struct Derived {
     pub risk: Option<Vec<&'static str>>,
 }
 
-/// The parts of a session's JSON that [`Derived`] reads, borrowed where the text allows;
-/// everything else is skipped. Mirrors the model's names and types for those parts.
-#[derive(Deserialize)]
-struct Light<'a> {
-    #[serde(default, borrow)]
-    profile: LightProfile<'a>,
-    #[serde(default, borrow)]
-    active_token: Option<LightToken<'a>>,
-}
-
-#[derive(Deserialize, Default)]
-struct LightProfile<'a> {
-    #[serde(rename = "User-Agent", default, borrow)]
-    user_agent: Option<Cow<'a, str>>,
-}
-
-/// The parts of a session's JSON the walks and derived facts read: the active token's
-/// intelligence, borrowed. Shared with `glance`, which reads the same block.
+/// The active token's intelligence as [`Glance::from_json`] reads it from a session's
+/// JSON text, borrowed where the text allows.
 #[derive(Deserialize)]
 pub(super) struct LightToken<'a> {
     #[serde(default, borrow)]
@@ -319,150 +304,27 @@ impl LightIntel<'_> {
 }
 
 impl Derived {
-    fn from_parts(
-        ua: Option<&str>,
-        risk: Risk,
-        location: Option<String>,
-        devices: &mut Devices,
-    ) -> Self {
-        Derived {
-            location,
-            device: ua
-                .map(|ua| devices.label(ua).to_string())
-                .filter(|d| !d.is_empty()),
-            risk: risk.provided.then(|| risk.flags()),
-        }
-    }
-
     /// The derived fields of a session.
     pub fn of(s: &Session, devices: &mut Devices) -> Self {
-        Self::from_parts(user_agent(s), Risk::of(s), location(s), devices)
+        Self::of_glance(&Glance::of(s), devices)
     }
 
-    /// The derived fields of a session given as JSON text, reading only the profile's
-    /// User-Agent and the active token's intelligence (what [`Derived::of`] reads).
-    pub fn of_json(json: &str, devices: &mut Devices) -> Result<Self, serde_json::Error> {
-        // Most of a session is profile text Derived does not need: the two values it reads
-        // are found by their keys and only they are parsed. Anything not shaped as
-        // expected goes through the full parse below.
-        if let Some(parts) = json::session_parts(json) {
-            let ua: Option<Cow<'_, str>> =
-                parts.user_agent.map(serde_json::from_str).transpose()?;
-            // Reads the one value at the start and ignores what follows it.
-            let intel: Option<LightIntel<'_>> = match parts.intelligence {
-                Some(rest) => Option::deserialize(&mut serde_json::Deserializer::from_str(rest))?,
-                None => None,
-            };
-            return Ok(Self::from_light(ua.as_deref(), intel, devices));
-        }
-        let light: Light<'_> = serde_json::from_str(json)?;
-        let intel = light.active_token.and_then(|t| t.intelligence);
-        Ok(Self::from_light(
-            light.profile.user_agent.as_deref(),
-            intel,
-            devices,
-        ))
-    }
-
-    fn from_light(ua: Option<&str>, intel: Option<LightIntel<'_>>, devices: &mut Devices) -> Self {
-        let (risk, location) = match intel {
-            None => (Risk::default(), None),
-            Some(i) => {
-                let risk = i.risk();
-                let location = i
-                    .ip_intel
-                    .as_ref()
-                    .and_then(|ip| ip.geolocation.as_ref())
-                    .and_then(|g| {
-                        place(
-                            g.city.as_deref(),
-                            g.country_code.as_deref().or(g.country.as_deref()),
-                        )
-                    });
-                (risk, location)
-            }
-        };
-        Self::from_parts(ua, risk, location, devices)
-    }
-}
-
-/// Finding two members in JSON text already known to be well formed (a raw value
-/// `serde_json` has read) by searching for their keys, not by parsing around them.
-///
-/// A key's quoted name can only appear unescaped as a key: inside a string its quotes
-/// are escaped. So `"User-Agent":` preceded by `{` or `,` is a profile key; the first
-/// one is the session's own profile (which comes before its active token, whose profile
-/// repeats the same login's), and the last `"intelligence":` is the active token's.
-mod json {
-    use memchr::memmem;
-
-    /// Where a session's `profile."User-Agent"` string and `active_token.intelligence`
-    /// value are, each `None` when absent.
-    pub(super) struct Parts<'a> {
-        /// The User-Agent as a JSON string token, quotes included.
-        pub user_agent: Option<&'a str>,
-        /// The text from the intelligence value to the end of the session.
-        pub intelligence: Option<&'a str>,
-    }
-
-    /// The two parts, or `None` when the text is not shaped as expected (the caller then
-    /// parses the whole session).
-    pub(super) fn session_parts(text: &str) -> Option<Parts<'_>> {
-        let b = text.as_bytes();
-        if b.first() != Some(&b'{') {
-            return None;
-        }
-        let ua = match memmem::find(b, b"\"User-Agent\"") {
-            Some(at) => {
-                let start = value_at(b, at)?;
-                Some(text.get(start..string_end(b, start)?)?)
-            }
-            None => None,
-        };
-        let intel = match memmem::rfind(b, b"\"intelligence\"") {
-            Some(at) => Some(text.get(value_at(b, at)?..)?),
-            None => None,
-        };
-        Some(Parts {
-            user_agent: ua,
-            intelligence: intel,
-        })
-    }
-
-    /// Where the value of the key found at `at` starts, or `None` when what was found is
-    /// not a key followed by a colon.
-    fn value_at(b: &[u8], at: usize) -> Option<usize> {
-        let before = b[..at].iter().rev().find(|c| !c.is_ascii_whitespace());
-        if !matches!(before, Some(b'{' | b',')) {
-            return None;
-        }
-        let name_end = at + 1 + memchr::memchr(b'"', b.get(at + 1..)?)? + 1;
-        let colon = space(b, name_end);
-        if b.get(colon) != Some(&b':') {
-            return None;
-        }
-        Some(space(b, colon + 1))
-    }
-
-    fn space(b: &[u8], mut i: usize) -> usize {
-        while matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            i += 1;
-        }
-        i
-    }
-
-    /// Just past the string starting at `i`.
-    fn string_end(b: &[u8], i: usize) -> Option<usize> {
-        if b.get(i) != Some(&b'"') {
-            return None;
-        }
-        let mut j = i + 1;
-        loop {
-            j += memchr::memchr2(b'"', b'\\', b.get(j..)?)?;
-            match b[j] {
-                b'\\' => j += 2,
-                _ => return Some(j + 1),
-            }
+    /// The derived fields of what a walk read of a session, from a typed session or from
+    /// its JSON text ([`Glance::from_json`]) alike.
+    pub fn of_glance(g: &Glance<'_>, devices: &mut Devices) -> Self {
+        let location = g.place.as_ref().and_then(|p| {
+            place(
+                p.city.as_deref(),
+                p.country_code.as_deref().or(p.country.as_deref()),
+            )
+        });
+        Derived {
+            location,
+            device: g
+                .user_agent()
+                .map(|ua| devices.label(ua).to_string())
+                .filter(|d| !d.is_empty()),
+            risk: g.risk.provided.then(|| g.risk.flags()),
         }
     }
 }
@@ -545,32 +407,20 @@ mod tests {
         let mut devices = Devices::new();
         let typed = Derived::of(&s, &mut devices);
         let json = serde_json::to_string(&s).unwrap();
-        assert_eq!(Derived::of_json(&json, &mut devices).unwrap(), typed);
+        let glance = Glance::from_json(&json).unwrap();
+        assert_eq!(Derived::of_glance(&glance, &mut devices), typed);
         assert_eq!(
             serde_json::to_value(&typed).unwrap(),
             serde_json::json!({"location": "Lyon, FR", "device": "curl 8", "risk": ["proxy"]})
         );
-        // the skipping reader and the full parse agree, also on odd shapes
-        for text in [
-            json.clone(),
-            serde_json::to_string_pretty(&s).unwrap(),
-            r#"{"profile":{"User-Agent":"curl\/8.8.0"},"active_token":null}"#.to_string(),
-            r#"{"active_token":{"intelligence":null}}"#.to_string(),
-            r#"{"a":[{"b":"}]\"{"}],"profile":{"x\"y":"1","User-Agent":"curl/7.1"}}"#.to_string(),
-            // a key's name inside a string is not a key
-            r#"{"profile":{"note":"\"User-Agent\":\"x\"","User-Agent":"curl/7.1"}}"#.to_string(),
-            r"{}".to_string(),
-        ] {
-            let fast = Derived::of_json(&text, &mut devices).unwrap();
-            let light: Light<'_> = serde_json::from_str(&text).unwrap();
-            let slow = Derived::from_light(
-                light.profile.user_agent.as_deref(),
-                light.active_token.and_then(|t| t.intelligence),
-                &mut devices,
-            );
-            assert_eq!(fast, slow, "{text}");
+        // The session's own profile is read, not the active token's.
+        let mut other = s.clone();
+        if let Some(t) = other.active_token.as_mut() {
+            t.profile.insert(USER_AGENT_KEY.into(), "Wget/1.21".into());
         }
-        assert!(Derived::of_json("[1]", &mut devices).is_err());
+        let text = serde_json::to_string_pretty(&other).unwrap();
+        let glance = Glance::from_json(&text).unwrap();
+        assert_eq!(Derived::of_glance(&glance, &mut devices), typed);
         let bare = session(None);
         let d = Derived::of(&bare, &mut devices);
         assert_eq!((d.location, d.device, d.risk), (None, None, None));

@@ -2,13 +2,18 @@
 //! borrowed from a typed session or read from the session's JSON text without building
 //! the rest of it (no maps, no token block, no copies of strings without escapes).
 //!
+//! A session's JSON is read two ways: decoded whole into the typed model (`authn`'s
+//! decode, wherever a `Session` is needed), or glanced at here. Walks, their aggregates
+//! and matching, and the derived fields NDJSON adds to a session passed through as sent
+//! ([`crate::investigate::facts::Derived::of_glance`]) all read this one glance.
+//!
 //! A walk of a whole result reads every session once and keeps almost none, so reading
 //! only this much is what keeps it close to the cost of fetching the pages.
 
 use super::facts::{self, LightToken, Risk};
-use crate::authn::model::{Profile, Session, Timestamp, parse_timestamp};
+use crate::authn::model::{Profile, Session, Timestamp, deserialize_timestamp};
 use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{Deserializer, MapAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
 
@@ -144,19 +149,14 @@ struct Light<'a> {
     identity: Cow<'a, str>,
     #[serde(default, borrow)]
     email: Cow<'a, str>,
-    #[serde(deserialize_with = "timestamp")]
+    #[serde(deserialize_with = "deserialize_timestamp")]
     created_at: Timestamp,
-    #[serde(deserialize_with = "timestamp")]
+    #[serde(deserialize_with = "deserialize_timestamp")]
     expire: Timestamp,
     #[serde(default, borrow)]
     profile: PairList<'a>,
     #[serde(default, borrow)]
     active_token: Option<LightToken<'a>>,
-}
-
-fn timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
-    let text: Cow<'de, str> = Cow::deserialize(d)?;
-    parse_timestamp(&text).map_err(de::Error::custom)
 }
 
 /// A profile object as its pairs, without a map.

@@ -29,6 +29,10 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeFormatter
         w: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
+        // Every character it escapes is outside ASCII.
+        if fragment.is_ascii() {
+            return w.write_all(fragment.as_bytes());
+        }
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             if needs_escape(c) {
@@ -97,4 +101,108 @@ pub fn pretty_json<T: Serialize>(value: &T, indent: usize) -> io::Result<String>
         .map(|l| format!("{pad}{l}"))
         .collect::<Vec<_>>()
         .join("\n"))
+}
+
+/// Bytes that may start a character an NDJSON line cannot carry as sent: every ASCII
+/// control (line breaks among them) and DEL, and the UTF-8 lead bytes of the characters
+/// [`needs_escape`] or [`crate::sanitize::is_unsafe`] flag (U+0080–U+00AD, U+061C,
+/// U+180E, U+200B–U+206F, U+FEFF–U+FFFB).
+const LOOK_CLOSER: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[0x7f] = true;
+    t[0xc2] = true;
+    t[0xd8] = true;
+    t[0xe1] = true;
+    t[0xe2] = true;
+    t[0xef] = true;
+    t
+};
+
+/// True when a session's JSON text can be written as one NDJSON line as it is: no
+/// control character (so no line break) and no character [`needs_escape`] or
+/// [`crate::sanitize::is_unsafe`] flags. Reads bytes a block at a time, and decodes a
+/// character only where its lead byte is one of the few that could start a flagged one.
+pub(crate) fn passes_through(text: &str) -> bool {
+    const BLOCK: usize = 32;
+    let bytes = text.as_bytes();
+    for (n, block) in bytes.chunks(BLOCK).enumerate() {
+        // No early exit inside a block, so the compiler checks it a vector at a time.
+        #[expect(
+            clippy::needless_bitwise_bool,
+            reason = "a lazy `||` would branch on every byte and stop the block being checked at once"
+        )]
+        let suspect = block.iter().fold(false, |any, &b| {
+            any | (b < 0x20)
+                | (b == 0x7f)
+                | (b == 0xc2)
+                | (b == 0xd8)
+                | (b == 0xe1)
+                | (b == 0xe2)
+                | (b == 0xef)
+        });
+        if !suspect {
+            continue;
+        }
+        for (i, &b) in block.iter().enumerate() {
+            if LOOK_CLOSER[usize::from(b)] && !harmless(text, n * BLOCK + i) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Whether the character starting at byte `at` (a control, or a lead byte in
+/// [`LOOK_CLOSER`]) may stay as it is.
+fn harmless(text: &str, at: usize) -> bool {
+    if text.as_bytes()[at] < 0x80 {
+        return false;
+    }
+    // A lead byte starts a character, so `at` is a character boundary.
+    text.get(at..)
+        .and_then(|rest| rest.chars().next())
+        .is_some_and(|c| !needs_escape(c) && !crate::sanitize::is_unsafe(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The byte scan agrees with reading every character, for each character that could
+    /// matter and for its neighbours.
+    #[test]
+    fn the_byte_scan_flags_exactly_the_characters_a_char_scan_flags() {
+        let ranges = [
+            0..0x300u32,
+            0x600..0x700,
+            0x1800..0x1900,
+            0x2000..0x2100,
+            0xfe00..0x10000,
+        ];
+        for c in ranges.into_iter().flatten().filter_map(char::from_u32) {
+            let text = format!("{{\"a\":\"x{c}y\"}}");
+            let slow = !text
+                .chars()
+                .any(|c| c.is_control() || needs_escape(c) || crate::sanitize::is_unsafe(c));
+            assert_eq!(passes_through(&text), slow, "U+{:04X}", c as u32);
+        }
+        assert!(passes_through(
+            "{\"name\":\"美咲 Ivanov\",\"city\":\"Zürich\"}"
+        ));
+        assert!(!passes_through("{\"a\":1,\n\"b\":2}"));
+        assert!(!passes_through("{\"a\":\"\u{202e}txt\"}"));
+        // Wherever a character falls, across the blocks the scan reads at once.
+        for at in 0..70 {
+            let pad = "a".repeat(at);
+            assert!(!passes_through(&format!("{pad}\u{202e}{pad}")), "{at}");
+            assert!(!passes_through(&format!("{pad}\u{85}")), "{at}");
+            assert!(!passes_through(&format!("{pad}\n")), "{at}");
+            assert!(passes_through(&format!("{pad}é美\u{2010}{pad}")), "{at}");
+        }
+    }
 }

@@ -23,13 +23,13 @@ pub mod columns;
 pub mod json;
 
 pub use columns::derived_cells;
-use json::needs_escape;
+use json::passes_through;
 pub use json::{json_line, pretty_json};
 
 use crate::authn::model::{Session, Timestamp};
 use crate::color::{ColorChoice, ColorEnv};
-use crate::investigate::Devices;
 use crate::investigate::facts::Derived;
+use crate::investigate::{Devices, Glance};
 use crate::sanitize::{clean, fit, width};
 use columns::{CSV_DEFAULT, Column, Facts, TABLE_DEFAULT};
 use serde::Serialize;
@@ -424,13 +424,9 @@ impl<W: Write> SessionWriter<W> {
 
     /// One NDJSON line from a session's JSON text.
     fn raw_line(&mut self, text: &str) -> io::Result<()> {
-        let derived = Derived::of_json(text, &mut self.devices).map_err(unreadable)?;
-        let reencode = text.contains(['\n', '\r'])
-            || (!text.is_ascii()
-                && text
-                    .chars()
-                    .any(|c| crate::sanitize::is_unsafe(c) || needs_escape(c)));
-        if reencode {
+        let glance = Glance::from_json(text).map_err(unreadable)?;
+        let derived = Derived::of_glance(&glance, &mut self.devices);
+        if !passes_through(text) {
             let session: Session = serde_json::from_str(text).map_err(unreadable)?;
             self.out.write_all(
                 json_line(&WithDerived {
@@ -441,7 +437,7 @@ impl<W: Write> SessionWriter<W> {
             )?;
             return self.out.write_all(b"\n");
         }
-        // The text is one JSON object (Derived read it as one): its closing brace is last.
+        // The text is one JSON object (the glance read it as one): its closing brace is last.
         let body = text.trim_end();
         let open = body
             .strip_suffix('}')

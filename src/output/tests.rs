@@ -1,5 +1,6 @@
 //! The output formats, written and read back.
 
+use super::json::needs_escape;
 use super::*;
 
 #[test]

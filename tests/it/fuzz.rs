@@ -7,7 +7,7 @@
 //! docs/reliability.md).
 
 use authtop::authn::decode::{self, Raw, SNIPPET_BYTES};
-use authtop::authn::model::{Envelope, RefreshResult, SessionListResult, TokenInfo};
+use authtop::authn::model::{RefreshResult, SessionListResult, TokenInfo};
 use authtop::authn::redact::{REDACTED, Redactor};
 use authtop::authn::{Error, Secret};
 use authtop::sanitize;
@@ -130,7 +130,7 @@ fn check(status: u16, header_id: Option<&str>, body: Vec<u8>) -> Result<(), Test
 /// One decoder's outcome; on success, the identifying strings a caller shows.
 fn finish<T>(
     raw: &Raw,
-    env: &Envelope<Value>,
+    env: &decode::RawEnvelope,
     red: &Redactor,
     decoder: decode::ResultDecoder<T>,
 ) -> Result<String, Error> {

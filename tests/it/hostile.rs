@@ -232,7 +232,11 @@ fn table() -> Vec<Row> {
     let full = fixture(LIST);
     let deep_top = "[".repeat(100_000).into_bytes();
     let mut deep_inside = br#"{"request_id":"prq_deep","request_time":"","response_time":"","status":"Success","summary":"","result":"#.to_vec();
+    let mut deep_closed = deep_inside.clone();
     deep_inside.extend("[".repeat(100_000).bytes());
+    deep_closed.extend("[".repeat(100_000).bytes());
+    deep_closed.extend("]".repeat(100_000).bytes());
+    deep_closed.push(b'}');
     let mut bad_utf8_summary = envelope("Success", "prq_utf", "SUMMARY", json!({"sessions": []}));
     let at = bad_utf8_summary
         .windows(7)
@@ -790,11 +794,24 @@ fn table() -> Vec<Row> {
             with_id(ok(deep_top)),
             decode(200, Some(HDR_ID), "not a JSON object"),
         ),
+        // Skipping a value to keep its text is a loop, not a recursion: any depth is
+        // read to its end without growing the stack, and the typed decode refuses the
+        // nesting where it first expects something else.
+        row(
+            "100,000 nested arrays as the result, never closed",
+            List,
+            with_id(ok(deep_inside)),
+            decode(200, Some(HDR_ID), "EOF while parsing a list"),
+        ),
         row(
             "100,000 nested arrays as the result",
             List,
-            with_id(ok(deep_inside)),
-            decode(200, Some(HDR_ID), "recursion limit exceeded"),
+            with_id(ok(deep_closed)),
+            decode(
+                200,
+                Some(HDR_ID),
+                "result does not match the endpoint: invalid type: sequence, expected a string",
+            ),
         ),
         // ---- encoding
         row(
@@ -818,7 +835,9 @@ fn table() -> Vec<Row> {
                     .replace("PLACEHOLDER", "\\ud800")
                     .into_bytes())
             }),
-            decode(200, None, "hex escape"),
+            // The envelope keeps the result as text; its typed decode refuses the escape,
+            // so the error carries the envelope's request id.
+            bad_result(LIST_ID, "hex escape"),
         ),
         // ---- 202
         row(

@@ -26,6 +26,9 @@ const MAX_FRACTION_DIGITS: usize = 9;
 /// Parses an API timestamp: RFC 3339 with any offset and any number of fraction digits
 /// (spec 4.5); digits beyond nanoseconds are dropped rather than refused.
 pub fn parse_timestamp(text: &str) -> Result<Timestamp, jiff::Error> {
+    if let Some(t) = utc(text) {
+        return Ok(t);
+    }
     let Some(sep) = text.find(['.', ',']) else {
         return text.parse();
     };
@@ -40,10 +43,73 @@ pub fn parse_timestamp(text: &str) -> Result<Timestamp, jiff::Error> {
     format!("{}{}", &text[..keep], &text[sep + 1 + digits..]).parse()
 }
 
-/// serde `deserialize_with` for timestamp fields, through [`parse_timestamp`].
-fn timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
-    let text = String::deserialize(d)?;
-    parse_timestamp(&text).map_err(serde::de::Error::custom)
+/// The form the API writes every time in, `YYYY-MM-DDTHH:MM:SS[.f…]Z` with up to nine
+/// fraction digits, read digit by digit; `None` for any other text, which the general
+/// parser then reads or refuses. A session carries four times, so this is most of
+/// what reading one costs beyond its strings.
+fn utc(text: &str) -> Option<Timestamp> {
+    let b = text.as_bytes();
+    let shape = b.len() >= 20
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b'T'
+        && b[13] == b':'
+        && b[16] == b':'
+        && b.last() == Some(&b'Z');
+    if !shape {
+        return None;
+    }
+    let num = |from: usize, to: usize| -> Option<i32> {
+        b[from..to].iter().try_fold(0i32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + i32::from(d - b'0'))
+        })
+    };
+    let nanos = match &b[19..b.len() - 1] {
+        [] => 0,
+        [b'.', digits @ ..] if (1..=MAX_FRACTION_DIGITS).contains(&digits.len()) => {
+            let n = num(20, b.len() - 1)?;
+            let scale = 10i32.pow(u32::try_from(MAX_FRACTION_DIGITS - digits.len()).ok()?);
+            n * scale
+        }
+        _ => return None,
+    };
+    let (second, minute, hour) = (num(17, 19)?, num(14, 16)?, num(11, 13)?);
+    // A leap second (60) is left to the general parser.
+    if second > 59 {
+        return None;
+    }
+    let date = jiff::civil::Date::new(
+        i16::try_from(num(0, 4)?).ok()?,
+        i8::try_from(num(5, 7)?).ok()?,
+        i8::try_from(num(8, 10)?).ok()?,
+    )
+    .ok()?;
+    let time = jiff::civil::Time::new(
+        i8::try_from(hour).ok()?,
+        i8::try_from(minute).ok()?,
+        i8::try_from(second).ok()?,
+        nanos,
+    )
+    .ok()?;
+    jiff::tz::Offset::UTC
+        .to_timestamp(date.to_datetime(time))
+        .ok()
+}
+
+/// serde `deserialize_with` for timestamp fields, through [`parse_timestamp`]: reads the
+/// string where it lies in the text when it can, without a copy.
+pub fn deserialize_timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
+    struct Text;
+    impl serde::de::Visitor<'_> for Text {
+        type Value = Timestamp;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Timestamp, E> {
+            parse_timestamp(v).map_err(E::custom)
+        }
+    }
+    d.deserialize_str(Text)
 }
 
 /// A user's profile plus login metadata: string keys to string values.
@@ -60,7 +126,7 @@ pub struct Session {
     /// Seconds remaining at response time (informational; compute from `expire`).
     pub life: i64,
     /// When the session (its refresh token) ends.
-    #[serde(deserialize_with = "timestamp")]
+    #[serde(deserialize_with = "deserialize_timestamp")]
     pub expire: Timestamp,
     /// The owner (`pui_…`).
     #[serde(default)]
@@ -75,7 +141,7 @@ pub struct Session {
     #[serde(default)]
     pub profile: Profile,
     /// Login time.
-    #[serde(deserialize_with = "timestamp")]
+    #[serde(deserialize_with = "deserialize_timestamp")]
     pub created_at: Timestamp,
     /// The session's current active (user) token, without its value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -93,7 +159,7 @@ pub struct TokenInfo {
     /// Seconds remaining at response time.
     pub life: i64,
     /// Expiry.
-    #[serde(deserialize_with = "timestamp")]
+    #[serde(deserialize_with = "deserialize_timestamp")]
     pub expire: Timestamp,
     /// Whether the token is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -111,7 +177,7 @@ pub struct TokenInfo {
     #[serde(default)]
     pub profile: Profile,
     /// Creation time.
-    #[serde(deserialize_with = "timestamp")]
+    #[serde(deserialize_with = "deserialize_timestamp")]
     pub created_at: Timestamp,
     /// Intelligence block, present only with intel add-ons.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -461,8 +527,10 @@ pub trait ListPage: serde::de::DeserializeOwned + Send + 'static {
     fn cursor(&self) -> Option<&str>;
     /// True when the page has no sessions.
     fn is_empty(&self) -> bool;
-    /// Each session's id and login time, in page order (`None` where unreadable).
-    fn keys(&self) -> Vec<Option<(String, Timestamp)>>;
+    /// The id and login time of the page's last session and of the sessions just before
+    /// it with the same login time, last first; empty when the last cannot be read. Only
+    /// the page's tail is read: a split walk cuts a slice at its last login time.
+    fn tail_keys(&self) -> Vec<(String, Timestamp)>;
     /// Drops the sessions whose id is in `ids`.
     fn drop_ids(&mut self, ids: &std::collections::HashSet<String>);
 }
@@ -485,10 +553,15 @@ impl ListPage for SessionListResult {
     fn is_empty(&self) -> bool {
         self.sessions.is_empty()
     }
-    fn keys(&self) -> Vec<Option<(String, Timestamp)>> {
+    fn tail_keys(&self) -> Vec<(String, Timestamp)> {
+        let Some(at) = self.sessions.last().map(|s| s.created_at) else {
+            return Vec::new();
+        };
         self.sessions
             .iter()
-            .map(|s| Some((s.id.clone(), s.created_at)))
+            .rev()
+            .take_while(|s| s.created_at == at)
+            .map(|s| (s.id.clone(), s.created_at))
             .collect()
     }
     fn drop_ids(&mut self, ids: &std::collections::HashSet<String>) {
@@ -503,10 +576,15 @@ impl ListPage for RawSessionList {
     fn is_empty(&self) -> bool {
         self.sessions.is_empty()
     }
-    fn keys(&self) -> Vec<Option<(String, Timestamp)>> {
-        self.sessions
-            .iter()
-            .map(|s| raw_key(s).map(|k| (k.id, k.created_at)))
+    fn tail_keys(&self) -> Vec<(String, Timestamp)> {
+        let mut keys = self.sessions.iter().rev().map(|s| raw_key(s));
+        let Some(Some(last)) = keys.next() else {
+            return Vec::new();
+        };
+        let at = last.created_at;
+        std::iter::once(last)
+            .chain(keys.map_while(|k| k.filter(|k| k.created_at == at)))
+            .map(|k| (k.id, k.created_at))
             .collect()
     }
     fn drop_ids(&mut self, ids: &std::collections::HashSet<String>) {
@@ -603,5 +681,47 @@ mod tests {
         assert!(parse_timestamp("2025-06-02T09:30:00.1234567891").is_err());
         assert!(parse_timestamp("2025-06-02T09:30:00.Z").is_err());
         assert!(parse_timestamp("2025-13-45T09:30:00Z").is_err());
+    }
+
+    #[test]
+    fn the_api_form_reads_as_the_general_parser_reads_it() {
+        let mut texts: Vec<String> = [
+            "2025-06-02T09:30:00Z",
+            "2025-06-02T09:30:00.5Z",
+            "2024-02-29T23:59:59.999999999Z",
+            "2025-02-29T00:00:00Z",
+            "2025-04-31T00:00:00Z",
+            "2025-06-02T24:00:00Z",
+            "2025-06-02T09:60:00Z",
+            "2016-12-31T23:59:60Z",
+            "2025-06-02T09:30:00.Z",
+            "2025-06-02t09:30:00z",
+            "2025-06-02T09:30:00+00:00",
+            "+2025-06-02T09:30:00Z",
+            "2025-6-02T09:30:00.00Z",
+            "0000-01-01T00:00:00Z",
+            "9999-12-31T23:59:59.999999Z",
+        ]
+        .map(String::from)
+        .to_vec();
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..5000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let micros =
+                i64::try_from(x % 400_000_000_000_000_000).unwrap() - 62_000_000_000_000_000;
+            if let Ok(t) = Timestamp::from_microsecond(micros / 1000 * 1000 + micros % 7) {
+                texts.push(t.to_string());
+                texts.push(format!("{t:.6}"));
+            }
+        }
+        for text in &texts {
+            let general = text.parse::<Timestamp>().ok();
+            if let Some(fast) = utc(text) {
+                assert_eq!(Some(fast), general, "{text}");
+            }
+            assert_eq!(parse_timestamp(text).ok(), general, "{text}");
+        }
     }
 }

@@ -4,9 +4,7 @@ use super::call::{Call, ListScope};
 use super::client_config::ClientConfig;
 use super::decode::{self, ResultDecoder};
 use super::error::{Error, TransportKind};
-use super::model::{
-    Envelope, ListPage, RefreshResult, SessionListRequest, SessionListResult, TokenInfo,
-};
+use super::model::{ListPage, RefreshResult, SessionListRequest, SessionListResult, TokenInfo};
 use super::redact::Redactor;
 use super::response::Response;
 use super::retry::{RetryNotice, is_retryable_error, is_retryable_status};
@@ -351,7 +349,7 @@ impl Client {
         raw: Raw,
         red: &Redactor,
         call_started: Instant,
-    ) -> Result<(Raw, Envelope<Value>), Error> {
+    ) -> Result<(Raw, decode::RawEnvelope), Error> {
         let env = decode::envelope(&raw, red)?;
         if !decode::is_accepted(&raw, &env) {
             return Ok((raw, env));

@@ -3,10 +3,10 @@
 //! Public so that what a call does with an answer can be exercised without a network:
 //! [`envelope`], then [`is_accepted`], then [`finish`] with [`typed`] or [`empty`].
 //! A call first tries [`success`], which reads a plain success in one pass straight into
-//! the endpoint type and accepts nothing the `Value` path would refuse; anything else
-//! (an error, a 202, a body that does not fit) goes the `Value` way, which builds the error.
-
-mod strict;
+//! the endpoint type; anything else (an error, a 202, a body that does not fit) goes the
+//! envelope's way, which keeps the result as its JSON text and reads it with the same
+//! typed decode, so the error says what did not fit. Both read unknown fields alike
+//! (skipped), so the one pass never accepts what the envelope's way refuses.
 
 use super::error::{ApiError, ApiStatus, Error};
 use super::model::{Envelope, ErrorField, STATUS_ACCEPTED, STATUS_SUCCESS, ValidationErrors};
@@ -14,39 +14,52 @@ use super::redact::Redactor;
 use super::response::Response;
 pub use super::transport::Raw;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
-use strict::StrictValue;
+use serde_json::value::RawValue;
 
 /// How many bytes of a body a [`Error::Decode`] quotes.
 pub const SNIPPET_BYTES: usize = 120;
 
-/// Reads an endpoint's `result`; the error text says what did not fit.
-pub type ResultDecoder<T> = fn(Option<Value>) -> Result<T, String>;
+/// An answer's envelope with its `result` kept as the JSON text the server sent.
+pub type RawEnvelope = Envelope<Box<RawValue>>;
+
+/// Reads an endpoint's `result` from its JSON text (`None`: missing or null); the error
+/// text says what did not fit.
+pub type ResultDecoder<T> = fn(Option<&RawValue>) -> Result<T, String>;
 
 /// A result deserialised into the endpoint type.
-pub fn typed<T: DeserializeOwned>(result: Option<Value>) -> Result<T, String> {
-    serde_json::from_value(result.unwrap_or(Value::Null)).map_err(|e| e.to_string())
+pub fn typed<T: DeserializeOwned>(result: Option<&RawValue>) -> Result<T, String> {
+    serde_json::from_str(result.map_or("null", RawValue::get)).map_err(|e| reason(&e))
 }
 
-/// The result of the endpoints that answer `{}`: any object or null is accepted.
-pub fn empty(result: Option<Value>) -> Result<(), String> {
-    match result {
-        None | Some(Value::Null | Value::Object(_)) => Ok(()),
-        Some(other) => Err(format!(
-            "expected an object or null, found {}",
-            kind_of(&other)
-        )),
+/// What a decode error says, without the line and column: they would count from the
+/// start of the result, not of the body a snippet shows.
+fn reason(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let at = format!(" at line {} column {}", e.line(), e.column());
+    match text.strip_suffix(&at) {
+        Some(plain) => plain.to_string(),
+        None => text,
     }
 }
 
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+/// The result of the endpoints that answer `{}`: any object or null is accepted.
+pub fn empty(result: Option<&RawValue>) -> Result<(), String> {
+    match result.map(|r| kind_of(r.get())) {
+        None | Some("null" | "an object") => Ok(()),
+        Some(other) => Err(format!("expected an object or null, found {other}")),
+    }
+}
+
+/// What kind of JSON value a value's text is, from its first byte (the text is one
+/// well-formed value, as a [`RawValue`] holds).
+fn kind_of(text: &str) -> &'static str {
+    match text.as_bytes().first() {
+        Some(b'n') => "null",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'"') => "a string",
+        Some(b'[') => "an array",
+        Some(b'{') => "an object",
+        _ => "a number",
     }
 }
 
@@ -61,18 +74,15 @@ pub fn success<T: DeserializeOwned>(
     if raw.status == 202 || !(200..300).contains(&raw.status) || !is_object(&raw.body) {
         return None;
     }
-    // One UTF-8 check of the whole body is far cheaper than one per string; a body that
-    // fails it is still read byte-wise, with the same outcome as before.
-    let env = match std::str::from_utf8(&raw.body) {
-        Ok(text) => serde_json::from_str::<Envelope<StrictValue<T>>>(text),
-        Err(_) => serde_json::from_slice::<Envelope<StrictValue<T>>>(&raw.body),
-    }
-    .ok()?;
+    // One UTF-8 check of the whole body is far cheaper than one per string. A body that
+    // fails it goes the envelope's way, which checks the result's text as it keeps it.
+    let text = std::str::from_utf8(&raw.body).ok()?;
+    let env = serde_json::from_str::<Envelope<T>>(text).ok()?;
     if env.status != STATUS_SUCCESS {
         return None;
     }
     // A null or missing result is left to the endpoint decoder, which decides about it.
-    let StrictValue(result) = env.result?;
+    let result = env.result?;
     Some(Response {
         request_id: red.scrub(&env.request_id),
         summary: red.scrub(&env.summary),
@@ -155,8 +165,9 @@ pub fn malformed(raw: &Raw, request_id: Option<&str>, reason: &str, red: &Redact
     }
 }
 
-/// The envelope of an answer; anything else is a [`Error::Decode`].
-pub fn envelope(raw: &Raw, red: &Redactor) -> Result<Envelope<Value>, Error> {
+/// The envelope of an answer, its result kept as text; anything else is a
+/// [`Error::Decode`].
+pub fn envelope(raw: &Raw, red: &Redactor) -> Result<RawEnvelope, Error> {
     // serde would also fill the envelope from a six-element array, position by position.
     if !is_object(&raw.body) {
         return Err(malformed(
@@ -166,7 +177,7 @@ pub fn envelope(raw: &Raw, red: &Redactor) -> Result<Envelope<Value>, Error> {
             red,
         ));
     }
-    serde_json::from_slice::<Envelope<Value>>(&raw.body).map_err(|e| {
+    serde_json::from_slice::<RawEnvelope>(&raw.body).map_err(|e| {
         malformed(
             raw,
             None,
@@ -177,14 +188,14 @@ pub fn envelope(raw: &Raw, red: &Redactor) -> Result<Envelope<Value>, Error> {
 }
 
 /// True when the call was queued and must be polled.
-pub fn is_accepted(raw: &Raw, env: &Envelope<Value>) -> bool {
+pub fn is_accepted(raw: &Raw, env: &RawEnvelope) -> bool {
     raw.status == 202 || env.status == STATUS_ACCEPTED
 }
 
 /// The typed response, or the error the envelope reports.
 pub fn finish<T>(
     raw: &Raw,
-    env: Envelope<Value>,
+    env: RawEnvelope,
     red: &Redactor,
     decode: ResultDecoder<T>,
     attempts: u32,
@@ -201,7 +212,7 @@ pub fn finish<T>(
     if !success {
         return Err(api_error(raw, env, red));
     }
-    match decode(env.result) {
+    match decode(env.result.as_deref()) {
         Ok(result) => Ok(Response {
             request_id: red.scrub(&env.request_id),
             summary: red.scrub(&env.summary),
@@ -217,11 +228,11 @@ pub fn finish<T>(
     }
 }
 
-fn api_error(raw: &Raw, env: Envelope<Value>, red: &Redactor) -> Error {
+fn api_error(raw: &Raw, env: RawEnvelope, red: &Redactor) -> Error {
     let kind = ApiStatus::parse(&env.status);
     let errors = match (&kind, env.result) {
         (ApiStatus::ValidationError, Some(result)) => {
-            serde_json::from_value::<ValidationErrors>(result)
+            serde_json::from_str::<ValidationErrors>(result.get())
                 .map(|v| v.errors.iter().map(|e| scrub_field(e, red)).collect())
                 .unwrap_or_default()
         }
@@ -346,8 +357,19 @@ mod tests {
         }
     }
 
-    /// `success` agrees with the Value path: same response where it answers, and it
-    /// declines every body the Value path refuses.
+    /// The envelope's way of reading an answer, as a call takes it after `success`
+    /// declines.
+    fn slow<T: DeserializeOwned>(raw: &Raw, red: &Redactor) -> Result<Response<T>, Error> {
+        envelope(raw, red).and_then(|env| {
+            if is_accepted(raw, &env) {
+                return Err(Error::Config("accepted".into()));
+            }
+            finish(raw, env, red, typed::<T>, 1)
+        })
+    }
+
+    /// `success` agrees with the envelope's way: same response where it answers, and it
+    /// declines every body the envelope's way refuses.
     fn agrees<T>(status: u16, body: Vec<u8>)
     where
         T: DeserializeOwned + PartialEq + std::fmt::Debug,
@@ -359,27 +381,21 @@ mod tests {
             body,
         };
         let red = Redactor::new([&Secret::new(TOKEN)]);
-        let slow = envelope(&raw, &red).and_then(|env| {
-            if is_accepted(&raw, &env) {
-                return Err(Error::Config("accepted".into()));
-            }
-            finish(&raw, env, &red, typed::<T>, 1)
-        });
-        match (success::<T>(&raw, &red, 1), slow) {
+        match (success::<T>(&raw, &red, 1), slow::<T>(&raw, &red)) {
             (None, _) => {}
             (Some(fast), Ok(slow)) => {
                 assert_eq!(fast.result, slow.result);
                 assert_eq!(fast.request_id, slow.request_id);
                 assert_eq!(fast.summary, slow.summary);
             }
-            (Some(fast), Err(e)) => panic!("fast path accepted {fast:?}; Value path: {e}"),
+            (Some(fast), Err(e)) => panic!("one pass accepted {fast:?}; envelope's way: {e}"),
         }
     }
 
     fn list_body(extra_in_result: &str, extra_in_envelope: &str) -> Vec<u8> {
         let fixture = include_str!("../../../tests/fixtures/spec/session_list.response.json");
-        let mut v: Value = serde_json::from_str(fixture).unwrap();
-        v["summary"] = Value::String(format!("echo {TOKEN}"));
+        let mut v: serde_json::Value = serde_json::from_str(fixture).unwrap();
+        v["summary"] = serde_json::Value::String(format!("echo {TOKEN}"));
         let text = serde_json::to_string(&v).unwrap();
         let text = text.replacen(
             "\"result\":{",
@@ -390,7 +406,7 @@ mod tests {
     }
 
     #[test]
-    fn the_one_pass_read_matches_the_value_path_on_a_real_page() {
+    fn the_one_pass_read_matches_the_envelopes_way_on_a_real_page() {
         let body = list_body("", "");
         let red = Redactor::new([&Secret::new(TOKEN)]);
         let raw = Raw {
@@ -406,46 +422,47 @@ mod tests {
     }
 
     #[test]
-    fn what_the_value_path_refuses_inside_a_result_the_one_pass_read_declines() {
+    fn unknown_fields_inside_a_result_are_read_alike_both_ways() {
         let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
-        let bad = [
+        let odd = [
             format!("\"x\":{deep},"),
             "\"x\":1e400,".to_string(),
             "\"x\":\"\\ud800\",".to_string(),
             "\"x\":\"\u{1}\",".to_string(),
         ];
-        for extra in &bad {
-            let body = list_body(extra, "");
+        let red = Redactor::new([]);
+        for extra in &odd {
             let raw = Raw {
                 status: 200,
                 request_id: None,
                 retry_after: None,
-                body: body.clone(),
+                body: list_body(extra, ""),
             };
-            let red = Redactor::new([]);
-            assert!(
-                success::<SessionListResult>(&raw, &red, 1).is_none(),
-                "{extra}"
+            let (fast, slow) = (
+                success::<SessionListResult>(&raw, &red, 1),
+                slow::<SessionListResult>(&raw, &red),
             );
-            agrees::<SessionListResult>(200, body);
+            assert_eq!(fast.is_some(), slow.is_ok(), "{extra}: {slow:?}");
+            agrees::<SessionListResult>(200, raw.body);
         }
-        // Invalid UTF-8 in a skipped string.
+        // Invalid UTF-8 in a skipped string of the result: refused both ways.
         let mut body = list_body("\"x\":\"ab\",", "");
         let at = body.windows(4).position(|w| w == b"\"ab\"").unwrap();
         body[at + 1] = 0xff;
-        agrees::<SessionListResult>(200, body.clone());
         let raw = Raw {
             status: 200,
             request_id: None,
             retry_after: None,
             body,
         };
-        assert!(success::<SessionListResult>(&raw, &Redactor::new([]), 1).is_none());
+        assert!(success::<SessionListResult>(&raw, &red, 1).is_none());
+        assert!(slow::<SessionListResult>(&raw, &red).is_err());
     }
 
     #[test]
-    fn envelope_fields_are_skipped_as_leniently_as_by_the_value_path() {
-        // Outside the result the Value path skips unknown fields without checking them.
+    fn envelope_fields_are_skipped_without_checking_them() {
+        // Invalid UTF-8 outside the result: the one pass declines the body, the
+        // envelope's way skips the field and reads the page.
         let mut body = list_body("", "\"x\":\"ab\",");
         let at = body.windows(4).position(|w| w == b"\"ab\"").unwrap();
         body[at + 1] = 0xff;
@@ -453,10 +470,43 @@ mod tests {
             status: 200,
             request_id: None,
             retry_after: None,
-            body: body.clone(),
+            body,
         };
-        assert!(success::<SessionListResult>(&raw, &Redactor::new([]), 1).is_some());
-        agrees::<SessionListResult>(200, body);
+        let red = Redactor::new([]);
+        assert!(success::<SessionListResult>(&raw, &red, 1).is_none());
+        let page = slow::<SessionListResult>(&raw, &red).expect("the page");
+        assert!(!page.result.sessions.is_empty());
+    }
+
+    #[test]
+    fn a_result_that_does_not_fit_says_why_without_a_position() {
+        let body = list_body("", "");
+        let text =
+            String::from_utf8(body)
+                .unwrap()
+                .replacen("\"sessions\":[", "\"sessions\":[7,", 1);
+        let raw = Raw {
+            status: 200,
+            request_id: None,
+            retry_after: None,
+            body: text.into_bytes(),
+        };
+        let red = Redactor::new([]);
+        assert!(success::<SessionListResult>(&raw, &red, 1).is_none());
+        match slow::<SessionListResult>(&raw, &red) {
+            Err(Error::Decode { reason, .. }) => assert_eq!(
+                reason,
+                "result does not match the endpoint: invalid type: integer `7`, expected struct Session"
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(empty(None), Ok(()));
+        let raw = |text: &str| RawValue::from_string(text.to_string()).unwrap();
+        assert_eq!(empty(Some(&raw("{\"a\":1}"))), Ok(()));
+        assert_eq!(
+            empty(Some(&raw("[1]"))),
+            Err("expected an object or null, found an array".to_string())
+        );
     }
 
     #[test]
@@ -491,7 +541,7 @@ mod tests {
         assert_eq!(peek_cursor(&raw(200, r#"["last":"x"]"#)), None);
         // the real fixture's cursor
         let body = list_body("", "");
-        let want = serde_json::from_slice::<Value>(&body).unwrap()["result"]["last"]
+        let want = serde_json::from_slice::<serde_json::Value>(&body).unwrap()["result"]["last"]
             .as_str()
             .map(str::to_string);
         assert_eq!(

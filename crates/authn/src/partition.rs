@@ -347,7 +347,7 @@ async fn run<T: ListPage>(
             return Ok(());
         };
         let mut got = got?;
-        let keys = got.result.keys();
+        let tail = got.result.tail_keys();
         let next = got
             .result
             .cursor()
@@ -371,19 +371,14 @@ async fn run<T: ListPage>(
             slice.cursor = Some(next);
             slice.skip.clear();
             let idle = queue.is_empty() && in_flight.len() + 1 < pace.window();
-            match keys.last().cloned().flatten() {
-                Some((_, at)) if idle => {
+            match tail.first() {
+                Some(&(_, at)) if idle => {
                     let at = at.as_microsecond();
                     let top = slice.hi.unwrap_or(newest.max(at) + 1);
                     if top - at >= 2 {
                         // Cut the rest at its middle; the sessions at exactly `at`
                         // already read are skipped by the slice that starts there.
-                        let read: HashSet<String> = keys
-                            .iter()
-                            .rev()
-                            .map_while(|k| k.as_ref().filter(|(_, t)| t.as_microsecond() == at))
-                            .map(|(id, _)| id.clone())
-                            .collect();
+                        let read: HashSet<String> = tail.into_iter().map(|(id, _)| id).collect();
                         let mid = at + (top - at) / 2;
                         queue.push_back(Slice {
                             lo: Some(at),

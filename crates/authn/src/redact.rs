@@ -70,26 +70,15 @@ impl Redactor {
     /// Replaces every known secret in a response body with [`REDACTED`], in place.
     ///
     /// Token values are plain ASCII (`[a-z2-7_]`, or base64url and dots for a JWT), so a
-    /// replacement inside a JSON string keeps the JSON valid. The common case, no match,
-    /// costs one substring search per secret.
+    /// replacement inside a JSON string keeps the JSON valid, and a byte search finds
+    /// them in any body, UTF-8 or not, without checking its text first (decoding checks
+    /// it once, later). The common case, no match, costs one vectorised search per
+    /// secret; `new()` never keeps an empty secret, so every needle is non-empty.
     pub fn scrub_body(&self, body: &mut Vec<u8>) {
-        let scrubbed = self.values.iter().filter(|v| !self.returned.contains(v));
-        match String::from_utf8(std::mem::take(body)) {
-            // Bodies are UTF-8 in practice, and `str` search is fast; `new()` never keeps an
-            // empty secret, so every needle is non-empty.
-            Ok(mut text) => {
-                for secret in scrubbed {
-                    if text.contains(secret.expose()) {
-                        text = text.replace(secret.expose(), REDACTED);
-                    }
-                }
-                *body = text.into_bytes();
-            }
-            Err(e) => {
-                *body = e.into_bytes();
-                for secret in scrubbed {
-                    *body = replace_bytes(body, secret.expose().as_bytes());
-                }
+        for secret in self.values.iter().filter(|v| !self.returned.contains(v)) {
+            let needle = secret.expose().as_bytes();
+            if memchr::memmem::find(body, needle).is_some() {
+                *body = replace_bytes(body, needle);
             }
         }
     }
@@ -131,7 +120,7 @@ impl Redactor {
     }
 }
 
-/// `hay` with every `needle` replaced by [`REDACTED`], for bodies that are not UTF-8.
+/// `hay` with every `needle` replaced by [`REDACTED`].
 fn replace_bytes(hay: &[u8], needle: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(hay.len());
     let mut i = 0;

@@ -20,7 +20,7 @@ use super::errors::Failure;
 use super::ids;
 use super::matcher::Matcher;
 use super::records::{SECOND, SESSION_TYPE, SessionRec, User};
-use super::render::SessionView;
+use super::render::{self, SessionView};
 use super::validate::ListQuery;
 use pangea_authn_model::{Order, OrderBy};
 use std::cmp::Ordering;
@@ -474,20 +474,9 @@ impl Store {
             _ => String::new(),
         };
         let shown = sessions.len();
-        let json = if owner.is_some() {
-            serde_json::to_string(&ClientListOut { sessions, last }).ok()
-        } else {
-            serde_json::to_string(&ListOut {
-                sessions,
-                last,
-                count,
-            })
-            .ok()
-        };
-        Ok(Page {
-            shown,
-            json: json.unwrap_or_default(),
-        })
+        // The client list has no `count`, per its schema.
+        let json = render::list_page(&sessions, &last, owner.is_none().then_some(count));
+        Ok(Page { shown, json })
     }
 
     /// `u`'s sessions in the order of `ob`.
@@ -564,21 +553,6 @@ impl Store {
                 .collect(),
         )
     }
-}
-
-/// Result of the service list.
-#[derive(serde::Serialize)]
-struct ListOut<'a> {
-    sessions: Vec<SessionView<'a>>,
-    last: String,
-    count: usize,
-}
-
-/// Result of the client list (no `count`, per its schema).
-#[derive(serde::Serialize)]
-struct ClientListOut<'a> {
-    sessions: Vec<SessionView<'a>>,
-    last: String,
 }
 
 mod index;

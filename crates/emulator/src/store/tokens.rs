@@ -5,7 +5,7 @@ use super::{Store, TokenKind, slot, slot32};
 use crate::errors::Failure;
 use crate::ids;
 use crate::records::{Active, SECOND, SessionRec, SessionTokens, UserTokens, ts};
-use crate::render::TokenView;
+use crate::render::{Json, TokenView};
 use pangea_authn_model::Secret;
 use pangea_authn_model::{OrderBy, Profile, TokenInfo};
 use std::sync::Arc;
@@ -111,11 +111,17 @@ impl Store {
             full: true,
             ..a
         });
-        Ok(serde_json::to_string(&RefreshOut {
-            refresh_token,
-            active_token,
-        })
-        .unwrap_or_default())
+        let mut out = Json::with_capacity(2048);
+        out.raw("{");
+        out.key("refresh_token");
+        refresh_token.write(&mut out);
+        if let Some(active) = active_token {
+            out.raw(",");
+            out.key("active_token");
+            active.write(&mut out);
+        }
+        out.raw("}");
+        Ok(out.into_string())
     }
 
     /// Token info of any token value the store knows (user, refresh or service).
@@ -149,7 +155,7 @@ impl Store {
                 ..TokenView::active(user, rec, now).ok_or(Failure::ExpiredToken)?
             },
         };
-        Ok(serde_json::to_string(&view).unwrap_or_default())
+        Ok(view.json())
     }
 
     /// Live tokens of every session of the first `max_users` users, oldest session first.
@@ -177,12 +183,4 @@ impl Store {
             })
             .collect()
     }
-}
-
-/// Result of a refresh.
-#[derive(serde::Serialize)]
-struct RefreshOut<'a> {
-    refresh_token: TokenView<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    active_token: Option<TokenView<'a>>,
 }
