@@ -195,7 +195,8 @@ fn aligned<S: AsRef<str>>(cells: &[S], widths: &[usize], bold: bool, cut: bool) 
             line.push_str(&" ".repeat(w.saturating_sub(width(&text)) + 2));
         }
     }
-    let line = line.trim_end().to_string();
+    // Only the padding added here goes: a value may end in a space of its own (U+00A0).
+    let line = line.trim_end_matches(' ').to_string();
     if bold {
         format!("\u{1b}[1m{line}\u{1b}[0m\n")
     } else {
