@@ -198,34 +198,39 @@ pub async fn list(ctx: &Ctx, scope: ListScope, args: ListArgs) -> Result<(), Cli
     // once; the sessions come in no particular order.
     let unordered = args.order_by.is_none() && !args.asc && req.last.is_none();
     let window = ctx.settings.walk_window;
-    if unordered && ctx.format == Format::Ndjson {
-        let pages = client.partitioned_pages(scope.clone(), req, window);
-        return write_pages(ctx, writer, pages, worded, |w, page: &RawSessionList| {
-            w.batch_raw(&page.sessions)
-        })
-        .await;
-    }
-    if unordered {
-        let pages = client.partitioned_pages(scope.clone(), req, window);
-        return write_pages(ctx, writer, pages, worded, |w, page: &SessionListResult| {
-            w.batch(&page.sessions)
-        })
-        .await;
-    }
-    // Nothing changes the sessions while they are listed, so the next page may be on its
-    // way while this one is written. NDJSON passes each session's JSON through.
+    // NDJSON passes each session's JSON through.
     if ctx.format == Format::Ndjson {
-        let pages = client.raw_pages_ahead(scope.clone(), req);
-        write_pages(ctx, writer, pages, worded, |w, page| {
+        let pages = all_pages(&client, scope, req, unordered, window);
+        write_pages(ctx, writer, pages, worded, |w, page: &RawSessionList| {
             w.batch_raw(&page.sessions)
         })
         .await
     } else {
-        let pages = client.pages_ahead(scope.clone(), req);
-        write_pages(ctx, writer, pages, worded, |w, page| {
+        let pages = all_pages(&client, scope, req, unordered, window);
+        write_pages(ctx, writer, pages, worded, |w, page: &SessionListResult| {
             w.batch(&page.sessions)
         })
         .await
+    }
+}
+
+/// The pages `--all` reads: split by login time, handed on in no order (`unordered`) or in
+/// login-time order; page after page for another order or from a cursor, with the next
+/// page on its way while one is written (nothing changes the sessions while they are
+/// listed).
+fn all_pages<T: ListPage>(
+    client: &Client,
+    scope: ListScope,
+    req: SessionListRequest,
+    unordered: bool,
+    window: usize,
+) -> futures::stream::BoxStream<'static, Result<Response<T>, PageError>> {
+    if unordered {
+        client.partitioned_pages(scope, req, window).boxed()
+    } else if req.order_by == Some(OrderBy::CreatedAt) && req.last.is_none() {
+        client.ordered_pages(scope, req, window).boxed()
+    } else {
+        client.pages_ahead_as(scope, req).boxed()
     }
 }
 

@@ -47,6 +47,15 @@ impl Client {
         req: SessionListRequest,
     ) -> impl futures::Stream<Item = Result<Response<RawSessionList>, PageError>> + Send + 'static
     {
+        self.pages_ahead_as(scope, req)
+    }
+
+    /// [`Client::pages_ahead`] for either kind of page, typed or kept as text.
+    pub fn pages_ahead_as<T: ListPage>(
+        &self,
+        scope: ListScope,
+        req: SessionListRequest,
+    ) -> impl futures::Stream<Item = Result<Response<T>, PageError>> + Send + 'static {
         read_ahead(walk(self.clone(), scope, req, true))
     }
 }

@@ -31,6 +31,8 @@ use futures::{Stream, StreamExt};
 use std::collections::{HashSet, VecDeque};
 use std::time::{Duration, Instant};
 
+mod ordered;
+
 /// Pages a partitioned walk has in flight at most, unless configured otherwise.
 pub const DEFAULT_WALK_WINDOW: usize = 8;
 
@@ -52,7 +54,17 @@ struct Slice {
 }
 
 impl Slice {
-    fn request(&self, base: &SessionListRequest) -> SessionListRequest {
+    fn new(lo: Option<i64>, hi: Option<i64>, skip: HashSet<String>) -> Self {
+        Slice {
+            lo,
+            hi,
+            skip,
+            cursor: None,
+            seen: HashSet::new(),
+        }
+    }
+
+    fn request(&self, base: &SessionListRequest, order: Order) -> SessionListRequest {
         let mut filter = base.filter.clone().unwrap_or_default();
         if let Some(lo) = self.lo {
             filter.0.insert(GTE.into(), stamp(lo));
@@ -63,7 +75,7 @@ impl Slice {
         SessionListRequest {
             filter: Some(filter),
             last: self.cursor.clone(),
-            order: Some(Order::Asc),
+            order: Some(order),
             order_by: Some(OrderBy::CreatedAt),
             size: base.size,
         }
@@ -94,22 +106,10 @@ fn slices(lo: i64, hi: i64, n: usize) -> Vec<Slice> {
     let mut out = Vec::with_capacity(cuts.len() + 1);
     let mut prev = None;
     for c in cuts {
-        out.push(Slice {
-            lo: prev,
-            hi: Some(c),
-            skip: HashSet::new(),
-            cursor: None,
-            seen: HashSet::new(),
-        });
+        out.push(Slice::new(prev, Some(c), HashSet::new()));
         prev = Some(c);
     }
-    out.push(Slice {
-        lo: prev,
-        hi: None,
-        skip: HashSet::new(),
-        cursor: None,
-        seen: HashSet::new(),
-    });
+    out.push(Slice::new(prev, None, HashSet::new()));
     out
 }
 
@@ -146,6 +146,32 @@ impl Client {
         req: SessionListRequest,
         pace: Pace,
     ) -> impl Stream<Item = Result<Response<T>, PageError>> + Send + 'static {
+        self.spawn_walk(scope, req, pace, None)
+    }
+
+    /// Every page `req`'s filter matches, in the order of login time `req` asks for
+    /// (newest first unless it says `asc`), from slices of login time walked at once under
+    /// a pace of at most `window` pages in flight: the slices' pages are read ahead and
+    /// handed on slice after slice, at most twice `window` pages held waiting. A failed
+    /// page ends the stream with an error that has no cursor to resume from. Needs a Tokio
+    /// runtime; dropping the stream stops the walk.
+    pub fn ordered_pages<T: ListPage>(
+        &self,
+        scope: ListScope,
+        req: SessionListRequest,
+        window: usize,
+    ) -> impl Stream<Item = Result<Response<T>, PageError>> + Send + 'static {
+        let order = req.order.unwrap_or(Order::Desc);
+        self.spawn_walk(scope, req, walk_pace(self, window), Some(order))
+    }
+
+    fn spawn_walk<T: ListPage>(
+        &self,
+        scope: ListScope,
+        req: SessionListRequest,
+        pace: Pace,
+        order: Option<Order>,
+    ) -> impl Stream<Item = Result<Response<T>, PageError>> + Send + 'static {
         // Two pages wait for the caller at most: when it is slower than the server, the
         // slices wait for it rather than piling pages up in memory.
         let (tx, rx) = tokio::sync::mpsc::channel(2);
@@ -155,7 +181,11 @@ impl Client {
             pace,
         };
         let task = tokio::spawn(async move {
-            if let Err(error) = run::<T>(&sender, &req, &tx).await {
+            let walked = match order {
+                None => run::<T>(&sender, &req, &tx).await,
+                Some(order) => ordered::run::<T>(&sender, &req, order, &tx).await,
+            };
+            if let Err(error) = walked {
                 let _ = tx
                     .send(Err(PageError {
                         error,
@@ -300,34 +330,117 @@ async fn edge(
     ))
 }
 
-async fn run<T: ListPage>(
-    sender: &Sender,
-    req: &SessionListRequest,
-    tx: &Tx<T>,
-) -> Result<(), Error> {
-    let pace = &sender.pace;
+/// The slices a walk of `req` starts with, oldest first, and the login times of its
+/// oldest and newest match (0 when nothing matches).
+async fn plan(sender: &Sender, req: &SessionListRequest) -> Result<(Vec<Slice>, i64, i64), Error> {
     let ((oldest, _), (newest, count)) = futures::try_join!(
         edge(sender, req, Order::Asc),
         edge(sender, req, Order::Desc)
     )?;
-    let window = pace.config().max_window;
+    let window = sender.pace.config().max_window;
     // Two slices a window, fewer when the server's count says the pages are fewer: a
     // slice costs a request even when it holds little.
     let size = u64::from(req.size.unwrap_or(1000).max(1));
     let wanted = count.map_or(window * 2, |n| {
         usize::try_from(n.div_ceil(size)).unwrap_or(usize::MAX)
     });
-    let mut queue: VecDeque<Slice> = match (oldest, newest) {
+    let planned = match (oldest, newest) {
         (Some(lo), Some(hi)) if !req.filter.as_ref().is_some_and(pinned) => slices(
             lo.as_microsecond(),
             hi.as_microsecond(),
             wanted.clamp(1, window * 2),
-        )
-        .into(),
+        ),
         // Nothing matches, or one instant does: one slice, the filter as it is.
-        _ => slices(0, 0, 1).into(),
+        _ => slices(0, 0, 1),
     };
-    let newest = newest.map_or(0, Timestamp::as_microsecond);
+    Ok((
+        planned,
+        oldest.map_or(0, Timestamp::as_microsecond),
+        newest.map_or(0, Timestamp::as_microsecond),
+    ))
+}
+
+/// Moves `slice` past the page `got` answered: drops the sessions the slice skips and
+/// takes the next cursor. `Ok(Some(tail))` when the slice goes on (the page's tail keys,
+/// last first), `Ok(None)` when it is done; an error when the server named a cursor
+/// already walked, after which the page is still good but the listing is incomplete.
+fn advance<T: ListPage>(
+    slice: &mut Slice,
+    got: &mut Response<T>,
+) -> Result<Option<Vec<(String, Timestamp)>>, Error> {
+    let tail = got.result.tail_keys();
+    let next = got
+        .result
+        .cursor()
+        .filter(|c| !c.is_empty() && !got.result.is_empty())
+        .map(str::to_owned);
+    if slice.cursor.is_none() && !slice.skip.is_empty() {
+        got.result.drop_ids(&slice.skip);
+    }
+    let Some(next) = next else {
+        return Ok(None);
+    };
+    if !slice.seen.insert(next.clone()) {
+        return Err(Error::Decode {
+            http_status: 200,
+            request_id: None,
+            reason: "the server repeated a cursor already walked, so the listing is incomplete"
+                .into(),
+            snippet: String::new(),
+        });
+    }
+    slice.cursor = Some(next);
+    slice.skip.clear();
+    Ok(Some(tail))
+}
+
+/// What remains of `slice`, walked in `order` and read as far as `tail` (its last page's
+/// tail keys, last first), cut at its middle into two fresh slices in walking order; `None`
+/// when the rest is too narrow to cut. `edge` stands for an open bound on the walking side:
+/// the newest match when ascending, the oldest when descending. The sessions at exactly
+/// the last login time read are skipped by the slice that starts there.
+fn cut(
+    slice: &Slice,
+    order: Order,
+    tail: Vec<(String, Timestamp)>,
+    edge: i64,
+) -> Option<[Slice; 2]> {
+    let at = tail.first()?.1.as_microsecond();
+    let read: HashSet<String> = tail.into_iter().map(|(id, _)| id).collect();
+    match order {
+        Order::Asc => {
+            let top = slice.hi.unwrap_or(edge.max(at) + 1);
+            let mid = at + (top - at) / 2;
+            (top - at >= 2).then(|| {
+                [
+                    Slice::new(Some(at), Some(mid), read),
+                    Slice::new(Some(mid), slice.hi, HashSet::new()),
+                ]
+            })
+        }
+        Order::Desc => {
+            // Unread: from the bottom up to `at` itself, where some may be left.
+            let top = at + 1;
+            let bottom = slice.lo.unwrap_or(edge.min(at));
+            let mid = bottom + (top - bottom) / 2;
+            (top - bottom >= 2).then(|| {
+                [
+                    Slice::new(Some(mid), Some(top), read),
+                    Slice::new(slice.lo, Some(mid), HashSet::new()),
+                ]
+            })
+        }
+    }
+}
+
+async fn run<T: ListPage>(
+    sender: &Sender,
+    req: &SessionListRequest,
+    tx: &Tx<T>,
+) -> Result<(), Error> {
+    let pace = &sender.pace;
+    let (planned, _, newest) = plan(sender, req).await?;
+    let mut queue: VecDeque<Slice> = planned.into();
     let mut in_flight = FuturesUnordered::new();
     loop {
         // Each page waits out a shared pause itself, so pages already in flight keep
@@ -336,7 +449,7 @@ async fn run<T: ListPage>(
             let Some(slice) = queue.pop_front() else {
                 break;
             };
-            let r = slice.request(req);
+            let r = slice.request(req, Order::Asc);
             let sender = sender.clone();
             in_flight.push(async move {
                 let got = sender.page::<T>(r).await;
@@ -347,58 +460,21 @@ async fn run<T: ListPage>(
             return Ok(());
         };
         let mut got = got?;
-        let tail = got.result.tail_keys();
-        let next = got
-            .result
-            .cursor()
-            .filter(|c| !c.is_empty() && !got.result.is_empty())
-            .map(str::to_owned);
-        if slice.cursor.is_none() && !slice.skip.is_empty() {
-            got.result.drop_ids(&slice.skip);
-        }
-        if let Some(next) = next {
-            if !slice.seen.insert(next.clone()) {
+        match advance(&mut slice, &mut got) {
+            Err(e) => {
                 let _ = tx.send(Ok(got)).await;
-                return Err(Error::Decode {
-                    http_status: 200,
-                    request_id: None,
-                    reason:
-                        "the server repeated a cursor already walked, so the listing is incomplete"
-                            .into(),
-                    snippet: String::new(),
-                });
+                return Err(e);
             }
-            slice.cursor = Some(next);
-            slice.skip.clear();
-            let idle = queue.is_empty() && in_flight.len() + 1 < pace.window();
-            match tail.first() {
-                Some(&(_, at)) if idle => {
-                    let at = at.as_microsecond();
-                    let top = slice.hi.unwrap_or(newest.max(at) + 1);
-                    if top - at >= 2 {
-                        // Cut the rest at its middle; the sessions at exactly `at`
-                        // already read are skipped by the slice that starts there.
-                        let read: HashSet<String> = tail.into_iter().map(|(id, _)| id).collect();
-                        let mid = at + (top - at) / 2;
-                        queue.push_back(Slice {
-                            lo: Some(at),
-                            hi: Some(mid),
-                            skip: read,
-                            cursor: None,
-                            seen: HashSet::new(),
-                        });
-                        queue.push_back(Slice {
-                            lo: Some(mid),
-                            hi: slice.hi,
-                            skip: HashSet::new(),
-                            cursor: None,
-                            seen: HashSet::new(),
-                        });
-                    } else {
-                        queue.push_back(slice);
-                    }
+            Ok(None) => {}
+            Ok(Some(tail)) => {
+                let idle = queue.is_empty() && in_flight.len() + 1 < pace.window();
+                if !idle {
+                    queue.push_front(slice);
+                } else if let Some(halves) = cut(&slice, Order::Asc, tail, newest) {
+                    queue.extend(halves);
+                } else {
+                    queue.push_back(slice);
                 }
-                _ => queue.push_front(slice),
             }
         }
         if tx.send(Ok(got)).await.is_err() {
@@ -421,5 +497,58 @@ mod tests {
             assert_eq!(w[0].hi, w[1].lo);
         }
         assert_eq!(slices(5, 5, 16).len(), 1);
+    }
+
+    fn tail(at: i64) -> Vec<(String, Timestamp)> {
+        let t = Timestamp::from_microsecond(at).unwrap();
+        vec![("b".into(), t), ("a".into(), t)]
+    }
+
+    #[test]
+    fn a_slice_walked_upwards_is_cut_above_what_it_read() {
+        let s = Slice::new(Some(100), Some(200), HashSet::new());
+        let [low, high] = cut(&s, Order::Asc, tail(150), 0).unwrap();
+        assert_eq!(
+            (low.lo, low.hi, high.lo, high.hi),
+            (Some(150), Some(175), Some(175), Some(200))
+        );
+        // The sessions at 150 already read are skipped where the lower half starts.
+        assert_eq!(low.skip.len(), 2);
+        assert!(high.skip.is_empty());
+        // The newest slice stays open-ended: a login during the walk lands there.
+        let open = Slice::new(Some(100), None, HashSet::new());
+        let [_, high] = cut(&open, Order::Asc, tail(150), 160).unwrap();
+        assert_eq!(high.hi, None);
+        assert!(
+            cut(&s, Order::Asc, tail(199), 0).is_none(),
+            "nothing to cut"
+        );
+    }
+
+    #[test]
+    fn a_slice_walked_downwards_is_cut_below_what_it_read() {
+        let s = Slice::new(Some(100), Some(200), HashSet::new());
+        let [high, low] = cut(&s, Order::Desc, tail(150), 0).unwrap();
+        // Unread: 100 up to 150 itself, where some may be left; newest half first.
+        assert_eq!(
+            (high.lo, high.hi, low.lo, low.hi),
+            (Some(125), Some(151), Some(100), Some(125))
+        );
+        assert_eq!(high.skip.len(), 2);
+        assert!(low.skip.is_empty());
+        let open = Slice::new(None, Some(200), HashSet::new());
+        let [_, low] = cut(&open, Order::Desc, tail(150), 90).unwrap();
+        assert_eq!(
+            low.lo, None,
+            "the oldest slice keeps the filter's own lower bound"
+        );
+        assert!(
+            cut(&s, Order::Desc, tail(100), 0).is_none(),
+            "nothing to cut"
+        );
+        assert!(
+            cut(&s, Order::Desc, Vec::new(), 0).is_none(),
+            "no tail read"
+        );
     }
 }

@@ -597,8 +597,8 @@ async fn a_walk_that_fails_mid_way_closes_the_output_and_says_where_to_resume() 
         .await;
 
         let out = env
-            // An order asked for: the walk is sequential, so a failed page has a cursor
-            // to resume from.
+            // An order other than login time: the walk is sequential, so a failed page
+            // has a cursor to resume from.
             .run_at(
                 &url,
                 &[
@@ -606,7 +606,7 @@ async fn a_walk_that_fails_mid_way_closes_the_output_and_says_where_to_resume() 
                     "list",
                     "--all",
                     "--order-by",
-                    "created_at",
+                    "expires",
                     "-o",
                     format,
                 ],
@@ -635,6 +635,41 @@ async fn a_walk_that_fails_mid_way_closes_the_output_and_says_where_to_resume() 
         assert_eq!(ids, ["pmt_1", "pmt_2"]);
         assert_eq!(seen.lock().unwrap()[1].1["last"], "cursor-two");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_walk_in_login_time_order_that_fails_closes_the_output_and_names_the_request() {
+    let env = Env::start(1, 1).await;
+    let invalid = serde_json::json!({"errors": [{"code": "DoesNotMatchPattern", "detail": "bad", "source": "/size"}]});
+    let one = serde_json::json!({
+        "sessions": [session_json("pmt_1", "pui_one", "a@x.io")], "last": "", "count": 1
+    });
+    // The walk split by login time first asks for the oldest and the newest match; the
+    // second answer fails, so nothing is listed and there is no cursor to resume from.
+    let (url, _) = scripted(vec![
+        (200, envelope("Success", one)),
+        (400, envelope("ValidationError", invalid)),
+    ])
+    .await;
+    let out = env
+        .run_at(
+            &url,
+            &[
+                "sessions",
+                "list",
+                "--all",
+                "--order-by",
+                "created_at",
+                "--asc",
+                "-o",
+                "json",
+            ],
+        )
+        .await;
+    out.expect_code(4);
+    assert!(out.stderr.contains("prq_scripted"), "{}", out.stderr);
+    assert!(!out.stderr.contains("resume with"), "{}", out.stderr);
+    assert_eq!(out.json(), serde_json::json!([]), "the output still parses");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,16 +1,17 @@
 //! A walk split by login time against the emulator: the sessions of a sequential walk,
-//! each once, while sessions come and go and while the server throttles.
+//! each once, while sessions come and go and while the server throttles; and in the
+//! sequential walk's order when the walk hands its pages on in login-time order.
 
 use crate::harness::client::fast_client;
 use crate::harness::emulator::{config, start};
 use authtop::actions::pace::Pace;
 use authtop::authn::model::{Filter, Order, OrderBy, SessionListRequest, SessionListResult};
 use authtop::authn::partition::walk_pace;
-use authtop::authn::{Client, ListScope};
+use authtop::authn::{Client, ListScope, PageError, Response};
 use authtop::emulator::faults::RETRY_AFTER_SECS;
 use authtop::emulator::{Faults, RunningEmulator};
 use futures::StreamExt;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::time::Duration;
 
 fn request(filter: Filter, size: u32) -> SessionListRequest {
@@ -23,25 +24,33 @@ fn request(filter: Filter, size: u32) -> SessionListRequest {
     }
 }
 
-async fn sequential(client: &Client, req: SessionListRequest) -> Vec<String> {
-    let pages: Vec<_> = client.pages(ListScope::Service, req).collect().await;
+/// The ids of every page a walk hands on, in the order it hands them on.
+async fn ids<S>(pages: S, what: &str) -> Vec<String>
+where
+    S: futures::Stream<Item = Result<Response<SessionListResult>, PageError>>,
+{
+    let pages: Vec<_> = pages.collect().await;
     pages
         .into_iter()
-        .flat_map(|p| p.expect("a sequential page failed").result.sessions)
+        .flat_map(|p| {
+            p.unwrap_or_else(|e| panic!("{what}: a page failed: {}", e.error))
+                .result
+                .sessions
+        })
         .map(|s| s.id)
         .collect()
 }
 
+async fn sequential(client: &Client, req: SessionListRequest) -> Vec<String> {
+    ids(client.pages(ListScope::Service, req), "sequential").await
+}
+
 async fn partitioned(client: &Client, req: SessionListRequest) -> Vec<String> {
-    let pages: Vec<_> = client
-        .partitioned_pages::<SessionListResult>(ListScope::Service, req, 8)
-        .collect()
-        .await;
-    pages
-        .into_iter()
-        .flat_map(|p| p.expect("a partitioned page failed").result.sessions)
-        .map(|s| s.id)
-        .collect()
+    ids(
+        client.partitioned_pages(ListScope::Service, req, 8),
+        "partitioned",
+    )
+    .await
 }
 
 fn once(ids: &[String]) -> BTreeSet<String> {
@@ -160,15 +169,7 @@ async fn a_split_walk_lists_each_session_once_while_sessions_come_and_go() {
 
 /// A split walk under `pace`, which the caller keeps to read how the walk was paced.
 async fn paced(client: &Client, req: SessionListRequest, pace: Pace) -> Vec<String> {
-    let pages: Vec<_> = client
-        .paced_pages::<SessionListResult>(ListScope::Service, req, pace)
-        .collect()
-        .await;
-    pages
-        .into_iter()
-        .flat_map(|p| p.expect("a paced page failed").result.sessions)
-        .map(|s| s.id)
-        .collect()
+    ids(client.paced_pages(ListScope::Service, req, pace), "paced").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -208,5 +209,105 @@ async fn a_split_walk_under_thirty_percent_throttling_narrows_its_window_and_lis
         Some(Duration::from_secs(RETRY_AFTER_SECS)),
         "the server's Retry-After did not reach the pace"
     );
+    emu.shutdown().await;
+}
+
+fn ordered_request(filter: Filter, size: u32, order: Order) -> SessionListRequest {
+    SessionListRequest {
+        order: Some(order),
+        ..request(filter, size)
+    }
+}
+
+async fn ordered(client: &Client, req: SessionListRequest, window: usize) -> Vec<String> {
+    ids(
+        client.ordered_pages(ListScope::Service, req, window),
+        "ordered",
+    )
+    .await
+}
+
+/// The sessions `walk` and `seq` both list come in the same order in each.
+fn in_the_same_order(seq: &[String], walk: &[String], what: &str) {
+    let in_walk: HashSet<&String> = walk.iter().collect();
+    let in_seq: HashSet<&String> = seq.iter().collect();
+    let a: Vec<&String> = seq.iter().filter(|id| in_walk.contains(id)).collect();
+    let b: Vec<&String> = walk.iter().filter(|id| in_seq.contains(id)).collect();
+    let first = a.iter().zip(&b).position(|(x, y)| x != y);
+    assert!(
+        first.is_none(),
+        "{what}: out of the sequential walk's order from position {first:?} of {}",
+        a.len()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ordered_split_walk_lists_what_a_sequential_walk_lists_in_its_order() {
+    let (emu, client) = emulator(Faults::default()).await;
+    for filter in [Filter::default(), middle(&client).await] {
+        for order in [Order::Desc, Order::Asc] {
+            // Pages of 40 make slices of several pages, which the walk cuts as it goes;
+            // a window of 2 makes the lanes behind the first wait for room.
+            for (size, window) in [(1000, 8), (40, 8), (40, 2)] {
+                let req = ordered_request(filter.clone(), size, order);
+                let seq = sequential(&client, req.clone()).await;
+                let walk = ordered(&client, req.clone(), window).await;
+                let after = sequential(&client, req).await;
+                let what =
+                    format!("filter {filter:?}, {order:?}, pages of {size}, window {window}");
+                lists_the_live(&once(&seq), &once(&walk), &once(&after), &what);
+                in_the_same_order(&seq, &walk, &what);
+            }
+        }
+    }
+    emu.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ordered_split_walk_keeps_its_order_while_sessions_come_and_go_and_under_throttling() {
+    let (emu, client) = emulator(Faults::default()).await;
+    let req = ordered_request(Filter::default(), 40, Order::Desc);
+    let before = sequential(&client, req.clone()).await;
+    emu.start_logins(400.0).unwrap();
+    let ended: BTreeSet<String> = before.iter().step_by(5).cloned().collect();
+    let walk = ordered(&client, req.clone(), 8);
+    let ending = async {
+        for id in &ended {
+            emu.delete_session(id);
+            tokio::task::yield_now().await;
+        }
+    };
+    let (walk, ()) = futures::join!(walk, ending);
+    let listed = once(&walk);
+    let after = sequential(&client, req.clone()).await;
+    let kept: BTreeSet<String> = once(&before).difference(&ended).cloned().collect();
+    assert!(
+        kept.is_subset(&listed),
+        "a session live throughout was missed"
+    );
+    let ever: BTreeSet<String> = once(&before).union(&once(&after)).cloned().collect();
+    assert!(
+        listed.is_subset(&ever),
+        "a session listed that never existed"
+    );
+    in_the_same_order(&before, &walk, "sessions ending");
+    in_the_same_order(&after, &walk, "logins arriving");
+
+    let seq = sequential(&client, req.clone()).await;
+    emu.set_faults(Faults {
+        throttle_rate: 0.3,
+        ..Faults::default()
+    })
+    .unwrap();
+    let walk = ordered(&client, req.clone(), 8).await;
+    emu.set_faults(Faults::default()).unwrap();
+    let after = sequential(&client, req).await;
+    lists_the_live(
+        &once(&seq),
+        &once(&walk),
+        &once(&after),
+        "30% throttling, ordered",
+    );
+    in_the_same_order(&after, &walk, "30% throttling, ordered");
     emu.shutdown().await;
 }
