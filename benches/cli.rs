@@ -4,8 +4,9 @@
 //!    measured in the same run (a keep-alive fetch of the same pages that parses nothing,
 //!    finding each next cursor by a byte search; target ≤ 1.15), and against
 //!    pages × latency; and the child's peak RSS at N sessions vs N/10, as a ratio (memory
-//!    should be flat: ≤ 1.2). The same walk with a local term (`vpn`), which reads every
-//!    session, is measured against the same floor.
+//!    should be flat: ≤ 1.2). The same walk in login-time order (`--order-by created_at`,
+//!    split and handed on in order) and with a local term (`vpn`), which reads every
+//!    session, are measured against the same floor.
 //! 2. `sessions invalidate --all --yes --concurrency 16`: wall time /
 //!    (N × latency / 16) (target ≤ 1.3).
 //! 3. The same bulk against an emulator throttling 70 % of calls (`--throttle-rate 0.7`,
@@ -271,6 +272,16 @@ fn main() {
             kib
         );
         if n == s.list_big {
+            // In login-time order the slices are read at once and handed on in order.
+            let mut ordered_args = list_args.to_vec();
+            ordered_args.extend(["--order-by", "created_at"]);
+            let (wall, kib) = run(&emu, &ordered_args);
+            println!(
+                "  {n:>7} sessions, --order-by created_at (split, handed on in order): {:>8.3} s: ratio to the floor {:.2}; peak RSS {} KiB",
+                wall.as_secs_f64(),
+                wall.as_secs_f64() / floor.as_secs_f64(),
+                kib
+            );
             let mut local_args = list_args.to_vec();
             local_args.push("vpn");
             let (wall, kib) = run(&emu, &local_args);
