@@ -77,8 +77,9 @@ pub struct GlobalArgs {
     /// Requests in flight for bulk actions [default: 8].
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     pub concurrency: Option<u32>,
-    /// Pages in flight at most when a whole result is read in no particular order
-    /// (`list --all` without an order, local terms, `users`, bulk targets) [default: 8].
+    /// Pages in flight at most when a whole result is read in slices of login time
+    /// (`list --all` without an order or in login-time order, local terms, `users`, bulk
+    /// targets) [default: 8].
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
     pub walk_window: Option<u32>,
     /// Time for a whole call, retries included, e.g. `30s`, `1h30m` [default: 30s].

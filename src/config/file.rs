@@ -114,7 +114,7 @@ pub const PROFILE_KEYS: &[(&str, &str, &str)] = &[
     (
         "walk_window",
         "a whole number, 1 to 64",
-        "pages in flight at most when a whole result is read in no particular order (default 8)",
+        "pages in flight at most when a whole result is read in slices of login time (default 8)",
     ),
     ("page_size", "a whole number, 1 to 1000", "rows per page"),
     ("color", "never, auto or always", "colour and bold"),
