@@ -55,8 +55,10 @@ pub fn walk_request(query: &Query, args: &ListArgs, size: u32) -> SessionListReq
 }
 
 /// Walks every page `req` matches through the query's local terms, handing each page's
-/// matches to `each`; progress goes to stderr on a terminal and a failed page names the
-/// cursor to resume from. Returns the final progress.
+/// matches to `each`; progress goes to stderr on a terminal. Without an order, or in
+/// login-time order, the walk is split by login time; in another order it goes page
+/// after page and a failed page names the cursor to resume from. Returns the final
+/// progress.
 pub async fn walk_local(
     ctx: &Ctx,
     client: &Client,
@@ -80,13 +82,16 @@ pub async fn walk_local(
             }
         }
     };
-    let outcome = if ordered {
+    let window = ctx.settings.walk_window;
+    let outcome = if ordered && req.order_by == Some(OrderBy::CreatedAt) {
+        investigate::walk_in_login_order(client, scope, req, window, &mut matcher, &cancel, on_page)
+            .await
+    } else if ordered {
         investigate::walk_seen(client, scope, req, &mut matcher, &cancel, |seen| {
             on_page(seen.matches, seen.progress)
         })
         .await
     } else {
-        let window = ctx.settings.walk_window;
         investigate::walk_any_order(client, scope, req, window, &mut matcher, &cancel, on_page)
             .await
     };

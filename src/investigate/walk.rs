@@ -78,7 +78,7 @@ pub async fn walk_any_order<F>(
     window: usize,
     matcher: &mut Matcher,
     cancel: &CancellationToken,
-    mut each: F,
+    each: F,
 ) -> Result<Outcome, WalkError>
 where
     F: FnMut(Vec<Session>, Progress) -> ControlFlow<()>,
@@ -87,6 +87,42 @@ where
         return walk(client, scope, req, matcher, cancel, each).await;
     }
     let pages = client.partitioned_pages(scope, req, window);
+    drive_split(pages, matcher, cancel, each).await
+}
+
+/// [`walk`] in the login-time order `req` asks for: split by login time, each slice's
+/// pages handed on once the slices before it are done, at most `window` pages in flight
+/// (`req.last` set: the plain walk from there). A failed page has no cursor to resume from.
+pub async fn walk_in_login_order<F>(
+    client: &Client,
+    scope: ListScope,
+    req: SessionListRequest,
+    window: usize,
+    matcher: &mut Matcher,
+    cancel: &CancellationToken,
+    each: F,
+) -> Result<Outcome, WalkError>
+where
+    F: FnMut(Vec<Session>, Progress) -> ControlFlow<()>,
+{
+    if req.last.is_some() {
+        return walk(client, scope, req, matcher, cancel, each).await;
+    }
+    let pages = client.ordered_pages(scope, req, window);
+    drive_split(pages, matcher, cancel, each).await
+}
+
+/// The matches of a split walk's pages, which have no cursor of their own.
+async fn drive_split<S, F>(
+    pages: S,
+    matcher: &mut Matcher,
+    cancel: &CancellationToken,
+    mut each: F,
+) -> Result<Outcome, WalkError>
+where
+    S: futures::Stream<Item = Result<Response<SessionListResult>, PageError>>,
+    F: FnMut(Vec<Session>, Progress) -> ControlFlow<()>,
+{
     drive(
         pages,
         None,

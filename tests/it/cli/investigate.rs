@@ -152,6 +152,42 @@ async fn local_terms_select_exactly_what_the_dump_says() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn walks_in_login_time_order_list_every_match_in_that_order() {
+    let env = Env::start(60, 700).await;
+    let all = dump(&env).await;
+    let vpn = ids(all.iter().filter(|s| flag(s, "/ip_intel/is_vpn")).cloned());
+    let every = ids(all.clone());
+    // Pages of 40 make several slices of several pages each, read at once.
+    for (query, want) in [(Some("vpn"), &vpn), (None, &every)] {
+        for asc in [false, true] {
+            let mut args = vec!["sessions", "list", "-o", "ndjson", "--size", "40"];
+            args.extend(["--order-by", "created_at", "--all"]);
+            args.extend(query);
+            if asc {
+                args.push("--asc");
+            }
+            let out = env.run(&args).await;
+            out.expect_code(0);
+            let got = ndjson(&out.stdout);
+            assert_eq!(
+                got.len(),
+                want.len(),
+                "{args:?}: a session listed twice or missed"
+            );
+            assert_eq!(&ids(got.clone()), want, "{args:?}");
+            let times: Vec<jiff::Timestamp> = got
+                .iter()
+                .map(|s| s["created_at"].as_str().unwrap().parse().unwrap())
+                .collect();
+            let in_order = times
+                .windows(2)
+                .all(|w| if asc { w[0] <= w[1] } else { w[0] >= w[1] });
+            assert!(in_order, "{args:?}: not in login-time order");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_format_carries_location_device_and_risk() {
     let env = Env::start(30, 300).await;
     let all = dump(&env).await;
@@ -503,8 +539,8 @@ async fn a_walk_for_local_terms_that_fails_says_where_to_resume_and_closes_the_o
     .await;
     let env = Env::start(1, 1).await;
     let out = env
-        // An order asked for: the walk is sequential, so a failed page has a cursor to
-        // resume from.
+        // An order other than login time: the walk is sequential, so a failed page has a
+        // cursor to resume from.
         .run_at(
             &url,
             &[
@@ -512,7 +548,7 @@ async fn a_walk_for_local_terms_that_fails_says_where_to_resume_and_closes_the_o
                 "list",
                 "vpn",
                 "--order-by",
-                "created_at",
+                "expires",
                 "-o",
                 "json",
             ],
