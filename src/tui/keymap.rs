@@ -166,6 +166,8 @@ const EVERYWHERE: &[Context] = &[Sessions, MySessions, Token, Detail, Users, Ins
 const TABS: &[Context] = &[Sessions, MySessions, Token, Users, Insights, Pulses];
 const ORDERING: &[Context] = &[Sessions, MySessions, Users];
 const RELOADING: &[Context] = &[Sessions, MySessions, Users, Insights, Pulses];
+/// Where something reloads or polls by itself, which `p` holds.
+const PAUSING: &[Context] = &[Sessions, MySessions, Pulses];
 
 macro_rules! info {
     ($action:ident, $label:literal, $name:literal, [$($key:literal),*], $help:literal, $danger:literal, $hint:literal, $ctx:expr) => {
@@ -213,7 +215,7 @@ pub const REGISTRY: &[ActionInfo] = &[
     info!(Copy, "copy", "copy", ["y"], "copy a field (menu)", false, false, &[Sessions, MySessions, Detail]),
     info!(RefreshNow, "refresh", "refresh_now", ["f"], "refresh the token now", false, true, &[Token]),
     info!(ToggleAutoRefresh, "auto-refresh", "toggle_auto_refresh", ["A"], "auto-refresh on/off", false, true, &[Token]),
-    info!(PauseReload, "pause", "pause_reload", ["p"], "pause / resume auto-reload", false, false, TABLES),
+    info!(PauseReload, "pause", "pause_reload", ["p"], "pause / resume auto-reload", false, false, PAUSING),
     // Layout, columns and colour.
     info!(Columns, "columns", "columns", ["C"], "choose the columns shown (saved per profile)", false, false, TABLES),
     info!(NextTab, "next tab", "next_tab", ["tab"], "next tab", false, false, TABS),

@@ -70,6 +70,8 @@ impl App {
             Action::PauseReload => {
                 self.flights.paused = !self.flights.paused;
                 self.say(strings::auto_reload(self.flights.paused));
+                // A poll held while paused goes as soon as it is resumed.
+                self.poll_if_due(out);
             }
             Action::NextTab => {
                 let tabs = self.tabs();

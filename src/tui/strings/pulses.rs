@@ -40,5 +40,10 @@ pub fn last_polled(ago: &str) -> String {
 /// What a failed poll says, before its cause.
 pub const POLL_FAILED: &str = "poll for new logins failed";
 
+/// The Pulses tab's polling is held by `p` (`keys`: the keys that resume it).
+pub fn poll_paused(keys: &str) -> String {
+    format!("polling paused ({keys} resumes)")
+}
+
 /// The Pulses tab's polling stops while another tab is shown.
 pub const POLL_PAUSED_AWAY: &str = "polls while this tab is shown";

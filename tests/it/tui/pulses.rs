@@ -327,3 +327,21 @@ fn a_sessions_key_on_the_pulses_tab_says_where_it_works() {
     );
     assert_eq!(app.tab(), Tab::Pulses);
 }
+
+#[test]
+fn p_holds_the_polls_says_so_and_a_second_p_polls_at_once() {
+    let mut app = app();
+    let first = the_poll(&app.update(key('6'), now()));
+    app.update(pulsed(&first, vec![]), now());
+    app.update(key('p'), at(1));
+    assert!(app.paused());
+    assert!(idle(&mut app, 2, 600).is_empty(), "a poll while paused");
+    let screen = text(&render(&app, 120, 30));
+    assert!(screen.contains("polling paused (p resumes)"), "{screen}");
+    // Resumed: the poll that was due goes at once, and the wait starts again after it.
+    let resumed = the_poll(&app.update(key('p'), at(601)));
+    assert!(!app.paused());
+    app.update(pulsed(&resumed, vec![login(9, 600)]), at(601));
+    assert_eq!(ids(&app), ["pmt_s0009"]);
+    the_poll(&app.update(Msg::Tick, at(603)));
+}

@@ -59,11 +59,12 @@ impl App {
         self.poll_if_due(out);
     }
 
-    /// Sends the next poll when the Pulses tab is shown, none is in flight and its wait
-    /// is over (the tick and showing the tab call this).
+    /// Sends the next poll when the Pulses tab is shown, polling is not paused (`p`), none
+    /// is in flight and its wait is over (the tick, showing the tab and `p` call this).
     pub(crate) fn poll_if_due(&mut self, out: &mut Vec<Command>) {
         let p = &self.pulses;
         if self.tab != Tab::Pulses
+            || self.flights.paused
             || !self.setup.has_service
             || p.polling.is_some()
             || p.next_poll.is_some_and(|at| self.now < at)

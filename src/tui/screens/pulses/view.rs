@@ -5,6 +5,7 @@ use super::state::{Arrival, Minute};
 use crate::clock;
 use crate::sanitize::width;
 use crate::tui::app::App;
+use crate::tui::keymap::Action;
 use crate::tui::strings;
 use crate::tui::theme::Theme;
 use crate::tui::view::investigate::risk_style;
@@ -42,6 +43,8 @@ fn state_lines(app: &App) -> Vec<Line<'static>> {
     let mut state = Vec::new();
     let when = if p.polling() {
         strings::POLLING.to_string()
+    } else if app.paused() {
+        strings::poll_paused(&app.keymap().keys_label(Action::PauseReload))
     } else if let Some(at) = p.next_poll() {
         strings::next_poll_in((clock::millis(now, at) + 999).div_euclid(1000).max(0))
     } else {
