@@ -12,7 +12,8 @@ use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashMap};
 use std::str::FromStr;
 
-/// Most distinct countries or devices remembered per user (more are counted, not named).
+/// Most distinct countries or devices remembered per user: the first in sort order, so a
+/// walk whose pages come in any order (a split walk) names the same ones.
 pub const SET_CAP: usize = 32;
 
 /// A user's risk across their sessions.
@@ -94,9 +95,9 @@ pub struct UserRow {
     pub email: String,
     /// Sessions counted.
     pub sessions: u64,
-    /// Country codes logged in from (at most [`SET_CAP`]).
+    /// Country codes logged in from (at most [`SET_CAP`], the first in sort order).
     pub countries: BTreeSet<String>,
-    /// Device labels logged in with (at most [`SET_CAP`]).
+    /// Device labels logged in with (at most [`SET_CAP`], the first in sort order).
     pub devices: BTreeSet<String>,
     /// The latest login.
     pub last_login: Option<Timestamp>,
@@ -186,6 +187,20 @@ impl FromStr for UserColumn {
     }
 }
 
+/// Adds `item` to `set` while it holds fewer than [`SET_CAP`], or in place of its last
+/// when `item` sorts before it: the set ends as the first [`SET_CAP`] of all it was given,
+/// in whatever order they came.
+fn keep_first(set: &mut BTreeSet<String>, item: &str) {
+    let full = set.len() >= SET_CAP;
+    if set.contains(item) || (full && set.last().is_some_and(|last| item > last.as_str())) {
+        return;
+    }
+    set.insert(item.to_string());
+    if set.len() > SET_CAP {
+        set.pop_last();
+    }
+}
+
 /// The aggregation, fed one session at a time.
 #[derive(Debug, Default)]
 pub struct Users {
@@ -231,18 +246,13 @@ impl Users {
                 row.email = g.email.to_string();
             }
         }
-        if let Some(c) = g.country()
-            && row.countries.len() < SET_CAP
-            && !row.countries.contains(&*c)
-        {
-            row.countries.insert(c.into_owned());
+        if let Some(c) = g.country() {
+            keep_first(&mut row.countries, &c);
         }
-        if let Some(ua) = g.user_agent()
-            && row.devices.len() < SET_CAP
-        {
+        if let Some(ua) = g.user_agent() {
             let label = self.devices.label(ua);
-            if !label.is_empty() && !row.devices.contains(&*label) {
-                row.devices.insert(label.to_string());
+            if !label.is_empty() {
+                keep_first(&mut row.devices, &label);
             }
         }
         row.risk.add(g.risk);

@@ -309,3 +309,37 @@ async fn users_and_insights_agree_with_the_sessions() {
     assert!(compile_query(&term, now).unwrap().has_local());
     emu.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_users_row_names_the_same_countries_and_devices_whatever_order_its_sessions_come_in() {
+    let (emu, client) = start(8, Duration::ZERO).await;
+    let template = serde_json::to_value(&everything(&client).await[0]).unwrap();
+    emu.shutdown().await;
+    // One user, logged in from 40 countries with 40 browsers: more than a row names.
+    let sessions: Vec<Session> = (0..40)
+        .map(|i| {
+            let mut v = template.clone();
+            v["id"] = format!("pmt_{i:04}").into();
+            v["identity"] = "pui_many".into();
+            v["profile"]["User-Agent"] = format!("Tool{i:02}/1.0").into();
+            v["active_token"]["intelligence"] = serde_json::json!({
+                "ip_intel": {"geolocation": {"country_code": format!("C{i:02}")}}
+            });
+            serde_json::from_value(v).unwrap()
+        })
+        .collect();
+    let mut forward = Users::new();
+    sessions.iter().for_each(|s| forward.add(s));
+    let mut backward = Users::new();
+    sessions.iter().rev().for_each(|s| backward.add(s));
+    let (f, b) = (
+        forward.get("pui_many").unwrap(),
+        backward.get("pui_many").unwrap(),
+    );
+    assert_eq!(f.sessions, 40);
+    assert_eq!(f.countries, b.countries);
+    assert_eq!(f.devices, b.devices);
+    let first: Vec<String> = (0..32).map(|i| format!("C{i:02}")).collect();
+    assert_eq!(f.countries.iter().cloned().collect::<Vec<_>>(), first);
+    assert_eq!(f.devices.len(), 32);
+}
