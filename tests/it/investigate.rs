@@ -329,9 +329,13 @@ async fn a_users_row_names_the_same_countries_and_devices_whatever_order_its_ses
         })
         .collect();
     let mut forward = Users::new();
-    sessions.iter().for_each(|s| forward.add(s));
+    for s in &sessions {
+        forward.add(s);
+    }
     let mut backward = Users::new();
-    sessions.iter().rev().for_each(|s| backward.add(s));
+    for s in sessions.iter().rev() {
+        backward.add(s);
+    }
     let (f, b) = (
         forward.get("pui_many").unwrap(),
         backward.get("pui_many").unwrap(),
