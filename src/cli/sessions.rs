@@ -141,8 +141,11 @@ pub async fn list(ctx: &Ctx, scope: ListScope, args: ListArgs) -> Result<(), Cli
     if args.explain {
         return explain(ctx, &query);
     }
-    // Every format shows each session's device.
-    investigate::device::warm_up();
+    // Every format but ids shows each session's device (a `device~` term compiles the
+    // rules when it first needs them).
+    if ctx.format != Format::Ids {
+        investigate::device::warm_up();
+    }
     let client = match scope {
         ListScope::Service => ctx.service_client("sessions list")?,
         ListScope::Client(_) => ctx.client()?,
