@@ -5,7 +5,7 @@
 
 use super::matcher::Matcher;
 use crate::authn::model::{
-    ListPage, RawSessionList, Session, SessionListRequest, SessionListResult,
+    ListPage, OrderBy, RawSessionList, Session, SessionListRequest, SessionListResult,
 };
 use crate::authn::response::{PageError, Response};
 use crate::authn::{Client, Error, ListScope};
@@ -242,6 +242,44 @@ where
         .await;
     }
     let pages = client.partitioned_pages(scope, req, window);
+    drive_raw_split(pages, cancel, each).await
+}
+
+/// [`walk_raw`] in the order `req` asks for, without cursors: in login-time order split
+/// by login time, each slice's pages handed on once the slices before it are done
+/// ([`Client::ordered_pages`]); in another order, or from `req.last`, page after page.
+/// A failed page has no cursor to resume from.
+pub async fn walk_raw_in_order<F>(
+    client: &Client,
+    scope: ListScope,
+    req: SessionListRequest,
+    window: usize,
+    cancel: &CancellationToken,
+    mut each: F,
+) -> Result<Outcome, WalkError>
+where
+    F: FnMut(Vec<Box<RawValue>>, &mut Progress) -> ControlFlow<()>,
+{
+    if req.last.is_some() || req.order_by != Some(OrderBy::CreatedAt) {
+        return walk_raw(client, scope, req, cancel, |_, rows, progress| {
+            each(rows, progress)
+        })
+        .await;
+    }
+    let pages = client.ordered_pages(scope, req, window);
+    drive_raw_split(pages, cancel, each).await
+}
+
+/// The pages of a split walk kept as text, which have no cursor of their own.
+async fn drive_raw_split<S, F>(
+    pages: S,
+    cancel: &CancellationToken,
+    mut each: F,
+) -> Result<Outcome, WalkError>
+where
+    S: futures::Stream<Item = Result<Response<RawSessionList>, PageError>>,
+    F: FnMut(Vec<Box<RawValue>>, &mut Progress) -> ControlFlow<()>,
+{
     drive(pages, None, cancel, |_, page: RawSessionList, progress| {
         progress.scanned += page.sessions.len() as u64;
         each(page.sessions, progress)

@@ -11,7 +11,7 @@ use crate::authn::ListScope;
 use crate::authn::model::Session;
 use crate::investigate::Devices;
 use crate::investigate::sort::{self, LocalSort, SortKey};
-use crate::investigate::walk::{walk_raw, walk_raw_any_order};
+use crate::investigate::walk::{walk_raw, walk_raw_any_order, walk_raw_in_order};
 use crate::investigate::{
     Anchor, Bucket, Glance, Insights, Matcher, Progress, UserColumn, Users, matches_from,
 };
@@ -403,8 +403,16 @@ impl Shared {
         let outcome = if req.goal == WalkGoal::Matches {
             // The kept matches' anchors name server pages by cursor, in the order shown.
             walk_raw(&self.client, scope, list, cancel, each).await
+        } else if req.goal == WalkGoal::Export {
+            // An export file lists the sessions in the table's order: split by login time
+            // when that is the order, page after page otherwise.
+            let window = self.walk_window;
+            walk_raw_in_order(&self.client, scope, list, window, cancel, |rows, p| {
+                each(None, rows, p)
+            })
+            .await
         } else {
-            // Counts and an export file need no order: the walk is split by login time.
+            // Counts need no order: the walk is split by login time.
             let window = self.walk_window;
             walk_raw_any_order(&self.client, scope, list, window, cancel, |rows, p| {
                 each(None, rows, p)

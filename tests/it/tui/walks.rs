@@ -208,16 +208,24 @@ async fn an_export_writes_every_match_as_ndjson_and_says_where() {
         assert_eq!(mode(&exports), 0o700, "its folder too");
     }
     let text = std::fs::read_to_string(&path).unwrap();
-    let ids: BTreeSet<String> = text
+    let lines: Vec<serde_json::Value> = text
         .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let ids: BTreeSet<String> = lines
+        .iter()
+        .map(|v| v["id"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(ids, truth);
+    // In the table's order (newest login first), though its slices were read at once.
+    let times: Vec<Timestamp> = lines
+        .iter()
+        .map(|v| v["created_at"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert!(
+        times.windows(2).all(|w| w[0] >= w[1]),
+        "the export is not in the table's order"
+    );
 
     // Only the marked rows, as CSV: a header and one record each.
     let only: Vec<String> = truth.iter().take(3).cloned().collect();
