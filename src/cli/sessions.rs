@@ -8,6 +8,7 @@ use crate::authn::model::{
     Filter, ListPage, Order, OrderBy, RawSessionList, Session, SessionListRequest,
     SessionListResult, Timestamp,
 };
+use crate::authn::partition::Split;
 use crate::authn::{Client, ListScope, PageError, Response};
 use crate::investigate::{self, Matcher, Progress, WalkError};
 use crate::output::{Format, SessionWriter, pretty_json};
@@ -82,18 +83,18 @@ pub async fn walk_local(
             }
         }
     };
-    let window = ctx.settings.walk_window;
-    let outcome = if ordered && req.order_by == Some(OrderBy::CreatedAt) {
-        investigate::walk_in_login_order(client, scope, req, window, &mut matcher, &cancel, on_page)
-            .await
-    } else if ordered {
+    let in_order = req.order_by == Some(OrderBy::CreatedAt);
+    let outcome = if ordered && !in_order {
         investigate::walk_seen(client, scope, req, &mut matcher, &cancel, |seen| {
             on_page(seen.matches, seen.progress)
         })
         .await
     } else {
-        investigate::walk_any_order(client, scope, req, window, &mut matcher, &cancel, on_page)
-            .await
+        let split = Split {
+            window: ctx.settings.walk_window,
+            in_order: ordered,
+        };
+        investigate::walk_split(client, scope, req, split, &mut matcher, &cancel, on_page).await
     };
     drop(shown);
     if let Some(e) = failed {
@@ -233,10 +234,9 @@ fn all_pages<T: ListPage>(
     unordered: bool,
     window: usize,
 ) -> futures::stream::BoxStream<'static, Result<Response<T>, PageError>> {
-    if unordered {
-        client.partitioned_pages(scope, req, window).boxed()
-    } else if req.order_by == Some(OrderBy::CreatedAt) && req.last.is_none() {
-        client.ordered_pages(scope, req, window).boxed()
+    let in_order = !unordered && req.order_by == Some(OrderBy::CreatedAt) && req.last.is_none();
+    if unordered || in_order {
+        client.split_pages(scope, req, Split { window, in_order })
     } else {
         client.pages_ahead_as(scope, req).boxed()
     }

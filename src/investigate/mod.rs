@@ -35,6 +35,5 @@ pub use insights::{Bucket, Insights};
 pub use matcher::Matcher;
 pub use users::{UserColumn, UserRow, Users};
 pub use walk::{
-    Anchor, Outcome, Progress, Seen, WalkError, matches_from, walk, walk_any_order,
-    walk_in_login_order, walk_seen,
+    Anchor, Outcome, Progress, Seen, WalkError, matches_from, walk, walk_seen, walk_split,
 };

@@ -5,8 +5,9 @@
 
 use super::matcher::Matcher;
 use crate::authn::model::{
-    ListPage, OrderBy, RawSessionList, Session, SessionListRequest, SessionListResult,
+    ListPage, RawSessionList, Session, SessionListRequest, SessionListResult,
 };
+use crate::authn::partition::Split;
 use crate::authn::response::{PageError, Response};
 use crate::authn::{Client, Error, ListScope};
 use futures::StreamExt;
@@ -68,14 +69,14 @@ where
     .await
 }
 
-/// [`walk`] for callers that need no order: from the first page, the walk is split by
-/// login time and its slices read at once, at most `window` pages in flight (`req.last`
-/// set: the plain walk from there). A failed page has no cursor to resume from.
-pub async fn walk_any_order<F>(
+/// [`walk`] split by login time, its slices read at once, as `split` says: pages handed
+/// on as they come, or in the login-time order `req` asks for (`req.last` set: the plain
+/// walk from there). A failed page has no cursor to resume from.
+pub async fn walk_split<F>(
     client: &Client,
     scope: ListScope,
     req: SessionListRequest,
-    window: usize,
+    split: Split,
     matcher: &mut Matcher,
     cancel: &CancellationToken,
     each: F,
@@ -86,29 +87,7 @@ where
     if req.last.is_some() {
         return walk(client, scope, req, matcher, cancel, each).await;
     }
-    let pages = client.partitioned_pages(scope, req, window);
-    drive_split(pages, matcher, cancel, each).await
-}
-
-/// [`walk`] in the login-time order `req` asks for: split by login time, each slice's
-/// pages handed on once the slices before it are done, at most `window` pages in flight
-/// (`req.last` set: the plain walk from there). A failed page has no cursor to resume from.
-pub async fn walk_in_login_order<F>(
-    client: &Client,
-    scope: ListScope,
-    req: SessionListRequest,
-    window: usize,
-    matcher: &mut Matcher,
-    cancel: &CancellationToken,
-    each: F,
-) -> Result<Outcome, WalkError>
-where
-    F: FnMut(Vec<Session>, Progress) -> ControlFlow<()>,
-{
-    if req.last.is_some() {
-        return walk(client, scope, req, matcher, cancel, each).await;
-    }
-    let pages = client.ordered_pages(scope, req, window);
+    let pages = client.split_pages(scope, req, split);
     drive_split(pages, matcher, cancel, each).await
 }
 
@@ -220,15 +199,14 @@ where
     .await
 }
 
-/// [`walk_raw`] for callers that need no order: split by login time as
-/// [`walk_any_order`] is, at most `window` pages in flight. `each` gets no cursor (a page
+/// [`walk_raw`] split by login time as [`walk_split`] is. `each` gets no cursor (a page
 /// of one slice cannot be found again by the walk's own filter), and a failed page has no
 /// cursor to resume from.
-pub async fn walk_raw_any_order<F>(
+pub async fn walk_raw_split<F>(
     client: &Client,
     scope: ListScope,
     req: SessionListRequest,
-    window: usize,
+    split: Split,
     cancel: &CancellationToken,
     mut each: F,
 ) -> Result<Outcome, WalkError>
@@ -241,32 +219,7 @@ where
         })
         .await;
     }
-    let pages = client.partitioned_pages(scope, req, window);
-    drive_raw_split(pages, cancel, each).await
-}
-
-/// [`walk_raw`] in the order `req` asks for, without cursors: in login-time order split
-/// by login time, each slice's pages handed on once the slices before it are done
-/// ([`Client::ordered_pages`]); in another order, or from `req.last`, page after page.
-/// A failed page has no cursor to resume from.
-pub async fn walk_raw_in_order<F>(
-    client: &Client,
-    scope: ListScope,
-    req: SessionListRequest,
-    window: usize,
-    cancel: &CancellationToken,
-    mut each: F,
-) -> Result<Outcome, WalkError>
-where
-    F: FnMut(Vec<Box<RawValue>>, &mut Progress) -> ControlFlow<()>,
-{
-    if req.last.is_some() || req.order_by != Some(OrderBy::CreatedAt) {
-        return walk_raw(client, scope, req, cancel, |_, rows, progress| {
-            each(rows, progress)
-        })
-        .await;
-    }
-    let pages = client.ordered_pages(scope, req, window);
+    let pages = client.split_pages(scope, req, split);
     drive_raw_split(pages, cancel, each).await
 }
 

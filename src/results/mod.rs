@@ -15,6 +15,7 @@ pub mod plan;
 
 use crate::actions::Target;
 use crate::authn::model::{Filter, Order, OrderBy, Session, SessionListRequest, Timestamp};
+use crate::authn::partition::Split;
 use crate::authn::{Client, Error, ListScope};
 use crate::investigate::{self, Matcher, Progress, WalkError};
 use crate::query::{self, LocalTerm, Query, QueryError};
@@ -264,11 +265,15 @@ pub async fn snapshot(
     let mut users = BTreeSet::new();
     let mut targets = Vec::new();
     let mut sample = Vec::new();
-    let outcome = investigate::walk_any_order(
+    let split = Split {
+        window: opts.window,
+        in_order: false,
+    };
+    let outcome = investigate::walk_split(
         client,
         scope,
         req,
-        opts.window,
+        split,
         &mut matcher,
         cancel,
         |page, p| {

@@ -36,6 +36,16 @@ mod ordered;
 /// Pages a partitioned walk has in flight at most, unless configured otherwise.
 pub const DEFAULT_WALK_WINDOW: usize = 8;
 
+/// How a walk split by login time reads its pages and hands them on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split {
+    /// Pages in flight at most.
+    pub window: usize,
+    /// Handed on in the login-time order the request asks for
+    /// ([`Client::ordered_pages`]), not as they come ([`Client::partitioned_pages`]).
+    pub in_order: bool,
+}
+
 const GTE: &str = "created_at__gte";
 const LT: &str = "created_at__lt";
 
@@ -136,6 +146,20 @@ impl Client {
         window: usize,
     ) -> impl Stream<Item = Result<Response<T>, PageError>> + Send + 'static {
         self.paced_pages(scope, req, walk_pace(self, window))
+    }
+
+    /// [`Client::ordered_pages`] or [`Client::partitioned_pages`], as `split` says.
+    pub fn split_pages<T: ListPage>(
+        &self,
+        scope: ListScope,
+        req: SessionListRequest,
+        split: Split,
+    ) -> futures::stream::BoxStream<'static, Result<Response<T>, PageError>> {
+        if split.in_order {
+            self.ordered_pages(scope, req, split.window).boxed()
+        } else {
+            self.partitioned_pages(scope, req, split.window).boxed()
+        }
     }
 
     /// [`Client::partitioned_pages`] under a pace the caller keeps, so it can read how

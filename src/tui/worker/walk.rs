@@ -8,10 +8,11 @@ use super::{
 };
 use crate::authn::Error;
 use crate::authn::ListScope;
-use crate::authn::model::Session;
+use crate::authn::model::{OrderBy, Session};
+use crate::authn::partition::Split;
 use crate::investigate::Devices;
 use crate::investigate::sort::{self, LocalSort, SortKey};
-use crate::investigate::walk::{walk_raw, walk_raw_any_order, walk_raw_in_order};
+use crate::investigate::walk::{walk_raw, walk_raw_split};
 use crate::investigate::{
     Anchor, Bucket, Glance, Insights, Matcher, Progress, UserColumn, Users, matches_from,
 };
@@ -403,18 +404,20 @@ impl Shared {
         let outcome = if req.goal == WalkGoal::Matches {
             // The kept matches' anchors name server pages by cursor, in the order shown.
             walk_raw(&self.client, scope, list, cancel, each).await
-        } else if req.goal == WalkGoal::Export {
-            // An export file lists the sessions in the table's order: split by login time
-            // when that is the order, page after page otherwise.
-            let window = self.walk_window;
-            walk_raw_in_order(&self.client, scope, list, window, cancel, |rows, p| {
+        } else if req.goal == WalkGoal::Export && req.order_by != OrderBy::CreatedAt {
+            // An export file lists the sessions in the table's order: page after page in
+            // an order other than login time.
+            walk_raw(&self.client, scope, list, cancel, |_, rows, p| {
                 each(None, rows, p)
             })
             .await
         } else {
-            // Counts need no order: the walk is split by login time.
-            let window = self.walk_window;
-            walk_raw_any_order(&self.client, scope, list, window, cancel, |rows, p| {
+            // Counts need no order; an export in login-time order is handed on in it.
+            let split = Split {
+                window: self.walk_window,
+                in_order: req.goal == WalkGoal::Export,
+            };
+            walk_raw_split(&self.client, scope, list, split, cancel, |rows, p| {
                 each(None, rows, p)
             })
             .await
