@@ -248,3 +248,55 @@ pub(crate) fn shown(app: &App, source: ListSource) -> Vec<String> {
         .map(|s| s.id.clone())
         .collect()
 }
+
+/// `app` drawn once on a test terminal of `w`×`h` cells.
+pub(crate) fn drawn(app: &App, w: u16, h: u16) -> ratatui::Terminal<ratatui::backend::TestBackend> {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    t.draw(|f| authtop::tui::view::draw(app, f)).unwrap();
+    t
+}
+
+/// What a test terminal shows, a line per row.
+pub(crate) fn text_of(t: &ratatui::Terminal<ratatui::backend::TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// `app`'s screen at `w`×`h` cells, as text.
+pub(crate) fn screen_at(app: &App, w: u16, h: u16) -> String {
+    text_of(&drawn(app, w, h))
+}
+
+/// Types `text` into the Sessions query editor over what is there, and applies it.
+pub(crate) fn apply_query(app: &mut App, text: &str) -> Vec<Command> {
+    app.update(key('/'), now());
+    for _ in 0..200 {
+        app.update(code(KeyCode::Backspace), now());
+    }
+    for c in text.chars() {
+        app.update(key(c), now());
+    }
+    app.update(code(KeyCode::Enter), now())
+}
+
+/// The walk commands among `cmds`.
+pub(crate) fn walks(cmds: &[Command]) -> Vec<Command> {
+    cmds.iter()
+        .filter(|c| matches!(c, Command::Walk { .. }))
+        .cloned()
+        .collect()
+}
+
+/// The one walk command among `cmds`.
+pub(crate) fn the_walk(cmds: &[Command]) -> Command {
+    let w = walks(cmds);
+    assert_eq!(w.len(), 1, "one walk in {cmds:?}");
+    w.into_iter().next().unwrap()
+}

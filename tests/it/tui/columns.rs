@@ -3,30 +3,15 @@
 //! result, and sorting the whole result by risk with a walk (requested, gauge, shown
 //! sorted and paged here, cancelled back to the order before).
 
-use crate::harness::app::{code, event, key, listed, lists, loaded, now, quiet, session, shown};
+use crate::harness::app::{
+    code, event, key, listed, lists, loaded, now, quiet, screen_at, session, shown,
+};
 use authtop::authn::model::{Intelligence, IpIntel, Order, Session};
 use authtop::investigate::Progress;
 use authtop::investigate::sort::LocalSort;
 use authtop::tui::app::{App, AppInit};
 use authtop::tui::command::{Command, EventKind, Msg, Outcome, WalkGoal, Walked};
-use authtop::tui::view;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
-
-fn screen(app: &App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| view::draw(app, f)).unwrap();
-    let buf = t.backend().buffer();
-    (0..buf.area.height)
-        .map(|y| {
-            (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 /// The header line of the table: the one that names EMAIL.
 fn header(screen: &str) -> String {
@@ -70,7 +55,7 @@ fn app(w: u16, h: u16) -> App {
 #[test]
 fn a_narrow_table_counts_its_hidden_columns_and_the_keys_that_show_them() {
     let app = app(80, 24);
-    let head = header(&screen(&app, 80, 24));
+    let head = header(&screen_at(&app, 80, 24));
     assert!(head.contains("RISK"), "RISK shows at 80 columns: {head}");
     assert!(head.contains("SCOPES"), "{head}");
     assert!(!head.contains("LOCATION"), "{head}");
@@ -78,32 +63,32 @@ fn a_narrow_table_counts_its_hidden_columns_and_the_keys_that_show_them() {
     // Wide enough for every column: no marker.
     let mut wide = app.clone();
     wide.update(Msg::Resize(250, 30), now());
-    let head = header(&screen(&wide, 250, 30));
+    let head = header(&screen_at(&wide, 250, 30));
     assert!(!head.contains("cols"), "{head}");
 }
 
 #[test]
 fn the_session_id_is_shown_at_160_columns_and_one_key_away_narrower() {
     let app = app(160, 40);
-    let head = header(&screen(&app, 160, 40));
+    let head = header(&screen_at(&app, 160, 40));
     assert!(head.trim_start().starts_with("ID "), "{head}");
     let mut app = app.clone();
     app.update(Msg::Resize(120, 30), now());
     app.update(code(KeyCode::Right), now());
-    assert!(header(&screen(&app, 120, 30)).contains(" ID "));
+    assert!(header(&screen_at(&app, 120, 30)).contains(" ID "));
 }
 
 #[test]
 fn right_reveals_hidden_columns_with_the_email_pinned_and_left_comes_back() {
     let mut app = app(80, 24);
-    let before = header(&screen(&app, 80, 24));
+    let before = header(&screen_at(&app, 80, 24));
     assert!(!before.contains(" ID "), "{before}");
     app.update(code(KeyCode::Right), now());
-    let after = header(&screen(&app, 80, 24));
+    let after = header(&screen_at(&app, 80, 24));
     assert!(after.contains("ID"), "→ shows the session id: {after}");
     assert!(after.trim_start().starts_with("EMAIL"), "{after}");
     app.update(code(KeyCode::Right), now());
-    let further = header(&screen(&app, 80, 24));
+    let further = header(&screen_at(&app, 80, 24));
     assert!(further.trim_start().starts_with("EMAIL"), "{further}");
     assert!(
         further.contains("←/h"),
@@ -120,7 +105,7 @@ fn right_reveals_hidden_columns_with_the_email_pinned_and_left_comes_back() {
     for _ in 0..20 {
         app.update(key('h'), now());
     }
-    assert_eq!(header(&screen(&app, 80, 24)), before);
+    assert_eq!(header(&screen_at(&app, 80, 24)), before);
     assert_eq!(
         app.status_message().map(|m| m.1),
         Some("already at the first column")
@@ -131,16 +116,16 @@ fn right_reveals_hidden_columns_with_the_email_pinned_and_left_comes_back() {
 fn the_wide_view_shows_columns_at_full_width_and_scrolls() {
     let mut app = app(120, 30);
     app.update(key('w'), now());
-    let head = header(&screen(&app, 120, 30));
+    let head = header(&screen_at(&app, 120, 30));
     assert!(head.trim_start().starts_with("EMAIL"), "{head}");
     assert!(head.contains("ID"), "{head}");
     assert!(head.contains("→/l"), "{head}");
     app.update(code(KeyCode::Right), now());
-    let next = header(&screen(&app, 120, 30));
+    let next = header(&screen_at(&app, 120, 30));
     assert_ne!(next, head);
     assert!(next.contains("←/h"), "{next}");
     app.update(key('w'), now());
-    let back = header(&screen(&app, 120, 30));
+    let back = header(&screen_at(&app, 120, 30));
     assert!(
         back.trim_start().starts_with("ID") || back.contains("RISK"),
         "{back}"
@@ -150,7 +135,7 @@ fn the_wide_view_shows_columns_at_full_width_and_scrolls() {
 #[test]
 fn column_widths_hold_from_page_to_page_and_on_an_empty_result() {
     let mut app = app(200, 40);
-    let first = header(&screen(&app, 200, 40));
+    let first = header(&screen_at(&app, 200, 40));
     // Page 2 has shorter ids and no risk flags: the columns do not move.
     let cmds = app.update(key(']'), now());
     let list = lists(&cmds).remove(0);
@@ -161,7 +146,7 @@ fn column_widths_hold_from_page_to_page_and_on_an_empty_result() {
         "pmt_s0010"
     );
     assert_eq!(
-        header(&screen(&app, 200, 40)),
+        header(&screen_at(&app, 200, 40)),
         first,
         "page 2 keeps the widths"
     );
@@ -179,7 +164,7 @@ fn column_widths_hold_from_page_to_page_and_on_an_empty_result() {
             .is_empty()
     );
     assert_eq!(
-        header(&screen(&app, 200, 40)),
+        header(&screen_at(&app, 200, 40)),
         first,
         "an empty result keeps the header"
     );
@@ -215,7 +200,7 @@ fn sorting_by_risk_walks_the_result_shows_the_gauge_and_pages_it_sorted() {
         ),
         now(),
     );
-    let during = screen(&app, 200, 40);
+    let during = screen_at(&app, 200, 40);
     assert!(during.contains("walking:"), "{during}");
     // The worker answers with the matches sorted: VPN rows first.
     let sorted: Vec<Session> = (0..25)
@@ -249,7 +234,7 @@ fn sorting_by_risk_walks_the_result_shows_the_gauge_and_pages_it_sorted() {
         shown(&app, authtop::tui::command::ListSource::Sessions),
         ids[..10]
     );
-    let s = screen(&app, 200, 40);
+    let s = screen_at(&app, 200, 40);
     assert!(header(&s).contains("RISK ▼"), "{s}");
     assert!(s.contains("order risk ▼"), "{s}");
     assert!(s.contains("page 1 of 3"), "{s}");
@@ -286,7 +271,7 @@ fn a_cancelled_sort_keeps_the_order_and_the_page_it_had() {
         shown(&app, authtop::tui::command::ListSource::Sessions),
         before
     );
-    let s = screen(&app, 200, 40);
+    let s = screen_at(&app, 200, 40);
     assert!(s.contains("order created_at ▼"), "{s}");
     assert!(!header(&s).contains("RISK ▼"), "{s}");
     assert!(s.contains("walk cancelled"), "{s}");
@@ -355,7 +340,7 @@ fn a_sorted_result_larger_than_what_is_kept_says_so_and_pages_what_is_kept() {
         event(&walk, EventKind::Done(Outcome::Walked(Box::new(done)))),
         now(),
     );
-    let s = screen(&app, 200, 40);
+    let s = screen_at(&app, 200, 40);
     assert!(
         s.contains("page 1 of 3 · 100,000 matched · first 30 sorted"),
         "{s}"

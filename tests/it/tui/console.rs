@@ -45,18 +45,7 @@ fn counted(
 }
 
 fn draw(app: &App, w: u16, h: u16) -> String {
-    let backend = ratatui::backend::TestBackend::new(w, h);
-    let mut terminal = ratatui::Terminal::new(backend).unwrap();
-    terminal.draw(|f| authtop::tui::view::draw(app, f)).unwrap();
-    let buf = terminal.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
+    screen_at(app, w, h)
 }
 
 #[test]

@@ -11,9 +11,6 @@ use authtop::tui::app::{App, Ask, Chart, Tab};
 use authtop::tui::command::{
     Command, EventKind, Figures, ListSource, Msg, Outcome, WalkGoal, Walked,
 };
-use authtop::tui::view;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::style::{Color, Modifier, Style};
 use std::collections::BTreeSet;
@@ -22,32 +19,6 @@ fn press(app: &mut App, keys: &str) -> Vec<Command> {
     keys.chars()
         .flat_map(|c| app.update(key(c), now()))
         .collect()
-}
-
-/// Types a query into the Sessions editor and applies it.
-fn query(app: &mut App, text: &str) -> Vec<Command> {
-    app.update(key('/'), now());
-    // Clear what is there.
-    for _ in 0..200 {
-        app.update(code(KeyCode::Backspace), now());
-    }
-    for c in text.chars() {
-        app.update(key(c), now());
-    }
-    app.update(code(KeyCode::Enter), now())
-}
-
-fn walks(cmds: &[Command]) -> Vec<Command> {
-    cmds.iter()
-        .filter(|c| matches!(c, Command::Walk { .. }))
-        .cloned()
-        .collect()
-}
-
-fn the_walk(cmds: &[Command]) -> Command {
-    let w = walks(cmds);
-    assert_eq!(w.len(), 1, "one walk in {cmds:?}");
-    w.into_iter().next().unwrap()
 }
 
 fn progress(cmd: &Command, pages: u64, scanned: u64, matches: u64) -> Msg {
@@ -195,19 +166,19 @@ fn my_sessions_show_the_gauge_of_their_own_walk_and_the_sessions_table_does_not(
     }
     app.update(key('2'), now());
     assert_eq!(app.tab(), Tab::MySessions);
-    let walk = the_walk(&query(&mut app, "country=FR"));
+    let walk = the_walk(&apply_query(&mut app, "country=FR"));
     let Command::Walk { walk: req, .. } = &walk else {
         unreachable!()
     };
     assert_eq!(req.source, ListSource::MySessions);
     app.update(progress(&walk, 1, 40, 3), now());
     let gauge = "walking: 1 page, 40 sessions scanned, 3 matches";
-    let text = screen_text(&render(&app, 120, 30));
+    let text = text_of(&drawn(&app, 120, 30));
     assert!(text.contains(gauge), "{text}");
     // The Sessions table is not the one being walked: it keeps its info line.
     app.update(key('1'), now());
     assert_eq!(app.tab(), Tab::Sessions);
-    let text = screen_text(&render(&app, 120, 30));
+    let text = text_of(&drawn(&app, 120, 30));
     assert!(!text.contains("walking:"), "{text}");
 }
 
@@ -216,7 +187,7 @@ fn a_local_term_sends_the_server_part_and_walks_with_a_gauge_esc_cancels() {
     let mut app = loaded(init(), sessions(0, 5), None, 120, 30);
     let before = ids(&app);
     let in_flight = app.in_flight();
-    let cmds = query(&mut app, "email~example country=FR");
+    let cmds = apply_query(&mut app, "email~example country=FR");
     assert!(cmds.iter().all(|c| !matches!(c, Command::List { .. })));
     let walk = the_walk(&cmds);
     let Command::Walk { walk: req, .. } = &walk else {
@@ -233,8 +204,8 @@ fn a_local_term_sends_the_server_part_and_walks_with_a_gauge_esc_cancels() {
         (w.progress.pages, w.progress.scanned, w.progress.matches),
         (2, 2000, 17)
     );
-    let screen = render(&app, 120, 30);
-    let text = screen_text(&screen);
+    let screen = drawn(&app, 120, 30);
+    let text = text_of(&screen);
     assert!(
         text.contains("walking: 2 pages, 2,000 sessions scanned, 17 matches — esc cancels"),
         "{text}"
@@ -268,7 +239,7 @@ fn a_finished_walk_pages_through_its_matches_locally() {
     let mut init = init();
     init.page_size = 10;
     let mut app = loaded(init, sessions(0, 5), None, 120, 30);
-    let cmds = query(&mut app, "vpn");
+    let cmds = apply_query(&mut app, "vpn");
     let walk = the_walk(&cmds);
     app.update(progress(&walk, 1, 1000, 25), now());
     app.update(walked(&walk, sessions(100, 125), vec![], None), now());
@@ -292,7 +263,7 @@ fn a_finished_walk_pages_through_its_matches_locally() {
     assert_eq!(ids(&app).first().unwrap(), "pmt_s0100");
 
     // A query with no local term goes back to server pages.
-    let cmds = query(&mut app, "email~user1");
+    let cmds = apply_query(&mut app, "email~user1");
     assert_eq!(lists(&cmds).len(), 1);
     app.update(listed(&lists(&cmds)[0], sessions(1, 2), None), now());
     assert!(!app.table(ListSource::Sessions).is_local());
@@ -301,7 +272,7 @@ fn a_finished_walk_pages_through_its_matches_locally() {
 #[test]
 fn a_failed_walk_says_why_and_stops_loading() {
     let mut app = loaded(init(), sessions(0, 5), None, 120, 30);
-    let walk = the_walk(&query(&mut app, "breached"));
+    let walk = the_walk(&apply_query(&mut app, "breached"));
     let err = authtop::authn::Error::Transport {
         kind: authtop::authn::TransportKind::Closed,
         host: "127.0.0.1:9".into(),
@@ -321,7 +292,7 @@ fn a_failed_walk_says_why_and_stops_loading() {
 #[test]
 fn relative_times_are_evaluated_again_on_every_reload() {
     let mut app = loaded(init(), sessions(0, 5), None, 120, 30);
-    let first = lists(&query(&mut app, "created>now-5m"));
+    let first = lists(&apply_query(&mut app, "created>now-5m"));
     let later = at(600);
     let second = lists(&app.update(key('r'), later));
     let filter = |c: &Command| match c {
@@ -332,7 +303,7 @@ fn relative_times_are_evaluated_again_on_every_reload() {
     assert_eq!(filter(&second[0])["created_at__gt"], "2026-03-01T12:05:00Z");
 
     // The same for a walked query.
-    let w1 = the_walk(&query(&mut app, "created>now-5m vpn"));
+    let w1 = the_walk(&apply_query(&mut app, "created>now-5m vpn"));
     app.update(walked(&w1, vec![], vec![], None), now());
     let w2 = the_walk(&app.update(key('r'), later));
     let server = |c: &Command| match c {
@@ -504,30 +475,12 @@ fn b_switches_logins_between_hours_and_days_and_a_bar_without_a_term_says_so() {
 
 // ---- Screens ----
 
-fn render(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| view::draw(app, f)).unwrap();
-    t
-}
-
-fn screen_text(t: &Terminal<TestBackend>) -> String {
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
-
 #[test]
 fn users_tab_screens() {
     for (w, h) in [(120, 16), (72, 12)] {
         let mut app = on_users();
         app.update(Msg::Resize(w, h), now());
-        let t = render(&app, w, h);
+        let t = drawn(&app, w, h);
         insta::assert_snapshot!(format!("users_{w}x{h}"), t.backend());
         let buf = t.backend().buffer();
         assert_style(
@@ -546,7 +499,7 @@ fn insights_tab_screens() {
         press(&mut app, "5");
         // Past the six hourly bars: the first country.
         press(&mut app, "jjjjjj");
-        let t = render(&app, w, h);
+        let t = drawn(&app, w, h);
         insta::assert_snapshot!(format!("insights_{w}x{h}"), t.backend());
         let buf = t.backend().buffer();
         assert_style(buf, "US ", Style::new().add_modifier(Modifier::REVERSED));
@@ -556,12 +509,12 @@ fn insights_tab_screens() {
 #[test]
 fn the_query_bar_colours_server_and_local_terms() {
     let mut app = loaded(init(), sessions(0, 5), None, 100, 20);
-    query(&mut app, "email~example vpn");
-    let t = render(&app, 100, 20);
+    apply_query(&mut app, "email~example vpn");
+    let t = drawn(&app, 100, 20);
     let buf = t.backend().buffer();
     assert_style(buf, "email~example", Style::new().fg(Color::Cyan));
     assert_style(buf, "vpn", Style::new().fg(Color::Magenta));
-    assert!(screen_text(&t).contains("server · local"));
+    assert!(text_of(&t).contains("server · local"));
 }
 
 // ---- Export ----
@@ -569,15 +522,15 @@ fn the_query_bar_colours_server_and_local_terms() {
 #[test]
 fn e_picks_a_format_and_exports_the_whole_result_with_progress_and_the_path() {
     let mut app = loaded(init(), sessions(0, 5), None, 120, 30);
-    let l = lists(&query(&mut app, "email~user"));
+    let l = lists(&apply_query(&mut app, "email~user"));
     app.update(listed(&l[0], sessions(1, 4), None), now());
     let shown = ids(&app);
     assert!(press(&mut app, "e").is_empty());
     let pick = *app.export_pick().expect("the picker is open");
     assert_eq!(pick.format, authtop::output::Format::Csv);
     assert!(!pick.marked_only, "nothing marked: the whole result");
-    let t = render(&app, 120, 30);
-    assert!(screen_text(&t).contains("every session the query matches"));
+    let t = drawn(&app, 120, 30);
+    assert!(text_of(&t).contains("every session the query matches"));
     press(&mut app, "n");
     let cmds = app.update(code(KeyCode::Enter), now());
     assert!(app.export_pick().is_none());
@@ -595,8 +548,8 @@ fn e_picks_a_format_and_exports_the_whole_result_with_progress_and_the_path() {
         serde_json::json!({"email__contains": ["user"]})
     );
     app.update(progress(&walk, 4, 4000, 4000), now());
-    let t = render(&app, 120, 30);
-    assert!(screen_text(&t).contains("walking: 4 pages, 4,000 sessions scanned"));
+    let t = drawn(&app, 120, 30);
+    assert!(text_of(&t).contains("walking: 4 pages, 4,000 sessions scanned"));
     let Command::Walk { walk: req, .. } = &walk else {
         unreachable!()
     };
@@ -720,7 +673,7 @@ fn detail_intelligence_is_spelled_out_in_colour_at_two_sizes() {
         s.active_token.as_mut().unwrap().intelligence = Some(risky());
         let mut app = loaded(init(), vec![s], None, w, h);
         app.update(code(KeyCode::Enter), now());
-        let t = render(&app, w, h);
+        let t = drawn(&app, w, h);
         insta::assert_snapshot!(format!("detail_intelligence_{w}x{h}"), t.backend());
         let buf = t.backend().buffer();
         let danger = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
@@ -735,7 +688,7 @@ fn detail_intelligence_is_spelled_out_in_colour_at_two_sizes() {
 fn detail_without_intelligence_says_the_server_provided_none() {
     let mut app = loaded(init(), vec![session(1)], None, 100, 40);
     app.update(code(KeyCode::Enter), now());
-    let text = screen_text(&render(&app, 100, 40));
+    let text = text_of(&drawn(&app, 100, 40));
     assert!(
         text.contains("intelligence: not provided by the server"),
         "{text}"
@@ -802,7 +755,7 @@ fn token_tab_charts_life_left_with_each_refresh_marked_at_two_sizes() {
         let after = chart.values[chart.marks[4]];
         assert!(after > before, "{before} then {after}");
         assert_eq!(*chart.values.last().unwrap(), 300, "five minutes left now");
-        let t = render(&app, w, h);
+        let t = drawn(&app, w, h);
         insta::assert_snapshot!(format!("token_chart_{w}x{h}"), t.backend());
         let buf = t.backend().buffer();
         // The marks under the chart (the title's own ▲ is plain).
@@ -865,7 +818,7 @@ fn narrow_hour_bars_show_whole_hours_never_cut_labels() {
         };
         app.update(walked(&walk, vec![], users(), Some(full_day)), now());
         press(&mut app, "5");
-        let text = screen_text(&render(&app, w, h));
+        let text = text_of(&drawn(&app, w, h));
         let labels = text
             .lines()
             .find(|l| {
@@ -939,7 +892,7 @@ fn users_rows_with_wide_characters_stay_aligned_with_whole_ids_and_whole_risk_wo
     carol.identity = "pui_rfiwswkyln3qzd5xam2t7oyupvnbcegh".to_string();
     rows.push(carol);
     app.update(walked(&walk, vec![], rows, Some(figures())), now());
-    let t = render(&app, 160, 20);
+    let t = drawn(&app, 160, 20);
     let buf = t.backend().buffer();
     // The cell (column) where each row's identity starts, measured in cells.
     let id_columns: Vec<u16> = (0..buf.area.height)
@@ -949,13 +902,13 @@ fn users_rows_with_wide_characters_stay_aligned_with_whole_ids_and_whole_risk_wo
             })
         })
         .collect();
-    assert_eq!(id_columns.len(), 4, "{}", screen_text(&t));
+    assert_eq!(id_columns.len(), 4, "{}", text_of(&t));
     assert!(
         id_columns.iter().all(|x| *x == id_columns[0]),
         "identities start at {id_columns:?}\n{}",
-        screen_text(&t)
+        text_of(&t)
     );
-    let text = screen_text(&t);
+    let text = text_of(&t);
     assert!(
         text.contains("pui_rfiwswkyln3qzd5xam2t7oyupvnbcegh"),
         "the id whole:\n{text}"
@@ -967,8 +920,8 @@ fn users_rows_with_wide_characters_stay_aligned_with_whole_ids_and_whole_risk_wo
     );
 
     // Too narrow for the whole id: no IDENTITY column rather than a cut one.
-    let t = render(&app, 100, 20);
-    let text = screen_text(&t);
+    let t = drawn(&app, 100, 20);
+    let text = text_of(&t);
     assert!(!text.contains("pui_"), "{text}");
     assert!(!text.contains("…"), "{text}");
 }

@@ -11,9 +11,6 @@ use authtop::tui::app::{App, Tab, Trail};
 use authtop::tui::command::{
     Command, EventKind, Figures, ListSource, Msg, Outcome, WalkGoal, Walked,
 };
-use authtop::tui::view;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
 use std::collections::BTreeSet;
 
@@ -37,35 +34,10 @@ fn said(app: &App) -> String {
         .unwrap_or_default()
 }
 
-/// Types a query into the Sessions editor and applies it.
-fn query(app: &mut App, text: &str) -> Vec<Command> {
-    app.update(key('/'), now());
-    for _ in 0..100 {
-        app.update(code(KeyCode::Backspace), now());
-    }
-    for c in text.chars() {
-        app.update(key(c), now());
-    }
-    enter(app)
-}
-
 fn one_list(cmds: &[Command]) -> Command {
     let l = lists(cmds);
     assert_eq!(l.len(), 1, "one list in {cmds:?}");
     l.into_iter().next().unwrap()
-}
-
-fn walks(cmds: &[Command]) -> Vec<Command> {
-    cmds.iter()
-        .filter(|c| matches!(c, Command::Walk { .. }))
-        .cloned()
-        .collect()
-}
-
-fn the_walk(cmds: &[Command]) -> Command {
-    let w = walks(cmds);
-    assert_eq!(w.len(), 1, "one walk in {cmds:?}");
-    w.into_iter().next().unwrap()
 }
 
 fn walked(cmd: &Command, matches: Vec<Session>, users: Vec<UserRow>) -> Msg {
@@ -141,7 +113,7 @@ fn selected_id(app: &App) -> String {
 /// selected and one row marked; then the Users tab with its walk answered.
 fn deep_in_a_result() -> App {
     let mut app = loaded(init(), sessions(0, 10), Some("c2"), 120, 30);
-    let cmds = query(&mut app, "email~example");
+    let cmds = apply_query(&mut app, "email~example");
     app.update(listed(&one_list(&cmds), sessions(0, 10), Some("c2")), now());
     let cmds = press(&mut app, "S");
     app.update(listed(&one_list(&cmds), sessions(0, 10), Some("c2")), now());
@@ -360,20 +332,6 @@ fn esc_out_of_a_sessions_detail_keeps_page_and_selection() {
     assert!(app.breadcrumb().is_empty());
 }
 
-fn screen(app: &App, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| view::draw(app, f)).unwrap();
-    let buf = term.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..h {
-        for x in 0..w {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
-
 #[test]
 fn the_breadcrumb_is_drawn_in_the_header_whole_and_esc_is_offered() {
     let mut app = deep_in_a_result();
@@ -382,7 +340,7 @@ fn the_breadcrumb_is_drawn_in_the_header_whole_and_esc_is_offered() {
     app.update(listed(&one_list(&cmds), sessions(3, 4), None), now());
     for (w, h) in [(80, 24), (120, 30)] {
         app.update(Msg::Resize(w, h), now());
-        let s = screen(&app, w, h);
+        let s = screen_at(&app, w, h);
         let header = s.lines().next().unwrap();
         assert!(
             header.contains("Users › pui_u0003 › sessions"),
@@ -393,7 +351,7 @@ fn the_breadcrumb_is_drawn_in_the_header_whole_and_esc_is_offered() {
     }
     // The detail view adds the session it shows.
     enter(&mut app);
-    let s = screen(&app, 120, 30);
+    let s = screen_at(&app, 120, 30);
     assert!(
         s.lines()
             .next()
@@ -474,7 +432,7 @@ fn keys_on_the_selected_row_of_an_empty_list_say_there_is_none() {
     assert_eq!(said(&app), "nothing selected: the list is empty");
     // The same on an empty Sessions page, for the keys that act on its selected row.
     press(&mut app, "1");
-    let cmds = query(&mut app, "email~nobody");
+    let cmds = apply_query(&mut app, "email~nobody");
     app.update(listed(&one_list(&cmds), vec![], None), now());
     for k in ["d", "y", " ", "L"] {
         assert!(press(&mut app, k).is_empty(), "{k}");

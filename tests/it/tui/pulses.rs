@@ -2,15 +2,14 @@
 //! idle, each login listed once, the logins per minute with the risky ones apart, `Enter`
 //! for a login's detail, a failed poll said with its request id until one succeeds.
 
-use crate::harness::app::{at, code, event, key, loaded, now, quiet, session, sessions};
+use crate::harness::app::{
+    at, code, drawn, event, key, loaded, now, quiet, session, sessions, text_of,
+};
 use authtop::authn::model::{Intelligence, Session};
 use authtop::authn::{ApiError, ApiStatus, Error};
 use authtop::tui::app::{App, Tab};
 use authtop::tui::command::{Command, EventKind, Failure, Msg, Outcome};
 use authtop::tui::screens::pulses::state::{Minute, minute_of};
-use authtop::tui::view;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
 use std::time::Duration;
 
@@ -82,24 +81,6 @@ fn api_failure(request_id: &str, retry_after: Option<Duration>) -> Failure {
         errors: vec![],
         retry_after,
     })))
-}
-
-fn render(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| view::draw(app, f)).unwrap();
-    t
-}
-
-fn text(t: &Terminal<TestBackend>) -> String {
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
 }
 
 /// Ticks once a second from `from` to `to` seconds after `now`, answering each poll with
@@ -228,8 +209,8 @@ fn risky_logins_are_drawn_in_the_danger_colour_in_the_chart_and_the_list() {
     let mut app = app();
     let first = the_poll(&app.update(key('6'), now()));
     app.update(pulsed(&first, vec![login(1, -90), risky(2, -30)]), now());
-    let t = render(&app, 120, 30);
-    let screen = text(&t);
+    let t = drawn(&app, 120, 30);
+    let screen = text_of(&t);
     assert!(screen.contains("every login in the project"), "{screen}");
     assert!(screen.contains("user2@example.com"), "{screen}");
     let buf = t.backend().buffer();
@@ -279,7 +260,7 @@ fn a_failed_poll_is_shown_with_its_request_id_until_a_poll_succeeds() {
     );
     let err = app.pulses().error().unwrap().to_string();
     assert!(err.contains("prq_pulse_fail"), "{err}");
-    let screen = text(&render(&app, 80, 24));
+    let screen = text_of(&drawn(&app, 80, 24));
     assert!(screen.contains("prq_pulse_fail"), "{screen}");
     assert!(
         app.messages()
@@ -292,7 +273,7 @@ fn a_failed_poll_is_shown_with_its_request_id_until_a_poll_succeeds() {
     let again = the_poll(&app.update(Msg::Tick, at(45)));
     app.update(pulsed(&again, vec![login(1, 30)]), at(45));
     assert_eq!(app.pulses().error(), None);
-    let screen = text(&render(&app, 80, 24));
+    let screen = text_of(&drawn(&app, 80, 24));
     assert!(!screen.contains("prq_pulse_fail"), "{screen}");
     assert!(screen.contains("next poll in 2 s"), "{screen}");
 }
@@ -336,7 +317,7 @@ fn p_holds_the_polls_says_so_and_a_second_p_polls_at_once() {
     app.update(key('p'), at(1));
     assert!(app.paused());
     assert!(idle(&mut app, 2, 600).is_empty(), "a poll while paused");
-    let screen = text(&render(&app, 120, 30));
+    let screen = text_of(&drawn(&app, 120, 30));
     assert!(screen.contains("polling paused (p resumes)"), "{screen}");
     // Resumed: the poll that was due goes at once, and the wait starts again after it.
     let resumed = the_poll(&app.update(key('p'), at(601)));

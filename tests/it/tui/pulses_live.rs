@@ -3,15 +3,13 @@
 //! ndjson` running beside it; an idle tab's requests counted on the emulator's side.
 
 use crate::cli::watch::{Watch, created_between, each_once, ids, list, until};
+use crate::harness::app::screen_at;
 use crate::harness::cli::Env;
 use crate::harness::worker;
 use authtop::authn::model::Timestamp;
 use authtop::clock;
 use authtop::tui::app::{App, AppInit, Tab};
 use authtop::tui::command::Msg;
-use authtop::tui::view;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
 use std::time::{Duration, Instant};
@@ -36,17 +34,7 @@ fn arrival_ids(app: &App) -> Vec<String> {
 }
 
 fn screen(app: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(140, 40)).unwrap();
-    t.draw(|f| view::draw(app, f)).unwrap();
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
+    screen_at(app, 140, 40)
 }
 
 #[tokio::test]

@@ -325,18 +325,7 @@ fn retries_in_progress_and_staleness_show_in_the_header() {
 }
 
 fn draw(app: &App) -> String {
-    let backend = ratatui::backend::TestBackend::new(120, 30);
-    let mut terminal = ratatui::Terminal::new(backend).unwrap();
-    terminal.draw(|f| authtop::tui::view::draw(app, f)).unwrap();
-    let buf = terminal.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
+    screen_at(app, 120, 30)
 }
 
 /// The worker reports each retry of a command as it happens, then exactly one outcome.
