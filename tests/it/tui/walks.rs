@@ -300,22 +300,29 @@ async fn an_export_to_a_folder_that_cannot_be_made_fails_with_the_path() {
     }
 }
 
+/// The ground truth of a sorted walk: every session in server order, sorted stably by
+/// `by`, worst first.
+async fn sorted_ids(
+    emu: &RunningEmulator,
+    by: authtop::investigate::sort::LocalSort,
+) -> Vec<String> {
+    let mut devices = authtop::investigate::Devices::new();
+    let mut truth: Vec<_> = all_sessions(emu)
+        .await
+        .into_iter()
+        .map(|s| (by.key(&s, &mut devices), s.id))
+        .collect();
+    authtop::investigate::sort::sort(&mut truth, Order::Desc);
+    truth.into_iter().map(|(_, id)| id).collect()
+}
+
 #[tokio::test]
 async fn a_walk_sorted_by_risk_keeps_every_match_worst_first_and_equal_risks_in_server_order() {
-    use authtop::investigate::Devices;
-    use authtop::investigate::sort::{self, LocalSort};
+    use authtop::investigate::sort::LocalSort;
     let emu = emulator().await;
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness::worker::spawn(&emu, dir.path(), None);
-    // The ground truth: every session in server order, sorted stably by its risk.
-    let mut devices = Devices::new();
-    let mut truth: Vec<_> = all_sessions(&emu)
-        .await
-        .into_iter()
-        .map(|s| (LocalSort::Risk.key(&s, &mut devices), s.id))
-        .collect();
-    sort::sort(&mut truth, Order::Desc);
-    let want: Vec<String> = truth.into_iter().map(|(_, id)| id).collect();
+    let want = sorted_ids(&emu, LocalSort::Risk).await;
     let mut req = request("", WalkGoal::Matches, 100, None);
     req.sort = Some(LocalSort::Risk);
     req.order = Order::Desc;
@@ -334,19 +341,12 @@ async fn a_walk_sorted_by_risk_keeps_every_match_worst_first_and_equal_risks_in_
 
 #[tokio::test]
 async fn a_sorted_walk_past_what_it_keeps_keeps_exactly_the_first_of_the_sorted_order() {
-    use authtop::investigate::Devices;
-    use authtop::investigate::sort::{self, LocalSort};
+    use authtop::investigate::sort::LocalSort;
     let emu = emulator().await;
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness::worker::spawn(&emu, dir.path(), None);
-    let mut devices = Devices::new();
-    let mut truth: Vec<_> = all_sessions(&emu)
-        .await
-        .into_iter()
-        .map(|s| (LocalSort::Scopes.key(&s, &mut devices), s.id))
-        .collect();
-    sort::sort(&mut truth, Order::Desc);
-    let want: Vec<String> = truth.into_iter().take(37).map(|(_, id)| id).collect();
+    let mut want = sorted_ids(&emu, LocalSort::Scopes).await;
+    want.truncate(37);
     let mut req = request("", WalkGoal::Matches, 100, None);
     req.sort = Some(LocalSort::Scopes);
     req.order = Order::Desc;
