@@ -7,6 +7,7 @@
 //! - [`emulator`]: starting an emulator (with options) and talking JSON to it.
 //! - [`pty`]: the real binary in a pseudo-terminal, its screen read back.
 //! - [`server`]: a scripted HTTP/1.1 server that can misbehave byte by byte.
+//! - [`watch`]: `sessions watch` in the background, and the emulator's listing to check it.
 //! - [`worker`]: the TUI's worker against an emulator, and every session it holds.
 
 pub(crate) mod app;
@@ -15,6 +16,7 @@ pub(crate) mod client;
 pub(crate) mod emulator;
 pub(crate) mod pty;
 pub(crate) mod server;
+pub(crate) mod watch;
 pub(crate) mod worker;
 
 use proptest::test_runner::{FailurePersistence, FileFailurePersistence};

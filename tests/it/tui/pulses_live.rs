@@ -2,16 +2,15 @@
 //! rate, each listed once, and the same logins printed once each by `sessions watch -o
 //! ndjson` running beside it; an idle tab's requests counted on the emulator's side.
 
-use crate::cli::watch::{Watch, created_between, each_once, ids, list, until};
 use crate::harness::app::screen_at;
 use crate::harness::cli::Env;
+use crate::harness::watch::{Watch, created_between, each_once, ids, newest_login, until};
 use crate::harness::worker;
 use authtop::authn::model::Timestamp;
 use authtop::clock;
 use authtop::tui::app::{App, AppInit, Tab};
 use authtop::tui::command::Msg;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use serde_json::json;
 use std::time::{Duration, Instant};
 
 fn init() -> AppInit {
@@ -41,14 +40,7 @@ fn screen(app: &App) -> String {
 async fn new_logins_appear_once_on_the_pulses_tab_and_in_the_watch() {
     let env = Env::start(20, 60).await;
     // The newest login before either starts: everything after it is new to both.
-    let newest = list(
-        &env,
-        json!({"order": "desc", "order_by": "created_at", "size": 1}),
-    )
-    .await["sessions"][0]["created_at"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let newest = newest_login(&env).await;
     let mut h = worker::spawn(&env.emu, env.dir.path(), None);
     let (mut app, first) = App::new(init(), Timestamp::now());
     worker::drive(&mut app, &mut h, first, Timestamp::now()).await;
